@@ -1,0 +1,22 @@
+// Command kirikae: infrastructure and switch-style deploys on AWS.
+//
+//	go run ./cmd up --stack staging --sandbox
+package main
+
+import (
+	"context"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"github.com/kirikae/kirikae/internal/cli"
+)
+
+func main() {
+	// Ctrl-C cancels the context; the Automation API then stops the engine
+	// cleanly so the stack's state stays loadable.
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	code := cli.Main(ctx, os.Args[1:], cli.SystemIO())
+	stop()
+	os.Exit(code)
+}

@@ -1,0 +1,185 @@
+package deploy
+
+import (
+	"errors"
+	"fmt"
+	"regexp"
+	"strings"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/auto"
+)
+
+// Hinted errors carry the next command or step for the user.
+type Hinted interface {
+	error
+	Hint() string
+}
+
+// BadInput marks errors the user fixes by changing input (exit code 2 in the
+// CLI): unknown stack, invalid config, no credentials. Operation failures
+// (exit 1) do not implement it.
+type BadInput interface {
+	error
+	BadInput() bool
+}
+
+// ConcurrentUpdateError means another process holds the stack's lock.
+type ConcurrentUpdateError struct {
+	Stack  string
+	Holder string // user@host (pid N), when the backend says
+	Since  string // RFC 3339, when the backend says
+}
+
+func (e *ConcurrentUpdateError) Error() string {
+	msg := fmt.Sprintf("stack %s is being updated by another process", e.Stack)
+	if e.Holder != "" {
+		msg += fmt.Sprintf(" (%s since %s)", e.Holder, e.Since)
+	}
+	return msg
+}
+
+// Hint says what to do about the lock.
+func (e *ConcurrentUpdateError) Hint() string {
+	return fmt.Sprintf("wait for it to finish, then retry; if that process died, run `pulumi cancel --stack %s` in the project dir", e.Stack)
+}
+
+// ProgramError means the kirikae infrastructure program itself failed
+// (a bug or a config value the program rejects), not AWS.
+type ProgramError struct {
+	Stack string
+	Err   error
+}
+
+func (e *ProgramError) Error() string {
+	return fmt.Sprintf("run infrastructure program for %s: %s", e.Stack, firstLine(e.Err.Error()))
+}
+func (e *ProgramError) Unwrap() error { return e.Err }
+
+// Hint points at config validation.
+func (e *ProgramError) Hint() string {
+	return fmt.Sprintf("run `kirikae config check --stack %s`", e.Stack)
+}
+
+// OperationError is a failed engine operation with the provider's messages.
+type OperationError struct {
+	Op     string
+	Stack  string
+	Errors []string // diagnostics the engine reported as errors
+	Err    error
+}
+
+func (e *OperationError) Error() string {
+	reason := firstLine(e.Err.Error())
+	if len(e.Errors) > 0 {
+		reason = strings.Join(e.Errors, "; ")
+	}
+	return fmt.Sprintf("%s %s failed: %s", e.Op, e.Stack, reason)
+}
+func (e *OperationError) Unwrap() error { return e.Err }
+
+// Hint says where to look next.
+func (e *OperationError) Hint() string {
+	return fmt.Sprintf("the stack state is saved; fix the cause and run `kirikae preview --stack %s`, or `kirikae history --stack %s` to see what was applied", e.Stack, e.Stack)
+}
+
+// StateError means the stack's state in the backend cannot be read.
+type StateError struct {
+	Stack string
+	Path  string
+	Err   error
+}
+
+func (e *StateError) Error() string {
+	return fmt.Sprintf("read state of %s at %s: %s", e.Stack, e.Path, firstLine(e.Err.Error()))
+}
+func (e *StateError) Unwrap() error { return e.Err }
+
+// Hint says how to recover; kirikae leaves the file untouched.
+func (e *StateError) Hint() string {
+	return "kirikae did not modify it; restore it from the .bak checkpoint beside it or your backup, or point --backend at the right state"
+}
+
+// BadInput: the user fixes the state file or backend choice.
+func (e *StateError) BadInput() bool { return true }
+
+// CredentialsError means real-AWS mode was asked for without credentials.
+type CredentialsError struct{}
+
+func (e *CredentialsError) Error() string {
+	return "no AWS credentials found (AWS_ACCESS_KEY_ID, AWS_PROFILE, ~/.aws/credentials, web identity or container credentials)"
+}
+
+// Hint names both ways forward.
+func (e *CredentialsError) Hint() string {
+	return "add --sandbox to try kirikae against simulated AWS, or configure credentials with `aws configure` / AWS_PROFILE"
+}
+
+// BadInput: the user fixes the environment.
+func (e *CredentialsError) BadInput() bool { return true }
+
+var lockHolderRe = regexp.MustCompile(`created by (\S+ \(pid \d+\)) at (\S+)`)
+
+// classify turns an Automation API error into a typed kirikae error. The SDK
+// predicates need the unwrapped auto error, so they run before any wrapping.
+func classify(op, stack string, err error, diags []string) error {
+	if err == nil {
+		return nil
+	}
+	if auto.IsConcurrentUpdateError(err) {
+		ce := &ConcurrentUpdateError{Stack: stack}
+		if m := lockHolderRe.FindStringSubmatch(err.Error()); m != nil {
+			ce.Holder, ce.Since = m[1], m[2]
+		}
+		return ce
+	}
+	if auto.IsCompilationError(err) || auto.IsRuntimeError(err) {
+		return &ProgramError{Stack: stack, Err: programCause(err, diags)}
+	}
+	if se := stateError(stack, err); se != nil {
+		return se
+	}
+	return &OperationError{Op: op, Stack: stack, Errors: diags, Err: err}
+}
+
+func programCause(err error, diags []string) error {
+	if len(diags) > 0 {
+		return errors.New(strings.Join(diags, "; "))
+	}
+	return err
+}
+
+var stateFileRe = regexp.MustCompile(`(file://\S+?\.json(\.gz)?|/\S+/\.pulumi/stacks/\S+?\.json(\.gz)?)`)
+
+// stateError recognises a checkpoint the engine could not load.
+func stateError(stack string, err error) error {
+	msg := err.Error()
+	for _, marker := range []string{"could not deserialize", "failed to load checkpoint", "unmarshalling", "invalid character", "unsupported checkpoint version", "could not read deployment"} {
+		if strings.Contains(msg, marker) {
+			path := ""
+			if m := stateFileRe.FindString(msg); m != "" {
+				path = strings.TrimPrefix(m, "file://")
+			}
+			return &StateError{Stack: stack, Path: path, Err: errors.New(engineMessage(msg))}
+		}
+	}
+	return nil
+}
+
+// engineMessage picks the "error: …" line out of the CLI's stderr dump.
+func engineMessage(msg string) string {
+	for _, line := range strings.Split(msg, "\n") {
+		line = strings.TrimSpace(line)
+		if strings.HasPrefix(line, "error: ") {
+			return strings.TrimPrefix(line, "error: ")
+		}
+	}
+	return firstLine(msg)
+}
+
+func firstLine(s string) string {
+	s = strings.TrimSpace(s)
+	if i := strings.IndexByte(s, '\n'); i >= 0 {
+		return s[:i]
+	}
+	return s
+}

@@ -1,0 +1,293 @@
+package deploy
+
+import (
+	"context"
+	"fmt"
+	"path/filepath"
+	"sort"
+	"time"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/auto"
+	"github.com/pulumi/pulumi/sdk/v3/go/auto/events"
+	"github.com/pulumi/pulumi/sdk/v3/go/auto/optdestroy"
+	"github.com/pulumi/pulumi/sdk/v3/go/auto/optpreview"
+	"github.com/pulumi/pulumi/sdk/v3/go/auto/optrefresh"
+	"github.com/pulumi/pulumi/sdk/v3/go/auto/optup"
+
+	"github.com/kirikae/kirikae/stacks"
+)
+
+// PreviewOptions tune a preview.
+type PreviewOptions struct {
+	// Targets limits the preview to these URNs (and nothing else).
+	Targets []string
+}
+
+// UpOptions tune an update.
+type UpOptions struct {
+	Message string
+	// Targets limits the update to these URNs; rollback's fast path uses it
+	// to touch only the switch resources.
+	Targets []string
+}
+
+// ReleaseValues returns the release values this run applies: the flags'
+// overrides over the values the last successful update deployed. Without
+// this, `up` with no --image would silently put the repo file's imageTag
+// back live.
+func (s *Session) ReleaseValues(ctx context.Context) (map[string]string, error) {
+	last, err := s.lastDeployedConfig(ctx)
+	if err != nil {
+		return nil, err
+	}
+	values := map[string]string{}
+	for _, k := range stacks.Keys() {
+		if !k.Release {
+			continue
+		}
+		if v, ok := last[k.Name]; ok {
+			values[k.Name] = v
+		}
+		if v, ok := s.opts.Overrides[k.Name]; ok {
+			values[k.Name] = v
+		}
+	}
+	return values, nil
+}
+
+// prepare resolves release values once and writes them into the workspace's
+// stack file, so Pulumi's history snapshot records exactly what was applied.
+func (s *Session) prepare(ctx context.Context) error {
+	if s.prepared {
+		return nil
+	}
+	values, err := s.ReleaseValues(ctx)
+	if err != nil {
+		return err
+	}
+	base, err := stacks.Load(s.opts.ProjectDir, s.opts.Stack)
+	if err != nil {
+		return err
+	}
+	cfg, err := base.With(values)
+	if err != nil {
+		return err
+	}
+	if err := s.writeStackFile(filepath.Join(s.Paths.Work, s.opts.Stack), values); err != nil {
+		return err
+	}
+	s.Config = cfg
+	s.prepared = true
+	return nil
+}
+
+// lastDeployedConfig is the config of the newest successful update, or nil.
+func (s *Session) lastDeployedConfig(ctx context.Context) (map[string]string, error) {
+	hist, err := s.History(ctx)
+	if err != nil {
+		return nil, err
+	}
+	for _, u := range hist {
+		if u.Kind == "update" && u.Result == "succeeded" {
+			return u.Config, nil
+		}
+	}
+	return nil, nil
+}
+
+// stream wires an event channel to a collector for one operation.
+func (s *Session) stream() (chan events.EngineEvent, *collector, chan struct{}) {
+	ch := make(chan events.EngineEvent)
+	c := newCollector(s.opts.OnEvent)
+	done := make(chan struct{})
+	go c.run(ch, done)
+	return ch, c, done
+}
+
+func (s *Session) result(op string, c *collector, start time.Time) *Result {
+	return &Result{
+		Operation: op,
+		Stack:     s.opts.Stack,
+		Sandbox:   s.opts.Sandbox,
+		Changes:   c.changes,
+		Resources: c.resources,
+		Duration:  time.Since(start),
+	}
+}
+
+// drain waits for the event stream to end. The Automation API closes our
+// channel only when the CLI ends its event stream; a CLI that failed before
+// connecting (unreadable state, bad backend) never does, so after an error
+// the wait is bounded instead of hanging the command forever.
+func drain(done <-chan struct{}, err error) {
+	if err == nil {
+		<-done
+		return
+	}
+	select {
+	case <-done:
+	case <-time.After(2 * time.Second):
+	}
+}
+
+// Preview computes what Up would change. Nothing is applied.
+func (s *Session) Preview(ctx context.Context, po PreviewOptions) (*Result, error) {
+	unlock, err := s.lock("preview")
+	if err != nil {
+		return nil, err
+	}
+	defer unlock()
+	if err := s.prepare(ctx); err != nil {
+		return nil, err
+	}
+	start := time.Now()
+	ch, c, done := s.stream()
+	opts := []optpreview.Option{optpreview.EventStreams(ch), optpreview.Diff()}
+	if len(po.Targets) > 0 {
+		opts = append(opts, optpreview.Target(po.Targets))
+	}
+	_, err = s.stack.Preview(ctx, opts...)
+	drain(done, err)
+	if err != nil {
+		return nil, classify("preview", s.opts.Stack, err, c.errors)
+	}
+	return s.result("preview", c, start), nil
+}
+
+// Up applies the program to the stack.
+func (s *Session) Up(ctx context.Context, uo UpOptions) (*Result, error) {
+	unlock, err := s.lock("up")
+	if err != nil {
+		return nil, err
+	}
+	defer unlock()
+	if err := s.prepare(ctx); err != nil {
+		return nil, err
+	}
+	start := time.Now()
+	ch, c, done := s.stream()
+	opts := []optup.Option{optup.EventStreams(ch), optup.Diff()}
+	if uo.Message != "" {
+		opts = append(opts, optup.Message(uo.Message))
+	}
+	if len(uo.Targets) > 0 {
+		opts = append(opts, optup.Target(uo.Targets))
+	}
+	up, err := s.stack.Up(ctx, opts...)
+	drain(done, err)
+	if err != nil {
+		return nil, classify("up", s.opts.Stack, err, c.errors)
+	}
+	res := s.result("up", c, start)
+	res.Outputs = outputs(up.Outputs)
+	if v, err := s.version(ctx); err == nil {
+		res.Version = v
+	}
+	return res, nil
+}
+
+// Refresh reads the real (or simulated) resources back into state and
+// reports drift as update/delete changes.
+func (s *Session) Refresh(ctx context.Context) (*Result, error) {
+	unlock, err := s.lock("refresh")
+	if err != nil {
+		return nil, err
+	}
+	defer unlock()
+	start := time.Now()
+	ch, c, done := s.stream()
+	_, err = s.stack.Refresh(ctx, optrefresh.EventStreams(ch))
+	drain(done, err)
+	if err != nil {
+		return nil, classify("refresh", s.opts.Stack, err, c.errors)
+	}
+	res := s.result("refresh", c, start)
+	if v, err := s.version(ctx); err == nil {
+		res.Version = v
+	}
+	return res, nil
+}
+
+// Destroy deletes every resource of the stack. The stack and its history
+// stay in the backend.
+func (s *Session) Destroy(ctx context.Context) (*Result, error) {
+	unlock, err := s.lock("destroy")
+	if err != nil {
+		return nil, err
+	}
+	defer unlock()
+	start := time.Now()
+	ch, c, done := s.stream()
+	_, err = s.stack.Destroy(ctx, optdestroy.EventStreams(ch))
+	drain(done, err)
+	if err != nil {
+		return nil, classify("destroy", s.opts.Stack, err, c.errors)
+	}
+	res := s.result("destroy", c, start)
+	if v, err := s.version(ctx); err == nil {
+		res.Version = v
+	}
+	return res, nil
+}
+
+// History returns the stack's updates, newest first, numbered 1..N by age.
+func (s *Session) History(ctx context.Context) ([]Update, error) {
+	raw, err := s.stack.History(ctx, 0, 0)
+	if err != nil {
+		return nil, classify("history", s.opts.Stack, err, nil)
+	}
+	out := make([]Update, 0, len(raw))
+	for i, u := range raw {
+		up := Update{
+			Version: len(raw) - i,
+			Kind:    u.Kind,
+			Result:  u.Result,
+			Message: u.Message,
+			Config:  map[string]string{},
+		}
+		up.StartTime, _ = time.Parse(time.RFC3339, u.StartTime)
+		if u.EndTime != nil {
+			up.EndTime, _ = time.Parse(time.RFC3339, *u.EndTime)
+		}
+		if u.ResourceChanges != nil {
+			up.Changes = *u.ResourceChanges
+		}
+		for k, v := range u.Config {
+			if v.Secret {
+				v.Value = "[secret]"
+			}
+			up.Config[k] = v.Value
+		}
+		out = append(out, up)
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].Version > out[j].Version })
+	return out, nil
+}
+
+func (s *Session) version(ctx context.Context) (int, error) {
+	h, err := s.History(ctx)
+	if err != nil {
+		return 0, err
+	}
+	if len(h) == 0 {
+		return 0, fmt.Errorf("stack %s has no history", s.opts.Stack)
+	}
+	return h[0].Version, nil
+}
+
+// Outputs returns the stack's current outputs.
+func (s *Session) Outputs(ctx context.Context) (map[string]Output, error) {
+	out, err := s.stack.Outputs(ctx)
+	if err != nil {
+		return nil, classify("outputs", s.opts.Stack, err, nil)
+	}
+	return outputs(out), nil
+}
+
+func outputs(m auto.OutputMap) map[string]Output {
+	out := make(map[string]Output, len(m))
+	for k, v := range m {
+		out[k] = Output{Value: v.Value, Secret: v.Secret}
+	}
+	return out
+}

@@ -1,0 +1,165 @@
+package infra
+
+import (
+	"fmt"
+
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/cloudwatch"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ecr"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ecs"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/lb"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/kirikae/kirikae/stacks"
+)
+
+// ecsService is the Fargate backend: one cluster and one ALB shared by a
+// blue and a green service. A release switch or rollback changes only the
+// listener weights and the idle colour's task definition, never the cluster
+// or the ALB, so it is fast and cannot drop the load balancer's DNS name.
+type ecsService struct {
+	pulumi.ResourceState
+
+	URL                 pulumi.StringOutput
+	ALBArnSuffix        pulumi.StringOutput
+	TargetGroupSuffixes map[string]pulumi.StringOutput // by colour
+}
+
+// ecsShared are the resources both colours use.
+type ecsShared struct {
+	repo          *ecr.Repository
+	cluster       *ecs.Cluster
+	logGroup      *cloudwatch.LogGroup
+	executionRole *iam.Role
+	// executionPolicy is waited on by the services: a task started before
+	// the attachment exists cannot pull its image.
+	executionPolicy *iam.RolePolicyAttachment
+}
+
+func newECSService(ctx *pulumi.Context, cfg stacks.Config, net *network) (*ecsService, error) {
+	plans, err := colorPlans(cfg)
+	if err != nil {
+		return nil, fmt.Errorf("create ecs service: %w", err)
+	}
+	s := &ecsService{TargetGroupSuffixes: map[string]pulumi.StringOutput{}}
+	if err := ctx.RegisterComponentResource(TypeECSService, "service", s); err != nil {
+		return nil, fmt.Errorf("register ecs service: %w", err)
+	}
+	shared, err := s.createShared(ctx, cfg)
+	if err != nil {
+		return nil, err
+	}
+	alb, err := lb.NewLoadBalancer(ctx, "alb", &lb.LoadBalancerArgs{
+		Name:             pulumi.String(limitedName(baseName(cfg), "", maxALBName)),
+		LoadBalancerType: pulumi.String("application"),
+		Subnets:          net.PublicSubnetIDs,
+		SecurityGroups:   pulumi.StringArray{net.ALBSecurityGroup},
+		Tags:             tags(cfg),
+	}, pulumi.Parent(s))
+	if err != nil {
+		return nil, fmt.Errorf("create load balancer: %w", err)
+	}
+
+	groups := make([]*lb.TargetGroup, len(plans))
+	forward := lb.ListenerDefaultActionForwardTargetGroupArray{}
+	for i, p := range plans {
+		tg, err := s.createTargetGroup(ctx, cfg, net, p.Color)
+		if err != nil {
+			return nil, err
+		}
+		groups[i] = tg
+		s.TargetGroupSuffixes[p.Color] = tg.ArnSuffix
+		forward = append(forward, &lb.ListenerDefaultActionForwardTargetGroupArgs{
+			Arn:    tg.Arn,
+			Weight: pulumi.Int(p.Weight),
+		})
+	}
+	// One listener forwarding to both colours: the weights are the release.
+	listener, err := lb.NewListener(ctx, "http", &lb.ListenerArgs{
+		LoadBalancerArn: alb.Arn,
+		Port:            pulumi.Int(80),
+		Protocol:        pulumi.String("HTTP"),
+		DefaultActions: lb.ListenerDefaultActionArray{&lb.ListenerDefaultActionArgs{
+			Type:    pulumi.String("forward"),
+			Forward: &lb.ListenerDefaultActionForwardArgs{TargetGroups: forward},
+		}},
+		Tags: tags(cfg),
+	}, pulumi.Parent(s))
+	if err != nil {
+		return nil, fmt.Errorf("create listener: %w", err)
+	}
+	for i, p := range plans {
+		if err := s.createColor(ctx, cfg, net, shared, groups[i], listener, p); err != nil {
+			return nil, err
+		}
+	}
+
+	s.URL = pulumi.Sprintf("http://%s", alb.DnsName)
+	s.ALBArnSuffix = alb.ArnSuffix
+	if err := ctx.RegisterResourceOutputs(s, pulumi.Map{
+		"url":           s.URL,
+		"repositoryUrl": shared.repo.RepositoryUrl,
+		"clusterName":   shared.cluster.Name,
+		"listenerArn":   listener.Arn,
+	}); err != nil {
+		return nil, fmt.Errorf("register ecs service outputs: %w", err)
+	}
+	return s, nil
+}
+
+func (s *ecsService) createShared(ctx *pulumi.Context, cfg stacks.Config) (*ecsShared, error) {
+	parent := pulumi.Parent(s)
+	repo, err := ecr.NewRepository(ctx, "repository", &ecr.RepositoryArgs{
+		Name: pulumi.String(cfg.ImageRepository),
+		// Immutable tags: a rollback to tag X must run the image that was
+		// verified as X, not whatever was pushed under that tag later.
+		ImageTagMutability: pulumi.String("IMMUTABLE"),
+		ImageScanningConfiguration: &ecr.RepositoryImageScanningConfigurationArgs{
+			ScanOnPush: pulumi.Bool(true),
+		},
+		Tags: tags(cfg),
+	}, parent)
+	if err != nil {
+		return nil, fmt.Errorf("create repository: %w", err)
+	}
+	cluster, err := ecs.NewCluster(ctx, "cluster", &ecs.ClusterArgs{
+		Name: pulumi.String(baseName(cfg)),
+		Tags: tags(cfg),
+	}, parent)
+	if err != nil {
+		return nil, fmt.Errorf("create cluster: %w", err)
+	}
+	logGroup, err := cloudwatch.NewLogGroup(ctx, "logs", &cloudwatch.LogGroupArgs{
+		Name:            pulumi.String("/ecs/" + baseName(cfg)),
+		RetentionInDays: pulumi.Int(cfg.LogRetention),
+		Tags:            tags(cfg),
+	}, parent)
+	if err != nil {
+		return nil, fmt.Errorf("create log group: %w", err)
+	}
+	assume, err := assumeRolePolicy("ecs-tasks.amazonaws.com")
+	if err != nil {
+		return nil, fmt.Errorf("create execution role: %w", err)
+	}
+	role, err := iam.NewRole(ctx, "execution", &iam.RoleArgs{
+		AssumeRolePolicy: pulumi.String(assume),
+		Tags:             tags(cfg),
+	}, parent)
+	if err != nil {
+		return nil, fmt.Errorf("create execution role: %w", err)
+	}
+	attachment, err := iam.NewRolePolicyAttachment(ctx, "execution", &iam.RolePolicyAttachmentArgs{
+		Role:      role.Name,
+		PolicyArn: pulumi.String(ecsTaskExecutionPolicyARN),
+	}, parent)
+	if err != nil {
+		return nil, fmt.Errorf("attach execution policy: %w", err)
+	}
+	return &ecsShared{
+		repo:            repo,
+		cluster:         cluster,
+		logGroup:        logGroup,
+		executionRole:   role,
+		executionPolicy: attachment,
+	}, nil
+}

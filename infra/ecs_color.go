@@ -1,0 +1,145 @@
+package infra
+
+import (
+	"encoding/json"
+	"fmt"
+	"strconv"
+
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ecs"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/lb"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/kirikae/kirikae/stacks"
+)
+
+// containerName is the one container of every task; the services' load
+// balancer blocks refer to it.
+const containerName = "app"
+
+// VersionEnv is the container environment variable carrying the image tag,
+// so a verifier can ask the running service which release it is.
+const VersionEnv = "KIRIKAE_VERSION"
+
+func (s *ecsService) createTargetGroup(ctx *pulumi.Context, cfg stacks.Config, net *network, color string) (*lb.TargetGroup, error) {
+	tg, err := lb.NewTargetGroup(ctx, color, &lb.TargetGroupArgs{
+		Name:       pulumi.String(limitedName(baseName(cfg), color, maxTargetGroupName)),
+		Port:       pulumi.Int(cfg.ContainerPort),
+		Protocol:   pulumi.String("HTTP"),
+		TargetType: pulumi.String("ip"),
+		VpcId:      net.VpcID,
+		// Short drain: after a weight flip the old colour keeps no traffic
+		// worth waiting five minutes for.
+		DeregistrationDelay: pulumi.Int(30),
+		HealthCheck: &lb.TargetGroupHealthCheckArgs{
+			Enabled:            pulumi.Bool(true),
+			Path:               pulumi.String(cfg.HealthCheckPath),
+			Protocol:           pulumi.String("HTTP"),
+			Matcher:            pulumi.String("200-399"),
+			Interval:           pulumi.Int(15),
+			HealthyThreshold:   pulumi.Int(2),
+			UnhealthyThreshold: pulumi.Int(3),
+		},
+		Tags: tags(cfg),
+	}, pulumi.Parent(s))
+	if err != nil {
+		return nil, fmt.Errorf("create %s target group: %w", color, err)
+	}
+	return tg, nil
+}
+
+// createColor creates one colour's task definition and service. The
+// service depends on the listener because ECS refuses a target group that
+// no load balancer routes to yet.
+func (s *ecsService) createColor(ctx *pulumi.Context, cfg stacks.Config, net *network, shared *ecsShared,
+	tg *lb.TargetGroup, listener *lb.Listener, p colorPlan,
+) error {
+	parent := pulumi.Parent(s)
+	defs := pulumi.All(shared.repo.RepositoryUrl, shared.logGroup.Name).ApplyT(
+		func(args []any) (string, error) {
+			return containerDefinitions(containerSpec{
+				Image:    args[0].(string) + ":" + p.ImageTag,
+				Tag:      p.ImageTag,
+				Port:     cfg.ContainerPort,
+				LogGroup: args[1].(string),
+				Region:   cfg.Region,
+				Color:    p.Color,
+			})
+		}).(pulumi.StringOutput)
+	task, err := ecs.NewTaskDefinition(ctx, p.Color, &ecs.TaskDefinitionArgs{
+		Family:                  pulumi.String(physicalName(cfg, p.Color)),
+		Cpu:                     pulumi.String(strconv.Itoa(cfg.CPU)),
+		Memory:                  pulumi.String(strconv.Itoa(cfg.Memory)),
+		NetworkMode:             pulumi.String("awsvpc"),
+		RequiresCompatibilities: pulumi.StringArray{pulumi.String("FARGATE")},
+		ExecutionRoleArn:        shared.executionRole.Arn,
+		ContainerDefinitions:    defs,
+		Tags:                    tags(cfg),
+	}, parent)
+	if err != nil {
+		return fmt.Errorf("create %s task definition: %w", p.Color, err)
+	}
+	_, err = ecs.NewService(ctx, p.Color, &ecs.ServiceArgs{
+		Name:           pulumi.String(physicalName(cfg, p.Color)),
+		Cluster:        shared.cluster.Arn,
+		TaskDefinition: task.Arn,
+		LaunchType:     pulumi.String("FARGATE"),
+		DesiredCount:   pulumi.Int(cfg.DesiredCount),
+		NetworkConfiguration: &ecs.ServiceNetworkConfigurationArgs{
+			Subnets:        net.PrivateSubnetIDs,
+			SecurityGroups: pulumi.StringArray{net.ServiceSecurityGroup},
+			AssignPublicIp: pulumi.Bool(false),
+		},
+		LoadBalancers: ecs.ServiceLoadBalancerArray{&ecs.ServiceLoadBalancerArgs{
+			TargetGroupArn: tg.Arn,
+			ContainerName:  pulumi.String(containerName),
+			ContainerPort:  pulumi.Int(cfg.ContainerPort),
+		}},
+		// A release whose tasks never turn healthy rolls itself back
+		// instead of leaving the colour half-deployed.
+		DeploymentCircuitBreaker: &ecs.ServiceDeploymentCircuitBreakerArgs{
+			Enable:   pulumi.Bool(true),
+			Rollback: pulumi.Bool(true),
+		},
+		HealthCheckGracePeriodSeconds: pulumi.Int(60),
+		PropagateTags:                 pulumi.String("SERVICE"),
+		Tags:                          tags(cfg),
+	}, parent, pulumi.DependsOn([]pulumi.Resource{listener, shared.executionPolicy}))
+	if err != nil {
+		return fmt.Errorf("create %s service: %w", p.Color, err)
+	}
+	return nil
+}
+
+// containerSpec is what varies between the two colours' containers.
+type containerSpec struct {
+	Image    string
+	Tag      string
+	Port     int
+	LogGroup string
+	Region   string
+	Color    string
+}
+
+// containerDefinitions renders the task's container JSON.
+func containerDefinitions(c containerSpec) (string, error) {
+	defs := []map[string]any{{
+		"name":         containerName,
+		"image":        c.Image,
+		"essential":    true,
+		"portMappings": []map[string]any{{"containerPort": c.Port, "protocol": "tcp"}},
+		"environment":  []map[string]string{{"name": VersionEnv, "value": c.Tag}},
+		"logConfiguration": map[string]any{
+			"logDriver": "awslogs",
+			"options": map[string]string{
+				"awslogs-group":         c.LogGroup,
+				"awslogs-region":        c.Region,
+				"awslogs-stream-prefix": c.Color,
+			},
+		},
+	}}
+	b, err := json.Marshal(defs)
+	if err != nil {
+		return "", fmt.Errorf("marshal container definitions: %w", err)
+	}
+	return string(b), nil
+}

@@ -1,0 +1,160 @@
+package infra
+
+import (
+	"fmt"
+
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/cloudfront"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/s3"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/kirikae/kirikae/stacks"
+)
+
+// cachingOptimizedPolicyID is AWS's managed "CachingOptimized" cache policy.
+// Its ID is fixed by AWS, so it is written out rather than looked up.
+const cachingOptimizedPolicyID = "658327ea-f89d-4fab-a63d-7e88639e58f6"
+
+// frontendOriginID names the single S3 origin inside the distribution.
+const frontendOriginID = "releases"
+
+// frontend is a private bucket holding every release under
+// /releases/<id>/ and a distribution serving exactly one of them. A release
+// switch or rollback is one property change: the origin path.
+type frontend struct {
+	pulumi.ResourceState
+
+	URL            pulumi.StringOutput
+	DistributionID pulumi.StringOutput
+}
+
+// FrontendBucketName is the bucket kirikae:frontendBucket names, or the
+// derived <serviceName>-<stack>-frontend. The deploy layer uploads there.
+func FrontendBucketName(cfg stacks.Config) string {
+	if cfg.FrontendBucket != "" {
+		return cfg.FrontendBucket
+	}
+	return physicalName(cfg, "frontend")
+}
+
+// ReleasePrefix is the key prefix (and origin path, after a leading "/")
+// of one frontend release.
+func ReleasePrefix(release string) string {
+	return "releases/" + release
+}
+
+// originPath is the distribution's origin path. With no release yet it is
+// empty, because CloudFront rejects an origin path ending in "/".
+func originPath(release string) string {
+	if release == "" {
+		return ""
+	}
+	return "/" + ReleasePrefix(release)
+}
+
+func newFrontend(ctx *pulumi.Context, cfg stacks.Config) (*frontend, error) {
+	f := &frontend{}
+	if err := ctx.RegisterComponentResource(TypeFrontend, "frontend", f); err != nil {
+		return nil, fmt.Errorf("register frontend: %w", err)
+	}
+	parent := pulumi.Parent(f)
+	bucket, err := s3.NewBucketV2(ctx, "bucket", &s3.BucketV2Args{
+		Bucket: pulumi.String(FrontendBucketName(cfg)),
+		Tags:   tags(cfg),
+	}, parent)
+	if err != nil {
+		return nil, fmt.Errorf("create frontend bucket: %w", err)
+	}
+	block, err := s3.NewBucketPublicAccessBlock(ctx, "bucket", &s3.BucketPublicAccessBlockArgs{
+		Bucket:                bucket.ID(),
+		BlockPublicAcls:       pulumi.Bool(true),
+		BlockPublicPolicy:     pulumi.Bool(true),
+		IgnorePublicAcls:      pulumi.Bool(true),
+		RestrictPublicBuckets: pulumi.Bool(true),
+	}, parent)
+	if err != nil {
+		return nil, fmt.Errorf("block frontend public access: %w", err)
+	}
+	// Versioning keeps an overwritten or deleted release recoverable.
+	if _, err := s3.NewBucketVersioningV2(ctx, "bucket", &s3.BucketVersioningV2Args{
+		Bucket: bucket.ID(),
+		VersioningConfiguration: &s3.BucketVersioningV2VersioningConfigurationArgs{
+			Status: pulumi.String("Enabled"),
+		},
+	}, parent); err != nil {
+		return nil, fmt.Errorf("enable frontend versioning: %w", err)
+	}
+	oac, err := cloudfront.NewOriginAccessControl(ctx, "bucket", &cloudfront.OriginAccessControlArgs{
+		Name:                          pulumi.String(physicalName(cfg, "frontend")),
+		Description:                   pulumi.String("kirikae frontend bucket access"),
+		OriginAccessControlOriginType: pulumi.String("s3"),
+		SigningBehavior:               pulumi.String("always"),
+		SigningProtocol:               pulumi.String("sigv4"),
+	}, parent)
+	if err != nil {
+		return nil, fmt.Errorf("create origin access control: %w", err)
+	}
+	dist, err := newDistribution(ctx, cfg, f, bucket, oac)
+	if err != nil {
+		return nil, err
+	}
+	policy := pulumi.All(bucket.Arn, dist.Arn).ApplyT(func(args []any) (string, error) {
+		return cloudFrontReadPolicy(args[0].(string), args[1].(string))
+	}).(pulumi.StringOutput)
+	// S3 rejects concurrent changes to a bucket's access block and policy
+	// (OperationAborted), so the policy waits for the block.
+	if _, err := s3.NewBucketPolicy(ctx, "bucket", &s3.BucketPolicyArgs{
+		Bucket: bucket.ID(),
+		Policy: policy,
+	}, parent, pulumi.DependsOn([]pulumi.Resource{block})); err != nil {
+		return nil, fmt.Errorf("create frontend bucket policy: %w", err)
+	}
+
+	f.URL = pulumi.Sprintf("https://%s", dist.DomainName)
+	f.DistributionID = dist.ID().ToStringOutput()
+	if err := ctx.RegisterResourceOutputs(f, pulumi.Map{
+		"url":            f.URL,
+		"bucket":         bucket.Bucket,
+		"distributionId": f.DistributionID,
+	}); err != nil {
+		return nil, fmt.Errorf("register frontend outputs: %w", err)
+	}
+	return f, nil
+}
+
+func newDistribution(ctx *pulumi.Context, cfg stacks.Config, f *frontend, bucket *s3.BucketV2,
+	oac *cloudfront.OriginAccessControl,
+) (*cloudfront.Distribution, error) {
+	dist, err := cloudfront.NewDistribution(ctx, "cdn", &cloudfront.DistributionArgs{
+		Enabled:           pulumi.Bool(true),
+		Comment:           pulumi.String(physicalName(cfg, "frontend")),
+		DefaultRootObject: pulumi.String("index.html"),
+		PriceClass:        pulumi.String("PriceClass_100"),
+		Origins: cloudfront.DistributionOriginArray{&cloudfront.DistributionOriginArgs{
+			OriginId:              pulumi.String(frontendOriginID),
+			DomainName:            bucket.BucketRegionalDomainName,
+			OriginPath:            pulumi.String(originPath(cfg.FrontendRelease)),
+			OriginAccessControlId: oac.ID(),
+		}},
+		DefaultCacheBehavior: &cloudfront.DistributionDefaultCacheBehaviorArgs{
+			TargetOriginId:       pulumi.String(frontendOriginID),
+			ViewerProtocolPolicy: pulumi.String("redirect-to-https"),
+			AllowedMethods:       pulumi.ToStringArray([]string{"GET", "HEAD"}),
+			CachedMethods:        pulumi.ToStringArray([]string{"GET", "HEAD"}),
+			CachePolicyId:        pulumi.String(cachingOptimizedPolicyID),
+			Compress:             pulumi.Bool(true),
+		},
+		Restrictions: &cloudfront.DistributionRestrictionsArgs{
+			GeoRestriction: &cloudfront.DistributionRestrictionsGeoRestrictionArgs{
+				RestrictionType: pulumi.String("none"),
+			},
+		},
+		ViewerCertificate: &cloudfront.DistributionViewerCertificateArgs{
+			CloudfrontDefaultCertificate: pulumi.Bool(true),
+		},
+		Tags: tags(cfg),
+	}, pulumi.Parent(f))
+	if err != nil {
+		return nil, fmt.Errorf("create distribution: %w", err)
+	}
+	return dist, nil
+}

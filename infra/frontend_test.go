@@ -1,0 +1,107 @@
+package infra
+
+import (
+	"encoding/json"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/kirikae/kirikae/stacks"
+)
+
+const typeDistribution = "aws:cloudfront/distribution:Distribution"
+
+func TestFrontendBucketIsPrivateAndVersioned(t *testing.T) {
+	m := run(t, testConfig(stacks.BackendLambda))
+	bucket := m.one(t, "aws:s3/bucketV2:BucketV2", "bucket")
+	assert.Equal(t, "api-staging-frontend", str(t, bucket.Inputs, "bucket"))
+	block := m.one(t, "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock", "bucket")
+	assert.Equal(t, bucket.ID, str(t, block.Inputs, "bucket"))
+	for _, k := range []string{"blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets"} {
+		assert.True(t, at(t, block.Inputs, k).BoolValue(), k)
+	}
+	versioning := m.one(t, "aws:s3/bucketVersioningV2:BucketVersioningV2", "bucket")
+	assert.Equal(t, "Enabled", str(t, versioning.Inputs, "versioningConfiguration", "status"))
+	assert.Equal(t, bucket.ID, str(t, versioning.Inputs, "bucket"))
+}
+
+func TestFrontendBucketNameFromConfig(t *testing.T) {
+	cfg := testConfig(stacks.BackendECS)
+	cfg.FrontendBucket = "acme-web-staging"
+	assert.Equal(t, "acme-web-staging", FrontendBucketName(cfg))
+	assert.Equal(t, "acme-web-staging", str(t, run(t, cfg).one(t, "aws:s3/bucketV2:BucketV2", "bucket").Inputs, "bucket"))
+}
+
+func TestDistributionServesOneReleaseThroughOAC(t *testing.T) {
+	m := run(t, testConfig(stacks.BackendECS))
+	bucket := m.one(t, "aws:s3/bucketV2:BucketV2", "bucket")
+	oac := m.one(t, "aws:cloudfront/originAccessControl:OriginAccessControl", "bucket")
+	assert.Equal(t, "sigv4", str(t, oac.Inputs, "signingProtocol"))
+	assert.Equal(t, "always", str(t, oac.Inputs, "signingBehavior"))
+	assert.Equal(t, "s3", str(t, oac.Inputs, "originAccessControlOriginType"))
+
+	dist := m.one(t, typeDistribution, "cdn")
+	origin := func(key string) string { return str(t, dist.Inputs, "origins", 0, key) }
+	assert.Equal(t, oac.ID, origin("originAccessControlId"))
+	assert.Equal(t, "/releases/r1", origin("originPath"))
+	assert.Equal(t, str(t, bucket.Outputs, "bucketRegionalDomainName"), origin("domainName"))
+	assert.Equal(t, origin("originId"), str(t, dist.Inputs, "defaultCacheBehavior", "targetOriginId"))
+	assert.Equal(t, "redirect-to-https", str(t, dist.Inputs, "defaultCacheBehavior", "viewerProtocolPolicy"))
+	assert.Equal(t, "index.html", str(t, dist.Inputs, "defaultRootObject"))
+	assert.Equal(t, "PriceClass_100", str(t, dist.Inputs, "priceClass"))
+	assert.True(t, at(t, dist.Inputs, "enabled").BoolValue())
+	assert.True(t, at(t, dist.Inputs, "viewerCertificate", "cloudfrontDefaultCertificate").BoolValue())
+}
+
+func TestReleaseSwitchChangesOnlyTheOriginPath(t *testing.T) {
+	r1, r2 := testConfig(stacks.BackendECS), testConfig(stacks.BackendECS)
+	r2.FrontendRelease = "r2"
+	d1 := run(t, r1).one(t, typeDistribution, "cdn").Inputs
+	d2 := run(t, r2).one(t, typeDistribution, "cdn").Inputs
+	assert.Equal(t, "/releases/r2", str(t, d2, "origins", 0, "originPath"))
+	diff := d1.Diff(d2)
+	require.NotNil(t, diff)
+	assert.Equal(t, []string{"origins"}, keys(diff.ChangedKeys()))
+}
+
+func keys[K ~string](ks []K) []string {
+	out := make([]string, len(ks))
+	for i, k := range ks {
+		out[i] = string(k)
+	}
+	return out
+}
+
+func TestNoReleaseYetServesTheBucketRoot(t *testing.T) {
+	cfg := testConfig(stacks.BackendECS)
+	cfg.FrontendRelease = ""
+	dist := run(t, cfg).one(t, typeDistribution, "cdn")
+	assert.Equal(t, "", str(t, dist.Inputs, "origins", 0, "originPath"))
+}
+
+func TestBucketPolicyAllowsOnlyTheDistribution(t *testing.T) {
+	m := run(t, testConfig(stacks.BackendECS))
+	bucket := m.one(t, "aws:s3/bucketV2:BucketV2", "bucket")
+	dist := m.one(t, typeDistribution, "cdn")
+	policy := m.one(t, "aws:s3/bucketPolicy:BucketPolicy", "bucket")
+	assert.Equal(t, bucket.ID, str(t, policy.Inputs, "bucket"))
+
+	var doc policyDocument
+	require.NoError(t, json.Unmarshal([]byte(str(t, policy.Inputs, "policy")), &doc))
+	require.Len(t, doc.Statement, 1)
+	s := doc.Statement[0]
+	assert.Equal(t, "Allow", s.Effect)
+	assert.Equal(t, map[string]any{"Service": "cloudfront.amazonaws.com"}, s.Principal)
+	assert.Equal(t, "s3:GetObject", s.Action)
+	assert.Equal(t, str(t, bucket.Outputs, "arn")+"/*", s.Resource)
+	assert.Equal(t, map[string]any{"StringEquals": map[string]any{"AWS:SourceArn": str(t, dist.Outputs, "arn")}}, s.Condition)
+}
+
+func TestFrontendDisabledCreatesNoFrontend(t *testing.T) {
+	cfg := testConfig(stacks.BackendECS)
+	cfg.FrontendEnabled = false
+	m := run(t, cfg)
+	assert.Empty(t, m.ofType("aws:s3/bucketV2:BucketV2"))
+	assert.Empty(t, m.ofType(typeDistribution))
+}

@@ -1,0 +1,230 @@
+package infra
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/apigatewayv2"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/cloudwatch"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/lambda"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/kirikae/kirikae/stacks"
+)
+
+// LiveAlias is the alias API Gateway invokes. Releases and rollbacks move
+// the alias between published versions; the API never points at $LATEST.
+const LiveAlias = "live"
+
+// lambdaAPI is the lambda backend: a published function, alias `live`, and
+// an HTTP API whose only integration is that alias.
+type lambdaAPI struct {
+	pulumi.ResourceState
+
+	URL          pulumi.StringOutput
+	FunctionName pulumi.StringOutput
+	// AliasVersion is the version `live` points at (the stable one while a
+	// canary bakes).
+	AliasVersion pulumi.StringOutput
+}
+
+func newLambdaAPI(ctx *pulumi.Context, cfg stacks.Config) (*lambdaAPI, error) {
+	code, err := lambdaCode(cfg.LambdaArtifact)
+	if err != nil {
+		return nil, fmt.Errorf("create lambda api: %w", err)
+	}
+	if cfg.LambdaCanaryWeight < 0 || cfg.LambdaCanaryWeight > 99 {
+		return nil, fmt.Errorf("create lambda api: canary weight %d is outside 0..99", cfg.LambdaCanaryWeight)
+	}
+	if cfg.LambdaCanaryWeight > 0 && cfg.LambdaAliasVersion == "" {
+		return nil, fmt.Errorf("create lambda api: a canary needs lambdaAliasVersion, the version the rest of the traffic stays on")
+	}
+	a := &lambdaAPI{}
+	if err := ctx.RegisterComponentResource(TypeLambdaAPI, "api", a); err != nil {
+		return nil, fmt.Errorf("register lambda api: %w", err)
+	}
+	fn, err := a.createFunction(ctx, cfg, code)
+	if err != nil {
+		return nil, err
+	}
+	alias, err := a.createAlias(ctx, cfg, fn)
+	if err != nil {
+		return nil, err
+	}
+	api, err := a.createHTTPAPI(ctx, cfg, fn, alias)
+	if err != nil {
+		return nil, err
+	}
+
+	a.URL = api.ApiEndpoint
+	a.FunctionName = fn.Name
+	a.AliasVersion = alias.FunctionVersion
+	if err := ctx.RegisterResourceOutputs(a, pulumi.Map{
+		"url":              a.URL,
+		"functionName":     a.FunctionName,
+		"publishedVersion": fn.Version,
+		"aliasVersion":     a.AliasVersion,
+	}); err != nil {
+		return nil, fmt.Errorf("register lambda api outputs: %w", err)
+	}
+	return a, nil
+}
+
+// functionCode is where the function's code comes from: an S3 object or a
+// local archive (zip file or directory).
+type functionCode struct {
+	S3Bucket string
+	S3Key    string
+	Path     string
+}
+
+// lambdaCode parses kirikae:lambdaArtifact. The local path is used as given;
+// the deploy layer makes it absolute.
+func lambdaCode(artifact string) (functionCode, error) {
+	if artifact == "" {
+		return functionCode{}, fmt.Errorf("parse lambda artifact: lambdaArtifact is empty")
+	}
+	rest, ok := strings.CutPrefix(artifact, "s3://")
+	if !ok {
+		return functionCode{Path: artifact}, nil
+	}
+	bucket, key, _ := strings.Cut(rest, "/")
+	if bucket == "" || key == "" {
+		return functionCode{}, fmt.Errorf("parse lambda artifact: %q is not s3://bucket/key", artifact)
+	}
+	return functionCode{S3Bucket: bucket, S3Key: key}, nil
+}
+
+func (a *lambdaAPI) createFunction(ctx *pulumi.Context, cfg stacks.Config, code functionCode) (*lambda.Function, error) {
+	parent := pulumi.Parent(a)
+	assume, err := assumeRolePolicy("lambda.amazonaws.com")
+	if err != nil {
+		return nil, fmt.Errorf("create function role: %w", err)
+	}
+	role, err := iam.NewRole(ctx, "function", &iam.RoleArgs{
+		AssumeRolePolicy: pulumi.String(assume),
+		Tags:             tags(cfg),
+	}, parent)
+	if err != nil {
+		return nil, fmt.Errorf("create function role: %w", err)
+	}
+	attachment, err := iam.NewRolePolicyAttachment(ctx, "function-logs", &iam.RolePolicyAttachmentArgs{
+		Role:      role.Name,
+		PolicyArn: pulumi.String(lambdaBasicExecPolicyARN),
+	}, parent)
+	if err != nil {
+		return nil, fmt.Errorf("attach function policy: %w", err)
+	}
+	name := baseName(cfg)
+	// Created before the function so Lambda does not create it first with
+	// unlimited retention and no tags.
+	logGroup, err := cloudwatch.NewLogGroup(ctx, "logs", &cloudwatch.LogGroupArgs{
+		Name:            pulumi.String("/aws/lambda/" + name),
+		RetentionInDays: pulumi.Int(cfg.LogRetention),
+		Tags:            tags(cfg),
+	}, parent)
+	if err != nil {
+		return nil, fmt.Errorf("create function log group: %w", err)
+	}
+	args := &lambda.FunctionArgs{
+		Name:       pulumi.String(name),
+		Role:       role.Arn,
+		Runtime:    pulumi.String(cfg.LambdaRuntime),
+		Handler:    pulumi.String(cfg.LambdaHandler),
+		MemorySize: pulumi.Int(cfg.LambdaMemory),
+		Timeout:    pulumi.Int(cfg.LambdaTimeout),
+		// Every code change publishes an immutable version the alias can
+		// move to and back from.
+		Publish: pulumi.Bool(true),
+		Tags:    tags(cfg),
+	}
+	if code.Path != "" {
+		args.Code = pulumi.NewFileArchive(code.Path)
+	} else {
+		args.S3Bucket = pulumi.String(code.S3Bucket)
+		args.S3Key = pulumi.String(code.S3Key)
+	}
+	fn, err := lambda.NewFunction(ctx, "function", args, parent,
+		pulumi.DependsOn([]pulumi.Resource{logGroup, attachment}))
+	if err != nil {
+		return nil, fmt.Errorf("create function: %w", err)
+	}
+	return fn, nil
+}
+
+// createAlias points `live` at the pinned version, or at the version this
+// update publishes. During a canary it stays on the pinned version and
+// routes the canary weight to the new one.
+func (a *lambdaAPI) createAlias(ctx *pulumi.Context, cfg stacks.Config, fn *lambda.Function) (*lambda.Alias, error) {
+	args := &lambda.AliasArgs{
+		Name:            pulumi.String(LiveAlias),
+		FunctionName:    fn.Name,
+		FunctionVersion: fn.Version,
+	}
+	if cfg.LambdaAliasVersion != "" {
+		args.FunctionVersion = pulumi.String(cfg.LambdaAliasVersion)
+	}
+	if cfg.LambdaCanaryWeight > 0 {
+		weight := float64(cfg.LambdaCanaryWeight) / 100
+		args.RoutingConfig = &lambda.AliasRoutingConfigArgs{
+			AdditionalVersionWeights: fn.Version.ApplyT(func(v string) map[string]float64 {
+				return map[string]float64{v: weight}
+			}).(pulumi.Float64MapOutput),
+		}
+	}
+	alias, err := lambda.NewAlias(ctx, LiveAlias, args, pulumi.Parent(a))
+	if err != nil {
+		return nil, fmt.Errorf("create alias: %w", err)
+	}
+	return alias, nil
+}
+
+// createHTTPAPI fronts the alias with an HTTP API. The integration and the
+// permission name the alias, so moving the alias is the whole release.
+func (a *lambdaAPI) createHTTPAPI(ctx *pulumi.Context, cfg stacks.Config, fn *lambda.Function, alias *lambda.Alias) (*apigatewayv2.Api, error) {
+	parent := pulumi.Parent(a)
+	api, err := apigatewayv2.NewApi(ctx, "http", &apigatewayv2.ApiArgs{
+		Name:         pulumi.String(baseName(cfg)),
+		ProtocolType: pulumi.String("HTTP"),
+		Tags:         tags(cfg),
+	}, parent)
+	if err != nil {
+		return nil, fmt.Errorf("create http api: %w", err)
+	}
+	integration, err := apigatewayv2.NewIntegration(ctx, "live", &apigatewayv2.IntegrationArgs{
+		ApiId:                api.ID(),
+		IntegrationType:      pulumi.String("AWS_PROXY"),
+		IntegrationMethod:    pulumi.String("POST"),
+		IntegrationUri:       alias.InvokeArn,
+		PayloadFormatVersion: pulumi.String("2.0"),
+	}, parent)
+	if err != nil {
+		return nil, fmt.Errorf("create integration: %w", err)
+	}
+	if _, err := apigatewayv2.NewRoute(ctx, "default", &apigatewayv2.RouteArgs{
+		ApiId:    api.ID(),
+		RouteKey: pulumi.String("$default"),
+		Target:   pulumi.Sprintf("integrations/%s", integration.ID()),
+	}, parent); err != nil {
+		return nil, fmt.Errorf("create route: %w", err)
+	}
+	if _, err := apigatewayv2.NewStage(ctx, "default", &apigatewayv2.StageArgs{
+		ApiId:      api.ID(),
+		Name:       pulumi.String("$default"),
+		AutoDeploy: pulumi.Bool(true),
+		Tags:       tags(cfg),
+	}, parent); err != nil {
+		return nil, fmt.Errorf("create stage: %w", err)
+	}
+	if _, err := lambda.NewPermission(ctx, "api-invoke", &lambda.PermissionArgs{
+		Action:    pulumi.String("lambda:InvokeFunction"),
+		Function:  fn.Name,
+		Qualifier: pulumi.String(LiveAlias),
+		Principal: pulumi.String("apigateway.amazonaws.com"),
+		SourceArn: pulumi.Sprintf("%s/*/*", api.ExecutionArn),
+	}, parent, pulumi.DependsOn([]pulumi.Resource{alias})); err != nil {
+		return nil, fmt.Errorf("create invoke permission: %w", err)
+	}
+	return api, nil
+}

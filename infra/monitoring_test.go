@@ -1,0 +1,119 @@
+package infra
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/kirikae/kirikae/stacks"
+)
+
+const typeAlarm = "aws:cloudwatch/metricAlarm:MetricAlarm"
+
+// alarms maps each alarm's logical name to its inputs.
+func alarms(m *mocks) map[string]recorded {
+	out := map[string]recorded{}
+	for _, r := range m.ofType(typeAlarm) {
+		out[r.Name] = r
+	}
+	return out
+}
+
+func TestEveryAlarmNotifiesTheTopic(t *testing.T) {
+	for name, cfg := range variants(t) {
+		t.Run(name, func(t *testing.T) {
+			m := run(t, cfg)
+			topic := str(t, m.one(t, "aws:sns/topic:Topic", "alarms").Outputs, "arn")
+			got := alarms(m)
+			require.NotEmpty(t, got)
+			for n, a := range got {
+				assert.Equal(t, []string{topic}, strs(t, a.Inputs, "alarmActions"), n)
+				assert.Equal(t, []string{topic}, strs(t, a.Inputs, "okActions"), n)
+				assert.Equal(t, "GreaterThanOrEqualToThreshold", str(t, a.Inputs, "comparisonOperator"), n)
+				assert.Equal(t, "api-staging-"+n, str(t, a.Inputs, "name"))
+			}
+		})
+	}
+}
+
+func TestECSAlarms(t *testing.T) {
+	m := run(t, testConfig(stacks.BackendECS))
+	got := alarms(m)
+	assert.ElementsMatch(t, []string{"alb-5xx", "unhealthy-blue", "unhealthy-green", "cloudfront-5xx"}, keysOf(got))
+	alb := str(t, m.one(t, "aws:lb/loadBalancer:LoadBalancer", "alb").Outputs, "arnSuffix")
+
+	fivexx := got["alb-5xx"].Inputs
+	assert.Equal(t, "HTTPCode_Target_5XX_Count", str(t, fivexx, "metricName"))
+	assert.Equal(t, "AWS/ApplicationELB", str(t, fivexx, "namespace"))
+	assert.Equal(t, float64(5), at(t, fivexx, "threshold").NumberValue())
+	assert.Equal(t, alb, str(t, fivexx, "dimensions", "LoadBalancer"))
+
+	for _, color := range []string{"blue", "green"} {
+		a := got["unhealthy-"+color].Inputs
+		assert.Equal(t, "UnHealthyHostCount", str(t, a, "metricName"))
+		assert.Equal(t, float64(1), at(t, a, "threshold").NumberValue())
+		assert.Equal(t, alb, str(t, a, "dimensions", "LoadBalancer"))
+		assert.Equal(t, str(t, m.one(t, typeTargetGroup, color).Outputs, "arnSuffix"), str(t, a, "dimensions", "TargetGroup"))
+	}
+}
+
+func TestLambdaAlarms(t *testing.T) {
+	cfg := testConfig(stacks.BackendLambda)
+	cfg.FrontendEnabled = false
+	got := alarms(run(t, cfg))
+	assert.ElementsMatch(t, []string{"lambda-errors", "lambda-throttles"}, keysOf(got))
+	for name, want := range map[string]struct {
+		metric    string
+		threshold float64
+	}{"lambda-errors": {"Errors", 3}, "lambda-throttles": {"Throttles", 2}} {
+		a := got[name].Inputs
+		assert.Equal(t, want.metric, str(t, a, "metricName"))
+		assert.Equal(t, "AWS/Lambda", str(t, a, "namespace"))
+		assert.Equal(t, want.threshold, at(t, a, "threshold").NumberValue())
+		assert.Equal(t, "api-staging", str(t, a, "dimensions", "FunctionName"))
+	}
+}
+
+func TestCloudFrontAlarm(t *testing.T) {
+	m := run(t, testConfig(stacks.BackendLambda))
+	a := alarms(m)["cloudfront-5xx"].Inputs
+	assert.Equal(t, "5xxErrorRate", str(t, a, "metricName"))
+	assert.Equal(t, "AWS/CloudFront", str(t, a, "namespace"))
+	assert.Equal(t, 1.5, at(t, a, "threshold").NumberValue())
+	assert.Equal(t, m.one(t, typeDistribution, "cdn").ID, str(t, a, "dimensions", "DistributionId"))
+	assert.Equal(t, "Global", str(t, a, "dimensions", "Region"))
+}
+
+func TestSubscriptionsPerEmailAndWebhook(t *testing.T) {
+	cfg := testConfig(stacks.BackendLambda)
+	cfg.WebhookURL = "https://hooks.example.com/kirikae"
+	m := run(t, cfg)
+	topic := str(t, m.one(t, "aws:sns/topic:Topic", "alarms").Outputs, "arn")
+	got := map[string]string{}
+	for _, s := range m.ofType("aws:sns/topicSubscription:TopicSubscription") {
+		assert.Equal(t, topic, str(t, s.Inputs, "topic"))
+		got[str(t, s.Inputs, "endpoint")] = str(t, s.Inputs, "protocol")
+	}
+	assert.Equal(t, map[string]string{
+		"ops@example.com":                   "email",
+		"oncall@example.com":                "email",
+		"https://hooks.example.com/kirikae": "https",
+	}, got)
+}
+
+func TestNoRecipientsMeansNoSubscriptions(t *testing.T) {
+	cfg := testConfig(stacks.BackendECS)
+	cfg.AlertEmails = nil
+	m := run(t, cfg)
+	assert.Empty(t, m.ofType("aws:sns/topicSubscription:TopicSubscription"))
+	assert.Len(t, m.ofType("aws:sns/topic:Topic"), 1)
+}
+
+func keysOf[V any](m map[string]V) []string {
+	var out []string
+	for k := range m {
+		out = append(out, k)
+	}
+	return out
+}

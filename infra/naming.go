@@ -1,0 +1,77 @@
+package infra
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"strings"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/kirikae/kirikae/stacks"
+)
+
+// Tag keys every taggable resource carries, so a console filter or a cost
+// report can find everything one stack owns.
+const (
+	TagStack     = "kirikae:stack"
+	TagService   = "kirikae:service"
+	TagManagedBy = "ManagedBy"
+)
+
+// Name limits AWS enforces on identities kirikae names explicitly.
+const (
+	maxALBName         = 32
+	maxTargetGroupName = 32
+	nameHashLen        = 6
+)
+
+// baseName is the prefix of every physical name: <serviceName>-<stack>.
+// Logical (Pulumi) names never contain it, so staging and product have the
+// same resource names and differ only in physical names and values.
+func baseName(cfg stacks.Config) string {
+	return cfg.ServiceName + "-" + cfg.Stack
+}
+
+// physicalName joins the base name and a suffix.
+func physicalName(cfg stacks.Config, suffix string) string {
+	return baseName(cfg) + "-" + suffix
+}
+
+// limitedName builds base[-suffix] within max characters by shortening the
+// base, never the suffix: the suffix (blue/green) is what keeps sibling names
+// distinct. A shortened base ends in a hash of the full base, because plain
+// truncation would give api-long-name-staging and api-long-name-product the
+// same ALB name. Hyphens are trimmed before the hash and suffix because ALB
+// and target group names may not contain "--" or end with "-".
+func limitedName(base, suffix string, max int) string {
+	room := max
+	if suffix != "" {
+		room -= len(suffix) + 1
+	}
+	if len(base) > room {
+		sum := sha256.Sum256([]byte(base))
+		hash := hex.EncodeToString(sum[:])[:nameHashLen]
+		base = strings.TrimRight(base[:room-nameHashLen-1], "-") + "-" + hash
+	}
+	if suffix == "" {
+		return base
+	}
+	return base + "-" + suffix
+}
+
+// tags returns the tag set of every taggable resource of the stack.
+func tags(cfg stacks.Config) pulumi.StringMap {
+	return pulumi.StringMap{
+		TagStack:     pulumi.String(cfg.Stack),
+		TagService:   pulumi.String(cfg.ServiceName),
+		TagManagedBy: pulumi.String("kirikae"),
+	}
+}
+
+// namedTags adds a Name tag, which is what the EC2 console shows for VPCs,
+// subnets and gateways that have no name of their own.
+func namedTags(cfg stacks.Config, name string) pulumi.StringMap {
+	t := tags(cfg)
+	t["Name"] = pulumi.String(name)
+	return t
+}

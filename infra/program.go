@@ -1,0 +1,94 @@
+// Package infra is kirikae's Pulumi program: the AWS resources of one stack,
+// grouped into components (network, ECS or Lambda API, frontend,
+// monitoring), built from a typed stacks.Config.
+//
+// Logical names never contain the service or stack name, so every stack has
+// the same resource names; physical names (<service>-<stack>-...) carry
+// them, so renaming a service previews as replacements.
+package infra
+
+import (
+	"fmt"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/kirikae/kirikae/stacks"
+)
+
+// Program returns the Pulumi program of one stack.
+func Program(cfg stacks.Config) pulumi.RunFunc {
+	return func(ctx *pulumi.Context) error {
+		outputs, err := build(ctx, cfg)
+		if err != nil {
+			return err
+		}
+		for name, value := range outputs {
+			ctx.Export(name, value)
+		}
+		return nil
+	}
+}
+
+// OutputNames lists every stack output Program exports, for both backends.
+func OutputNames() []string {
+	return []string{
+		OutputURL, OutputFrontendURL, OutputImageTag, OutputActiveColor,
+		OutputLambdaVersion, OutputFrontendRelease, OutputAlarmTopicArn,
+	}
+}
+
+// build registers the components and returns the stack outputs. Every
+// output exists for both backends (empty where it does not apply) so later
+// layers can read them without knowing the backend.
+func build(ctx *pulumi.Context, cfg stacks.Config) (map[string]pulumi.StringOutput, error) {
+	empty := pulumi.String("").ToStringOutput()
+	out := map[string]pulumi.StringOutput{}
+	for _, name := range OutputNames() {
+		out[name] = empty
+	}
+	var targets alarmTargets
+
+	switch cfg.Backend {
+	case stacks.BackendECS:
+		net, err := newNetwork(ctx, cfg)
+		if err != nil {
+			return nil, err
+		}
+		svc, err := newECSService(ctx, cfg, net)
+		if err != nil {
+			return nil, err
+		}
+		targets.ecs = svc
+		out[OutputURL] = svc.URL
+		out[OutputImageTag] = pulumi.String(cfg.ImageTag).ToStringOutput()
+		out[OutputActiveColor] = pulumi.String(activeColor(cfg)).ToStringOutput()
+	case stacks.BackendLambda:
+		api, err := newLambdaAPI(ctx, cfg)
+		if err != nil {
+			return nil, err
+		}
+		targets.lambda = api
+		out[OutputURL] = api.URL
+		out[OutputLambdaVersion] = api.AliasVersion
+	default:
+		return nil, fmt.Errorf("build program: backend %q is neither %s nor %s",
+			cfg.Backend, stacks.BackendECS, stacks.BackendLambda)
+	}
+
+	if cfg.FrontendEnabled {
+		fe, err := newFrontend(ctx, cfg)
+		if err != nil {
+			return nil, err
+		}
+		targets.frontend = fe
+		out[OutputFrontendURL] = fe.URL
+		out[OutputFrontendRelease] = pulumi.String(cfg.FrontendRelease).ToStringOutput()
+	}
+
+	mon, err := newMonitoring(ctx, cfg, targets)
+	if err != nil {
+		return nil, err
+	}
+	out[OutputAlarmTopicArn] = mon.TopicArn
+	return out, nil
+}

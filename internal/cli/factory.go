@@ -1,0 +1,80 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"os"
+
+	"github.com/kirikae/kirikae/deploy"
+	"github.com/kirikae/kirikae/view"
+)
+
+// factory builds what commands need from the global flags; tests replace
+// the run functions instead, so parsing is tested apart from execution.
+type factory struct {
+	io      *IO
+	globals *Globals
+}
+
+// viewOptions select a rendering.
+type viewOptions struct {
+	diff     bool // property-level diff in the human summary
+	stream   bool // JSON lines of events (up --json)
+	markdown bool // markdown rendering (preview --markdown)
+	command  string
+}
+
+func (f *factory) view(o viewOptions) view.View {
+	switch {
+	case o.markdown:
+		return view.NewMarkdown(f.io.Out, view.MarkdownOptions{Command: o.command})
+	case f.globals.JSON:
+		return view.NewJSON(f.io.Out, view.JSONOptions{Stream: o.stream})
+	default:
+		color := f.io.TTY && os.Getenv("NO_COLOR") == ""
+		return view.NewHuman(f.io.Out, f.io.ErrOut, view.HumanOptions{TTY: f.io.TTY, Color: color, ShowDiff: o.diff})
+	}
+}
+
+// requireStack fails with the stacks that exist when --stack is missing.
+func (f *factory) requireStack() error {
+	if f.globals.Stack != "" {
+		return nil
+	}
+	return usageError("--stack is required (or set KIRIKAE_STACK); " + f.knownStacks())
+}
+
+func (f *factory) knownStacks() string {
+	names, err := stacksIn(f.globals.Cwd)
+	if err != nil || len(names) == 0 {
+		return "no Pulumi.<stack>.yaml found in " + f.globals.Cwd
+	}
+	return fmt.Sprintf("stacks: %v", names)
+}
+
+// open opens the stack named by --stack, telling the user once when the
+// run is simulated.
+func (f *factory) open(ctx context.Context, v view.View, overrides map[string]string) (*deploy.Session, error) {
+	if err := f.requireStack(); err != nil {
+		return nil, err
+	}
+	if f.globals.Sandbox {
+		v.Notice("sandbox: simulated AWS under .kirikae/sandbox, real Pulumi engine; nothing is created in AWS")
+	}
+	return deploy.Open(ctx, f.deployOptions(v, overrides))
+}
+
+func (f *factory) deployOptions(v view.View, overrides map[string]string) deploy.Options {
+	return deploy.Options{
+		ProjectDir: f.globals.Cwd,
+		Stack:      f.globals.Stack,
+		Sandbox:    f.globals.Sandbox,
+		Backend:    f.globals.Backend,
+		Overrides:  overrides,
+		CLI: deploy.CLIOptions{
+			Explicit: os.Getenv("KIRIKAE_PULUMI"),
+			Progress: v.Notice,
+		},
+		OnEvent: v.Event,
+	}
+}

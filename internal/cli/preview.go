@@ -1,0 +1,73 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/spf13/cobra"
+
+	"github.com/kirikae/kirikae/deploy"
+)
+
+type previewOptions struct {
+	Image           string
+	FrontendRelease string
+	Diff            bool
+	Markdown        bool
+	ExpectNoChanges bool
+}
+
+func newPreviewCmd(f *factory, runF func(context.Context, *previewOptions) error) *cobra.Command {
+	o := &previewOptions{}
+	cmd := &cobra.Command{
+		Use:   "preview --stack STACK",
+		Short: "Show what up would change, without changing anything",
+		Long: `Run the program against the stack's state and report every resource that up
+would create, update, replace or delete. Nothing is applied.
+
+--markdown renders the preview for a pull-request comment or a GitHub step
+summary. --expect-no-changes exits 3 when anything would change (drift checks).`,
+		Example: `  kirikae preview --stack staging --sandbox --diff
+  kirikae preview --stack product --image v1.4.2 --markdown > preview.md
+  kirikae preview --stack product --expect-no-changes`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if runF != nil {
+				return runF(cmd.Context(), o)
+			}
+			return f.runPreview(cmd.Context(), o)
+		},
+	}
+	fl := cmd.Flags()
+	fl.StringVar(&o.Image, "image", "", "preview deploying this image tag")
+	fl.StringVar(&o.FrontendRelease, "frontend-release", "", "preview serving this frontend release")
+	fl.BoolVar(&o.Diff, "diff", false, "show a property-level diff")
+	fl.BoolVar(&o.Markdown, "markdown", false, "render as markdown (pull-request comment)")
+	fl.BoolVar(&o.ExpectNoChanges, "expect-no-changes", false, "exit 3 if the preview shows changes")
+	return cmd
+}
+
+func (f *factory) runPreview(ctx context.Context, o *previewOptions) error {
+	if o.Markdown && f.globals.JSON {
+		return usageError("--markdown and --json are exclusive; pick one output format")
+	}
+	cmdLine := fmt.Sprintf("kirikae up --stack %s", f.globals.Stack)
+	v := f.view(viewOptions{diff: o.Diff, markdown: o.Markdown, command: cmdLine})
+	defer v.Close()
+	s, err := f.open(ctx, v, releaseOverrides(o.Image, o.FrontendRelease))
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	res, err := s.Preview(ctx, deploy.PreviewOptions{})
+	if err != nil {
+		return err
+	}
+	if err := v.Result(res); err != nil {
+		return fmt.Errorf("render preview: %w", err)
+	}
+	if o.ExpectNoChanges && res.HasChanges() {
+		return changesFound(f.globals.Stack)
+	}
+	return nil
+}

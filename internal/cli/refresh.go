@@ -1,0 +1,46 @@
+package cli
+
+import (
+	"context"
+
+	"github.com/spf13/cobra"
+)
+
+type refreshOptions struct{}
+
+func newRefreshCmd(f *factory, runF func(context.Context, *refreshOptions) error) *cobra.Command {
+	o := &refreshOptions{}
+	return &cobra.Command{
+		Use:   "refresh --stack STACK",
+		Short: "Read the live resources back into state and report drift",
+		Long: `Compare the stack's state with what exists in AWS (or the sandbox) and update
+the state to match. Resources changed or deleted outside kirikae are reported
+as drift; the next up puts them back as the program declares.`,
+		Example: `  kirikae refresh --stack staging --sandbox`,
+		Args:    cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if runF != nil {
+				return runF(cmd.Context(), o)
+			}
+			return f.runRefresh(cmd.Context(), o)
+		},
+	}
+}
+
+func (f *factory) runRefresh(ctx context.Context, _ *refreshOptions) error {
+	v := f.view(viewOptions{stream: true})
+	defer v.Close()
+	if err := f.confirmApply("refresh"); err != nil {
+		return err
+	}
+	s, err := f.open(ctx, v, nil)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	res, err := s.Refresh(ctx)
+	if err != nil {
+		return err
+	}
+	return v.Result(res)
+}

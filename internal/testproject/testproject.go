@@ -1,0 +1,88 @@
+// Package testproject gives engine tests a private copy of the kirikae
+// project, so they never touch the repository's own .kirikae state, and
+// resolves the cached Pulumi CLI they run against.
+package testproject
+
+import (
+	"context"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"testing"
+
+	"github.com/kirikae/kirikae/deploy"
+)
+
+// Root returns the repository root (where Pulumi.yaml is).
+func Root(t testing.TB) string {
+	t.Helper()
+	_, file, _, _ := runtime.Caller(0)
+	return filepath.Clean(filepath.Join(filepath.Dir(file), "..", ".."))
+}
+
+// Copy copies Pulumi.yaml, the stack files and the app/web assets into a
+// temp dir and returns it.
+func Copy(t testing.TB) string {
+	t.Helper()
+	src := Root(t)
+	dst := t.TempDir()
+	entries, err := os.ReadDir(src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range entries {
+		name := e.Name()
+		if !e.IsDir() && strings.HasPrefix(name, "Pulumi.") && strings.HasSuffix(name, ".yaml") {
+			copyFile(t, filepath.Join(src, name), filepath.Join(dst, name))
+		}
+	}
+	for _, dir := range []string{"app", "web"} {
+		root := filepath.Join(src, dir)
+		if _, err := os.Stat(root); err != nil {
+			continue
+		}
+		err := filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+			if err != nil || d.IsDir() {
+				return err
+			}
+			rel, _ := filepath.Rel(src, p)
+			copyFile(t, p, filepath.Join(dst, rel))
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	return dst
+}
+
+func copyFile(t testing.TB, from, to string) {
+	t.Helper()
+	raw, err := os.ReadFile(from)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.MkdirAll(filepath.Dir(to), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(to, raw, 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// CLI returns the options that find the Pulumi CLI the README's test command
+// built. Without it the test is skipped locally, and fails under CI=true: an
+// engine test must never silently not run in CI.
+func CLI(t testing.TB) deploy.CLIOptions {
+	t.Helper()
+	opts := deploy.CLIOptions{Explicit: os.Getenv("KIRIKAE_PULUMI")}
+	if _, err := deploy.EnsureCLI(context.Background(), opts); err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatalf("Pulumi CLI missing in CI (run `go run ./cmd engine` first): %v", err)
+		}
+		t.Skipf("Pulumi CLI not available (run `go run ./cmd engine`): %v", err)
+	}
+	return opts
+}

@@ -1,0 +1,302 @@
+package sandbox
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"syscall"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
+)
+
+const (
+	accountFile = "account.json"
+	faultsFile  = "faults.json"
+	lockFile    = "lock"
+)
+
+// Account is the simulated AWS account stored in a state directory. Every
+// method takes the directory's file lock, so several processes (and several
+// Accounts in one process) can share it safely.
+type Account struct {
+	dir string
+}
+
+// Resource is one simulated AWS resource as the account holds it. Inputs and
+// Outputs are plain values: secrets are shown unwrapped.
+type Resource struct {
+	Type    string         `json:"type"`
+	ID      string         `json:"id"`
+	URN     string         `json:"urn,omitempty"`
+	Inputs  map[string]any `json:"inputs"`
+	Outputs map[string]any `json:"outputs"`
+}
+
+// record is a stored resource. Properties are kept in wire form so secrets
+// and archive hashes survive the round trip through JSON.
+type record struct {
+	Resource
+	Seq uint64 `json:"seq"`
+}
+
+// lambdaState tracks a function's published versions so aliases can point at
+// old ones, as in AWS.
+type lambdaState struct {
+	Latest    int      `json:"latest"`
+	Published []string `json:"published"`
+}
+
+type state struct {
+	Seq           uint64                  `json:"seq"`
+	Resources     map[string]*record      `json:"resources"`
+	TaskRevisions map[string]int          `json:"taskRevisions"`
+	Lambda        map[string]*lambdaState `json:"lambda"`
+	Unhealthy     map[string]bool         `json:"unhealthy"`
+}
+
+func newState() *state {
+	return &state{
+		Resources:     map[string]*record{},
+		TaskRevisions: map[string]int{},
+		Lambda:        map[string]*lambdaState{},
+		Unhealthy:     map[string]bool{},
+	}
+}
+
+// OpenAccount opens (creating if needed) the simulated account in stateDir.
+// It reads the state once so a corrupt file is reported immediately.
+func OpenAccount(stateDir string) (*Account, error) {
+	if stateDir == "" {
+		return nil, errors.New("open sandbox account: state directory is empty")
+	}
+	if err := os.MkdirAll(stateDir, 0o700); err != nil {
+		return nil, fmt.Errorf("create sandbox state dir: %w", err)
+	}
+	a := &Account{dir: stateDir}
+	if err := a.view(func(*state) error { return nil }); err != nil {
+		return nil, err
+	}
+	return a, nil
+}
+
+// Dir returns the state directory.
+func (a *Account) Dir() string { return a.dir }
+
+// lock takes the directory lock. flock locks belong to the open file, so
+// two Accounts in one process exclude each other just like two processes.
+func (a *Account) lock(exclusive bool) (func(), error) {
+	f, err := os.OpenFile(filepath.Join(a.dir, lockFile), os.O_CREATE|os.O_RDWR, 0o600)
+	if err != nil {
+		return nil, fmt.Errorf("open sandbox lock: %w", err)
+	}
+	how := syscall.LOCK_SH
+	if exclusive {
+		how = syscall.LOCK_EX
+	}
+	for {
+		err = syscall.Flock(int(f.Fd()), how)
+		if !errors.Is(err, syscall.EINTR) {
+			break
+		}
+	}
+	if err != nil {
+		f.Close()
+		return nil, fmt.Errorf("lock sandbox state: %w", err)
+	}
+	return func() {
+		_ = syscall.Flock(int(f.Fd()), syscall.LOCK_UN)
+		f.Close()
+	}, nil
+}
+
+func (a *Account) load() (*state, error) {
+	path := filepath.Join(a.dir, accountFile)
+	data, err := os.ReadFile(path)
+	if errors.Is(err, os.ErrNotExist) {
+		return newState(), nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("read sandbox account: %w", err)
+	}
+	st := newState()
+	if err := json.Unmarshal(data, st); err != nil {
+		return nil, fmt.Errorf("read sandbox account: %s is corrupt; delete the sandbox directory %s to reset the simulated account: %w", path, a.dir, err)
+	}
+	// Maps missing from hand-edited files would panic on write.
+	fresh := newState()
+	if st.Resources == nil {
+		st.Resources = fresh.Resources
+	}
+	if st.TaskRevisions == nil {
+		st.TaskRevisions = fresh.TaskRevisions
+	}
+	if st.Lambda == nil {
+		st.Lambda = fresh.Lambda
+	}
+	if st.Unhealthy == nil {
+		st.Unhealthy = fresh.Unhealthy
+	}
+	return st, nil
+}
+
+// writeAtomic replaces path via a temp file and rename so a crash never
+// leaves a half-written file behind.
+func writeAtomic(path string, v any) error {
+	data, err := json.MarshalIndent(v, "", "  ")
+	if err != nil {
+		return fmt.Errorf("encode %s: %w", filepath.Base(path), err)
+	}
+	tmp, err := os.CreateTemp(filepath.Dir(path), filepath.Base(path)+".*.tmp")
+	if err != nil {
+		return fmt.Errorf("create temp file: %w", err)
+	}
+	defer os.Remove(tmp.Name())
+	if _, err := tmp.Write(data); err != nil {
+		tmp.Close()
+		return fmt.Errorf("write %s: %w", filepath.Base(path), err)
+	}
+	if err := tmp.Sync(); err != nil {
+		tmp.Close()
+		return fmt.Errorf("sync %s: %w", filepath.Base(path), err)
+	}
+	if err := tmp.Close(); err != nil {
+		return fmt.Errorf("close %s: %w", filepath.Base(path), err)
+	}
+	if err := os.Rename(tmp.Name(), path); err != nil {
+		return fmt.Errorf("replace %s: %w", filepath.Base(path), err)
+	}
+	return nil
+}
+
+// update runs fn on the state under the exclusive lock and saves the result
+// only if fn succeeds.
+func (a *Account) update(fn func(*state) error) error {
+	unlock, err := a.lock(true)
+	if err != nil {
+		return err
+	}
+	defer unlock()
+	st, err := a.load()
+	if err != nil {
+		return err
+	}
+	if err := fn(st); err != nil {
+		return err
+	}
+	return writeAtomic(filepath.Join(a.dir, accountFile), st)
+}
+
+func (a *Account) view(fn func(*state) error) error {
+	unlock, err := a.lock(false)
+	if err != nil {
+		return err
+	}
+	defer unlock()
+	st, err := a.load()
+	if err != nil {
+		return err
+	}
+	return fn(st)
+}
+
+func recordKey(typ, handle string) string { return typ + " " + handle }
+
+// find returns the record for typ/id. Task definitions share their id (the
+// family) across revisions, so arn picks the revision; without it the newest
+// revision wins.
+func (st *state) find(typ, id, arn string) (string, *record) {
+	var bestKey string
+	var best *record
+	for k, r := range st.Resources {
+		if r.Type != typ || r.ID != id {
+			continue
+		}
+		if arn != "" && r.Outputs["arn"] == arn {
+			return k, r
+		}
+		if best == nil || r.Seq > best.Seq {
+			bestKey, best = k, r
+		}
+	}
+	return bestKey, best
+}
+
+// Resources lists every simulated resource, sorted by type and id.
+func (a *Account) Resources() ([]Resource, error) {
+	var out []Resource
+	err := a.view(func(st *state) error {
+		for _, r := range st.Resources {
+			res := r.Resource
+			res.Inputs, _ = plain(r.Inputs).(map[string]any)
+			res.Outputs, _ = plain(r.Outputs).(map[string]any)
+			out = append(out, res)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].Type != out[j].Type {
+			return out[i].Type < out[j].Type
+		}
+		return out[i].ID < out[j].ID
+	})
+	return out, nil
+}
+
+// Drift changes a resource's simulated state out of band, as a console edit
+// would. A nil value removes the property. Values that were secret stay
+// secret. Inputs follow for properties the program sets, so `refresh` reports
+// the drift and the next `up` puts the program's values back.
+func (a *Account) Drift(typ, id string, props map[string]any) error {
+	return a.update(func(st *state) error {
+		_, r := st.find(typ, id, "")
+		if r == nil {
+			return fmt.Errorf("drift %s %s: no such resource in the simulated account", typ, id)
+		}
+		ins, err := fromWire(r.Inputs)
+		if err != nil {
+			return err
+		}
+		outs, err := fromWire(r.Outputs)
+		if err != nil {
+			return err
+		}
+		for k, v := range resource.NewPropertyMapFromMap(props) {
+			if v.IsNull() {
+				delete(outs, k)
+				delete(ins, k)
+				continue
+			}
+			if outs[k].IsSecret() && !v.IsSecret() {
+				v = resource.MakeSecret(v)
+			}
+			outs[k] = v
+			if _, ok := ins[k]; ok {
+				ins[k] = v
+			}
+		}
+		if r.Inputs, err = toWire(ins); err != nil {
+			return err
+		}
+		r.Outputs, err = toWire(outs)
+		return err
+	})
+}
+
+// Remove deletes a resource out of band, as if someone deleted it in the
+// console; the next refresh sees it gone.
+func (a *Account) Remove(typ, id string) error {
+	return a.update(func(st *state) error {
+		k, r := st.find(typ, id, "")
+		if r == nil {
+			return fmt.Errorf("remove %s %s: no such resource in the simulated account", typ, id)
+		}
+		delete(st.Resources, k)
+		return nil
+	})
+}

@@ -1,0 +1,121 @@
+package sandbox
+
+import (
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func get(t *testing.T, h http.Handler, host string) (int, answer) {
+	t.Helper()
+	req := httptest.NewRequest(http.MethodGet, "/health", nil)
+	req.Host = host
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, req)
+	var ans answer
+	if rec.Code == http.StatusOK || rec.Code == http.StatusServiceUnavailable {
+		require.NoError(t, json.Unmarshal(rec.Body.Bytes(), &ans))
+	}
+	return rec.Code, ans
+}
+
+// blueGreen builds an ALB forwarding to two colours with the given weights.
+func blueGreen(t *testing.T, h *harness, blueWeight, greenWeight int) *live {
+	lb := h.create("aws:lb/loadBalancer:LoadBalancer", "alb", pmap(map[string]any{"name": "web"}))
+	tgs := map[string]string{}
+	for _, c := range []struct{ color, version string }{{"blue", "v1"}, {"green", "v2"}} {
+		tg := h.create("aws:lb/targetGroup:TargetGroup", c.color, pmap(map[string]any{"name": "web-" + c.color}))
+		tgs[c.color] = str(tg.outs, "arn")
+		td := h.create(taskDefType, "td-"+c.color, pmap(map[string]any{"family": "web-" + c.color,
+			"containerDefinitions": `[{"name":"app","image":"app:` + c.version + `","environment":[{"name":"KIRIKAE_VERSION","value":"` + c.version + `"}]}]`}))
+		h.create("aws:ecs/service:Service", "svc-"+c.color, pmap(map[string]any{"name": "web-" + c.color,
+			"taskDefinition": str(td.outs, "arn"),
+			"loadBalancers":  []any{map[string]any{"targetGroupArn": tgs[c.color], "containerName": "app", "containerPort": 80}}}))
+	}
+	h.create("aws:lb/listener:Listener", "http", pmap(map[string]any{"loadBalancerArn": str(lb.outs, "arn"),
+		"defaultActions": []any{map[string]any{"type": "forward", "forward": map[string]any{"targetGroups": []any{
+			map[string]any{"arn": tgs["blue"], "weight": blueWeight},
+			map[string]any{"arn": tgs["green"], "weight": greenWeight},
+		}}}}}))
+	return lb
+}
+
+func TestFrontDoorFollowsALBWeightsToTaskVersion(t *testing.T) {
+	h := newHarness(t)
+	lb := blueGreen(t, h, 0, 100)
+	handler := h.acct.Handler()
+	code, ans := get(t, handler, str(lb.outs, "dnsName"))
+	assert.Equal(t, http.StatusOK, code)
+	assert.Equal(t, answer{Version: "v2", Color: "green"}, ans)
+
+	require.NoError(t, h.acct.MarkUnhealthy("v2"))
+	code, ans = get(t, handler, str(lb.outs, "dnsName")+":80")
+	assert.Equal(t, http.StatusServiceUnavailable, code)
+	assert.Equal(t, "v2", ans.Version)
+	require.NoError(t, h.acct.MarkHealthy("v2"))
+	code, _ = get(t, handler, str(lb.outs, "dnsName"))
+	assert.Equal(t, http.StatusOK, code)
+}
+
+func TestFrontDoorSplitsTrafficByWeight(t *testing.T) {
+	h := newHarness(t)
+	lb := blueGreen(t, h, 90, 10)
+	handler := h.acct.Handler()
+	seen := map[string]int{}
+	for range 20 {
+		_, ans := get(t, handler, str(lb.outs, "dnsName"))
+		seen[ans.Color]++
+	}
+	assert.Equal(t, map[string]int{"blue": 18, "green": 2}, seen)
+}
+
+func TestFrontDoorFollowsAPIGatewayToAliasVersion(t *testing.T) {
+	h := newHarness(t)
+	fn := h.create("aws:lambda/function:Function", "fn", function(t, "v1", map[string]any{"name": "api"}))
+	h.update(fn, function(t, "v2", map[string]any{"name": "api"}), false)
+	alias := h.create(aliasType, "live", pmap(map[string]any{"name": "live", "functionName": "api", "functionVersion": "1"}))
+	api := h.create("aws:apigatewayv2/api:Api", "http", pmap(map[string]any{"protocolType": "HTTP"}))
+	h.create("aws:apigatewayv2/integration:Integration", "int", pmap(map[string]any{"apiId": api.id,
+		"integrationType": "AWS_PROXY", "integrationUri": str(alias.outs, "invokeArn")}))
+
+	code, ans := get(t, h.acct.Handler(), api.id+".execute-api.us-east-1.amazonaws.com")
+	assert.Equal(t, http.StatusOK, code)
+	assert.Equal(t, "1", ans.Version, "the alias, not the newest version, decides")
+}
+
+func TestFrontDoorServesCloudFrontOriginRelease(t *testing.T) {
+	h := newHarness(t)
+	d := h.create("aws:cloudfront/distribution:Distribution", "cdn", pmap(map[string]any{"enabled": true,
+		"origins":              []any{map[string]any{"domainName": "b.s3.amazonaws.com", "originPath": "/releases/r42"}},
+		"defaultCacheBehavior": map[string]any{}, "restrictions": map[string]any{}, "viewerCertificate": map[string]any{}}))
+	_, ans := get(t, h.acct.Handler(), str(d.outs, "domainName"))
+	assert.Equal(t, "r42", ans.Version)
+}
+
+func TestFrontDoorUnknownHostIs404(t *testing.T) {
+	h := newHarness(t)
+	code, _ := get(t, h.acct.Handler(), "example.com")
+	assert.Equal(t, http.StatusNotFound, code)
+}
+
+func TestListenHTTPServesTheHandler(t *testing.T) {
+	h := newHarness(t)
+	lb := blueGreen(t, h, 100, 0)
+	addr, closer, err := ListenHTTP(t.Context(), h.acct)
+	require.NoError(t, err)
+	defer closer.Close()
+	req, err := http.NewRequestWithContext(t.Context(), http.MethodGet, "http://"+addr+"/", nil)
+	require.NoError(t, err)
+	req.Host = str(lb.outs, "dnsName")
+	resp, err := http.DefaultClient.Do(req)
+	require.NoError(t, err)
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
+	require.NoError(t, err)
+	assert.JSONEq(t, `{"version":"v1","color":"blue"}`, string(body))
+}

@@ -1,0 +1,134 @@
+// Package stacks holds kirikae's typed stack configuration: the values read
+// from Pulumi.<stack>.yaml, their defaults, their validation, and the parity
+// rule that staging and product carry the same keys.
+//
+// It is pure: no Pulumi engine, no AWS, no printing.
+package stacks
+
+import "time"
+
+// Namespace is the Pulumi config namespace of every kirikae key
+// (the project name in Pulumi.yaml).
+const Namespace = "kirikae"
+
+// Backend kinds for the API service.
+const (
+	BackendECS    = "ecs"
+	BackendLambda = "lambda"
+)
+
+// Deployment strategies.
+const (
+	StrategyBlueGreen = "bluegreen"
+	StrategyCanary    = "canary"
+)
+
+// Colours of the ECS blue/green pair.
+const (
+	ColorBlue  = "blue"
+	ColorGreen = "green"
+)
+
+// Config is one stack's typed configuration. Field comments name the
+// Pulumi config key; Keys() in keys.go is the single table of keys, types and
+// defaults that Load and Validate use.
+type Config struct {
+	// Stack is the stack name (staging, product); not a config key.
+	Stack string
+	// File is the Pulumi.<stack>.yaml path the config came from; not a key.
+	File string
+
+	Region string // aws:region
+
+	Backend     string // kirikae:backend — "ecs" or "lambda"
+	ServiceName string // kirikae:serviceName — prefix of every resource name
+
+	// Network. Empty VPCID means kirikae creates a VPC with two public and
+	// two private subnets across two AZs.
+	VPCID            string   // kirikae:vpcId
+	PublicSubnetIDs  []string // kirikae:publicSubnetIds
+	PrivateSubnetIDs []string // kirikae:privateSubnetIds
+
+	// ECS (Fargate) service.
+	ImageRepository string // kirikae:imageRepository — ECR repository name
+	ImageTag        string // kirikae:imageTag — release value
+	CPU             int    // kirikae:cpu — Fargate CPU units
+	Memory          int    // kirikae:memory — Fargate memory MiB
+	DesiredCount    int    // kirikae:desiredCount
+	ContainerPort   int    // kirikae:containerPort
+	HealthCheckPath string // kirikae:healthCheckPath
+	// ActiveColor is the colour that receives live traffic; the other colour
+	// keeps the previous release warm so a rollback is a weight flip.
+	ActiveColor  string // kirikae:activeColor — "blue" or "green"
+	IdleImageTag string // kirikae:idleImageTag — image of the idle colour ("" = imageTag)
+	LogRetention int    // kirikae:logRetentionDays
+	// IdleWeight is the percent of traffic sent to the idle colour while a
+	// canary bakes; 0 outside a canary.
+	IdleWeight int // kirikae:idleWeight — 0..100
+
+	// Lambda API.
+	LambdaArtifact string // kirikae:lambdaArtifact — local zip/dir path, or s3://bucket/key
+	LambdaMemory   int    // kirikae:lambdaMemory — MiB
+	LambdaTimeout  int    // kirikae:lambdaTimeout — seconds
+	LambdaRuntime  string // kirikae:lambdaRuntime
+	LambdaHandler  string // kirikae:lambdaHandler
+	// LambdaAliasVersion pins alias `live` to a published version (rollback,
+	// canary); "" means the version this update publishes.
+	LambdaAliasVersion string // kirikae:lambdaAliasVersion
+	// LambdaCanaryWeight is the percent routed to the newly published version
+	// while the alias stays on LambdaAliasVersion; 0 outside a canary.
+	LambdaCanaryWeight int // kirikae:lambdaCanaryWeight — 0..99
+
+	// Frontend (private S3 + CloudFront).
+	FrontendEnabled bool   // kirikae:frontendEnabled
+	FrontendRelease string // kirikae:frontendRelease — release value: /releases/<id>
+	FrontendBucket  string // kirikae:frontendBucket — "" = derived from serviceName+stack
+	FrontendDir     string // kirikae:frontendDir — local build output uploaded per release
+	KeepReleases    int    // kirikae:keepReleases
+
+	// Deployment strategy.
+	Strategy      string        // kirikae:strategy — "bluegreen" or "canary"
+	CanaryPercent int           // kirikae:canaryPercent — 1..99
+	BakeTime      time.Duration // kirikae:bakeTime — Go duration, e.g. "5m"
+
+	// Verification after a switch.
+	VerifyPath     string        // kirikae:verifyPath — "" = healthCheckPath
+	VerifyStatus   int           // kirikae:verifyStatus
+	VerifyTimeout  time.Duration // kirikae:verifyTimeout
+	VerifyAttempts int           // kirikae:verifyAttempts
+
+	// Alarms.
+	Alarm5xxThreshold       int     // kirikae:alarm5xxThreshold — ALB 5xx count per minute
+	AlarmUnhealthyThreshold int     // kirikae:alarmUnhealthyThreshold — unhealthy targets
+	AlarmLambdaErrors       int     // kirikae:alarmLambdaErrors — errors per minute
+	AlarmLambdaThrottles    int     // kirikae:alarmLambdaThrottles — throttles per minute
+	AlarmCloudFront5xxRate  float64 // kirikae:alarmCloudFront5xxRate — percent
+
+	// Notifications.
+	SlackWebhook Secret   // kirikae:slackWebhookUrl — secret (secure: value)
+	WebhookURL   string   // kirikae:webhookUrl
+	AlertEmails  []string // kirikae:alertEmails — SNS email subscriptions
+
+	// DBSchemaVersion is the schema the release expects; rollback refuses to
+	// cross a schema change without --allow-schema-rollback.
+	DBSchemaVersion string // kirikae:dbSchemaVersion
+}
+
+// Secret is a config value stored as `secure:` ciphertext in the stack file.
+// kirikae never decrypts it outside the Pulumi engine: the program reads the
+// plaintext with config.GetSecret so it stays a Pulumi secret end to end.
+type Secret struct {
+	// Set reports whether the key is present.
+	Set bool
+	// Ciphertext is the `secure:` payload; empty when a plaintext value was
+	// given (Validate rejects that for secret keys).
+	Ciphertext string
+}
+
+// IdleColor returns the colour that does not receive traffic.
+func (c Config) IdleColor() string {
+	if c.ActiveColor == ColorGreen {
+		return ColorBlue
+	}
+	return ColorGreen
+}

@@ -1,0 +1,104 @@
+package stacks
+
+// Type is the kind of value a config key holds.
+type Type string
+
+// Value types of config keys.
+const (
+	TypeString     Type = "string"
+	TypeInt        Type = "int"
+	TypeBool       Type = "bool"
+	TypeDuration   Type = "duration"
+	TypeFloat      Type = "float"
+	TypeStringList Type = "string list"
+	TypeSecret     Type = "secret"
+)
+
+// Key describes one Pulumi config key kirikae reads. Keys() is the single
+// table that loading, defaults, validation, overrides and docs/config.md use.
+type Key struct {
+	Name     string   // full name, e.g. "kirikae:imageTag"
+	Type     Type     // value type
+	Default  string   // default as text; "" means empty/unset
+	Required bool     // must be present in the stack file
+	Allowed  []string // the only values accepted; nil when any value of Type passes
+	Rule     string   // other constraint in words (range, grammar); "" if none
+	Meaning  string   // one line
+	// Release marks values that deploys and rollbacks move (image tags,
+	// colours, weights) rather than values people edit by hand.
+	Release bool
+
+	// field points at the Config field holding the value; nil for keys that
+	// only the Pulumi AWS provider reads (aws:profile ...).
+	field func(*Config) any
+	// check returns "" or what is wrong with a typed value.
+	check checkFunc
+}
+
+// Keys returns the key table in documentation order. The slice is a copy.
+func Keys() []Key {
+	return append([]Key(nil), keyTable...)
+}
+
+// Lookup returns the key with exactly this name.
+func Lookup(name string) (Key, bool) {
+	k, ok := keyIndex[name]
+	return k, ok
+}
+
+var keyIndex = func() map[string]Key {
+	m := make(map[string]Key, len(keyTable))
+	for _, k := range keyTable {
+		m[k.Name] = k
+	}
+	return m
+}()
+
+// Full key names, so callers (CLI flags, deploy) never spell them by hand.
+const (
+	KeyRegion                  = "aws:region"
+	KeyBackend                 = "kirikae:backend"
+	KeyServiceName             = "kirikae:serviceName"
+	KeyVPCID                   = "kirikae:vpcId"
+	KeyPublicSubnetIDs         = "kirikae:publicSubnetIds"
+	KeyPrivateSubnetIDs        = "kirikae:privateSubnetIds"
+	KeyImageRepository         = "kirikae:imageRepository"
+	KeyImageTag                = "kirikae:imageTag"
+	KeyIdleImageTag            = "kirikae:idleImageTag"
+	KeyCPU                     = "kirikae:cpu"
+	KeyMemory                  = "kirikae:memory"
+	KeyDesiredCount            = "kirikae:desiredCount"
+	KeyContainerPort           = "kirikae:containerPort"
+	KeyHealthCheckPath         = "kirikae:healthCheckPath"
+	KeyActiveColor             = "kirikae:activeColor"
+	KeyIdleWeight              = "kirikae:idleWeight"
+	KeyLogRetentionDays        = "kirikae:logRetentionDays"
+	KeyLambdaArtifact          = "kirikae:lambdaArtifact"
+	KeyLambdaMemory            = "kirikae:lambdaMemory"
+	KeyLambdaTimeout           = "kirikae:lambdaTimeout"
+	KeyLambdaRuntime           = "kirikae:lambdaRuntime"
+	KeyLambdaHandler           = "kirikae:lambdaHandler"
+	KeyLambdaAliasVersion      = "kirikae:lambdaAliasVersion"
+	KeyLambdaCanaryWeight      = "kirikae:lambdaCanaryWeight"
+	KeyFrontendEnabled         = "kirikae:frontendEnabled"
+	KeyFrontendRelease         = "kirikae:frontendRelease"
+	KeyFrontendBucket          = "kirikae:frontendBucket"
+	KeyFrontendDir             = "kirikae:frontendDir"
+	KeyKeepReleases            = "kirikae:keepReleases"
+	KeyStrategy                = "kirikae:strategy"
+	KeyCanaryPercent           = "kirikae:canaryPercent"
+	KeyBakeTime                = "kirikae:bakeTime"
+	KeyVerifyPath              = "kirikae:verifyPath"
+	KeyVerifyStatus            = "kirikae:verifyStatus"
+	KeyVerifyTimeout           = "kirikae:verifyTimeout"
+	KeyVerifyAttempts          = "kirikae:verifyAttempts"
+	KeyAlarm5xxThreshold       = "kirikae:alarm5xxThreshold"
+	KeyAlarmUnhealthyThreshold = "kirikae:alarmUnhealthyThreshold"
+	KeyAlarmLambdaErrors       = "kirikae:alarmLambdaErrors"
+	KeyAlarmLambdaThrottles    = "kirikae:alarmLambdaThrottles"
+	KeyAlarmCloudFront5xxRate  = "kirikae:alarmCloudFront5xxRate"
+	KeySlackWebhookURL         = "kirikae:slackWebhookUrl"
+	KeyWebhookURL              = "kirikae:webhookUrl"
+	KeyAlertEmails             = "kirikae:alertEmails"
+	KeyDBSchemaVersion         = "kirikae:dbSchemaVersion"
+)

@@ -1,0 +1,122 @@
+package stacks
+
+import "fmt"
+
+// origin says where each value came from, so a problem found on the typed
+// Config still names the file, line and text the user wrote.
+type origin struct {
+	file     string            // default file for problems
+	files    map[string]string // per-key file (overrides)
+	lines    map[string]int
+	texts    map[string]string
+	skip     map[string]bool // keys already reported (bad type): check nothing more
+	reported map[string]bool // keys with any problem, so cross checks stay quiet
+}
+
+func newOrigin(file string) *origin {
+	return &origin{file: file, files: map[string]string{}, lines: map[string]int{},
+		texts: map[string]string{}, skip: map[string]bool{}, reported: map[string]bool{}}
+}
+
+func (o *origin) problem(key, value, msg string) Problem {
+	o.reported[key] = true
+	file := o.file
+	if f, ok := o.files[key]; ok {
+		file = f
+	}
+	return Problem{File: file, Key: key, Line: o.lines[key], Value: value, Message: msg}
+}
+
+// text is the value as the user wrote it, else the typed value rendered.
+func (o *origin) text(key string, v any) string {
+	if t, ok := o.texts[key]; ok {
+		return t
+	}
+	return display(v)
+}
+
+// Validate checks a typed Config: required keys, every key's own rule and the
+// rules that span keys. It returns a *ValidationError or nil.
+func Validate(c Config) error {
+	return asError(validate(c, newOrigin(c.File)))
+}
+
+func asError(problems []Problem) error {
+	if len(problems) == 0 {
+		return nil
+	}
+	return &ValidationError{Problems: problems}
+}
+
+func validate(c Config, o *origin) []Problem {
+	var out []Problem
+	for _, k := range keyTable {
+		if k.field == nil || o.skip[k.Name] {
+			continue
+		}
+		v := get(k, &c)
+		if k.Required && isZero(v) {
+			out = append(out, o.problem(k.Name, "", "is required; set it with: pulumi config set "+k.Name+" <value>"))
+			continue
+		}
+		if k.check == nil {
+			continue
+		}
+		for _, is := range k.check(v) {
+			val := is.value
+			if val == "" {
+				val = o.text(k.Name, v)
+			}
+			out = append(out, o.problem(k.Name, val, is.msg))
+		}
+	}
+	return append(out, crossCheck(c, o)...)
+}
+
+// crossCheck applies rules that involve more than one key. A rule is skipped
+// when one of its keys was already reported, to avoid a second message about
+// the same mistake.
+func crossCheck(c Config, o *origin) []Problem {
+	var out []Problem
+	quiet := func(keys ...string) bool {
+		for _, k := range keys {
+			if o.reported[k] || o.skip[k] {
+				return true
+			}
+		}
+		return false
+	}
+	if !quiet(KeyCPU, KeyMemory) && !containsInt(FargateMemory(c.CPU), c.Memory) {
+		out = append(out, o.problem(KeyMemory, o.text(KeyMemory, c.Memory),
+			fmt.Sprintf("is not a valid Fargate memory for cpu %d; allowed: %s", c.CPU, fargateMemoryRule(c.CPU))))
+	}
+	if !quiet(KeyVPCID, KeyPublicSubnetIDs, KeyPrivateSubnetIDs) {
+		for _, s := range []struct {
+			key string
+			ids []string
+		}{{KeyPublicSubnetIDs, c.PublicSubnetIDs}, {KeyPrivateSubnetIDs, c.PrivateSubnetIDs}} {
+			switch {
+			case c.VPCID != "" && len(s.ids) < 2:
+				out = append(out, o.problem(s.key, display(s.ids),
+					fmt.Sprintf("needs at least 2 subnets in different AZs because %s is set", KeyVPCID)))
+			case c.VPCID == "" && len(s.ids) > 0:
+				out = append(out, o.problem(s.key, display(s.ids),
+					fmt.Sprintf("is set but %s is empty; set %s or remove the subnets", KeyVPCID, KeyVPCID)))
+			}
+		}
+	}
+	if !quiet(KeyLambdaCanaryWeight, KeyLambdaAliasVersion) && c.LambdaCanaryWeight > 0 && c.LambdaAliasVersion == "" {
+		out = append(out, o.problem(KeyLambdaCanaryWeight, o.text(KeyLambdaCanaryWeight, c.LambdaCanaryWeight),
+			fmt.Sprintf("needs %s (the version alias live stays on during the canary)", KeyLambdaAliasVersion)))
+	}
+	return out
+}
+
+func containsInt(ns []int, n int) bool {
+	for _, x := range ns {
+		if x == n {
+			return true
+		}
+	}
+	return false
+}
