@@ -98,7 +98,7 @@ func hintOf(err error) string {
 	}
 	var unknown *stacks.ErrUnknownStack
 	if errors.As(err, &unknown) {
-		return "use one of the stacks above with --stack"
+		return "pass one of those stacks with --stack"
 	}
 	return ""
 }

@@ -58,10 +58,15 @@ func (f *factory) open(ctx context.Context, v view.View, overrides map[string]st
 	if err := f.requireStack(); err != nil {
 		return nil, err
 	}
+	s, err := deploy.Open(ctx, f.deployOptions(v, overrides))
+	if err != nil {
+		return nil, err
+	}
+	// Said after opening, so an error stays the only line of a failed run.
 	if f.globals.Sandbox {
 		v.Notice("sandbox: simulated AWS under .kirikae/sandbox, real Pulumi engine; nothing is created in AWS")
 	}
-	return deploy.Open(ctx, f.deployOptions(v, overrides))
+	return s, nil
 }
 
 func (f *factory) deployOptions(v view.View, overrides map[string]string) deploy.Options {

@@ -1,0 +1,185 @@
+package cli_test
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/kirikae/kirikae/deploy"
+	"github.com/kirikae/kirikae/internal/testproject"
+	"github.com/kirikae/kirikae/sandbox"
+)
+
+// The end-to-end tests build the kirikae binary and run it as a user would,
+// against the sandbox and the real Pulumi CLI.
+
+var (
+	buildOnce sync.Once
+	binPath   string
+	buildErr  error
+)
+
+func kirikaeBin(t testing.TB) string {
+	t.Helper()
+	testproject.CLI(t) // skip (or fail in CI) without the engine
+	buildOnce.Do(func() {
+		dir, err := os.MkdirTemp("", "kirikae-e2e-")
+		if err != nil {
+			buildErr = err
+			return
+		}
+		binPath = filepath.Join(dir, "kirikae")
+		out, err := exec.Command("go", "build", "-o", binPath, filepath.Join(testproject.Root(t), "cmd")).CombinedOutput()
+		if err != nil {
+			buildErr = errors.New(string(out))
+		}
+	})
+	require.NoError(t, buildErr)
+	return binPath
+}
+
+type run struct {
+	code           int
+	stdout, stderr string
+}
+
+func kirikae(t *testing.T, dir string, args ...string) run {
+	t.Helper()
+	cmd := exec.Command(kirikaeBin(t), args...)
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), "NO_COLOR=1")
+	var out, errOut bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &errOut
+	err := cmd.Run()
+	code := 0
+	var ee *exec.ExitError
+	if errors.As(err, &ee) {
+		code = ee.ExitCode()
+	} else {
+		require.NoError(t, err)
+	}
+	return run{code: code, stdout: out.String(), stderr: errOut.String()}
+}
+
+func stateFile(t *testing.T, dir string) string {
+	t.Helper()
+	var found string
+	_ = filepath.WalkDir(deploy.PathsFor(dir, true).Backend, func(p string, d os.DirEntry, err error) error {
+		if err == nil && !d.IsDir() && filepath.Base(p) == "staging.json" && strings.Contains(p, "stacks") {
+			found = p
+		}
+		return nil
+	})
+	require.NotEmpty(t, found, "no state file for staging")
+	return found
+}
+
+func readFile(t *testing.T, p string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(p)
+	require.NoError(t, err)
+	return b
+}
+
+func TestEndToEnd(t *testing.T) {
+	dir := testproject.Copy(t)
+
+	r := kirikae(t, dir, "up", "--stack", "staging", "--sandbox")
+	require.Equal(t, 0, r.code, r.stderr)
+	assert.Contains(t, r.stderr, "sandbox: simulated AWS")
+	assert.Contains(t, r.stdout, "Updated staging")
+
+	r = kirikae(t, dir, "preview", "--stack", "staging", "--sandbox", "--expect-no-changes")
+	assert.Equal(t, 0, r.code, r.stderr)
+
+	r = kirikae(t, dir, "outputs", "--stack", "staging", "--sandbox", "--json")
+	require.Equal(t, 0, r.code, r.stderr)
+	var outs struct {
+		Stack   string                    `json:"stack"`
+		Outputs map[string]map[string]any `json:"outputs"`
+	}
+	require.NoError(t, json.Unmarshal([]byte(r.stdout), &outs))
+	assert.Equal(t, "v1", outs.Outputs["imageTag"]["value"])
+	assert.Contains(t, outs.Outputs["url"]["value"], "elb.amazonaws.com")
+
+	state := stateFile(t, dir)
+	before := readFile(t, state)
+
+	r = kirikae(t, dir, "history", "--stack", "staging", "--sandbox", "--json")
+	require.Equal(t, 0, r.code, r.stderr)
+	var hist struct {
+		Updates []struct {
+			Version int    `json:"version"`
+			Result  string `json:"result"`
+		} `json:"updates"`
+	}
+	require.NoError(t, json.Unmarshal([]byte(r.stdout), &hist))
+	require.Len(t, hist.Updates, 1)
+	assert.Equal(t, "succeeded", hist.Updates[0].Result)
+
+	r = kirikae(t, dir, "up", "--stack", "prod", "--sandbox")
+	assert.Equal(t, 2, r.code)
+	assert.Contains(t, r.stderr, `unknown stack "prod"`)
+	assert.Contains(t, r.stderr, "product, staging")
+	assert.Equal(t, 1, strings.Count(strings.TrimSpace(r.stderr), "\n")+1, "one line: %q", r.stderr)
+
+	r = kirikae(t, dir, "up", "--stack", "staging", "--sandbox", "--image", "v2:bad tag")
+	assert.Equal(t, 2, r.code)
+	assert.Contains(t, r.stderr, "kirikae:imageTag")
+	assert.Contains(t, r.stderr, "v2:bad tag")
+
+	r = kirikae(t, dir, "up", "--stack", "product", "--sandbox")
+	assert.Equal(t, 2, r.code, "product never applies without --yes off a terminal")
+	assert.Contains(t, r.stderr, "--yes")
+
+	assert.Equal(t, before, readFile(t, state), "failed commands leave the state untouched")
+
+	r = kirikae(t, dir, "preview", "--stack", "staging", "--sandbox", "--image", "v2", "--expect-no-changes")
+	assert.Equal(t, 3, r.code, "changes found")
+}
+
+func TestConcurrentUpIsRefused(t *testing.T) {
+	dir := testproject.Copy(t)
+	acct, err := sandbox.OpenAccount(deploy.PathsFor(dir, true).Account)
+	require.NoError(t, err)
+	// Slow the first up down so the second one overlaps it.
+	require.NoError(t, acct.InjectFault(sandbox.Fault{Op: "create", Type: "aws:ecs/cluster:Cluster", Delay: 4 * time.Second}))
+
+	first := exec.Command(kirikaeBin(t), "up", "--stack", "staging", "--sandbox")
+	first.Dir = dir
+	var firstErr bytes.Buffer
+	first.Stderr = &firstErr
+	require.NoError(t, first.Start())
+
+	lock := filepath.Join(dir, ".kirikae", "locks", "sandbox-staging.lock")
+	require.Eventually(t, func() bool {
+		b, err := os.ReadFile(lock)
+		return err == nil && len(b) > 0
+	}, 30*time.Second, 50*time.Millisecond, "first up never took the lock")
+
+	second := kirikae(t, dir, "up", "--stack", "staging", "--sandbox")
+	assert.Equal(t, 1, second.code)
+	assert.Contains(t, second.stderr, "being updated by another process")
+	assert.Contains(t, second.stderr, "pid")
+	assert.Contains(t, second.stderr, "since")
+
+	require.NoError(t, first.Wait(), firstErr.String())
+	r := kirikae(t, dir, "history", "--stack", "staging", "--sandbox", "--json")
+	require.Equal(t, 0, r.code)
+	var hist struct {
+		Updates []struct{ Result string } `json:"updates"`
+	}
+	require.NoError(t, json.Unmarshal([]byte(r.stdout), &hist))
+	require.Len(t, hist.Updates, 1, "the refused up added no update")
+	assert.Equal(t, "succeeded", hist.Updates[0].Result, "the running update is unharmed")
+}
