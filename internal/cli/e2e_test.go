@@ -112,6 +112,27 @@ func TestEndToEnd(t *testing.T) {
 	assert.Equal(t, "v1", outs.Outputs["imageTag"]["value"])
 	assert.Contains(t, outs.Outputs["url"]["value"], "elb.amazonaws.com")
 
+	r = kirikae(t, dir, "stacks", "--sandbox", "--json")
+	require.Equal(t, 0, r.code, r.stderr)
+	var st struct {
+		Stacks []struct {
+			Name      string `json:"name"`
+			Deployed  bool   `json:"deployed"`
+			Result    string `json:"result"`
+			ImageTag  string `json:"imageTag"`
+			Resources int    `json:"resources"`
+		} `json:"stacks"`
+	}
+	require.NoError(t, json.Unmarshal([]byte(r.stdout), &st))
+	require.Len(t, st.Stacks, 2)
+	assert.Equal(t, "product", st.Stacks[0].Name)
+	assert.False(t, st.Stacks[0].Deployed)
+	assert.Equal(t, "staging", st.Stacks[1].Name)
+	assert.True(t, st.Stacks[1].Deployed)
+	assert.Equal(t, "succeeded", st.Stacks[1].Result)
+	assert.Equal(t, "v1", st.Stacks[1].ImageTag)
+	assert.Greater(t, st.Stacks[1].Resources, 30)
+
 	state := stateFile(t, dir)
 	before := readFile(t, state)
 
