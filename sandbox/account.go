@@ -55,6 +55,16 @@ type state struct {
 	TaskRevisions map[string]int          `json:"taskRevisions"`
 	Lambda        map[string]*lambdaState `json:"lambda"`
 	Unhealthy     map[string]bool         `json:"unhealthy"`
+	// Objects are S3 object metadata by bucket and key; bodies live in
+	// content-addressed files under StateDir/objects.
+	Objects       map[string]map[string]object `json:"objects,omitempty"`
+	Invalidations map[string][]Invalidation    `json:"invalidations,omitempty"` // by distribution id
+	// BreakerArmed holds ECS service ids whose next task definition change
+	// the simulated deployment circuit breaker rolls back.
+	BreakerArmed map[string]bool `json:"breakerArmed,omitempty"`
+	// Running overrides the task definition an ECS service (by id) really
+	// runs after a simulated circuit-breaker rollback.
+	Running map[string]string `json:"running,omitempty"`
 }
 
 func newState() *state {
@@ -63,6 +73,10 @@ func newState() *state {
 		TaskRevisions: map[string]int{},
 		Lambda:        map[string]*lambdaState{},
 		Unhealthy:     map[string]bool{},
+		Objects:       map[string]map[string]object{},
+		Invalidations: map[string][]Invalidation{},
+		BreakerArmed:  map[string]bool{},
+		Running:       map[string]string{},
 	}
 }
 
@@ -139,6 +153,18 @@ func (a *Account) load() (*state, error) {
 	if st.Unhealthy == nil {
 		st.Unhealthy = fresh.Unhealthy
 	}
+	if st.Objects == nil {
+		st.Objects = fresh.Objects
+	}
+	if st.Invalidations == nil {
+		st.Invalidations = fresh.Invalidations
+	}
+	if st.BreakerArmed == nil {
+		st.BreakerArmed = fresh.BreakerArmed
+	}
+	if st.Running == nil {
+		st.Running = fresh.Running
+	}
 	return st, nil
 }
 
@@ -149,6 +175,11 @@ func writeAtomic(path string, v any) error {
 	if err != nil {
 		return fmt.Errorf("encode %s: %w", filepath.Base(path), err)
 	}
+	return writeFileAtomic(path, data)
+}
+
+// writeFileAtomic is writeAtomic for raw bytes.
+func writeFileAtomic(path string, data []byte) error {
 	tmp, err := os.CreateTemp(filepath.Dir(path), filepath.Base(path)+".*.tmp")
 	if err != nil {
 		return fmt.Errorf("create temp file: %w", err)

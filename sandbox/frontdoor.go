@@ -31,8 +31,12 @@ type answer struct {
 }
 
 // Handler serves simulated ALB, API Gateway and CloudFront endpoints, chosen
-// by the request's Host. Every path answers with the version that the
-// simulated infrastructure routes to right now.
+// by the request's Host. ALB and API Gateway answer every path with the
+// version the simulated infrastructure routes to right now, as a JSON
+// {"version": ...} body and the X-Kirikae-Version header. CloudFront serves
+// the uploaded objects of the release its origin path points at; an origin
+// path with no objects at all answers like the others, for sites that were
+// never uploaded.
 func (a *Account) Handler() http.Handler {
 	var requests atomic.Uint64
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -41,14 +45,22 @@ func (a *Account) Handler() http.Handler {
 			host = h
 		}
 		var ans answer
+		var file *servedFile
 		var unhealthy bool
 		err := a.view(func(st *state) error {
+			ix := newIndex(st)
 			var err error
-			ans, err = route(newIndex(st), host, requests.Add(1)-1)
+			if file, err = a.cloudFrontFile(st, ix, host, r.URL.Path); err != nil || file != nil {
+				if file != nil {
+					ans = answer{Version: file.release}
+					unhealthy = st.Unhealthy[file.release]
+				}
+				return err
+			}
+			ans, err = route(ix, host, requests.Add(1)-1)
 			unhealthy = st.Unhealthy[ans.Version]
 			return err
 		})
-		w.Header().Set("Content-Type", "application/json")
 		switch {
 		case errors.Is(err, errNoHost):
 			http.Error(w, err.Error(), http.StatusNotFound)
@@ -56,12 +68,26 @@ func (a *Account) Handler() http.Handler {
 		case err != nil:
 			http.Error(w, err.Error(), http.StatusBadGateway)
 			return
-		case unhealthy:
+		case file != nil && !unhealthy:
+			w.Header().Set("Content-Type", file.contentType)
+			w.WriteHeader(file.status)
+			_, _ = w.Write(file.body)
+			return
+		}
+		w.Header().Set("Content-Type", "application/json")
+		if ans.Version != "" {
+			w.Header().Set(versionHeader, ans.Version)
+		}
+		if unhealthy {
 			w.WriteHeader(http.StatusServiceUnavailable)
 		}
 		_ = json.NewEncoder(w).Encode(ans)
 	})
 }
+
+// versionHeader matches verify.VersionHeader; sandbox cannot import verify
+// without making verification depend on the simulator.
+const versionHeader = "X-Kirikae-Version"
 
 // ListenHTTP serves Handler on 127.0.0.1 until the closer is called or ctx
 // ends. Clients reach a simulated endpoint by sending its host name in the
@@ -99,6 +125,10 @@ func newIndex(st *state) index {
 			outs = map[string]any{}
 		}
 		outs["id"] = r.ID
+		if running, ok := st.Running[r.ID]; ok && r.Type == tokService {
+			// After a circuit-breaker rollback the old tasks keep serving.
+			outs["taskDefinition"] = running
+		}
 		ix[r.Type] = append(ix[r.Type], outs)
 	}
 	return ix

@@ -23,7 +23,14 @@ type harness struct {
 
 func newHarness(t *testing.T) *harness {
 	t.Helper()
-	acct, err := OpenAccount(t.TempDir())
+	return newHarnessAt(t, t.TempDir())
+}
+
+// newHarnessAt works on the account in dir, so a test can open a second
+// handle on the same state as another process would.
+func newHarnessAt(t *testing.T, dir string) *harness {
+	t.Helper()
+	acct, err := OpenAccount(dir)
 	require.NoError(t, err)
 	return &harness{t: t, p: newProvider(acct, ""), acct: acct, ctx: context.Background()}
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -18,7 +19,7 @@ import (
 func TestProviderVersionMatchesGoMod(t *testing.T) {
 	mod, err := os.ReadFile("../go.mod")
 	require.NoError(t, err)
-	assert.Contains(t, string(mod), "github.com/pulumi/pulumi-aws/sdk/v6 v"+ProviderVersion+" ",
+	assert.Regexp(t, `(?m)^\s*github.com/pulumi/pulumi-aws/sdk/v6 v`+regexp.QuoteMeta(ProviderVersion)+`(\s|$)`, string(mod),
 		"the engine asks for the SDK's version; a mismatch makes it look for a plugin binary")
 }
 

@@ -180,7 +180,8 @@ func init() {
 			create: func(e *env) (string, error) {
 				e.putDefault("cluster", e.arn("ecs", e.region, "cluster/default"))
 				return e.arn("ecs", e.region, "service/"+lastSegment(e.str("cluster"), "/")+"/"+e.name()), nil
-			}},
+			},
+			update: updateService, remove: removeService},
 		&typeSpec{token: "aws:lb/loadBalancer:LoadBalancer", name: "name", nameMax: 32,
 			immutable: []string{"name", "namePrefix", "internal", "loadBalancerType"},
 			defaults: map[string]any{"internal": false, "loadBalancerType": "application",
@@ -283,7 +284,9 @@ func init() {
 				e.put("region", e.region)
 				e.put("hostedZoneId", "Z3AQBSTGFYJSTF")
 				return b, nil
-			}},
+			},
+			// Objects go with their bucket, so a recreated bucket starts empty.
+			remove: func(st *state, r *record) { delete(st.Objects, r.ID) }},
 		&typeSpec{token: "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock", required: []string{"bucket"},
 			immutable: []string{"bucket"},
 			defaults: map[string]any{"blockPublicAcls": false, "blockPublicPolicy": false,

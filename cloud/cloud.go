@@ -1,0 +1,32 @@
+// Package cloud is the small set of AWS data-plane calls a deploy needs
+// beyond what Pulumi manages: frontend release uploads and pruning, CloudFront
+// invalidations, ECS rollout inspection, and the HTTP client that verifies a
+// release. It has two implementations: real AWS (aws-sdk-go-v2) and the
+// sandbox's simulated account, so the deploy flow is the same code in both.
+package cloud
+
+import (
+	"context"
+	"net/http"
+)
+
+// Cloud is what deploy calls outside the Pulumi engine.
+type Cloud interface {
+	// PutObject stores one object (frontend release files).
+	PutObject(ctx context.Context, bucket, key string, body []byte, contentType string) error
+	// ListPrefixes returns the distinct "directories" directly under prefix,
+	// e.g. ListPrefixes(b, "releases/") → ["r1", "r2"], sorted.
+	ListPrefixes(ctx context.Context, bucket, prefix string) ([]string, error)
+	// DeletePrefix deletes every object under prefix and returns how many.
+	DeletePrefix(ctx context.Context, bucket, prefix string) (int, error)
+	// Invalidate asks CloudFront to drop cached paths (e.g. "/*").
+	Invalidate(ctx context.Context, distributionID string, paths []string) error
+	// RunningTaskDefinition returns the task definition ARN the ECS service's
+	// PRIMARY deployment runs. When the deployment circuit breaker rolled a
+	// deployment back, this differs from the one kirikae requested.
+	RunningTaskDefinition(ctx context.Context, cluster, service string) (string, error)
+	// HTTPClient is the client verification uses: the default one for real
+	// AWS; for the sandbox, one that dials the simulated front door for
+	// every AWS-shaped host name.
+	HTTPClient() *http.Client
+}

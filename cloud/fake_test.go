@@ -1,0 +1,77 @@
+package cloud
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"sort"
+	"strings"
+	"sync"
+)
+
+// memCloud is an in-memory Cloud for testing the helpers.
+type memCloud struct {
+	mu      sync.Mutex
+	objects map[string]memObject // by bucket + "/" + key
+	putErr  error
+	deletes []string // prefixes passed to DeletePrefix
+}
+
+type memObject struct {
+	body        string
+	contentType string
+}
+
+func newMem() *memCloud { return &memCloud{objects: map[string]memObject{}} }
+
+func (m *memCloud) PutObject(_ context.Context, bucket, key string, body []byte, contentType string) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.putErr != nil {
+		return m.putErr
+	}
+	m.objects[bucket+"/"+key] = memObject{body: string(body), contentType: contentType}
+	return nil
+}
+
+func (m *memCloud) ListPrefixes(_ context.Context, bucket, prefix string) ([]string, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	seen := map[string]bool{}
+	var out []string
+	for k := range m.objects {
+		rest, ok := strings.CutPrefix(k, bucket+"/"+prefix)
+		if dir, _, isDir := strings.Cut(rest, "/"); ok && isDir && !seen[dir] {
+			seen[dir] = true
+			out = append(out, dir)
+		}
+	}
+	sort.Strings(out)
+	return out, nil
+}
+
+func (m *memCloud) DeletePrefix(_ context.Context, bucket, prefix string) (int, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.deletes = append(m.deletes, prefix)
+	n := 0
+	for k := range m.objects {
+		if strings.HasPrefix(k, bucket+"/"+prefix) {
+			delete(m.objects, k)
+			n++
+		}
+	}
+	return n, nil
+}
+
+func (m *memCloud) Invalidate(context.Context, string, []string) error {
+	return errors.New("not faked")
+}
+
+func (m *memCloud) RunningTaskDefinition(context.Context, string, string) (string, error) {
+	return "", errors.New("not faked")
+}
+
+func (m *memCloud) HTTPClient() *http.Client { return http.DefaultClient }
+
+var _ Cloud = (*memCloud)(nil)

@@ -1,0 +1,101 @@
+package sandbox
+
+import (
+	"net/http"
+	"net/http/httptest"
+	"testing"
+
+	"github.com/kirikae/kirikae/verify"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func fetch(t *testing.T, h http.Handler, host, path string) *httptest.ResponseRecorder {
+	t.Helper()
+	req := httptest.NewRequest(http.MethodGet, path, nil)
+	req.Host = host
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, req)
+	return rec
+}
+
+// site uploads two releases to bucket "site" and points a distribution at r2.
+func site(t *testing.T, h *harness, extra map[string]any) string {
+	h.create(bucketType, "site", pmap(map[string]any{"bucket": "site"}))
+	c := h.acct.Cloud("")
+	for key, body := range map[string]string{
+		"releases/r1/index.html":           "<p>r1</p>",
+		"releases/r2/index.html":           "<p>r2</p>",
+		"releases/r2/kirikae-release.json": `{"version":"r2"}`,
+		"releases/r2/assets/app.js":        "console.log(2)",
+	} {
+		require.NoError(t, c.PutObject(t.Context(), "site", key, []byte(body), ""))
+	}
+	return str(distribution(h, extra).outs, "domainName")
+}
+
+func TestCloudFrontServesObjectsUnderTheOriginPath(t *testing.T) {
+	h := newHarness(t)
+	host := site(t, h, nil)
+	handler := h.acct.Handler()
+
+	rec := fetch(t, handler, host, "/")
+	assert.Equal(t, http.StatusOK, rec.Code)
+	assert.Equal(t, "<p>r2</p>", rec.Body.String(), "the default root object of the live release")
+	assert.Equal(t, "text/html; charset=utf-8", rec.Header().Get("Content-Type"))
+
+	rec = fetch(t, handler, host, "/kirikae-release.json")
+	assert.Equal(t, http.StatusOK, rec.Code)
+	assert.JSONEq(t, `{"version":"r2"}`, rec.Body.String())
+	assert.Equal(t, "application/json", rec.Header().Get("Content-Type"))
+
+	rec = fetch(t, handler, host, "/assets/app.js")
+	assert.Equal(t, "console.log(2)", rec.Body.String())
+
+	assert.Equal(t, http.StatusNotFound, fetch(t, handler, host, "/missing.css").Code)
+}
+
+func TestCloudFrontUnhealthyReleaseIs503(t *testing.T) {
+	h := newHarness(t)
+	host := site(t, h, nil)
+	require.NoError(t, h.acct.MarkUnhealthy("r2"))
+	rec := fetch(t, h.acct.Handler(), host, "/kirikae-release.json")
+	assert.Equal(t, http.StatusServiceUnavailable, rec.Code)
+	require.NoError(t, h.acct.MarkHealthy("r2"))
+	assert.Equal(t, http.StatusOK, fetch(t, h.acct.Handler(), host, "/kirikae-release.json").Code)
+}
+
+func TestCloudFrontCustomErrorResponseServesTheAppShell(t *testing.T) {
+	h := newHarness(t)
+	host := site(t, h, map[string]any{"customErrorResponses": []any{
+		map[string]any{"errorCode": 403, "responseCode": 200, "responsePagePath": "/index.html"}}})
+	rec := fetch(t, h.acct.Handler(), host, "/deep/link")
+	assert.Equal(t, http.StatusOK, rec.Code)
+	assert.Equal(t, "<p>r2</p>", rec.Body.String())
+}
+
+func TestCloudFrontWithoutUploadsAnswersTheVersion(t *testing.T) {
+	h := newHarness(t)
+	host := site(t, h, map[string]any{"origins": []any{map[string]any{"originId": "s3",
+		"domainName": "site.s3.us-east-1.amazonaws.com", "originPath": "/releases/r3"}}})
+	rec := fetch(t, h.acct.Handler(), host, "/kirikae-release.json")
+	assert.Equal(t, http.StatusOK, rec.Code)
+	assert.JSONEq(t, `{"version":"r3"}`, rec.Body.String())
+	assert.Equal(t, "r3", rec.Header().Get("X-Kirikae-Version"))
+}
+
+func TestVerifyPassesAgainstTheSimulatedCloudFront(t *testing.T) {
+	h := newHarness(t)
+	host := site(t, h, nil)
+	addr, closer, err := ListenHTTP(t.Context(), h.acct)
+	require.NoError(t, err)
+	defer closer.Close()
+	check := verify.Check{Name: "frontend", URL: "https://" + host, Path: "/kirikae-release.json", ExpectVersion: "r2"}
+	opts := verify.Options{Client: h.acct.Cloud(addr).HTTPClient()}
+	_, err = verify.Run(t.Context(), []verify.Check{check}, opts)
+	require.NoError(t, err)
+
+	require.NoError(t, h.acct.MarkUnhealthy("r2"))
+	_, err = verify.Run(t.Context(), []verify.Check{check}, opts)
+	assert.ErrorContains(t, err, "status 503")
+}
