@@ -43,11 +43,7 @@ func (p *provider) Check(ctx context.Context, req *pulumirpc.CheckRequest) (*pul
 	if err != nil {
 		return nil, err
 	}
-	olds, err := unmarshalProps(req.GetOlds(), "olds")
-	if err != nil {
-		return nil, err
-	}
-	news, err := unmarshalProps(req.GetNews(), "news")
+	olds, news, err := unmarshalOldsNews(req)
 	if err != nil {
 		return nil, err
 	}

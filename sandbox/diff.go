@@ -83,11 +83,7 @@ func (p *provider) Diff(_ context.Context, req *pulumirpc.DiffRequest) (*pulumir
 	if err != nil {
 		return nil, err
 	}
-	olds, err := unmarshalProps(req.GetOlds(), "olds")
-	if err != nil {
-		return nil, err
-	}
-	news, err := unmarshalProps(req.GetNews(), "news")
+	olds, news, err := unmarshalOldsNews(req)
 	if err != nil {
 		return nil, err
 	}

@@ -23,6 +23,24 @@ func unmarshalProps(s *structpb.Struct, label string) (resource.PropertyMap, err
 	return pm, nil
 }
 
+// oldsAndNews is every request that carries a resource's previous and new
+// properties (Check, Diff, DiffConfig, Update).
+type oldsAndNews interface {
+	GetOlds() *structpb.Struct
+	GetNews() *structpb.Struct
+}
+
+// unmarshalOldsNews decodes both property sets of such a request.
+func unmarshalOldsNews(req oldsAndNews) (olds, news resource.PropertyMap, err error) {
+	if olds, err = unmarshalProps(req.GetOlds(), "olds"); err != nil {
+		return nil, nil, err
+	}
+	if news, err = unmarshalProps(req.GetNews(), "news"); err != nil {
+		return nil, nil, err
+	}
+	return olds, news, nil
+}
+
 func marshalProps(pm resource.PropertyMap, label string) (*structpb.Struct, error) {
 	o := wireOpts
 	o.Label = label

@@ -84,11 +84,7 @@ func (p *provider) CheckConfig(_ context.Context, req *pulumirpc.CheckRequest) (
 // DiffConfig reports a change only for region: nothing else in the sandbox
 // depends on provider configuration.
 func (p *provider) DiffConfig(_ context.Context, req *pulumirpc.DiffRequest) (*pulumirpc.DiffResponse, error) {
-	olds, err := unmarshalProps(req.GetOlds(), "olds")
-	if err != nil {
-		return nil, err
-	}
-	news, err := unmarshalProps(req.GetNews(), "news")
+	olds, news, err := unmarshalOldsNews(req)
 	if err != nil {
 		return nil, err
 	}

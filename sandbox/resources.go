@@ -181,11 +181,7 @@ func (p *provider) Update(ctx context.Context, req *pulumirpc.UpdateRequest) (*p
 	if err != nil {
 		return nil, err
 	}
-	olds, err := unmarshalProps(req.GetOlds(), "olds")
-	if err != nil {
-		return nil, err
-	}
-	news, err := unmarshalProps(req.GetNews(), "news")
+	olds, news, err := unmarshalOldsNews(req)
 	if err != nil {
 		return nil, err
 	}

@@ -5,6 +5,8 @@ import (
 	"fmt"
 
 	"github.com/spf13/cobra"
+
+	"github.com/kirikae/kirikae/deploy"
 )
 
 type destroyOptions struct {
@@ -63,14 +65,11 @@ func (f *factory) runDestroy(ctx context.Context, o *destroyOptions) error {
 	}
 	v := f.view(viewOptions{stream: true})
 	defer v.Close()
-	s, err := f.open(ctx, v, nil)
-	if err != nil {
-		return err
-	}
-	defer s.Close()
-	res, err := s.Destroy(ctx)
-	if err != nil {
-		return err
-	}
-	return v.Result(res)
+	return f.withStack(ctx, v, nil, func(s *deploy.Session) error {
+		res, err := s.Destroy(ctx)
+		if err != nil {
+			return err
+		}
+		return v.Result(res)
+	})
 }

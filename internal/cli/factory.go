@@ -69,6 +69,16 @@ func (f *factory) open(ctx context.Context, v view.View, overrides map[string]st
 	return s, nil
 }
 
+// withStack opens --stack, hands the session to fn, and closes it.
+func (f *factory) withStack(ctx context.Context, v view.View, overrides map[string]string, fn func(*deploy.Session) error) error {
+	s, err := f.open(ctx, v, overrides)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	return fn(s)
+}
+
 func (f *factory) deployOptions(v view.View, overrides map[string]string) deploy.Options {
 	return deploy.Options{
 		ProjectDir: f.globals.Cwd,

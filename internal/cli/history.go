@@ -4,6 +4,8 @@ import (
 	"context"
 
 	"github.com/spf13/cobra"
+
+	"github.com/kirikae/kirikae/deploy"
 )
 
 type historyOptions struct{}
@@ -28,14 +30,11 @@ func newHistoryCmd(f *factory, runF func(context.Context, *historyOptions) error
 func (f *factory) runHistory(ctx context.Context, _ *historyOptions) error {
 	v := f.view(viewOptions{})
 	defer v.Close()
-	s, err := f.open(ctx, v, nil)
-	if err != nil {
-		return err
-	}
-	defer s.Close()
-	h, err := s.History(ctx)
-	if err != nil {
-		return err
-	}
-	return v.History(f.globals.Stack, h)
+	return f.withStack(ctx, v, nil, func(s *deploy.Session) error {
+		h, err := s.History(ctx)
+		if err != nil {
+			return err
+		}
+		return v.History(f.globals.Stack, h)
+	})
 }

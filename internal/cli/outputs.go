@@ -4,6 +4,8 @@ import (
 	"context"
 
 	"github.com/spf13/cobra"
+
+	"github.com/kirikae/kirikae/deploy"
 )
 
 type outputsOptions struct{}
@@ -29,14 +31,11 @@ lambdaVersion, frontendRelease, alarmTopicArn. Secret outputs are masked.`,
 func (f *factory) runOutputs(ctx context.Context, _ *outputsOptions) error {
 	v := f.view(viewOptions{})
 	defer v.Close()
-	s, err := f.open(ctx, v, nil)
-	if err != nil {
-		return err
-	}
-	defer s.Close()
-	out, err := s.Outputs(ctx)
-	if err != nil {
-		return err
-	}
-	return v.Outputs(f.globals.Stack, out)
+	return f.withStack(ctx, v, nil, func(s *deploy.Session) error {
+		out, err := s.Outputs(ctx)
+		if err != nil {
+			return err
+		}
+		return v.Outputs(f.globals.Stack, out)
+	})
 }

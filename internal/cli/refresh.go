@@ -4,6 +4,8 @@ import (
 	"context"
 
 	"github.com/spf13/cobra"
+
+	"github.com/kirikae/kirikae/deploy"
 )
 
 type refreshOptions struct{}
@@ -33,14 +35,11 @@ func (f *factory) runRefresh(ctx context.Context, _ *refreshOptions) error {
 	if err := f.confirmApply("refresh"); err != nil {
 		return err
 	}
-	s, err := f.open(ctx, v, nil)
-	if err != nil {
-		return err
-	}
-	defer s.Close()
-	res, err := s.Refresh(ctx)
-	if err != nil {
-		return err
-	}
-	return v.Result(res)
+	return f.withStack(ctx, v, nil, func(s *deploy.Session) error {
+		res, err := s.Refresh(ctx)
+		if err != nil {
+			return err
+		}
+		return v.Result(res)
+	})
 }
