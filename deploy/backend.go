@@ -19,7 +19,7 @@ type Paths struct {
 	Backend    string // file backend dir (state, history, checkpoints)
 	Work       string // per-stack Automation API work dirs
 	Home       string // private PULUMI_HOME ("" = the user's own)
-	Account    string // simulated AWS account (sandbox only)
+	Account    string // simulated AWS accounts, one dir per stack (sandbox only)
 	Passphrase string // generated passphrase file
 }
 
@@ -31,11 +31,19 @@ func PathsFor(projectDir string, sandbox bool) Paths {
 	if sandbox {
 		mode = filepath.Join(root, "sandbox")
 		p.Home = filepath.Join(mode, "home")
-		p.Account = filepath.Join(mode, "account")
+		p.Account = filepath.Join(mode, "accounts")
 	}
 	p.Backend = filepath.Join(mode, "state")
 	p.Work = filepath.Join(mode, "work")
 	return p
+}
+
+// AccountDir is the simulated AWS account of one stack. Each stack gets its
+// own account, as AWS recommends for environments, so staging and product
+// can use the same resource names (ECR repository, buckets) as they would in
+// separate real accounts.
+func (p Paths) AccountDir(stack string) string {
+	return filepath.Join(p.Account, stack)
 }
 
 // BackendURL returns the state backend: the explicit one (any Pulumi backend

@@ -1,12 +1,14 @@
 package deploy
 
 import (
+	"fmt"
 	"sort"
 	"strings"
 	"time"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/auto/events"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/apitype"
+	"github.com/pulumi/pulumi/sdk/v3/go/common/resource/plugin"
 )
 
 // EventKind says what an Event reports.
@@ -19,6 +21,9 @@ const (
 	EventStepFailed  EventKind = "step-failed"  // the step failed
 	EventDiagnostic  EventKind = "diagnostic"   // a message from the engine, program or provider
 	EventSummary     EventKind = "summary"      // the operation's counts
+	// EventPhase is a step of a deploy, rollback or promote, in words:
+	// "stage: green gets image v2", "switch: traffic blue → green".
+	EventPhase EventKind = "phase"
 )
 
 // Event is kirikae's view of one engine event: one stream feeds every view
@@ -167,7 +172,34 @@ func lookup(m map[string]any, path string) any {
 	if i := strings.IndexAny(path, ".["); i > 0 {
 		key = path[:i]
 	}
-	return m[key]
+	return known(m[key])
+}
+
+// Unknown is how a diff shows a value the engine computes during the update
+// (Pulumi's own placeholder is an opaque UUID that means nothing to a reader).
+const Unknown = "(known after apply)"
+
+// known replaces Pulumi's unknown-value placeholder, at any depth.
+func known(v any) any {
+	switch t := v.(type) {
+	case string:
+		if t == plugin.UnknownStringValue {
+			return Unknown
+		}
+	case map[string]any:
+		out := make(map[string]any, len(t))
+		for k, e := range t {
+			out[k] = known(e)
+		}
+		return out
+	case []any:
+		out := make([]any, len(t))
+		for i, e := range t {
+			out[i] = known(e)
+		}
+		return out
+	}
+	return v
 }
 
 // nameOf returns the logical name at the end of a URN.
@@ -183,4 +215,11 @@ func cleanDiag(msg string) string {
 	msg = strings.TrimSpace(msg)
 	msg = strings.TrimPrefix(msg, "error: ")
 	return firstLine(msg)
+}
+
+// phase reports a deploy step to the session's listener.
+func (s *Session) phase(format string, args ...any) {
+	if s.opts.OnEvent != nil {
+		s.opts.OnEvent(Event{Kind: EventPhase, Time: time.Now().UTC(), Message: fmt.Sprintf(format, args...)})
+	}
 }

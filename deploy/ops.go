@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"path/filepath"
 	"sort"
+	"strconv"
 	"time"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/auto"
@@ -55,16 +56,12 @@ func (s *Session) ReleaseValues(ctx context.Context) (map[string]string, error) 
 	return values, nil
 }
 
-// prepare resolves release values once and writes them into the workspace's
-// stack file, so Pulumi's history snapshot records exactly what was applied.
-func (s *Session) prepare(ctx context.Context) error {
-	if s.prepared {
-		return nil
-	}
-	values, err := s.ReleaseValues(ctx)
-	if err != nil {
-		return err
-	}
+// use writes release values into the workspace's stack file and makes them
+// the program's config, so Pulumi's history snapshot records exactly what
+// was applied. Every engine run calls it with its own values: one deploy
+// runs several updates (stage, switch, rollback) with different values in
+// the same session.
+func (s *Session) use(values map[string]string) error {
 	base, err := stacks.Load(s.opts.ProjectDir, s.opts.Stack)
 	if err != nil {
 		return err
@@ -77,7 +74,6 @@ func (s *Session) prepare(ctx context.Context) error {
 		return err
 	}
 	s.Config = cfg
-	s.prepared = true
 	return nil
 }
 
@@ -137,7 +133,17 @@ func (s *Session) Preview(ctx context.Context, po PreviewOptions) (*Result, erro
 		return nil, err
 	}
 	defer unlock()
-	if err := s.prepare(ctx); err != nil {
+	values, err := s.ReleaseValues(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return s.preview(ctx, values, po)
+}
+
+// preview runs a preview with explicit release values; the caller holds
+// the lock.
+func (s *Session) preview(ctx context.Context, values map[string]string, po PreviewOptions) (*Result, error) {
+	if err := s.use(values); err != nil {
 		return nil, err
 	}
 	start := time.Now()
@@ -146,7 +152,7 @@ func (s *Session) Preview(ctx context.Context, po PreviewOptions) (*Result, erro
 	if len(po.Targets) > 0 {
 		opts = append(opts, optpreview.Target(po.Targets))
 	}
-	_, err = s.stack.Preview(ctx, opts...)
+	_, err := s.stack.Preview(ctx, opts...)
 	drain(done, err)
 	if err != nil {
 		return nil, classify("preview", s.opts.Stack, err, c.errors)
@@ -161,7 +167,17 @@ func (s *Session) Up(ctx context.Context, uo UpOptions) (*Result, error) {
 		return nil, err
 	}
 	defer unlock()
-	if err := s.prepare(ctx); err != nil {
+	values, err := s.ReleaseValues(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return s.up(ctx, values, uo)
+}
+
+// up runs an update with explicit release values; the caller holds the
+// lock.
+func (s *Session) up(ctx context.Context, values map[string]string, uo UpOptions) (*Result, error) {
+	if err := s.use(values); err != nil {
 		return nil, err
 	}
 	start := time.Now()
@@ -180,8 +196,8 @@ func (s *Session) Up(ctx context.Context, uo UpOptions) (*Result, error) {
 	}
 	res := s.result("up", c, start)
 	res.Outputs = outputs(up.Outputs)
-	if v, err := s.version(ctx); err == nil {
-		res.Version = v
+	if h, err := s.History(ctx); err == nil && len(h) > 0 {
+		res.Version, res.update = h[0].Version, &h[0]
 	}
 	return res, nil
 }
@@ -242,7 +258,7 @@ func (s *Session) History(ctx context.Context) ([]Update, error) {
 			Version: len(raw) - i,
 			Kind:    u.Kind,
 			Result:  u.Result,
-			Message: u.Message,
+			Message: unquoteMessage(u.Message),
 			Config:  map[string]string{},
 		}
 		up.StartTime, _ = time.Parse(time.RFC3339, u.StartTime)
@@ -290,4 +306,15 @@ func outputs(m auto.OutputMap) map[string]Output {
 		out[k] = Output{Value: v.Value, Secret: v.Secret}
 	}
 	return out
+}
+
+// unquoteMessage undoes the Automation API's quoting: it passes
+// --message=%q to the CLI, which stores the quotes.
+func unquoteMessage(m string) string {
+	if len(m) >= 2 && m[0] == '"' && m[len(m)-1] == '"' {
+		if u, err := strconv.Unquote(m); err == nil {
+			return u
+		}
+	}
+	return m
 }

@@ -49,6 +49,9 @@ type Result struct {
 	Duration  time.Duration     `json:"-"`
 	Version   int               `json:"version,omitempty"`
 	Outputs   map[string]Output `json:"outputs,omitempty"`
+
+	// update is the history entry an up created (its config snapshot).
+	update *Update
 }
 
 // HasChanges reports whether any resource would be or was changed.

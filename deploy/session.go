@@ -3,15 +3,18 @@ package deploy
 import (
 	"context"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/auto"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/workspace"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 	"go.yaml.in/yaml/v3"
 
+	"github.com/kirikae/kirikae/cloud"
 	"github.com/kirikae/kirikae/infra"
 	"github.com/kirikae/kirikae/sandbox"
 	"github.com/kirikae/kirikae/stacks"
@@ -31,6 +34,10 @@ type Options struct {
 	CLI       CLIOptions
 	// OnEvent receives engine events as they happen (may be nil).
 	OnEvent func(Event)
+	// Cloud replaces the data-plane client deploys use (uploads,
+	// invalidations, rollout checks, verification); nil = the sandbox's
+	// front door in sandbox mode, real AWS otherwise.
+	Cloud cloud.Cloud
 }
 
 // Session is an opened stack: config loaded, engine located, workspace ready.
@@ -43,8 +50,17 @@ type Session struct {
 	ws      auto.Workspace
 	stack   auto.Stack
 	sandbox *sandbox.Server
-	// prepared is set once release values have been resolved for this run.
-	prepared bool
+	// cloud is created on first use (see cloudAPI); frontDoor serves the
+	// sandbox's simulated endpoints to it.
+	cloud     cloud.Cloud
+	frontDoor io.Closer
+	// sleep waits out a canary's bake time; verifyInterval spaces probe
+	// attempts. Tests replace both so nothing waits on a wall clock.
+	sleep          func(ctx context.Context, d time.Duration) error
+	verifyInterval time.Duration
+	// program overrides the infrastructure program (benchmarks measure the
+	// engine's floor with an empty one).
+	programOverride pulumi.RunFunc
 }
 
 // Open loads and validates the stack's config, finds the engine, and opens
@@ -106,7 +122,10 @@ func newSession(ctx context.Context, opts Options) (*Session, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Session{opts: opts, project: proj, Paths: PathsFor(dir, opts.Sandbox), Config: cfg, CLI: cli}, nil
+	return &Session{
+		opts: opts, project: proj, Paths: PathsFor(dir, opts.Sandbox), Config: cfg, CLI: cli,
+		cloud: opts.Cloud, sleep: sleepCtx, verifyInterval: -1,
+	}, nil
 }
 
 // openWorkspace prepares the stack's work dir and the Automation API
@@ -158,7 +177,7 @@ func (s *Session) environment(ctx context.Context) (map[string]string, error) {
 	if err := os.MkdirAll(s.Paths.Home, 0o755); err != nil {
 		return nil, fmt.Errorf("create sandbox home: %w", err)
 	}
-	srv, err := sandbox.Start(ctx, sandbox.Options{StateDir: s.Paths.Account})
+	srv, err := sandbox.Start(ctx, sandbox.Options{StateDir: s.Paths.AccountDir(s.opts.Stack)})
 	if err != nil {
 		return nil, fmt.Errorf("start sandbox provider: %w", err)
 	}
@@ -171,6 +190,9 @@ func (s *Session) environment(ctx context.Context) (map[string]string, error) {
 // program is the inline Pulumi program: the same infra.Program for every
 // stack, fed the config resolved for this run.
 func (s *Session) program(ctx *pulumi.Context) error {
+	if s.programOverride != nil {
+		return s.programOverride(ctx)
+	}
 	cfg := s.Config
 	if cfg.LambdaArtifact != "" && !strings.HasPrefix(cfg.LambdaArtifact, "s3://") && !filepath.IsAbs(cfg.LambdaArtifact) {
 		cfg.LambdaArtifact = filepath.Join(s.opts.ProjectDir, cfg.LambdaArtifact)
@@ -225,8 +247,12 @@ func (s *Session) writeStackFile(workDir string, values map[string]string) error
 	return os.Rename(tmp, filepath.Join(workDir, name))
 }
 
-// Close stops the sandbox provider, if any.
+// Close stops the sandbox provider and front door, if any.
 func (s *Session) Close() error {
+	if s.frontDoor != nil {
+		_ = s.frontDoor.Close()
+		s.frontDoor = nil
+	}
 	if s.sandbox != nil {
 		err := s.sandbox.Close()
 		s.sandbox = nil

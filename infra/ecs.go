@@ -23,6 +23,11 @@ type ecsService struct {
 	URL                 pulumi.StringOutput
 	ALBArnSuffix        pulumi.StringOutput
 	TargetGroupSuffixes map[string]pulumi.StringOutput // by colour
+	ClusterName         pulumi.StringOutput
+	// ServiceNames and TaskDefinitionArns are by colour: the deploy layer
+	// compares the requested task definition with what ECS really runs.
+	ServiceNames       map[string]pulumi.StringOutput
+	TaskDefinitionArns map[string]pulumi.StringOutput
 }
 
 // ecsShared are the resources both colours use.
@@ -41,7 +46,11 @@ func newECSService(ctx *pulumi.Context, cfg stacks.Config, net *network) (*ecsSe
 	if err != nil {
 		return nil, fmt.Errorf("create ecs service: %w", err)
 	}
-	s := &ecsService{TargetGroupSuffixes: map[string]pulumi.StringOutput{}}
+	s := &ecsService{
+		TargetGroupSuffixes: map[string]pulumi.StringOutput{},
+		ServiceNames:        map[string]pulumi.StringOutput{},
+		TaskDefinitionArns:  map[string]pulumi.StringOutput{},
+	}
 	if err := ctx.RegisterComponentResource(TypeECSService, "service", s); err != nil {
 		return nil, fmt.Errorf("register ecs service: %w", err)
 	}
@@ -94,6 +103,7 @@ func newECSService(ctx *pulumi.Context, cfg stacks.Config, net *network) (*ecsSe
 		}
 	}
 
+	s.ClusterName = shared.cluster.Name
 	s.URL = pulumi.Sprintf("http://%s", alb.DnsName)
 	s.ALBArnSuffix = alb.ArnSuffix
 	if err := ctx.RegisterResourceOutputs(s, pulumi.Map{

@@ -78,7 +78,7 @@ func (s *ecsService) createColor(ctx *pulumi.Context, cfg stacks.Config, net *ne
 	if err != nil {
 		return fmt.Errorf("create %s task definition: %w", p.Color, err)
 	}
-	_, err = ecs.NewService(ctx, p.Color, &ecs.ServiceArgs{
+	svc, err := ecs.NewService(ctx, p.Color, &ecs.ServiceArgs{
 		Name:           pulumi.String(physicalName(cfg, p.Color)),
 		Cluster:        shared.cluster.Arn,
 		TaskDefinition: task.Arn,
@@ -107,6 +107,8 @@ func (s *ecsService) createColor(ctx *pulumi.Context, cfg stacks.Config, net *ne
 	if err != nil {
 		return fmt.Errorf("create %s service: %w", p.Color, err)
 	}
+	s.ServiceNames[p.Color] = svc.Name
+	s.TaskDefinitionArns[p.Color] = task.Arn
 	return nil
 }
 

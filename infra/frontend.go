@@ -25,6 +25,7 @@ type frontend struct {
 
 	URL            pulumi.StringOutput
 	DistributionID pulumi.StringOutput
+	Bucket         pulumi.StringOutput
 }
 
 // FrontendBucketName is the bucket kirikae:frontendBucket names, or the
@@ -111,6 +112,7 @@ func newFrontend(ctx *pulumi.Context, cfg stacks.Config) (*frontend, error) {
 
 	f.URL = pulumi.Sprintf("https://%s", dist.DomainName)
 	f.DistributionID = dist.ID().ToStringOutput()
+	f.Bucket = bucket.Bucket
 	if err := ctx.RegisterResourceOutputs(f, pulumi.Map{
 		"url":            f.URL,
 		"bucket":         bucket.Bucket,

@@ -27,6 +27,10 @@ type lambdaAPI struct {
 	// AliasVersion is the version `live` points at (the stable one while a
 	// canary bakes).
 	AliasVersion pulumi.StringOutput
+	// PublishedVersion is the newest version this update published; a
+	// switch-style deploy stages it behind the pinned alias, then moves
+	// the alias to it.
+	PublishedVersion pulumi.StringOutput
 }
 
 func newLambdaAPI(ctx *pulumi.Context, cfg stacks.Config) (*lambdaAPI, error) {
@@ -60,6 +64,7 @@ func newLambdaAPI(ctx *pulumi.Context, cfg stacks.Config) (*lambdaAPI, error) {
 	a.URL = api.ApiEndpoint
 	a.FunctionName = fn.Name
 	a.AliasVersion = alias.FunctionVersion
+	a.PublishedVersion = fn.Version
 	if err := ctx.RegisterResourceOutputs(a, pulumi.Map{
 		"url":              a.URL,
 		"functionName":     a.FunctionName,

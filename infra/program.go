@@ -34,6 +34,9 @@ func OutputNames() []string {
 	return []string{
 		OutputURL, OutputFrontendURL, OutputImageTag, OutputActiveColor,
 		OutputLambdaVersion, OutputFrontendRelease, OutputAlarmTopicArn,
+		OutputClusterName, OutputActiveService, OutputActiveTaskDefinition,
+		OutputIdleService, OutputIdleTaskDefinition, OutputLambdaLatestVersion,
+		OutputFrontendBucket, OutputDistributionID,
 	}
 }
 
@@ -62,6 +65,12 @@ func build(ctx *pulumi.Context, cfg stacks.Config) (map[string]pulumi.StringOutp
 		out[OutputURL] = svc.URL
 		out[OutputImageTag] = pulumi.String(cfg.ImageTag).ToStringOutput()
 		out[OutputActiveColor] = pulumi.String(activeColor(cfg)).ToStringOutput()
+		active, idle := activeColor(cfg), cfg.IdleColor()
+		out[OutputClusterName] = svc.ClusterName
+		out[OutputActiveService] = svc.ServiceNames[active]
+		out[OutputActiveTaskDefinition] = svc.TaskDefinitionArns[active]
+		out[OutputIdleService] = svc.ServiceNames[idle]
+		out[OutputIdleTaskDefinition] = svc.TaskDefinitionArns[idle]
 	case stacks.BackendLambda:
 		api, err := newLambdaAPI(ctx, cfg)
 		if err != nil {
@@ -70,6 +79,7 @@ func build(ctx *pulumi.Context, cfg stacks.Config) (map[string]pulumi.StringOutp
 		targets.lambda = api
 		out[OutputURL] = api.URL
 		out[OutputLambdaVersion] = api.AliasVersion
+		out[OutputLambdaLatestVersion] = api.PublishedVersion
 	default:
 		return nil, fmt.Errorf("build program: backend %q is neither %s nor %s",
 			cfg.Backend, stacks.BackendECS, stacks.BackendLambda)
@@ -83,6 +93,8 @@ func build(ctx *pulumi.Context, cfg stacks.Config) (map[string]pulumi.StringOutp
 		targets.frontend = fe
 		out[OutputFrontendURL] = fe.URL
 		out[OutputFrontendRelease] = pulumi.String(cfg.FrontendRelease).ToStringOutput()
+		out[OutputFrontendBucket] = fe.Bucket
+		out[OutputDistributionID] = fe.DistributionID
 	}
 
 	mon, err := newMonitoring(ctx, cfg, targets)

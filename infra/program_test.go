@@ -213,6 +213,15 @@ func TestOutputsForECS(t *testing.T) {
 		OutputLambdaVersion:   "",
 		OutputFrontendRelease: "r1",
 		OutputAlarmTopicArn:   "arn:aws:mock:eu-west-1:123456789012:aws:sns/topic:Topic/alarms",
+		OutputClusterName:     "api-staging",
+		// Active is green here, so the idle outputs name blue.
+		OutputActiveService:        "api-staging-green",
+		OutputActiveTaskDefinition: "arn:aws:mock:eu-west-1:123456789012:aws:ecs/taskDefinition:TaskDefinition/green",
+		OutputIdleService:          "api-staging-blue",
+		OutputIdleTaskDefinition:   "arn:aws:mock:eu-west-1:123456789012:aws:ecs/taskDefinition:TaskDefinition/blue",
+		OutputLambdaLatestVersion:  "",
+		OutputFrontendBucket:       "api-staging-frontend",
+		OutputDistributionID:       "distribution-cdn",
 	}, got)
 }
 
@@ -221,19 +230,37 @@ func TestOutputsForLambdaWithoutFrontend(t *testing.T) {
 	cfg.FrontendEnabled = false
 	got := outputsOf(t, cfg)
 	assert.Equal(t, map[string]string{
-		OutputURL:             "https://api-http.execute-api.eu-west-1.amazonaws.com",
-		OutputFrontendURL:     "",
-		OutputImageTag:        "",
-		OutputActiveColor:     "",
-		OutputLambdaVersion:   mockVersion,
-		OutputFrontendRelease: "",
-		OutputAlarmTopicArn:   "arn:aws:mock:eu-west-1:123456789012:aws:sns/topic:Topic/alarms",
+		OutputURL:                  "https://api-http.execute-api.eu-west-1.amazonaws.com",
+		OutputFrontendURL:          "",
+		OutputImageTag:             "",
+		OutputActiveColor:          "",
+		OutputLambdaVersion:        mockVersion,
+		OutputFrontendRelease:      "",
+		OutputAlarmTopicArn:        "arn:aws:mock:eu-west-1:123456789012:aws:sns/topic:Topic/alarms",
+		OutputClusterName:          "",
+		OutputActiveService:        "",
+		OutputActiveTaskDefinition: "",
+		OutputIdleService:          "",
+		OutputIdleTaskDefinition:   "",
+		OutputLambdaLatestVersion:  mockVersion,
+		OutputFrontendBucket:       "",
+		OutputDistributionID:       "",
 	}, got)
+}
+
+func TestLambdaLatestVersionIsPublishedEvenWhenAliasIsPinned(t *testing.T) {
+	cfg := testConfig(stacks.BackendLambda)
+	cfg.LambdaAliasVersion = "3"
+	got := outputsOf(t, cfg)
+	assert.Equal(t, "3", got[OutputLambdaVersion], "the alias stays on the pinned version")
+	assert.Equal(t, mockVersion, got[OutputLambdaLatestVersion], "the staged version is still reported")
 }
 
 func TestOutputNamesAreTheDeclaredConstants(t *testing.T) {
 	assert.ElementsMatch(t, []string{
 		"url", "frontendUrl", "imageTag", "activeColor", "lambdaVersion", "frontendRelease", "alarmTopicArn",
+		"clusterName", "activeService", "activeTaskDefinition", "idleService", "idleTaskDefinition",
+		"lambdaLatestVersion", "frontendBucket", "distributionId",
 	}, OutputNames())
 }
 

@@ -178,6 +178,8 @@ func (h *Human) eventLine(e deploy.Event) string {
 			}
 			return h.stepLine(e.Op, e.Op, e.Type, e.Name, suffix)
 		}
+	case deploy.EventPhase:
+		return h.c(cyan, "  → ") + h.c(bold, clean(e.Message))
 	case deploy.EventStepFailed:
 		return h.c(red, "  ✗ failed   ") + fmt.Sprintf("%-30s %s", e.Type, e.Name)
 	case deploy.EventDiagnostic:

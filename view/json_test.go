@@ -83,6 +83,9 @@ func TestJSONMatchesDoc(t *testing.T) {
 		"stacks":                           cmdStacks,
 		"config check":                     cmdConfig,
 		"version":                          cmdVersion,
+		"releases":                         cmdReleases,
+		"plan":                             cmdPlan,
+		"deployed":                         cmdDeployed,
 	} {
 		t.Run(section, func(t *testing.T) {
 			example, ok := examples[section]

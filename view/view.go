@@ -29,6 +29,13 @@ type View interface {
 	ConfigCheck(report ConfigReport) error
 	// Version prints versions.
 	Version(v VersionInfo) error
+	// Plan is the release plan shown before up, rollback and promote apply.
+	Plan(p *deploy.Plan) error
+	// Deployed is the outcome of a deploy, rollback or promote that went
+	// live (and was verified unless skipped).
+	Deployed(r *deploy.DeployResult) error
+	// Releases lists a stack's releases, newest first.
+	Releases(stack string, rows []ReleaseRow) error
 	// Close flushes anything pending (a spinner line, a JSON array).
 	Close() error
 }
@@ -69,6 +76,12 @@ func (r ConfigReport) OK() bool {
 		}
 	}
 	return true
+}
+
+// ReleaseRow is one release with the command that makes it live again.
+type ReleaseRow struct {
+	deploy.Release
+	RollbackCommand string
 }
 
 // VersionInfo is printed by `kirikae version`.

@@ -14,14 +14,20 @@ func protected(stack string) bool { return stack == "product" }
 // user types "yes"; elsewhere (CI) --yes is required, because nobody can
 // answer and a silent default would be a surprise either way.
 func (f *factory) confirmApply(action string) error {
+	return f.confirm(action, false)
+}
+
+// confirm asks before action; always makes every stack ask (rollback),
+// otherwise only protected ones do.
+func (f *factory) confirm(action string, always bool) error {
 	stack := f.globals.Stack
-	if f.globals.Yes || !protected(stack) {
+	if f.globals.Yes || (!always && !protected(stack)) {
 		return nil
 	}
 	if !f.io.TTY {
 		return &exitError{code: ExitBadInput,
 			msg:  fmt.Sprintf("refusing to %s %s without confirmation: not on a terminal, nothing was changed", action, stack),
-			hint: fmt.Sprintf("review the preview above, then re-run with --yes (e.g. `kirikae %s --stack %s --yes`)", action, stack)}
+			hint: "review the plan above, then re-run the same command with --yes"}
 	}
 	return f.ask(fmt.Sprintf("%s %s? Type \"yes\" to continue: ", action, stack), "yes", action)
 }

@@ -37,30 +37,32 @@ On a terminal destroy asks you to type the stack name; otherwise it needs
 	return cmd
 }
 
-// checkDestroy decides before anything opens whether destroy may go ahead.
-func (f *factory) checkDestroy(o *destroyOptions) error {
+// checkDangerous decides, before anything opens, whether an action that
+// cannot be switched back (destroy, restoring a checkpoint) may go ahead:
+// --yes or typing the stack name, and --confirm <stack> on protected stacks.
+func (f *factory) checkDangerous(action, confirm string) error {
 	stack := f.globals.Stack
-	if protected(stack) && o.Confirm != stack {
+	if protected(stack) && confirm != stack {
 		return &exitError{code: ExitBadInput,
-			msg:  fmt.Sprintf("refusing to destroy %s without --confirm %s; nothing was changed", stack, stack),
-			hint: fmt.Sprintf("kirikae destroy --stack %s --yes --confirm %s", stack, stack)}
+			msg:  fmt.Sprintf("refusing to %s %s without --confirm %s; nothing was changed", action, stack, stack),
+			hint: fmt.Sprintf("re-run with --yes --confirm %s", stack)}
 	}
 	if f.globals.Yes {
 		return nil
 	}
 	if !f.io.TTY {
 		return &exitError{code: ExitBadInput,
-			msg:  fmt.Sprintf("refusing to destroy %s without --yes when not on a terminal; nothing was changed", stack),
-			hint: fmt.Sprintf("kirikae destroy --stack %s --yes", stack)}
+			msg:  fmt.Sprintf("refusing to %s %s without --yes when not on a terminal; nothing was changed", action, stack),
+			hint: "re-run with --yes"}
 	}
-	return f.ask(fmt.Sprintf("Destroy every resource of %s? Type the stack name to continue: ", stack), stack, "destroy")
+	return f.ask(fmt.Sprintf("%s %s? Type the stack name to continue: ", action, stack), stack, action)
 }
 
 func (f *factory) runDestroy(ctx context.Context, o *destroyOptions) error {
 	if err := f.requireStack(); err != nil {
 		return err
 	}
-	if err := f.checkDestroy(o); err != nil {
+	if err := f.checkDangerous("destroy", o.Confirm); err != nil {
 		return err
 	}
 	v := f.view(viewOptions{stream: true})

@@ -97,7 +97,8 @@ func TestEndToEnd(t *testing.T) {
 	r := kirikae(t, dir, "up", "--stack", "staging", "--sandbox")
 	require.Equal(t, 0, r.code, r.stderr)
 	assert.Contains(t, r.stderr, "sandbox: simulated AWS")
-	assert.Contains(t, r.stdout, "Updated staging")
+	assert.Contains(t, r.stdout, "Deployed image v1, frontend r1 to staging")
+	assert.Contains(t, r.stdout, "verification passed")
 
 	r = kirikae(t, dir, "preview", "--stack", "staging", "--sandbox", "--expect-no-changes")
 	assert.Equal(t, 0, r.code, r.stderr)
@@ -171,7 +172,7 @@ func TestEndToEnd(t *testing.T) {
 
 func TestConcurrentUpIsRefused(t *testing.T) {
 	dir := testproject.Copy(t)
-	acct, err := sandbox.OpenAccount(deploy.PathsFor(dir, true).Account)
+	acct, err := sandbox.OpenAccount(deploy.PathsFor(dir, true).AccountDir("staging"))
 	require.NoError(t, err)
 	// Slow the first up down so the second one overlaps it.
 	require.NoError(t, acct.InjectFault(sandbox.Fault{Op: "create", Type: "aws:ecs/cluster:Cluster", Delay: 4 * time.Second}))

@@ -150,19 +150,19 @@ func TestDestroyGuards(t *testing.T) {
 	f, _, _ := testFactory()
 	f.globals.Stack = "product"
 	f.globals.Yes = true
-	err := f.checkDestroy(&destroyOptions{})
+	err := f.checkDangerous("destroy", "")
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "--confirm product")
-	assert.NoError(t, f.checkDestroy(&destroyOptions{Confirm: "product"}))
+	assert.NoError(t, f.checkDangerous("destroy", "product"))
 
 	f.globals.Stack, f.globals.Yes = "staging", false
-	err = f.checkDestroy(&destroyOptions{})
+	err = f.checkDangerous("destroy", "")
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "without --yes")
 
 	f.io.TTY = true
 	f.io.In = strings.NewReader("staging\n")
-	assert.NoError(t, f.checkDestroy(&destroyOptions{}), "typing the stack name confirms")
+	assert.NoError(t, f.checkDangerous("destroy", ""), "typing the stack name confirms")
 }
 
 func replace(root, cmd *cobra.Command) {

@@ -54,20 +54,20 @@ func (f *factory) runPreview(ctx context.Context, o *previewOptions) error {
 	cmdLine := fmt.Sprintf("kirikae up --stack %s", f.globals.Stack)
 	v := f.view(viewOptions{diff: o.Diff, markdown: o.Markdown, command: cmdLine})
 	defer v.Close()
-	s, err := f.open(ctx, v, releaseOverrides(o.Image, o.FrontendRelease))
-	if err != nil {
-		return err
-	}
-	defer s.Close()
-	res, err := s.Preview(ctx, deploy.PreviewOptions{})
-	if err != nil {
-		return err
-	}
-	if err := v.Result(res); err != nil {
-		return fmt.Errorf("render preview: %w", err)
-	}
-	if o.ExpectNoChanges && res.HasChanges() {
-		return changesFound(f.globals.Stack)
-	}
-	return nil
+	overrides := releaseOverrides(o.Image, o.FrontendRelease)
+	return f.withStack(ctx, v, overrides, func(s *deploy.Session) error {
+		// The preview shows where the deploy ends up (after the switch), the
+		// same plan `up` would carry out.
+		plan, err := s.PlanDeploy(ctx, deploy.DeployRequest{Overrides: overrides})
+		if err != nil {
+			return err
+		}
+		if err := v.Result(plan.Preview); err != nil {
+			return fmt.Errorf("render preview: %w", err)
+		}
+		if o.ExpectNoChanges && plan.Preview.HasChanges() {
+			return changesFound(f.globals.Stack)
+		}
+		return nil
+	})
 }

@@ -14,6 +14,7 @@ type upOptions struct {
 	FrontendRelease string
 	Diff            bool
 	Message         string
+	SkipVerify      bool
 }
 
 func newUpCmd(f *factory, runF func(context.Context, *upOptions) error) *cobra.Command {
@@ -21,8 +22,16 @@ func newUpCmd(f *factory, runF func(context.Context, *upOptions) error) *cobra.C
 	cmd := &cobra.Command{
 		Use:   "up --stack STACK [--image TAG] [--frontend-release ID]",
 		Short: "Preview and apply the stack (deploy)",
-		Long: `Apply the infrastructure program to a stack: create, update or replace what
-changed, then print a summary with the stack outputs.
+		Long: `Deploy: apply the infrastructure program to a stack, switch-style.
+
+A new image goes to the idle colour first, then the ALB listener flips to it
+(the previous colour stays warm); a Lambda version is published, then alias
+"live" moves; a frontend release is uploaded under releases/<id>/, then the
+CloudFront origin path flips. After the switch kirikae checks the stack's URLs
+(health path, status, served version). When a check fails it switches back to
+the previous release by itself, records the failed release and exits 1.
+Before applying it prints the release plan: what switches, what is replaced,
+the expected downtime and the command that would roll it back.
 
 --image and --frontend-release set this deploy's release values. They are kept
 in the stack's history in the backend, never written to Pulumi.<stack>.yaml, so
@@ -46,38 +55,35 @@ refuses without --yes.`,
 	fl.StringVar(&o.FrontendRelease, "frontend-release", "", "frontend release id to serve (kirikae:frontendRelease)")
 	fl.BoolVar(&o.Diff, "diff", false, "show a property-level diff in the summary")
 	fl.StringVarP(&o.Message, "message", "m", "", "message recorded with the update")
+	fl.BoolVar(&o.SkipVerify, "skip-verify", false, "do not run the health/version checks after the switch (the release is recorded as unverified)")
 	return cmd
 }
 
 func (f *factory) runUp(ctx context.Context, o *upOptions) error {
 	v := f.view(viewOptions{diff: o.Diff, stream: true})
 	defer v.Close()
-	s, err := f.open(ctx, v, releaseOverrides(o.Image, o.FrontendRelease))
-	if err != nil {
-		return err
-	}
-	defer s.Close()
-	if protected(f.globals.Stack) && !f.globals.Yes {
-		pre, err := s.Preview(ctx, deploy.PreviewOptions{})
+	overrides := releaseOverrides(o.Image, o.FrontendRelease)
+	return f.withStack(ctx, v, overrides, func(s *deploy.Session) error {
+		// Planning runs a preview; its steps are shown once, in the plan.
+		s.SetEventHandler(nil)
+		plan, err := s.PlanDeploy(ctx, deploy.DeployRequest{Overrides: overrides})
 		if err != nil {
 			return err
 		}
-		if err := v.Result(pre); err != nil {
-			return err
+		if !plan.Preview.HasChanges() {
+			return v.Result(plan.Preview)
 		}
-		if !pre.HasChanges() {
-			return nil
+		if err := v.Plan(plan); err != nil {
+			return fmt.Errorf("render plan: %w", err)
 		}
 		if err := f.confirmApply("up"); err != nil {
 			return err
 		}
-	}
-	res, err := s.Up(ctx, deploy.UpOptions{Message: o.Message})
-	if err != nil {
-		return err
-	}
-	if err := v.Result(res); err != nil {
-		return fmt.Errorf("render result: %w", err)
-	}
-	return nil
+		s.SetEventHandler(v.Event)
+		res, err := s.Deploy(ctx, plan, deploy.DeployOptions{SkipVerify: o.SkipVerify, Message: o.Message})
+		if err != nil {
+			return err
+		}
+		return v.Deployed(res)
+	})
 }

@@ -1,0 +1,305 @@
+package deploy
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/kirikae/kirikae/infra"
+	"github.com/kirikae/kirikae/stacks"
+	"github.com/kirikae/kirikae/verify"
+)
+
+// DeployOptions tune Deploy.
+type DeployOptions struct {
+	SkipVerify bool
+	Message    string
+	// Kind overrides the plan's kind in the recorded release.
+	Kind string
+}
+
+// DeployResult is a deploy, rollback or promote that went live.
+type DeployResult struct {
+	Stack   string  `json:"stack"`
+	Kind    string  `json:"kind"`
+	Release Release `json:"release"`
+	// Result is the last engine update (outputs, version).
+	Result *Result `json:"result"`
+	// Updates is how many engine updates ran; Touched how many resources
+	// they changed together.
+	Updates  int             `json:"updates"`
+	Touched  int             `json:"touched"`
+	Checks   []verify.Result `json:"checks,omitempty"`
+	Pruned   []string        `json:"pruned,omitempty"`
+	Duration time.Duration   `json:"-"`
+}
+
+// Deploy carries out a plan: stage, (canary,) switch, verify, and record
+// the release. When verification fails or ECS rolls a deployment back,
+// the previous release values go back live and the error says so
+// (*VerifyFailedError, *CircuitBreakerError).
+func (s *Session) Deploy(ctx context.Context, p *Plan, o DeployOptions) (*DeployResult, error) {
+	if p == nil || p.Stack != s.opts.Stack {
+		return nil, fmt.Errorf("deploy %s: the plan is for another stack", s.opts.Stack)
+	}
+	unlock, err := s.lock("deploy")
+	if err != nil {
+		return nil, err
+	}
+	defer unlock()
+	start := time.Now()
+	hist, err := s.History(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if now := topVersion(hist); now != p.base {
+		return nil, &StalePlanError{Stack: s.opts.Stack, Planned: p.base, Found: now}
+	}
+	r := &run{s: s, p: p, o: o, kind: p.Kind, applied: p.Current, res: &DeployResult{Stack: s.opts.Stack}}
+	if o.Kind != "" {
+		r.kind = o.Kind
+	}
+	r.res.Kind = r.kind
+	if err := r.execute(ctx); err != nil {
+		return nil, err
+	}
+	r.res.Duration = time.Since(start)
+	return r.res, nil
+}
+
+func topVersion(h []Update) int {
+	if len(h) == 0 {
+		return 0
+	}
+	return h[0].Version
+}
+
+// run is one Deploy in progress.
+type run struct {
+	s       *Session
+	p       *Plan
+	o       DeployOptions
+	kind    string
+	applied map[string]string // release values of the last update
+	last    *Result
+	res     *DeployResult
+}
+
+func (r *run) frontendChanged() bool {
+	return !r.p.deployed || r.p.Current[stacks.KeyFrontendRelease] != r.p.Target[stacks.KeyFrontendRelease]
+}
+
+func (r *run) execute(ctx context.Context) error {
+	s, p, cfg := r.s, r.p, r.p.cfg
+	release := p.Target[stacks.KeyFrontendRelease]
+	// The bucket exists unless this is the stack's first deploy; then the
+	// release is uploaded right after the update that creates it.
+	bucket := outputString(p.outputs, infra.OutputFrontendBucket)
+	if r.frontendChanged() && bucket != "" {
+		if err := s.ensureFrontendRelease(ctx, cfg, bucket, release, r.kind != KindRollback); err != nil {
+			return err
+		}
+	}
+	for i, st := range p.steps {
+		values := st.values
+		if st.aliasToLatest || st.newVersionOnly {
+			latest := outputString(r.last.Outputs, infra.OutputLambdaLatestVersion)
+			if st.newVersionOnly && latest == p.liveLambda {
+				continue
+			}
+			if st.aliasToLatest {
+				values = clone(values)
+				values[stacks.KeyLambdaAliasVersion] = latest
+			}
+		}
+		if r.last != nil && equalValues(values, r.applied) {
+			continue
+		}
+		s.phase("%s: %s", st.kind, st.say)
+		msg := stepMessagePrefix + st.kind + ": " + st.say
+		if i == len(p.steps)-1 {
+			msg = r.o.Message
+			if msg == "" {
+				msg = fmt.Sprintf("kirikae %s: %s", r.kind, st.say)
+			}
+		}
+		if err := r.up(ctx, values, msg, p.Targets); err != nil {
+			return err
+		}
+		if err := s.checkRollout(ctx, r.last.Outputs); err != nil {
+			return r.fail(ctx, err, p.Current)
+		}
+		if st.bake {
+			if err := r.bake(ctx); err != nil {
+				return r.fail(ctx, err, r.rollbackValues())
+			}
+		}
+	}
+	outs := r.last.Outputs
+	if r.frontendChanged() {
+		if bucket == "" {
+			bucket = outputString(outs, infra.OutputFrontendBucket)
+			if err := s.ensureFrontendRelease(ctx, cfg, bucket, release, r.kind != KindRollback); err != nil {
+				return err
+			}
+		}
+		if err := s.invalidate(ctx, outs); err != nil {
+			return err
+		}
+	}
+	verified, reason := VerifySkipped, ""
+	if !r.o.SkipVerify {
+		s.phase("verify: %s", joinPhrases(checkNames(cfg, outs)))
+		results, err := s.verifyRelease(ctx, cfg, outs, true)
+		r.res.Checks = results
+		if err != nil {
+			return r.fail(ctx, err, r.rollbackValues())
+		}
+		verified = VerifyPassed
+		for _, res := range results {
+			s.phase("verify: %s ok (%s)", res.Check.Name, res.Version)
+		}
+	}
+	rel, err := r.recordRelease(ctx, r.kind, verified, reason)
+	if err != nil {
+		return err
+	}
+	r.res.Release = rel
+	if verified == VerifyPassed && r.frontendChanged() && r.kind != KindRollback {
+		// Best effort: a failed prune leaves old objects, not a broken site.
+		releases := append([]Release{rel}, p.releases...)
+		r.res.Pruned, _ = s.pruneFrontend(ctx, cfg, bucket, releases)
+	}
+	return nil
+}
+
+func checkNames(cfg stacks.Config, outs map[string]Output) []string {
+	var out []string
+	for _, c := range checks(cfg, outs, true) {
+		out = append(out, c.Name+" "+c.URL+c.Path)
+	}
+	return out
+}
+
+// up runs one engine update of the deploy.
+func (r *run) up(ctx context.Context, values map[string]string, msg string, targets []string) error {
+	res, err := r.s.up(ctx, values, UpOptions{Message: msg, Targets: targets})
+	if err != nil {
+		return err
+	}
+	r.applied, r.last = values, res
+	r.res.Result = res
+	r.res.Updates++
+	r.res.Touched += len(res.Resources)
+	return nil
+}
+
+// bake checks a canary, waits the bake time, and checks it again.
+func (r *run) bake(ctx context.Context) error {
+	cfg := r.p.cfg
+	if _, err := r.s.verifyRelease(ctx, cfg, r.last.Outputs, false); err != nil {
+		return err
+	}
+	r.s.phase("bake: %s", cfg.BakeTime)
+	if err := r.s.sleep(ctx, cfg.BakeTime); err != nil {
+		return fmt.Errorf("bake canary: %w", err)
+	}
+	_, err := r.s.verifyRelease(ctx, cfg, r.last.Outputs, false)
+	return err
+}
+
+// rollbackValues are the values that put the previous release back live
+// the fastest way: a switch back to the colour or alias that still runs it.
+func (r *run) rollbackValues() map[string]string {
+	want := clone(r.p.Current)
+	want[stacks.KeyLambdaAliasVersion] = r.p.liveLambda
+	want[stacks.KeyLambdaArtifact] = r.applied[stacks.KeyLambdaArtifact]
+	sp := planSwitch(switchInput{
+		backend: r.p.cfg.Backend, cur: r.applied, want: want, deployed: true,
+		liveLambda: outputString(r.last.Outputs, infra.OutputLambdaVersion),
+	})
+	return sp.final
+}
+
+// fail records the failed release, puts back values (the previous
+// release) and returns the typed error.
+func (r *run) fail(ctx context.Context, cause error, back map[string]string) error {
+	s := r.s
+	if r.last == nil {
+		return cause
+	}
+	var cb *CircuitBreakerError
+	var fe *verify.FailedError
+	isCB := errors.As(cause, &cb)
+	if !isCB && !errors.As(cause, &fe) {
+		return cause // interrupted, or kirikae could not tell: change nothing more
+	}
+	check, reason := failedCheck(cause)
+	if isCB {
+		check, reason = "rollout", cause.Error()
+	}
+	failed, err := r.recordRelease(ctx, r.kind, VerifyFailed, check+": "+reason)
+	if err != nil {
+		return errors.Join(cause, err)
+	}
+	rolledBack, rbErr := 0, error(nil)
+	if r.p.deployed {
+		rolledBack, rbErr = r.rollback(ctx, back, reason)
+	}
+	if isCB {
+		cb.RolledBackTo, cb.RollbackErr = rolledBack, rbErr
+		return cb
+	}
+	return &VerifyFailedError{
+		Stack: s.opts.Stack, Version: failed.Version, Check: check, Reason: reason,
+		RolledBackTo: rolledBack, RollbackErr: rbErr, Err: cause,
+	}
+}
+
+// rollback applies back without targets (the failed state may be
+// anything), verifies it, and records it as an automatic rollback.
+func (r *run) rollback(ctx context.Context, back map[string]string, reason string) (int, error) {
+	s := r.s
+	s.phase("rollback: %s", joinPhrases(planSwitch(switchInput{
+		backend: r.p.cfg.Backend, cur: r.applied, want: back, deployed: true,
+		liveLambda: outputString(r.last.Outputs, infra.OutputLambdaVersion),
+	}).switches))
+	if err := r.up(ctx, back, "kirikae auto-rollback: "+truncate(reason, 200), nil); err != nil {
+		return 0, err
+	}
+	verified, why := VerifySkipped, ""
+	if !r.o.SkipVerify {
+		verified = VerifyPassed
+		if _, err := s.verifyRelease(ctx, r.p.cfg, r.last.Outputs, true); err != nil {
+			verified, why = VerifyFailed, err.Error()
+		}
+	}
+	rel, err := r.recordRelease(ctx, KindAutoRollback, verified, why)
+	if err != nil {
+		return 0, err
+	}
+	if verified == VerifyFailed {
+		return 0, fmt.Errorf("previous release failed verification too: %s", why)
+	}
+	return rel.Version, nil
+}
+
+// recordRelease tags the last update as a release and returns it.
+func (r *run) recordRelease(ctx context.Context, kind, verified, reason string) (Release, error) {
+	s, res := r.s, r.last
+	tag := releaseTag{Verified: verified, Kind: kind, Reason: reason, Who: who(), Commit: s.commit(ctx),
+		Lambda: outputString(res.Outputs, infra.OutputLambdaVersion)}
+	if err := s.record(ctx, res.Version, tag); err != nil {
+		return Release{}, err
+	}
+	upd := Update{Version: res.Version, Kind: "update", Result: "succeeded", Config: map[string]string{}}
+	if res.update != nil {
+		upd = *res.update
+	}
+	rels := s.releasesFrom([]Update{upd}, map[int]releaseTag{res.Version: tag})
+	if len(rels) == 0 {
+		return Release{}, fmt.Errorf("record release %d of %s: no history entry", res.Version, s.opts.Stack)
+	}
+	return rels[0], nil
+}

@@ -1,0 +1,58 @@
+package deploy
+
+import (
+	"context"
+	"strconv"
+	"time"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+)
+
+// Test hooks: engine tests must never wait on a wall clock.
+
+// SetVerifyInterval sets the wait between probe attempts.
+func SetVerifyInterval(s *Session, d time.Duration) { s.verifyInterval = d }
+
+// SetSleep replaces the canary bake wait.
+func SetSleep(s *Session, f func(ctx context.Context, d time.Duration) error) { s.sleep = f }
+
+// SetProgram replaces the infrastructure program.
+func SetProgram(s *Session, p pulumi.RunFunc) { s.programOverride = p }
+
+// Apply runs one update with explicit release values (and targets), as a
+// deploy step does, taking the stack's lock.
+func Apply(ctx context.Context, s *Session, values map[string]string, targets []string) (*Result, error) {
+	unlock, err := s.lock("up")
+	if err != nil {
+		return nil, err
+	}
+	defer unlock()
+	return s.up(ctx, values, UpOptions{Targets: targets})
+}
+
+// RemoveReleaseTags deletes every release tag, as a lost tag file would.
+func RemoveReleaseTags(ctx context.Context, s *Session) error {
+	tags, err := s.releaseTags(ctx)
+	if err != nil {
+		return err
+	}
+	for v := range tags {
+		if err := s.stack.RemoveTag(ctx, releaseTagPrefix+strconv.Itoa(v)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// FrontendReleases lists the release ids in the stack's frontend bucket.
+func FrontendReleases(ctx context.Context, s *Session) ([]string, error) {
+	outs, err := s.Outputs(ctx)
+	if err != nil {
+		return nil, err
+	}
+	c, err := s.cloudAPI(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return c.ListPrefixes(ctx, outputString(outs, "frontendBucket"), releasesPrefix)
+}

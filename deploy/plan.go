@@ -1,0 +1,196 @@
+package deploy
+
+import (
+	"context"
+	"fmt"
+	"maps"
+
+	"github.com/kirikae/kirikae/infra"
+	"github.com/kirikae/kirikae/stacks"
+)
+
+// Plan is what a deploy, rollback or promote will do, computed before
+// anything changes so the CLI can show it (and ask) first.
+type Plan struct {
+	Stack string `json:"stack"`
+	Kind  string `json:"kind"` // deploy | rollback | promote
+	// Current and Target are release values: live now, and after the plan.
+	// A Lambda alias version of "" in Target means "the version this
+	// deploy publishes".
+	Current map[string]string `json:"current"`
+	Target  map[string]string `json:"target"`
+	// Switches are the traffic moves in words: "traffic blue → green (v1 → v2)".
+	Switches []string `json:"switches"`
+	// Replaces are resources the plan replaces (task definitions excluded:
+	// a new revision is how ECS versions tasks, nobody's traffic drops).
+	Replaces []ResourceChange `json:"replaces,omitempty"`
+	Preview  *Result          `json:"preview"`
+	Downtime string           `json:"downtime"`
+	// RollbackCommand undoes the plan once applied; "" for a first deploy.
+	RollbackCommand string `json:"rollbackCommand,omitempty"`
+	// Fast: the update is limited to Targets, the switch resources.
+	Fast    bool     `json:"fast"`
+	Targets []string `json:"targets,omitempty"`
+	// From names the release a rollback or promote applies.
+	From *Release `json:"from,omitempty"`
+
+	steps      []step
+	releases   []Release // the stack's releases when planned, newest first
+	outputs    map[string]Output
+	base       int // history version the plan was made against
+	deployed   bool
+	liveLambda string
+	cfg        stacks.Config // target config (strategy, verification)
+}
+
+// DeployRequest asks for a deploy of new release values.
+type DeployRequest struct {
+	// Overrides are release values (full keys, e.g. "kirikae:imageTag" from
+	// --image, "kirikae:frontendRelease" from --frontend-release).
+	Overrides map[string]string
+}
+
+// stackState is what a plan starts from.
+type stackState struct {
+	version  int               // newest history version, 0 = none
+	config   map[string]string // config of the newest successful update
+	values   map[string]string // release values live now
+	deployed bool
+	releases []Release
+	outputs  map[string]Output
+	base     stacks.Config // the repo file's config
+}
+
+func (s *Session) loadState(ctx context.Context) (*stackState, error) {
+	hist, err := s.History(ctx)
+	if err != nil {
+		return nil, err
+	}
+	tags, err := s.releaseTags(ctx)
+	if err != nil {
+		return nil, err
+	}
+	base, err := stacks.Load(s.opts.ProjectDir, s.opts.Stack)
+	if err != nil {
+		return nil, err
+	}
+	st := &stackState{base: base, releases: s.releasesFrom(hist, tags), outputs: map[string]Output{}}
+	if len(hist) > 0 {
+		st.version = hist[0].Version
+	}
+	for _, u := range hist {
+		if u.Kind == "update" && u.Result == "succeeded" {
+			st.config, st.deployed = u.Config, true
+			break
+		}
+	}
+	st.values = valuesOf(base, st.config)
+	if st.deployed {
+		if st.outputs, err = s.Outputs(ctx); err != nil {
+			return nil, err
+		}
+	}
+	return st, nil
+}
+
+// PlanDeploy plans a switch-style deploy of the requested release values
+// and previews it. Nothing is changed.
+func (s *Session) PlanDeploy(ctx context.Context, req DeployRequest) (*Plan, error) {
+	unlock, err := s.lock("plan")
+	if err != nil {
+		return nil, err
+	}
+	defer unlock()
+	st, err := s.loadState(ctx)
+	if err != nil {
+		return nil, err
+	}
+	want := clone(st.values)
+	extra := map[string]string{}
+	for k, v := range req.Overrides {
+		want[k] = v
+		switch k {
+		case stacks.KeyImageTag, stacks.KeyFrontendRelease, stacks.KeyLambdaArtifact:
+		default:
+			extra[k] = v
+		}
+	}
+	if _, err := st.base.With(want); err != nil {
+		return nil, err
+	}
+	return s.plan(ctx, st, KindDeploy, want, extra)
+}
+
+// plan turns wanted release values into steps and previews the result.
+func (s *Session) plan(ctx context.Context, st *stackState, kind string, want, extra map[string]string) (*Plan, error) {
+	cfg, err := st.base.With(want)
+	if err != nil {
+		return nil, err
+	}
+	live := outputString(st.outputs, infra.OutputLambdaVersion)
+	sp := planSwitch(switchInput{
+		backend: cfg.Backend, canary: cfg.Strategy == stacks.StrategyCanary && kind != KindRollback,
+		canaryPercent: cfg.CanaryPercent, cur: st.values, want: want, extra: extra,
+		deployed: st.deployed, liveLambda: live,
+	})
+	pre, err := s.preview(ctx, sp.final, PreviewOptions{})
+	if err != nil {
+		return nil, err
+	}
+	p := &Plan{
+		Stack: s.opts.Stack, Kind: kind, Current: clone(st.values), Target: sp.final,
+		Switches: sp.switches, Preview: pre, steps: sp.steps, base: st.version,
+		deployed: st.deployed, liveLambda: live, cfg: cfg, releases: st.releases,
+		outputs: st.outputs,
+	}
+	if p.Switches == nil {
+		p.Switches = []string{}
+	}
+	for _, r := range pre.Resources {
+		if r.Op == OpReplace && r.Type != typeTaskDefinition {
+			p.Replaces = append(p.Replaces, r)
+		}
+	}
+	p.Downtime = "none: switch only"
+	if n := len(p.Replaces); n > 0 {
+		p.Downtime = fmt.Sprintf("possible: %d resources replaced", n)
+	}
+	if len(st.releases) > 0 {
+		p.RollbackCommand = s.rollbackCommand(st.releases[0].Version)
+	}
+	return p, nil
+}
+
+func (s *Session) rollbackCommand(version int) string {
+	cmd := fmt.Sprintf("kirikae rollback --stack %s --to %d", s.opts.Stack, version)
+	if s.opts.Sandbox {
+		cmd += " --sandbox"
+	}
+	return cmd
+}
+
+// Resource types a release switch may touch; a rollback whose changes all
+// have these types can be limited to them.
+const (
+	typeTaskDefinition = "aws:ecs/taskDefinition:TaskDefinition"
+	typeService        = "aws:ecs/service:Service"
+	typeListener       = "aws:lb/listener:Listener"
+	typeAlias          = "aws:lambda/alias:Alias"
+	typeDistribution   = "aws:cloudfront/distribution:Distribution"
+)
+
+var switchTypes = map[string]bool{
+	typeTaskDefinition: true, typeService: true, typeListener: true, typeAlias: true, typeDistribution: true,
+}
+
+func outputString(outs map[string]Output, name string) string {
+	if o, ok := outs[name]; ok {
+		if v, ok := o.Value.(string); ok {
+			return v
+		}
+	}
+	return ""
+}
+
+// equalValues reports whether two value sets are the same.
+func equalValues(a, b map[string]string) bool { return maps.Equal(a, b) }

@@ -1,0 +1,57 @@
+package deploy
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/kirikae/kirikae/stacks"
+)
+
+// PlanPromote plans applying to this stack exactly the release another
+// stack (staging) last deployed and verified: its image tag, frontend
+// release and Lambda artifact. It refuses (*PromoteRefusedError) when that
+// release failed or was never verified. Nothing is changed.
+func (s *Session) PlanPromote(ctx context.Context, from *Session) (*Plan, error) {
+	if from == nil || from.opts.Stack == s.opts.Stack {
+		return nil, fmt.Errorf("promote to %s: the source must be another stack", s.opts.Stack)
+	}
+	src, err := from.Releases(ctx)
+	if err != nil {
+		return nil, err
+	}
+	refuse := func(format string, args ...any) error {
+		return &PromoteRefusedError{From: from.opts.Stack, To: s.opts.Stack, Reason: fmt.Sprintf(format, args...)}
+	}
+	if len(src) == 0 {
+		return nil, refuse("%s has no releases", from.opts.Stack)
+	}
+	latest := src[0]
+	switch {
+	case latest.Kind == KindAutoRollback:
+		return nil, refuse("the last deploy to %s failed and was rolled back automatically (update %d)", from.opts.Stack, latest.Version)
+	case latest.Verified == VerifyFailed:
+		return nil, refuse("release %d of %s failed verification: %s", latest.Version, from.opts.Stack, latest.Reason)
+	case latest.Verified != VerifyPassed:
+		return nil, refuse("release %d of %s was never verified (%s)", latest.Version, from.opts.Stack, latest.Verified)
+	}
+
+	unlock, err := s.lock("plan")
+	if err != nil {
+		return nil, err
+	}
+	defer unlock()
+	st, err := s.loadState(ctx)
+	if err != nil {
+		return nil, err
+	}
+	want := clone(st.values)
+	for _, k := range []string{stacks.KeyImageTag, stacks.KeyFrontendRelease, stacks.KeyLambdaArtifact} {
+		want[k] = latest.Values[k]
+	}
+	p, err := s.plan(ctx, st, KindPromote, want, nil)
+	if err != nil {
+		return nil, err
+	}
+	p.From = &latest
+	return p, nil
+}

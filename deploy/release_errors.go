@@ -1,0 +1,182 @@
+package deploy
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+)
+
+// VerifyFailedError means a switched release failed verification; kirikae
+// switched back to the previous release when there was one.
+type VerifyFailedError struct {
+	Stack   string
+	Version int    // update version of the failed release
+	Check   string // name of the first failed check ("api", "frontend")
+	Reason  string
+	// RolledBackTo is the update version of the automatic rollback; 0 when
+	// there was nothing to go back to or going back failed (RollbackErr).
+	RolledBackTo int
+	RollbackErr  error
+	Err          error
+}
+
+func (e *VerifyFailedError) Error() string {
+	msg := fmt.Sprintf("verify %s release %d: %s: %s", e.Stack, e.Version, e.Check, e.Reason)
+	switch {
+	case e.RollbackErr != nil:
+		msg += fmt.Sprintf("; automatic rollback failed: %v", e.RollbackErr)
+	case e.RolledBackTo > 0:
+		msg += fmt.Sprintf("; rolled back automatically (update %d)", e.RolledBackTo)
+	}
+	return msg
+}
+func (e *VerifyFailedError) Unwrap() error { return e.Err }
+
+// Hint says what is live and where to look.
+func (e *VerifyFailedError) Hint() string {
+	if e.RollbackErr != nil || e.RolledBackTo == 0 {
+		return fmt.Sprintf("the failed release may still be live: run `kirikae rollback --stack %s`, then check the service's logs", e.Stack)
+	}
+	return fmt.Sprintf("the previous release is live again; fix the release and deploy again (`kirikae releases --stack %s` shows both)", e.Stack)
+}
+
+// CircuitBreakerError means ECS rolled a deployment back on its own: the
+// service runs another task definition than the one kirikae asked for.
+type CircuitBreakerError struct {
+	Stack     string
+	Service   string
+	Requested string
+	Running   string
+	// RolledBackTo is the update version that put the previous release
+	// values back, 0 when there were none or that failed (RollbackErr).
+	RolledBackTo int
+	RollbackErr  error
+}
+
+func (e *CircuitBreakerError) Error() string {
+	msg := fmt.Sprintf("ECS rolled back service %s of %s: it runs %s, not the requested %s",
+		e.Service, e.Stack, shortARN(e.Running), shortARN(e.Requested))
+	if e.RollbackErr != nil {
+		msg += fmt.Sprintf("; restoring the previous release failed: %v", e.RollbackErr)
+	}
+	return msg
+}
+
+// Hint points at why tasks never became healthy.
+func (e *CircuitBreakerError) Hint() string {
+	return fmt.Sprintf("the new tasks never became healthy; read the service events (`aws ecs describe-services --services %s`) and the task logs, then deploy a fixed image", e.Service)
+}
+
+func shortARN(arn string) string {
+	if i := strings.LastIndex(arn, "/"); i >= 0 {
+		return arn[i+1:]
+	}
+	return arn
+}
+
+// ReleaseNotFoundError means a rollback target names no release.
+type ReleaseNotFoundError struct {
+	Stack     string
+	To        string
+	Available []int // release versions, newest first
+}
+
+func (e *ReleaseNotFoundError) Error() string {
+	if e.To == "" {
+		return fmt.Sprintf("stack %s has no earlier release to roll back to", e.Stack)
+	}
+	if len(e.Available) == 0 {
+		return fmt.Sprintf("stack %s has no release %q: it has no releases yet", e.Stack, e.To)
+	}
+	vs := make([]string, len(e.Available))
+	for i, v := range e.Available {
+		vs[i] = strconv.Itoa(v)
+	}
+	return fmt.Sprintf("stack %s has no release %q; releases: %s", e.Stack, e.To, strings.Join(vs, ", "))
+}
+
+// Hint lists the command that shows releases.
+func (e *ReleaseNotFoundError) Hint() string {
+	return fmt.Sprintf("pick a version from `kirikae releases --stack %s`", e.Stack)
+}
+
+// BadInput: the user picks another target.
+func (e *ReleaseNotFoundError) BadInput() bool { return true }
+
+// SchemaChangeError refuses a rollback across a database schema change.
+type SchemaChangeError struct {
+	Stack         string
+	Target        int
+	CurrentSchema string
+	TargetSchema  string
+}
+
+func (e *SchemaChangeError) Error() string {
+	return fmt.Sprintf("rollback of %s to release %d crosses a database schema change (%s → %s)",
+		e.Stack, e.Target, orNone(e.CurrentSchema), orNone(e.TargetSchema))
+}
+
+// Hint names the override.
+func (e *SchemaChangeError) Hint() string {
+	return fmt.Sprintf("make sure release %d works with schema %s, then add --allow-schema-rollback", e.Target, orNone(e.CurrentSchema))
+}
+
+// BadInput: the user confirms with a flag.
+func (e *SchemaChangeError) BadInput() bool { return true }
+
+// PromoteRefusedError means the source stack has nothing verified to promote.
+type PromoteRefusedError struct {
+	From, To string
+	Reason   string
+}
+
+func (e *PromoteRefusedError) Error() string {
+	return fmt.Sprintf("refuse to promote %s to %s: %s", e.From, e.To, e.Reason)
+}
+
+// Hint says how to get a promotable release.
+func (e *PromoteRefusedError) Hint() string {
+	return fmt.Sprintf("deploy a release to %s that passes verification (`kirikae up --stack %s`), then promote", e.From, e.From)
+}
+
+// BadInput: nothing changed; the user deploys a good release first.
+func (e *PromoteRefusedError) BadInput() bool { return true }
+
+// StalePlanError means the stack changed between a plan and its Deploy.
+type StalePlanError struct {
+	Stack          string
+	Planned, Found int // history versions
+}
+
+func (e *StalePlanError) Error() string {
+	return fmt.Sprintf("stack %s changed since the plan was made (update %d, now %d)", e.Stack, e.Planned, e.Found)
+}
+
+// Hint says to plan again.
+func (e *StalePlanError) Hint() string {
+	return "run the command again to plan against the current state"
+}
+
+// CheckpointError means a state checkpoint cannot be restored.
+type CheckpointError struct {
+	Stack     string
+	Version   int
+	Reason    string
+	Available []int
+}
+
+func (e *CheckpointError) Error() string {
+	msg := fmt.Sprintf("restore checkpoint %d of %s: %s", e.Version, e.Stack, e.Reason)
+	if len(e.Available) > 0 {
+		msg += fmt.Sprintf(" (checkpoints: %d..%d)", e.Available[0], e.Available[len(e.Available)-1])
+	}
+	return msg
+}
+
+// Hint points at history.
+func (e *CheckpointError) Hint() string {
+	return fmt.Sprintf("`kirikae history --stack %s` lists update versions; checkpoints exist only in a file backend", e.Stack)
+}
+
+// BadInput: the user picks another version or backend.
+func (e *CheckpointError) BadInput() bool { return true }

@@ -1,0 +1,262 @@
+package deploy_test
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/kirikae/kirikae/deploy"
+	"github.com/kirikae/kirikae/infra"
+	"github.com/kirikae/kirikae/internal/testproject"
+	"github.com/kirikae/kirikae/stacks"
+)
+
+func TestPromoteAppliesStagingsVerifiedRelease(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	dir := testproject.Copy(t)
+	// Each stack has its own simulated account, so product uses the repo's
+	// stack file as it is (same repository name as staging).
+	staging := openDeploy(t, dir, "staging", nil)
+	prod := openDeploy(t, dir, "product", nil)
+
+	p, err := staging.PlanDeploy(ctx, deploy.DeployRequest{Overrides: map[string]string{stacks.KeyImageTag: "v5"}})
+	require.NoError(t, err)
+	_, err = staging.Deploy(ctx, p, deploy.DeployOptions{SkipVerify: true})
+	require.NoError(t, err)
+	_, err = prod.PlanPromote(ctx, staging)
+	var refused *deploy.PromoteRefusedError
+	require.ErrorAs(t, err, &refused, "an unverified release is not promoted")
+	assert.Contains(t, err.Error(), "never verified")
+	assert.Zero(t, historyLen(t, prod))
+
+	// The same release again, verified: a plain up (nothing to switch).
+	again, err := deployWith(staging, nil)
+	require.NoError(t, err)
+	assert.Equal(t, deploy.VerifyPassed, again.Release.Verified)
+	assert.Equal(t, "v5", again.Release.ImageTag)
+
+	plan, err := prod.PlanPromote(ctx, staging)
+	require.NoError(t, err)
+	assert.Equal(t, deploy.KindPromote, plan.Kind)
+	assert.Equal(t, "v5", plan.Target[stacks.KeyImageTag])
+	require.NotNil(t, plan.Preview, "the CLI shows product's diff before applying")
+	assert.Positive(t, plan.Preview.Changes[deploy.OpCreate])
+	assert.Equal(t, again.Release.Version, plan.From.Version)
+	res, err := prod.Deploy(ctx, plan, deploy.DeployOptions{})
+	require.NoError(t, err)
+	assert.Equal(t, deploy.KindPromote, res.Release.Kind)
+	assert.Equal(t, deploy.VerifyPassed, res.Release.Verified)
+	_, v := served(t, dir, prod, infra.OutputURL, "/healthz")
+	assert.Equal(t, "v5", v, "product serves staging's image")
+}
+
+func TestRollbackSchemaGuardAndCheckpointRestore(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	dir := testproject.Copy(t)
+	s := openDeploy(t, dir, "staging", nil)
+	a := deployImage(t, s, "v1")
+	setStackValue(t, dir, "staging", stacks.KeyDBSchemaVersion, `"2"`)
+	b := deployImage(t, s, "v2")
+	assert.Equal(t, "2", b.Release.DBSchemaVersion)
+
+	t.Run("schema guard refuses without the flag", func(t *testing.T) {
+		n := historyLen(t, s)
+		_, err := s.PlanRollback(ctx, deploy.RollbackRequest{To: "1"})
+		var sc *deploy.SchemaChangeError
+		require.ErrorAs(t, err, &sc)
+		assert.Implements(t, (*deploy.BadInput)(nil), err)
+		assert.Equal(t, "2", sc.CurrentSchema)
+		assert.Equal(t, "1", sc.TargetSchema)
+		assert.Equal(t, n, historyLen(t, s))
+	})
+	t.Run("and proceeds with it", func(t *testing.T) {
+		_, res := rollback(t, s, deploy.RollbackRequest{To: "1", AllowSchemaRollback: true})
+		assert.Equal(t, "v1", res.Release.ImageTag)
+		assert.Equal(t, a.Release.ImageTag, outputOf(t, s, infra.OutputImageTag))
+	})
+	t.Run("checkpoint restore puts B's state back", func(t *testing.T) {
+		res, err := s.RestoreCheckpoint(ctx, b.Release.Version)
+		require.NoError(t, err)
+		assert.Positive(t, res.Resources)
+		assert.FileExists(t, res.Backup)
+		assert.Equal(t, "v2", outputOf(t, s, infra.OutputImageTag), "state is B's again")
+
+		_, err = s.RestoreCheckpoint(ctx, 999)
+		var ce *deploy.CheckpointError
+		require.ErrorAs(t, err, &ce)
+		assert.Implements(t, (*deploy.BadInput)(nil), err)
+		assert.Equal(t, 1, ce.Available[0])
+	})
+}
+
+func TestCircuitBreakerRollbackFailsLoudly(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	dir := testproject.Copy(t)
+	s := openDeploy(t, dir, "staging", nil)
+	deployImage(t, s, "v1")
+	idle := outputOf(t, s, infra.OutputIdleService)
+	require.NotEmpty(t, idle)
+	require.NoError(t, account(t, dir).SimulateCircuitBreaker(idle))
+
+	_, err := deployWith(s, map[string]string{stacks.KeyImageTag: "v2"})
+	var cb *deploy.CircuitBreakerError
+	require.ErrorAs(t, err, &cb, "got %v", err)
+	assert.Equal(t, idle, cb.Service)
+	assert.NotEqual(t, cb.Requested, cb.Running)
+	assert.Positive(t, cb.RolledBackTo, "the previous release values are applied again")
+	assert.Equal(t, "v1", outputOf(t, s, infra.OutputImageTag))
+	rels, err := s.Releases(ctx)
+	require.NoError(t, err)
+	assert.Equal(t, deploy.KindAutoRollback, rels[0].Kind)
+	assert.Equal(t, deploy.VerifyFailed, rels[1].Verified)
+	assert.Contains(t, rels[1].Reason, "rollout")
+
+	// State and ECS agree again, so the next deploy of v2 stages it anew.
+	res := deployImage(t, s, "v2")
+	assert.Equal(t, 2, res.Updates)
+	_, v := served(t, dir, s, infra.OutputURL, "/healthz")
+	assert.Equal(t, "v2", v)
+}
+
+func TestFrontendReleaseSwitchAndPrune(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	dir := testproject.Copy(t)
+	setStackValue(t, dir, "staging", stacks.KeyKeepReleases, `"2"`)
+	var phases []string
+	s := openDeploy(t, dir, "staging", &phases)
+	deployImage(t, s, "v1")
+	_, v := served(t, dir, s, infra.OutputFrontendURL, "/"+deploy.ReleaseFile)
+	assert.Equal(t, "r1", v, "the first deploy uploads its release too")
+
+	phases = nil
+	r2, err := deployWith(s, map[string]string{stacks.KeyFrontendRelease: "r2"})
+	require.NoError(t, err)
+	assert.Equal(t, 1, r2.Updates, "a frontend switch is one update")
+	assert.Contains(t, phases, "switch: frontend r1 → r2")
+	status, v := served(t, dir, s, infra.OutputFrontendURL, "/"+deploy.ReleaseFile)
+	assert.Equal(t, 200, status)
+	assert.Equal(t, "r2", v)
+	invs, err := account(t, dir).Invalidations(outputOf(t, s, infra.OutputDistributionID))
+	require.NoError(t, err)
+	require.NotEmpty(t, invs)
+	assert.Equal(t, []string{"/*"}, invs[len(invs)-1].Paths)
+	assert.Empty(t, r2.Pruned, "two releases fit keepReleases=2")
+
+	r3, err := deployWith(s, map[string]string{stacks.KeyFrontendRelease: "r3"})
+	require.NoError(t, err)
+	assert.Equal(t, []string{"r1"}, r3.Pruned, "keeps the live and the previous release")
+	left, err := deploy.FrontendReleases(ctx, s)
+	require.NoError(t, err)
+	assert.Equal(t, []string{"r2", "r3"}, left)
+
+	// Rolling back the frontend is a switch to a release still there.
+	_, rb := rollback(t, s, deploy.RollbackRequest{To: "r2"})
+	assert.Equal(t, "r2", rb.Release.FrontendRelease)
+	_, v = served(t, dir, s, infra.OutputFrontendURL, "/"+deploy.ReleaseFile)
+	assert.Equal(t, "r2", v)
+}
+
+func TestCanaryBakesBeforeTheSwitch(t *testing.T) {
+	t.Parallel()
+	dir := testproject.Copy(t)
+	setStackValue(t, dir, "staging", stacks.KeyStrategy, "canary")
+	var phases []string
+	s := openDeploy(t, dir, "staging", &phases)
+	var baked []time.Duration
+	deploy.SetSleep(s, func(_ context.Context, d time.Duration) error {
+		baked = append(baked, d)
+		// Blue stays active while 10% of traffic bakes on green.
+		w := listenerWeights(t, dir)
+		phases = append(phases, fmt.Sprintf("active %s, blue %d, green %d", outputOf(t, s, infra.OutputActiveColor), w["blue"], w["green"]))
+		return nil
+	})
+	deployImage(t, s, "v1")
+	assert.Empty(t, baked, "a first deploy has nothing to bake against")
+
+	phases = nil
+	res := deployImage(t, s, "v2")
+	assert.Equal(t, []time.Duration{5 * time.Minute}, baked)
+	assert.Equal(t, 3, res.Updates, "stage, canary, switch")
+	assert.Equal(t, []string{
+		"stage: green gets image v2",
+		"canary: 10% of traffic → green (v2)",
+		"bake: 5m0s",
+		"active blue, blue 90, green 10",
+		"switch: traffic blue → green (v1 → v2)",
+	}, phases[:5])
+	assert.Equal(t, "0", res.Release.Values[stacks.KeyIdleWeight])
+	assert.Equal(t, map[string]int{"blue": 0, "green": 100}, listenerWeights(t, dir))
+	assert.Equal(t, stacks.ColorGreen, res.Release.ActiveColor)
+}
+
+// listenerWeights reads the simulated listener's forward weights by colour.
+func listenerWeights(t testing.TB, dir string) map[string]int {
+	t.Helper()
+	out := map[string]int{}
+	for _, r := range resourcesOf(t, dir) {
+		if r.Type != "aws:lb/listener:Listener" {
+			continue
+		}
+		actions, _ := r.Inputs["defaultActions"].([]any)
+		require.NotEmpty(t, actions)
+		fwd, _ := actions[0].(map[string]any)["forward"].(map[string]any)
+		groups, _ := fwd["targetGroups"].([]any)
+		for _, g := range groups {
+			g := g.(map[string]any)
+			arn, _ := g["arn"].(string)
+			w, _ := g["weight"].(float64)
+			for _, c := range []string{"blue", "green"} {
+				if strings.Contains(arn, c) {
+					out[c] = int(w)
+				}
+			}
+		}
+	}
+	return out
+}
+
+func TestLambdaStagesBehindPinnedAliasAndRollsBackTheAlias(t *testing.T) {
+	t.Parallel()
+	dir := testproject.Copy(t)
+	setStackValue(t, dir, "staging", stacks.KeyBackend, stacks.BackendLambda)
+	var phases []string
+	s := openDeploy(t, dir, "staging", &phases)
+	a, err := deployWith(s, nil)
+	require.NoError(t, err)
+	require.NotEmpty(t, a.Release.LambdaVersion)
+	assert.Empty(t, a.Release.ImageTag, "a Lambda stack runs no image")
+
+	// New code under the same artifact path: published behind `live`,
+	// then the alias moves.
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "app", "lambda", "release.txt"), []byte("b"), 0o644))
+	phases = nil
+	b, err := deployWith(s, nil)
+	require.NoError(t, err)
+	assert.Equal(t, 2, b.Updates)
+	assert.NotEqual(t, a.Release.LambdaVersion, b.Release.LambdaVersion)
+	assert.Equal(t, b.Release.LambdaVersion, b.Release.Values[stacks.KeyLambdaAliasVersion], "the alias is pinned")
+	assert.Contains(t, phases, "stage: publish app/lambda behind alias live (stays on "+a.Release.LambdaVersion+")")
+	_, v := served(t, dir, s, infra.OutputURL, "/healthz")
+	assert.Equal(t, b.Release.LambdaVersion, v)
+
+	p, res := rollback(t, s, deploy.RollbackRequest{To: strconv.Itoa(a.Release.Version)})
+	assert.True(t, p.Fast)
+	assert.Equal(t, []string{"alias live " + b.Release.LambdaVersion + " → " + a.Release.LambdaVersion}, p.Switches)
+	assert.Equal(t, 1, res.Updates)
+	assert.Equal(t, a.Release.LambdaVersion, res.Release.LambdaVersion)
+	_, v = served(t, dir, s, infra.OutputURL, "/healthz")
+	assert.Equal(t, a.Release.LambdaVersion, v)
+	assert.Equal(t, b.Release.LambdaVersion, outputOf(t, s, infra.OutputLambdaLatestVersion), "nothing new was published")
+}

@@ -1,0 +1,242 @@
+package deploy_test
+
+import (
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/kirikae/kirikae/deploy"
+	"github.com/kirikae/kirikae/infra"
+	"github.com/kirikae/kirikae/internal/testproject"
+	"github.com/kirikae/kirikae/sandbox"
+	"github.com/kirikae/kirikae/stacks"
+)
+
+// Release tests drive the real engine against the sandbox, with
+// verification and canary bakes that never wait on a clock.
+
+// openDeploy opens a sandbox session that collects phase events.
+func openDeploy(t testing.TB, dir, stack string, phases *[]string) *deploy.Session {
+	t.Helper()
+	s, err := deploy.Open(context.Background(), deploy.Options{
+		ProjectDir: dir, Stack: stack, Sandbox: true, CLI: testproject.CLI(t),
+		OnEvent: func(e deploy.Event) {
+			if phases != nil && e.Kind == deploy.EventPhase {
+				*phases = append(*phases, e.Message)
+			}
+		},
+	})
+	require.NoError(t, err)
+	deploy.SetVerifyInterval(s, 0)
+	deploy.SetSleep(s, func(context.Context, time.Duration) error { return nil })
+	t.Cleanup(func() { _ = s.Close() })
+	return s
+}
+
+func deployImage(t testing.TB, s *deploy.Session, image string) *deploy.DeployResult {
+	t.Helper()
+	res, err := deployWith(s, map[string]string{stacks.KeyImageTag: image})
+	require.NoError(t, err)
+	return res
+}
+
+func deployWith(s *deploy.Session, overrides map[string]string) (*deploy.DeployResult, error) {
+	ctx := context.Background()
+	p, err := s.PlanDeploy(ctx, deploy.DeployRequest{Overrides: overrides})
+	if err != nil {
+		return nil, err
+	}
+	return s.Deploy(ctx, p, deploy.DeployOptions{})
+}
+
+func rollback(t testing.TB, s *deploy.Session, req deploy.RollbackRequest) (*deploy.Plan, *deploy.DeployResult) {
+	t.Helper()
+	p, err := s.PlanRollback(context.Background(), req)
+	require.NoError(t, err)
+	res, err := s.Deploy(context.Background(), p, deploy.DeployOptions{})
+	require.NoError(t, err)
+	return p, res
+}
+
+// served GETs a stack output URL through the sandbox front door over real
+// HTTP and returns the version it serves.
+func served(t testing.TB, dir string, s *deploy.Session, output, path string) (int, string) {
+	t.Helper()
+	ctx := context.Background()
+	outs, err := s.Outputs(ctx)
+	require.NoError(t, err)
+	base, _ := outs[output].Value.(string)
+	require.NotEmpty(t, base, "output %s", output)
+	acct, err := sandbox.OpenAccount(deploy.PathsFor(dir, true).AccountDir(s.Stack()))
+	require.NoError(t, err)
+	addr, closer, err := sandbox.ListenHTTP(ctx, acct)
+	require.NoError(t, err)
+	defer closer.Close()
+	resp, err := acct.Cloud(addr).HTTPClient().Get(base + path)
+	require.NoError(t, err)
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
+	require.NoError(t, err)
+	var doc struct {
+		Version string `json:"version"`
+	}
+	_ = json.Unmarshal(body, &doc)
+	return resp.StatusCode, doc.Version
+}
+
+func outputOf(t testing.TB, s *deploy.Session, name string) string {
+	t.Helper()
+	outs, err := s.Outputs(context.Background())
+	require.NoError(t, err)
+	v, _ := outs[name].Value.(string)
+	return v
+}
+
+func historyLen(t testing.TB, s *deploy.Session) int {
+	t.Helper()
+	h, err := s.History(context.Background())
+	require.NoError(t, err)
+	return len(h)
+}
+
+func stateFile(t testing.TB, dir, stack string) string {
+	t.Helper()
+	p := filepath.Join(deploy.PathsFor(dir, true).Backend, ".pulumi", "stacks", "kirikae", stack+".json")
+	require.FileExists(t, p)
+	return p
+}
+
+// setStackValue replaces one key's line in the repo's stack file.
+func setStackValue(t testing.TB, dir, stack, key, value string) {
+	t.Helper()
+	p := filepath.Join(dir, "Pulumi."+stack+".yaml")
+	raw, err := os.ReadFile(p)
+	require.NoError(t, err)
+	lines := strings.Split(string(raw), "\n")
+	found := false
+	for i, l := range lines {
+		if strings.HasPrefix(strings.TrimSpace(l), key+":") {
+			lines[i] = "  " + key + ": " + value
+			found = true
+		}
+	}
+	require.True(t, found, "%s not in %s", key, p)
+	require.NoError(t, os.WriteFile(p, []byte(strings.Join(lines, "\n")), 0o644))
+}
+
+func TestSwitchDeployRollbackAndAutomaticRollback(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	dir := testproject.Copy(t)
+	var phases []string
+	s := openDeploy(t, dir, "staging", &phases)
+
+	a := deployImage(t, s, "v1")
+	assert.Equal(t, deploy.VerifyPassed, a.Release.Verified)
+	assert.Equal(t, deploy.KindDeploy, a.Release.Kind)
+	assert.Equal(t, 1, a.Updates, "a first deploy is one plain update")
+
+	// B: staged on the idle colour, then one switch.
+	phases = nil
+	b := deployImage(t, s, "v2")
+	assert.Equal(t, 2, b.Updates)
+	assert.Equal(t, stacks.ColorGreen, b.Release.ActiveColor)
+	assert.Equal(t, "v1", b.Release.Values[stacks.KeyIdleImageTag], "the old release stays warm")
+	assert.Contains(t, phases, "stage: green gets image v2")
+	assert.Contains(t, phases, "switch: traffic blue → green (v1 → v2)")
+	assert.Contains(t, phases, "verify: api ok (v2)")
+	_, v := served(t, dir, s, infra.OutputURL, "/healthz")
+	assert.Equal(t, "v2", v)
+
+	// Rollback to A: a weight flip, limited to the switch resources.
+	p, err := s.PlanRollback(ctx, deploy.RollbackRequest{})
+	require.NoError(t, err)
+	assert.Equal(t, a.Release.Version, p.From.Version, "default target: the previous verified release")
+	assert.True(t, p.Fast)
+	assert.Equal(t, []string{"traffic green → blue (v2 → v1)"}, p.Switches)
+	assert.Equal(t, "none: switch only", p.Downtime)
+	assert.Equal(t, "kirikae rollback --stack staging --to 3 --sandbox", p.RollbackCommand)
+	before := historyLen(t, s)
+	rb, err := s.Deploy(ctx, p, deploy.DeployOptions{})
+	require.NoError(t, err)
+	assert.Equal(t, before+1, historyLen(t, s), "a rollback is exactly one update")
+	assert.LessOrEqual(t, rb.Touched, 3)
+	assert.Positive(t, rb.Touched)
+	assert.Equal(t, deploy.KindRollback, rb.Release.Kind)
+	assert.Equal(t, "v1", outputOf(t, s, infra.OutputImageTag))
+	status, v := served(t, dir, s, infra.OutputURL, "/healthz")
+	assert.Equal(t, http.StatusOK, status)
+	assert.Equal(t, "v1", v, "outputs and the live endpoint agree")
+
+	// C is unhealthy: verification fails and the previous release (A)
+	// goes back live by itself.
+	require.NoError(t, account(t, dir).MarkUnhealthy("v3"))
+	phases = nil
+	_, err = deployWith(s, map[string]string{stacks.KeyImageTag: "v3"})
+	var vf *deploy.VerifyFailedError
+	require.ErrorAs(t, err, &vf)
+	assert.Equal(t, "api", vf.Check)
+	assert.Contains(t, vf.Reason, "503")
+	assert.Positive(t, vf.RolledBackTo)
+	assert.NotImplements(t, (*deploy.BadInput)(nil), err, "a failed release is exit 1, not bad input")
+	assert.Contains(t, phases, "rollback: traffic green → blue (v3 → v1)")
+	assert.Equal(t, "v1", outputOf(t, s, infra.OutputImageTag))
+	_, v = served(t, dir, s, infra.OutputURL, "/healthz")
+	assert.Equal(t, "v1", v)
+	rels, err := s.Releases(ctx)
+	require.NoError(t, err)
+	require.GreaterOrEqual(t, len(rels), 2)
+	assert.Equal(t, deploy.KindAutoRollback, rels[0].Kind)
+	assert.Equal(t, deploy.VerifyPassed, rels[0].Verified)
+	assert.Equal(t, vf.RolledBackTo, rels[0].Version)
+	assert.Equal(t, "v3", rels[1].ImageTag)
+	assert.Equal(t, deploy.VerifyFailed, rels[1].Verified)
+	assert.Contains(t, rels[1].Reason, "503")
+
+	// Promote refuses what failed in staging, and changes nothing.
+	prod := openDeploy(t, dir, "product", nil)
+	_, err = prod.PlanPromote(ctx, s)
+	var refused *deploy.PromoteRefusedError
+	require.ErrorAs(t, err, &refused)
+	assert.Implements(t, (*deploy.BadInput)(nil), err)
+	assert.Zero(t, historyLen(t, prod))
+
+	// An unknown target changes nothing at all.
+	state := stateFile(t, dir, "staging")
+	raw, err := os.ReadFile(state)
+	require.NoError(t, err)
+	n := historyLen(t, s)
+	_, err = s.PlanRollback(ctx, deploy.RollbackRequest{To: "999"})
+	var nf *deploy.ReleaseNotFoundError
+	require.ErrorAs(t, err, &nf)
+	assert.Implements(t, (*deploy.BadInput)(nil), err)
+	assert.Contains(t, err.Error(), "releases: ")
+	assert.Contains(t, nf.Available, a.Release.Version)
+	after, err := os.ReadFile(state)
+	require.NoError(t, err)
+	assert.Equal(t, raw, after, "state must be byte-identical")
+	assert.Equal(t, n, historyLen(t, s))
+
+	// Lost tags: releases are rebuilt from history, stage updates skipped.
+	require.NoError(t, deploy.RemoveReleaseTags(ctx, s))
+	rebuilt, err := s.Releases(ctx)
+	require.NoError(t, err)
+	var versions []int
+	for _, r := range rebuilt {
+		assert.Equal(t, deploy.VerifyUnknown, r.Verified)
+		assert.NotEmpty(t, r.ConfigHash)
+		versions = append(versions, r.Version)
+	}
+	// 1 A, 2 stage B, 3 B, 4 rollback, 5 stage C, 6 C, 7 auto-rollback.
+	assert.Equal(t, []int{7, 6, 4, 3, 1}, versions)
+	assert.Equal(t, "v2", rebuilt[3].ImageTag)
+}

@@ -1,0 +1,124 @@
+package deploy
+
+import (
+	"context"
+	"strconv"
+
+	"github.com/kirikae/kirikae/stacks"
+)
+
+// RollbackRequest names the release to go back to.
+type RollbackRequest struct {
+	// To is an update version ("4") or a release id (an image tag or
+	// frontend release id); "" = the newest earlier verified release.
+	To string
+	// Image picks the newest release that ran this image.
+	Image string
+	// AllowSchemaRollback crosses a kirikae:dbSchemaVersion change.
+	AllowSchemaRollback bool
+}
+
+// PlanRollback plans re-applying a previous release's values through the
+// normal program, so state stays consistent. When every change is a
+// switch resource (listener, the colours' services and task definitions,
+// alias, distribution) the plan is Fast: the update is limited to them.
+// Nothing is changed; an unknown target is a *ReleaseNotFoundError.
+func (s *Session) PlanRollback(ctx context.Context, req RollbackRequest) (*Plan, error) {
+	unlock, err := s.lock("plan")
+	if err != nil {
+		return nil, err
+	}
+	defer unlock()
+	st, err := s.loadState(ctx)
+	if err != nil {
+		return nil, err
+	}
+	target, err := s.findRelease(st, req)
+	if err != nil {
+		return nil, err
+	}
+	cur := st.config[stacks.KeyDBSchemaVersion]
+	if target.DBSchemaVersion != cur && !req.AllowSchemaRollback {
+		return nil, &SchemaChangeError{Stack: s.opts.Stack, Target: target.Version, CurrentSchema: cur, TargetSchema: target.DBSchemaVersion}
+	}
+	want := clone(st.values)
+	want[stacks.KeyImageTag] = target.Values[stacks.KeyImageTag]
+	want[stacks.KeyFrontendRelease] = target.Values[stacks.KeyFrontendRelease]
+	if st.base.Backend == stacks.BackendLambda {
+		// Moving the alias back is the rollback; re-deploying the old
+		// artifact would publish yet another version. Without a recorded
+		// version the old artifact is all there is.
+		if target.LambdaVersion != "" {
+			want[stacks.KeyLambdaAliasVersion] = target.LambdaVersion
+		} else {
+			want[stacks.KeyLambdaArtifact] = target.Values[stacks.KeyLambdaArtifact]
+			want[stacks.KeyLambdaAliasVersion] = ""
+		}
+	}
+	p, err := s.plan(ctx, st, KindRollback, want, nil)
+	if err != nil {
+		return nil, err
+	}
+	t := target
+	p.From = &t
+	p.Fast, p.Targets = fastTargets(s.stackURN(), p.Preview)
+	return p, nil
+}
+
+// findRelease resolves a rollback target.
+func (s *Session) findRelease(st *stackState, req RollbackRequest) (Release, error) {
+	notFound := func(to string) error {
+		e := &ReleaseNotFoundError{Stack: s.opts.Stack, To: to}
+		for _, r := range st.releases {
+			e.Available = append(e.Available, r.Version)
+		}
+		return e
+	}
+	usable := func(r Release) bool { return r.Verified != VerifyFailed }
+	switch {
+	case req.To != "":
+		n, numErr := strconv.Atoi(req.To)
+		for _, r := range st.releases {
+			if (numErr == nil && r.Version == n) || (numErr != nil && usable(r) && (r.ImageTag == req.To || r.FrontendRelease == req.To)) {
+				return r, nil
+			}
+		}
+		return Release{}, notFound(req.To)
+	case req.Image != "":
+		for _, r := range st.releases {
+			if usable(r) && r.ImageTag == req.Image {
+				return r, nil
+			}
+		}
+		return Release{}, notFound(req.Image)
+	}
+	for _, r := range st.releases {
+		if usable(r) && !sameServing(r.Values, st.values) {
+			return r, nil
+		}
+	}
+	return Release{}, notFound("")
+}
+
+// stackURN is the root resource's URN; a targeted update must include it
+// or the stack's outputs keep describing the release before.
+func (s *Session) stackURN() string {
+	proj := string(s.project.Name)
+	return "urn:pulumi:" + s.opts.Stack + "::" + proj + "::pulumi:pulumi:Stack::" + proj + "-" + s.opts.Stack
+}
+
+// fastTargets returns the URNs to limit an update to, when every change in
+// the preview is a switch resource.
+func fastTargets(stackURN string, pre *Result) (bool, []string) {
+	if pre == nil {
+		return false, nil
+	}
+	targets := []string{stackURN}
+	for _, r := range pre.Resources {
+		if !switchTypes[r.Type] {
+			return false, nil
+		}
+		targets = append(targets, r.URN)
+	}
+	return true, targets
+}

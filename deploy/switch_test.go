@@ -1,0 +1,165 @@
+package deploy
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/kirikae/kirikae/stacks"
+)
+
+func ecsValues(active, img, idle, release string) map[string]string {
+	return map[string]string{
+		stacks.KeyActiveColor: active, stacks.KeyImageTag: img, stacks.KeyIdleImageTag: idle,
+		stacks.KeyIdleWeight: "0", stacks.KeyFrontendRelease: release,
+	}
+}
+
+func with(m map[string]string, kv ...string) map[string]string {
+	out := clone(m)
+	for i := 0; i < len(kv); i += 2 {
+		out[kv[i]] = kv[i+1]
+	}
+	return out
+}
+
+func kinds(p switchPlan) []string {
+	var out []string
+	for _, s := range p.steps {
+		out = append(out, s.kind)
+	}
+	return out
+}
+
+func TestPlanSwitchECS(t *testing.T) {
+	cur := ecsValues("blue", "v1", "v0", "r1")
+	tests := map[string]struct {
+		want     map[string]string
+		canary   bool
+		kinds    []string
+		final    map[string]string
+		switches []string
+	}{
+		"new image is staged then switched": {
+			want: with(cur, stacks.KeyImageTag, "v2"), kinds: []string{stepStage, stepSwitch},
+			final: ecsValues("green", "v2", "v1", "r1"), switches: []string{"traffic blue → green (v1 → v2)"},
+		},
+		"image already on the idle colour is a flip": {
+			want: with(cur, stacks.KeyImageTag, "v0"), kinds: []string{stepSwitch},
+			final: ecsValues("green", "v0", "v1", "r1"),
+		},
+		"canary bakes between stage and switch": {
+			want: with(cur, stacks.KeyImageTag, "v2"), canary: true, kinds: []string{stepStage, stepCanary, stepSwitch},
+			final: ecsValues("green", "v2", "v1", "r1"),
+		},
+		"frontend only is one switch": {
+			want: with(cur, stacks.KeyFrontendRelease, "r2"), kinds: []string{stepSwitch},
+			final: ecsValues("blue", "v1", "v0", "r2"), switches: []string{"frontend r1 → r2"},
+		},
+		"no change is a plain up": {
+			want: cur, kinds: []string{stepApply}, final: cur,
+		},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			p := planSwitch(switchInput{backend: stacks.BackendECS, canary: tc.canary, canaryPercent: 10,
+				cur: cur, want: tc.want, deployed: true})
+			assert.Equal(t, tc.kinds, kinds(p))
+			assert.Equal(t, tc.final, p.final)
+			assert.Equal(t, tc.final, p.steps[len(p.steps)-1].values, "the last step applies the final values")
+			if tc.switches != nil {
+				assert.Equal(t, tc.switches, p.switches)
+			}
+			for _, s := range p.steps[:len(p.steps)-1] {
+				assert.Equal(t, "blue", s.values[stacks.KeyActiveColor], "traffic stays on blue until the switch")
+				assert.Equal(t, "v1", s.values[stacks.KeyImageTag])
+			}
+		})
+	}
+	canary := planSwitch(switchInput{backend: stacks.BackendECS, canary: true, canaryPercent: 25,
+		cur: cur, want: with(cur, stacks.KeyImageTag, "v2"), deployed: true})
+	assert.Equal(t, "25", canary.steps[1].values[stacks.KeyIdleWeight])
+	assert.True(t, canary.steps[1].bake)
+}
+
+func TestPlanSwitchBackFromACanaryDropsItsShare(t *testing.T) {
+	canary := with(ecsValues("blue", "v1", "v2", "r1"), stacks.KeyIdleWeight, "10")
+	p := planSwitch(switchInput{backend: stacks.BackendECS, deployed: true, cur: canary, want: ecsValues("blue", "v1", "", "r1")})
+	assert.Equal(t, "0", p.final[stacks.KeyIdleWeight])
+	assert.Equal(t, "v2", p.final[stacks.KeyIdleImageTag], "the idle colour is left as it is")
+}
+
+func TestPlanSwitchFirstDeployAppliesWantAsIs(t *testing.T) {
+	want := ecsValues("blue", "v9", "", "r1")
+	p := planSwitch(switchInput{backend: stacks.BackendECS, canary: true, cur: ecsValues("blue", "v1", "", "r1"), want: want})
+	assert.Equal(t, []string{stepApply}, kinds(p))
+	assert.Equal(t, want, p.final)
+}
+
+func TestPlanSwitchLambda(t *testing.T) {
+	cur := map[string]string{stacks.KeyLambdaArtifact: "a1.zip", stacks.KeyLambdaAliasVersion: "", stacks.KeyLambdaCanaryWeight: "0", stacks.KeyFrontendRelease: "r1"}
+	t.Run("deploy publishes behind the pinned alias, then moves it", func(t *testing.T) {
+		p := planSwitch(switchInput{backend: stacks.BackendLambda, canary: true, canaryPercent: 10, deployed: true, liveLambda: "3",
+			cur: cur, want: with(cur, stacks.KeyLambdaArtifact, "a2.zip")})
+		require.Equal(t, []string{stepStage, stepCanary, stepSwitch}, kinds(p))
+		assert.Equal(t, "3", p.steps[0].values[stacks.KeyLambdaAliasVersion], "live stays on 3 while 4 is published")
+		assert.Equal(t, "a2.zip", p.steps[0].values[stacks.KeyLambdaArtifact])
+		assert.Equal(t, "10", p.steps[1].values[stacks.KeyLambdaCanaryWeight])
+		assert.True(t, p.steps[1].newVersionOnly)
+		assert.True(t, p.steps[2].aliasToLatest)
+		assert.Equal(t, "0", p.steps[2].values[stacks.KeyLambdaCanaryWeight])
+	})
+	t.Run("rollback moves the alias only", func(t *testing.T) {
+		p := planSwitch(switchInput{backend: stacks.BackendLambda, deployed: true, liveLambda: "4",
+			cur: with(cur, stacks.KeyLambdaAliasVersion, "4"), want: with(cur, stacks.KeyLambdaAliasVersion, "3")})
+		assert.Equal(t, []string{stepSwitch}, kinds(p))
+		assert.Equal(t, []string{"alias live 4 → 3"}, p.switches)
+		assert.Equal(t, "a1.zip", p.final[stacks.KeyLambdaArtifact], "no new version is published")
+	})
+}
+
+func TestReleaseValueCoversEveryReleaseKey(t *testing.T) {
+	samples := map[string]string{
+		stacks.KeyImageTag: "v7", stacks.KeyIdleImageTag: "v6", stacks.KeyActiveColor: "green",
+		stacks.KeyIdleWeight: "30", stacks.KeyLambdaArtifact: "s3://artifacts/api/k.zip", stacks.KeyLambdaAliasVersion: "4",
+		stacks.KeyLambdaCanaryWeight: "20", stacks.KeyFrontendRelease: "r9",
+	}
+	require.Len(t, releaseKeys(), len(samples), "a new release key needs a case in releaseValue")
+	cfg, err := stacks.Load("..", "staging")
+	require.NoError(t, err)
+	cfg, err = cfg.With(samples)
+	require.NoError(t, err)
+	for _, k := range releaseKeys() {
+		assert.Equal(t, samples[k], releaseValue(cfg, k), k)
+	}
+}
+
+func TestReleaseTagFitsTheBackendLimit(t *testing.T) {
+	tag := releaseTag{Verified: VerifyFailed, Kind: KindDeploy, Who: strings.Repeat("w", 100), Commit: "abc1234",
+		Lambda: "12", Reason: strings.Repeat("status 503 é ", 60)}
+	enc := tag.encode()
+	assert.LessOrEqual(t, len(enc), maxTagValue)
+	assert.Contains(t, enc, `"v":"failed"`)
+	assert.Contains(t, enc, "…", "the reason is visibly shortened")
+	short := releaseTag{Verified: VerifyPassed, Kind: KindRollback}.encode()
+	assert.Equal(t, `{"v":"passed","k":"rollback"}`, short)
+}
+
+func TestFastTargetsOnlyForSwitchResources(t *testing.T) {
+	stack := "urn:pulumi:staging::kirikae::pulumi:pulumi:Stack::kirikae-staging"
+	ok, targets := fastTargets(stack, &Result{Resources: []ResourceChange{{URN: "u1", Type: typeListener}, {URN: "u2", Type: typeAlias}}})
+	assert.True(t, ok)
+	assert.Equal(t, []string{stack, "u1", "u2"}, targets, "the stack is targeted so its outputs follow")
+	ok, targets = fastTargets(stack, &Result{Resources: []ResourceChange{{URN: "u1", Type: typeListener}, {URN: "u3", Type: "aws:s3/bucketV2:BucketV2"}}})
+	assert.False(t, ok)
+	assert.Nil(t, targets)
+}
+
+func TestSameTaskDefinition(t *testing.T) {
+	arn := "arn:aws:ecs:us-east-1:123456789012:task-definition/kirikae-staging-green:3"
+	assert.True(t, sameTaskDefinition(arn, arn))
+	assert.True(t, sameTaskDefinition(arn, "kirikae-staging-green:3"))
+	assert.False(t, sameTaskDefinition(arn, "arn:aws:ecs:us-east-1:123456789012:task-definition/kirikae-staging-green:2"))
+}

@@ -1,0 +1,109 @@
+package deploy
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/kirikae/kirikae/infra"
+	"github.com/kirikae/kirikae/stacks"
+	"github.com/kirikae/kirikae/verify"
+)
+
+// ReleaseFile is the document kirikae writes into every frontend release;
+// verification reads it through CloudFront to prove which release is served.
+const ReleaseFile = "kirikae-release.json"
+
+// checks builds the verification checks from a release's stack outputs.
+// exact also demands the served version; during a canary two versions are
+// served at once, so only the status is checked.
+func checks(cfg stacks.Config, outs map[string]Output, exact bool) []verify.Check {
+	var out []verify.Check
+	if url := outputString(outs, infra.OutputURL); url != "" {
+		c := verify.Check{Name: "api", URL: url, Path: cfg.VerifyPath, ExpectStatus: cfg.VerifyStatus}
+		if c.Path == "" {
+			c.Path = cfg.HealthCheckPath
+		}
+		if exact {
+			if cfg.Backend == stacks.BackendLambda {
+				c.ExpectVersion = outputString(outs, infra.OutputLambdaVersion)
+			} else {
+				c.ExpectVersion = outputString(outs, infra.OutputImageTag)
+			}
+		}
+		out = append(out, c)
+	}
+	if url := outputString(outs, infra.OutputFrontendURL); cfg.FrontendEnabled && url != "" {
+		out = append(out, verify.Check{
+			Name: "frontend", URL: url, Path: "/" + ReleaseFile,
+			ExpectVersion: outputString(outs, infra.OutputFrontendRelease),
+		})
+	}
+	return out
+}
+
+// verifyRelease probes the release. A *verify.FailedError means the release
+// is bad; any other error means kirikae could not tell.
+func (s *Session) verifyRelease(ctx context.Context, cfg stacks.Config, outs map[string]Output, exact bool) ([]verify.Result, error) {
+	c, err := s.cloudAPI(ctx)
+	if err != nil {
+		return nil, err
+	}
+	interval := s.verifyInterval
+	if interval < 0 {
+		// Spread the attempts over half the timeout, so a slow start still
+		// passes, but never wait long between two of them.
+		interval = min(cfg.VerifyTimeout/time.Duration(2*max(cfg.VerifyAttempts, 1)), 5*time.Second)
+	}
+	return verify.Run(ctx, checks(cfg, outs, exact), verify.Options{
+		Attempts: cfg.VerifyAttempts, Interval: interval, Timeout: cfg.VerifyTimeout, Client: c.HTTPClient(),
+	})
+}
+
+// failedCheck names the first failed check and why.
+func failedCheck(err error) (check, reason string) {
+	var fe *verify.FailedError
+	if errors.As(err, &fe) && len(fe.Failed()) > 0 {
+		f := fe.Failed()[0]
+		return f.Check.Name, f.Err
+	}
+	return "verify", err.Error()
+}
+
+// checkRollout detects an ECS deployment the circuit breaker rolled back:
+// Pulumi reports success with the requested task definition, but the
+// service keeps running the old one.
+func (s *Session) checkRollout(ctx context.Context, outs map[string]Output) error {
+	cluster := outputString(outs, infra.OutputClusterName)
+	if cluster == "" {
+		return nil
+	}
+	c, err := s.cloudAPI(ctx)
+	if err != nil {
+		return err
+	}
+	for _, pair := range [][2]string{
+		{infra.OutputActiveService, infra.OutputActiveTaskDefinition},
+		{infra.OutputIdleService, infra.OutputIdleTaskDefinition},
+	} {
+		svc, want := outputString(outs, pair[0]), outputString(outs, pair[1])
+		if svc == "" || want == "" {
+			continue
+		}
+		running, err := c.RunningTaskDefinition(ctx, cluster, svc)
+		if err != nil {
+			return fmt.Errorf("check rollout of %s: %w", svc, err)
+		}
+		if !sameTaskDefinition(running, want) {
+			return &CircuitBreakerError{Stack: s.opts.Stack, Service: svc, Requested: want, Running: running}
+		}
+	}
+	return nil
+}
+
+// sameTaskDefinition compares ARNs, tolerating the family:revision form.
+func sameTaskDefinition(a, b string) bool {
+	return a == b || strings.HasSuffix(a, "/"+shortARN(b)) || strings.HasSuffix(b, "/"+shortARN(a))
+}

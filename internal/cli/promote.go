@@ -1,0 +1,80 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/spf13/cobra"
+
+	"github.com/kirikae/kirikae/deploy"
+)
+
+type promoteOptions struct {
+	From       string
+	To         string
+	SkipVerify bool
+}
+
+func newPromoteCmd(f *factory, runF func(context.Context, *promoteOptions) error) *cobra.Command {
+	o := &promoteOptions{}
+	cmd := &cobra.Command{
+		Use:   "promote --from staging --to product",
+		Short: "Apply to product exactly the release staging verified",
+		Long: `Apply to the target stack exactly the release values (image tag, frontend
+release, Lambda artifact) that the source stack last deployed AND verified.
+Refuses (exit 2, nothing changed) when the source's latest release failed or
+was never verified. Shows the target's plan and diff before applying; on
+product it asks, or needs --yes when not on a terminal.`,
+		Example: "  kirikae promote --from staging --to product\n  kirikae promote --from staging --to product --yes --sandbox",
+		Args:    cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if o.From == "" || o.To == "" {
+				return usageError("promote needs --from and --to, e.g. --from staging --to product")
+			}
+			if o.From == o.To {
+				return usageError("--from and --to name the same stack; promote goes from one stack to another")
+			}
+			if runF != nil {
+				return runF(cmd.Context(), o)
+			}
+			return f.runPromote(cmd.Context(), o)
+		},
+	}
+	cmd.Flags().StringVar(&o.From, "from", "staging", "stack whose verified release is promoted")
+	cmd.Flags().StringVar(&o.To, "to", "product", "stack that receives it")
+	cmd.Flags().BoolVar(&o.SkipVerify, "skip-verify", false, "do not verify the target after the switch")
+	return cmd
+}
+
+func (f *factory) runPromote(ctx context.Context, o *promoteOptions) error {
+	v := f.view(viewOptions{stream: true})
+	defer v.Close()
+	fromOpts := f.deployOptions(v, nil)
+	fromOpts.Stack = o.From
+	fromOpts.OnEvent = nil // the source is only read
+	from, err := deploy.Open(ctx, fromOpts)
+	if err != nil {
+		return err
+	}
+	defer from.Close()
+	f.globals.Stack = o.To
+	return f.withStack(ctx, v, nil, func(to *deploy.Session) error {
+		to.SetEventHandler(nil) // the plan shows its preview once
+		plan, err := to.PlanPromote(ctx, from)
+		if err != nil {
+			return err
+		}
+		if err := v.Plan(plan); err != nil {
+			return fmt.Errorf("render plan: %w", err)
+		}
+		to.SetEventHandler(v.Event)
+		if err := f.confirmApply("promote to"); err != nil {
+			return err
+		}
+		res, err := to.Deploy(ctx, plan, deploy.DeployOptions{SkipVerify: o.SkipVerify, Kind: deploy.KindPromote})
+		if err != nil {
+			return err
+		}
+		return v.Deployed(res)
+	})
+}

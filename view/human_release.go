@@ -1,0 +1,173 @@
+package view
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/kirikae/kirikae/deploy"
+)
+
+// Plan prints the release plan: what switches, what is replaced (flagged),
+// the expected downtime and the command that would undo it.
+func (h *Human) Plan(p *deploy.Plan) error {
+	if p == nil {
+		return errNilResult
+	}
+	var b strings.Builder
+	h.mu.Lock()
+	if h.lines > 0 {
+		b.WriteString("\n")
+	}
+	h.lines = 0
+	h.mu.Unlock()
+	fmt.Fprintf(&b, "%s\n", h.c(bold, fmt.Sprintf("Release plan for %s (%s)", p.Stack, p.Kind)))
+	t := table{paint: func(_, col int, s string) string {
+		if col == 0 {
+			return h.c(dim, s)
+		}
+		return s
+	}}
+	if p.From != nil {
+		t.add("applies", releaseName(p.From))
+	}
+	for _, sw := range p.Switches {
+		t.add("switch", sw)
+	}
+	if len(p.Switches) == 0 {
+		t.add("switch", "nothing: release values stay as they are")
+	}
+	for _, r := range p.Replaces {
+		t.add("replace", h.c(magenta, fmt.Sprintf("%s %s (replaced, not switched)", r.Type, r.Name)))
+	}
+	if p.Preview != nil {
+		c := counts(p.Preview)
+		if changed(c) > 0 {
+			t.add("changes", countList("preview", c))
+		} else {
+			t.add("changes", "none")
+		}
+	}
+	t.add("downtime", p.Downtime)
+	if p.Fast {
+		t.add("fast path", fmt.Sprintf("update limited to %s", plural(len(p.Targets), "switch resource")))
+	}
+	if p.RollbackCommand != "" {
+		t.add("undo with", p.RollbackCommand)
+	}
+	t.render(&b, "  ")
+	if p.Preview != nil {
+		for _, r := range p.Preview.Resources {
+			b.WriteString("  " + h.stepLine(r.Op, r.Op, r.Type, r.Name, "") + "\n")
+		}
+	}
+	return h.write(b.String())
+}
+
+// Deployed prints what went live, the verification checks and the release.
+func (h *Human) Deployed(r *deploy.DeployResult) error {
+	if r == nil {
+		return errNilResult
+	}
+	var b strings.Builder
+	h.mu.Lock()
+	if h.lines > 0 {
+		b.WriteString("\n")
+	}
+	h.lines = 0
+	h.mu.Unlock()
+	verb := map[string]string{"rollback": "Rolled back", "promote": "Promoted", "auto-rollback": "Rolled back"}[r.Kind]
+	if verb == "" {
+		verb = "Deployed"
+	}
+	head := fmt.Sprintf("%s %s to %s (release %d, verification %s): %s, %s touched (%s)",
+		verb, releaseName(&r.Release), r.Stack, r.Release.Version, r.Release.Verified,
+		plural(r.Updates, "engine update"), plural(r.Touched, "resource"), duration(r.Duration))
+	b.WriteString(h.c(bold, head) + "\n")
+	for _, c := range r.Checks {
+		mark, color := "✓", green
+		if !c.OK {
+			mark, color = "✗", red
+		}
+		detail := fmt.Sprintf("%d", c.Status)
+		if c.Version != "" {
+			detail += " " + c.Version
+		}
+		if c.Err != "" {
+			detail = c.Err
+		}
+		fmt.Fprintf(&b, "  %s %-9s %s%s  %s\n", h.c(color, mark), c.Check.Name, c.Check.URL, c.Check.Path, detail)
+	}
+	if len(r.Pruned) > 0 {
+		fmt.Fprintf(&b, "  pruned frontend releases: %s\n", strings.Join(r.Pruned, ", "))
+	}
+	if r.Result != nil && len(r.Result.Outputs) > 0 {
+		b.WriteString("\nOutputs:\n")
+		t := table{}
+		for _, k := range sortedKeys(r.Result.Outputs) {
+			t.add(k, plain(r.Result.Outputs[k], maxValue))
+		}
+		t.render(&b, "  ")
+	}
+	return h.write(b.String())
+}
+
+// Releases prints a table of releases with the command that restores each.
+func (h *Human) Releases(stack string, rows []ReleaseRow) error {
+	if len(rows) == 0 {
+		return h.write(fmt.Sprintf("No releases yet: %s has never been deployed.\n", stack))
+	}
+	t := table{paint: func(row, col int, s string) string {
+		if row == 0 {
+			return h.c(bold, s)
+		}
+		if col == 2 {
+			return h.c(verifiedColor(s), s)
+		}
+		return s
+	}}
+	t.add("VERSION", "KIND", "VERIFIED", "WHEN", "IMAGE", "LAMBDA", "FRONTEND", "COMMIT", "ROLLBACK")
+	for _, r := range rows {
+		t.add(strconv.Itoa(r.Version), r.Kind, r.Verified, stamp(r.When), dash(r.ImageTag), dash(r.LambdaVersion),
+			dash(r.FrontendRelease), dash(r.Commit), r.RollbackCommand)
+	}
+	var b strings.Builder
+	t.render(&b, "")
+	return h.write(b.String())
+}
+
+// releaseName names a release by what it serves.
+func releaseName(r *deploy.Release) string {
+	var parts []string
+	if r.ImageTag != "" {
+		parts = append(parts, "image "+r.ImageTag)
+	}
+	if r.LambdaVersion != "" {
+		parts = append(parts, "lambda version "+r.LambdaVersion)
+	}
+	if r.FrontendRelease != "" {
+		parts = append(parts, "frontend "+r.FrontendRelease)
+	}
+	if len(parts) == 0 {
+		return fmt.Sprintf("release %d", r.Version)
+	}
+	return strings.Join(parts, ", ")
+}
+
+func verifiedColor(v string) string {
+	switch v {
+	case "passed":
+		return green
+	case "failed":
+		return red
+	default:
+		return yellow
+	}
+}
+
+func dash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
+}
