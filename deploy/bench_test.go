@@ -63,6 +63,10 @@ func BenchmarkRollback(b *testing.B) {
 	b.ReportMetric(float64(targeted.Nanoseconds())/n, "targeted-up-ns/op")
 	b.ReportMetric(float64(full.Nanoseconds())/(2*n), "full-up-ns/op")
 	b.ReportMetric(float64(touched), "resources")
+	// Ratios from this one run: the whole rollback command path and the
+	// targeted update alone, each against a full update of the same change.
+	b.ReportMetric(float64(plan+deploys)/(float64(full)/2), "rollback/full-up")
+	b.ReportMetric(float64(targeted)/(float64(full)/2), "targeted/full-up")
 }
 
 // BenchmarkEngineFloor compares a preview of an empty program (the cost of

@@ -252,7 +252,7 @@ func (r *run) fail(ctx context.Context, cause error, back map[string]string) err
 		return cb
 	}
 	return &VerifyFailedError{
-		Stack: s.opts.Stack, Version: failed.Version, Check: check, Reason: reason,
+		Stack: s.opts.Stack, Version: failed.Version, Release: failed.Name(), Check: check, Reason: reason,
 		RolledBackTo: rolledBack, RollbackErr: rbErr, Err: cause,
 	}
 }

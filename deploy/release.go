@@ -55,6 +55,25 @@ type Release struct {
 	Reason          string            `json:"reason,omitempty"`
 }
 
+// Name says what a release serves: "image v2, frontend r3", or
+// "release N" when it carries no release values.
+func (r Release) Name() string {
+	var parts []string
+	if r.ImageTag != "" {
+		parts = append(parts, "image "+r.ImageTag)
+	}
+	if r.LambdaVersion != "" {
+		parts = append(parts, "lambda version "+r.LambdaVersion)
+	}
+	if r.FrontendRelease != "" {
+		parts = append(parts, "frontend "+r.FrontendRelease)
+	}
+	if len(parts) == 0 {
+		return fmt.Sprintf("release %d", r.Version)
+	}
+	return strings.Join(parts, ", ")
+}
+
 // Tag names and limits of the Pulumi backends that store stack tags.
 const (
 	releaseTagPrefix = "kirikae:release:"

@@ -11,6 +11,7 @@ import (
 type VerifyFailedError struct {
 	Stack   string
 	Version int    // update version of the failed release
+	Release string // what it served, e.g. "image v3"
 	Check   string // name of the first failed check ("api", "frontend")
 	Reason  string
 	// RolledBackTo is the update version of the automatic rollback; 0 when
@@ -21,7 +22,7 @@ type VerifyFailedError struct {
 }
 
 func (e *VerifyFailedError) Error() string {
-	msg := fmt.Sprintf("verify %s release %d: %s: %s", e.Stack, e.Version, e.Check, e.Reason)
+	msg := fmt.Sprintf("verify %s release %d (%s): %s: %s", e.Stack, e.Version, e.Release, e.Check, e.Reason)
 	switch {
 	case e.RollbackErr != nil:
 		msg += fmt.Sprintf("; automatic rollback failed: %v", e.RollbackErr)

@@ -29,7 +29,7 @@ func (h *Human) Plan(p *deploy.Plan) error {
 		return s
 	}}
 	if p.From != nil {
-		t.add("applies", releaseName(p.From))
+		t.add("applies", p.From.Name())
 	}
 	for _, sw := range p.Switches {
 		t.add("switch", sw)
@@ -81,7 +81,7 @@ func (h *Human) Deployed(r *deploy.DeployResult) error {
 		verb = "Deployed"
 	}
 	head := fmt.Sprintf("%s %s to %s (release %d, verification %s): %s, %s touched (%s)",
-		verb, releaseName(&r.Release), r.Stack, r.Release.Version, r.Release.Verified,
+		verb, r.Release.Name(), r.Stack, r.Release.Version, r.Release.Verified,
 		plural(r.Updates, "engine update"), plural(r.Touched, "resource"), duration(r.Duration))
 	b.WriteString(h.c(bold, head) + "\n")
 	for _, c := range r.Checks {
@@ -134,24 +134,6 @@ func (h *Human) Releases(stack string, rows []ReleaseRow) error {
 	var b strings.Builder
 	t.render(&b, "")
 	return h.write(b.String())
-}
-
-// releaseName names a release by what it serves.
-func releaseName(r *deploy.Release) string {
-	var parts []string
-	if r.ImageTag != "" {
-		parts = append(parts, "image "+r.ImageTag)
-	}
-	if r.LambdaVersion != "" {
-		parts = append(parts, "lambda version "+r.LambdaVersion)
-	}
-	if r.FrontendRelease != "" {
-		parts = append(parts, "frontend "+r.FrontendRelease)
-	}
-	if len(parts) == 0 {
-		return fmt.Sprintf("release %d", r.Version)
-	}
-	return strings.Join(parts, ", ")
 }
 
 func verifiedColor(v string) string {

@@ -35,7 +35,7 @@ func (m *Markdown) Deployed(r *deploy.DeployResult) error {
 	}
 	var b strings.Builder
 	fmt.Fprintf(&b, "### kirikae %s: %s\n\n", mdEscape.Replace(r.Kind), mdEscape.Replace(r.Stack))
-	fmt.Fprintf(&b, "**%s** live as release %d, verification %s.\n\n", mdEscape.Replace(releaseName(&r.Release)), r.Release.Version, mdEscape.Replace(r.Release.Verified))
+	fmt.Fprintf(&b, "**%s** live as release %d, verification %s.\n\n", mdEscape.Replace(r.Release.Name()), r.Release.Version, mdEscape.Replace(r.Release.Verified))
 	if len(r.Checks) > 0 {
 		rows := make([][]string, 0, len(r.Checks))
 		for _, c := range r.Checks {

@@ -1,0 +1,110 @@
+package cli_test
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/kirikae/kirikae/deploy"
+	"github.com/kirikae/kirikae/internal/testproject"
+	"github.com/kirikae/kirikae/sandbox"
+)
+
+func liveImage(t *testing.T, dir, stack string) string {
+	t.Helper()
+	r := kirikae(t, dir, "outputs", "--stack", stack, "--sandbox", "--json")
+	require.Equal(t, 0, r.code, r.stderr)
+	var outs struct {
+		Outputs map[string]struct {
+			Value any `json:"value"`
+		} `json:"outputs"`
+	}
+	require.NoError(t, json.Unmarshal([]byte(r.stdout), &outs))
+	img, _ := outs.Outputs["imageTag"].Value.(string)
+	return img
+}
+
+// fastVerify shortens verification in the copied stack files: a failing
+// check then gives up in about a second instead of spreading its attempts
+// over the minute a real rollout gets.
+func fastVerify(t *testing.T, dir string) {
+	t.Helper()
+	for _, stack := range []string{"staging", "product"} {
+		p := filepath.Join(dir, "Pulumi."+stack+".yaml")
+		raw := readFile(t, p)
+		fixed := strings.Replace(string(raw), "kirikae:verifyTimeout: 60s", "kirikae:verifyTimeout: 2s", 1)
+		require.NotEqual(t, string(raw), fixed, "stack file has no verifyTimeout to shorten")
+		require.NoError(t, os.WriteFile(p, []byte(fixed), 0o644))
+	}
+}
+
+func TestEndToEndReleaseCycle(t *testing.T) {
+	dir := testproject.Copy(t)
+	fastVerify(t, dir)
+	require.Equal(t, 0, kirikae(t, dir, "up", "--stack", "staging", "--sandbox").code)
+	r := kirikae(t, dir, "up", "--stack", "staging", "--sandbox", "--image", "v2")
+	require.Equal(t, 0, r.code, r.stderr)
+	assert.Contains(t, r.stdout, "Release plan for staging (deploy)")
+	assert.Contains(t, r.stdout, "traffic blue → green")
+	assert.Contains(t, r.stdout, "undo with  kirikae rollback --stack staging --to 1 --sandbox")
+	assert.Equal(t, "v2", liveImage(t, dir, "staging"))
+
+	r = kirikae(t, dir, "releases", "--stack", "staging", "--sandbox", "--json")
+	require.Equal(t, 0, r.code, r.stderr)
+	var rel struct {
+		Releases []struct {
+			Version         int    `json:"version"`
+			ImageTag        string `json:"imageTag"`
+			Verified        string `json:"verified"`
+			RollbackCommand string `json:"rollbackCommand"`
+		} `json:"releases"`
+	}
+	require.NoError(t, json.Unmarshal([]byte(r.stdout), &rel))
+	require.Len(t, rel.Releases, 2)
+	assert.Equal(t, "v2", rel.Releases[0].ImageTag)
+	assert.Equal(t, "passed", rel.Releases[0].Verified)
+	assert.Equal(t, "kirikae rollback --stack staging --to 1 --sandbox", rel.Releases[1].RollbackCommand)
+
+	// Unknown target: exit 2, state untouched.
+	state := stateFile(t, dir)
+	before := readFile(t, state)
+	r = kirikae(t, dir, "rollback", "--stack", "staging", "--sandbox", "--to", "999", "--yes")
+	assert.Equal(t, 2, r.code)
+	assert.Contains(t, r.stderr, `no release "999"`)
+	assert.Equal(t, before, readFile(t, state))
+
+	// One command back to v1: a weight flip.
+	r = kirikae(t, dir, "rollback", "--stack", "staging", "--sandbox", "--yes")
+	require.Equal(t, 0, r.code, r.stderr)
+	assert.Contains(t, r.stdout, "Rolled back image v1")
+	assert.Contains(t, r.stdout, "1 resource touched")
+	assert.Equal(t, "v1", liveImage(t, dir, "staging"))
+
+	// An unhealthy release is switched back automatically: exit 1.
+	acct, err := sandbox.OpenAccount(deploy.PathsFor(dir, true).AccountDir("staging"))
+	require.NoError(t, err)
+	require.NoError(t, acct.MarkUnhealthy("v3"))
+	r = kirikae(t, dir, "up", "--stack", "staging", "--sandbox", "--image", "v3")
+	assert.Equal(t, 1, r.code)
+	assert.Contains(t, r.stderr, "verify")
+	assert.Contains(t, r.stderr, "v3")
+	assert.Equal(t, "v1", liveImage(t, dir, "staging"), "the previous release is live again")
+
+	// Promote: refused off a terminal without --yes, refused after a failed
+	// staging release, then applied once staging is verified again.
+	r = kirikae(t, dir, "promote", "--from", "staging", "--to", "product", "--sandbox", "--yes")
+	assert.Equal(t, 2, r.code, "staging's latest release failed")
+	assert.Contains(t, r.stderr, "staging")
+	require.Equal(t, 0, kirikae(t, dir, "up", "--stack", "staging", "--sandbox", "--image", "v4").code)
+	r = kirikae(t, dir, "promote", "--from", "staging", "--to", "product", "--sandbox")
+	assert.Equal(t, 2, r.code, "product needs --yes off a terminal")
+	r = kirikae(t, dir, "promote", "--from", "staging", "--to", "product", "--sandbox", "--yes")
+	require.Equal(t, 0, r.code, r.stderr)
+	assert.Contains(t, r.stdout, "Promoted image v4")
+	assert.Equal(t, "v4", liveImage(t, dir, "product"))
+}
