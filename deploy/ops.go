@@ -205,41 +205,37 @@ func (s *Session) up(ctx context.Context, values map[string]string, uo UpOptions
 // Refresh reads the real (or simulated) resources back into state and
 // reports drift as update/delete changes.
 func (s *Session) Refresh(ctx context.Context) (*Result, error) {
-	unlock, err := s.lock("refresh")
-	if err != nil {
-		return nil, err
-	}
-	defer unlock()
-	start := time.Now()
-	ch, c, done := s.stream()
-	_, err = s.stack.Refresh(ctx, optrefresh.EventStreams(ch))
-	drain(done, err)
-	if err != nil {
-		return nil, classify("refresh", s.opts.Stack, err, c.errors)
-	}
-	res := s.result("refresh", c, start)
-	if v, err := s.version(ctx); err == nil {
-		res.Version = v
-	}
-	return res, nil
+	return s.engineOp(ctx, "refresh", func(ch chan<- events.EngineEvent) error {
+		_, err := s.stack.Refresh(ctx, optrefresh.EventStreams(ch))
+		return err
+	})
 }
 
 // Destroy deletes every resource of the stack. The stack and its history
 // stay in the backend.
 func (s *Session) Destroy(ctx context.Context) (*Result, error) {
-	unlock, err := s.lock("destroy")
+	return s.engineOp(ctx, "destroy", func(ch chan<- events.EngineEvent) error {
+		_, err := s.stack.Destroy(ctx, optdestroy.EventStreams(ch))
+		return err
+	})
+}
+
+// engineOp runs one locked engine operation whose outcome is its event
+// stream, and numbers it from history.
+func (s *Session) engineOp(ctx context.Context, op string, run func(chan<- events.EngineEvent) error) (*Result, error) {
+	unlock, err := s.lock(op)
 	if err != nil {
 		return nil, err
 	}
 	defer unlock()
 	start := time.Now()
 	ch, c, done := s.stream()
-	_, err = s.stack.Destroy(ctx, optdestroy.EventStreams(ch))
+	err = run(ch)
 	drain(done, err)
 	if err != nil {
-		return nil, classify("destroy", s.opts.Stack, err, c.errors)
+		return nil, classify(op, s.opts.Stack, err, c.errors)
 	}
-	res := s.result("destroy", c, start)
+	res := s.result(op, c, start)
 	if v, err := s.version(ctx); err == nil {
 		res.Version = v
 	}

@@ -93,18 +93,29 @@ func (s *Session) loadState(ctx context.Context) (*stackState, error) {
 	return st, nil
 }
 
+// planState takes the stack lock for planning and loads what a plan starts
+// from; the caller releases the lock when the plan is made.
+func (s *Session) planState(ctx context.Context) (*stackState, func(), error) {
+	unlock, err := s.lock("plan")
+	if err != nil {
+		return nil, nil, err
+	}
+	st, err := s.loadState(ctx)
+	if err != nil {
+		unlock()
+		return nil, nil, err
+	}
+	return st, unlock, nil
+}
+
 // PlanDeploy plans a switch-style deploy of the requested release values
 // and previews it. Nothing is changed.
 func (s *Session) PlanDeploy(ctx context.Context, req DeployRequest) (*Plan, error) {
-	unlock, err := s.lock("plan")
+	st, unlock, err := s.planState(ctx)
 	if err != nil {
 		return nil, err
 	}
 	defer unlock()
-	st, err := s.loadState(ctx)
-	if err != nil {
-		return nil, err
-	}
 	want := clone(st.values)
 	extra := map[string]string{}
 	for k, v := range req.Overrides {

@@ -35,15 +35,11 @@ func (s *Session) PlanPromote(ctx context.Context, from *Session) (*Plan, error)
 		return nil, refuse("release %d of %s was never verified (%s)", latest.Version, from.opts.Stack, latest.Verified)
 	}
 
-	unlock, err := s.lock("plan")
+	st, unlock, err := s.planState(ctx)
 	if err != nil {
 		return nil, err
 	}
 	defer unlock()
-	st, err := s.loadState(ctx)
-	if err != nil {
-		return nil, err
-	}
 	want := clone(st.values)
 	for _, k := range []string{stacks.KeyImageTag, stacks.KeyFrontendRelease, stacks.KeyLambdaArtifact} {
 		want[k] = latest.Values[k]

@@ -24,15 +24,11 @@ type RollbackRequest struct {
 // alias, distribution) the plan is Fast: the update is limited to them.
 // Nothing is changed; an unknown target is a *ReleaseNotFoundError.
 func (s *Session) PlanRollback(ctx context.Context, req RollbackRequest) (*Plan, error) {
-	unlock, err := s.lock("plan")
+	st, unlock, err := s.planState(ctx)
 	if err != nil {
 		return nil, err
 	}
 	defer unlock()
-	st, err := s.loadState(ctx)
-	if err != nil {
-		return nil, err
-	}
 	target, err := s.findRelease(st, req)
 	if err != nil {
 		return nil, err

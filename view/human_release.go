@@ -15,12 +15,7 @@ func (h *Human) Plan(p *deploy.Plan) error {
 		return errNilResult
 	}
 	var b strings.Builder
-	h.mu.Lock()
-	if h.lines > 0 {
-		b.WriteString("\n")
-	}
-	h.lines = 0
-	h.mu.Unlock()
+	h.summaryStart(&b)
 	fmt.Fprintf(&b, "%s\n", h.c(bold, fmt.Sprintf("Release plan for %s (%s)", p.Stack, p.Kind)))
 	t := table{paint: func(_, col int, s string) string {
 		if col == 0 {
@@ -70,12 +65,7 @@ func (h *Human) Deployed(r *deploy.DeployResult) error {
 		return errNilResult
 	}
 	var b strings.Builder
-	h.mu.Lock()
-	if h.lines > 0 {
-		b.WriteString("\n")
-	}
-	h.lines = 0
-	h.mu.Unlock()
+	h.summaryStart(&b)
 	verb := map[string]string{"rollback": "Rolled back", "promote": "Promoted", "auto-rollback": "Rolled back"}[r.Kind]
 	if verb == "" {
 		verb = "Deployed"
@@ -101,13 +91,8 @@ func (h *Human) Deployed(r *deploy.DeployResult) error {
 	if len(r.Pruned) > 0 {
 		fmt.Fprintf(&b, "  pruned frontend releases: %s\n", strings.Join(r.Pruned, ", "))
 	}
-	if r.Result != nil && len(r.Result.Outputs) > 0 {
-		b.WriteString("\nOutputs:\n")
-		t := table{}
-		for _, k := range sortedKeys(r.Result.Outputs) {
-			t.add(k, plain(r.Result.Outputs[k], maxValue))
-		}
-		t.render(&b, "  ")
+	if r.Result != nil {
+		outputsTable(&b, r.Result.Outputs)
 	}
 	return h.write(b.String())
 }

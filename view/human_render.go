@@ -29,12 +29,7 @@ func (h *Human) Result(r *deploy.Result) error {
 		return errNilResult
 	}
 	var b strings.Builder
-	h.mu.Lock()
-	if h.lines > 0 {
-		b.WriteString("\n") // set the summary apart from the live lines
-	}
-	h.lines = 0
-	h.mu.Unlock()
+	h.summaryStart(&b)
 
 	c := counts(r)
 	if changed(c) == 0 && len(r.Resources) == 0 {
@@ -45,15 +40,32 @@ func (h *Human) Result(r *deploy.Result) error {
 			h.diff(&b, r.Resources)
 		}
 	}
-	if len(r.Outputs) > 0 {
-		b.WriteString("\nOutputs:\n")
-		t := table{}
-		for _, k := range sortedKeys(r.Outputs) {
-			t.add(k, plain(r.Outputs[k], maxValue))
-		}
-		t.render(&b, "  ")
-	}
+	outputsTable(&b, r.Outputs)
 	return h.write(b.String())
+}
+
+// summaryStart sets a closing summary apart from the live step lines
+// printed before it.
+func (h *Human) summaryStart(b *strings.Builder) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.lines > 0 {
+		b.WriteString("\n")
+	}
+	h.lines = 0
+}
+
+// outputsTable appends the stack outputs, secrets masked.
+func outputsTable(b *strings.Builder, outputs map[string]deploy.Output) {
+	if len(outputs) == 0 {
+		return
+	}
+	b.WriteString("\nOutputs:\n")
+	t := table{}
+	for _, k := range sortedKeys(outputs) {
+		t.add(k, plain(outputs[k], maxValue))
+	}
+	t.render(b, "  ")
 }
 
 // headline is "Preview of staging: 3 to create, … (1.2s)" or
