@@ -13,6 +13,10 @@ import (
 )
 
 func main() {
+	// A closed stdout (`kirikae up --json | head`) must not kill kirikae in
+	// the middle of an update: the engine's language host and the sandbox
+	// provider live in this process. Writes then fail, the update finishes.
+	signal.Ignore(syscall.SIGPIPE)
 	// Ctrl-C cancels the context; the Automation API then stops the engine
 	// cleanly so the stack's state stays loadable.
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)

@@ -62,7 +62,7 @@ func (s *Session) RestoreCheckpoint(ctx context.Context, version int) (*RestoreR
 		return nil, err
 	}
 	if err := s.stack.Import(ctx, dep); err != nil {
-		return nil, classify("restore checkpoint", s.opts.Stack, err, nil)
+		return nil, s.classify("restore checkpoint", err, nil)
 	}
 	return res, nil
 }

@@ -28,8 +28,11 @@ type DeployResult struct {
 	Result *Result `json:"result"`
 	// Updates is how many engine updates ran; Touched how many resources
 	// they changed together.
-	Updates  int             `json:"updates"`
-	Touched  int             `json:"touched"`
+	Updates int `json:"updates"`
+	Touched int `json:"touched"`
+	// Changes adds up the resource steps of those updates per op
+	// (create, update, replace, delete).
+	Changes  map[string]int  `json:"changes"`
 	Checks   []verify.Result `json:"checks,omitempty"`
 	Pruned   []string        `json:"pruned,omitempty"`
 	Duration time.Duration   `json:"-"`
@@ -56,7 +59,7 @@ func (s *Session) Deploy(ctx context.Context, p *Plan, o DeployOptions) (*Deploy
 	if now := topVersion(hist); now != p.base {
 		return nil, &StalePlanError{Stack: s.opts.Stack, Planned: p.base, Found: now}
 	}
-	r := &run{s: s, p: p, o: o, kind: p.Kind, applied: p.Current, res: &DeployResult{Stack: s.opts.Stack}}
+	r := &run{s: s, p: p, o: o, kind: p.Kind, applied: p.Current, res: &DeployResult{Stack: s.opts.Stack, Changes: map[string]int{}}}
 	if o.Kind != "" {
 		r.kind = o.Kind
 	}
@@ -192,6 +195,9 @@ func (r *run) up(ctx context.Context, values map[string]string, msg string, targ
 	r.res.Result = res
 	r.res.Updates++
 	r.res.Touched += len(res.Resources)
+	for _, rc := range res.Resources {
+		r.res.Changes[rc.Op]++
+	}
 	return nil
 }
 

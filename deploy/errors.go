@@ -25,9 +25,10 @@ type BadInput interface {
 
 // ConcurrentUpdateError means another process holds the stack's lock.
 type ConcurrentUpdateError struct {
-	Stack  string
-	Holder string // user@host (pid N), when the backend says
-	Since  string // RFC 3339, when the backend says
+	Stack   string
+	Sandbox bool   // the hint names --sandbox
+	Holder  string // user@host (pid N), when the backend says
+	Since   string // RFC 3339, when the backend says
 }
 
 func (e *ConcurrentUpdateError) Error() string {
@@ -40,7 +41,11 @@ func (e *ConcurrentUpdateError) Error() string {
 
 // Hint says what to do about the lock.
 func (e *ConcurrentUpdateError) Hint() string {
-	return fmt.Sprintf("wait for it to finish, then retry; if that process died, run `pulumi cancel --stack %s` in the project dir", e.Stack)
+	cancel := "kirikae cancel --stack " + e.Stack
+	if e.Sandbox {
+		cancel += " --sandbox"
+	}
+	return fmt.Sprintf("wait for it to finish, then retry; if that process died, clear its lock with `%s`", cancel)
 }
 
 // ProgramError means the kirikae infrastructure program itself failed
@@ -118,6 +123,15 @@ func (e *CredentialsError) Hint() string {
 func (e *CredentialsError) BadInput() bool { return true }
 
 var lockHolderRe = regexp.MustCompile(`created by (\S+ \(pid \d+\)) at (\S+)`)
+
+// classify is classify for this session's stack and mode.
+func (s *Session) classify(op string, err error, diags []string) error {
+	err = classify(op, s.opts.Stack, err, diags)
+	if ce, ok := err.(*ConcurrentUpdateError); ok {
+		ce.Sandbox = s.opts.Sandbox
+	}
+	return err
+}
 
 // classify turns an Automation API error into a typed kirikae error. The SDK
 // predicates need the unwrapped auto error, so they run before any wrapping.

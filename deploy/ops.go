@@ -128,7 +128,15 @@ func drain(done <-chan struct{}, err error) {
 
 // Preview computes what Up would change. Nothing is applied.
 func (s *Session) Preview(ctx context.Context, po PreviewOptions) (*Result, error) {
-	unlock, err := s.lock("preview")
+	return s.withReleaseValues(ctx, "preview", func(values map[string]string) (*Result, error) {
+		return s.preview(ctx, values, po)
+	})
+}
+
+// withReleaseValues runs op under the stack lock with the release values
+// this run resolves (flags over the last deployed ones).
+func (s *Session) withReleaseValues(ctx context.Context, op string, run func(map[string]string) (*Result, error)) (*Result, error) {
+	unlock, err := s.lock(op)
 	if err != nil {
 		return nil, err
 	}
@@ -137,7 +145,7 @@ func (s *Session) Preview(ctx context.Context, po PreviewOptions) (*Result, erro
 	if err != nil {
 		return nil, err
 	}
-	return s.preview(ctx, values, po)
+	return run(values)
 }
 
 // preview runs a preview with explicit release values; the caller holds
@@ -155,23 +163,16 @@ func (s *Session) preview(ctx context.Context, values map[string]string, po Prev
 	_, err := s.stack.Preview(ctx, opts...)
 	drain(done, err)
 	if err != nil {
-		return nil, classify("preview", s.opts.Stack, err, c.errors)
+		return nil, s.classify("preview", err, c.errors)
 	}
 	return s.result("preview", c, start), nil
 }
 
 // Up applies the program to the stack.
 func (s *Session) Up(ctx context.Context, uo UpOptions) (*Result, error) {
-	unlock, err := s.lock("up")
-	if err != nil {
-		return nil, err
-	}
-	defer unlock()
-	values, err := s.ReleaseValues(ctx)
-	if err != nil {
-		return nil, err
-	}
-	return s.up(ctx, values, uo)
+	return s.withReleaseValues(ctx, "up", func(values map[string]string) (*Result, error) {
+		return s.up(ctx, values, uo)
+	})
 }
 
 // up runs an update with explicit release values; the caller holds the
@@ -192,7 +193,7 @@ func (s *Session) up(ctx context.Context, values map[string]string, uo UpOptions
 	up, err := s.stack.Up(ctx, opts...)
 	drain(done, err)
 	if err != nil {
-		return nil, classify("up", s.opts.Stack, err, c.errors)
+		return nil, s.classify("up", err, c.errors)
 	}
 	res := s.result("up", c, start)
 	res.Outputs = outputs(up.Outputs)
@@ -233,7 +234,7 @@ func (s *Session) engineOp(ctx context.Context, op string, run func(chan<- event
 	err = run(ch)
 	drain(done, err)
 	if err != nil {
-		return nil, classify(op, s.opts.Stack, err, c.errors)
+		return nil, s.classify(op, err, c.errors)
 	}
 	res := s.result(op, c, start)
 	if v, err := s.version(ctx); err == nil {
@@ -246,7 +247,7 @@ func (s *Session) engineOp(ctx context.Context, op string, run func(chan<- event
 func (s *Session) History(ctx context.Context) ([]Update, error) {
 	raw, err := s.stack.History(ctx, 0, 0)
 	if err != nil {
-		return nil, classify("history", s.opts.Stack, err, nil)
+		return nil, s.classify("history", err, nil)
 	}
 	out := make([]Update, 0, len(raw))
 	for i, u := range raw {
@@ -291,7 +292,7 @@ func (s *Session) version(ctx context.Context) (int, error) {
 func (s *Session) Outputs(ctx context.Context) (map[string]Output, error) {
 	out, err := s.stack.Outputs(ctx)
 	if err != nil {
-		return nil, classify("outputs", s.opts.Stack, err, nil)
+		return nil, s.classify("outputs", err, nil)
 	}
 	return outputs(out), nil
 }

@@ -70,9 +70,9 @@ func (h *Human) Deployed(r *deploy.DeployResult) error {
 	if verb == "" {
 		verb = "Deployed"
 	}
-	head := fmt.Sprintf("%s %s to %s (release %d, verification %s): %s, %s touched (%s)",
+	head := fmt.Sprintf("%s %s to %s (release %d, verification %s): %s, %s (%s)",
 		verb, r.Release.Name(), r.Stack, r.Release.Version, r.Release.Verified,
-		plural(r.Updates, "engine update"), plural(r.Touched, "resource"), duration(r.Duration))
+		plural(r.Updates, "engine update"), touched(r), duration(r.Duration))
 	b.WriteString(h.c(bold, head) + "\n")
 	for _, c := range r.Checks {
 		mark, color := "✓", green
@@ -119,6 +119,15 @@ func (h *Human) Releases(stack string, rows []ReleaseRow) error {
 	var b strings.Builder
 	t.render(&b, "")
 	return h.write(b.String())
+}
+
+// touched is "3 resources touched: 2 updated, 1 replaced".
+func touched(r *deploy.DeployResult) string {
+	out := plural(r.Touched, "resource") + " touched"
+	if len(r.Changes) > 0 {
+		out += ": " + countList("up", r.Changes)
+	}
+	return out
 }
 
 func verifiedColor(v string) string {

@@ -118,6 +118,7 @@ type deployedJSON struct {
 	Release    releaseJSON           `json:"release"`
 	Updates    int                   `json:"updates"`
 	Touched    int                   `json:"touched"`
+	Changes    map[string]int        `json:"changes"`
 	DurationMs int64                 `json:"durationMs"`
 	Checks     []checkJSON           `json:"checks"`
 	Pruned     []string              `json:"pruned"`
@@ -126,7 +127,7 @@ type deployedJSON struct {
 
 func newDeployedJSON(r *deploy.DeployResult) *deployedJSON {
 	doc := &deployedJSON{Stack: r.Stack, Deploy: r.Kind, Release: newReleaseJSON(r.Release), Updates: r.Updates,
-		Touched: r.Touched, DurationMs: r.Duration.Milliseconds(), Checks: []checkJSON{},
+		Touched: r.Touched, Changes: orEmptyCounts(r.Changes), DurationMs: r.Duration.Milliseconds(), Checks: []checkJSON{},
 		Pruned: append([]string{}, r.Pruned...), Outputs: map[string]outputJSON{}}
 	for _, c := range r.Checks {
 		doc.Checks = append(doc.Checks, checkJSON{Name: c.Check.Name, URL: c.Check.URL + c.Check.Path, OK: c.OK,
@@ -136,6 +137,13 @@ func newDeployedJSON(r *deploy.DeployResult) *deployedJSON {
 		doc.Outputs = newOutputsJSON(r.Result.Outputs)
 	}
 	return doc
+}
+
+func orEmptyCounts(m map[string]int) map[string]int {
+	if m == nil {
+		return map[string]int{}
+	}
+	return m
 }
 
 func orEmpty(m map[string]string) map[string]string {

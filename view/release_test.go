@@ -34,7 +34,7 @@ func fixturePlan() *deploy.Plan {
 func fixtureDeployed() *deploy.DeployResult {
 	return &deploy.DeployResult{Stack: "staging", Kind: "deploy", Release: fixtureRelease(6, "v2", "passed"),
 		Result:  &deploy.Result{Operation: "up", Stack: "staging", Outputs: fixtureOutputs()},
-		Updates: 2, Touched: 3, Duration: 4200 * time.Millisecond, Pruned: []string{"r0"},
+		Updates: 2, Touched: 3, Changes: map[string]int{"update": 2, "replace": 1}, Duration: 4200 * time.Millisecond, Pruned: []string{"r0"},
 		Checks: []verify.Result{
 			{Check: verify.Check{Name: "api", URL: "http://alb.example", Path: "/healthz"}, OK: true, Status: 200, Version: "v2", Attempts: 1},
 			{Check: verify.Check{Name: "frontend", URL: "https://d1.cloudfront.net", Path: "/kirikae-release.json"}, OK: true, Status: 200, Version: "r2", Attempts: 2},

@@ -99,6 +99,7 @@ func NewRootCmd(io *IO) *cobra.Command {
 		newReleasesCmd(f, nil),
 		newRollbackCmd(f, nil),
 		newPromoteCmd(f, nil),
+		newCancelCmd(f),
 		newConfigCmd(f),
 		newVersionCmd(f),
 		newEngineCmd(f),
