@@ -2,7 +2,6 @@ package deploy
 
 import (
 	"maps"
-	"strconv"
 
 	"github.com/kirikae/kirikae/stacks"
 )
@@ -22,25 +21,8 @@ func releaseKeys() []string {
 // It is how a stack that was never deployed gets its "current" values: the
 // repo file's, defaults included.
 func releaseValue(c stacks.Config, key string) string {
-	switch key {
-	case stacks.KeyImageTag:
-		return c.ImageTag
-	case stacks.KeyIdleImageTag:
-		return c.IdleImageTag
-	case stacks.KeyActiveColor:
-		return c.ActiveColor
-	case stacks.KeyIdleWeight:
-		return strconv.Itoa(c.IdleWeight)
-	case stacks.KeyLambdaArtifact:
-		return c.LambdaArtifact
-	case stacks.KeyLambdaAliasVersion:
-		return c.LambdaAliasVersion
-	case stacks.KeyLambdaCanaryWeight:
-		return strconv.Itoa(c.LambdaCanaryWeight)
-	case stacks.KeyFrontendRelease:
-		return c.FrontendRelease
-	}
-	return ""
+	v, _ := c.Text(key)
+	return v
 }
 
 // valuesOf returns every release value: deployed ones where a snapshot has

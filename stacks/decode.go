@@ -190,3 +190,14 @@ func Defaults(stack string) Config {
 	}
 	return c
 }
+
+// Text returns c's value for a key as config text (what `With` accepts
+// back), and false for a key kirikae does not read into Config. Secrets
+// return "": their plaintext never leaves the engine.
+func (c Config) Text(key string) (string, bool) {
+	k, ok := Lookup(key)
+	if !ok || k.field == nil {
+		return "", false
+	}
+	return display(get(k, &c)), true
+}

@@ -79,3 +79,21 @@ func TestWithCrossCheckNamesTheFileForUnchangedKeys(t *testing.T) {
 	_, err := c.With(map[string]string{KeyCPU: "4096"})
 	assert.EqualError(t, err, `Pulumi.test.yaml: kirikae:memory: "2048" is not a valid Fargate memory for cpu 4096; allowed: 8192 to 30720 in steps of 1024`)
 }
+
+func TestTextRoundTripsReleaseValues(t *testing.T) {
+	c := Defaults("staging")
+	c.ImageTag, c.IdleWeight, c.ActiveColor = "v9", 10, ColorGreen
+	for key, want := range map[string]string{KeyImageTag: "v9", KeyIdleWeight: "10", KeyActiveColor: "green"} {
+		got, ok := c.Text(key)
+		assert.True(t, ok, key)
+		assert.Equal(t, want, got, key)
+	}
+	_, ok := c.Text("kirikae:nope")
+	assert.False(t, ok)
+	base, err := Load("..", "staging")
+	require.NoError(t, err)
+	text, _ := c.Text(KeyIdleWeight)
+	back, err := base.With(map[string]string{KeyIdleWeight: text})
+	require.NoError(t, err)
+	assert.Equal(t, 10, back.IdleWeight, "Text gives what With accepts back")
+}
