@@ -101,8 +101,13 @@ func (s *ecsService) createColor(ctx *pulumi.Context, cfg stacks.Config, net *ne
 			Rollback: pulumi.Bool(true),
 		},
 		HealthCheckGracePeriodSeconds: pulumi.Int(60),
-		PropagateTags:                 pulumi.String("SERVICE"),
-		Tags:                          tags(cfg),
+		// The update returns only once the colour's new tasks run and pass
+		// the target group's health check (or the circuit breaker gave up),
+		// so the listener flip that follows a stage never sends traffic to
+		// tasks still starting, and a rolled-back rollout is seen at once.
+		WaitForSteadyState: pulumi.Bool(true),
+		PropagateTags:      pulumi.String("SERVICE"),
+		Tags:               tags(cfg),
 	}, parent, pulumi.DependsOn([]pulumi.Resource{listener, shared.executionPolicy}))
 	if err != nil {
 		return fmt.Errorf("create %s service: %w", p.Color, err)

@@ -126,6 +126,7 @@ func TestServicesRunEachColorBehindItsTargetGroup(t *testing.T) {
 		assert.Equal(t, "api-staging-"+color, str(t, svc.Inputs, "name"))
 		assert.True(t, at(t, svc.Inputs, "deploymentCircuitBreaker", "enable").BoolValue())
 		assert.True(t, at(t, svc.Inputs, "deploymentCircuitBreaker", "rollback").BoolValue())
+		assert.True(t, at(t, svc.Inputs, "waitForSteadyState").BoolValue(), "a stage must finish before the flip")
 		assert.Equal(t, float64(3), at(t, svc.Inputs, "desiredCount").NumberValue())
 		assert.Equal(t, "FARGATE", str(t, svc.Inputs, "launchType"))
 		assert.Equal(t, str(t, cluster.Outputs, "arn"), str(t, svc.Inputs, "cluster"))
