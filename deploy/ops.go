@@ -42,15 +42,12 @@ func (s *Session) ReleaseValues(ctx context.Context) (map[string]string, error) 
 		return nil, err
 	}
 	values := map[string]string{}
-	for _, k := range stacks.Keys() {
-		if !k.Release {
-			continue
+	for _, k := range releaseKeys() {
+		if v, ok := last[k]; ok {
+			values[k] = v
 		}
-		if v, ok := last[k.Name]; ok {
-			values[k.Name] = v
-		}
-		if v, ok := s.opts.Overrides[k.Name]; ok {
-			values[k.Name] = v
+		if v, ok := s.opts.Overrides[k]; ok {
+			values[k] = v
 		}
 	}
 	return values, nil
@@ -83,12 +80,19 @@ func (s *Session) lastDeployedConfig(ctx context.Context) (map[string]string, er
 	if err != nil {
 		return nil, err
 	}
+	config, _ := lastDeployed(hist)
+	return config, nil
+}
+
+// lastDeployed is the config snapshot of the newest successful update in
+// hist (newest first), and whether there is one.
+func lastDeployed(hist []Update) (map[string]string, bool) {
 	for _, u := range hist {
 		if u.Kind == "update" && u.Result == "succeeded" {
-			return u.Config, nil
+			return u.Config, true
 		}
 	}
-	return nil, nil
+	return nil, false
 }
 
 // stream wires an event channel to a collector for one operation.

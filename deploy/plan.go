@@ -62,11 +62,7 @@ type stackState struct {
 }
 
 func (s *Session) loadState(ctx context.Context) (*stackState, error) {
-	hist, err := s.History(ctx)
-	if err != nil {
-		return nil, err
-	}
-	tags, err := s.releaseTags(ctx)
+	hist, releases, err := s.historyAndReleases(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -74,16 +70,11 @@ func (s *Session) loadState(ctx context.Context) (*stackState, error) {
 	if err != nil {
 		return nil, err
 	}
-	st := &stackState{base: base, releases: s.releasesFrom(hist, tags), outputs: map[string]Output{}}
+	st := &stackState{base: base, releases: releases, outputs: map[string]Output{}}
 	if len(hist) > 0 {
 		st.version = hist[0].Version
 	}
-	for _, u := range hist {
-		if u.Kind == "update" && u.Result == "succeeded" {
-			st.config, st.deployed = u.Config, true
-			break
-		}
-	}
+	st.config, st.deployed = lastDeployed(hist)
 	st.values = valuesOf(base, st.config)
 	if st.deployed {
 		if st.outputs, err = s.Outputs(ctx); err != nil {

@@ -125,15 +125,22 @@ func truncate(s string, n int) string {
 // the tags are gone the releases are rebuilt from history alone, verified
 // "unknown".
 func (s *Session) Releases(ctx context.Context) ([]Release, error) {
+	_, releases, err := s.historyAndReleases(ctx)
+	return releases, err
+}
+
+// historyAndReleases reads history and release tags once and returns both
+// the history and the releases built from it.
+func (s *Session) historyAndReleases(ctx context.Context) ([]Update, []Release, error) {
 	hist, err := s.History(ctx)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	tags, err := s.releaseTags(ctx)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	return s.releasesFrom(hist, tags), nil
+	return hist, s.releasesFrom(hist, tags), nil
 }
 
 func (s *Session) releasesFrom(hist []Update, tags map[int]releaseTag) []Release {

@@ -1,7 +1,6 @@
 package cli_test
 
 import (
-	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
@@ -17,14 +16,12 @@ import (
 
 func liveImage(t *testing.T, dir, stack string) string {
 	t.Helper()
-	r := kirikae(t, dir, "outputs", "--stack", stack, "--sandbox", "--json")
-	require.Equal(t, 0, r.code, r.stderr)
 	var outs struct {
 		Outputs map[string]struct {
 			Value any `json:"value"`
 		} `json:"outputs"`
 	}
-	require.NoError(t, json.Unmarshal([]byte(r.stdout), &outs))
+	kirikaeJSON(t, dir, &outs, "outputs", "--stack", stack, "--sandbox")
 	img, _ := outs.Outputs["imageTag"].Value.(string)
 	return img
 }
@@ -54,8 +51,6 @@ func TestEndToEndReleaseCycle(t *testing.T) {
 	assert.Contains(t, r.stdout, "undo with  kirikae rollback --stack staging --to 1 --sandbox")
 	assert.Equal(t, "v2", liveImage(t, dir, "staging"))
 
-	r = kirikae(t, dir, "releases", "--stack", "staging", "--sandbox", "--json")
-	require.Equal(t, 0, r.code, r.stderr)
 	var rel struct {
 		Releases []struct {
 			Version         int    `json:"version"`
@@ -64,7 +59,7 @@ func TestEndToEndReleaseCycle(t *testing.T) {
 			RollbackCommand string `json:"rollbackCommand"`
 		} `json:"releases"`
 	}
-	require.NoError(t, json.Unmarshal([]byte(r.stdout), &rel))
+	kirikaeJSON(t, dir, &rel, "releases", "--stack", "staging", "--sandbox")
 	require.Len(t, rel.Releases, 2)
 	assert.Equal(t, "v2", rel.Releases[0].ImageTag)
 	assert.Equal(t, "passed", rel.Releases[0].Verified)

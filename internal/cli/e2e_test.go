@@ -71,6 +71,15 @@ func kirikae(t *testing.T, dir string, args ...string) run {
 	return run{code: code, stdout: out.String(), stderr: errOut.String()}
 }
 
+// kirikaeJSON runs a --json command that must succeed and decodes its
+// stdout into v.
+func kirikaeJSON(t *testing.T, dir string, v any, args ...string) {
+	t.Helper()
+	r := kirikae(t, dir, append(args, "--json")...)
+	require.Equal(t, 0, r.code, r.stderr)
+	require.NoError(t, json.Unmarshal([]byte(r.stdout), v), r.stdout)
+}
+
 func stateFile(t *testing.T, dir string) string {
 	t.Helper()
 	var found string
@@ -103,18 +112,14 @@ func TestEndToEnd(t *testing.T) {
 	r = kirikae(t, dir, "preview", "--stack", "staging", "--sandbox", "--expect-no-changes")
 	assert.Equal(t, 0, r.code, r.stderr)
 
-	r = kirikae(t, dir, "outputs", "--stack", "staging", "--sandbox", "--json")
-	require.Equal(t, 0, r.code, r.stderr)
 	var outs struct {
 		Stack   string                    `json:"stack"`
 		Outputs map[string]map[string]any `json:"outputs"`
 	}
-	require.NoError(t, json.Unmarshal([]byte(r.stdout), &outs))
+	kirikaeJSON(t, dir, &outs, "outputs", "--stack", "staging", "--sandbox")
 	assert.Equal(t, "v1", outs.Outputs["imageTag"]["value"])
 	assert.Contains(t, outs.Outputs["url"]["value"], "elb.amazonaws.com")
 
-	r = kirikae(t, dir, "stacks", "--sandbox", "--json")
-	require.Equal(t, 0, r.code, r.stderr)
 	var st struct {
 		Stacks []struct {
 			Name      string `json:"name"`
@@ -124,7 +129,7 @@ func TestEndToEnd(t *testing.T) {
 			Resources int    `json:"resources"`
 		} `json:"stacks"`
 	}
-	require.NoError(t, json.Unmarshal([]byte(r.stdout), &st))
+	kirikaeJSON(t, dir, &st, "stacks", "--sandbox")
 	require.Len(t, st.Stacks, 2)
 	assert.Equal(t, "product", st.Stacks[0].Name)
 	assert.False(t, st.Stacks[0].Deployed)
@@ -137,15 +142,13 @@ func TestEndToEnd(t *testing.T) {
 	state := stateFile(t, dir)
 	before := readFile(t, state)
 
-	r = kirikae(t, dir, "history", "--stack", "staging", "--sandbox", "--json")
-	require.Equal(t, 0, r.code, r.stderr)
 	var hist struct {
 		Updates []struct {
 			Version int    `json:"version"`
 			Result  string `json:"result"`
 		} `json:"updates"`
 	}
-	require.NoError(t, json.Unmarshal([]byte(r.stdout), &hist))
+	kirikaeJSON(t, dir, &hist, "history", "--stack", "staging", "--sandbox")
 	require.Len(t, hist.Updates, 1)
 	assert.Equal(t, "succeeded", hist.Updates[0].Result)
 
@@ -196,12 +199,10 @@ func TestConcurrentUpIsRefused(t *testing.T) {
 	assert.Contains(t, second.stderr, "since")
 
 	require.NoError(t, first.Wait(), firstErr.String())
-	r := kirikae(t, dir, "history", "--stack", "staging", "--sandbox", "--json")
-	require.Equal(t, 0, r.code)
 	var hist struct {
 		Updates []struct{ Result string } `json:"updates"`
 	}
-	require.NoError(t, json.Unmarshal([]byte(r.stdout), &hist))
+	kirikaeJSON(t, dir, &hist, "history", "--stack", "staging", "--sandbox")
 	require.Len(t, hist.Updates, 1, "the refused up added no update")
 	assert.Equal(t, "succeeded", hist.Updates[0].Result, "the running update is unharmed")
 }
