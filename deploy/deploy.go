@@ -52,11 +52,15 @@ func (s *Session) Deploy(ctx context.Context, p *Plan, o DeployOptions) (*Deploy
 	}
 	defer unlock()
 	start := time.Now()
-	hist, err := s.History(ctx)
+	log, err := s.releases(ctx)
 	if err != nil {
 		return nil, err
 	}
-	if now := topVersion(hist); now != p.base {
+	now, err := log.latest(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if now != p.base {
 		return nil, &StalePlanError{Stack: s.opts.Stack, Planned: p.base, Found: now}
 	}
 	r := &run{s: s, p: p, o: o, kind: p.Kind, applied: p.Current, res: &DeployResult{Stack: s.opts.Stack, Changes: map[string]int{}}}
@@ -69,13 +73,6 @@ func (s *Session) Deploy(ctx context.Context, p *Plan, o DeployOptions) (*Deploy
 	}
 	r.res.Duration = time.Since(start)
 	return r.res, nil
-}
-
-func topVersion(h []Update) int {
-	if len(h) == 0 {
-		return 0
-	}
-	return h[0].Version
 }
 
 // run is one Deploy in progress.
@@ -222,7 +219,7 @@ func (r *run) rollbackValues() map[string]string {
 	want[stacks.KeyLambdaAliasVersion] = r.p.liveLambda
 	want[stacks.KeyLambdaArtifact] = r.applied[stacks.KeyLambdaArtifact]
 	sp := planSwitch(switchInput{
-		backend: r.p.cfg.Backend, cur: r.applied, want: want, deployed: true,
+		backend: r.p.cfg.Backend, cur: r.applied, want: want, deployed: true, rollback: true,
 		liveLambda: outputString(r.last.Outputs, infra.OutputLambdaVersion),
 	})
 	return sp.final
@@ -258,7 +255,7 @@ func (r *run) fail(ctx context.Context, cause error, back map[string]string) err
 		return cb
 	}
 	return &VerifyFailedError{
-		Stack: s.opts.Stack, Version: failed.Version, Release: failed.Name(), Check: check, Reason: reason,
+		Stack: s.opts.Stack, ID: failed.ID, Release: failed.Name(), Check: check, Reason: reason,
 		RolledBackTo: rolledBack, RollbackErr: rbErr, Err: cause,
 	}
 }
@@ -268,7 +265,7 @@ func (r *run) fail(ctx context.Context, cause error, back map[string]string) err
 func (r *run) rollback(ctx context.Context, back map[string]string, reason string) (int, error) {
 	s := r.s
 	s.phase("rollback: %s", joinPhrases(planSwitch(switchInput{
-		backend: r.p.cfg.Backend, cur: r.applied, want: back, deployed: true,
+		backend: r.p.cfg.Backend, cur: r.applied, want: back, deployed: true, rollback: true,
 		liveLambda: outputString(r.last.Outputs, infra.OutputLambdaVersion),
 	}).switches))
 	if err := r.up(ctx, back, "kirikae auto-rollback: "+truncate(reason, 200), nil); err != nil {
@@ -288,24 +285,21 @@ func (r *run) rollback(ctx context.Context, back map[string]string, reason strin
 	if verified == VerifyFailed {
 		return 0, fmt.Errorf("previous release failed verification too: %s", why)
 	}
-	return rel.Version, nil
+	return rel.ID, nil
 }
 
-// recordRelease tags the last update as a release and returns it.
+// recordRelease appends the values of the last update to the release log
+// and returns the release with its id.
 func (r *run) recordRelease(ctx context.Context, kind, verified, reason string) (Release, error) {
-	s, res := r.s, r.last
-	tag := releaseTag{Verified: verified, Kind: kind, Reason: reason, Who: who(), Commit: s.commit(ctx),
-		Lambda: outputString(res.Outputs, infra.OutputLambdaVersion)}
-	if err := s.record(ctx, res.Version, tag); err != nil {
+	s := r.s
+	log, err := s.releases(ctx)
+	if err != nil {
 		return Release{}, err
 	}
-	upd := Update{Version: res.Version, Kind: "update", Result: "succeeded", Config: map[string]string{}}
-	if res.update != nil {
-		upd = *res.update
+	rel := s.newRelease(ctx, r.applied, outputString(r.last.Outputs, infra.OutputLambdaVersion), kind, verified, reason)
+	rel, err = log.append(ctx, rel)
+	if err != nil {
+		return Release{}, fmt.Errorf("record release of %s: %w", s.opts.Stack, err)
 	}
-	rels := s.releasesFrom([]Update{upd}, map[int]releaseTag{res.Version: tag})
-	if len(rels) == 0 {
-		return Release{}, fmt.Errorf("record release %d of %s: no history entry", res.Version, s.opts.Stack)
-	}
-	return rels[0], nil
+	return rel, nil
 }

@@ -2,7 +2,6 @@ package deploy
 
 import (
 	"context"
-	"strconv"
 	"time"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
@@ -28,20 +27,6 @@ func Apply(ctx context.Context, s *Session, values map[string]string, targets []
 	}
 	defer unlock()
 	return s.up(ctx, values, UpOptions{Targets: targets})
-}
-
-// RemoveReleaseTags deletes every release tag, as a lost tag file would.
-func RemoveReleaseTags(ctx context.Context, s *Session) error {
-	tags, err := s.releaseTags(ctx)
-	if err != nil {
-		return err
-	}
-	for v := range tags {
-		if err := s.stack.RemoveTag(ctx, releaseTagPrefix+strconv.Itoa(v)); err != nil {
-			return err
-		}
-	}
-	return nil
 }
 
 // FrontendReleases lists the release ids in the stack's frontend bucket.

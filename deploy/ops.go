@@ -2,7 +2,6 @@ package deploy
 
 import (
 	"context"
-	"fmt"
 	"path/filepath"
 	"sort"
 	"strconv"
@@ -33,11 +32,14 @@ type UpOptions struct {
 }
 
 // ReleaseValues returns the release values this run applies: the flags'
-// overrides over the values the last successful update deployed. Without
-// this, `up` with no --image would silently put the repo file's imageTag
-// back live.
+// overrides over the values live now. Without this, `up` with no --image
+// would silently put the repo file's imageTag back live.
 func (s *Session) ReleaseValues(ctx context.Context) (map[string]string, error) {
-	last, err := s.lastDeployedConfig(ctx)
+	outs, err := s.Outputs(ctx)
+	if err != nil {
+		return nil, err
+	}
+	last, _, err := s.liveConfig(ctx, outs)
 	if err != nil {
 		return nil, err
 	}
@@ -72,16 +74,6 @@ func (s *Session) use(values map[string]string) error {
 	}
 	s.Config = cfg
 	return nil
-}
-
-// lastDeployedConfig is the config of the newest successful update, or nil.
-func (s *Session) lastDeployedConfig(ctx context.Context) (map[string]string, error) {
-	hist, err := s.History(ctx)
-	if err != nil {
-		return nil, err
-	}
-	config, _ := lastDeployed(hist)
-	return config, nil
 }
 
 // lastDeployed is the config snapshot of the newest successful update in
@@ -201,9 +193,6 @@ func (s *Session) up(ctx context.Context, values map[string]string, uo UpOptions
 	}
 	res := s.result("up", c, start)
 	res.Outputs = outputs(up.Outputs)
-	if h, err := s.History(ctx); err == nil && len(h) > 0 {
-		res.Version, res.update = h[0].Version, &h[0]
-	}
 	return res, nil
 }
 
@@ -240,56 +229,54 @@ func (s *Session) engineOp(ctx context.Context, op string, run func(chan<- event
 	if err != nil {
 		return nil, s.classify(op, err, c.errors)
 	}
-	res := s.result(op, c, start)
-	if v, err := s.version(ctx); err == nil {
-		res.Version = v
-	}
-	return res, nil
+	return s.result(op, c, start), nil
 }
 
-// History returns the stack's updates, newest first, numbered 1..N by age.
-func (s *Session) History(ctx context.Context) ([]Update, error) {
-	raw, err := s.stack.History(ctx, 0, 0)
+// History returns the stack's updates, newest first, numbered 1..N by age
+// (the file backend reports every version as 0). limit > 0 keeps only the
+// newest limit. It asks for every update in one page: the CLI's default
+// page is 10 updates, which once made an 11th update look like the 10th.
+func (s *Session) History(ctx context.Context, limit int) ([]Update, error) {
+	raw, err := s.stack.History(ctx, allUpdates, 1)
 	if err != nil {
 		return nil, s.classify("history", err, nil)
 	}
 	out := make([]Update, 0, len(raw))
 	for i, u := range raw {
-		up := Update{
-			Version: len(raw) - i,
-			Kind:    u.Kind,
-			Result:  u.Result,
-			Message: unquoteMessage(u.Message),
-			Config:  map[string]string{},
-		}
-		up.StartTime, _ = time.Parse(time.RFC3339, u.StartTime)
-		if u.EndTime != nil {
-			up.EndTime, _ = time.Parse(time.RFC3339, *u.EndTime)
-		}
-		if u.ResourceChanges != nil {
-			up.Changes = *u.ResourceChanges
-		}
-		for k, v := range u.Config {
-			if v.Secret {
-				v.Value = "[secret]"
-			}
-			up.Config[k] = v.Value
-		}
-		out = append(out, up)
+		out = append(out, updateOf(u, len(raw)-i))
 	}
 	sort.SliceStable(out, func(i, j int) bool { return out[i].Version > out[j].Version })
+	if limit > 0 && len(out) > limit {
+		out = out[:limit]
+	}
 	return out, nil
 }
 
-func (s *Session) version(ctx context.Context) (int, error) {
-	h, err := s.History(ctx)
-	if err != nil {
-		return 0, err
+// allUpdates is a page size larger than any stack's history.
+const allUpdates = 1 << 30
+
+func updateOf(u auto.UpdateSummary, version int) Update {
+	up := Update{
+		Version: version,
+		Kind:    u.Kind,
+		Result:  u.Result,
+		Message: unquoteMessage(u.Message),
+		Config:  map[string]string{},
 	}
-	if len(h) == 0 {
-		return 0, fmt.Errorf("stack %s has no history", s.opts.Stack)
+	up.StartTime, _ = time.Parse(time.RFC3339, u.StartTime)
+	if u.EndTime != nil {
+		up.EndTime, _ = time.Parse(time.RFC3339, *u.EndTime)
 	}
-	return h[0].Version, nil
+	if u.ResourceChanges != nil {
+		up.Changes = *u.ResourceChanges
+	}
+	for k, v := range u.Config {
+		if v.Secret {
+			v.Value = "[secret]"
+		}
+		up.Config[k] = v.Value
+	}
+	return up
 }
 
 // Outputs returns the stack's current outputs.

@@ -2,6 +2,7 @@ package deploy
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"maps"
 
@@ -37,7 +38,7 @@ type Plan struct {
 	steps      []step
 	releases   []Release // the stack's releases when planned, newest first
 	outputs    map[string]Output
-	base       int // history version the plan was made against
+	base       int // newest release id when planned: another deploy since makes the plan stale
 	deployed   bool
 	liveLambda string
 	cfg        stacks.Config // target config (strategy, verification)
@@ -52,8 +53,8 @@ type DeployRequest struct {
 
 // stackState is what a plan starts from.
 type stackState struct {
-	version  int               // newest history version, 0 = none
-	config   map[string]string // config of the newest successful update
+	latest   int               // newest release id, 0 = none
+	config   map[string]string // live release values and schema version, as the last update applied them
 	values   map[string]string // release values live now
 	deployed bool
 	releases []Release
@@ -61,27 +62,53 @@ type stackState struct {
 	base     stacks.Config // the repo file's config
 }
 
+// loadState reads what is live from the stack's outputs (one engine
+// process) and the release log (no engine process); Pulumi history is read
+// only for stacks deployed before kirikae exported its release values.
 func (s *Session) loadState(ctx context.Context) (*stackState, error) {
-	hist, releases, err := s.historyAndReleases(ctx)
-	if err != nil {
-		return nil, err
-	}
 	base, err := stacks.Load(s.opts.ProjectDir, s.opts.Stack)
 	if err != nil {
 		return nil, err
 	}
-	st := &stackState{base: base, releases: releases, outputs: map[string]Output{}}
-	if len(hist) > 0 {
-		st.version = hist[0].Version
+	releases, err := s.Releases(ctx)
+	if err != nil {
+		return nil, err
 	}
-	st.config, st.deployed = lastDeployed(hist)
+	outs, err := s.Outputs(ctx)
+	if err != nil {
+		return nil, err
+	}
+	st := &stackState{base: base, releases: releases, outputs: outs}
+	if len(releases) > 0 {
+		st.latest = releases[0].ID
+	}
+	if st.config, st.deployed, err = s.liveConfig(ctx, outs); err != nil {
+		return nil, err
+	}
 	st.values = valuesOf(base, st.config)
-	if st.deployed {
-		if st.outputs, err = s.Outputs(ctx); err != nil {
-			return nil, err
-		}
-	}
 	return st, nil
+}
+
+// liveConfig is the release values the last update applied: the
+// releaseValues output, or for an older stack the newest successful
+// update's config snapshot.
+func (s *Session) liveConfig(ctx context.Context, outs map[string]Output) (map[string]string, bool, error) {
+	if raw := outputString(outs, OutputReleaseValues); raw != "" {
+		var values map[string]string
+		if err := json.Unmarshal([]byte(raw), &values); err != nil {
+			return nil, false, fmt.Errorf("read live release values of %s: %w", s.opts.Stack, err)
+		}
+		return values, true, nil
+	}
+	if len(outs) == 0 {
+		return nil, false, nil
+	}
+	hist, err := s.History(ctx, 0)
+	if err != nil {
+		return nil, false, err
+	}
+	cfg, ok := lastDeployed(hist)
+	return cfg, ok, nil
 }
 
 // planState takes the stack lock for planning and loads what a plan starts
@@ -133,7 +160,7 @@ func (s *Session) plan(ctx context.Context, st *stackState, kind string, want, e
 	sp := planSwitch(switchInput{
 		backend: cfg.Backend, canary: cfg.Strategy == stacks.StrategyCanary && kind != KindRollback,
 		canaryPercent: cfg.CanaryPercent, cur: st.values, want: want, extra: extra,
-		deployed: st.deployed, liveLambda: live,
+		deployed: st.deployed, liveLambda: live, rollback: kind == KindRollback,
 	})
 	pre, err := s.preview(ctx, sp.final, PreviewOptions{})
 	if err != nil {
@@ -141,7 +168,7 @@ func (s *Session) plan(ctx context.Context, st *stackState, kind string, want, e
 	}
 	p := &Plan{
 		Stack: s.opts.Stack, Kind: kind, Current: clone(st.values), Target: sp.final,
-		Switches: sp.switches, Preview: pre, steps: sp.steps, base: st.version,
+		Switches: sp.switches, Preview: pre, steps: sp.steps, base: st.latest,
 		deployed: st.deployed, liveLambda: live, cfg: cfg, releases: st.releases,
 		outputs: st.outputs,
 	}
@@ -157,8 +184,8 @@ func (s *Session) plan(ctx context.Context, st *stackState, kind string, want, e
 	if n := len(p.Replaces); n > 0 {
 		p.Downtime = fmt.Sprintf("possible: %d resources replaced", n)
 	}
-	if len(st.releases) > 0 {
-		p.RollbackCommand = s.rollbackCommand(st.releases[0].Version)
+	if live, ok := LiveRelease(st.releases); ok {
+		p.RollbackCommand = s.rollbackCommand(live.ID)
 	}
 	return p, nil
 }

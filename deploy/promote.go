@@ -28,11 +28,11 @@ func (s *Session) PlanPromote(ctx context.Context, from *Session) (*Plan, error)
 	latest := src[0]
 	switch {
 	case latest.Kind == KindAutoRollback:
-		return nil, refuse("the last deploy to %s failed and was rolled back automatically (update %d)", from.opts.Stack, latest.Version)
+		return nil, refuse("the last deploy to %s failed and was rolled back automatically (release %d)", from.opts.Stack, latest.ID)
 	case latest.Verified == VerifyFailed:
-		return nil, refuse("release %d of %s failed verification: %s", latest.Version, from.opts.Stack, latest.Reason)
+		return nil, refuse("release %d of %s failed verification: %s", latest.ID, from.opts.Stack, latest.Reason)
 	case latest.Verified != VerifyPassed:
-		return nil, refuse("release %d of %s was never verified (%s)", latest.Version, from.opts.Stack, latest.Verified)
+		return nil, refuse("release %d of %s was never verified (%s)", latest.ID, from.opts.Stack, latest.Verified)
 	}
 
 	st, unlock, err := s.planState(ctx)

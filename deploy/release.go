@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"maps"
 	"os"
@@ -16,6 +17,9 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"golang.org/x/sync/errgroup"
+
+	"github.com/kirikae/kirikae/backend"
 	"github.com/kirikae/kirikae/stacks"
 )
 
@@ -38,14 +42,16 @@ const (
 // Release is one deploy, rollback or promote that reached the stack: the
 // Pulumi update that applied it and what kirikae knows about it.
 type Release struct {
-	Stack           string            `json:"stack"`
-	Version         int               `json:"version"` // Update.Version of the update that applied it
+	Stack string `json:"stack"`
+	// ID names the release for good: it counts up per stack, is never
+	// reused, and is what `rollback --to` takes.
+	ID              int               `json:"id"`
 	ImageTag        string            `json:"imageTag,omitempty"`
 	LambdaVersion   string            `json:"lambdaVersion,omitempty"`
 	FrontendRelease string            `json:"frontendRelease,omitempty"`
 	ActiveColor     string            `json:"activeColor,omitempty"`
 	Values          map[string]string `json:"values"`     // release values applied
-	ConfigHash      string            `json:"configHash"` // sha256 of the update's whole config snapshot
+	ConfigHash      string            `json:"configHash"` // sha256 of the release values
 	Commit          string            `json:"commit,omitempty"`
 	Who             string            `json:"who,omitempty"`
 	When            time.Time         `json:"when"`
@@ -69,175 +75,187 @@ func (r Release) Name() string {
 		parts = append(parts, "frontend "+r.FrontendRelease)
 	}
 	if len(parts) == 0 {
-		return fmt.Sprintf("release %d", r.Version)
+		return fmt.Sprintf("release %d", r.ID)
 	}
 	return strings.Join(parts, ", ")
 }
 
-// Tag names and limits of the Pulumi backends that store stack tags.
-const (
-	releaseTagPrefix = "kirikae:release:"
-	maxTagValue      = 256
-	maxReleaseTags   = 50
-	// stepMessagePrefix marks the intermediate updates of a deploy (stage,
-	// canary) in history, so rebuilding releases from history skips them.
-	stepMessagePrefix = "kirikae step: "
-)
+// stepMessagePrefix marks the intermediate updates of a deploy (stage,
+// canary) in Pulumi history, so a reader of `history` can tell them apart.
+const stepMessagePrefix = "kirikae step: "
 
-// releaseTag is the compact tag value: only what history lacks.
-type releaseTag struct {
-	Verified string `json:"v,omitempty"`
-	Kind     string `json:"k,omitempty"`
-	Who      string `json:"w,omitempty"`
-	Commit   string `json:"c,omitempty"`
-	Lambda   string `json:"l,omitempty"`
-	Reason   string `json:"r,omitempty"`
+// releaseLog keeps a stack's releases in the backend store beside its
+// state: one write-once object per release, named by its id. Ids count up
+// from 1 per stack and are never reused, so a rollback command printed
+// today restores the same release after any number of deploys; they do not
+// depend on Pulumi's history (paged, and numbered 0 by the file backend).
+type releaseLog struct {
+	store backend.Store
+	dir   string // releases/<project>/<stack>/
 }
 
-// encode fits the tag into the backend's value limit by shortening the
-// reason, the only free-text field.
-func (t releaseTag) encode() string {
-	t.Who = truncate(t.Who, 64)
-	for {
-		raw, _ := json.Marshal(t)
-		if len(raw) <= maxTagValue || t.Reason == "" {
-			return string(raw)
+const releaseKeyDigits = 10 // zero-padded: lexical order is numeric order
+
+func (l releaseLog) key(id int) string {
+	return fmt.Sprintf("%s%0*d.json", l.dir, releaseKeyDigits, id)
+}
+
+// ids lists the stored release ids, ascending.
+func (l releaseLog) ids(ctx context.Context) ([]int, error) {
+	keys, err := l.store.List(ctx, l.dir)
+	if err != nil {
+		return nil, err
+	}
+	var out []int
+	for _, k := range keys {
+		n, err := strconv.Atoi(strings.TrimSuffix(strings.TrimPrefix(k, l.dir), ".json"))
+		if err != nil || n <= 0 {
+			continue // not a release record: leave it alone
 		}
-		t.Reason = truncate(t.Reason, len(t.Reason)-(len(raw)-maxTagValue)-3)
+		out = append(out, n)
 	}
+	slices.Sort(out)
+	return out, nil
 }
 
-func truncate(s string, n int) string {
-	if n <= 0 {
-		return ""
+// latest is the newest release id, 0 when there is none.
+func (l releaseLog) latest(ctx context.Context) (int, error) {
+	ids, err := l.ids(ctx)
+	if err != nil || len(ids) == 0 {
+		return 0, err
 	}
-	if len(s) <= n {
-		return s
-	}
-	for n > 0 && !utf8.RuneStart(s[n]) {
-		n--
-	}
-	return s[:n] + "…"
+	return ids[len(ids)-1], nil
 }
 
-// Releases lists the stack's releases, newest first: Pulumi history gives
-// versions, times and config snapshots, kirikae's stack tags the rest. When
-// the tags are gone the releases are rebuilt from history alone, verified
-// "unknown".
-func (s *Session) Releases(ctx context.Context) ([]Release, error) {
-	_, releases, err := s.historyAndReleases(ctx)
-	return releases, err
-}
-
-// historyAndReleases reads history and release tags once and returns both
-// the history and the releases built from it.
-func (s *Session) historyAndReleases(ctx context.Context) ([]Update, []Release, error) {
-	hist, err := s.History(ctx)
+// list reads every release, newest first. Records are read concurrently:
+// on an s3:// backend each one is a request.
+func (l releaseLog) list(ctx context.Context) ([]Release, error) {
+	ids, err := l.ids(ctx)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
-	tags, err := s.releaseTags(ctx)
-	if err != nil {
-		return nil, nil, err
+	out := make([]Release, len(ids))
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(16)
+	for i, id := range ids {
+		g.Go(func() error {
+			raw, err := l.store.Get(gctx, l.key(id))
+			if err != nil {
+				return fmt.Errorf("read release %d: %w", id, err)
+			}
+			var r Release
+			if err := json.Unmarshal(raw, &r); err != nil {
+				return fmt.Errorf("read release %d: %w", id, err)
+			}
+			r.ID = id // the name is the id, whatever the body says
+			out[len(ids)-1-i] = r
+			return nil
+		})
 	}
-	return hist, s.releasesFrom(hist, tags), nil
+	if err := g.Wait(); err != nil {
+		return nil, err
+	}
+	return out, nil
 }
 
-func (s *Session) releasesFrom(hist []Update, tags map[int]releaseTag) []Release {
-	base, _ := stacks.Load(s.opts.ProjectDir, s.opts.Stack)
-	var out []Release
-	for _, u := range hist {
-		tag, tagged := tags[u.Version]
-		if !tagged && (u.Kind != "update" || u.Result != "succeeded" || strings.HasPrefix(u.Message, stepMessagePrefix)) {
+// append stores r under the next free id and returns it with that id.
+// Another writer taking the same id makes Create fail; the next id is
+// then tried, so ids stay unique without a lock server.
+func (l releaseLog) append(ctx context.Context, r Release) (Release, error) {
+	id, err := l.latest(ctx)
+	if err != nil {
+		return Release{}, err
+	}
+	for range 100 {
+		id++
+		r.ID = id
+		raw, err := json.MarshalIndent(r, "", "  ")
+		if err != nil {
+			return Release{}, fmt.Errorf("encode release: %w", err)
+		}
+		err = l.store.Create(ctx, l.key(id), raw)
+		if errors.Is(err, backend.ErrExists) {
 			continue
 		}
-		values := valuesOf(base, u.Config)
-		r := Release{
-			Stack:           s.opts.Stack,
-			Version:         u.Version,
-			ImageTag:        values[stacks.KeyImageTag],
-			FrontendRelease: values[stacks.KeyFrontendRelease],
-			ActiveColor:     activeOf(values),
-			Values:          values,
-			ConfigHash:      configHash(u.Config),
-			When:            u.EndTime,
-			Kind:            KindDeploy,
-			DBSchemaVersion: u.Config[stacks.KeyDBSchemaVersion],
-			Verified:        VerifyUnknown,
-			LambdaVersion:   values[stacks.KeyLambdaAliasVersion],
+		if err != nil {
+			return Release{}, err
 		}
-		if base.Backend == stacks.BackendLambda {
-			r.ImageTag = ""
-		}
-		if tagged {
-			r.Verified, r.Kind, r.Who, r.Commit, r.Reason = tag.Verified, tag.Kind, tag.Who, tag.Commit, tag.Reason
-			if tag.Lambda != "" {
-				r.LambdaVersion = tag.Lambda
-			}
-		}
-		out = append(out, r)
+		return r, nil
 	}
-	return out
+	return Release{}, fmt.Errorf("record release of %s: 100 ids in a row were taken", r.Stack)
 }
 
-// configHash identifies a config snapshot: two updates with the same hash
-// ran with exactly the same config.
+// releases opens the stack's release log in the backend.
+func (s *Session) releases(ctx context.Context) (releaseLog, error) {
+	if s.store == nil {
+		st, err := backend.Open(ctx, s.Paths.BackendURL(s.opts.Backend))
+		if err != nil {
+			return releaseLog{}, err
+		}
+		s.store = st
+	}
+	return releaseLog{store: s.store, dir: "releases/" + string(s.project.Name) + "/" + s.opts.Stack + "/"}, nil
+}
+
+// Releases lists the stack's releases, newest first. It reads only the
+// release log, never Pulumi history, so its cost does not grow with the
+// number of updates and it starts no engine process.
+func (s *Session) Releases(ctx context.Context) ([]Release, error) {
+	log, err := s.releases(ctx)
+	if err != nil {
+		return nil, err
+	}
+	rels, err := log.list(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("list releases of %s: %w", s.opts.Stack, err)
+	}
+	return rels, nil
+}
+
+// LiveRelease is the release serving now: the newest one that did not
+// fail (a failed release is always followed by the switch back).
+func LiveRelease(rels []Release) (Release, bool) {
+	for _, r := range rels {
+		if r.Verified != VerifyFailed {
+			return r, true
+		}
+	}
+	return Release{}, false
+}
+
+// newRelease describes values going live on the stack; the log assigns
+// its id.
+func (s *Session) newRelease(ctx context.Context, values map[string]string, lambda, kind, verified, reason string) Release {
+	r := Release{
+		Stack:           s.opts.Stack,
+		ImageTag:        values[stacks.KeyImageTag],
+		FrontendRelease: values[stacks.KeyFrontendRelease],
+		ActiveColor:     activeOf(values),
+		Values:          clone(values),
+		ConfigHash:      configHash(values),
+		When:            time.Now().UTC().Truncate(time.Second),
+		Kind:            kind,
+		DBSchemaVersion: s.Config.DBSchemaVersion,
+		Verified:        verified,
+		Reason:          truncate(reason, 1000),
+		LambdaVersion:   lambda,
+		Who:             who(),
+		Commit:          s.commit(ctx),
+	}
+	if s.Config.Backend == stacks.BackendLambda {
+		r.ImageTag = ""
+	}
+	return r
+}
+
+// configHash identifies a set of values: two releases with the same hash
+// applied exactly the same values.
 func configHash(cfg map[string]string) string {
 	h := sha256.New()
 	for _, k := range slices.Sorted(maps.Keys(cfg)) {
 		fmt.Fprintf(h, "%s=%s\n", k, cfg[k])
 	}
 	return hex.EncodeToString(h.Sum(nil))
-}
-
-// releaseTags reads kirikae's release tags by update version.
-func (s *Session) releaseTags(ctx context.Context) (map[int]releaseTag, error) {
-	all, err := s.stack.ListTags(ctx)
-	if err != nil {
-		return nil, fmt.Errorf("list release tags of %s: %s", s.opts.Stack, engineMessage(err.Error()))
-	}
-	out := map[int]releaseTag{}
-	for name, value := range all {
-		v, ok := strings.CutPrefix(name, releaseTagPrefix)
-		if !ok {
-			continue
-		}
-		n, err := strconv.Atoi(v)
-		if err != nil {
-			continue
-		}
-		var t releaseTag
-		if json.Unmarshal([]byte(value), &t) != nil {
-			continue // a hand-edited tag must not hide the release
-		}
-		out[n] = t
-	}
-	return out, nil
-}
-
-// record stores a release's tag beside the stack's state and trims the
-// oldest tags so the stack's tag set stays small.
-func (s *Session) record(ctx context.Context, version int, t releaseTag) error {
-	if err := s.stack.SetTag(ctx, releaseTagPrefix+strconv.Itoa(version), t.encode()); err != nil {
-		return fmt.Errorf("record release %d of %s: %s", version, s.opts.Stack, engineMessage(err.Error()))
-	}
-	// Versions are unique per tag, so there cannot be more tags than the
-	// version number: skip listing them until that is possible.
-	if version <= maxReleaseTags {
-		return nil
-	}
-	tags, err := s.releaseTags(ctx)
-	if err != nil {
-		return err
-	}
-	versions := slices.Sorted(maps.Keys(tags))
-	for len(versions) > maxReleaseTags {
-		if err := s.stack.RemoveTag(ctx, releaseTagPrefix+strconv.Itoa(versions[0])); err != nil {
-			return fmt.Errorf("trim release tags of %s: %s", s.opts.Stack, engineMessage(err.Error()))
-		}
-		versions = versions[1:]
-	}
-	return nil
 }
 
 // who names the deployer: the CI actor, else user@host.
@@ -264,4 +282,17 @@ func (s *Session) commit(ctx context.Context) string {
 		return ""
 	}
 	return strings.TrimSpace(string(out))
+}
+
+func truncate(s string, n int) string {
+	if n <= 0 {
+		return ""
+	}
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n] + "…"
 }

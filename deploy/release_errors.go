@@ -10,11 +10,11 @@ import (
 // switched back to the previous release when there was one.
 type VerifyFailedError struct {
 	Stack   string
-	Version int    // update version of the failed release
+	ID      int    // release id of the failed release
 	Release string // what it served, e.g. "image v3"
 	Check   string // name of the first failed check ("api", "frontend")
 	Reason  string
-	// RolledBackTo is the update version of the automatic rollback; 0 when
+	// RolledBackTo is the release id of the automatic rollback; 0 when
 	// there was nothing to go back to or going back failed (RollbackErr).
 	RolledBackTo int
 	RollbackErr  error
@@ -22,12 +22,12 @@ type VerifyFailedError struct {
 }
 
 func (e *VerifyFailedError) Error() string {
-	msg := fmt.Sprintf("verify %s release %d (%s): %s: %s", e.Stack, e.Version, e.Release, e.Check, e.Reason)
+	msg := fmt.Sprintf("verify %s release %d (%s): %s: %s", e.Stack, e.ID, e.Release, e.Check, e.Reason)
 	switch {
 	case e.RollbackErr != nil:
 		msg += fmt.Sprintf("; automatic rollback failed: %v", e.RollbackErr)
 	case e.RolledBackTo > 0:
-		msg += fmt.Sprintf("; rolled back automatically (update %d)", e.RolledBackTo)
+		msg += fmt.Sprintf("; rolled back automatically (release %d)", e.RolledBackTo)
 	}
 	return msg
 }
@@ -48,7 +48,7 @@ type CircuitBreakerError struct {
 	Service   string
 	Requested string
 	Running   string
-	// RolledBackTo is the update version that put the previous release
+	// RolledBackTo is the release id that put the previous release
 	// values back, 0 when there were none or that failed (RollbackErr).
 	RolledBackTo int
 	RollbackErr  error
@@ -79,7 +79,7 @@ func shortARN(arn string) string {
 type ReleaseNotFoundError struct {
 	Stack     string
 	To        string
-	Available []int // release versions, newest first
+	Available []int // release ids, newest first
 }
 
 func (e *ReleaseNotFoundError) Error() string {
@@ -98,7 +98,7 @@ func (e *ReleaseNotFoundError) Error() string {
 
 // Hint lists the command that shows releases.
 func (e *ReleaseNotFoundError) Hint() string {
-	return fmt.Sprintf("pick a version from `kirikae releases --stack %s`", e.Stack)
+	return fmt.Sprintf("pick a release id from `kirikae releases --stack %s`", e.Stack)
 }
 
 // BadInput: the user picks another target.

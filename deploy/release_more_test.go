@@ -50,7 +50,7 @@ func TestPromoteAppliesStagingsVerifiedRelease(t *testing.T) {
 	assert.Equal(t, "v5", plan.Target[stacks.KeyImageTag])
 	require.NotNil(t, plan.Preview, "the CLI shows product's diff before applying")
 	assert.Positive(t, plan.Preview.Changes[deploy.OpCreate])
-	assert.Equal(t, again.Release.Version, plan.From.Version)
+	assert.Equal(t, again.Release.ID, plan.From.ID)
 	res, err := prod.Deploy(ctx, plan, deploy.DeployOptions{})
 	require.NoError(t, err)
 	assert.Equal(t, deploy.KindPromote, res.Release.Kind)
@@ -85,7 +85,19 @@ func TestRollbackSchemaGuardAndCheckpointRestore(t *testing.T) {
 		assert.Equal(t, a.Release.ImageTag, outputOf(t, s, infra.OutputImageTag))
 	})
 	t.Run("checkpoint restore puts B's state back", func(t *testing.T) {
-		res, err := s.RestoreCheckpoint(ctx, b.Release.Version)
+		// Checkpoints are numbered by Pulumi update: B's is the newest
+		// update that applied image v2 (its switch, after the stage).
+		hist, err := s.History(ctx, 0)
+		require.NoError(t, err)
+		bUpdate := 0
+		for _, u := range hist {
+			if u.Config[stacks.KeyImageTag] == b.Release.ImageTag && u.Config[stacks.KeyActiveColor] == b.Release.ActiveColor {
+				bUpdate = u.Version
+				break
+			}
+		}
+		require.Positive(t, bUpdate)
+		res, err := s.RestoreCheckpoint(ctx, bUpdate)
 		require.NoError(t, err)
 		assert.Positive(t, res.Resources)
 		assert.FileExists(t, res.Backup)
@@ -251,12 +263,32 @@ func TestLambdaStagesBehindPinnedAliasAndRollsBackTheAlias(t *testing.T) {
 	_, v := served(t, dir, s, infra.OutputURL, "/healthz")
 	assert.Equal(t, b.Release.LambdaVersion, v)
 
-	p, res := rollback(t, s, deploy.RollbackRequest{To: strconv.Itoa(a.Release.Version)})
+	// Every later code deploy goes live too, though the alias is pinned
+	// to the previous deploy's version by then.
+	seen := map[string]bool{a.Release.LambdaVersion: true, b.Release.LambdaVersion: true}
+	for _, code := range []string{"c", "d", "e"} {
+		require.NoError(t, os.WriteFile(filepath.Join(dir, "app", "lambda", "release.txt"), []byte(code), 0o644))
+		r, err := deployWith(s, nil)
+		require.NoError(t, err, code)
+		assert.False(t, seen[r.Release.LambdaVersion], "deploy %s published a new version", code)
+		seen[r.Release.LambdaVersion] = true
+		assert.Equal(t, outputOf(t, s, infra.OutputLambdaLatestVersion), r.Release.LambdaVersion, "alias live is on the version deploy %s published", code)
+		_, v := served(t, dir, s, infra.OutputURL, "/healthz")
+		assert.Equal(t, r.Release.LambdaVersion, v, "deploy %s is what the endpoint serves", code)
+	}
+	latest := outputOf(t, s, infra.OutputLambdaLatestVersion)
+	// A deploy with no new code publishes nothing and switches nothing.
+	same, err := deployWith(s, nil)
+	require.NoError(t, err)
+	assert.Equal(t, latest, same.Release.LambdaVersion)
+	assert.Equal(t, latest, outputOf(t, s, infra.OutputLambdaLatestVersion))
+
+	p, res := rollback(t, s, deploy.RollbackRequest{To: strconv.Itoa(a.Release.ID)})
 	assert.True(t, p.Fast)
-	assert.Equal(t, []string{"alias live " + b.Release.LambdaVersion + " → " + a.Release.LambdaVersion}, p.Switches)
+	assert.Equal(t, []string{"alias live " + latest + " → " + a.Release.LambdaVersion}, p.Switches)
 	assert.Equal(t, 1, res.Updates)
 	assert.Equal(t, a.Release.LambdaVersion, res.Release.LambdaVersion)
 	_, v = served(t, dir, s, infra.OutputURL, "/healthz")
 	assert.Equal(t, a.Release.LambdaVersion, v)
-	assert.Equal(t, b.Release.LambdaVersion, outputOf(t, s, infra.OutputLambdaLatestVersion), "nothing new was published")
+	assert.Equal(t, latest, outputOf(t, s, infra.OutputLambdaLatestVersion), "nothing new was published")
 }

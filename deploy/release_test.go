@@ -103,7 +103,7 @@ func outputOf(t testing.TB, s *deploy.Session, name string) string {
 
 func historyLen(t testing.TB, s *deploy.Session) int {
 	t.Helper()
-	h, err := s.History(context.Background())
+	h, err := s.History(context.Background(), 0)
 	require.NoError(t, err)
 	return len(h)
 }
@@ -160,11 +160,11 @@ func TestSwitchDeployRollbackAndAutomaticRollback(t *testing.T) {
 	// Rollback to A: a weight flip, limited to the switch resources.
 	p, err := s.PlanRollback(ctx, deploy.RollbackRequest{})
 	require.NoError(t, err)
-	assert.Equal(t, a.Release.Version, p.From.Version, "default target: the previous verified release")
+	assert.Equal(t, a.Release.ID, p.From.ID, "default target: the previous verified release")
 	assert.True(t, p.Fast)
 	assert.Equal(t, []string{"traffic green → blue (v2 → v1)"}, p.Switches)
 	assert.Equal(t, "none: switch only", p.Downtime)
-	assert.Equal(t, "kirikae rollback --stack staging --to 3 --sandbox", p.RollbackCommand)
+	assert.Equal(t, "kirikae rollback --stack staging --to 2 --sandbox", p.RollbackCommand)
 	before := historyLen(t, s)
 	rb, err := s.Deploy(ctx, p, deploy.DeployOptions{})
 	require.NoError(t, err)
@@ -197,7 +197,7 @@ func TestSwitchDeployRollbackAndAutomaticRollback(t *testing.T) {
 	require.GreaterOrEqual(t, len(rels), 2)
 	assert.Equal(t, deploy.KindAutoRollback, rels[0].Kind)
 	assert.Equal(t, deploy.VerifyPassed, rels[0].Verified)
-	assert.Equal(t, vf.RolledBackTo, rels[0].Version)
+	assert.Equal(t, vf.RolledBackTo, rels[0].ID)
 	assert.Equal(t, "v3", rels[1].ImageTag)
 	assert.Equal(t, deploy.VerifyFailed, rels[1].Verified)
 	assert.Contains(t, rels[1].Reason, "503")
@@ -220,23 +220,20 @@ func TestSwitchDeployRollbackAndAutomaticRollback(t *testing.T) {
 	require.ErrorAs(t, err, &nf)
 	assert.Implements(t, (*deploy.BadInput)(nil), err)
 	assert.Contains(t, err.Error(), "releases: ")
-	assert.Contains(t, nf.Available, a.Release.Version)
+	assert.Contains(t, nf.Available, a.Release.ID)
 	after, err := os.ReadFile(state)
 	require.NoError(t, err)
 	assert.Equal(t, raw, after, "state must be byte-identical")
 	assert.Equal(t, n, historyLen(t, s))
 
-	// Lost tags: releases are rebuilt from history, stage updates skipped.
-	require.NoError(t, deploy.RemoveReleaseTags(ctx, s))
-	rebuilt, err := s.Releases(ctx)
+	// Release ids count every release once, in order: 1 A, 2 B,
+	// 3 rollback to A, 4 C (failed), 5 automatic rollback.
+	all, err := s.Releases(ctx)
 	require.NoError(t, err)
-	var versions []int
-	for _, r := range rebuilt {
-		assert.Equal(t, deploy.VerifyUnknown, r.Verified)
-		assert.NotEmpty(t, r.ConfigHash)
-		versions = append(versions, r.Version)
+	var ids []int
+	for _, r := range all {
+		ids = append(ids, r.ID)
 	}
-	// 1 A, 2 stage B, 3 B, 4 rollback, 5 stage C, 6 C, 7 auto-rollback.
-	assert.Equal(t, []int{7, 6, 4, 3, 1}, versions)
-	assert.Equal(t, "v2", rebuilt[3].ImageTag)
+	assert.Equal(t, []int{5, 4, 3, 2, 1}, ids)
+	assert.Equal(t, "v2", all[3].ImageTag)
 }

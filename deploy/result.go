@@ -47,11 +47,7 @@ type Result struct {
 	// Resources lists every step that is not "same", in engine order.
 	Resources []ResourceChange  `json:"resources"`
 	Duration  time.Duration     `json:"-"`
-	Version   int               `json:"version,omitempty"`
 	Outputs   map[string]Output `json:"outputs,omitempty"`
-
-	// update is the history entry an up created (its config snapshot).
-	update *Update
 }
 
 // HasChanges reports whether any resource would be or was changed.

@@ -9,8 +9,8 @@ import (
 
 // RollbackRequest names the release to go back to.
 type RollbackRequest struct {
-	// To is an update version ("4") or a release id (an image tag or
-	// frontend release id); "" = the newest earlier verified release.
+	// To is a release id ("4", as `kirikae releases` shows it) or an image
+	// tag or frontend release id; "" = the newest earlier verified release.
 	To string
 	// Image picks the newest release that ran this image.
 	Image string
@@ -35,7 +35,7 @@ func (s *Session) PlanRollback(ctx context.Context, req RollbackRequest) (*Plan,
 	}
 	cur := st.config[stacks.KeyDBSchemaVersion]
 	if target.DBSchemaVersion != cur && !req.AllowSchemaRollback {
-		return nil, &SchemaChangeError{Stack: s.opts.Stack, Target: target.Version, CurrentSchema: cur, TargetSchema: target.DBSchemaVersion}
+		return nil, &SchemaChangeError{Stack: s.opts.Stack, Target: target.ID, CurrentSchema: cur, TargetSchema: target.DBSchemaVersion}
 	}
 	want := clone(st.values)
 	want[stacks.KeyImageTag] = target.Values[stacks.KeyImageTag]
@@ -66,7 +66,7 @@ func (s *Session) findRelease(st *stackState, req RollbackRequest) (Release, err
 	notFound := func(to string) error {
 		e := &ReleaseNotFoundError{Stack: s.opts.Stack, To: to}
 		for _, r := range st.releases {
-			e.Available = append(e.Available, r.Version)
+			e.Available = append(e.Available, r.ID)
 		}
 		return e
 	}
@@ -75,7 +75,7 @@ func (s *Session) findRelease(st *stackState, req RollbackRequest) (Release, err
 	case req.To != "":
 		n, numErr := strconv.Atoi(req.To)
 		for _, r := range st.releases {
-			if (numErr == nil && r.Version == n) || (numErr != nil && usable(r) && (r.ImageTag == req.To || r.FrontendRelease == req.To)) {
+			if (numErr == nil && r.ID == n) || (numErr != nil && usable(r) && (r.ImageTag == req.To || r.FrontendRelease == req.To)) {
 				return r, nil
 			}
 		}

@@ -2,6 +2,7 @@ package deploy
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
 	"os"
@@ -14,6 +15,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 	"go.yaml.in/yaml/v3"
 
+	"github.com/kirikae/kirikae/backend"
 	"github.com/kirikae/kirikae/cloud"
 	"github.com/kirikae/kirikae/infra"
 	"github.com/kirikae/kirikae/sandbox"
@@ -50,6 +52,9 @@ type Session struct {
 	ws      auto.Workspace
 	stack   auto.Stack
 	sandbox *sandbox.Server
+	// store holds kirikae's records (releases) beside the state; opened on
+	// first use.
+	store backend.Store
 	// cloud is created on first use (see cloudAPI); frontDoor serves the
 	// sandbox's simulated endpoints to it.
 	cloud     cloud.Cloud
@@ -113,6 +118,14 @@ func newSession(ctx context.Context, opts Options) (*Session, error) {
 	if !opts.Sandbox && !HasAWSCredentials() {
 		return nil, &CredentialsError{}
 	}
+	paths := PathsFor(dir, opts.Sandbox)
+	// The records store is opened before anything else touches the
+	// backend: an unsupported or malformed backend URL is bad input, and
+	// nothing may be created under it.
+	store, err := backend.Open(ctx, paths.BackendURL(opts.Backend))
+	if err != nil {
+		return nil, err
+	}
 	if opts.CLI.ToolsDir == "" {
 		if st, err := os.Stat(filepath.Join(dir, "tools", "pulumi", "go.mod")); err == nil && !st.IsDir() {
 			opts.CLI.ToolsDir = filepath.Join(dir, "tools", "pulumi")
@@ -123,7 +136,7 @@ func newSession(ctx context.Context, opts Options) (*Session, error) {
 		return nil, err
 	}
 	return &Session{
-		opts: opts, project: proj, Paths: PathsFor(dir, opts.Sandbox), Config: cfg, CLI: cli,
+		opts: opts, project: proj, Paths: paths, Config: cfg, CLI: cli, store: store,
 		cloud: opts.Cloud, sleep: sleepCtx, verifyInterval: -1,
 	}, nil
 }
@@ -200,8 +213,25 @@ func (s *Session) program(ctx *pulumi.Context) error {
 	if cfg.FrontendDir != "" && !filepath.IsAbs(cfg.FrontendDir) {
 		cfg.FrontendDir = filepath.Join(s.opts.ProjectDir, cfg.FrontendDir)
 	}
-	return infra.Program(cfg)(ctx)
+	if err := infra.Program(cfg)(ctx); err != nil {
+		return err
+	}
+	// The release values this update applies, as one output: the next run
+	// reads what is live from the stack's outputs instead of searching
+	// Pulumi history (paged, and growing with every update).
+	live := valuesOf(s.Config, nil)
+	live[stacks.KeyDBSchemaVersion] = s.Config.DBSchemaVersion
+	raw, err := json.Marshal(live)
+	if err != nil {
+		return fmt.Errorf("encode release values: %w", err)
+	}
+	ctx.Export(OutputReleaseValues, pulumi.String(string(raw)))
+	return nil
 }
+
+// OutputReleaseValues is the stack output holding the live release values
+// (JSON object keyed by config key).
+const OutputReleaseValues = "releaseValues"
 
 // writeStackFile writes the workspace's Pulumi.<stack>.yaml: the repo's file
 // with release values applied. The repo file itself is never written, so a

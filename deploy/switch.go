@@ -40,6 +40,9 @@ type switchInput struct {
 	extra      map[string]string
 	deployed   bool
 	liveLambda string // version alias `live` serves now
+	// rollback: go back to what exists; never publish new code when a
+	// version to go back to is known.
+	rollback bool
 }
 
 // switchPlan is the ordered updates of a deploy and their final values.
@@ -127,13 +130,19 @@ func (p *switchPlan) planECS(in switchInput, base map[string]string) map[string]
 }
 
 // planLambda either moves alias `live` to a version that exists (a
-// rollback), or publishes the new code behind the pinned alias and then
-// moves the alias to it.
+// rollback), or publishes the code behind the pinned alias and then moves
+// the alias to it.
+//
+// A deploy always takes the second way, even when the artifact path is the
+// same: the code under the path may have changed, and only the engine can
+// tell (by publishing a version). Deciding from the path alone once left
+// every deploy after the second one published but never live: the alias
+// stayed pinned to the version of the deploy before.
 func (p *switchPlan) planLambda(in switchInput, base map[string]string) map[string]string {
 	live := in.liveLambda
 	wantAlias, wantArt := in.want[stacks.KeyLambdaAliasVersion], in.want[stacks.KeyLambdaArtifact]
 	base[stacks.KeyLambdaCanaryWeight] = "0"
-	if wantAlias != "" && wantArt == in.cur[stacks.KeyLambdaArtifact] {
+	if in.rollback && wantAlias != "" && wantArt == in.cur[stacks.KeyLambdaArtifact] {
 		if wantAlias != live {
 			base[stacks.KeyLambdaAliasVersion] = wantAlias
 			p.switches = append(p.switches, fmt.Sprintf("alias %s %s → %s", "live", orNone(live), wantAlias))

@@ -1,7 +1,6 @@
 package deploy
 
 import (
-	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -111,8 +110,15 @@ func TestPlanSwitchLambda(t *testing.T) {
 		assert.True(t, p.steps[2].aliasToLatest)
 		assert.Equal(t, "0", p.steps[2].values[stacks.KeyLambdaCanaryWeight])
 	})
+	t.Run("a deploy with the alias pinned still publishes, then moves it", func(t *testing.T) {
+		pinned := with(cur, stacks.KeyLambdaAliasVersion, "4")
+		p := planSwitch(switchInput{backend: stacks.BackendLambda, deployed: true, liveLambda: "4", cur: pinned, want: pinned})
+		require.Equal(t, []string{stepStage, stepSwitch}, kinds(p), "the code under the same path may have changed")
+		assert.Equal(t, "4", p.steps[0].values[stacks.KeyLambdaAliasVersion], "live stays on 4 while the code is published")
+		assert.True(t, p.steps[1].aliasToLatest)
+	})
 	t.Run("rollback moves the alias only", func(t *testing.T) {
-		p := planSwitch(switchInput{backend: stacks.BackendLambda, deployed: true, liveLambda: "4",
+		p := planSwitch(switchInput{backend: stacks.BackendLambda, deployed: true, liveLambda: "4", rollback: true,
 			cur: with(cur, stacks.KeyLambdaAliasVersion, "4"), want: with(cur, stacks.KeyLambdaAliasVersion, "3")})
 		assert.Equal(t, []string{stepSwitch}, kinds(p))
 		assert.Equal(t, []string{"alias live 4 → 3"}, p.switches)
@@ -134,17 +140,6 @@ func TestReleaseValueCoversEveryReleaseKey(t *testing.T) {
 	for _, k := range releaseKeys() {
 		assert.Equal(t, samples[k], releaseValue(cfg, k), k)
 	}
-}
-
-func TestReleaseTagFitsTheBackendLimit(t *testing.T) {
-	tag := releaseTag{Verified: VerifyFailed, Kind: KindDeploy, Who: strings.Repeat("w", 100), Commit: "abc1234",
-		Lambda: "12", Reason: strings.Repeat("status 503 é ", 60)}
-	enc := tag.encode()
-	assert.LessOrEqual(t, len(enc), maxTagValue)
-	assert.Contains(t, enc, `"v":"failed"`)
-	assert.Contains(t, enc, "…", "the reason is visibly shortened")
-	short := releaseTag{Verified: VerifyPassed, Kind: KindRollback}.encode()
-	assert.Equal(t, `{"v":"passed","k":"rollback"}`, short)
 }
 
 func TestFastTargetsOnlyForSwitchResources(t *testing.T) {

@@ -67,7 +67,6 @@ func previewResult() *deploy.Result {
 func upResult() *deploy.Result {
 	r := previewResult()
 	r.Operation = "up"
-	r.Version = 4
 	r.Sandbox = true
 	r.Duration = 72 * time.Second
 	r.Outputs = fixtureOutputs()
@@ -79,7 +78,7 @@ func noChangeResult() *deploy.Result {
 }
 
 func refreshResult() *deploy.Result {
-	return &deploy.Result{Operation: "refresh", Stack: "staging", Version: 5, Duration: 3 * time.Second,
+	return &deploy.Result{Operation: "refresh", Stack: "staging", Duration: 3 * time.Second,
 		Changes: map[string]int{"update": 1, "same": 44},
 		Resources: []deploy.ResourceChange{{URN: urn("aws:ecs/service:Service", "api"), Type: "aws:ecs/service:Service", Name: "api", Op: deploy.OpUpdate,
 			Properties: []deploy.PropertyChange{{Path: "desiredCount", Kind: "update", Old: float64(2), New: float64(3)}}}},

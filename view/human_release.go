@@ -71,7 +71,7 @@ func (h *Human) Deployed(r *deploy.DeployResult) error {
 		verb = "Deployed"
 	}
 	head := fmt.Sprintf("%s %s to %s (release %d, verification %s): %s, %s (%s)",
-		verb, r.Release.Name(), r.Stack, r.Release.Version, r.Release.Verified,
+		verb, r.Release.Name(), r.Stack, r.Release.ID, r.Release.Verified,
 		plural(r.Updates, "engine update"), touched(r), duration(r.Duration))
 	b.WriteString(h.c(bold, head) + "\n")
 	for _, c := range r.Checks {
@@ -111,10 +111,14 @@ func (h *Human) Releases(stack string, rows []ReleaseRow) error {
 		}
 		return s
 	}}
-	t.add("VERSION", "KIND", "VERIFIED", "WHEN", "IMAGE", "LAMBDA", "FRONTEND", "COMMIT", "ROLLBACK")
+	t.add("ID", "KIND", "VERIFIED", "WHEN", "IMAGE", "LAMBDA", "FRONTEND", "COMMIT", "ROLLBACK")
 	for _, r := range rows {
-		t.add(strconv.Itoa(r.Version), r.Kind, r.Verified, stamp(r.When), dash(r.ImageTag), dash(r.LambdaVersion),
-			dash(r.FrontendRelease), dash(r.Commit), r.RollbackCommand)
+		id, restore := strconv.Itoa(r.ID), r.RollbackCommand
+		if r.Live {
+			id, restore = id+" *", "(live now)"
+		}
+		t.add(id, r.Kind, r.Verified, stamp(r.When), dash(r.ImageTag), dash(r.LambdaVersion),
+			dash(r.FrontendRelease), dash(r.Commit), dash(restore))
 	}
 	var b strings.Builder
 	t.render(&b, "")

@@ -85,9 +85,6 @@ func (h *Human) headline(r *deploy.Result, c map[string]int) string {
 		verb = "Finished " + r.Operation + " of"
 	}
 	s := verb + " " + r.Stack
-	if r.Version > 0 {
-		s += fmt.Sprintf(" (update %d)", r.Version)
-	}
 	return fmt.Sprintf("%s: %s (%s)", s, countList(r.Operation, c), duration(r.Duration))
 }
 

@@ -79,10 +79,10 @@ func TestHumanSummaries(t *testing.T) {
 		want string
 	}{
 		{previewResult(), "Preview of staging: 1 to create, 2 to update, 1 to replace, 1 to delete, 40 unchanged (1.2s)\n"},
-		{upResult(), "Updated staging (update 4): 1 created, 2 updated, 1 replaced, 1 deleted, 40 unchanged (1m12s)\n"},
+		{upResult(), "Updated staging: 1 created, 2 updated, 1 replaced, 1 deleted, 40 unchanged (1m12s)\n"},
 		{noChangeResult(), "No changes. staging is up to date.\n"},
-		{&deploy.Result{Operation: "destroy", Stack: "staging", Version: 9, Changes: map[string]int{"delete": 45}, Duration: 90 * time.Second},
-			"Destroyed staging (update 9): 45 deleted (1m30s)\n"},
+		{&deploy.Result{Operation: "destroy", Stack: "staging", Changes: map[string]int{"delete": 45}, Duration: 90 * time.Second},
+			"Destroyed staging: 45 deleted (1m30s)\n"},
 		{&deploy.Result{Operation: "refresh", Stack: "staging", Changes: map[string]int{"same": 45}}, "No drift. staging matches its resources.\n"},
 		// Without an engine summary the counts come from the resources.
 		{&deploy.Result{Operation: "preview", Stack: "staging", Resources: fixtureResources()},

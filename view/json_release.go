@@ -28,13 +28,15 @@ func (j *JSON) Releases(stack string, rows []ReleaseRow) error {
 	for _, r := range rows {
 		rj := newReleaseJSON(r.Release)
 		rj.RollbackCommand = r.RollbackCommand
+		rj.Live = r.Live
 		doc.Releases = append(doc.Releases, rj)
 	}
 	return j.emit("releases", doc)
 }
 
 type releaseJSON struct {
-	Version         int               `json:"version"`
+	ID              int               `json:"id"`
+	Live            bool              `json:"live,omitempty"`
 	Kind            string            `json:"kind"`
 	Verified        string            `json:"verified"`
 	Reason          string            `json:"reason,omitempty"`
@@ -56,7 +58,7 @@ func newReleaseJSON(r deploy.Release) releaseJSON {
 	if values == nil {
 		values = map[string]string{}
 	}
-	return releaseJSON{Version: r.Version, Kind: r.Kind, Verified: r.Verified, Reason: r.Reason, When: utc(r.When),
+	return releaseJSON{ID: r.ID, Kind: r.Kind, Verified: r.Verified, Reason: r.Reason, When: utc(r.When),
 		Who: r.Who, Commit: r.Commit, ImageTag: r.ImageTag, LambdaVersion: r.LambdaVersion,
 		FrontendRelease: r.FrontendRelease, ActiveColor: r.ActiveColor, DBSchemaVersion: r.DBSchemaVersion,
 		ConfigHash: r.ConfigHash, Values: values}

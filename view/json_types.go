@@ -46,7 +46,6 @@ type resultJSON struct {
 	Operation  string                `json:"operation"`
 	Stack      string                `json:"stack"`
 	Sandbox    bool                  `json:"sandbox"`
-	Version    int                   `json:"version"`
 	DurationMs int64                 `json:"durationMs"`
 	HasChanges bool                  `json:"hasChanges"`
 	Changes    map[string]int        `json:"changes"`
@@ -84,7 +83,7 @@ func newResultJSON(r *deploy.Result) *resultJSON {
 		}
 	}
 	res := &resultJSON{
-		Operation: r.Operation, Stack: r.Stack, Sandbox: r.Sandbox, Version: r.Version,
+		Operation: r.Operation, Stack: r.Stack, Sandbox: r.Sandbox,
 		DurationMs: r.Duration.Milliseconds(),
 		HasChanges: changed(c) > 0 || len(r.Resources) > 0,
 		Changes:    c,

@@ -72,9 +72,6 @@ func (m *Markdown) Result(r *deploy.Result) error {
 	c := counts(r)
 	var head, tail strings.Builder
 	title := fmt.Sprintf("### kirikae %s: %s", r.Operation, r.Stack)
-	if r.Version > 0 {
-		title += fmt.Sprintf(" (update %d)", r.Version)
-	}
 	if r.Sandbox {
 		title += " (sandbox)"
 	}

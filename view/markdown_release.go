@@ -35,7 +35,7 @@ func (m *Markdown) Deployed(r *deploy.DeployResult) error {
 	}
 	var b strings.Builder
 	fmt.Fprintf(&b, "### kirikae %s: %s\n\n", mdEscape.Replace(r.Kind), mdEscape.Replace(r.Stack))
-	fmt.Fprintf(&b, "**%s** live as release %d, verification %s.\n\n", mdEscape.Replace(r.Release.Name()), r.Release.Version, mdEscape.Replace(r.Release.Verified))
+	fmt.Fprintf(&b, "**%s** live as release %d, verification %s.\n\n", mdEscape.Replace(r.Release.Name()), r.Release.ID, mdEscape.Replace(r.Release.Verified))
 	if len(r.Checks) > 0 {
 		rows := make([][]string, 0, len(r.Checks))
 		for _, c := range r.Checks {
@@ -60,9 +60,13 @@ func (m *Markdown) Releases(stack string, rows []ReleaseRow) error {
 	}
 	table := make([][]string, 0, len(rows))
 	for _, r := range rows {
-		table = append(table, []string{strconv.Itoa(r.Version), mdEscape.Replace(r.Kind), mdEscape.Replace(r.Verified), stamp(r.When),
-			code(r.ImageTag), code(r.LambdaVersion), code(r.FrontendRelease), code(r.RollbackCommand)})
+		id, restore := strconv.Itoa(r.ID), code(r.RollbackCommand)
+		if r.Live {
+			id, restore = id+" (live)", "live now"
+		}
+		table = append(table, []string{id, mdEscape.Replace(r.Kind), mdEscape.Replace(r.Verified), stamp(r.When),
+			code(r.ImageTag), code(r.LambdaVersion), code(r.FrontendRelease), restore})
 	}
-	mdTable(&b, []string{"Version", "Kind", "Verified", "When", "Image", "Lambda", "Frontend", "Rollback"}, table)
+	mdTable(&b, []string{"ID", "Kind", "Verified", "When", "Image", "Lambda", "Frontend", "Rollback"}, table)
 	return m.write(fit(b.String(), m.opts.MaxBytes))
 }

@@ -14,7 +14,7 @@ import (
 )
 
 func fixtureRelease(version int, image, verified string) deploy.Release {
-	return deploy.Release{Stack: "staging", Version: version, ImageTag: image, FrontendRelease: "r2", ActiveColor: "green",
+	return deploy.Release{Stack: "staging", ID: version, ImageTag: image, FrontendRelease: "r2", ActiveColor: "green",
 		Values: map[string]string{"kirikae:imageTag": image}, ConfigHash: "abc123", Commit: "1a2b3c4", Who: "ci@runner",
 		When: t0.Add(time.Duration(version) * time.Minute), Kind: "deploy", DBSchemaVersion: "1", Verified: verified}
 }
@@ -43,8 +43,9 @@ func fixtureDeployed() *deploy.DeployResult {
 
 func fixtureReleaseRows() []ReleaseRow {
 	return []ReleaseRow{
-		{Release: fixtureRelease(6, "v2", "passed"), RollbackCommand: "kirikae rollback --stack staging --to 6"},
-		{Release: fixtureRelease(4, "v1", "failed"), RollbackCommand: "kirikae rollback --stack staging --to 4"},
+		{Release: fixtureRelease(6, "v2", "passed"), Live: true},
+		{Release: fixtureRelease(5, "v1", "failed")},
+		{Release: fixtureRelease(4, "v1", "passed"), RollbackCommand: "kirikae rollback --stack staging --to 4"},
 	}
 }
 
@@ -83,16 +84,20 @@ func TestReleasesJSONCarriesRollbackCommands(t *testing.T) {
 	var doc struct {
 		Stack    string `json:"stack"`
 		Releases []struct {
-			Version         int    `json:"version"`
+			ID              int    `json:"id"`
+			Live            bool   `json:"live"`
 			Verified        string `json:"verified"`
 			RollbackCommand string `json:"rollbackCommand"`
 		} `json:"releases"`
 	}
 	require.NoError(t, json.Unmarshal([]byte(out), &doc))
-	require.Len(t, doc.Releases, 2)
-	assert.Equal(t, 6, doc.Releases[0].Version, "newest first, as given")
-	assert.Equal(t, "kirikae rollback --stack staging --to 4", doc.Releases[1].RollbackCommand)
+	require.Len(t, doc.Releases, 3)
+	assert.Equal(t, 6, doc.Releases[0].ID, "newest first, as given")
+	assert.True(t, doc.Releases[0].Live)
+	assert.Empty(t, doc.Releases[0].RollbackCommand, "no rollback to the live release")
 	assert.Equal(t, "failed", doc.Releases[1].Verified)
+	assert.Empty(t, doc.Releases[1].RollbackCommand, "no rollback to a failed release")
+	assert.Equal(t, "kirikae rollback --stack staging --to 4", doc.Releases[2].RollbackCommand)
 }
 
 func TestPlanHumanFlagsReplacementsAndUndo(t *testing.T) {

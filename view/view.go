@@ -81,6 +81,8 @@ func (r ConfigReport) OK() bool {
 // ReleaseRow is one release with the command that makes it live again.
 type ReleaseRow struct {
 	deploy.Release
+	// Live marks the release serving now; it has no rollback command.
+	Live            bool
 	RollbackCommand string
 }
 

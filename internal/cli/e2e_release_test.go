@@ -53,7 +53,8 @@ func TestEndToEndReleaseCycle(t *testing.T) {
 
 	var rel struct {
 		Releases []struct {
-			Version         int    `json:"version"`
+			ID              int    `json:"id"`
+			Live            bool   `json:"live"`
 			ImageTag        string `json:"imageTag"`
 			Verified        string `json:"verified"`
 			RollbackCommand string `json:"rollbackCommand"`
@@ -63,6 +64,9 @@ func TestEndToEndReleaseCycle(t *testing.T) {
 	require.Len(t, rel.Releases, 2)
 	assert.Equal(t, "v2", rel.Releases[0].ImageTag)
 	assert.Equal(t, "passed", rel.Releases[0].Verified)
+	assert.True(t, rel.Releases[0].Live)
+	assert.Empty(t, rel.Releases[0].RollbackCommand, "no rollback to the live release")
+	assert.Equal(t, []int{2, 1}, []int{rel.Releases[0].ID, rel.Releases[1].ID})
 	assert.Equal(t, "kirikae rollback --stack staging --to 1 --sandbox", rel.Releases[1].RollbackCommand)
 
 	// Unknown target: exit 2, state untouched.

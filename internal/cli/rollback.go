@@ -21,12 +21,15 @@ type rollbackOptions struct {
 func newRollbackCmd(f *factory, runF func(context.Context, *rollbackOptions) error) *cobra.Command {
 	o := &rollbackOptions{}
 	cmd := &cobra.Command{
-		Use:   "rollback --stack STACK [--to VERSION | --image TAG]",
+		Use:   "rollback --stack STACK [--to ID | --image TAG]",
 		Short: "Put a previous release back live, in one command",
 		Long: `Re-apply a previous release's values (image tag, colour, Lambda version,
 frontend release) through the normal program, so state stays consistent; then
 verify and record a release.
 
+--to takes a release id as "kirikae releases" lists it (ids count up per stack
+and are never reused, so a command printed by any earlier deploy still
+restores that exact release), or an image tag or frontend release id.
 Without --to it goes back to the newest earlier verified release. When only
 release values differ the update is limited to the switch resources (listener,
 alias, distribution, …) and the summary says how many it touched: an ECS
@@ -35,8 +38,9 @@ rollback to the warm idle colour is a weight flip.
 If kirikae:dbSchemaVersion differs between the live and the target release,
 rollback refuses unless --allow-schema-rollback: see "Databases" in the README.
 
---checkpoint VERSION is for damaged state, not releases: it restores the state
-checkpoint kept after update VERSION (file backends), after confirmation.`,
+--checkpoint UPDATE is for damaged state, not releases: it restores the state
+checkpoint kept after update UPDATE as "kirikae history" numbers it (file
+backends), after confirmation.`,
 		Example: `  kirikae rollback --stack staging --sandbox
   kirikae rollback --stack product --to 12 --yes
   kirikae rollback --stack staging --image v1.4.1
@@ -56,10 +60,10 @@ checkpoint kept after update VERSION (file backends), after confirmation.`,
 		},
 	}
 	fl := cmd.Flags()
-	fl.StringVar(&o.To, "to", "", "release to go back to: an update version (see `kirikae releases`) or a release id")
+	fl.StringVar(&o.To, "to", "", "release to go back to: its id from kirikae releases, or an image tag or frontend release id")
 	fl.StringVar(&o.Image, "image", "", "go back to the newest release that ran this image tag")
 	fl.BoolVar(&o.AllowSchemaRollback, "allow-schema-rollback", false, "roll back across a kirikae:dbSchemaVersion change")
-	fl.IntVar(&o.Checkpoint, "checkpoint", 0, "restore the state checkpoint of this update version (damaged state only)")
+	fl.IntVar(&o.Checkpoint, "checkpoint", 0, "restore the state checkpoint of this update (kirikae history numbers them; damaged state only)")
 	fl.StringVar(&o.Confirm, "confirm", "", "type the stack name to confirm --checkpoint on a protected stack")
 	fl.BoolVar(&o.SkipVerify, "skip-verify", false, "do not verify after switching back")
 	return cmd

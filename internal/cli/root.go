@@ -85,7 +85,7 @@ func NewRootCmd(io *IO) *cobra.Command {
 	pf.BoolVar(&g.JSON, "json", false, "print one JSON object (up: JSON lines of events, then the result)")
 	pf.BoolVarP(&g.Yes, "yes", "y", false, "apply without asking (required for product when not on a terminal)")
 	pf.StringVar(&g.Cwd, "cwd", ".", "project directory (where Pulumi.yaml is)")
-	pf.StringVar(&g.Backend, "backend", "", "Pulumi state backend URL (s3://…, https://api.pulumi.com, file://…); default: .kirikae state")
+	pf.StringVar(&g.Backend, "backend", "", "state backend URL: s3://BUCKET[/PREFIX]?region=R or file://DIR (release records live beside the state); default: .kirikae state")
 
 	f := &factory{io: io, globals: g}
 	root.AddCommand(

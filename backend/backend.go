@@ -1,0 +1,87 @@
+// Package backend stores kirikae's own records (releases, and later the
+// journal and freezes) beside the Pulumi state, in the same backend, so a
+// team sharing an s3:// backend shares them and a laptop's file backend keeps
+// them with its state.
+//
+// Records are write-once objects: Create refuses to overwrite, so two
+// writers that pick the same key never silently lose one record. That is
+// what makes release ids unique without a server: the writer that loses the
+// race picks the next id.
+package backend
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/url"
+	"strings"
+)
+
+// ErrExists is returned by Create when the key is taken.
+var ErrExists = errors.New("object exists")
+
+// ErrNotFound is returned by Get for a missing key.
+var ErrNotFound = errors.New("object not found")
+
+// Store is a flat namespace of small, write-once objects.
+type Store interface {
+	// Create writes data under key unless the key exists (ErrExists).
+	Create(ctx context.Context, key string, data []byte) error
+	// Get reads one object (ErrNotFound when missing).
+	Get(ctx context.Context, key string) ([]byte, error)
+	// List returns the keys under prefix, sorted.
+	List(ctx context.Context, prefix string) ([]string, error)
+	// Location names the store for messages ("file:///…/state", "s3://b/p").
+	Location() string
+}
+
+// UnsupportedError is a backend URL kirikae cannot keep records in.
+type UnsupportedError struct{ URL string }
+
+func (e *UnsupportedError) Error() string {
+	return fmt.Sprintf("backend %q is not supported: kirikae keeps its release records beside the state and accepts file://DIR and s3://BUCKET[/PREFIX][?region=R&endpoint=URL]", redact(e.URL))
+}
+
+// BadInput: the user picks another backend URL.
+func (e *UnsupportedError) BadInput() bool { return true }
+
+// Hint says what to pass instead.
+func (e *UnsupportedError) Hint() string {
+	return "pass --backend file://DIR or --backend s3://BUCKET?region=REGION (or leave it unset for the project's .kirikae state)"
+}
+
+// Open returns the store for a Pulumi backend URL. Records live under
+// ".kirikae/" at the backend's root, apart from Pulumi's own ".pulumi/".
+func Open(ctx context.Context, backendURL string) (Store, error) {
+	u, err := url.Parse(backendURL)
+	if err != nil {
+		return nil, &UnsupportedError{URL: backendURL}
+	}
+	switch u.Scheme {
+	case "file":
+		dir := u.Path
+		if u.Host != "" && u.Host != "localhost" {
+			dir = u.Host + u.Path // file://relative/dir
+		}
+		if dir == "" {
+			return nil, &UnsupportedError{URL: backendURL}
+		}
+		return newFileStore(dir), nil
+	case "s3":
+		return newS3Store(ctx, u)
+	}
+	return nil, &UnsupportedError{URL: backendURL}
+}
+
+// redact drops userinfo and query secrets from a URL for messages.
+func redact(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil {
+		if i := strings.IndexAny(raw, "?@"); i >= 0 {
+			return raw[:i] + "…"
+		}
+		return raw
+	}
+	u.User = nil
+	return u.String()
+}
