@@ -3,6 +3,8 @@ package deploy
 import (
 	"context"
 	"fmt"
+
+	"github.com/kirikae/kirikae/journal"
 )
 
 // Cancel clears the stack's update lock after the process that held it
@@ -14,8 +16,10 @@ func (s *Session) Cancel(ctx context.Context) error {
 		return err
 	}
 	defer unlock()
-	if err := s.stack.Cancel(ctx); err != nil {
-		return fmt.Errorf("cancel update of %s: %s", s.opts.Stack, engineMessage(err.Error()))
-	}
-	return nil
+	return s.journaled(ctx, "cancel", journal.Entry{}, func(*journal.Entry) error {
+		if err := s.stack.Cancel(ctx); err != nil {
+			return fmt.Errorf("cancel update of %s: %s", s.opts.Stack, engineMessage(err.Error()))
+		}
+		return nil
+	})
 }

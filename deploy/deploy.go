@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/kirikae/kirikae/infra"
+	"github.com/kirikae/kirikae/journal"
 	"github.com/kirikae/kirikae/stacks"
 	"github.com/kirikae/kirikae/verify"
 )
@@ -68,7 +69,19 @@ func (s *Session) Deploy(ctx context.Context, p *Plan, o DeployOptions) (*Deploy
 		r.kind = o.Kind
 	}
 	r.res.Kind = r.kind
-	if err := r.execute(ctx); err != nil {
+	op := r.kind
+	if op == KindDeploy {
+		op = "up"
+	}
+	err = s.journaled(ctx, op, journal.Entry{Release: journalRelease(p.Target, p.From)}, func(end *journal.Entry) error {
+		err := r.execute(ctx)
+		end.Changes = r.res.Changes
+		if r.res.Release.ID > 0 {
+			end.Release = journalRelease(nil, &r.res.Release)
+		}
+		return err
+	})
+	if err != nil {
 		return nil, err
 	}
 	r.res.Duration = time.Since(start)

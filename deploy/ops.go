@@ -14,6 +14,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/auto/optrefresh"
 	"github.com/pulumi/pulumi/sdk/v3/go/auto/optup"
 
+	"github.com/kirikae/kirikae/journal"
 	"github.com/kirikae/kirikae/stacks"
 )
 
@@ -122,10 +123,23 @@ func drain(done <-chan struct{}, err error) {
 	}
 }
 
-// Preview computes what Up would change. Nothing is applied.
+// Preview computes what Up would change. Nothing is applied. In CI the
+// preview is journaled: it is what reviewers approved.
 func (s *Session) Preview(ctx context.Context, po PreviewOptions) (*Result, error) {
 	return s.withReleaseValues(ctx, "preview", func(values map[string]string) (*Result, error) {
-		return s.preview(ctx, values, po)
+		if !inCI() {
+			return s.preview(ctx, values, po)
+		}
+		var res *Result
+		err := s.journaled(ctx, "preview", journal.Entry{Release: journalRelease(values, nil)}, func(end *journal.Entry) error {
+			var err error
+			res, err = s.preview(ctx, values, po)
+			if res != nil {
+				end.Changes = res.Changes
+			}
+			return err
+		})
+		return res, err
 	})
 }
 
@@ -222,14 +236,20 @@ func (s *Session) engineOp(ctx context.Context, op string, run func(chan<- event
 		return nil, err
 	}
 	defer unlock()
-	start := time.Now()
-	ch, c, done := s.stream()
-	err = run(ch)
-	drain(done, err)
-	if err != nil {
-		return nil, s.classify(op, err, c.errors)
-	}
-	return s.result(op, c, start), nil
+	var res *Result
+	err = s.journaled(ctx, op, journal.Entry{}, func(end *journal.Entry) error {
+		start := time.Now()
+		ch, c, done := s.stream()
+		err := run(ch)
+		drain(done, err)
+		end.Changes = c.changes
+		if err != nil {
+			return s.classify(op, err, c.errors)
+		}
+		res = s.result(op, c, start)
+		return nil
+	})
+	return res, err
 }
 
 // History returns the stack's updates, newest first, numbered 1..N by age

@@ -6,12 +6,14 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/kirikae/kirikae/deploy"
 	"github.com/kirikae/kirikae/infra"
+	"github.com/kirikae/kirikae/journal"
 	"github.com/kirikae/kirikae/internal/testproject"
 	"github.com/kirikae/kirikae/stacks"
 )
@@ -94,4 +96,18 @@ func TestReleaseIDsSurviveManyDeploys(t *testing.T) {
 	assert.Len(t, after, deploys+2, "each rollback is a release of its own")
 	assert.Greater(t, after[0].ID, ids[deploys])
 	assert.Equal(t, deploy.KindRollback, after[0].Kind)
+
+	// Every operation is journaled, start and end, newest first, with the
+	// release id it produced.
+	recs, err := s.Journal(ctx, time.Time{})
+	require.NoError(t, err)
+	require.Len(t, recs, deploys+2)
+	assert.Equal(t, "rollback", recs[0].Start.Op)
+	assert.Equal(t, after[0].ID, recs[0].End.Release.ID)
+	for i, r := range recs[2:] {
+		assert.Equal(t, "up", r.Start.Op)
+		assert.Equal(t, journal.ResultSucceeded, r.Result)
+		assert.Equal(t, ids[deploys-i], r.End.Release.ID, "journal entry %d", i)
+		assert.Positive(t, r.End.Changes["update"])
+	}
 }

@@ -63,13 +63,16 @@ func outputsTable(b *strings.Builder, outputs map[string]deploy.Output) {
 	b.WriteString("\nOutputs:\n")
 	t := table{}
 	for _, k := range sortedKeys(outputs) {
+		if k == deploy.OutputReleaseValues {
+			continue // kirikae's own bookkeeping; `releases` shows it readably
+		}
 		t.add(k, plain(outputs[k], maxValue))
 	}
 	t.render(b, "  ")
 }
 
 // headline is "Preview of staging: 3 to create, … (1.2s)" or
-// "Updated staging (update 4): 3 created, … (1.2s)".
+// "Updated staging: 3 created, … (1.2s)".
 func (h *Human) headline(r *deploy.Result, c map[string]int) string {
 	var verb string
 	switch r.Operation {

@@ -84,6 +84,7 @@ func TestJSONMatchesDoc(t *testing.T) {
 		"config check":                     cmdConfig,
 		"version":                          cmdVersion,
 		"releases":                         cmdReleases,
+		"journal":                          cmdJournal,
 		"plan":                             cmdPlan,
 		"deployed":                         cmdDeployed,
 	} {

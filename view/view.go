@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/kirikae/kirikae/deploy"
+	"github.com/kirikae/kirikae/journal"
 )
 
 // View is one output format. Every command writes through it.
@@ -36,6 +37,8 @@ type View interface {
 	Deployed(r *deploy.DeployResult) error
 	// Releases lists a stack's releases, newest first.
 	Releases(stack string, rows []ReleaseRow) error
+	// Journal lists what kirikae did to a stack, newest first.
+	Journal(stack string, recs []journal.Record) error
 	// Close flushes anything pending (a spinner line, a JSON array).
 	Close() error
 }

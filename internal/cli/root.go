@@ -97,6 +97,7 @@ func NewRootCmd(io *IO) *cobra.Command {
 		newOutputsCmd(f, nil),
 		newStacksCmd(f, nil),
 		newReleasesCmd(f, nil),
+		newJournalCmd(f, nil),
 		newRollbackCmd(f, nil),
 		newPromoteCmd(f, nil),
 		newCancelCmd(f),
