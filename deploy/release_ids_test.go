@@ -13,8 +13,8 @@ import (
 
 	"github.com/kirikae/kirikae/deploy"
 	"github.com/kirikae/kirikae/infra"
-	"github.com/kirikae/kirikae/journal"
 	"github.com/kirikae/kirikae/internal/testproject"
+	"github.com/kirikae/kirikae/journal"
 	"github.com/kirikae/kirikae/stacks"
 )
 

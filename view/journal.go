@@ -100,4 +100,3 @@ func (m *Markdown) Journal(stack string, recs []journal.Record) error {
 	mdTable(&b, []string{"When", "Op", "Result", "Who", "Release", "Took", "Detail"}, rows)
 	return m.write(fit(b.String(), m.opts.MaxBytes))
 }
-

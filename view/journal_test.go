@@ -12,7 +12,7 @@ import (
 func fixtureJournal() []journal.Record {
 	t0 := time.Date(2025, 3, 1, 10, 0, 0, 0, time.UTC)
 	up := journal.Entry{Op: "up", OpID: "a1", Time: t0, Stack: "staging", Who: "ci@runner", Host: "runner",
-		CIRun: "https://github.com/acme/shop/actions/runs/42",
+		CIRun:   "https://github.com/acme/shop/actions/runs/42",
 		Release: &journal.Release{Name: "image v2, frontend r2"}}
 	upEnd := up
 	upEnd.Phase, upEnd.Result, upEnd.DurationMs = journal.PhaseEnd, journal.ResultSucceeded, 72000
