@@ -24,9 +24,7 @@ import (
 // was live when it was printed. Before release ids, history was read as one
 // page of 10 updates and every deploy after the 10th was "release 10".
 func TestReleaseIDsSurviveManyDeploys(t *testing.T) {
-	if testing.Short() {
-		t.Skip("25 deploys through the engine")
-	}
+	testproject.Long(t, "25 deploys through the engine")
 	const deploys = 25
 	dir := testproject.Copy(t)
 	s := openDeploy(t, dir, "staging", nil)

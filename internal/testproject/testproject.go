@@ -73,16 +73,39 @@ func copyFile(t testing.TB, from, to string) {
 }
 
 // CLI returns the options that find the Pulumi CLI the README's test command
-// built. Without it the test is skipped locally, and fails under CI=true: an
-// engine test must never silently not run in CI.
+// built. Without it the test is skipped locally, and fails in CI: an engine
+// test must never silently not run in CI.
 func CLI(t testing.TB) deploy.CLIOptions {
 	t.Helper()
+	if testing.Short() && !InCI() {
+		t.Skip("-short: skipping a test that runs the Pulumi engine")
+	}
 	opts := deploy.CLIOptions{Explicit: os.Getenv("KIRIKAE_PULUMI")}
 	if _, err := deploy.EnsureCLI(context.Background(), opts); err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("Pulumi CLI missing in CI (run `go run ./cmd engine` first): %v", err)
-		}
-		t.Skipf("Pulumi CLI not available (run `go run ./cmd engine`): %v", err)
+		MissingTool(t, "the Pulumi CLI (run `go run ./cmd engine` first): %v", err)
 	}
 	return opts
+}
+
+// InCI reports whether the tests run in CI: any non-empty CI variable
+// ("true", "1", "True"), as CI services set it.
+func InCI() bool { return os.Getenv("CI") != "" }
+
+// MissingTool skips a test whose tool is missing on a developer's machine
+// and fails it in CI, where a skip would hide that the test never ran.
+func MissingTool(t testing.TB, format string, args ...any) {
+	t.Helper()
+	if InCI() {
+		t.Fatalf("missing in CI: "+format, args...)
+	}
+	t.Skipf("missing: "+format, args...)
+}
+
+// Long skips a long test under -short, except in CI: -short must not hide
+// engine tests there.
+func Long(t testing.TB, why string) {
+	t.Helper()
+	if testing.Short() && !InCI() {
+		t.Skip("-short: " + why)
+	}
 }
