@@ -64,6 +64,14 @@ func (s *Session) Deploy(ctx context.Context, p *Plan, o DeployOptions) (*Deploy
 	if now != p.base {
 		return nil, &StalePlanError{Stack: s.opts.Stack, Planned: p.base, Found: now}
 	}
+	// A freeze set between the plan and now still holds.
+	freeze, err := s.CurrentFreeze(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if freeze.Frozen && !p.forced {
+		return nil, s.checkFreeze(ctx, p.Kind)
+	}
 	r := &run{s: s, p: p, o: o, kind: p.Kind, applied: p.Current, res: &DeployResult{Stack: s.opts.Stack, Changes: map[string]int{}}}
 	if o.Kind != "" {
 		r.kind = o.Kind
@@ -76,6 +84,9 @@ func (s *Session) Deploy(ctx context.Context, p *Plan, o DeployOptions) (*Deploy
 	err = s.journaled(ctx, op, journal.Entry{Release: journalRelease(p.Target, p.From)}, func(end *journal.Entry) error {
 		err := r.execute(ctx)
 		end.Changes = r.res.Changes
+		if p.forced && freeze.Frozen {
+			end.Note = fmt.Sprintf("forced (--force) during a deploy freeze by %s: %s", freeze.Who, freeze.Reason)
+		}
 		if r.res.Release.ID > 0 {
 			end.Release = journalRelease(nil, &r.res.Release)
 		}

@@ -37,6 +37,7 @@ type Plan struct {
 
 	steps      []step
 	releases   []Release // the stack's releases when planned, newest first
+	forced     bool      // a rollback forced through a freeze
 	outputs    map[string]Output
 	base       int // newest release id when planned: another deploy since makes the plan stale
 	deployed   bool
@@ -129,6 +130,9 @@ func (s *Session) planState(ctx context.Context) (*stackState, func(), error) {
 // PlanDeploy plans a switch-style deploy of the requested release values
 // and previews it. Nothing is changed.
 func (s *Session) PlanDeploy(ctx context.Context, req DeployRequest) (*Plan, error) {
+	if err := s.checkFreeze(ctx, "up"); err != nil {
+		return nil, err
+	}
 	st, unlock, err := s.planState(ctx)
 	if err != nil {
 		return nil, err

@@ -35,6 +35,9 @@ func (s *Session) PlanPromote(ctx context.Context, from *Session) (*Plan, error)
 		return nil, refuse("release %d of %s was never verified (%s)", latest.ID, from.opts.Stack, latest.Verified)
 	}
 
+	if err := s.checkFreeze(ctx, "promote"); err != nil {
+		return nil, err
+	}
 	st, unlock, err := s.planState(ctx)
 	if err != nil {
 		return nil, err

@@ -16,6 +16,8 @@ type RollbackRequest struct {
 	Image string
 	// AllowSchemaRollback crosses a kirikae:dbSchemaVersion change.
 	AllowSchemaRollback bool
+	// Force rolls back during a deploy freeze (an incident); journaled.
+	Force bool
 }
 
 // PlanRollback plans re-applying a previous release's values through the
@@ -24,6 +26,11 @@ type RollbackRequest struct {
 // alias, distribution) the plan is Fast: the update is limited to them.
 // Nothing is changed; an unknown target is a *ReleaseNotFoundError.
 func (s *Session) PlanRollback(ctx context.Context, req RollbackRequest) (*Plan, error) {
+	if !req.Force {
+		if err := s.checkFreeze(ctx, "rollback"); err != nil {
+			return nil, err
+		}
+	}
 	st, unlock, err := s.planState(ctx)
 	if err != nil {
 		return nil, err
@@ -57,6 +64,7 @@ func (s *Session) PlanRollback(ctx context.Context, req RollbackRequest) (*Plan,
 	}
 	t := target
 	p.From = &t
+	p.forced = req.Force
 	p.Fast, p.Targets = fastTargets(s.stackURN(), p.Preview)
 	return p, nil
 }

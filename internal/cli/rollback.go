@@ -16,6 +16,7 @@ type rollbackOptions struct {
 	Checkpoint          int
 	Confirm             string
 	SkipVerify          bool
+	Force               bool
 }
 
 func newRollbackCmd(f *factory, runF func(context.Context, *rollbackOptions) error) *cobra.Command {
@@ -34,6 +35,10 @@ Without --to it goes back to the newest earlier verified release. When only
 release values differ the update is limited to the switch resources (listener,
 alias, distribution, …) and the summary says how many it touched: an ECS
 rollback to the warm idle colour is a weight flip.
+
+During a deploy freeze (kirikae lock) rollback refuses unless --force: an
+incident does not wait for the freeze to end, and the journal says it was
+forced.
 
 If kirikae:dbSchemaVersion differs between the live and the target release,
 rollback refuses unless --allow-schema-rollback: see "Databases" in the README.
@@ -66,6 +71,7 @@ backends), after confirmation.`,
 	fl.IntVar(&o.Checkpoint, "checkpoint", 0, "restore the state checkpoint of this update (kirikae history numbers them; damaged state only)")
 	fl.StringVar(&o.Confirm, "confirm", "", "type the stack name to confirm --checkpoint on a protected stack")
 	fl.BoolVar(&o.SkipVerify, "skip-verify", false, "do not verify after switching back")
+	fl.BoolVar(&o.Force, "force", false, "roll back even during a deploy freeze (kirikae lock); journaled as forced")
 	return cmd
 }
 
@@ -80,7 +86,7 @@ func (f *factory) runRollback(ctx context.Context, o *rollbackOptions) error {
 	defer v.Close()
 	return f.withStack(ctx, v, nil, func(s *deploy.Session) error {
 		s.SetEventHandler(nil) // the plan shows its preview once
-		plan, err := s.PlanRollback(ctx, deploy.RollbackRequest{To: o.To, Image: o.Image, AllowSchemaRollback: o.AllowSchemaRollback})
+		plan, err := s.PlanRollback(ctx, deploy.RollbackRequest{To: o.To, Image: o.Image, AllowSchemaRollback: o.AllowSchemaRollback, Force: o.Force})
 		if err != nil {
 			return err
 		}

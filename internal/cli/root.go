@@ -98,6 +98,8 @@ func NewRootCmd(io *IO) *cobra.Command {
 		newStacksCmd(f, nil),
 		newReleasesCmd(f, nil),
 		newJournalCmd(f, nil),
+		newLockCmd(f, nil),
+		newUnlockCmd(f),
 		newRollbackCmd(f, nil),
 		newPromoteCmd(f, nil),
 		newCancelCmd(f),

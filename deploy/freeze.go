@@ -1,0 +1,124 @@
+package deploy
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"github.com/kirikae/kirikae/journal"
+)
+
+// Freeze is a deploy freeze on a stack: while it holds, up, promote and a
+// plain rollback refuse; `rollback --force` still works (incidents do not
+// wait for a freeze to end) and is journaled as forced.
+type Freeze struct {
+	Frozen bool      `json:"frozen"`
+	Reason string    `json:"reason,omitempty"`
+	Who    string    `json:"who"`
+	When   time.Time `json:"when"`
+}
+
+// Freezes are a log of write-once objects, like releases: the newest one
+// says whether the stack is frozen now. Setting and lifting a freeze from
+// two machines never overwrites either record.
+func (s *Session) freezeDir() string {
+	return "freezes/" + string(s.project.Name) + "/" + s.opts.Stack + "/"
+}
+
+// CurrentFreeze returns the stack's freeze, Frozen false when there is none.
+func (s *Session) CurrentFreeze(ctx context.Context) (Freeze, error) {
+	keys, err := s.store.List(ctx, s.freezeDir())
+	if err != nil || len(keys) == 0 {
+		return Freeze{}, err
+	}
+	raw, err := s.store.Get(ctx, keys[len(keys)-1])
+	if err != nil {
+		return Freeze{}, fmt.Errorf("read freeze of %s: %w", s.opts.Stack, err)
+	}
+	var f Freeze
+	if err := json.Unmarshal(raw, &f); err != nil {
+		return Freeze{}, fmt.Errorf("read freeze of %s: %w", s.opts.Stack, err)
+	}
+	return f, nil
+}
+
+// SetFreeze freezes (frozen true, with a reason) or unfreezes the stack,
+// journaled as "lock" or "unlock".
+func (s *Session) SetFreeze(ctx context.Context, frozen bool, reason string) (Freeze, error) {
+	op := "unlock"
+	if frozen {
+		op = "lock"
+	}
+	f := Freeze{Frozen: frozen, Reason: reason, Who: who(), When: time.Now().UTC()}
+	err := s.journaled(ctx, op, journal.Entry{}, func(end *journal.Entry) error {
+		end.Note = reason
+		raw, err := json.Marshal(f)
+		if err != nil {
+			return err
+		}
+		key := fmt.Sprintf("%s%s-%s.json", s.freezeDir(), f.When.Format("20060102T150405.000000000Z"), randomID())
+		if err := s.store.Create(ctx, key, raw); err != nil {
+			return fmt.Errorf("%s %s: %w", op, s.opts.Stack, err)
+		}
+		return nil
+	})
+	return f, err
+}
+
+// checkFreeze refuses op while the stack is frozen.
+func (s *Session) checkFreeze(ctx context.Context, op string) error {
+	f, err := s.CurrentFreeze(ctx)
+	if err != nil {
+		return err
+	}
+	if !f.Frozen {
+		return nil
+	}
+	return &FrozenError{Stack: s.opts.Stack, Op: op, Freeze: f,
+		Unlock: s.Command("unlock"), Force: s.Command("rollback", "--force")}
+}
+
+// FrozenError refuses an operation during a deploy freeze (exit 1: nothing
+// is wrong with the input, the stack is closed for deploys).
+type FrozenError struct {
+	Stack  string
+	Op     string
+	Freeze Freeze
+	// Unlock and Force are the commands that end the freeze and bypass it.
+	Unlock, Force string
+}
+
+func (e *FrozenError) Error() string {
+	msg := fmt.Sprintf("%s %s refused: the stack is frozen by %s since %s", e.Op, e.Stack, e.Freeze.Who, e.Freeze.When.Format(time.RFC3339))
+	if e.Freeze.Reason != "" {
+		msg += fmt.Sprintf(" (%q)", e.Freeze.Reason)
+	}
+	return msg
+}
+
+// Hint says how the freeze ends, and the incident escape hatch.
+func (e *FrozenError) Hint() string {
+	return fmt.Sprintf("wait for `%s`; during an incident `%s` still rolls back", e.Unlock, e.Force)
+}
+
+// Command is a kirikae command line for this stack with the options in
+// effect, for hints a user can paste.
+func (s *Session) Command(sub string, args ...string) string {
+	out := "kirikae " + sub + " --stack " + s.opts.Stack
+	for _, a := range args {
+		out += " " + a
+	}
+	if s.opts.Sandbox {
+		out += " --sandbox"
+	}
+	return out
+}
+
+func randomID() string {
+	b := make([]byte, 4)
+	_, _ = rand.Read(b)
+	return hex.EncodeToString(b)
+}
