@@ -2,6 +2,7 @@ package infra
 
 import (
 	"fmt"
+	"os"
 	"strings"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/apigatewayv2"
@@ -10,6 +11,7 @@ import (
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/lambda"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/kirikae/kirikae/internal/projectfs"
 	"github.com/kirikae/kirikae/stacks"
 )
 
@@ -101,6 +103,32 @@ func lambdaCode(artifact string) (functionCode, error) {
 	return functionCode{S3Bucket: bucket, S3Key: key}, nil
 }
 
+// localArchive is the function code from a local zip file or directory. A
+// directory is zipped from the files projectfs.Files selects, not handed to
+// Pulumi as a directory archive: that would include dotfiles (.env, .git)
+// and follow symlinks out of the project.
+func localArchive(path string) (pulumi.Archive, error) {
+	st, err := os.Stat(path)
+	if err != nil {
+		return nil, fmt.Errorf("read lambda artifact: %w", err)
+	}
+	if !st.IsDir() {
+		return pulumi.NewFileArchive(path), nil
+	}
+	files, err := projectfs.Files(path)
+	if err != nil {
+		return nil, fmt.Errorf("read lambda artifact: %w", err)
+	}
+	if len(files) == 0 {
+		return nil, fmt.Errorf("read lambda artifact: %s has no files to zip", path)
+	}
+	assets := make(map[string]any, len(files))
+	for _, f := range files {
+		assets[f.Rel] = pulumi.NewFileAsset(f.Path)
+	}
+	return pulumi.NewAssetArchive(assets), nil
+}
+
 func (a *lambdaAPI) createFunction(ctx *pulumi.Context, cfg stacks.Config, code functionCode) (*lambda.Function, error) {
 	parent := pulumi.Parent(a)
 	assume, err := assumeRolePolicy("lambda.amazonaws.com")
@@ -145,7 +173,11 @@ func (a *lambdaAPI) createFunction(ctx *pulumi.Context, cfg stacks.Config, code 
 		Tags:    tags(cfg),
 	}
 	if code.Path != "" {
-		args.Code = pulumi.NewFileArchive(code.Path)
+		archive, err := localArchive(code.Path)
+		if err != nil {
+			return nil, fmt.Errorf("create function: %w", err)
+		}
+		args.Code = archive
 	} else {
 		args.S3Bucket = pulumi.String(code.S3Bucket)
 		args.S3Key = pulumi.String(code.S3Key)

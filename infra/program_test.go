@@ -1,6 +1,8 @@
 package infra
 
 import (
+	"os"
+	"path/filepath"
 	"slices"
 	"sort"
 	"sync"
@@ -26,6 +28,7 @@ func variants(t *testing.T) map[string]stacks.Config {
 	lambdaS3.WebhookURL = "https://hooks.example.com/kirikae"
 	lambdaLocal := testConfig(stacks.BackendLambda)
 	lambdaLocal.LambdaArtifact = t.TempDir()
+	require.NoError(t, os.WriteFile(filepath.Join(lambdaLocal.LambdaArtifact, "bootstrap"), []byte("fn"), 0o755))
 	lambdaLocal.LambdaAliasVersion = "3"
 	lambdaLocal.LambdaCanaryWeight = 10
 	lambdaLocal.FrontendEnabled = false

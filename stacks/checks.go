@@ -9,6 +9,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/kirikae/kirikae/internal/projectfs"
 )
 
 // issue is one thing wrong with a value. value is the offending part (a list
@@ -174,6 +176,16 @@ func lambdaArtifact(v any) []issue {
 	}
 	if strings.Contains(s, "://") {
 		return bad("must be a local path or an s3://bucket/key location")
+	}
+	return projectPath(s)
+}
+
+// projectPath checks a local path's text: relative, inside the project, not
+// the project root, no hidden (.git, .kirikae) component. Symlinks are
+// checked against the files in pathProblems.
+func projectPath(v any) []issue {
+	if err := projectfs.CheckRel(v.(string)); err != nil {
+		return bad("%s", err.Error())
 	}
 	return nil
 }

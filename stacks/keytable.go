@@ -88,8 +88,8 @@ var keyTable = []Key{
 		field:   func(c *Config) any { return &c.LogRetention }, check: intOneOf(logRetentionDays...)},
 
 	// Lambda.
-	{Name: KeyLambdaArtifact, Type: TypeString, Default: "app/lambda", Release: true, Rule: "path relative to the project root, or `s3://bucket/key`",
-		Meaning: "zip file or directory holding the function code",
+	{Name: KeyLambdaArtifact, Type: TypeString, Default: "app/lambda", Release: true, Rule: "path inside the project (as frontendDir), or `s3://bucket/key`",
+		Meaning: "zip file or directory holding the function code (dotfiles are never zipped)",
 		field:   func(c *Config) any { return &c.LambdaArtifact }, check: lambdaArtifact},
 	{Name: KeyLambdaMemory, Type: TypeInt, Default: "256", Rule: "128..10240",
 		Meaning: "function memory in MiB",
@@ -120,9 +120,9 @@ var keyTable = []Key{
 	{Name: KeyFrontendBucket, Type: TypeString, Rule: "empty or an S3 bucket name",
 		Meaning: "frontend bucket name; empty derives it from serviceName and stack",
 		field:   func(c *Config) any { return &c.FrontendBucket }, check: pattern(reBucket, "S3 bucket name (3-63 lowercase letters, digits, . -)", true)},
-	{Name: KeyFrontendDir, Type: TypeString, Default: "web/dist",
-		Meaning: "local build output uploaded as each release",
-		field:   func(c *Config) any { return &c.FrontendDir }, check: nonEmpty},
+	{Name: KeyFrontendDir, Type: TypeString, Default: "web/dist", Rule: "path inside the project: relative, not `.`, no `..`, no hidden (`.git`, `.kirikae`) part, no symlink out",
+		Meaning: "local build output uploaded as each release (dotfiles are never uploaded)",
+		field:   func(c *Config) any { return &c.FrontendDir }, check: projectPath},
 	{Name: KeyKeepReleases, Type: TypeInt, Default: "5", Rule: ">= 2",
 		Meaning: "frontend releases kept in the bucket (2 so a rollback has a target)",
 		field:   func(c *Config) any { return &c.KeepReleases }, check: intRange(2, 0)},
@@ -182,11 +182,4 @@ var keyTable = []Key{
 	{Name: KeyDBSchemaVersion, Type: TypeString, Rule: "empty or `[A-Za-z0-9][A-Za-z0-9._-]{0,63}`",
 		Meaning: "database schema the release expects; rollback will not cross a change",
 		field:   func(c *Config) any { return &c.DBSchemaVersion }, check: pattern(reSchema, "schema version ([A-Za-z0-9][A-Za-z0-9._-]{0,63})", true)},
-}
-
-func nonEmpty(v any) []issue {
-	if v.(string) == "" {
-		return bad("must not be empty")
-	}
-	return nil
 }

@@ -1,6 +1,12 @@
 package stacks
 
-import "fmt"
+import (
+	"fmt"
+	"path/filepath"
+	"strings"
+
+	"github.com/kirikae/kirikae/internal/projectfs"
+)
 
 // origin says where each value came from, so a problem found on the typed
 // Config still names the file, line and text the user wrote.
@@ -70,7 +76,30 @@ func validate(c Config, o *origin) []Problem {
 			out = append(out, o.problem(k.Name, val, is.msg))
 		}
 	}
-	return append(out, crossCheck(c, o)...)
+	out = append(out, crossCheck(c, o)...)
+	return append(out, pathProblems(c, o)...)
+}
+
+// pathProblems resolves the local paths against the project directory (the
+// stack file's) so a symlink out of the project is reported with the line
+// that configured it. A Config without a File has no project to check.
+func pathProblems(c Config, o *origin) []Problem {
+	if c.File == "" {
+		return nil
+	}
+	root := filepath.Dir(c.File)
+	var out []Problem
+	for _, p := range []struct{ key, value string }{
+		{KeyFrontendDir, c.FrontendDir}, {KeyLambdaArtifact, c.LambdaArtifact},
+	} {
+		if o.reported[p.key] || o.skip[p.key] || p.value == "" || strings.HasPrefix(p.value, "s3://") {
+			continue
+		}
+		if _, err := projectfs.Resolve(root, p.value); err != nil {
+			out = append(out, o.problem(p.key, p.value, "must stay inside the project: "+err.Error()))
+		}
+	}
+	return out
 }
 
 // crossCheck applies rules that involve more than one key. A rule is skipped
