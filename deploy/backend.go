@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 )
 
 // StateDirName is the per-project directory for local state; it is gitignored.
@@ -54,6 +55,38 @@ func (p Paths) BackendURL(explicit string) string {
 	}
 	return "file://" + p.Backend
 }
+
+// CheckSandboxBackend refuses an explicit backend in sandbox mode: simulated
+// results written into a team's real state would orphan real resources. The
+// one explicit backend allowed is the sandbox's own file backend.
+func (p Paths) CheckSandboxBackend(sandbox bool, explicit string) error {
+	if !sandbox || explicit == "" {
+		return nil
+	}
+	if dir, ok := strings.CutPrefix(explicit, "file://"); ok && filepath.Clean(dir) == filepath.Clean(p.Backend) {
+		return nil
+	}
+	return &SandboxBackendError{Backend: explicit, Own: "file://" + p.Backend}
+}
+
+// SandboxBackendError is --sandbox together with --backend/KIRIKAE_BACKEND
+// naming a real backend. Nothing has been opened when it is returned.
+type SandboxBackendError struct {
+	Backend string // the explicit backend URL
+	Own     string // the sandbox's own backend
+}
+
+func (e *SandboxBackendError) Error() string {
+	return fmt.Sprintf("--sandbox refuses backend %s (from --backend or KIRIKAE_BACKEND): simulated results would be written into that state", e.Backend)
+}
+
+// Hint says how to run the sandbox.
+func (e *SandboxBackendError) Hint() string {
+	return "drop --backend / unset KIRIKAE_BACKEND for sandbox runs (the sandbox keeps its own state in " + e.Own + "), or drop --sandbox to use that backend"
+}
+
+// BadInput: the user drops one of the two flags; nothing changed.
+func (e *SandboxBackendError) BadInput() bool { return true }
 
 // passphraseEnv returns the secrets-provider environment. A passphrase the
 // user already set wins; otherwise kirikae generates one into a 0600 file on

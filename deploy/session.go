@@ -97,6 +97,9 @@ func newSession(ctx context.Context, opts Options) (*Session, error) {
 		return nil, fmt.Errorf("resolve project dir: %w", err)
 	}
 	opts.ProjectDir = dir
+	if err := PathsFor(dir, opts.Sandbox).CheckSandboxBackend(opts.Sandbox, opts.Backend); err != nil {
+		return nil, err
+	}
 	proj, err := workspace.LoadProject(filepath.Join(dir, "Pulumi.yaml"))
 	if err != nil {
 		return nil, &ProjectError{Dir: dir, Err: err}
