@@ -25,7 +25,7 @@ func variants(t *testing.T) map[string]stacks.Config {
 	ecsExistingVPC.PrivateSubnetIDs = []string{"subnet-priv1", "subnet-priv2"}
 	ecsExistingVPC.FrontendEnabled = false
 	lambdaS3 := testConfig(stacks.BackendLambda)
-	lambdaS3.WebhookURL = "https://hooks.example.com/kirikae"
+	withWebhook(t, &lambdaS3, "https://hooks.example.com/kirikae")
 	lambdaLocal := testConfig(stacks.BackendLambda)
 	lambdaLocal.LambdaArtifact = t.TempDir()
 	require.NoError(t, os.WriteFile(filepath.Join(lambdaLocal.LambdaArtifact, "bootstrap"), []byte("fn"), 0o755))

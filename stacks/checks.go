@@ -3,7 +3,6 @@ package stacks
 import (
 	"fmt"
 	"net/mail"
-	"net/url"
 	"regexp"
 	"slices"
 	"strconv"
@@ -132,18 +131,6 @@ func urlPath(optional bool) checkFunc {
 		}
 		return bad("must be an absolute URL path starting with /")
 	}
-}
-
-func httpsURL(v any) []issue {
-	s := v.(string)
-	if s == "" {
-		return nil
-	}
-	u, err := url.Parse(s)
-	if err != nil || u.Scheme != "https" || u.Host == "" {
-		return bad("is not an https URL (https://host/path)")
-	}
-	return nil
 }
 
 func emails(v any) []issue {

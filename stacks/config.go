@@ -106,7 +106,7 @@ type Config struct {
 
 	// Notifications.
 	SlackWebhook Secret   // kirikae:slackWebhookUrl — secret (secure: value)
-	WebhookURL   string   // kirikae:webhookUrl
+	WebhookURL   Secret   // kirikae:webhookUrl — secret (secure: value)
 	AlertEmails  []string // kirikae:alertEmails — SNS email subscriptions
 
 	// DBSchemaVersion is the schema the release expects; rollback refuses to

@@ -40,6 +40,17 @@ func Keys() []Key {
 	return append([]Key(nil), keyTable...)
 }
 
+// SecretKeys lists the keys whose values are secrets, in table order.
+func SecretKeys() []string {
+	var out []string
+	for _, k := range keyTable {
+		if k.Type == TypeSecret {
+			out = append(out, k.Name)
+		}
+	}
+	return out
+}
+
 // Lookup returns the key with exactly this name.
 func Lookup(name string) (Key, bool) {
 	k, ok := keyIndex[name]

@@ -173,9 +173,12 @@ var keyTable = []Key{
 	{Name: KeySlackWebhookURL, Type: TypeSecret, Rule: "set with `pulumi config set --secret`",
 		Meaning: "Slack incoming webhook for deploy and alarm messages",
 		field:   func(c *Config) any { return &c.SlackWebhook }},
-	{Name: KeyWebhookURL, Type: TypeString, Rule: "empty or an https URL",
-		Meaning: "generic webhook told about deploys and rollbacks",
-		field:   func(c *Config) any { return &c.WebhookURL }, check: httpsURL},
+	// A webhook URL carries its credential (a path token, userinfo), so it
+	// is a secret: encrypted in the stack file and in state, masked in
+	// every preview and PR comment.
+	{Name: KeyWebhookURL, Type: TypeSecret, Rule: "an https URL; set with `pulumi config set --secret`",
+		Meaning: "generic webhook (SNS https subscription) told about alarms",
+		field:   func(c *Config) any { return &c.WebhookURL }},
 	{Name: KeyAlertEmails, Type: TypeStringList, Rule: "email addresses",
 		Meaning: "addresses subscribed to the alarm topic",
 		field:   func(c *Config) any { return &c.AlertEmails }, check: emails},
