@@ -15,6 +15,13 @@ import (
 	"github.com/kirikae/kirikae/stacks"
 )
 
+// Default HTTP API stage throttle: steady requests per second and burst.
+// They are below the account-level quota of 10,000 rps / 5,000 burst.
+const (
+	apiRateLimit  = 1000
+	apiBurstLimit = 500
+)
+
 // LiveAlias is the alias API Gateway invokes. Releases and rollbacks move
 // the alias between published versions; the API never points at $LATEST.
 const LiveAlias = "live"
@@ -131,7 +138,11 @@ func localArchive(path string) (pulumi.Archive, error) {
 
 func (a *lambdaAPI) createFunction(ctx *pulumi.Context, cfg stacks.Config, code functionCode) (*lambda.Function, error) {
 	parent := pulumi.Parent(a)
-	assume, err := assumeRolePolicy("lambda.amazonaws.com")
+	// The Lambda execution role trusts lambda.amazonaws.com without
+	// aws:SourceAccount: AWS documents this trust policy with no condition
+	// (https://docs.aws.amazon.com/lambda/latest/dg/lambda-intro-execution-role.html),
+	// and only this account can attach the role to a function (iam:PassRole).
+	assume, err := assumeRolePolicy("lambda.amazonaws.com", "")
 	if err != nil {
 		return nil, fmt.Errorf("create function role: %w", err)
 	}
@@ -141,13 +152,6 @@ func (a *lambdaAPI) createFunction(ctx *pulumi.Context, cfg stacks.Config, code 
 	}, parent)
 	if err != nil {
 		return nil, fmt.Errorf("create function role: %w", err)
-	}
-	attachment, err := iam.NewRolePolicyAttachment(ctx, "function-logs", &iam.RolePolicyAttachmentArgs{
-		Role:      role.Name,
-		PolicyArn: pulumi.String(lambdaBasicExecPolicyARN),
-	}, parent)
-	if err != nil {
-		return nil, fmt.Errorf("attach function policy: %w", err)
 	}
 	name := baseName(cfg)
 	// Created before the function so Lambda does not create it first with
@@ -159,6 +163,13 @@ func (a *lambdaAPI) createFunction(ctx *pulumi.Context, cfg stacks.Config, code 
 	}, parent)
 	if err != nil {
 		return nil, fmt.Errorf("create function log group: %w", err)
+	}
+	attachment, err := iam.NewRolePolicy(ctx, "function-logs", &iam.RolePolicyArgs{
+		Role:   role.Name,
+		Policy: logGroup.Arn.ApplyT(functionLogsPolicy).(pulumi.StringOutput),
+	}, parent)
+	if err != nil {
+		return nil, fmt.Errorf("create function policy: %w", err)
 	}
 	args := &lambda.FunctionArgs{
 		Name:       pulumi.String(name),
@@ -250,16 +261,28 @@ func (a *lambdaAPI) createHTTPAPI(ctx *pulumi.Context, cfg stacks.Config, fn *la
 		ApiId:      api.ID(),
 		Name:       pulumi.String("$default"),
 		AutoDeploy: pulumi.Bool(true),
-		Tags:       tags(cfg),
+		// A stage-wide throttle below the account quota, so one noisy
+		// client cannot use up the account's concurrency for every API:
+		// https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-throttling.html
+		DefaultRouteSettings: &apigatewayv2.StageDefaultRouteSettingsArgs{
+			ThrottlingRateLimit:  pulumi.Float64(apiRateLimit),
+			ThrottlingBurstLimit: pulumi.Int(apiBurstLimit),
+		},
+		Tags: tags(cfg),
 	}, parent); err != nil {
 		return nil, fmt.Errorf("create stage: %w", err)
 	}
+	// Only this API (aws:SourceArn) of this account (aws:SourceAccount) may
+	// invoke the alias:
+	// https://docs.aws.amazon.com/lambda/latest/dg/permissions-function-services.html
+	account := api.ExecutionArn.ApplyT(accountOf).(pulumi.StringOutput)
 	if _, err := lambda.NewPermission(ctx, "api-invoke", &lambda.PermissionArgs{
-		Action:    pulumi.String("lambda:InvokeFunction"),
-		Function:  fn.Name,
-		Qualifier: pulumi.String(LiveAlias),
-		Principal: pulumi.String("apigateway.amazonaws.com"),
-		SourceArn: pulumi.Sprintf("%s/*/*", api.ExecutionArn),
+		Action:        pulumi.String("lambda:InvokeFunction"),
+		Function:      fn.Name,
+		Qualifier:     pulumi.String(LiveAlias),
+		Principal:     pulumi.String("apigateway.amazonaws.com"),
+		SourceArn:     pulumi.Sprintf("%s/*/*", api.ExecutionArn),
+		SourceAccount: account,
 	}, parent, pulumi.DependsOn([]pulumi.Resource{alias})); err != nil {
 		return nil, fmt.Errorf("create invoke permission: %w", err)
 	}

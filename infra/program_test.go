@@ -32,8 +32,11 @@ func variants(t *testing.T) map[string]stacks.Config {
 	lambdaLocal.LambdaAliasVersion = "3"
 	lambdaLocal.LambdaCanaryWeight = 10
 	lambdaLocal.FrontendEnabled = false
+	ecsTLS := testConfig(stacks.BackendECS)
+	ecsTLS.CertificateARN, ecsTLS.APIDomain = "arn:aws:acm:eu-west-1:123456789012:certificate/0f0e", "api.example.com"
+	ecsTLS.FrontendCertificateARN, ecsTLS.FrontendDomain = "arn:aws:acm:us-east-1:123456789012:certificate/9a8b", "www.example.com"
 	return map[string]stacks.Config{
-		"ecs": ecs, "ecs-existing-vpc": ecsExistingVPC,
+		"ecs": ecs, "ecs-existing-vpc": ecsExistingVPC, "ecs-tls": ecsTLS,
 		"lambda-s3": lambdaS3, "lambda-local-canary": lambdaLocal,
 	}
 }
@@ -99,7 +102,7 @@ func TestResourceTypesCoverEveryRegisteredType(t *testing.T) {
 	for _, typ := range types {
 		assert.True(t, seen[typ], "ResourceTypes lists %s but no variant registers it", typ)
 	}
-	assert.Len(t, types, 34)
+	assert.Len(t, types, 35)
 }
 
 // taggable are the registered types that accept tags.

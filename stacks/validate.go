@@ -77,6 +77,7 @@ func validate(c Config, o *origin) []Problem {
 		}
 	}
 	out = append(out, crossCheck(c, o)...)
+	out = append(out, tlsProblems(c, o)...)
 	return append(out, pathProblems(c, o)...)
 }
 
@@ -148,4 +149,34 @@ func containsInt(ns []int, n int) bool {
 		}
 	}
 	return false
+}
+
+// tlsProblems checks the certificate keys in pairs: a certificate is useless
+// without the name it covers, and a name without a certificate cannot be
+// served over HTTPS.
+func tlsProblems(c Config, o *origin) []Problem {
+	var out []Problem
+	pairs := []struct{ cert, domain, certVal, domainVal string }{
+		{KeyCertificateARN, KeyAPIDomain, c.CertificateARN, c.APIDomain},
+		{KeyFrontendCertificateARN, KeyFrontendDomain, c.FrontendCertificateARN, c.FrontendDomain},
+	}
+	for _, p := range pairs {
+		if o.reported[p.cert] || o.reported[p.domain] || o.skip[p.cert] || o.skip[p.domain] {
+			continue
+		}
+		switch {
+		case p.certVal != "" && p.domainVal == "":
+			out = append(out, o.problem(p.cert, p.certVal, "needs "+p.domain+" (the DNS name the certificate covers)"))
+		case p.certVal == "" && p.domainVal != "":
+			out = append(out, o.problem(p.domain, p.domainVal, "needs "+p.cert+" (a certificate for it)"))
+		}
+	}
+	// CloudFront takes certificates only from ACM in us-east-1:
+	// https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/cnames-and-https-requirements.html
+	if c.FrontendCertificateARN != "" && !o.reported[KeyFrontendCertificateARN] &&
+		!strings.Contains(c.FrontendCertificateARN, ":acm:us-east-1:") {
+		out = append(out, o.problem(KeyFrontendCertificateARN, c.FrontendCertificateARN,
+			"must be an ACM certificate in us-east-1 (CloudFront reads certificates only from there)"))
+	}
+	return out
 }
