@@ -3,13 +3,13 @@ package cloud
 import (
 	"context"
 	"fmt"
-	"io/fs"
 	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 
 	"golang.org/x/sync/errgroup"
+
+	"github.com/kirikae/kirikae/internal/projectfs"
 )
 
 // uploadWorkers bounds concurrent PutObject calls: a frontend build is tens
@@ -21,20 +21,15 @@ const uploadWorkers = 8
 // extension, and returns how many files it uploaded. A "/" is added to a
 // non-empty prefix that lacks one. An empty dir is an error: flipping the
 // site to an empty release would take it down.
+//
+// The bucket is public through CDN, so the walk is projectfs.Files: dotfiles
+// and VCS/state directories (.git, .kirikae, .env) are never uploaded, and a
+// symlink that leads out of dir is an error rather than a leak.
 func UploadDir(ctx context.Context, c Cloud, bucket, prefix, dir string) (int, error) {
 	if prefix != "" && !strings.HasSuffix(prefix, "/") {
 		prefix += "/"
 	}
-	var files []string
-	err := filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		if d.Type().IsRegular() {
-			files = append(files, path)
-		}
-		return nil
-	})
+	files, err := projectfs.Files(dir)
 	if err != nil {
 		return 0, fmt.Errorf("walk release dir: %w", err)
 	}
@@ -43,8 +38,8 @@ func UploadDir(ctx context.Context, c Cloud, bucket, prefix, dir string) (int, e
 	}
 	g, gctx := errgroup.WithContext(ctx)
 	g.SetLimit(uploadWorkers)
-	for _, path := range files {
-		g.Go(func() error { return uploadFile(gctx, c, bucket, prefix, dir, path) })
+	for _, f := range files {
+		g.Go(func() error { return uploadFile(gctx, c, bucket, prefix+f.Rel, f.Path) })
 	}
 	if err := g.Wait(); err != nil {
 		return 0, err
@@ -52,16 +47,11 @@ func UploadDir(ctx context.Context, c Cloud, bucket, prefix, dir string) (int, e
 	return len(files), nil
 }
 
-func uploadFile(ctx context.Context, c Cloud, bucket, prefix, dir, path string) error {
-	rel, err := filepath.Rel(dir, path)
-	if err != nil {
-		return fmt.Errorf("upload %s: %w", path, err)
-	}
+func uploadFile(ctx context.Context, c Cloud, bucket, key, path string) error {
 	body, err := os.ReadFile(path)
 	if err != nil {
 		return fmt.Errorf("read release file: %w", err)
 	}
-	key := prefix + filepath.ToSlash(rel)
 	if err := c.PutObject(ctx, bucket, key, body, ContentType(key)); err != nil {
 		return fmt.Errorf("upload s3://%s/%s: %w", bucket, key, err)
 	}

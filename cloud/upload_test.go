@@ -137,3 +137,32 @@ func TestPruneLeavesOtherPrefixesAlone(t *testing.T) {
 	require.NoError(t, err)
 	assert.Contains(t, m.objects, "site/other/x/y")
 }
+
+// The repro: frontendDir "." uploaded .kirikae/passphrase and
+// .git/config to the public bucket.
+func TestUploadDirNeverUploadsDotfilesOrStateDirs(t *testing.T) {
+	dir := writeFiles(t, map[string]string{
+		"index.html":          "<html>",
+		".kirikae/passphrase": "pw",
+		".git/config":         "token",
+		".env":                "SECRET=1",
+		"assets/.DS_Store":    "x",
+	})
+	m := newMem()
+	n, err := UploadDir(context.Background(), m, "site", "releases/r1", dir)
+	require.NoError(t, err)
+	assert.Equal(t, 1, n)
+	assert.Equal(t, map[string]memObject{
+		"site/releases/r1/index.html": {"<html>", "text/html; charset=utf-8"},
+	}, m.objects)
+}
+
+func TestUploadDirRefusesSymlinksOutOfTheDir(t *testing.T) {
+	dir := writeFiles(t, map[string]string{"index.html": "<html>"})
+	secret := filepath.Join(writeFiles(t, map[string]string{"id_rsa": "key"}), "id_rsa")
+	require.NoError(t, os.Symlink(secret, filepath.Join(dir, "key.txt")))
+	m := newMem()
+	_, err := UploadDir(context.Background(), m, "site", "releases/r1", dir)
+	require.ErrorContains(t, err, "outside")
+	assert.Empty(t, m.objects, "nothing is uploaded when the walk refuses")
+}

@@ -6,6 +6,9 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
+	"sync"
+	"syscall"
 )
 
 // StateDirName is the per-project directory for local state; it is gitignored.
@@ -55,35 +58,144 @@ func (p Paths) BackendURL(explicit string) string {
 	return "file://" + p.Backend
 }
 
+// CheckSandboxBackend refuses an explicit backend in sandbox mode: simulated
+// results written into a team's real state would orphan real resources. The
+// one explicit backend allowed is the sandbox's own file backend.
+func (p Paths) CheckSandboxBackend(sandbox bool, explicit string) error {
+	if !sandbox || explicit == "" {
+		return nil
+	}
+	if dir, ok := strings.CutPrefix(explicit, "file://"); ok && filepath.Clean(dir) == filepath.Clean(p.Backend) {
+		return nil
+	}
+	return &SandboxBackendError{Backend: explicit, Own: "file://" + p.Backend}
+}
+
+// SandboxBackendError is --sandbox together with --backend/KIRIKAE_BACKEND
+// naming a real backend. Nothing has been opened when it is returned.
+type SandboxBackendError struct {
+	Backend string // the explicit backend URL
+	Own     string // the sandbox's own backend
+}
+
+func (e *SandboxBackendError) Error() string {
+	return fmt.Sprintf("--sandbox refuses backend %s (from --backend or KIRIKAE_BACKEND): simulated results would be written into that state", e.Backend)
+}
+
+// Hint says how to run the sandbox.
+func (e *SandboxBackendError) Hint() string {
+	return "drop --backend / unset KIRIKAE_BACKEND for sandbox runs (the sandbox keeps its own state in " + e.Own + "), or drop --sandbox to use that backend"
+}
+
+// BadInput: the user drops one of the two flags; nothing changed.
+func (e *SandboxBackendError) BadInput() bool { return true }
+
 // passphraseEnv returns the secrets-provider environment. A passphrase the
 // user already set wins; otherwise kirikae generates one into a 0600 file on
 // first use and hands Pulumi the *file*, so the value is never printed or
-// placed in a process environment.
+// placed in a process environment. Either way the state dir is made private
+// first, and a passphrase file others can read is refused, as ssh refuses a
+// private key others can read.
 func passphraseEnv(p Paths) (map[string]string, error) {
-	if os.Getenv("PULUMI_CONFIG_PASSPHRASE") != "" || os.Getenv("PULUMI_CONFIG_PASSPHRASE_FILE") != "" {
+	if err := privateDir(p.Root); err != nil {
+		return nil, err
+	}
+	if os.Getenv("PULUMI_CONFIG_PASSPHRASE") != "" {
 		return map[string]string{}, nil
 	}
-	if _, err := os.Stat(p.Passphrase); os.IsNotExist(err) {
-		if err := os.MkdirAll(filepath.Dir(p.Passphrase), 0o700); err != nil {
-			return nil, fmt.Errorf("create state dir: %w", err)
+	if f := os.Getenv("PULUMI_CONFIG_PASSPHRASE_FILE"); f != "" {
+		if err := checkPrivateFile(f); err != nil {
+			return nil, err
 		}
-		buf := make([]byte, 32)
-		if _, err := rand.Read(buf); err != nil {
-			return nil, fmt.Errorf("generate passphrase: %w", err)
-		}
-		f, err := os.OpenFile(p.Passphrase, os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o600)
-		if err != nil && !os.IsExist(err) {
-			return nil, fmt.Errorf("write passphrase file: %w", err)
-		}
-		if err == nil {
-			_, werr := f.WriteString(base64.RawURLEncoding.EncodeToString(buf))
-			if cerr := f.Close(); werr == nil {
-				werr = cerr
-			}
-			if werr != nil {
-				return nil, fmt.Errorf("write passphrase file: %w", werr)
-			}
-		}
+		return map[string]string{}, nil
+	}
+	if err := generatePassphrase(p.Passphrase); err != nil {
+		return nil, err
+	}
+	if err := checkPrivateFile(p.Passphrase); err != nil {
+		return nil, err
 	}
 	return map[string]string{"PULUMI_CONFIG_PASSPHRASE_FILE": p.Passphrase}, nil
 }
+
+func generatePassphrase(path string) error {
+	buf := make([]byte, 32)
+	if _, err := rand.Read(buf); err != nil {
+		return fmt.Errorf("generate passphrase: %w", err)
+	}
+	f, err := os.OpenFile(path, os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o600)
+	if os.IsExist(err) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("write passphrase file: %w", err)
+	}
+	_, werr := f.WriteString(base64.RawURLEncoding.EncodeToString(buf))
+	if cerr := f.Close(); werr == nil {
+		werr = cerr
+	}
+	if werr != nil {
+		return fmt.Errorf("write passphrase file: %w", werr)
+	}
+	return nil
+}
+
+// privateDir creates dir as 0700, and tightens one an older kirikae (or a
+// PULUMI_CONFIG_PASSPHRASE run) left group- or world-readable, so nothing
+// under .kirikae (state, locks, work dirs, the sandbox account) is readable
+// by other local users whatever the modes inside. The process umask is also
+// narrowed (see privateUmask) so the files Pulumi writes are 0600.
+func privateDir(dir string) error {
+	privateUmask()
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return fmt.Errorf("create state dir: %w", err)
+	}
+	st, err := os.Stat(dir)
+	if err != nil {
+		return fmt.Errorf("create state dir: %w", err)
+	}
+	if st.Mode().Perm() != 0o700 {
+		if err := os.Chmod(dir, 0o700); err != nil {
+			return fmt.Errorf("make state dir private: %w", err)
+		}
+	}
+	return nil
+}
+
+var umaskOnce sync.Once
+
+// privateUmask makes every file and directory this process and the Pulumi
+// processes it starts (they inherit the umask) create owner-only: state
+// checkpoints, history, backups and logs hold resource outputs and secret
+// ciphertext.
+func privateUmask() {
+	umaskOnce.Do(func() { syscall.Umask(0o077) })
+}
+
+// checkPrivateFile refuses a passphrase file with any group or other bit.
+func checkPrivateFile(path string) error {
+	st, err := os.Stat(path)
+	if err != nil {
+		return fmt.Errorf("read passphrase file: %w", err)
+	}
+	if st.Mode().Perm()&0o077 != 0 {
+		return &PassphraseFileError{Path: path, Mode: st.Mode().Perm()}
+	}
+	return nil
+}
+
+// PassphraseFileError is a passphrase file other users can read.
+type PassphraseFileError struct {
+	Path string
+	Mode os.FileMode
+}
+
+func (e *PassphraseFileError) Error() string {
+	return fmt.Sprintf("passphrase file %s is readable by other users (mode %04o); it decrypts every secret in state", e.Path, e.Mode)
+}
+
+// Hint names the fix.
+func (e *PassphraseFileError) Hint() string { return "run `chmod 600 " + e.Path + "`, then retry" }
+
+// BadInput: the user fixes the file's mode; nothing changed.
+func (e *PassphraseFileError) BadInput() bool { return true }

@@ -3,7 +3,10 @@ package deploy
 import (
 	"context"
 	"crypto/sha256"
+	"encoding/hex"
+	"errors"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -43,23 +46,33 @@ type CLI struct {
 // Command returns the handle the Automation API runs.
 func (c *CLI) Command() auto.PulumiCommand { return c.command }
 
-// DefaultCacheDir is where built CLIs are kept between runs.
-func DefaultCacheDir() string {
+// AllowNewerEnv opts in to a `pulumi` on PATH newer than the pinned version.
+// Without it only the exact pin is used: hosted runners ship a pulumi that
+// updates weekly, and a deploy tool should not change engines under a team.
+const AllowNewerEnv = "KIRIKAE_PULUMI_ALLOW_NEWER"
+
+// DefaultCacheDir is where built CLIs are kept between runs:
+// $XDG_CACHE_HOME/kirikae/pulumi, else ~/.cache/kirikae/pulumi. With neither
+// it is an error, never a shared temp dir another local user could plant a
+// binary in.
+func DefaultCacheDir() (string, error) {
 	base := os.Getenv("XDG_CACHE_HOME")
 	if base == "" {
-		if home, err := os.UserHomeDir(); err == nil {
-			base = filepath.Join(home, ".cache")
-		} else {
-			base = os.TempDir()
+		home, err := os.UserHomeDir()
+		if err != nil || home == "" {
+			return "", &CLIMissingError{Reason: "no cache dir for the Pulumi CLI: neither XDG_CACHE_HOME nor HOME is set (kirikae never uses a shared temp dir); set one of them"}
 		}
+		base = filepath.Join(home, ".cache")
 	}
-	return filepath.Join(base, "kirikae", "pulumi")
+	return filepath.Join(base, "kirikae", "pulumi"), nil
 }
 
 // EnsureCLI finds or builds the Pulumi CLI, in this order: the explicit path,
-// `pulumi` on PATH when its version is at least PulumiVersion, the cache, and
-// finally a build from the pinned tools/pulumi module. It never downloads a
-// prebuilt binary: the only network use is the Go module proxy during a build.
+// `pulumi` on PATH when it is exactly PulumiVersion (or newer with
+// KIRIKAE_PULUMI_ALLOW_NEWER=1), the cache (verified against the sha256
+// recorded when it was built), and finally a build from the pinned
+// tools/pulumi module. It never downloads a prebuilt binary: the only network
+// use is the Go module proxy during a build.
 func EnsureCLI(ctx context.Context, opts CLIOptions) (*CLI, error) {
 	if opts.Explicit != "" {
 		cli, err := openCLI(opts.Explicit, "explicit", false)
@@ -70,19 +83,35 @@ func EnsureCLI(ctx context.Context, opts CLIOptions) (*CLI, error) {
 	}
 	if !opts.SkipPath {
 		if p, err := exec.LookPath("pulumi"); err == nil {
-			if cli, err := openCLI(p, "path", true); err == nil {
+			if cli, err := openCLI(p, "path", os.Getenv(AllowNewerEnv) == "1"); err == nil {
 				return cli, nil
 			}
 		}
 	}
 	cacheDir := opts.CacheDir
 	if cacheDir == "" {
-		cacheDir = DefaultCacheDir()
+		var err error
+		if cacheDir, err = DefaultCacheDir(); err != nil {
+			return nil, err
+		}
 	}
 	root := filepath.Join(cacheDir, "v"+PulumiVersion)
 	bin := filepath.Join(root, "bin", "pulumi")
-	if cli, err := openCLI(bin, "cache", false); err == nil {
+	cli, err := openCached(bin)
+	if err == nil {
 		return cli, nil
+	}
+	var tampered *ChecksumError
+	if errors.As(err, &tampered) {
+		if opts.ToolsDir == "" {
+			return nil, &CLIMissingError{Reason: err.Error() + "; delete it and run `kirikae engine` to rebuild"}
+		}
+		if opts.Progress != nil {
+			opts.Progress(err.Error() + "; rebuilding it")
+		}
+		if err := os.Remove(bin); err != nil && !os.IsNotExist(err) {
+			return nil, fmt.Errorf("remove mismatched CLI: %w", err)
+		}
 	}
 	if opts.ToolsDir == "" {
 		return nil, &CLIMissingError{Reason: "no Pulumi CLI on PATH or in " + root}
@@ -90,12 +119,83 @@ func EnsureCLI(ctx context.Context, opts CLIOptions) (*CLI, error) {
 	if err := buildCLI(ctx, opts, root, bin); err != nil {
 		return nil, err
 	}
-	return openCLI(bin, "built", false)
+	if cli, err = openCached(bin); err != nil {
+		return nil, err
+	}
+	cli.Source = "built"
+	return cli, nil
 }
 
-// openCLI checks a candidate binary. atLeast accepts any version >= the pin
-// (a user's own newer pulumi); otherwise the version must match exactly, since
-// the cache is keyed by it.
+// openCached opens the cached build after checking it against the sha256
+// recorded beside it at build time (<bin>.sha256, sha256sum format), then
+// checks its version like any candidate. A cache built before checksums were recorded is trusted on first use: its
+// version is checked once and its checksum recorded.
+func openCached(bin string) (*CLI, error) {
+	if _, err := os.Stat(bin); err != nil {
+		return nil, err
+	}
+	sum, err := fileSHA256(bin)
+	if err != nil {
+		return nil, err
+	}
+	raw, err := os.ReadFile(bin + ".sha256")
+	if os.IsNotExist(err) {
+		cli, err := openCLI(bin, "cache", false)
+		if err != nil {
+			return nil, err
+		}
+		if err := writeChecksum(bin, sum); err != nil {
+			return nil, err
+		}
+		return cli, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("read CLI checksum: %w", err)
+	}
+	recorded, _, _ := strings.Cut(strings.TrimSpace(string(raw)), " ")
+	if recorded != sum {
+		return nil, &ChecksumError{Path: bin, Want: recorded, Got: sum}
+	}
+	return openCLI(bin, "cache", false)
+}
+
+// ChecksumError is a cached CLI whose bytes are not those built.
+type ChecksumError struct{ Path, Want, Got string }
+
+func (e *ChecksumError) Error() string {
+	return fmt.Sprintf("cached pulumi %s does not match the sha256 recorded when it was built (want %.12s…, got %.12s…)", e.Path, e.Want, e.Got)
+}
+
+func fileSHA256(path string) (string, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return "", fmt.Errorf("hash %s: %w", path, err)
+	}
+	defer f.Close()
+	h := sha256.New()
+	if _, err := io.Copy(h, f); err != nil {
+		return "", fmt.Errorf("hash %s: %w", path, err)
+	}
+	return hex.EncodeToString(h.Sum(nil)), nil
+}
+
+// writeChecksum records sum for bin, atomically, so a reader never sees half
+// a checksum and refuses a good binary.
+func writeChecksum(bin, sum string) error {
+	tmp := fmt.Sprintf("%s.sha256.tmp-%d", bin, os.Getpid())
+	if err := os.WriteFile(tmp, []byte(sum+"  "+filepath.Base(bin)+"\n"), 0o644); err != nil {
+		return fmt.Errorf("record CLI checksum: %w", err)
+	}
+	if err := os.Rename(tmp, bin+".sha256"); err != nil {
+		os.Remove(tmp)
+		return fmt.Errorf("record CLI checksum: %w", err)
+	}
+	return nil
+}
+
+// openCLI checks a candidate binary by running `version`. atLeast accepts
+// any version >= the pin (PATH with the opt-in); otherwise the version must
+// match exactly.
 func openCLI(bin, source string, atLeast bool) (*CLI, error) {
 	if _, err := os.Stat(bin); err != nil {
 		return nil, err
@@ -160,6 +260,13 @@ func buildCLI(ctx context.Context, opts CLIOptions, root, bin string) error {
 	if err != nil {
 		return &CLIMissingError{Reason: fmt.Sprintf("building the Pulumi CLI failed: %v: %s", err, lastLines(string(out), 5))}
 	}
+	sum, err := fileSHA256(tmp)
+	if err != nil {
+		return err
+	}
+	if err := writeChecksum(bin, sum); err != nil {
+		return err
+	}
 	if err := os.Rename(tmp, bin); err != nil {
 		return fmt.Errorf("install built CLI: %w", err)
 	}
@@ -209,7 +316,11 @@ func pathCommand(bin string, want semver.Version) (auto.PulumiCommand, error) {
 	if err != nil {
 		return nil, err
 	}
-	root := filepath.Join(DefaultCacheDir(), "links", fmt.Sprintf("%x", sha256.Sum256([]byte(abs)))[:16])
+	cache, err := DefaultCacheDir()
+	if err != nil {
+		return nil, err
+	}
+	root := filepath.Join(cache, "links", fmt.Sprintf("%x", sha256.Sum256([]byte(abs)))[:16])
 	link := filepath.Join(root, "bin", "pulumi")
 	if err := os.MkdirAll(filepath.Dir(link), 0o755); err != nil {
 		return nil, err

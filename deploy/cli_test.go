@@ -54,7 +54,8 @@ func TestCachedCLIOfWrongVersionIsNotUsed(t *testing.T) {
 }
 
 func TestCachedCLIIsFound(t *testing.T) {
-	cache := DefaultCacheDir()
+	cache, err := DefaultCacheDir()
+	require.NoError(t, err)
 	if _, err := os.Stat(filepath.Join(cache, "v"+PulumiVersion, "bin", "pulumi")); err != nil {
 		if os.Getenv("CI") != "" {
 			t.Fatalf("CI must have built the CLI first: %v", err)
@@ -66,4 +67,101 @@ func TestCachedCLIIsFound(t *testing.T) {
 	assert.Equal(t, "cache", cli.Source)
 	assert.Equal(t, PulumiVersion, cli.Version)
 	assert.NotNil(t, cli.Command())
+}
+
+// fakePulumi writes a stand-in pulumi that reports version v.
+func fakePulumi(t *testing.T, path, v string) {
+	t.Helper()
+	require.NoError(t, os.MkdirAll(filepath.Dir(path), 0o755))
+	require.NoError(t, os.WriteFile(path, []byte("#!/bin/sh\necho v"+v+"\n"), 0o755))
+}
+
+// The repro: any pulumi on PATH at or above the pin was accepted.
+func TestPathCLIMustBeExactlyThePinUnlessOptedIn(t *testing.T) {
+	t.Setenv("XDG_CACHE_HOME", t.TempDir())
+	pathDir := t.TempDir()
+	t.Setenv("PATH", pathDir)
+	fakePulumi(t, filepath.Join(pathDir, "pulumi"), "3.999.0")
+	opts := CLIOptions{CacheDir: t.TempDir()} // empty cache, no tools: nothing else to fall back on
+	_, err := EnsureCLI(context.Background(), opts)
+	var missing *CLIMissingError
+	require.ErrorAs(t, err, &missing, "a newer pulumi on PATH is not the pinned one")
+
+	t.Setenv(AllowNewerEnv, "1")
+	cli, err := EnsureCLI(context.Background(), opts)
+	require.NoError(t, err)
+	assert.Equal(t, "path", cli.Source)
+	assert.Equal(t, "3.999.0", cli.Version)
+
+	t.Setenv(AllowNewerEnv, "")
+	fakePulumi(t, filepath.Join(pathDir, "pulumi"), PulumiVersion)
+	cli, err = EnsureCLI(context.Background(), opts)
+	require.NoError(t, err)
+	assert.Equal(t, "path", cli.Source)
+}
+
+// A cache built before checksums existed is trusted once (its version is
+// checked) and its checksum recorded; after that a changed binary is refused.
+func TestCachedCLIIsVerifiedByItsRecordedChecksum(t *testing.T) {
+	cache := t.TempDir()
+	bin := filepath.Join(cache, "v"+PulumiVersion, "bin", "pulumi")
+	fakePulumi(t, bin, PulumiVersion)
+	opts := CLIOptions{CacheDir: cache, SkipPath: true}
+
+	cli, err := EnsureCLI(context.Background(), opts)
+	require.NoError(t, err, "trust on first use")
+	assert.Equal(t, "cache", cli.Source)
+	raw, err := os.ReadFile(bin + ".sha256")
+	require.NoError(t, err, "the checksum is recorded on first use")
+	sum, err := fileSHA256(bin)
+	require.NoError(t, err)
+	assert.Equal(t, sum+"  pulumi\n", string(raw))
+
+	_, err = EnsureCLI(context.Background(), opts)
+	require.NoError(t, err, "an unchanged binary passes")
+
+	// Same version output, different bytes: a planted binary.
+	require.NoError(t, os.WriteFile(bin, []byte("#!/bin/sh\n# planted\necho v"+PulumiVersion+"\n"), 0o755))
+	_, err = EnsureCLI(context.Background(), opts)
+	var missing *CLIMissingError
+	require.ErrorAs(t, err, &missing)
+	assert.Contains(t, err.Error(), "does not match the sha256 recorded")
+	assert.Contains(t, err.Error(), "kirikae engine")
+}
+
+func TestMismatchedCacheIsRebuilt(t *testing.T) {
+	cache := t.TempDir()
+	bin := filepath.Join(cache, "v"+PulumiVersion, "bin", "pulumi")
+	fakePulumi(t, bin, PulumiVersion)
+	require.NoError(t, os.WriteFile(bin+".sha256", []byte("0000  pulumi\n"), 0o644))
+	// A fake go that "builds" the stand-in, so the rebuild path runs in
+	// milliseconds.
+	goDir := t.TempDir()
+	script := "#!/bin/sh\nwhile [ \"$1\" != -o ]; do shift; done\nprintf '#!/bin/sh\\necho v" + PulumiVersion + "\\n' > \"$2\"\nchmod 755 \"$2\"\n"
+	require.NoError(t, os.WriteFile(filepath.Join(goDir, "go"), []byte(script), 0o755))
+	t.Setenv("PATH", goDir+string(os.PathListSeparator)+os.Getenv("PATH"))
+	var progress []string
+	cli, err := EnsureCLI(context.Background(), CLIOptions{CacheDir: cache, SkipPath: true, ToolsDir: t.TempDir(),
+		Progress: func(s string) { progress = append(progress, s) }})
+	require.NoError(t, err)
+	assert.Equal(t, "built", cli.Source)
+	require.NotEmpty(t, progress)
+	assert.Contains(t, progress[0], "rebuilding it")
+	sum, err := fileSHA256(bin)
+	require.NoError(t, err)
+	raw, err := os.ReadFile(bin + ".sha256")
+	require.NoError(t, err)
+	assert.Equal(t, sum+"  pulumi\n", string(raw), "the build records the new checksum")
+}
+
+// The repro: without HOME the cache fell back to a shared /tmp path.
+func TestNoHomeMeansNoSharedTempCache(t *testing.T) {
+	t.Setenv("HOME", "")
+	t.Setenv("XDG_CACHE_HOME", "")
+	_, err := DefaultCacheDir()
+	var missing *CLIMissingError
+	require.ErrorAs(t, err, &missing)
+	assert.Contains(t, err.Error(), "neither XDG_CACHE_HOME nor HOME is set")
+	_, err = EnsureCLI(context.Background(), CLIOptions{SkipPath: true})
+	require.ErrorAs(t, err, &missing)
 }

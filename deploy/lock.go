@@ -26,7 +26,7 @@ type lockInfo struct {
 // a second process must be refused before it touches anything.
 func (s *Session) lock(op string) (func(), error) {
 	dir := filepath.Join(s.Paths.Root, "locks")
-	if err := os.MkdirAll(dir, 0o755); err != nil {
+	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, fmt.Errorf("create lock dir: %w", err)
 	}
 	mode := "aws"
@@ -34,7 +34,7 @@ func (s *Session) lock(op string) (func(), error) {
 		mode = "sandbox"
 	}
 	path := filepath.Join(dir, mode+"-"+s.opts.Stack+".lock")
-	f, err := os.OpenFile(path, os.O_CREATE|os.O_RDWR, 0o644)
+	f, err := os.OpenFile(path, os.O_CREATE|os.O_RDWR, 0o600)
 	if err != nil {
 		return nil, fmt.Errorf("open lock file: %w", err)
 	}

@@ -102,6 +102,9 @@ func newSession(ctx context.Context, opts Options) (*Session, error) {
 		return nil, fmt.Errorf("resolve project dir: %w", err)
 	}
 	opts.ProjectDir = dir
+	if err := PathsFor(dir, opts.Sandbox).CheckSandboxBackend(opts.Sandbox, opts.Backend); err != nil {
+		return nil, err
+	}
 	proj, err := workspace.LoadProject(filepath.Join(dir, "Pulumi.yaml"))
 	if err != nil {
 		return nil, &ProjectError{Dir: dir, Err: err}
@@ -178,7 +181,7 @@ func (s *Session) environment(ctx context.Context) (map[string]string, error) {
 	env["PULUMI_SKIP_UPDATE_CHECK"] = "true"
 	env["PULUMI_DIY_BACKEND_NO_LEGACY_WARNING"] = "true"
 	if strings.HasPrefix(env["PULUMI_BACKEND_URL"], "file://") {
-		if err := os.MkdirAll(strings.TrimPrefix(env["PULUMI_BACKEND_URL"], "file://"), 0o755); err != nil {
+		if err := os.MkdirAll(strings.TrimPrefix(env["PULUMI_BACKEND_URL"], "file://"), 0o700); err != nil {
 			return nil, fmt.Errorf("create state dir: %w", err)
 		}
 	}
@@ -187,7 +190,7 @@ func (s *Session) environment(ctx context.Context) (map[string]string, error) {
 	}
 	// A private PULUMI_HOME keeps the user's plugins, credentials and
 	// settings out of the sandbox, and the sandbox's out of theirs.
-	if err := os.MkdirAll(s.Paths.Home, 0o755); err != nil {
+	if err := os.MkdirAll(s.Paths.Home, 0o700); err != nil {
 		return nil, fmt.Errorf("create sandbox home: %w", err)
 	}
 	srv, err := sandbox.Start(ctx, sandbox.Options{StateDir: s.Paths.AccountDir(s.opts.Stack)})
@@ -238,7 +241,7 @@ const OutputReleaseValues = "releaseValues"
 // deploy (or a CI run) leaves no diff in the worktree. The encryption salt
 // Pulumi generated on first use is carried over between runs.
 func (s *Session) writeStackFile(workDir string, values map[string]string) error {
-	if err := os.MkdirAll(workDir, 0o755); err != nil {
+	if err := os.MkdirAll(workDir, 0o700); err != nil {
 		return fmt.Errorf("create work dir: %w", err)
 	}
 	name := "Pulumi." + s.opts.Stack + ".yaml"
@@ -271,7 +274,7 @@ func (s *Session) writeStackFile(workDir string, values map[string]string) error
 		return fmt.Errorf("encode stack file: %w", err)
 	}
 	tmp := filepath.Join(workDir, name+".tmp")
-	if err := os.WriteFile(tmp, out, 0o644); err != nil {
+	if err := os.WriteFile(tmp, out, 0o600); err != nil {
 		return fmt.Errorf("write stack file: %w", err)
 	}
 	return os.Rename(tmp, filepath.Join(workDir, name))

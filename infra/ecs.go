@@ -37,8 +37,8 @@ type ecsShared struct {
 	logGroup      *cloudwatch.LogGroup
 	executionRole *iam.Role
 	// executionPolicy is waited on by the services: a task started before
-	// the attachment exists cannot pull its image.
-	executionPolicy *iam.RolePolicyAttachment
+	// the policy exists cannot pull its image.
+	executionPolicy *iam.RolePolicy
 }
 
 func newECSService(ctx *pulumi.Context, cfg stacks.Config, net *network) (*ecsService, error) {
@@ -83,19 +83,9 @@ func newECSService(ctx *pulumi.Context, cfg stacks.Config, net *network) (*ecsSe
 			Weight: pulumi.Int(p.Weight),
 		})
 	}
-	// One listener forwarding to both colours: the weights are the release.
-	listener, err := lb.NewListener(ctx, "http", &lb.ListenerArgs{
-		LoadBalancerArn: alb.Arn,
-		Port:            pulumi.Int(80),
-		Protocol:        pulumi.String("HTTP"),
-		DefaultActions: lb.ListenerDefaultActionArray{&lb.ListenerDefaultActionArgs{
-			Type:    pulumi.String("forward"),
-			Forward: &lb.ListenerDefaultActionForwardArgs{TargetGroups: forward},
-		}},
-		Tags: tags(cfg),
-	}, pulumi.Parent(s))
+	listener, err := s.createListeners(ctx, cfg, alb, forward)
 	if err != nil {
-		return nil, fmt.Errorf("create listener: %w", err)
+		return nil, err
 	}
 	for i, p := range plans {
 		if err := s.createColor(ctx, cfg, net, shared, groups[i], listener, p); err != nil {
@@ -105,6 +95,9 @@ func newECSService(ctx *pulumi.Context, cfg stacks.Config, net *network) (*ecsSe
 
 	s.ClusterName = shared.cluster.Name
 	s.URL = pulumi.Sprintf("http://%s", alb.DnsName)
+	if cfg.CertificateARN != "" {
+		s.URL = pulumi.String("https://" + cfg.APIDomain).ToStringOutput()
+	}
 	s.ALBArnSuffix = alb.ArnSuffix
 	if err := ctx.RegisterResourceOutputs(s, pulumi.Map{
 		"url":           s.URL,
@@ -147,23 +140,30 @@ func (s *ecsService) createShared(ctx *pulumi.Context, cfg stacks.Config) (*ecsS
 	if err != nil {
 		return nil, fmt.Errorf("create log group: %w", err)
 	}
-	assume, err := assumeRolePolicy("ecs-tasks.amazonaws.com")
-	if err != nil {
-		return nil, fmt.Errorf("create execution role: %w", err)
-	}
+	// Only ECS tasks of this account may assume the role.
+	assume := logGroup.Arn.ApplyT(func(arn string) (string, error) {
+		account, err := accountOf(arn)
+		if err != nil {
+			return "", err
+		}
+		return assumeRolePolicy("ecs-tasks.amazonaws.com", account)
+	}).(pulumi.StringOutput)
 	role, err := iam.NewRole(ctx, "execution", &iam.RoleArgs{
-		AssumeRolePolicy: pulumi.String(assume),
+		AssumeRolePolicy: assume,
 		Tags:             tags(cfg),
 	}, parent)
 	if err != nil {
 		return nil, fmt.Errorf("create execution role: %w", err)
 	}
-	attachment, err := iam.NewRolePolicyAttachment(ctx, "execution", &iam.RolePolicyAttachmentArgs{
-		Role:      role.Name,
-		PolicyArn: pulumi.String(ecsTaskExecutionPolicyARN),
+	policy := pulumi.All(repo.Arn, logGroup.Arn).ApplyT(func(args []any) (string, error) {
+		return executionRolePolicy(args[0].(string), args[1].(string))
+	}).(pulumi.StringOutput)
+	attachment, err := iam.NewRolePolicy(ctx, "execution", &iam.RolePolicyArgs{
+		Role:   role.Name,
+		Policy: policy,
 	}, parent)
 	if err != nil {
-		return nil, fmt.Errorf("attach execution policy: %w", err)
+		return nil, fmt.Errorf("create execution policy: %w", err)
 	}
 	return &ecsShared{
 		repo:            repo,

@@ -111,6 +111,9 @@ func newFrontend(ctx *pulumi.Context, cfg stacks.Config) (*frontend, error) {
 	}
 
 	f.URL = pulumi.Sprintf("https://%s", dist.DomainName)
+	if cfg.FrontendDomain != "" {
+		f.URL = pulumi.String("https://" + cfg.FrontendDomain).ToStringOutput()
+	}
 	f.DistributionID = dist.ID().ToStringOutput()
 	f.Bucket = bucket.Bucket
 	if err := ctx.RegisterResourceOutputs(f, pulumi.Map{
@@ -126,8 +129,13 @@ func newFrontend(ctx *pulumi.Context, cfg stacks.Config) (*frontend, error) {
 func newDistribution(ctx *pulumi.Context, cfg stacks.Config, f *frontend, bucket *s3.BucketV2,
 	oac *cloudfront.OriginAccessControl,
 ) (*cloudfront.Distribution, error) {
+	headers, err := newSecurityHeaders(ctx, cfg, f)
+	if err != nil {
+		return nil, err
+	}
 	dist, err := cloudfront.NewDistribution(ctx, "cdn", &cloudfront.DistributionArgs{
 		Enabled:           pulumi.Bool(true),
+		Aliases:           frontendAliases(cfg),
 		Comment:           pulumi.String(physicalName(cfg, "frontend")),
 		DefaultRootObject: pulumi.String("index.html"),
 		PriceClass:        pulumi.String("PriceClass_100"),
@@ -138,22 +146,21 @@ func newDistribution(ctx *pulumi.Context, cfg stacks.Config, f *frontend, bucket
 			OriginAccessControlId: oac.ID(),
 		}},
 		DefaultCacheBehavior: &cloudfront.DistributionDefaultCacheBehaviorArgs{
-			TargetOriginId:       pulumi.String(frontendOriginID),
-			ViewerProtocolPolicy: pulumi.String("redirect-to-https"),
-			AllowedMethods:       pulumi.ToStringArray([]string{"GET", "HEAD"}),
-			CachedMethods:        pulumi.ToStringArray([]string{"GET", "HEAD"}),
-			CachePolicyId:        pulumi.String(cachingOptimizedPolicyID),
-			Compress:             pulumi.Bool(true),
+			TargetOriginId:          pulumi.String(frontendOriginID),
+			ViewerProtocolPolicy:    pulumi.String("redirect-to-https"),
+			AllowedMethods:          pulumi.ToStringArray([]string{"GET", "HEAD"}),
+			CachedMethods:           pulumi.ToStringArray([]string{"GET", "HEAD"}),
+			CachePolicyId:           pulumi.String(cachingOptimizedPolicyID),
+			ResponseHeadersPolicyId: headers.ID(),
+			Compress:                pulumi.Bool(true),
 		},
 		Restrictions: &cloudfront.DistributionRestrictionsArgs{
 			GeoRestriction: &cloudfront.DistributionRestrictionsGeoRestrictionArgs{
 				RestrictionType: pulumi.String("none"),
 			},
 		},
-		ViewerCertificate: &cloudfront.DistributionViewerCertificateArgs{
-			CloudfrontDefaultCertificate: pulumi.Bool(true),
-		},
-		Tags: tags(cfg),
+		ViewerCertificate: viewerCertificate(cfg),
+		Tags:              tags(cfg),
 	}, pulumi.Parent(f))
 	if err != nil {
 		return nil, fmt.Errorf("create distribution: %w", err)

@@ -2,6 +2,7 @@ package infra
 
 import (
 	"fmt"
+	"os"
 	"strings"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/apigatewayv2"
@@ -10,7 +11,15 @@ import (
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/lambda"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/kirikae/kirikae/internal/projectfs"
 	"github.com/kirikae/kirikae/stacks"
+)
+
+// Default HTTP API stage throttle: steady requests per second and burst.
+// They are below the account-level quota of 10,000 rps / 5,000 burst.
+const (
+	apiRateLimit  = 1000
+	apiBurstLimit = 500
 )
 
 // LiveAlias is the alias API Gateway invokes. Releases and rollbacks move
@@ -101,9 +110,39 @@ func lambdaCode(artifact string) (functionCode, error) {
 	return functionCode{S3Bucket: bucket, S3Key: key}, nil
 }
 
+// localArchive is the function code from a local zip file or directory. A
+// directory is zipped from the files projectfs.Files selects, not handed to
+// Pulumi as a directory archive: that would include dotfiles (.env, .git)
+// and follow symlinks out of the project.
+func localArchive(path string) (pulumi.Archive, error) {
+	st, err := os.Stat(path)
+	if err != nil {
+		return nil, fmt.Errorf("read lambda artifact: %w", err)
+	}
+	if !st.IsDir() {
+		return pulumi.NewFileArchive(path), nil
+	}
+	files, err := projectfs.Files(path)
+	if err != nil {
+		return nil, fmt.Errorf("read lambda artifact: %w", err)
+	}
+	if len(files) == 0 {
+		return nil, fmt.Errorf("read lambda artifact: %s has no files to zip", path)
+	}
+	assets := make(map[string]any, len(files))
+	for _, f := range files {
+		assets[f.Rel] = pulumi.NewFileAsset(f.Path)
+	}
+	return pulumi.NewAssetArchive(assets), nil
+}
+
 func (a *lambdaAPI) createFunction(ctx *pulumi.Context, cfg stacks.Config, code functionCode) (*lambda.Function, error) {
 	parent := pulumi.Parent(a)
-	assume, err := assumeRolePolicy("lambda.amazonaws.com")
+	// The Lambda execution role trusts lambda.amazonaws.com without
+	// aws:SourceAccount: AWS documents this trust policy with no condition
+	// (https://docs.aws.amazon.com/lambda/latest/dg/lambda-intro-execution-role.html),
+	// and only this account can attach the role to a function (iam:PassRole).
+	assume, err := assumeRolePolicy("lambda.amazonaws.com", "")
 	if err != nil {
 		return nil, fmt.Errorf("create function role: %w", err)
 	}
@@ -113,13 +152,6 @@ func (a *lambdaAPI) createFunction(ctx *pulumi.Context, cfg stacks.Config, code 
 	}, parent)
 	if err != nil {
 		return nil, fmt.Errorf("create function role: %w", err)
-	}
-	attachment, err := iam.NewRolePolicyAttachment(ctx, "function-logs", &iam.RolePolicyAttachmentArgs{
-		Role:      role.Name,
-		PolicyArn: pulumi.String(lambdaBasicExecPolicyARN),
-	}, parent)
-	if err != nil {
-		return nil, fmt.Errorf("attach function policy: %w", err)
 	}
 	name := baseName(cfg)
 	// Created before the function so Lambda does not create it first with
@@ -131,6 +163,13 @@ func (a *lambdaAPI) createFunction(ctx *pulumi.Context, cfg stacks.Config, code 
 	}, parent)
 	if err != nil {
 		return nil, fmt.Errorf("create function log group: %w", err)
+	}
+	attachment, err := iam.NewRolePolicy(ctx, "function-logs", &iam.RolePolicyArgs{
+		Role:   role.Name,
+		Policy: logGroup.Arn.ApplyT(functionLogsPolicy).(pulumi.StringOutput),
+	}, parent)
+	if err != nil {
+		return nil, fmt.Errorf("create function policy: %w", err)
 	}
 	args := &lambda.FunctionArgs{
 		Name:       pulumi.String(name),
@@ -145,7 +184,11 @@ func (a *lambdaAPI) createFunction(ctx *pulumi.Context, cfg stacks.Config, code 
 		Tags:    tags(cfg),
 	}
 	if code.Path != "" {
-		args.Code = pulumi.NewFileArchive(code.Path)
+		archive, err := localArchive(code.Path)
+		if err != nil {
+			return nil, fmt.Errorf("create function: %w", err)
+		}
+		args.Code = archive
 	} else {
 		args.S3Bucket = pulumi.String(code.S3Bucket)
 		args.S3Key = pulumi.String(code.S3Key)
@@ -218,16 +261,28 @@ func (a *lambdaAPI) createHTTPAPI(ctx *pulumi.Context, cfg stacks.Config, fn *la
 		ApiId:      api.ID(),
 		Name:       pulumi.String("$default"),
 		AutoDeploy: pulumi.Bool(true),
-		Tags:       tags(cfg),
+		// A stage-wide throttle below the account quota, so one noisy
+		// client cannot use up the account's concurrency for every API:
+		// https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-throttling.html
+		DefaultRouteSettings: &apigatewayv2.StageDefaultRouteSettingsArgs{
+			ThrottlingRateLimit:  pulumi.Float64(apiRateLimit),
+			ThrottlingBurstLimit: pulumi.Int(apiBurstLimit),
+		},
+		Tags: tags(cfg),
 	}, parent); err != nil {
 		return nil, fmt.Errorf("create stage: %w", err)
 	}
+	// Only this API (aws:SourceArn) of this account (aws:SourceAccount) may
+	// invoke the alias:
+	// https://docs.aws.amazon.com/lambda/latest/dg/permissions-function-services.html
+	account := api.ExecutionArn.ApplyT(accountOf).(pulumi.StringOutput)
 	if _, err := lambda.NewPermission(ctx, "api-invoke", &lambda.PermissionArgs{
-		Action:    pulumi.String("lambda:InvokeFunction"),
-		Function:  fn.Name,
-		Qualifier: pulumi.String(LiveAlias),
-		Principal: pulumi.String("apigateway.amazonaws.com"),
-		SourceArn: pulumi.Sprintf("%s/*/*", api.ExecutionArn),
+		Action:        pulumi.String("lambda:InvokeFunction"),
+		Function:      fn.Name,
+		Qualifier:     pulumi.String(LiveAlias),
+		Principal:     pulumi.String("apigateway.amazonaws.com"),
+		SourceArn:     pulumi.Sprintf("%s/*/*", api.ExecutionArn),
+		SourceAccount: account,
 	}, parent, pulumi.DependsOn([]pulumi.Resource{alias})); err != nil {
 		return nil, fmt.Errorf("create invoke permission: %w", err)
 	}

@@ -1,6 +1,8 @@
 package infra
 
 import (
+	"os"
+	"path/filepath"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -104,8 +106,7 @@ func TestFunctionIsPublishedAndSizedFromConfig(t *testing.T) {
 	role := m.one(t, "aws:iam/role:Role", "function")
 	assert.Equal(t, str(t, role.Outputs, "arn"), str(t, fn.Inputs, "role"))
 	assert.Contains(t, str(t, role.Inputs, "assumeRolePolicy"), `"Service":"lambda.amazonaws.com"`)
-	attach := m.one(t, "aws:iam/rolePolicyAttachment:RolePolicyAttachment", "function-logs")
-	assert.Equal(t, lambdaBasicExecPolicyARN, str(t, attach.Inputs, "policyArn"))
+	assert.Empty(t, m.ofType("aws:iam/rolePolicyAttachment:RolePolicyAttachment"), "no AWS-managed policy with Resource *")
 	logs := m.one(t, "aws:cloudwatch/logGroup:LogGroup", "logs")
 	assert.Equal(t, "/aws/lambda/api-staging", str(t, logs.Inputs, "name"))
 	assert.Equal(t, float64(14), at(t, logs.Inputs, "retentionInDays").NumberValue())
@@ -120,11 +121,37 @@ func TestFunctionCodeFromS3OrLocalArchive(t *testing.T) {
 
 	cfg := testConfig(stacks.BackendLambda)
 	cfg.LambdaArtifact = t.TempDir()
+	for _, f := range []string{"bootstrap", "conf/app.json", ".env", ".git/config"} {
+		p := filepath.Join(cfg.LambdaArtifact, f)
+		require.NoError(t, os.MkdirAll(filepath.Dir(p), 0o755))
+		require.NoError(t, os.WriteFile(p, []byte(f), 0o644))
+	}
 	fn = run(t, cfg).one(t, typeFunction, "function")
 	code := at(t, fn.Inputs, "code")
 	require.True(t, code.IsArchive(), "code is %v", code)
-	assert.Equal(t, cfg.LambdaArtifact, code.ArchiveValue().Path)
+	// Dotfiles and VCS directories are never zipped into the function.
+	var names []string
+	for name := range code.ArchiveValue().Assets {
+		names = append(names, name)
+	}
+	assert.ElementsMatch(t, []string{"bootstrap", "conf/app.json"}, names)
 	assert.False(t, has(fn.Inputs, "s3Bucket"))
+
+	zip := filepath.Join(t.TempDir(), "fn.zip")
+	require.NoError(t, os.WriteFile(zip, []byte("PK"), 0o644))
+	cfg.LambdaArtifact = zip
+	code = at(t, run(t, cfg).one(t, typeFunction, "function").Inputs, "code")
+	assert.Equal(t, zip, code.ArchiveValue().Path)
+}
+
+func TestFunctionCodeRefusesSymlinkOutOfArtifactDir(t *testing.T) {
+	cfg := testConfig(stacks.BackendLambda)
+	cfg.LambdaArtifact = t.TempDir()
+	secret := filepath.Join(t.TempDir(), "credentials")
+	require.NoError(t, os.WriteFile(secret, []byte("aws"), 0o600))
+	require.NoError(t, os.Symlink(secret, filepath.Join(cfg.LambdaArtifact, "bootstrap")))
+	_, err := runErr(cfg)
+	require.ErrorContains(t, err, "outside")
 }
 
 func TestLambdaCodeParsing(t *testing.T) {

@@ -2,11 +2,13 @@ package infra
 
 import (
 	"fmt"
+	"net/url"
 	"strconv"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/cloudwatch"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/sns"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi/config"
 
 	"github.com/kirikae/kirikae/stacks"
 )
@@ -61,11 +63,15 @@ func newMonitoring(ctx *pulumi.Context, cfg stacks.Config, targets alarmTargets)
 			return nil, fmt.Errorf("subscribe alert email: %w", err)
 		}
 	}
-	if cfg.WebhookURL != "" {
+	if cfg.WebhookURL.Set {
+		endpoint, err := webhookEndpoint(ctx)
+		if err != nil {
+			return nil, err
+		}
 		if _, err := sns.NewTopicSubscription(ctx, "webhook", &sns.TopicSubscriptionArgs{
 			Topic:    topic.Arn,
 			Protocol: pulumi.String("https"),
-			Endpoint: pulumi.String(cfg.WebhookURL),
+			Endpoint: endpoint,
 		}, parent); err != nil {
 			return nil, fmt.Errorf("subscribe webhook: %w", err)
 		}
@@ -96,6 +102,24 @@ func newMonitoring(ctx *pulumi.Context, cfg stacks.Config, targets alarmTargets)
 		return nil, fmt.Errorf("register monitoring outputs: %w", err)
 	}
 	return m, nil
+}
+
+// webhookEndpoint reads kirikae:webhookUrl as a Pulumi secret, so the URL
+// and the credential it carries stay encrypted in state and masked in every
+// preview. It is checked here, inside the secret, because the stack file
+// holds only ciphertext; the error never includes the value.
+func webhookEndpoint(ctx *pulumi.Context) (pulumi.StringOutput, error) {
+	raw, err := config.TrySecret(ctx, stacks.KeyWebhookURL)
+	if err != nil {
+		return pulumi.StringOutput{}, fmt.Errorf("read %s: %w", stacks.KeyWebhookURL, err)
+	}
+	return raw.ApplyT(func(s string) (string, error) {
+		u, err := url.Parse(s)
+		if err != nil || u.Scheme != "https" || u.Host == "" {
+			return "", fmt.Errorf("%s is not an https URL (https://host/path); set it again with: pulumi config set --secret %s <value>", stacks.KeyWebhookURL, stacks.KeyWebhookURL)
+		}
+		return s, nil
+	}).(pulumi.StringOutput), nil
 }
 
 // alarmSpecs lists the alarms of the monitored components.

@@ -85,9 +85,17 @@ func TestCloudFrontAlarm(t *testing.T) {
 	assert.Equal(t, "Global", str(t, a, "dimensions", "Region"))
 }
 
+// withWebhook sets kirikae:webhookUrl as the engine hands a secret to the
+// program: plaintext in PULUMI_CONFIG, named in PULUMI_CONFIG_SECRET_KEYS.
+func withWebhook(t *testing.T, cfg *stacks.Config, url string) {
+	t.Setenv("PULUMI_CONFIG", `{"`+stacks.KeyWebhookURL+`":"`+url+`"}`)
+	t.Setenv("PULUMI_CONFIG_SECRET_KEYS", `["`+stacks.KeyWebhookURL+`"]`)
+	cfg.WebhookURL = stacks.Secret{Set: true, Ciphertext: "v1:x:y"}
+}
+
 func TestSubscriptionsPerEmailAndWebhook(t *testing.T) {
 	cfg := testConfig(stacks.BackendLambda)
-	cfg.WebhookURL = "https://hooks.example.com/kirikae"
+	withWebhook(t, &cfg, "https://user:pa55w0rd@hooks.example.com/TOKEN")
 	m := run(t, cfg)
 	topic := str(t, m.one(t, "aws:sns/topic:Topic", "alarms").Outputs, "arn")
 	got := map[string]string{}
@@ -96,10 +104,22 @@ func TestSubscriptionsPerEmailAndWebhook(t *testing.T) {
 		got[str(t, s.Inputs, "endpoint")] = str(t, s.Inputs, "protocol")
 	}
 	assert.Equal(t, map[string]string{
-		"ops@example.com":                   "email",
-		"oncall@example.com":                "email",
-		"https://hooks.example.com/kirikae": "https",
+		"ops@example.com":    "email",
+		"oncall@example.com": "email",
+		"https://user:pa55w0rd@hooks.example.com/TOKEN": "https",
 	}, got)
+	// The issue's repro: the URL was plain text in state and the PR
+	// comment. As a secret input the engine encrypts and masks it.
+	hook := m.one(t, "aws:sns/topicSubscription:TopicSubscription", "webhook")
+	assert.True(t, hook.Inputs["endpoint"].IsSecret(), "the webhook endpoint must be a Pulumi secret")
+}
+
+func TestWebhookMustBeHTTPSWithoutEchoingIt(t *testing.T) {
+	cfg := testConfig(stacks.BackendLambda)
+	withWebhook(t, &cfg, "http://user:pa55w0rd@hooks.example.com/TOKEN")
+	_, err := runErr(cfg)
+	require.ErrorContains(t, err, "kirikae:webhookUrl is not an https URL")
+	assert.NotContains(t, err.Error(), "pa55w0rd")
 }
 
 func TestNoRecipientsMeansNoSubscriptions(t *testing.T) {

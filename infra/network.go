@@ -177,17 +177,27 @@ func (n *network) createSecurityGroups(ctx *pulumi.Context, cfg stacks.Config) e
 		ToPort:     pulumi.Int(0),
 		CidrBlocks: pulumi.StringArray{pulumi.String("0.0.0.0/0")},
 	}}
+	ingress := ec2.SecurityGroupIngressArray{&ec2.SecurityGroupIngressArgs{
+		Protocol:   pulumi.String("tcp"),
+		FromPort:   pulumi.Int(80),
+		ToPort:     pulumi.Int(80),
+		CidrBlocks: pulumi.StringArray{pulumi.String("0.0.0.0/0")},
+	}}
+	if cfg.CertificateARN != "" {
+		// Port 80 then only redirects to the HTTPS listener.
+		ingress = append(ingress, &ec2.SecurityGroupIngressArgs{
+			Protocol:   pulumi.String("tcp"),
+			FromPort:   pulumi.Int(443),
+			ToPort:     pulumi.Int(443),
+			CidrBlocks: pulumi.StringArray{pulumi.String("0.0.0.0/0")},
+		})
+	}
 	alb, err := ec2.NewSecurityGroup(ctx, "alb", &ec2.SecurityGroupArgs{
 		Description: pulumi.String("kirikae ALB: HTTP from anywhere"),
 		VpcId:       n.VpcID,
-		Ingress: ec2.SecurityGroupIngressArray{&ec2.SecurityGroupIngressArgs{
-			Protocol:   pulumi.String("tcp"),
-			FromPort:   pulumi.Int(80),
-			ToPort:     pulumi.Int(80),
-			CidrBlocks: pulumi.StringArray{pulumi.String("0.0.0.0/0")},
-		}},
-		Egress: allEgress,
-		Tags:   namedTags(cfg, physicalName(cfg, "alb")),
+		Ingress:     ingress,
+		Egress:      allEgress,
+		Tags:        namedTags(cfg, physicalName(cfg, "alb")),
 	}, parent)
 	if err != nil {
 		return fmt.Errorf("create alb security group: %w", err)

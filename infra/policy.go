@@ -3,13 +3,7 @@ package infra
 import (
 	"encoding/json"
 	"fmt"
-)
-
-// Managed policies attached to execution roles. They are AWS-owned ARNs, so
-// they are written out rather than looked up (the program makes no invokes).
-const (
-	ecsTaskExecutionPolicyARN = "arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy"
-	lambdaBasicExecPolicyARN  = "arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole"
+	"strings"
 )
 
 // policyStatement is one IAM statement; fields are omitted when empty so the
@@ -36,13 +30,81 @@ func marshalPolicy(statements ...policyStatement) (string, error) {
 	return string(b), nil
 }
 
-// assumeRolePolicy lets one AWS service assume a role.
-func assumeRolePolicy(service string) (string, error) {
-	return marshalPolicy(policyStatement{
+// accountOf returns the account field of an ARN
+// (arn:partition:service:region:account:resource). The program makes no
+// invokes (no sts:GetCallerIdentity), so the account comes from the ARN of a
+// resource it has already created.
+func accountOf(arn string) (string, error) {
+	parts := strings.SplitN(arn, ":", 6)
+	if len(parts) < 6 || parts[0] != "arn" || parts[4] == "" {
+		return "", fmt.Errorf("read account id: %q is not an ARN with an account", arn)
+	}
+	return parts[4], nil
+}
+
+// assumeRolePolicy lets one AWS service assume a role. With an account, the
+// service may assume it only on behalf of that account (aws:SourceAccount),
+// so another account cannot have the service act with this role — the
+// cross-service confused deputy:
+// https://docs.aws.amazon.com/IAM/latest/UserGuide/confused-deputy.html#cross-service-confused-deputy-prevention
+func assumeRolePolicy(service, account string) (string, error) {
+	st := policyStatement{
 		Effect:    "Allow",
 		Principal: map[string]any{"Service": service},
 		Action:    "sts:AssumeRole",
-	})
+	}
+	if account != "" {
+		st.Condition = map[string]any{"StringEquals": map[string]any{"aws:SourceAccount": account}}
+	}
+	return marshalPolicy(st)
+}
+
+// logWriteStatement lets a role write to one log group's streams and no
+// other. CreateLogStream and PutLogEvents authorize on the log group and its
+// log-stream ARNs:
+// https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazoncloudwatchlogs.html
+func logWriteStatement(logGroupARN string) policyStatement {
+	group := strings.TrimSuffix(logGroupARN, ":*")
+	return policyStatement{
+		Sid:      "WriteOwnLogGroup",
+		Effect:   "Allow",
+		Action:   []string{"logs:CreateLogStream", "logs:PutLogEvents"},
+		Resource: []string{group, group + ":log-stream:*"},
+	}
+}
+
+// executionRolePolicy is what the ECS task execution role needs for a
+// Fargate task that pulls from one private ECR repository and logs with
+// awslogs: the AmazonECSTaskExecutionRolePolicy actions, scoped to the app's
+// repository and log group instead of "*":
+// https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task_execution_IAM_role.html
+// ecr:GetAuthorizationToken has no resource to scope to; AWS documents it
+// with "Resource": "*":
+// https://docs.aws.amazon.com/AmazonECR/latest/userguide/image-push-iam.html
+func executionRolePolicy(repositoryARN, logGroupARN string) (string, error) {
+	return marshalPolicy(
+		policyStatement{
+			Sid:      "EcrLogin",
+			Effect:   "Allow",
+			Action:   "ecr:GetAuthorizationToken",
+			Resource: "*",
+		},
+		policyStatement{
+			Sid:      "PullOwnRepository",
+			Effect:   "Allow",
+			Action:   []string{"ecr:BatchCheckLayerAvailability", "ecr:GetDownloadUrlForLayer", "ecr:BatchGetImage"},
+			Resource: repositoryARN,
+		},
+		logWriteStatement(logGroupARN),
+	)
+}
+
+// functionLogsPolicy replaces AWSLambdaBasicExecutionRole (logs:* on "*")
+// with writes to the function's own log group; kirikae creates the group,
+// so logs:CreateLogGroup is not needed:
+// https://docs.aws.amazon.com/lambda/latest/dg/monitoring-cloudwatchlogs-permissions.html
+func functionLogsPolicy(logGroupARN string) (string, error) {
+	return marshalPolicy(logWriteStatement(logGroupARN))
 }
 
 // cloudFrontReadPolicy lets exactly one distribution read the bucket's

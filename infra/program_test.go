@@ -1,6 +1,8 @@
 package infra
 
 import (
+	"os"
+	"path/filepath"
 	"slices"
 	"sort"
 	"sync"
@@ -23,14 +25,18 @@ func variants(t *testing.T) map[string]stacks.Config {
 	ecsExistingVPC.PrivateSubnetIDs = []string{"subnet-priv1", "subnet-priv2"}
 	ecsExistingVPC.FrontendEnabled = false
 	lambdaS3 := testConfig(stacks.BackendLambda)
-	lambdaS3.WebhookURL = "https://hooks.example.com/kirikae"
+	withWebhook(t, &lambdaS3, "https://hooks.example.com/kirikae")
 	lambdaLocal := testConfig(stacks.BackendLambda)
 	lambdaLocal.LambdaArtifact = t.TempDir()
+	require.NoError(t, os.WriteFile(filepath.Join(lambdaLocal.LambdaArtifact, "bootstrap"), []byte("fn"), 0o755))
 	lambdaLocal.LambdaAliasVersion = "3"
 	lambdaLocal.LambdaCanaryWeight = 10
 	lambdaLocal.FrontendEnabled = false
+	ecsTLS := testConfig(stacks.BackendECS)
+	ecsTLS.CertificateARN, ecsTLS.APIDomain = "arn:aws:acm:eu-west-1:123456789012:certificate/0f0e", "api.example.com"
+	ecsTLS.FrontendCertificateARN, ecsTLS.FrontendDomain = "arn:aws:acm:us-east-1:123456789012:certificate/9a8b", "www.example.com"
 	return map[string]stacks.Config{
-		"ecs": ecs, "ecs-existing-vpc": ecsExistingVPC,
+		"ecs": ecs, "ecs-existing-vpc": ecsExistingVPC, "ecs-tls": ecsTLS,
 		"lambda-s3": lambdaS3, "lambda-local-canary": lambdaLocal,
 	}
 }
@@ -96,7 +102,7 @@ func TestResourceTypesCoverEveryRegisteredType(t *testing.T) {
 	for _, typ := range types {
 		assert.True(t, seen[typ], "ResourceTypes lists %s but no variant registers it", typ)
 	}
-	assert.Len(t, types, 34)
+	assert.Len(t, types, 35)
 }
 
 // taggable are the registered types that accept tags.

@@ -68,6 +68,8 @@ func TestStartRejectsEmptyStateDir(t *testing.T) {
 }
 
 func TestSupportedTypesCoverInfra(t *testing.T) {
-	assert.Len(t, SupportedTypes(), 34)
+	assert.Len(t, SupportedTypes(), 36)
+	assert.Contains(t, SupportedTypes(), "aws:iam/rolePolicy:RolePolicy")
+	assert.Contains(t, SupportedTypes(), "aws:cloudfront/responseHeadersPolicy:ResponseHeadersPolicy")
 	assert.Contains(t, SupportedTypes(), "aws:cloudwatch/metricAlarm:MetricAlarm")
 }

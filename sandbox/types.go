@@ -225,6 +225,14 @@ func init() {
 			create: func(e *env) (string, error) {
 				return e.str("role") + "-" + e.digits(26), nil
 			}},
+		// An inline role policy's id is <role>:<name>, as the provider imports it:
+		// https://docs.aws.amazon.com/IAM/latest/APIReference/API_PutRolePolicy.html
+		&typeSpec{token: "aws:iam/rolePolicy:RolePolicy", required: []string{"role", "policy"},
+			name: "name", nameMax: 128, scope: "role", immutable: []string{"role", "name", "namePrefix"},
+			check: jsonString("policy", false),
+			create: func(e *env) (string, error) {
+				return e.str("role") + ":" + e.name(), nil
+			}},
 		&typeSpec{token: "aws:lambda/function:Function", required: []string{"role"}, name: "name", nameMax: 64,
 			immutable: []string{"name"},
 			defaults: map[string]any{"memorySize": 128.0, "timeout": 3.0, "packageType": "Zip",
@@ -304,6 +312,14 @@ func init() {
 				e.put("etag", "E"+e.upper(13))
 				e.put("arn", e.arn("cloudfront", "", "origin-access-control/"+id))
 				return id, nil
+			},
+			update: func(e *env) error { e.put("etag", etag(e)); return nil }},
+		// https://docs.aws.amazon.com/cloudfront/latest/APIReference/API_CreateResponseHeadersPolicy.html
+		&typeSpec{token: "aws:cloudfront/responseHeadersPolicy:ResponseHeadersPolicy", name: "name", nameMax: 128,
+			create: func(e *env) (string, error) {
+				hex := func(n int) string { return e.alnum(n, "0123456789abcdef") }
+				e.put("etag", etag(e))
+				return hex(8) + "-" + hex(4) + "-" + hex(4) + "-" + hex(4) + "-" + hex(12), nil
 			},
 			update: func(e *env) error { e.put("etag", etag(e)); return nil }},
 		&typeSpec{token: "aws:cloudfront/distribution:Distribution",

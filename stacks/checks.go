@@ -3,12 +3,13 @@ package stacks
 import (
 	"fmt"
 	"net/mail"
-	"net/url"
 	"regexp"
 	"slices"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/kirikae/kirikae/internal/projectfs"
 )
 
 // issue is one thing wrong with a value. value is the offending part (a list
@@ -120,6 +121,9 @@ var (
 	reVersion   = regexp.MustCompile(`^[1-9][0-9]*$`)
 	reBucket    = regexp.MustCompile(`^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$`)
 	reSchema    = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$`)
+	// ACM certificate ARN: arn:<partition>:acm:<region>:<account>:certificate/<id>.
+	reCertificateARN = regexp.MustCompile(`^arn:aws[a-z-]*:acm:[a-z0-9-]+:[0-9]{12}:certificate/[A-Za-z0-9-]+$`)
+	reDomain         = regexp.MustCompile(`^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$`)
 )
 
 func urlPath(optional bool) checkFunc {
@@ -130,18 +134,6 @@ func urlPath(optional bool) checkFunc {
 		}
 		return bad("must be an absolute URL path starting with /")
 	}
-}
-
-func httpsURL(v any) []issue {
-	s := v.(string)
-	if s == "" {
-		return nil
-	}
-	u, err := url.Parse(s)
-	if err != nil || u.Scheme != "https" || u.Host == "" {
-		return bad("is not an https URL (https://host/path)")
-	}
-	return nil
 }
 
 func emails(v any) []issue {
@@ -174,6 +166,16 @@ func lambdaArtifact(v any) []issue {
 	}
 	if strings.Contains(s, "://") {
 		return bad("must be a local path or an s3://bucket/key location")
+	}
+	return projectPath(s)
+}
+
+// projectPath checks a local path's text: relative, inside the project, not
+// the project root, no hidden (.git, .kirikae) component. Symlinks are
+// checked against the files in pathProblems.
+func projectPath(v any) []issue {
+	if err := projectfs.CheckRel(v.(string)); err != nil {
+		return bad("%s", err.Error())
 	}
 	return nil
 }

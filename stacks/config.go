@@ -56,6 +56,10 @@ type Config struct {
 	Memory          int    // kirikae:memory — Fargate memory MiB
 	DesiredCount    int    // kirikae:desiredCount
 	ContainerPort   int    // kirikae:containerPort
+	// CertificateARN turns on the ALB's HTTPS listener (HTTP then only
+	// redirects); APIDomain is the name the certificate covers.
+	CertificateARN  string // kirikae:certificateArn
+	APIDomain       string // kirikae:apiDomain
 	HealthCheckPath string // kirikae:healthCheckPath
 	// ActiveColor is the colour that receives live traffic; the other colour
 	// keeps the previous release warm so a rollback is a weight flip.
@@ -83,8 +87,12 @@ type Config struct {
 	FrontendEnabled bool   // kirikae:frontendEnabled
 	FrontendRelease string // kirikae:frontendRelease — release value: /releases/<id>
 	FrontendBucket  string // kirikae:frontendBucket — "" = derived from serviceName+stack
-	FrontendDir     string // kirikae:frontendDir — local build output uploaded per release
-	KeepReleases    int    // kirikae:keepReleases
+	// FrontendCertificateARN and FrontendDomain give CloudFront a custom
+	// certificate, without which AWS serves TLSv1 whatever is asked.
+	FrontendCertificateARN string // kirikae:frontendCertificateArn
+	FrontendDomain         string // kirikae:frontendDomain
+	FrontendDir            string // kirikae:frontendDir — local build output uploaded per release
+	KeepReleases           int    // kirikae:keepReleases
 
 	// Deployment strategy.
 	Strategy      string        // kirikae:strategy — "bluegreen" or "canary"
@@ -106,7 +114,7 @@ type Config struct {
 
 	// Notifications.
 	SlackWebhook Secret   // kirikae:slackWebhookUrl — secret (secure: value)
-	WebhookURL   string   // kirikae:webhookUrl
+	WebhookURL   Secret   // kirikae:webhookUrl — secret (secure: value)
 	AlertEmails  []string // kirikae:alertEmails — SNS email subscriptions
 
 	// DBSchemaVersion is the schema the release expects; rollback refuses to

@@ -72,9 +72,10 @@ func fromEntry(k Key, e Entry) (any, string) {
 		}
 		return Secret{Set: true, Ciphertext: e.Ciphertext}, ""
 	case k.Type == TypeSecret:
+		// The plaintext is never echoed back: it is what must not leak.
 		return nil, "is a secret but is stored in plain text; remove it and run: pulumi config set --secret " + k.Name + " <value>"
 	case e.Secure:
-		return nil, "is encrypted (secure:) but is not a secret key; store it in plain text (only " + KeySlackWebhookURL + " is secret)"
+		return nil, "is encrypted (secure:) but is not a secret key; store it in plain text (secret keys: " + strings.Join(SecretKeys(), ", ") + ")"
 	}
 	switch v := e.Value.(type) {
 	case map[string]any:

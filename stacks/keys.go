@@ -40,6 +40,17 @@ func Keys() []Key {
 	return append([]Key(nil), keyTable...)
 }
 
+// SecretKeys lists the keys whose values are secrets, in table order.
+func SecretKeys() []string {
+	var out []string
+	for _, k := range keyTable {
+		if k.Type == TypeSecret {
+			out = append(out, k.Name)
+		}
+	}
+	return out
+}
+
 // Lookup returns the key with exactly this name.
 func Lookup(name string) (Key, bool) {
 	k, ok := keyIndex[name]
@@ -83,6 +94,10 @@ const (
 	KeyFrontendEnabled         = "kirikae:frontendEnabled"
 	KeyFrontendRelease         = "kirikae:frontendRelease"
 	KeyFrontendBucket          = "kirikae:frontendBucket"
+	KeyCertificateARN          = "kirikae:certificateArn"
+	KeyAPIDomain               = "kirikae:apiDomain"
+	KeyFrontendCertificateARN  = "kirikae:frontendCertificateArn"
+	KeyFrontendDomain          = "kirikae:frontendDomain"
 	KeyFrontendDir             = "kirikae:frontendDir"
 	KeyKeepReleases            = "kirikae:keepReleases"
 	KeyStrategy                = "kirikae:strategy"

@@ -74,6 +74,12 @@ var keyTable = []Key{
 	{Name: KeyContainerPort, Type: TypeInt, Default: "8080", Rule: "1..65535",
 		Meaning: "port the container listens on",
 		field:   func(c *Config) any { return &c.ContainerPort }, check: intRange(1, 65535)},
+	{Name: KeyCertificateARN, Type: TypeString, Rule: "empty or an ACM certificate ARN in aws:region; needs apiDomain",
+		Meaning: "ALB HTTPS listener certificate (TLS 1.2+); when set, HTTP only redirects to HTTPS",
+		field:   func(c *Config) any { return &c.CertificateARN }, check: pattern(reCertificateARN, "ACM certificate ARN (arn:aws:acm:<region>:<account>:certificate/<id>)", true)},
+	{Name: KeyAPIDomain, Type: TypeString, Rule: "empty or a DNS name; needs certificateArn",
+		Meaning: "DNS name the certificate covers, pointed at the ALB; url uses it",
+		field:   func(c *Config) any { return &c.APIDomain }, check: pattern(reDomain, "DNS name (api.example.com)", true)},
 	{Name: KeyHealthCheckPath, Type: TypeString, Default: "/healthz", Rule: "starts with `/`",
 		Meaning: "target group health check path",
 		field:   func(c *Config) any { return &c.HealthCheckPath }, check: urlPath(false)},
@@ -88,8 +94,8 @@ var keyTable = []Key{
 		field:   func(c *Config) any { return &c.LogRetention }, check: intOneOf(logRetentionDays...)},
 
 	// Lambda.
-	{Name: KeyLambdaArtifact, Type: TypeString, Default: "app/lambda", Release: true, Rule: "path relative to the project root, or `s3://bucket/key`",
-		Meaning: "zip file or directory holding the function code",
+	{Name: KeyLambdaArtifact, Type: TypeString, Default: "app/lambda", Release: true, Rule: "path inside the project (as frontendDir), or `s3://bucket/key`",
+		Meaning: "zip file or directory holding the function code (dotfiles are never zipped)",
 		field:   func(c *Config) any { return &c.LambdaArtifact }, check: lambdaArtifact},
 	{Name: KeyLambdaMemory, Type: TypeInt, Default: "256", Rule: "128..10240",
 		Meaning: "function memory in MiB",
@@ -120,9 +126,15 @@ var keyTable = []Key{
 	{Name: KeyFrontendBucket, Type: TypeString, Rule: "empty or an S3 bucket name",
 		Meaning: "frontend bucket name; empty derives it from serviceName and stack",
 		field:   func(c *Config) any { return &c.FrontendBucket }, check: pattern(reBucket, "S3 bucket name (3-63 lowercase letters, digits, . -)", true)},
-	{Name: KeyFrontendDir, Type: TypeString, Default: "web/dist",
-		Meaning: "local build output uploaded as each release",
-		field:   func(c *Config) any { return &c.FrontendDir }, check: nonEmpty},
+	{Name: KeyFrontendCertificateARN, Type: TypeString, Rule: "empty or an ACM certificate ARN in us-east-1; needs frontendDomain",
+		Meaning: "CloudFront certificate; only with one does CloudFront enforce TLSv1.2_2021 (the default certificate allows TLSv1)",
+		field:   func(c *Config) any { return &c.FrontendCertificateARN }, check: pattern(reCertificateARN, "ACM certificate ARN (arn:aws:acm:us-east-1:<account>:certificate/<id>)", true)},
+	{Name: KeyFrontendDomain, Type: TypeString, Rule: "empty or a DNS name; needs frontendCertificateArn",
+		Meaning: "alternate domain name CloudFront serves; frontendUrl uses it",
+		field:   func(c *Config) any { return &c.FrontendDomain }, check: pattern(reDomain, "DNS name (www.example.com)", true)},
+	{Name: KeyFrontendDir, Type: TypeString, Default: "web/dist", Rule: "path inside the project: relative, not `.`, no `..`, no hidden (`.git`, `.kirikae`) part, no symlink out",
+		Meaning: "local build output uploaded as each release (dotfiles are never uploaded)",
+		field:   func(c *Config) any { return &c.FrontendDir }, check: projectPath},
 	{Name: KeyKeepReleases, Type: TypeInt, Default: "5", Rule: ">= 2",
 		Meaning: "frontend releases kept in the bucket (2 so a rollback has a target)",
 		field:   func(c *Config) any { return &c.KeepReleases }, check: intRange(2, 0)},
@@ -173,20 +185,16 @@ var keyTable = []Key{
 	{Name: KeySlackWebhookURL, Type: TypeSecret, Rule: "set with `pulumi config set --secret`",
 		Meaning: "Slack incoming webhook for deploy and alarm messages",
 		field:   func(c *Config) any { return &c.SlackWebhook }},
-	{Name: KeyWebhookURL, Type: TypeString, Rule: "empty or an https URL",
-		Meaning: "generic webhook told about deploys and rollbacks",
-		field:   func(c *Config) any { return &c.WebhookURL }, check: httpsURL},
+	// A webhook URL carries its credential (a path token, userinfo), so it
+	// is a secret: encrypted in the stack file and in state, masked in
+	// every preview and PR comment.
+	{Name: KeyWebhookURL, Type: TypeSecret, Rule: "an https URL; set with `pulumi config set --secret`",
+		Meaning: "generic webhook (SNS https subscription) told about alarms",
+		field:   func(c *Config) any { return &c.WebhookURL }},
 	{Name: KeyAlertEmails, Type: TypeStringList, Rule: "email addresses",
 		Meaning: "addresses subscribed to the alarm topic",
 		field:   func(c *Config) any { return &c.AlertEmails }, check: emails},
 	{Name: KeyDBSchemaVersion, Type: TypeString, Rule: "empty or `[A-Za-z0-9][A-Za-z0-9._-]{0,63}`",
 		Meaning: "database schema the release expects; rollback will not cross a change",
 		field:   func(c *Config) any { return &c.DBSchemaVersion }, check: pattern(reSchema, "schema version ([A-Za-z0-9][A-Za-z0-9._-]{0,63})", true)},
-}
-
-func nonEmpty(v any) []issue {
-	if v.(string) == "" {
-		return bad("must not be empty")
-	}
-	return nil
 }

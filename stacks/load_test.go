@@ -80,7 +80,7 @@ func TestParseValueForms(t *testing.T) {
 		"kirikae:lambdaArtifact: s3://artifacts-bucket/api/v2.zip",
 		"kirikae:lambdaAliasVersion: \"7\"",
 		"kirikae:lambdaCanaryWeight: 10",
-		"kirikae:webhookUrl: https://hooks.example.com/kirikae",
+		"kirikae:webhookUrl:\n    secure: AAABAGhvb2s=",
 	)), "staging")
 	require.NoError(t, err)
 	assert.Equal(t, 3, c.DesiredCount)
@@ -94,7 +94,7 @@ func TestParseValueForms(t *testing.T) {
 	assert.Equal(t, "s3://artifacts-bucket/api/v2.zip", c.LambdaArtifact)
 	assert.Equal(t, "7", c.LambdaAliasVersion)
 	assert.Equal(t, 10, c.LambdaCanaryWeight)
-	assert.Equal(t, "https://hooks.example.com/kirikae", c.WebhookURL)
+	assert.Equal(t, Secret{Set: true, Ciphertext: "AAABAGhvb2s="}, c.WebhookURL)
 }
 
 func TestParseYAMLAnchorsResolve(t *testing.T) {

@@ -31,14 +31,14 @@ func TestParityIgnoresValues(t *testing.T) {
 
 func TestCheckParity(t *testing.T) {
 	dir := t.TempDir()
-	writeFile(t, dir, "Pulumi.staging.yaml", stackYAML("kirikae:desiredCount: 1", "kirikae:webhookUrl: https://x.example.com"))
+	writeFile(t, dir, "Pulumi.staging.yaml", stackYAML("kirikae:desiredCount: 1", "kirikae:verifyPath: /ready"))
 	writeFile(t, dir, "Pulumi.product.yaml", stackYAML("kirikae:desiredCount: 2"))
-	writeFile(t, dir, "Pulumi.dev.yaml", stackYAML("kirikae:desiredCount: 1", "kirikae:webhookUrl: https://x.example.com"))
+	writeFile(t, dir, "Pulumi.dev.yaml", stackYAML("kirikae:desiredCount: 1", "kirikae:verifyPath: /ready"))
 
 	err := CheckParity(dir, "staging", "product")
 	var perr *ParityError
 	require.True(t, errors.As(err, &perr), "got %T: %v", err, err)
-	assert.Equal(t, filepath.Join(dir, "Pulumi.staging.yaml")+":6: kirikae:webhookUrl is set here but missing from "+
+	assert.Equal(t, filepath.Join(dir, "Pulumi.staging.yaml")+":6: kirikae:verifyPath is set here but missing from "+
 		filepath.Join(dir, "Pulumi.product.yaml")+"; every stack must set the same keys", err.Error())
 
 	// No names: all stacks, compared with the first (dev).

@@ -1,6 +1,12 @@
 package stacks
 
-import "fmt"
+import (
+	"fmt"
+	"path/filepath"
+	"strings"
+
+	"github.com/kirikae/kirikae/internal/projectfs"
+)
 
 // origin says where each value came from, so a problem found on the typed
 // Config still names the file, line and text the user wrote.
@@ -70,7 +76,31 @@ func validate(c Config, o *origin) []Problem {
 			out = append(out, o.problem(k.Name, val, is.msg))
 		}
 	}
-	return append(out, crossCheck(c, o)...)
+	out = append(out, crossCheck(c, o)...)
+	out = append(out, tlsProblems(c, o)...)
+	return append(out, pathProblems(c, o)...)
+}
+
+// pathProblems resolves the local paths against the project directory (the
+// stack file's) so a symlink out of the project is reported with the line
+// that configured it. A Config without a File has no project to check.
+func pathProblems(c Config, o *origin) []Problem {
+	if c.File == "" {
+		return nil
+	}
+	root := filepath.Dir(c.File)
+	var out []Problem
+	for _, p := range []struct{ key, value string }{
+		{KeyFrontendDir, c.FrontendDir}, {KeyLambdaArtifact, c.LambdaArtifact},
+	} {
+		if o.reported[p.key] || o.skip[p.key] || p.value == "" || strings.HasPrefix(p.value, "s3://") {
+			continue
+		}
+		if _, err := projectfs.Resolve(root, p.value); err != nil {
+			out = append(out, o.problem(p.key, p.value, "must stay inside the project: "+err.Error()))
+		}
+	}
+	return out
 }
 
 // crossCheck applies rules that involve more than one key. A rule is skipped
@@ -119,4 +149,34 @@ func containsInt(ns []int, n int) bool {
 		}
 	}
 	return false
+}
+
+// tlsProblems checks the certificate keys in pairs: a certificate is useless
+// without the name it covers, and a name without a certificate cannot be
+// served over HTTPS.
+func tlsProblems(c Config, o *origin) []Problem {
+	var out []Problem
+	pairs := []struct{ cert, domain, certVal, domainVal string }{
+		{KeyCertificateARN, KeyAPIDomain, c.CertificateARN, c.APIDomain},
+		{KeyFrontendCertificateARN, KeyFrontendDomain, c.FrontendCertificateARN, c.FrontendDomain},
+	}
+	for _, p := range pairs {
+		if o.reported[p.cert] || o.reported[p.domain] || o.skip[p.cert] || o.skip[p.domain] {
+			continue
+		}
+		switch {
+		case p.certVal != "" && p.domainVal == "":
+			out = append(out, o.problem(p.cert, p.certVal, "needs "+p.domain+" (the DNS name the certificate covers)"))
+		case p.certVal == "" && p.domainVal != "":
+			out = append(out, o.problem(p.domain, p.domainVal, "needs "+p.cert+" (a certificate for it)"))
+		}
+	}
+	// CloudFront takes certificates only from ACM in us-east-1:
+	// https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/cnames-and-https-requirements.html
+	if c.FrontendCertificateARN != "" && !o.reported[KeyFrontendCertificateARN] &&
+		!strings.Contains(c.FrontendCertificateARN, ":acm:us-east-1:") {
+		out = append(out, o.problem(KeyFrontendCertificateARN, c.FrontendCertificateARN,
+			"must be an ACM certificate in us-east-1 (CloudFront reads certificates only from there)"))
+	}
+	return out
 }

@@ -91,15 +91,15 @@ func TestParseRejectsBadValues(t *testing.T) {
 		{"empty secure value", []string{`kirikae:slackWebhookUrl: {secure: ""}`},
 			[]string{`Pulumi.test.yaml:5: kirikae:slackWebhookUrl: has an empty secure: value; set it with: pulumi config set --secret kirikae:slackWebhookUrl <value>`}},
 		{"secure non-secret", []string{"kirikae:imageTag: {secure: AAABAGl}"},
-			[]string{`Pulumi.test.yaml:5: kirikae:imageTag: is encrypted (secure:) but is not a secret key; store it in plain text (only kirikae:slackWebhookUrl is secret)`}},
+			[]string{`Pulumi.test.yaml:5: kirikae:imageTag: is encrypted (secure:) but is not a secret key; store it in plain text (secret keys: kirikae:slackWebhookUrl, kirikae:webhookUrl)`}},
 		{"map for a string", []string{"kirikae:imageTag: {tag: v1}"},
 			[]string{`Pulumi.test.yaml:5: kirikae:imageTag: is a map; expected a string`}},
 		{"list for an integer", []string{"kirikae:desiredCount: [1, 2]"},
 			[]string{`Pulumi.test.yaml:5: kirikae:desiredCount: is a list; expected an integer`}},
-		{"http webhook", []string{"kirikae:webhookUrl: http://hooks.example.com/x"},
-			[]string{`Pulumi.test.yaml:5: kirikae:webhookUrl: "http://hooks.example.com/x" is not an https URL (https://host/path)`}},
-		{"webhook without host", []string{"kirikae:webhookUrl: https:///x"},
-			[]string{`Pulumi.test.yaml:5: kirikae:webhookUrl: "https:///x" is not an https URL (https://host/path)`}},
+		// The issue's repro: a webhook URL with its credential in plain text.
+		// The value itself is never echoed.
+		{"plaintext webhook", []string{"kirikae:webhookUrl: https://user:pa55w0rd@hooks.example.com/TOKEN"},
+			[]string{`Pulumi.test.yaml:5: kirikae:webhookUrl: is a secret but is stored in plain text; remove it and run: pulumi config set --secret kirikae:webhookUrl <value>`}},
 		{"bad emails, each reported", []string{"kirikae:alertEmails: [ops@example.com, ops, Ops <o@example.com>, a@localhost]"},
 			[]string{
 				`Pulumi.test.yaml:5: kirikae:alertEmails: "ops" is not an email address (name@example.com)`,
