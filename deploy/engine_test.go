@@ -157,6 +157,38 @@ func TestRefreshReportsDrift(t *testing.T) {
 	assert.Equal(t, deploy.OpUpdate, changedTypes(res)["aws:ecs/cluster:Cluster"])
 }
 
+// Drift reports out-of-band changes without writing anything: the state
+// file is byte-identical afterwards, and a clean stack has no drift.
+func TestDriftPreviewsWithoutWriting(t *testing.T) {
+	dir := testproject.Copy(t)
+	s := openSandbox(t, dir, "staging", nil)
+	up(t, s)
+	clean, err := s.Drift(context.Background())
+	require.NoError(t, err)
+	assert.False(t, clean.HasChanges(), "no drift right after up: %+v", clean.Changes)
+
+	var cluster sandbox.Resource
+	for _, r := range resourcesOf(t, dir) {
+		if r.Type == "aws:ecs/cluster:Cluster" {
+			cluster = r
+		}
+	}
+	require.NoError(t, account(t, dir).Drift(cluster.Type, cluster.ID, map[string]any{"tags": map[string]any{"edited": "by-hand"}}))
+	state := filepath.Join(deploy.PathsFor(dir, true).Backend, ".pulumi", "stacks", "kirikae", "staging.json")
+	before, err := os.ReadFile(state)
+	require.NoError(t, err)
+	res, err := s.Drift(context.Background())
+	require.NoError(t, err)
+	require.True(t, res.HasChanges())
+	assert.Equal(t, deploy.OpUpdate, changedTypes(res)["aws:ecs/cluster:Cluster"])
+	after, err := os.ReadFile(state)
+	require.NoError(t, err)
+	assert.Equal(t, before, after, "drift never writes state")
+	again, err := s.Drift(context.Background())
+	require.NoError(t, err)
+	assert.True(t, again.HasChanges(), "still drifted: nothing was accepted into state")
+}
+
 func TestDestroyLeavesNothing(t *testing.T) {
 	dir := testproject.Copy(t)
 	up(t, openSandbox(t, dir, "staging", nil))

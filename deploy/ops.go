@@ -219,6 +219,25 @@ func (s *Session) Refresh(ctx context.Context) (*Result, error) {
 	})
 }
 
+// Drift refreshes in preview mode: it reads the live resources and reports
+// what differs from state (as update/delete changes) without writing
+// anything, so it is safe to run on a schedule against product.
+func (s *Session) Drift(ctx context.Context) (*Result, error) {
+	unlock, err := s.lock("drift")
+	if err != nil {
+		return nil, err
+	}
+	defer unlock()
+	start := time.Now()
+	ch, c, done := s.stream()
+	_, err = s.stack.PreviewRefresh(ctx, optrefresh.EventStreams(ch))
+	drain(done, err)
+	if err != nil {
+		return nil, s.classify("drift", err, c.errors)
+	}
+	return s.result("drift", c, start), nil
+}
+
 // Destroy deletes every resource of the stack. The stack and its history
 // stay in the backend.
 func (s *Session) Destroy(ctx context.Context) (*Result, error) {

@@ -55,7 +55,7 @@ Exit codes:
   1  the operation failed (the stack state is saved and consistent)
   2  bad usage or input: unknown stack, invalid config, bad flag value,
      missing confirmation; nothing was changed
-  3  preview --expect-no-changes found changes
+  3  preview --expect-no-changes found changes, or drift found drift
 
 Every flag can also be set as KIRIKAE_<FLAG>, e.g. KIRIKAE_STACK=staging.`
 
@@ -92,6 +92,7 @@ func NewRootCmd(io *IO) *cobra.Command {
 		newUpCmd(f, nil),
 		newPreviewCmd(f, nil),
 		newRefreshCmd(f, nil),
+		newDriftCmd(f),
 		newDestroyCmd(f, nil),
 		newHistoryCmd(f, nil),
 		newOutputsCmd(f, nil),
