@@ -35,6 +35,7 @@ type testEvent struct {
 	Action string `json:"action"`
 	Sleep  string `json:"sleep,omitempty"`
 	Size   int    `json:"size,omitempty"`
+	Var    string `json:"var,omitempty"`
 }
 
 type testReply struct {
@@ -44,6 +45,7 @@ type testReply struct {
 	DeadlineIn  int64  `json:"deadlineInMs"`
 	PID         int    `json:"pid"`
 	Filler      string `json:"filler,omitempty"`
+	Env         string `json:"env,omitempty"`
 }
 
 func testFunction(ctx context.Context, ev testEvent) (testReply, error) {
@@ -57,6 +59,10 @@ func testFunction(ctx context.Context, ev testEvent) (testReply, error) {
 	case "sleep":
 		d, _ := time.ParseDuration(ev.Sleep)
 		time.Sleep(d)
+	case "exit":
+		os.Exit(3)
+	case "env":
+		reply.Env = os.Getenv(ev.Var)
 	case "big":
 		reply.Filler = strings.Repeat("x", ev.Size)
 	}
