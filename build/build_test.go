@@ -151,24 +151,18 @@ func TestLambdaBootstrapSpeaksRuntimeAPI(t *testing.T) {
 	zipPath := filepath.Join(dir, "function.zip")
 	require.NoError(t, build.LambdaZip(ctx(t), lambdaPkg, runtime.GOARCH, "v-lambda-3", zipPath))
 
-	// Unpack as Lambda does, with the mode the zip header carries.
-	zf, raw := readZip(t, zipPath)
-	bootstrap := filepath.Join(dir, "task", "bootstrap")
-	require.NoError(t, os.MkdirAll(filepath.Dir(bootstrap), 0o755))
-	require.NoError(t, os.WriteFile(bootstrap, raw, zf.Mode().Perm()))
-
-	rt, err := lambdart.Start(lambdart.Options{Timeout: 5 * time.Second})
-	require.NoError(t, err)
-	t.Cleanup(func() { _ = rt.Close() })
-	cmd := exec.Command(bootstrap)
-	cmd.Env = append(os.Environ(), "AWS_LAMBDA_RUNTIME_API="+rt.Addr())
+	// Unpack as Lambda does, with the mode the zip header carries, and run
+	// bootstrap against the Runtime API with only the function's env.
+	root := filepath.Join(dir, "task")
+	require.NoError(t, lambdart.Extract(zipPath, root))
 	var logs bytes.Buffer
-	cmd.Stderr = &logs
-	require.NoError(t, cmd.Start(), "bootstrap must be executable straight from the zip")
-	t.Cleanup(func() {
-		_ = cmd.Process.Kill()
-		_ = cmd.Wait()
+	fn := lambdart.NewFunction(lambdart.FunctionOptions{
+		Options:  lambdart.Options{Timeout: 5 * time.Second},
+		TaskRoot: root,
+		Env:      []string{"KIRIKAE_VERSION=not-this"},
+		Logs:     &logs,
 	})
+	t.Cleanup(func() { _ = fn.Close() })
 
 	for _, tc := range []struct {
 		path   string
@@ -179,7 +173,7 @@ func TestLambdaBootstrapSpeaksRuntimeAPI(t *testing.T) {
 		{"/api/hello", 200, `{"message":"hello, world"}`},
 		{"/nope", 404, `{"error":"not found"}`},
 	} {
-		out, err := rt.Invoke(ctx(t), httpAPIEvent(tc.path))
+		out, err := fn.Invoke(ctx(t), httpAPIEvent(tc.path))
 		require.NoError(t, err, "invoke %s: %s", tc.path, &logs)
 		var res events.APIGatewayV2HTTPResponse
 		require.NoError(t, json.Unmarshal(out, &res))
