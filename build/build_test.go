@@ -6,6 +6,7 @@ import (
 	"context"
 	"debug/elf"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net"
@@ -199,6 +200,42 @@ func httpAPIEvent(path string) []byte {
   },
   "isBase64Encoded": false
 }`, path, path)
+}
+
+// The default zip is arm64, as the function must declare. Run as a
+// function that declares arm64 it serves (under qemu on an x86_64 machine);
+// on a function left at Lambda's default x86_64 it fails to start the way
+// Lambda fails it, the bug a directory zip with the wrong GOARCH shipped.
+func TestArm64ZipNeedsAnArm64Function(t *testing.T) {
+	if runtime.GOOS != "linux" {
+		t.Skip("runs a linux bootstrap")
+	}
+	dir := t.TempDir()
+	zipPath := filepath.Join(dir, "function.zip")
+	require.NoError(t, build.LambdaZip(ctx(t), lambdaPkg, "", "v-arm", zipPath))
+	root := filepath.Join(dir, "task")
+	require.NoError(t, lambdart.Extract(zipPath, root))
+
+	undeclared := lambdart.NewFunction(lambdart.FunctionOptions{TaskRoot: root})
+	t.Cleanup(func() { _ = undeclared.Close() })
+	_, err := undeclared.Invoke(ctx(t), httpAPIEvent("/version"))
+	var fe *lambdart.FunctionError
+	require.ErrorAs(t, err, &fe)
+	assert.Equal(t, "Runtime.InvalidEntrypoint", fe.Type)
+
+	arm := lambdart.NewFunction(lambdart.FunctionOptions{
+		Options:  lambdart.Options{Timeout: 20 * time.Second, InitTimeout: 20 * time.Second},
+		TaskRoot: root, Architecture: lambdart.ArchARM64,
+	})
+	t.Cleanup(func() { _ = arm.Close() })
+	out, err := arm.Invoke(ctx(t), httpAPIEvent("/version"))
+	if errors.Is(err, lambdart.ErrNoEmulator) && os.Getenv("CI") == "" {
+		t.Skipf("%v", err)
+	}
+	require.NoError(t, err)
+	var res events.APIGatewayV2HTTPResponse
+	require.NoError(t, json.Unmarshal(out, &res))
+	assert.JSONEq(t, `{"version":"v-arm"}`, res.Body)
 }
 
 func TestRejectsBadInput(t *testing.T) {

@@ -21,6 +21,11 @@ type FunctionOptions struct {
 	// the runtime's own variables, never the host's environment, as in
 	// Lambda (https://docs.aws.amazon.com/lambda/latest/dg/configuration-envvars.html).
 	Env []string
+	// Architecture is the one the function declares, ArchX86_64 (Lambda's
+	// default, also when empty) or ArchARM64. A bootstrap built for another
+	// one fails as in Lambda; one for a foreign but declared architecture
+	// runs under qemu user-mode emulation.
+	Architecture string
 	// Logs receives the process's stdout and stderr (CloudWatch Logs in
 	// Lambda); nil discards them.
 	Logs io.Writer
@@ -109,11 +114,14 @@ func (f *Function) start() (*environment, error) {
 		return nil, &FunctionError{Type: "Runtime.InvalidEntrypoint",
 			Message: fmt.Sprintf("Couldn't find valid bootstrap(s): [%s]", bootstrap)}
 	}
+	cmd, err := command(bootstrap, f.opts.Architecture)
+	if err != nil {
+		return nil, err
+	}
 	srv, err := Start(f.opts.Options)
 	if err != nil {
 		return nil, err
 	}
-	cmd := exec.Command(bootstrap)
 	cmd.Dir = f.opts.TaskRoot
 	cmd.Env = append(append([]string{}, f.opts.Env...),
 		"AWS_LAMBDA_RUNTIME_API="+srv.Addr(),
