@@ -34,7 +34,7 @@ const (
 
 func ctx(t *testing.T) context.Context {
 	t.Helper()
-	c, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	c, cancel := context.WithTimeout(context.Background(), 10*time.Minute) // a cold cross-compile of std on a busy 2-core machine
 	t.Cleanup(cancel)
 	return c
 }
