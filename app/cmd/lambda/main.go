@@ -1,0 +1,20 @@
+// Command lambda is the example API as a Lambda function: the same handler
+// as the ECS server, behind API Gateway's HTTP API (payload format 2.0),
+// run by aws-lambda-go against the Lambda Runtime API. Build it as
+// `bootstrap` for the provided.al2023 runtime with build.LambdaZip.
+package main
+
+import (
+	"github.com/aws/aws-lambda-go/lambda"
+
+	"github.com/kirikae/kirikae/app/api"
+	"github.com/kirikae/kirikae/app/apigw"
+)
+
+// Version is the release this function serves, set at build time with
+// -ldflags "-X main.Version=…"; never read from the environment.
+var Version = "dev"
+
+func main() {
+	lambda.Start(apigw.Handler(api.New(Version)))
+}

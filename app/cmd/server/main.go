@@ -1,0 +1,73 @@
+// Command server is the example API as the ECS container runs it: an HTTP
+// server on $PORT (default 8080) that drains in-flight requests on SIGTERM.
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"github.com/kirikae/kirikae/app/api"
+)
+
+// Version is the release this binary serves, set at build time with
+// -ldflags "-X main.Version=…" (see package build). It is never read from the
+// environment: the service must report the code it actually runs.
+var Version = "dev"
+
+// shutdownGrace is how long in-flight requests get after SIGTERM. ECS waits
+// the container's stopTimeout (30 s by default) before SIGKILL
+// (https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task_definition_parameters.html),
+// so draining must finish well inside it.
+const shutdownGrace = 20 * time.Second
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, os.Interrupt)
+	defer stop()
+	port := os.Getenv("PORT")
+	if port == "" {
+		port = "8080"
+	}
+	ln, err := net.Listen("tcp", ":"+port)
+	if err != nil {
+		log.Fatalf("listen on port %s: %v", port, err)
+	}
+	log.Printf("serving version %s on %s", Version, ln.Addr())
+	if err := serve(ctx, ln, api.New(Version)); err != nil {
+		log.Fatal(err)
+	}
+	log.Printf("stopped")
+}
+
+// serve answers on ln until ctx is done, then stops accepting and waits up to
+// shutdownGrace for requests in flight.
+func serve(ctx context.Context, ln net.Listener, h http.Handler) error {
+	srv := &http.Server{
+		Handler:           h,
+		ReadHeaderTimeout: 10 * time.Second,
+		IdleTimeout:       60 * time.Second,
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return fmt.Errorf("serve http: %w", err)
+	case <-ctx.Done():
+	}
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), shutdownGrace)
+	defer cancel()
+	if err := srv.Shutdown(shutdownCtx); err != nil {
+		return fmt.Errorf("shut down http server: %w", err)
+	}
+	if err := <-errc; !errors.Is(err, http.ErrServerClosed) {
+		return fmt.Errorf("serve http: %w", err)
+	}
+	return nil
+}
