@@ -146,11 +146,11 @@ func (e *PromoteRefusedError) BadInput() bool { return true }
 // StalePlanError means the stack changed between a plan and its Deploy.
 type StalePlanError struct {
 	Stack          string
-	Planned, Found int // history versions
+	Planned, Found int // newest release ids
 }
 
 func (e *StalePlanError) Error() string {
-	return fmt.Sprintf("stack %s changed since the plan was made (update %d, now %d)", e.Stack, e.Planned, e.Found)
+	return fmt.Sprintf("stack %s changed since the plan was made (newest release was %d, now %d)", e.Stack, e.Planned, e.Found)
 }
 
 // Hint says to plan again.

@@ -1,0 +1,170 @@
+package deploy
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+)
+
+// PlanFile is what a reviewer approved: `preview --save-plan FILE` writes
+// it, `up --plan FILE` applies it only when nothing it depends on moved
+// since, so a PR's reviewed plan cannot silently turn into another change.
+type PlanFile struct {
+	Stack string `json:"stack"`
+	// LatestRelease is the newest release id when reviewed: any deploy,
+	// rollback or promote since makes the plan stale.
+	LatestRelease int `json:"latestRelease"`
+	// ConfigHash covers the repo's stack file; ProgramHash the kirikae
+	// program that previewed (its executable: `go run` rebuilds it when
+	// any code changes).
+	ConfigHash  string `json:"configHash"`
+	ProgramHash string `json:"programHash"`
+	// Overrides are the release values the preview applied (--image, …).
+	Overrides map[string]string `json:"overrides,omitempty"`
+	// ImageDigest is the image the release resolved to, when known.
+	ImageDigest string `json:"imageDigest,omitempty"`
+	// Changes are the preview's counts, for the reviewer and the error.
+	Changes map[string]int `json:"changes,omitempty"`
+}
+
+// PlanFileFor describes the stack as it is now, with the release values
+// this run applies.
+func (s *Session) PlanFileFor(ctx context.Context, overrides map[string]string, changes map[string]int) (PlanFile, error) {
+	log, err := s.releases(ctx)
+	if err != nil {
+		return PlanFile{}, err
+	}
+	latest, err := log.latest(ctx)
+	if err != nil {
+		return PlanFile{}, err
+	}
+	cfg, err := fileHash(filepath.Join(s.opts.ProjectDir, "Pulumi."+s.opts.Stack+".yaml"))
+	if err != nil {
+		return PlanFile{}, fmt.Errorf("hash stack file: %w", err)
+	}
+	prog, err := programHash()
+	if err != nil {
+		return PlanFile{}, err
+	}
+	return PlanFile{Stack: s.opts.Stack, LatestRelease: latest, ConfigHash: cfg, ProgramHash: prog,
+		Overrides: clone(overrides), Changes: changes}, nil
+}
+
+// SavePlan writes pf to path (0600: it names the stack and its values).
+func SavePlan(path string, pf PlanFile) error {
+	raw, err := json.MarshalIndent(pf, "", "  ")
+	if err != nil {
+		return fmt.Errorf("encode plan: %w", err)
+	}
+	if err := os.WriteFile(path, append(raw, '\n'), 0o600); err != nil {
+		return fmt.Errorf("save plan: %w", err)
+	}
+	return nil
+}
+
+// LoadPlan reads a plan file; an unreadable one is bad input.
+func LoadPlan(path string) (PlanFile, error) {
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		return PlanFile{}, &PlanFileError{Path: path, Reason: err.Error()}
+	}
+	var pf PlanFile
+	if err := json.Unmarshal(raw, &pf); err != nil || pf.Stack == "" {
+		return PlanFile{}, &PlanFileError{Path: path, Reason: "not a kirikae plan file (make one with `kirikae preview --save-plan FILE`)"}
+	}
+	return pf, nil
+}
+
+// CheckPlan compares a reviewed plan with the stack now and returns a
+// *StalePlanFileError naming everything that moved.
+func (s *Session) CheckPlan(ctx context.Context, reviewed PlanFile) error {
+	if reviewed.Stack != s.opts.Stack {
+		return &PlanFileError{Reason: fmt.Sprintf("the plan is for stack %s, not %s", reviewed.Stack, s.opts.Stack)}
+	}
+	now, err := s.PlanFileFor(ctx, reviewed.Overrides, nil)
+	if err != nil {
+		return err
+	}
+	var moved []string
+	if now.LatestRelease != reviewed.LatestRelease {
+		moved = append(moved, fmt.Sprintf("the stack was deployed since (newest release %d, reviewed %d)", now.LatestRelease, reviewed.LatestRelease))
+	}
+	if now.ConfigHash != reviewed.ConfigHash {
+		moved = append(moved, "Pulumi."+s.opts.Stack+".yaml changed")
+	}
+	if now.ProgramHash != reviewed.ProgramHash {
+		moved = append(moved, "the kirikae program changed")
+	}
+	if len(moved) > 0 {
+		return &StalePlanFileError{Stack: s.opts.Stack, Moved: moved}
+	}
+	return nil
+}
+
+// StalePlanFileError refuses a reviewed plan that no longer describes the
+// stack (exit 2: review a new preview).
+type StalePlanFileError struct {
+	Stack string
+	Moved []string
+}
+
+func (e *StalePlanFileError) Error() string {
+	return fmt.Sprintf("the reviewed plan for %s is stale: %s", e.Stack, strings.Join(e.Moved, "; "))
+}
+
+// Hint asks for a new review.
+func (e *StalePlanFileError) Hint() string {
+	return "nothing was changed; run `kirikae preview --save-plan FILE` again and have the new plan reviewed"
+}
+
+// BadInput: the plan file is the input.
+func (e *StalePlanFileError) BadInput() bool { return true }
+
+// PlanFileError is a plan file that cannot be used.
+type PlanFileError struct {
+	Path   string
+	Reason string
+}
+
+func (e *PlanFileError) Error() string {
+	if e.Path == "" {
+		return "use plan: " + e.Reason
+	}
+	return fmt.Sprintf("read plan %s: %s", e.Path, e.Reason)
+}
+
+// BadInput: the user passes another file.
+func (e *PlanFileError) BadInput() bool { return true }
+
+func fileHash(path string) (string, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return "", err
+	}
+	defer f.Close()
+	h := sha256.New()
+	if _, err := io.Copy(h, f); err != nil {
+		return "", err
+	}
+	return hex.EncodeToString(h.Sum(nil)), nil
+}
+
+// programHash identifies the running kirikae program.
+func programHash() (string, error) {
+	exe, err := os.Executable()
+	if err != nil {
+		return "", fmt.Errorf("find kirikae executable: %w", err)
+	}
+	h, err := fileHash(exe)
+	if err != nil {
+		return "", errors.Join(fmt.Errorf("hash kirikae executable"), err)
+	}
+	return h, nil
+}
