@@ -106,6 +106,6 @@ func TestReleaseIDsSurviveManyDeploys(t *testing.T) {
 		assert.Equal(t, "up", r.Start.Op)
 		assert.Equal(t, journal.ResultSucceeded, r.Result)
 		assert.Equal(t, ids[deploys-i], r.End.Release.ID, "journal entry %d", i)
-		assert.Positive(t, r.End.Changes["update"])
+		assert.NotEmpty(t, r.End.Changes, "journal entry %d has change counts", i)
 	}
 }
