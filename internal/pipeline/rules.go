@@ -219,7 +219,9 @@ func checkCheckout(w *Workflow) []Finding {
 
 func checkCancel(w *Workflow) []Finding {
 	var out []Finding
-	bad := func(c *Concurrency) bool { return c != nil && c.CancelInProgress != "" && c.CancelInProgress != "false" }
+	bad := func(c *Concurrency) bool {
+		return c != nil && c.CancelInProgress != "" && c.CancelInProgress != "false"
+	}
 	if bad(w.Concurrency) {
 		out = append(out, Finding{Rule: RuleCancel, File: w.File,
 			Message: "cancel-in-progress must be false: a cancelled update leaves a stack locked and half-applied"})

@@ -140,7 +140,7 @@ func TestRules(t *testing.T) {
 		{"pull_request_target dumps every secret", map[string]string{"pr.yml": strings.Replace(goodPR, "on: pull_request", "on: [pull_request_target]", 1) + "        env: {ALL: \"${{ toJSON(secrets) }}\"}\n"}, []string{RulePRSecrets}},
 		{"pull request job in product", map[string]string{"pr.yml": strings.Replace(goodPR, "    runs-on: ubuntu-latest\n", "    runs-on: ubuntu-latest\n    environment: {name: product}\n", 1)}, []string{RulePREnvironment}},
 		{"pull request calls a deploy workflow", map[string]string{
-			"pr.yml": goodPR + "  deploy:\n    uses: ./.github/workflows/deploy.yml\n    secrets: inherit\n",
+			"pr.yml":     goodPR + "  deploy:\n    uses: ./.github/workflows/deploy.yml\n    secrets: inherit\n",
 			"deploy.yml": strings.Replace(strings.Replace(goodDeploy, "staging", "product", -1), "STAGING", "PRODUCT", 1),
 		}, []string{RulePRSecrets, RulePREnvironment}},
 		{"pull request job writes and checks out", map[string]string{"pr.yml": strings.Replace(goodPR, "permissions: {contents: read, id-token: write}", "permissions: {contents: read, pull-requests: write}", 1)}, []string{RulePRWriteIsolation}},
