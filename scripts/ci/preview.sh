@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Preview each stack given (default: staging product) as markdown, saving the
+# reviewed plan of each with --save-plan, into CI_OUT:
+#
+#   CI_OUT/preview.md            every stack's preview, one after the other
+#                                (the pull-request comment and job summary)
+#   CI_OUT/plans/<stack>.json    what was reviewed, for `up --plan`
+#
+# With WITH_RELEASE=1 the previews include this commit's release values
+# (--image/--frontend-release RELEASE_TAG), as the deploy does; a pull request
+# has no image built, so it previews the infrastructure against what is live.
+# shellcheck source=scripts/ci/lib.sh
+source "$(dirname "$0")/lib.sh"
+
+stacks=("$@")
+[ "${#stacks[@]}" -gt 0 ] || stacks=(staging product)
+
+release=()
+if [ "${WITH_RELEASE:-0}" = 1 ]; then
+  tag="$(release_tag)"
+  release=(--image "$tag" --frontend-release "$tag")
+fi
+
+build_kirikae
+mkdir -p "$CI_OUT/plans"
+: >"$CI_OUT/preview.md"
+for stack in "${stacks[@]}"; do
+  kirikae preview --stack "$stack" --markdown "${release[@]}" \
+    --save-plan "$CI_OUT/plans/$stack.json" >>"$CI_OUT/preview.md"
+  printf '\n' >>"$CI_OUT/preview.md"
+done
+summary "$CI_OUT/preview.md"
+cat "$CI_OUT/preview.md"
