@@ -39,7 +39,7 @@ func TestFreezeRefusesDeploysButNotAForcedRollback(t *testing.T) {
 	assert.Contains(t, fe.Hint(), "kirikae rollback --stack staging --force --sandbox")
 	_, err = s.PlanRollback(ctx, deploy.RollbackRequest{})
 	require.ErrorAs(t, err, &fe)
-	_, err = openDeploy(t, dir, "product", nil).PlanPromote(ctx, s)
+	_, err = openDeploy(t, dir, "product", nil).PlanPromote(ctx, s, 0)
 	require.NoError(t, err, "product is not frozen: staging's freeze is staging's")
 
 	// An incident does not wait for the freeze.

@@ -11,7 +11,11 @@ import (
 // stack (staging) last deployed and verified: its image tag, frontend
 // release and Lambda artifact. It refuses (*PromoteRefusedError) when that
 // release failed or was never verified. Nothing is changed.
-func (s *Session) PlanPromote(ctx context.Context, from *Session) (*Plan, error) {
+//
+// release, when > 0, binds the promote to the source release a pipeline
+// verified (its id): a newer or another release there is refused, so an
+// approval that arrives late never promotes something nobody reviewed.
+func (s *Session) PlanPromote(ctx context.Context, from *Session, release int) (*Plan, error) {
 	if from == nil || from.opts.Stack == s.opts.Stack {
 		return nil, fmt.Errorf("promote to %s: the source must be another stack", s.opts.Stack)
 	}
@@ -27,6 +31,8 @@ func (s *Session) PlanPromote(ctx context.Context, from *Session) (*Plan, error)
 	}
 	latest := src[0]
 	switch {
+	case release > 0 && latest.ID != release:
+		return nil, refuse("the pipeline verified release %d of %s, but its latest release is now %d (%s); run the pipeline again for it", release, from.opts.Stack, latest.ID, latest.Name())
 	case latest.Kind == KindAutoRollback:
 		return nil, refuse("the last deploy to %s failed and was rolled back automatically (release %d)", from.opts.Stack, latest.ID)
 	case latest.Verified == VerifyFailed:

@@ -32,7 +32,7 @@ func TestPromoteAppliesStagingsVerifiedRelease(t *testing.T) {
 	require.NoError(t, err)
 	_, err = staging.Deploy(ctx, p, deploy.DeployOptions{SkipVerify: true})
 	require.NoError(t, err)
-	_, err = prod.PlanPromote(ctx, staging)
+	_, err = prod.PlanPromote(ctx, staging, 0)
 	var refused *deploy.PromoteRefusedError
 	require.ErrorAs(t, err, &refused, "an unverified release is not promoted")
 	assert.Contains(t, err.Error(), "never verified")
@@ -44,7 +44,13 @@ func TestPromoteAppliesStagingsVerifiedRelease(t *testing.T) {
 	assert.Equal(t, deploy.VerifyPassed, again.Release.Verified)
 	assert.Equal(t, "v5", again.Release.ImageTag)
 
-	plan, err := prod.PlanPromote(ctx, staging)
+	// Bound to the release a pipeline verified: another id is refused.
+	_, err = prod.PlanPromote(ctx, staging, again.Release.ID-1)
+	require.ErrorAs(t, err, &refused)
+	assert.Contains(t, err.Error(), "latest release is now")
+	assert.Zero(t, historyLen(t, prod), "nothing changed")
+
+	plan, err := prod.PlanPromote(ctx, staging, again.Release.ID)
 	require.NoError(t, err)
 	assert.Equal(t, deploy.KindPromote, plan.Kind)
 	assert.Equal(t, "v5", plan.Target[stacks.KeyImageTag])

@@ -204,7 +204,7 @@ func TestSwitchDeployRollbackAndAutomaticRollback(t *testing.T) {
 
 	// Promote refuses what failed in staging, and changes nothing.
 	prod := openDeploy(t, dir, "product", nil)
-	_, err = prod.PlanPromote(ctx, s)
+	_, err = prod.PlanPromote(ctx, s, 0)
 	var refused *deploy.PromoteRefusedError
 	require.ErrorAs(t, err, &refused)
 	assert.Implements(t, (*deploy.BadInput)(nil), err)

@@ -13,6 +13,7 @@ type promoteOptions struct {
 	From       string
 	To         string
 	SkipVerify bool
+	Release    int
 }
 
 func newPromoteCmd(f *factory, runF func(context.Context, *promoteOptions) error) *cobra.Command {
@@ -23,7 +24,9 @@ func newPromoteCmd(f *factory, runF func(context.Context, *promoteOptions) error
 		Long: `Apply to the target stack exactly the release values (image tag, frontend
 release, Lambda artifact) that the source stack last deployed AND verified.
 Refuses (exit 2, nothing changed) when the source's latest release failed or
-was never verified. Shows the target's plan and diff before applying; on
+was never verified, or (with --release ID) when the source's latest release is
+not ID: a pipeline passes the release it verified, so a late approval never
+promotes something else. Shows the target's plan and diff before applying; on
 product it asks, or needs --yes when not on a terminal.`,
 		Example: "  kirikae promote --from staging --to product\n  kirikae promote --from staging --to product --yes --sandbox",
 		Args:    cobra.NoArgs,
@@ -43,6 +46,7 @@ product it asks, or needs --yes when not on a terminal.`,
 	cmd.Flags().StringVar(&o.From, "from", "staging", "stack whose verified release is promoted")
 	cmd.Flags().StringVar(&o.To, "to", "product", "stack that receives it")
 	cmd.Flags().BoolVar(&o.SkipVerify, "skip-verify", false, "do not verify the target after the switch")
+	cmd.Flags().IntVar(&o.Release, "release", 0, "promote only if the source's latest release is this id (what the pipeline verified); refuse otherwise")
 	return cmd
 }
 
@@ -60,7 +64,7 @@ func (f *factory) runPromote(ctx context.Context, o *promoteOptions) error {
 	f.globals.Stack = o.To
 	return f.withStack(ctx, v, nil, func(to *deploy.Session) error {
 		to.SetEventHandler(nil) // the plan shows its preview once
-		plan, err := to.PlanPromote(ctx, from)
+		plan, err := to.PlanPromote(ctx, from, o.Release)
 		if err != nil {
 			return err
 		}
