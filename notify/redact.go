@@ -1,6 +1,7 @@
 package notify
 
 import (
+	"encoding/base64"
 	"errors"
 	"net/url"
 	"sort"
@@ -51,9 +52,10 @@ func newScrubber(raw string) scrubber {
 		if u.User != nil {
 			add(u.User.String())
 			add(u.User.Username())
-			if p, ok := u.User.Password(); ok {
-				add(p)
-			}
+			p, _ := u.User.Password()
+			add(p)
+			// net/http sends userinfo as Basic auth, which a server may echo.
+			add(base64.StdEncoding.EncodeToString([]byte(u.User.Username() + ":" + p)))
 		}
 		for _, seg := range strings.Split(u.Path, "/") {
 			add(seg)
