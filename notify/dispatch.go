@@ -36,8 +36,11 @@ type Dispatcher struct {
 	Senders []Sender
 	// Deadline bounds one delivery, all its attempts and waits together, so
 	// a dead webhook delays a deploy by at most this much.
-	Deadline    time.Duration
-	MaxAttempts int
+	Deadline time.Duration
+	// AttemptTimeout bounds one attempt (default: half the Deadline), so a
+	// request lost on the way leaves time to try again.
+	AttemptTimeout time.Duration
+	MaxAttempts    int
 	// BackoffBase is the wait after the first failure; each retry doubles
 	// it up to BackoffMax, and jitter spreads it over [d/2, d] so several
 	// kirikae runs never retry in lockstep.
@@ -122,19 +125,25 @@ func (d *Dispatcher) deliver(parent context.Context, s Sender, e Event) (res Del
 	deadline := orDefault(d.Deadline, DefaultDeadline)
 	ctx, cancel := context.WithTimeout(parent, deadline)
 	defer cancel()
+	attemptTimeout := orDefault(d.AttemptTimeout, deadline/2)
 	maxAttempts := d.MaxAttempts
 	if maxAttempts <= 0 {
 		maxAttempts = DefaultMaxAttempts
 	}
 	for {
 		res.Attempts++
-		err := s.Send(ctx, e)
+		actx, acancel := context.WithTimeout(ctx, attemptTimeout)
+		err := s.Send(actx, e)
+		// An attempt that ran out of its own time says nothing about the
+		// next one; the sender cannot tell which deadline hit it.
+		attemptTimedOut := actx.Err() != nil && ctx.Err() == nil
+		acancel()
 		if err == nil {
 			res.Err = nil
 			return res
 		}
 		res.Err = err
-		if res.Attempts >= maxAttempts || !retryable(err) || ctx.Err() != nil {
+		if res.Attempts >= maxAttempts || ctx.Err() != nil || !(attemptTimedOut || retryable(err)) {
 			break
 		}
 		wait := d.backoff(res.Attempts)

@@ -239,3 +239,27 @@ func TestRetryAfterForms(t *testing.T) {
 	h.Set("Retry-After", "soon")
 	assert.Zero(t, retryAfter(h, now))
 }
+
+func TestDispatchRetriesAnAttemptThatHangs(t *testing.T) {
+	srv := newServer(t, func(n int, _ http.ResponseWriter, r *http.Request) {
+		if n == 1 {
+			<-r.Context().Done() // the first request is lost
+		}
+	})
+	d := fast(mustWebhook(t, srv.URL, ""))
+	d.Deadline, d.AttemptTimeout = time.Second, 100*time.Millisecond
+	start := time.Now()
+	ds := d.Dispatch(context.Background(), sampleEvent())
+	require.NoError(t, ds[0].Err)
+	assert.Equal(t, 2, ds[0].Attempts)
+	assert.Less(t, time.Since(start), 500*time.Millisecond)
+}
+
+func TestDispatchDoesNotRetryARefused2xx(t *testing.T) {
+	srv := newServer(t, func(_ int, w http.ResponseWriter, _ *http.Request) { w.WriteHeader(http.StatusNoContent) })
+	s, err := NewSlack(srv.URL + "/services/T/B/X")
+	require.NoError(t, err)
+	ds := fast(s).Dispatch(context.Background(), sampleEvent())
+	require.Error(t, ds[0].Err, "Slack answers 200; anything else is not a Slack webhook")
+	assert.Equal(t, 1, ds[0].Attempts)
+}

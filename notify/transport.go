@@ -123,6 +123,10 @@ func post(ctx context.Context, base *http.Client, s scrubber, do func(*http.Clie
 		return &StatusError{Code: x.status, Text: s.text(oneLine(x.body.String())), RetryAfter: retryAfter(x.header, time.Now())}
 	case err == nil:
 		return nil
+	case x.status != 0:
+		// A 2xx the client still refused (Slack wants exactly 200): the
+		// same request would be refused again.
+		return s.err(err, false)
 	case !x.tried:
 		// The request could not even be built: retrying cannot help.
 		return s.err(err, false)
