@@ -65,16 +65,14 @@ var slackEmoji = map[Outcome]string{
 // (https://api.slack.com/reference/block-kit/blocks#section).
 const slackFieldMax = 1900
 
-// SlackMessage lays an event out as Block Kit blocks in one coloured
-// attachment, with a plain-text Text for notifications and old clients.
+// SlackMessage lays an event out as a headline and Block Kit blocks in one
+// coloured attachment.
 func SlackMessage(e Event) *slack.WebhookMessage {
 	md := func(s string) *slack.TextBlockObject {
 		return slack.NewTextBlockObject(slack.MarkdownType, s, false, false)
 	}
 	title := e.Title()
-	blocks := []slack.Block{
-		slack.NewSectionBlock(md(slackEmoji[e.Outcome()]+" *"+escape(title)+"*"), nil, nil),
-	}
+	var blocks []slack.Block
 	var fields []*slack.TextBlockObject
 	field := func(name, value string) {
 		if value != "" {
@@ -101,19 +99,26 @@ func SlackMessage(e Event) *slack.WebhookMessage {
 		ctx = append(ctx, md("<"+escape(e.RunURL)+"|CI run>"))
 	}
 	if !e.Time.IsZero() {
-		ctx = append(ctx, md(e.Time.UTC().Format(time.RFC3339)))
+		// Slack shows the time in each reader's own zone; the RFC 3339 text
+		// is the fallback (https://api.slack.com/reference/surfaces/formatting#date-formatting).
+		ctx = append(ctx, md(fmt.Sprintf("<!date^%d^{date_short_pretty} {time_secs}|%s>", e.Time.Unix(), e.Time.UTC().Format(time.RFC3339))))
 	}
 	if len(ctx) > 0 {
 		blocks = append(blocks, slack.NewContextBlock("", ctx...))
 	}
-	return &slack.WebhookMessage{
-		Text: escape(title),
-		Attachments: []slack.Attachment{{
+	msg := &slack.WebhookMessage{
+		// The headline is the message text, so it is also what push
+		// notifications show; the attachment below carries the details.
+		Text: slackEmoji[e.Outcome()] + " " + escape(title),
+	}
+	if len(blocks) > 0 {
+		msg.Attachments = []slack.Attachment{{
 			Color:    slackColors[e.Outcome()],
 			Fallback: escape(title),
 			Blocks:   slack.Blocks{BlockSet: blocks},
-		}},
+		}}
 	}
+	return msg
 }
 
 // escape applies Slack's three mrkdwn escapes

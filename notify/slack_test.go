@@ -49,7 +49,7 @@ func TestSlackMessageCarriesWhatToDo(t *testing.T) {
 
 	var m slack.WebhookMessage
 	require.NoError(t, json.Unmarshal(srv.requests()[0].body, &m))
-	assert.Equal(t, "staging: deploy failed (release 7, image v3, frontend r2)", m.Text)
+	assert.Equal(t, ":x: staging: deploy failed (release 7, image v3, frontend r2)", m.Text)
 	require.Len(t, m.Attachments, 1)
 	assert.Equal(t, slackColors[OutcomeFailure], m.Attachments[0].Color)
 	text := slackTexts(t, m)
@@ -60,6 +60,13 @@ func TestSlackMessageCarriesWhatToDo(t *testing.T) {
 	assert.Contains(t, text, "`kirikae rollback --stack staging --to 6`")
 	assert.Contains(t, text, "verify /healthz: HTTP 500")
 	assert.Contains(t, text, "<https://github.com/acme/shop/actions/runs/42|CI run>")
+	assert.Contains(t, text, "<!date^1795626000^{date_short_pretty} {time_secs}|2026-11-25T17:00:00Z>")
+}
+
+func TestSlackMessageWithoutDetailsIsJustTheHeadline(t *testing.T) {
+	m := SlackMessage(Event{Kind: DriftFound})
+	assert.Equal(t, ":warning: drift found", m.Text)
+	assert.Empty(t, m.Attachments)
 }
 
 func TestSlackColourFollowsOutcome(t *testing.T) {
