@@ -4,10 +4,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/kirikae/kirikae/infra"
 	"github.com/kirikae/kirikae/journal"
+	"github.com/kirikae/kirikae/notify"
 	"github.com/kirikae/kirikae/stacks"
 	"github.com/kirikae/kirikae/verify"
 )
@@ -82,14 +84,27 @@ func (s *Session) Deploy(ctx context.Context, p *Plan, o DeployOptions) (*Deploy
 		op = "up"
 	}
 	err = s.journaled(ctx, op, journal.Entry{Release: journalRelease(p.Target, p.From)}, func(end *journal.Entry) error {
+		// "started" goes out beside the deploy, so a slow channel never
+		// holds it up; the outcome waits for it, so they arrive in order.
+		started := make(chan string, 1)
+		go func() {
+			started <- s.announce(ctx, notify.Event{Kind: notify.DeployStarted, ReleaseName: releaseNameOf(p.Target)})
+		}()
 		err := r.execute(ctx)
 		end.Changes = r.res.Changes
+		var notes []string
 		if p.forced && freeze.Frozen {
-			end.Note = fmt.Sprintf("forced (--force) during a deploy freeze by %s: %s", freeze.Who, freeze.Reason)
+			notes = append(notes, fmt.Sprintf("forced (--force) during a deploy freeze by %s: %s", freeze.Who, freeze.Reason))
 		}
 		if r.res.Release.ID > 0 {
 			end.Release = journalRelease(nil, &r.res.Release)
 		}
+		for _, n := range []string{<-started, s.announce(ctx, r.deployEvent(err))} {
+			if n != "" {
+				notes = append(notes, "notification failed: "+n)
+			}
+		}
+		end.Note = strings.Join(notes, "; ")
 		return err
 	})
 	if err != nil {

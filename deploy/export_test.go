@@ -5,6 +5,8 @@ import (
 	"time"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/kirikae/kirikae/notify"
 )
 
 // Test hooks: engine tests must never wait on a wall clock.
@@ -41,3 +43,6 @@ func FrontendReleases(ctx context.Context, s *Session) ([]string, error) {
 	}
 	return c.ListPrefixes(ctx, outputString(outs, "frontendBucket"), releasesPrefix)
 }
+
+// SetNotifyTune shortens the notification timings for tests.
+func SetNotifyTune(s *Session, f func(*notify.Dispatcher)) { s.notifyTune = f }

@@ -2,6 +2,7 @@ package deploy
 
 import (
 	"context"
+	"fmt"
 	"path/filepath"
 	"sort"
 	"strconv"
@@ -15,6 +16,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/auto/optup"
 
 	"github.com/kirikae/kirikae/journal"
+	"github.com/kirikae/kirikae/notify"
 	"github.com/kirikae/kirikae/stacks"
 )
 
@@ -235,7 +237,12 @@ func (s *Session) Drift(ctx context.Context) (*Result, error) {
 	if err != nil {
 		return nil, s.classify("drift", err, c.errors)
 	}
-	return s.result("drift", c, start), nil
+	res := s.result("drift", c, start)
+	if res.HasChanges() {
+		s.announce(ctx, notify.Event{Kind: notify.DriftFound, Changes: res.Changes,
+			Reason: fmt.Sprintf("%d resources differ from state", len(res.Resources))})
+	}
+	return res, nil
 }
 
 // Destroy deletes every resource of the stack. The stack and its history

@@ -18,6 +18,7 @@ import (
 	"github.com/kirikae/kirikae/backend"
 	"github.com/kirikae/kirikae/cloud"
 	"github.com/kirikae/kirikae/infra"
+	"github.com/kirikae/kirikae/notify"
 	"github.com/kirikae/kirikae/sandbox"
 	"github.com/kirikae/kirikae/stacks"
 )
@@ -52,6 +53,10 @@ type Session struct {
 	ws      auto.Workspace
 	stack   auto.Stack
 	sandbox *sandbox.Server
+	// notifier announces deploys (nil: no channel configured); notifyTune
+	// lets tests shorten its timings.
+	notifier   *notify.Dispatcher
+	notifyTune func(*notify.Dispatcher)
 	// store holds kirikae's records (releases) beside the state; opened on
 	// first use.
 	store backend.Store

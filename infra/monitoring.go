@@ -2,6 +2,7 @@ package infra
 
 import (
 	"fmt"
+	"net"
 	"net/url"
 	"strconv"
 
@@ -63,7 +64,7 @@ func newMonitoring(ctx *pulumi.Context, cfg stacks.Config, targets alarmTargets)
 			return nil, fmt.Errorf("subscribe alert email: %w", err)
 		}
 	}
-	if cfg.WebhookURL.Set {
+	if cfg.WebhookURL.Set && !loopbackWebhook(ctx) {
 		endpoint, err := webhookEndpoint(ctx)
 		if err != nil {
 			return nil, err
@@ -120,6 +121,28 @@ func webhookEndpoint(ctx *pulumi.Context) (pulumi.StringOutput, error) {
 		}
 		return s, nil
 	}).(pulumi.StringOutput), nil
+}
+
+// loopbackWebhook reports a webhook on this machine (http://127.0.0.1/…,
+// http://localhost/…): kirikae posts deploy messages to it directly, but SNS
+// cannot reach a loopback address and accepts only https endpoints
+// (https://docs.aws.amazon.com/sns/latest/dg/sns-http-https-endpoint-as-subscriber.html),
+// so no subscription is made for it.
+func loopbackWebhook(ctx *pulumi.Context) bool {
+	raw, ok := ctx.GetConfig(stacks.KeyWebhookURL)
+	if !ok {
+		return false
+	}
+	u, err := url.Parse(raw)
+	if err != nil || u.Scheme != "http" {
+		return false
+	}
+	host := u.Hostname()
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
 }
 
 // alarmSpecs lists the alarms of the monitored components.

@@ -113,9 +113,11 @@ type Config struct {
 	AlarmCloudFront5xxRate  float64 // kirikae:alarmCloudFront5xxRate — percent
 
 	// Notifications.
-	SlackWebhook Secret   // kirikae:slackWebhookUrl — secret (secure: value)
-	WebhookURL   Secret   // kirikae:webhookUrl — secret (secure: value)
-	AlertEmails  []string // kirikae:alertEmails — SNS email subscriptions
+	SlackWebhook Secret // kirikae:slackWebhookUrl — secret (secure: value)
+	WebhookURL   Secret // kirikae:webhookUrl — secret (secure: value)
+	// WebhookSecret signs webhook deliveries (HMAC-SHA256) when set.
+	WebhookSecret Secret   // kirikae:webhookSecret — secret (secure: value)
+	AlertEmails   []string // kirikae:alertEmails — SNS email subscriptions
 
 	// DBSchemaVersion is the schema the release expects; rollback refuses to
 	// cross a schema change without --allow-schema-rollback.

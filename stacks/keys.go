@@ -114,6 +114,7 @@ const (
 	KeyAlarmCloudFront5xxRate  = "kirikae:alarmCloudFront5xxRate"
 	KeySlackWebhookURL         = "kirikae:slackWebhookUrl"
 	KeyWebhookURL              = "kirikae:webhookUrl"
+	KeyWebhookSecret           = "kirikae:webhookSecret"
 	KeyAlertEmails             = "kirikae:alertEmails"
 	KeyDBSchemaVersion         = "kirikae:dbSchemaVersion"
 )

@@ -91,7 +91,7 @@ func TestParseRejectsBadValues(t *testing.T) {
 		{"empty secure value", []string{`kirikae:slackWebhookUrl: {secure: ""}`},
 			[]string{`Pulumi.test.yaml:5: kirikae:slackWebhookUrl: has an empty secure: value; set it with: pulumi config set --secret kirikae:slackWebhookUrl <value>`}},
 		{"secure non-secret", []string{"kirikae:imageTag: {secure: AAABAGl}"},
-			[]string{`Pulumi.test.yaml:5: kirikae:imageTag: is encrypted (secure:) but is not a secret key; store it in plain text (secret keys: kirikae:slackWebhookUrl, kirikae:webhookUrl)`}},
+			[]string{`Pulumi.test.yaml:5: kirikae:imageTag: is encrypted (secure:) but is not a secret key; store it in plain text (secret keys: kirikae:slackWebhookUrl, kirikae:webhookUrl, kirikae:webhookSecret)`}},
 		{"map for a string", []string{"kirikae:imageTag: {tag: v1}"},
 			[]string{`Pulumi.test.yaml:5: kirikae:imageTag: is a map; expected a string`}},
 		{"list for an integer", []string{"kirikae:desiredCount: [1, 2]"},
