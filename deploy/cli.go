@@ -134,11 +134,18 @@ func openCached(bin string) (*CLI, error) {
 	if _, err := os.Stat(bin); err != nil {
 		return nil, err
 	}
+	raw, err := os.ReadFile(bin + ".sha256")
+	recordedSum, _, _ := strings.Cut(strings.TrimSpace(string(raw)), " ")
+	if st, ok := readStamp(bin); ok && err == nil && st.SHA256 != "" && st.SHA256 == recordedSum {
+		// Hashed against the recorded sum since its last change: 171 MB
+		// need not be read again on every command.
+		return openCLI(bin, "cache", false)
+	}
 	sum, err := fileSHA256(bin)
 	if err != nil {
 		return nil, err
 	}
-	raw, err := os.ReadFile(bin + ".sha256")
+	raw, err = os.ReadFile(bin + ".sha256")
 	if os.IsNotExist(err) {
 		cli, err := openCLI(bin, "cache", false)
 		if err != nil {
@@ -147,6 +154,7 @@ func openCached(bin string) (*CLI, error) {
 		if err := writeChecksum(bin, sum); err != nil {
 			return nil, err
 		}
+		writeStamp(bin, cli.Version, sum)
 		return cli, nil
 	}
 	if err != nil {
@@ -156,7 +164,12 @@ func openCached(bin string) (*CLI, error) {
 	if recorded != sum {
 		return nil, &ChecksumError{Path: bin, Want: recorded, Got: sum}
 	}
-	return openCLI(bin, "cache", false)
+	cli, err := openCLI(bin, "cache", false)
+	if err != nil {
+		return nil, err
+	}
+	writeStamp(bin, cli.Version, sum)
+	return cli, nil
 }
 
 // ChecksumError is a cached CLI whose bytes are not those built.
@@ -193,39 +206,25 @@ func writeChecksum(bin, sum string) error {
 	return nil
 }
 
-// openCLI checks a candidate binary by running `version`. atLeast accepts
-// any version >= the pin (PATH with the opt-in); otherwise the version must
-// match exactly.
+// openCLI checks a candidate binary's version (once per path, size and
+// modification time: see verifiedStamp). atLeast accepts any version >= the
+// pin (PATH with the opt-in); otherwise the version must match exactly.
 func openCLI(bin, source string, atLeast bool) (*CLI, error) {
 	if _, err := os.Stat(bin); err != nil {
 		return nil, err
 	}
-	out, err := exec.Command(bin, "version").Output()
+	got, err := versionOf(bin)
 	if err != nil {
-		return nil, fmt.Errorf("run %s version: %w", bin, err)
-	}
-	raw := strings.TrimSpace(string(out))
-	got, err := semver.ParseTolerant(raw)
-	if err != nil {
-		return nil, fmt.Errorf("parse version %q of %s: %w", raw, bin, err)
+		return nil, err
 	}
 	want := semver.MustParse(PulumiVersion)
 	if (atLeast && got.LT(want)) || (!atLeast && !got.Equals(want)) {
 		return nil, fmt.Errorf("%s is pulumi %s, kirikae needs %s", bin, got, want)
 	}
-	cmd, err := auto.NewPulumiCommand(&auto.PulumiCommandOptions{
-		Root:    filepath.Dir(filepath.Dir(bin)),
-		Version: want,
-	})
-	if err != nil && filepath.Base(filepath.Dir(bin)) != "bin" {
-		// A binary outside a <root>/bin layout (KIRIKAE_PULUMI, PATH): wrap
-		// it directly instead of requiring the installer's layout.
-		cmd, err = pathCommand(bin, want)
+	if st, ok := readStamp(bin); !ok || st.Version != got.String() {
+		writeStamp(bin, got.String(), st.SHA256)
 	}
-	if err != nil {
-		return nil, fmt.Errorf("open pulumi %s: %w", bin, err)
-	}
-	return &CLI{Path: bin, Version: got.String(), Source: source, command: cmd}, nil
+	return &CLI{Path: bin, Version: got.String(), Source: source, command: pinnedCommand{path: bin, version: got}}, nil
 }
 
 // buildCLI builds the pinned CLI into the cache. A file lock serialises
@@ -306,28 +305,4 @@ func (e *CLIMissingError) Error() string {
 // Hint tells the user how to get going.
 func (e *CLIMissingError) Hint() string {
 	return fmt.Sprintf("install pulumi v%s (https://www.pulumi.com/docs/install/) or Go 1.26+ so kirikae can build it, or point KIRIKAE_PULUMI at a pulumi binary", PulumiVersion)
-}
-
-// pathCommand wraps a pulumi binary that does not live in an installer-style
-// <root>/bin/pulumi layout (as auto.NewPulumiCommand wants) by linking it into
-// one under the user's cache.
-func pathCommand(bin string, want semver.Version) (auto.PulumiCommand, error) {
-	abs, err := filepath.Abs(bin)
-	if err != nil {
-		return nil, err
-	}
-	cache, err := DefaultCacheDir()
-	if err != nil {
-		return nil, err
-	}
-	root := filepath.Join(cache, "links", fmt.Sprintf("%x", sha256.Sum256([]byte(abs)))[:16])
-	link := filepath.Join(root, "bin", "pulumi")
-	if err := os.MkdirAll(filepath.Dir(link), 0o755); err != nil {
-		return nil, err
-	}
-	_ = os.Remove(link)
-	if err := os.Symlink(abs, link); err != nil {
-		return nil, err
-	}
-	return auto.NewPulumiCommand(&auto.PulumiCommandOptions{Root: root, Version: want})
 }
