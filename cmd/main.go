@@ -18,8 +18,8 @@ func main() {
 	// provider live in this process. Writes then fail, the update finishes.
 	signal.Ignore(syscall.SIGPIPE)
 	// Ctrl-C cancels the context; the Automation API then stops the engine
-	// cleanly so the stack's state stays loadable.
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	// cleanly so the stack's state stays loadable. A second Ctrl-C exits.
+	ctx, stop := cli.NotifyInterrupts(context.Background(), os.Stderr, func() { os.Exit(cli.ExitCancelled) })
 	code := cli.Main(ctx, os.Args[1:], cli.SystemIO())
 	stop()
 	os.Exit(code)

@@ -28,7 +28,7 @@ func TestCancelClearsAStaleLock(t *testing.T) {
 	var ce *deploy.ConcurrentUpdateError
 	require.ErrorAs(t, err, &ce)
 	assert.Equal(t, "ci@runner-7 (pid 4242)", ce.Holder)
-	assert.Contains(t, ce.Hint(), "kirikae cancel --stack staging --sandbox")
+	assert.Contains(t, ce.Hint(deploy.Invocation{Sandbox: true}), "kirikae cancel --stack staging --sandbox")
 
 	require.NoError(t, s.Cancel(context.Background()))
 	res, err := s.Up(context.Background(), deploy.UpOptions{})

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"maps"
+	"strconv"
 
 	"github.com/kirikae/kirikae/infra"
 	"github.com/kirikae/kirikae/stacks"
@@ -164,11 +165,7 @@ func (s *Session) plan(ctx context.Context, st *stackState, kind string, want, e
 }
 
 func (s *Session) rollbackCommand(version int) string {
-	cmd := fmt.Sprintf("kirikae rollback --stack %s --to %d", s.opts.Stack, version)
-	if s.opts.Sandbox {
-		cmd += " --sandbox"
-	}
-	return cmd
+	return s.Invocation().Command("rollback", "--to", strconv.Itoa(version))
 }
 
 // Resource types a release switch may touch; a rollback whose changes all

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"fmt"
 
 	"github.com/spf13/cobra"
 
@@ -29,10 +30,21 @@ func (f *factory) runCancel(ctx context.Context) error {
 	v := f.view(viewOptions{})
 	defer v.Close()
 	return f.withStack(ctx, v, nil, func(s *deploy.Session) error {
+		locked, known, err := s.Locked()
+		if err != nil {
+			return err
+		}
+		if known && !locked {
+			v.Notice(f.globals.Stack + " has no update lock; nothing to cancel")
+			return nil
+		}
+		if err := f.confirm(ctx, "clear the update lock of"); err != nil {
+			return err
+		}
 		if err := s.Cancel(ctx); err != nil {
 			return err
 		}
-		v.Notice("cleared the update lock of " + f.globals.Stack + "; next: kirikae refresh --stack " + f.globals.Stack + " to see what the killed update changed")
+		v.Notice(fmt.Sprintf("cleared the update lock of %s; next: `%s` to see what the killed update changed", f.globals.Stack, f.invocation().Command("refresh")))
 		return nil
 	})
 }

@@ -90,6 +90,12 @@ func (f *factory) deployOptions(v view.View, overrides map[string]string) deploy
 			Explicit: os.Getenv("KIRIKAE_PULUMI"),
 			Progress: v.Notice,
 		},
-		OnEvent: v.Event,
+		OnEvent:    v.Event,
+		Invocation: f.invocation(),
 	}
+}
+
+// invocation is the options in effect that every suggested command repeats.
+func (f *factory) invocation() deploy.Invocation {
+	return deploy.Invocation{Stack: f.globals.Stack, Sandbox: f.globals.Sandbox, Cwd: f.globals.Cwd, Backend: f.globals.Backend}
 }

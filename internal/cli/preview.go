@@ -51,7 +51,15 @@ func (f *factory) runPreview(ctx context.Context, o *previewOptions) error {
 	if o.Markdown && f.globals.JSON {
 		return usageError("--markdown and --json are exclusive; pick one output format")
 	}
-	cmdLine := fmt.Sprintf("kirikae up --stack %s", f.globals.Stack)
+	// The apply hint repeats every option in effect, --image included.
+	var applyArgs []string
+	if o.Image != "" {
+		applyArgs = append(applyArgs, "--image", o.Image)
+	}
+	if o.FrontendRelease != "" {
+		applyArgs = append(applyArgs, "--frontend-release", o.FrontendRelease)
+	}
+	cmdLine := f.invocation().Command("up", applyArgs...)
 	v := f.view(viewOptions{diff: o.Diff, markdown: o.Markdown, command: cmdLine})
 	defer v.Close()
 	overrides := releaseOverrides(o.Image, o.FrontendRelease)
@@ -66,7 +74,7 @@ func (f *factory) runPreview(ctx context.Context, o *previewOptions) error {
 			return fmt.Errorf("render preview: %w", err)
 		}
 		if o.ExpectNoChanges && plan.Preview.HasChanges() {
-			return changesFound(f.globals.Stack)
+			return changesFound(f.invocation())
 		}
 		return nil
 	})

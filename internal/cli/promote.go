@@ -23,8 +23,8 @@ func newPromoteCmd(f *factory, runF func(context.Context, *promoteOptions) error
 		Long: `Apply to the target stack exactly the release values (image tag, frontend
 release, Lambda artifact) that the source stack last deployed AND verified.
 Refuses (exit 2, nothing changed) when the source's latest release failed or
-was never verified. Shows the target's plan and diff before applying; on
-product it asks, or needs --yes when not on a terminal.`,
+was never verified. Shows the target's plan and diff before applying, then asks
+on a terminal; when not on a terminal product needs --yes.`,
 		Example: "  kirikae promote --from staging --to product\n  kirikae promote --from staging --to product --yes --sandbox",
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
@@ -67,10 +67,10 @@ func (f *factory) runPromote(ctx context.Context, o *promoteOptions) error {
 		if err := v.Plan(plan); err != nil {
 			return fmt.Errorf("render plan: %w", err)
 		}
-		to.SetEventHandler(v.Event)
-		if err := f.confirmApply("promote to"); err != nil {
+		if err := f.confirm(ctx, "promote to"); err != nil {
 			return err
 		}
+		to.SetEventHandler(v.Event)
 		res, err := to.Deploy(ctx, plan, deploy.DeployOptions{SkipVerify: o.SkipVerify, Kind: deploy.KindPromote})
 		if err != nil {
 			return err

@@ -32,10 +32,10 @@ as drift; the next up puts them back as the program declares.`,
 func (f *factory) runRefresh(ctx context.Context, _ *refreshOptions) error {
 	v := f.view(viewOptions{stream: true})
 	defer v.Close()
-	if err := f.confirmApply("refresh"); err != nil {
-		return err
-	}
 	return f.withStack(ctx, v, nil, func(s *deploy.Session) error {
+		if err := f.confirm(ctx, "refresh the state of"); err != nil {
+			return err
+		}
 		res, err := s.Refresh(ctx)
 		if err != nil {
 			return err
