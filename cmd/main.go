@@ -10,9 +10,12 @@ import (
 	"syscall"
 
 	"github.com/kirikae/kirikae/internal/cli"
+	"github.com/kirikae/kirikae/internal/quietterm"
 )
 
 func main() {
+	// First: TERM was set aside so NO_COLOR runs never query the terminal.
+	quietterm.Restore()
 	// A closed stdout (`kirikae up --json | head`) must not kill kirikae in
 	// the middle of an update: the engine's language host and the sandbox
 	// provider live in this process. Writes then fail, the update finishes.

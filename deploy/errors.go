@@ -28,9 +28,9 @@ type BadInput interface {
 
 // ConcurrentUpdateError means another process holds the stack's lock.
 type ConcurrentUpdateError struct {
-	Stack   string
-	Holder  string // user@host (pid N), when the backend says
-	Since   string // RFC 3339, when the backend says
+	Stack  string
+	Holder string // user@host (pid N), when the backend says
+	Since  string // RFC 3339, when the backend says
 }
 
 func (e *ConcurrentUpdateError) Error() string {

@@ -34,6 +34,8 @@ type Plan struct {
 	Targets []string `json:"targets,omitempty"`
 	// From names the release a rollback or promote applies.
 	From *Release `json:"from,omitempty"`
+	// First: the stack has never been deployed; nothing is live to switch.
+	First bool `json:"first,omitempty"`
 
 	steps      []step
 	releases   []Release // the stack's releases when planned, newest first
@@ -144,7 +146,7 @@ func (s *Session) plan(ctx context.Context, st *stackState, kind string, want, e
 		Stack: s.opts.Stack, Kind: kind, Current: clone(st.values), Target: sp.final,
 		Switches: sp.switches, Preview: pre, steps: sp.steps, base: st.version,
 		deployed: st.deployed, liveLambda: live, cfg: cfg, releases: st.releases,
-		outputs: st.outputs,
+		outputs: st.outputs, First: !st.deployed,
 	}
 	if p.Switches == nil {
 		p.Switches = []string{}

@@ -88,6 +88,7 @@ func (f *factory) runDestroy(ctx context.Context, o *destroyOptions) error {
 	return f.withStack(ctx, v, nil, func(s *deploy.Session) error {
 		// Show what goes before asking: the sandbox banner is out already,
 		// the preview lists every resource the destroy deletes.
+		previewing(v)
 		s.SetEventHandler(nil)
 		pre, err := s.PreviewDestroy(ctx)
 		if err != nil {

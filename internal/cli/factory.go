@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"time"
 
 	"github.com/kirikae/kirikae/deploy"
 	"github.com/kirikae/kirikae/view"
@@ -31,9 +32,17 @@ func (f *factory) view(o viewOptions) view.View {
 	case f.globals.JSON:
 		return view.NewJSON(f.io.Out, view.JSONOptions{Stream: o.stream})
 	default:
-		color := f.io.TTY && os.Getenv("NO_COLOR") == ""
-		return view.NewHuman(f.io.Out, f.io.ErrOut, view.HumanOptions{TTY: f.io.TTY, Color: color, ShowDiff: o.diff})
+		// NO_COLOR asks for plain output: no colour, and no spinner or
+		// status line redrawn with carriage returns either.
+		plain := os.Getenv("NO_COLOR") != ""
+		return view.NewHuman(f.io.Out, f.io.ErrOut, view.HumanOptions{TTY: f.io.TTY && !plain, Color: f.io.TTY && !plain, ShowDiff: o.diff})
 	}
+}
+
+// previewing tells the view that planning started: a terminal shows a
+// spinner while the engine previews, instead of nothing.
+func previewing(v view.View) {
+	v.Event(deploy.Event{Kind: deploy.EventPhase, Time: time.Now().UTC(), Phase: "preview"})
 }
 
 // requireStack fails with the stacks that exist when --stack is missing.

@@ -59,6 +59,7 @@ func (f *factory) runPromote(ctx context.Context, o *promoteOptions) error {
 	defer from.Close()
 	f.globals.Stack = o.To
 	return f.withStack(ctx, v, nil, func(to *deploy.Session) error {
+		previewing(v)
 		to.SetEventHandler(nil) // the plan shows its preview once
 		plan, err := to.PlanPromote(ctx, from)
 		if err != nil {

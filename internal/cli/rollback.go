@@ -77,6 +77,7 @@ func (f *factory) runRollback(ctx context.Context, o *rollbackOptions) error {
 	v := f.view(viewOptions{stream: true})
 	defer v.Close()
 	return f.withStack(ctx, v, nil, func(s *deploy.Session) error {
+		previewing(v)
 		s.SetEventHandler(nil) // the plan shows its preview once
 		plan, err := s.PlanRollback(ctx, deploy.RollbackRequest{To: o.To, Image: o.Image, AllowSchemaRollback: o.AllowSchemaRollback})
 		if err != nil {

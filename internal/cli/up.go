@@ -65,6 +65,7 @@ func (f *factory) runUp(ctx context.Context, o *upOptions) error {
 	overrides := releaseOverrides(o.Image, o.FrontendRelease)
 	return f.withStack(ctx, v, overrides, func(s *deploy.Session) error {
 		// Planning runs a preview; its steps are shown once, in the plan.
+		previewing(v)
 		s.SetEventHandler(nil)
 		plan, err := s.PlanDeploy(ctx, deploy.DeployRequest{Overrides: overrides})
 		if err != nil {

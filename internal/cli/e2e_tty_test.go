@@ -1,0 +1,158 @@
+package cli_test
+
+import (
+	"bytes"
+	"errors"
+	"io"
+	"os"
+	"os/exec"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/creack/pty"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/kirikae/kirikae/deploy"
+	"github.com/kirikae/kirikae/internal/testproject"
+	"github.com/kirikae/kirikae/sandbox"
+)
+
+// terminal is kirikae running on a pseudo-terminal, as a person runs it.
+type terminal struct {
+	t    *testing.T
+	cmd  *exec.Cmd
+	tty  *os.File
+	mu   sync.Mutex
+	out  bytes.Buffer
+	done chan struct{}
+	code int
+}
+
+func onTerminal(t *testing.T, dir string, env []string, args ...string) *terminal {
+	t.Helper()
+	cmd := exec.Command(kirikaeBin(t), args...)
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), env...)
+	f, err := pty.StartWithSize(cmd, &pty.Winsize{Rows: 40, Cols: 120})
+	require.NoError(t, err)
+	term := &terminal{t: t, cmd: cmd, tty: f, done: make(chan struct{})}
+	go func() {
+		buf := make([]byte, 4096)
+		for {
+			n, err := f.Read(buf)
+			term.mu.Lock()
+			term.out.Write(buf[:n])
+			term.mu.Unlock()
+			if err != nil {
+				break
+			}
+		}
+	}()
+	go func() {
+		err := cmd.Wait()
+		var ee *exec.ExitError
+		if errors.As(err, &ee) {
+			term.code = ee.ExitCode()
+		}
+		close(term.done)
+	}()
+	t.Cleanup(func() {
+		_ = cmd.Process.Kill()
+		<-term.done
+		_ = f.Close()
+	})
+	return term
+}
+
+func (term *terminal) output() string {
+	term.mu.Lock()
+	defer term.mu.Unlock()
+	return term.out.String()
+}
+
+// waitFor waits until the screen shows s.
+func (term *terminal) waitFor(s string, within time.Duration) {
+	term.t.Helper()
+	deadline := time.Now().Add(within)
+	for time.Now().Before(deadline) {
+		if strings.Contains(term.output(), s) {
+			return
+		}
+		select {
+		case <-term.done:
+			// one last read may still be in flight
+			time.Sleep(200 * time.Millisecond)
+			if strings.Contains(term.output(), s) {
+				return
+			}
+			term.t.Fatalf("kirikae exited (%d) before showing %q:\n%s", term.code, s, term.output())
+		case <-time.After(50 * time.Millisecond):
+		}
+	}
+	term.t.Fatalf("no %q within %s:\n%s", s, within, term.output())
+}
+
+func (term *terminal) send(s string) {
+	term.t.Helper()
+	_, err := io.WriteString(term.tty, s)
+	require.NoError(term.t, err)
+}
+
+func (term *terminal) exit(within time.Duration) int {
+	term.t.Helper()
+	select {
+	case <-term.done:
+		return term.code
+	case <-time.After(within):
+		term.t.Fatalf("kirikae still running after %s:\n%s", within, term.output())
+	}
+	return -1
+}
+
+// Ctrl-C during an up: acknowledged at once, the engine stops cleanly (the
+// provider outlives it), one line says who cancelled, exit 130, and the
+// stack is usable right after.
+func TestCtrlCCancelsUpCleanly(t *testing.T) {
+	dir := testproject.Copy(t)
+	acct, err := sandbox.OpenAccount(deploy.PathsFor(dir, true).AccountDir("staging"))
+	require.NoError(t, err)
+	require.NoError(t, acct.InjectFault(sandbox.Fault{Op: "create", Type: "aws:ecs/cluster:Cluster", Delay: 5 * time.Second}))
+
+	term := onTerminal(t, dir, []string{"NO_COLOR=1"}, "up", "--stack", "staging", "--sandbox")
+	term.waitFor("[y/N]", 3*time.Minute)
+	term.send("y\r")
+	term.waitFor("aws:ecs/cluster:Cluster", 2*time.Minute)
+	term.send("\x03")
+	term.waitFor("cancelling… (Ctrl-C again to force)", 10*time.Second)
+	code := term.exit(time.Minute)
+	out := term.output()
+	assert.Equal(t, 130, code, out)
+	assert.Contains(t, out, "cancelled by you")
+	assert.Equal(t, 1, strings.Count(out, "kirikae: "), "one closing line:\n%s", out)
+	assert.NotContains(t, out, "connection refused")
+	assert.NotContains(t, out, "signal: interrupt")
+
+	require.NoError(t, acct.ClearFaults())
+	r := kirikae(t, dir, "up", "--stack", "staging", "--sandbox")
+	require.Equal(t, 0, r.code, r.stderr)
+	assert.Contains(t, r.stdout, "verification passed")
+}
+
+// A second Ctrl-C does not wait for the engine.
+func TestSecondCtrlCForces(t *testing.T) {
+	dir := testproject.Copy(t)
+	acct, err := sandbox.OpenAccount(deploy.PathsFor(dir, true).AccountDir("staging"))
+	require.NoError(t, err)
+	require.NoError(t, acct.InjectFault(sandbox.Fault{Op: "create", Type: "aws:ecs/cluster:Cluster", Delay: 30 * time.Second}))
+
+	term := onTerminal(t, dir, []string{"NO_COLOR=1"}, "up", "--stack", "staging", "--sandbox", "--yes")
+	term.waitFor("aws:ecs/cluster:Cluster", 3*time.Minute)
+	term.send("\x03")
+	term.waitFor("Ctrl-C again to force", 10*time.Second)
+	term.send("\x03")
+	assert.Equal(t, 130, term.exit(10*time.Second), term.output())
+	assert.Contains(t, term.output(), "forced exit")
+}
