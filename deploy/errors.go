@@ -153,7 +153,7 @@ func (e *CancelledError) Is(target error) bool { return target == context.Cancel
 
 // Hint says how to see what the cancelled operation left.
 func (e *CancelledError) Hint(inv Invocation) string {
-	return fmt.Sprintf("the state is saved; `%s` shows what is left to apply", inv.For(e.Stack).Command("preview"))
+	return fmt.Sprintf("`%s` shows what is left to apply", inv.For(e.Stack).Command("preview"))
 }
 
 // classify turns an Automation API error into a typed kirikae error. The SDK

@@ -123,8 +123,12 @@ func TestCtrlCCancelsUpCleanly(t *testing.T) {
 
 	term := onTerminal(t, dir, []string{"NO_COLOR=1"}, "up", "--stack", "staging", "--sandbox")
 	term.waitFor("[y/N]", 3*time.Minute)
+	plan := term.output()
+	assert.Contains(t, plan, "first deploy")
+	assert.NotContains(t, plan, "\x1b", "NO_COLOR: no colour, no spinner, no terminal queries")
 	term.send("y\r")
-	term.waitFor("aws:ecs/cluster:Cluster", 2*time.Minute)
+	term.waitFor("  → ", 2*time.Minute) // applying: the cluster create is slowed
+	time.Sleep(2 * time.Second)
 	term.send("\x03")
 	term.waitFor("cancelling… (Ctrl-C again to force)", 10*time.Second)
 	code := term.exit(time.Minute)
@@ -141,18 +145,59 @@ func TestCtrlCCancelsUpCleanly(t *testing.T) {
 	assert.Contains(t, r.stdout, "verification passed")
 }
 
-// A second Ctrl-C does not wait for the engine.
-func TestSecondCtrlCForces(t *testing.T) {
-	dir := testproject.Copy(t)
-	acct, err := sandbox.OpenAccount(deploy.PathsFor(dir, true).AccountDir("staging"))
-	require.NoError(t, err)
-	require.NoError(t, acct.InjectFault(sandbox.Fault{Op: "create", Type: "aws:ecs/cluster:Cluster", Delay: 30 * time.Second}))
+// withoutNoColor is the environment minus NO_COLOR.
+func withoutNoColor() []string {
+	var env []string
+	for _, kv := range os.Environ() {
+		if !strings.HasPrefix(kv, "NO_COLOR=") {
+			env = append(env, kv)
+		}
+	}
+	return env
+}
 
-	term := onTerminal(t, dir, []string{"NO_COLOR=1"}, "up", "--stack", "staging", "--sandbox", "--yes")
-	term.waitFor("aws:ecs/cluster:Cluster", 3*time.Minute)
-	term.send("\x03")
-	term.waitFor("Ctrl-C again to force", 10*time.Second)
-	term.send("\x03")
-	assert.Equal(t, 130, term.exit(10*time.Second), term.output())
-	assert.Contains(t, term.output(), "forced exit")
+// One walk through a first deploy as a person would: output piped (no
+// escape bytes at all, not even terminal queries), one resource count in the
+// plan, the summary and `stacks`, a spinner while previewing on a terminal,
+// and destroy showing what it deletes before it asks.
+func TestTerminalWalkThrough(t *testing.T) {
+	dir := testproject.Copy(t)
+
+	cmd := exec.Command(kirikaeBin(t), "up", "--stack", "staging", "--sandbox")
+	cmd.Dir, cmd.Env = dir, withoutNoColor()
+	var out, errOut bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &errOut
+	require.NoError(t, cmd.Run(), errOut.String())
+	assert.NotContains(t, out.String()+errOut.String(), "\x1b", "piped output has no escape bytes")
+	assert.Contains(t, out.String(), "first deploy  45 resources, nothing to switch")
+	assert.Contains(t, out.String(), "45 to create")
+	assert.NotContains(t, out.String(), "downtime")
+	var stacks struct {
+		Stacks []struct {
+			Name      string `json:"name"`
+			Resources int    `json:"resources"`
+		} `json:"stacks"`
+	}
+	kirikaeJSON(t, dir, &stacks, "stacks", "--sandbox")
+	for _, s := range stacks.Stacks {
+		if s.Name == "staging" {
+			assert.Equal(t, 45, s.Resources, "stacks counts what the plan counted")
+		}
+	}
+	assert.Contains(t, out.String(), "45 created", "the summary counts what the plan counted")
+
+	term := onTerminal(t, dir, withoutNoColor(), "preview", "--stack", "staging", "--sandbox", "--image", "v2")
+	term.waitFor("preview · ", 2*time.Minute)
+	require.Equal(t, 0, term.exit(2*time.Minute), term.output())
+	assert.Contains(t, term.output(), "Preview of staging")
+
+	term = onTerminal(t, dir, []string{"NO_COLOR=1"}, "destroy", "--stack", "staging", "--sandbox")
+	term.waitFor("Type the stack name", 2*time.Minute)
+	shown := term.output()
+	assert.Less(t, strings.Index(shown, "sandbox: simulated AWS"), strings.Index(shown, "Type the stack name"))
+	assert.Contains(t, shown, "45 to delete")
+	assert.Contains(t, shown, "aws:ecs/cluster:Cluster")
+	term.send("staging\r")
+	require.Equal(t, 0, term.exit(3*time.Minute), term.output())
+	assert.Contains(t, term.output(), "45 deleted")
 }
