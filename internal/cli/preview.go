@@ -72,6 +72,13 @@ func (f *factory) runPreview(ctx context.Context, o *previewOptions) error {
 		if err != nil {
 			return err
 		}
+		// A pull-request comment leads with the release plan (what
+		// switches, downtime, the rollback command), then the changes.
+		if o.Markdown {
+			if err := v.Plan(plan); err != nil {
+				return fmt.Errorf("render plan: %w", err)
+			}
+		}
 		if err := v.Result(plan.Preview); err != nil {
 			return fmt.Errorf("render preview: %w", err)
 		}

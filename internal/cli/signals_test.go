@@ -42,7 +42,9 @@ func TestInterruptsCancelThenForce(t *testing.T) {
 	case <-time.After(5 * time.Second):
 		t.Fatal("Ctrl-C did not cancel the context")
 	}
-	assert.Eventually(t, func() bool { return bytes.Contains([]byte(out.String()), []byte("cancelling… (Ctrl-C again to force)")) },
+	assert.Eventually(t, func() bool {
+		return bytes.Contains([]byte(out.String()), []byte("cancelling… (Ctrl-C again to force)"))
+	},
 		5*time.Second, 10*time.Millisecond)
 
 	require.NoError(t, syscall.Kill(syscall.Getpid(), syscall.SIGINT))
