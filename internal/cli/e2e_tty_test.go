@@ -2,6 +2,7 @@ package cli_test
 
 import (
 	"bytes"
+	"encoding/json"
 	"errors"
 	"io"
 	"os"
@@ -138,6 +139,13 @@ func TestCtrlCCancelsUpCleanly(t *testing.T) {
 	assert.Equal(t, 1, strings.Count(out, "kirikae: "), "one closing line:\n%s", out)
 	assert.NotContains(t, out, "connection refused")
 	assert.NotContains(t, out, "signal: interrupt")
+
+	// A cancelled deploy is not a release (and the state loads).
+	var rel struct {
+		Releases []json.RawMessage `json:"releases"`
+	}
+	kirikaeJSON(t, dir, &rel, "releases", "--stack", "staging", "--sandbox")
+	assert.Empty(t, rel.Releases, "a cancelled deploy is not recorded as a release")
 
 	require.NoError(t, acct.ClearFaults())
 	r := kirikae(t, dir, "up", "--stack", "staging", "--sandbox")
