@@ -315,6 +315,8 @@ func (h *Human) statusText() string {
 	}
 	text := fmt.Sprintf("%c %s", spinner[h.frame%len(spinner)], phase)
 	switch n := len(h.changed); {
+	case phase == "preview":
+		// Nothing changes while previewing.
 	case h.total > 0:
 		text += fmt.Sprintf(" · %d/%d changed", min(n, h.total), h.total)
 	case n > 0:

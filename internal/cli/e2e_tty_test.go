@@ -29,6 +29,7 @@ type terminal struct {
 	mu   sync.Mutex
 	out  bytes.Buffer
 	done chan struct{}
+	read chan struct{} // closed when the terminal has nothing more to read
 	code int
 }
 
@@ -39,8 +40,9 @@ func onTerminal(t *testing.T, dir string, env []string, args ...string) *termina
 	cmd.Env = append(os.Environ(), env...)
 	f, err := pty.StartWithSize(cmd, &pty.Winsize{Rows: 40, Cols: 120})
 	require.NoError(t, err)
-	term := &terminal{t: t, cmd: cmd, tty: f, done: make(chan struct{})}
+	term := &terminal{t: t, cmd: cmd, tty: f, done: make(chan struct{}), read: make(chan struct{})}
 	go func() {
+		defer close(term.read)
 		buf := make([]byte, 4096)
 		for {
 			n, err := f.Read(buf)
@@ -106,6 +108,11 @@ func (term *terminal) exit(within time.Duration) int {
 	term.t.Helper()
 	select {
 	case <-term.done:
+		// Everything kirikae wrote is on the terminal once reads hit EOF.
+		select {
+		case <-term.read:
+		case <-time.After(5 * time.Second):
+		}
 		return term.code
 	case <-time.After(within):
 		term.t.Fatalf("kirikae still running after %s:\n%s", within, term.output())
@@ -198,6 +205,27 @@ func TestTerminalWalkThrough(t *testing.T) {
 	term.waitFor("preview · ", 2*time.Minute)
 	require.Equal(t, 0, term.exit(2*time.Minute), term.output())
 	assert.Contains(t, term.output(), "Preview of staging")
+
+	// refresh on a terminal: no drift, nothing to ask; drift: shown, then asked.
+	term = onTerminal(t, dir, []string{"NO_COLOR=1"}, "refresh", "--stack", "staging", "--sandbox")
+	require.Equal(t, 0, term.exit(2*time.Minute), term.output())
+	assert.Contains(t, term.output(), "No drift")
+	assert.NotContains(t, term.output(), "[y/N]")
+	acct, err := sandbox.OpenAccount(deploy.PathsFor(dir, true).AccountDir("staging"))
+	require.NoError(t, err)
+	rs, err := acct.Resources()
+	require.NoError(t, err)
+	for _, r := range rs {
+		if r.Type == "aws:ecs/cluster:Cluster" {
+			require.NoError(t, acct.Drift(r.Type, r.ID, map[string]any{"tags": map[string]any{"edited": "by-hand"}}))
+		}
+	}
+	term = onTerminal(t, dir, []string{"NO_COLOR=1"}, "refresh", "--stack", "staging", "--sandbox")
+	term.waitFor("[y/N]", 2*time.Minute)
+	assert.Contains(t, term.output(), "aws:ecs/cluster:Cluster", "the drift is shown before the question")
+	term.send("yes\r")
+	require.Equal(t, 0, term.exit(2*time.Minute), term.output())
+	assert.Contains(t, term.output(), "Refreshed staging")
 
 	term = onTerminal(t, dir, []string{"NO_COLOR=1"}, "destroy", "--stack", "staging", "--sandbox")
 	term.waitFor("Type the stack name", 2*time.Minute)

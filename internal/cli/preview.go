@@ -66,7 +66,6 @@ func (f *factory) runPreview(ctx context.Context, o *previewOptions) error {
 	return f.withStack(ctx, v, overrides, func(s *deploy.Session) error {
 		// The preview shows where the deploy ends up (after the switch), the
 		// same plan `up` would carry out.
-		s.SetEventHandler(nil) // the result lists every change once
 		previewing(v)
 		plan, err := s.PlanDeploy(ctx, deploy.DeployRequest{Overrides: overrides})
 		if err != nil {

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"fmt"
 
 	"github.com/spf13/cobra"
 
@@ -33,7 +34,22 @@ func (f *factory) runRefresh(ctx context.Context, _ *refreshOptions) error {
 	v := f.view(viewOptions{stream: true})
 	defer v.Close()
 	return f.withStack(ctx, v, nil, func(s *deploy.Session) error {
-		if err := f.confirm(ctx, "refresh the state of"); err != nil {
+		if f.io.TTY && !f.globals.Yes {
+			// Someone will be asked: show them the drift first. With no
+			// drift there is nothing to write and nothing to ask.
+			previewing(v)
+			pre, err := s.PreviewRefresh(ctx)
+			if err != nil {
+				return err
+			}
+			if !pre.HasChanges() {
+				return v.Result(&deploy.Result{Operation: "refresh", Stack: pre.Stack, Sandbox: pre.Sandbox, Changes: pre.Changes})
+			}
+			if err := v.Result(pre); err != nil {
+				return fmt.Errorf("render refresh preview: %w", err)
+			}
+		}
+		if err := f.confirm(ctx, "write the drift into the state of"); err != nil {
 			return err
 		}
 		res, err := s.Refresh(ctx)
