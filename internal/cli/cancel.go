@@ -17,7 +17,8 @@ func newCancelCmd(f *factory) *cobra.Command {
 locked and every later command says it "is being updated by another process".
 cancel clears that lock. It refuses while a kirikae process on this machine
 still holds the stack. Run preview or refresh afterwards: the killed update may
-have changed some resources.`,
+have changed some resources. With no lock to clear it says so and changes
+nothing; on a terminal it asks [y/N] first.`,
 		Example: "  kirikae cancel --stack staging --sandbox",
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {

@@ -237,3 +237,12 @@ func TestTerminalWalkThrough(t *testing.T) {
 	require.Equal(t, 0, term.exit(3*time.Minute), term.output())
 	assert.Contains(t, term.output(), "45 deleted")
 }
+
+// NO_COLOR on a terminal: not one escape byte, not even the background
+// colour query a dependency's init sends (see internal/quietterm).
+func TestNoColorTerminalGetsNoEscapes(t *testing.T) {
+	term := onTerminal(t, testproject.Copy(t), []string{"NO_COLOR=1", "TERM=xterm-256color"}, "version")
+	require.Equal(t, 0, term.exit(time.Minute), term.output())
+	assert.Contains(t, term.output(), "pulumi")
+	assert.NotContains(t, term.output(), "\x1b")
+}

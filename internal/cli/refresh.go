@@ -18,7 +18,10 @@ func newRefreshCmd(f *factory, runF func(context.Context, *refreshOptions) error
 		Short: "Read the live resources back into state and report drift",
 		Long: `Compare the stack's state with what exists in AWS (or the sandbox) and update
 the state to match. Resources changed or deleted outside kirikae are reported
-as drift; the next up puts them back as the program declares.`,
+as drift; the next up puts them back as the program declares.
+
+On a terminal refresh first shows the drift and asks [y/N] before writing it
+into the state (nothing to ask when there is none); --yes skips that.`,
 		Example: `  kirikae refresh --stack staging --sandbox`,
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {

@@ -12,7 +12,7 @@
 // It works because Go initialises packages in import-path order among those
 // whose imports are ready (Go 1.21+): this package imports only the
 // standard library and sorts before github.com/mattn/go-isatty, which
-// termenv (and so bubbletea) needs. TestInitRunsBeforeTheTerminalQuery
+// termenv (and so bubbletea) needs. TestNoColorTerminalGetsNoEscapes
 // (internal/cli, through a pseudo-terminal) fails if that ever changes.
 package quietterm
 
