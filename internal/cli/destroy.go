@@ -86,22 +86,24 @@ func (f *factory) runDestroy(ctx context.Context, o *destroyOptions) error {
 	v := f.view(viewOptions{stream: true})
 	defer v.Close()
 	return f.withStack(ctx, v, nil, func(s *deploy.Session) error {
-		// Show what goes before asking: the sandbox banner is out already,
-		// the preview lists every resource the destroy deletes.
-		previewing(v)
-		s.SetEventHandler(nil)
-		pre, err := s.PreviewDestroy(ctx)
-		if err != nil {
-			return err
-		}
-		if !pre.HasChanges() {
-			return v.Result(pre)
-		}
-		if err := f.view(viewOptions{diff: true}).Result(pre); err != nil {
-			return fmt.Errorf("render destroy preview: %w", err)
-		}
-		if err := f.typeStackName(ctx, "destroy"); err != nil {
-			return err
+		if f.io.TTY && !f.globals.Yes {
+			// Show what goes before asking: the sandbox banner is out
+			// already, the destroy preview lists every resource it deletes.
+			previewing(v)
+			s.SetEventHandler(nil)
+			pre, err := s.PreviewDestroy(ctx)
+			if err != nil {
+				return err
+			}
+			if !pre.HasChanges() {
+				return v.Result(&deploy.Result{Operation: "destroy", Stack: pre.Stack, Sandbox: pre.Sandbox})
+			}
+			if err := f.view(viewOptions{diff: true}).Result(pre); err != nil {
+				return fmt.Errorf("render destroy preview: %w", err)
+			}
+			if err := f.typeStackName(ctx, "destroy"); err != nil {
+				return err
+			}
 		}
 		s.SetEventHandler(v.Event)
 		res, err := s.Destroy(ctx)
