@@ -105,7 +105,7 @@ func (f *factory) runDestroy(ctx context.Context, o *destroyOptions) error {
 				return err
 			}
 		}
-		s.SetEventHandler(v.Event)
+		s.SetEventHandler(quietAfterCancel(ctx, v.Event))
 		res, err := s.Destroy(ctx)
 		if err != nil {
 			return err

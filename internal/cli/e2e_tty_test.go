@@ -146,6 +146,7 @@ func TestCtrlCCancelsUpCleanly(t *testing.T) {
 	assert.Equal(t, 1, strings.Count(out, "kirikae: "), "one closing line:\n%s", out)
 	assert.NotContains(t, out, "connection refused")
 	assert.NotContains(t, out, "signal: interrupt")
+	assert.NotContains(t, out, "error:", "the cancel is reported once, not as engine errors")
 
 	// A cancelled deploy is not a release (and the state loads).
 	var rel struct {

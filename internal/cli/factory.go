@@ -45,6 +45,18 @@ func previewing(v view.View) {
 	v.Event(deploy.Event{Kind: deploy.EventPhase, Time: time.Now().UTC(), Phase: "preview"})
 }
 
+// quietAfterCancel passes events on, except the errors an interrupted
+// engine reports after Ctrl-C ("update failed"): Main closes a cancelled
+// command with one line, "cancelled by you", and they would read as a crash.
+func quietAfterCancel(ctx context.Context, next func(deploy.Event)) func(deploy.Event) {
+	return func(e deploy.Event) {
+		if ctx.Err() != nil && e.Kind == deploy.EventDiagnostic && e.Severity == "error" {
+			return
+		}
+		next(e)
+	}
+}
+
 // requireStack fails with the stacks that exist when --stack is missing.
 func (f *factory) requireStack() error {
 	if f.globals.Stack != "" {
@@ -67,7 +79,9 @@ func (f *factory) open(ctx context.Context, v view.View, overrides map[string]st
 	if err := f.requireStack(); err != nil {
 		return nil, err
 	}
-	s, err := deploy.Open(ctx, f.deployOptions(v, overrides))
+	opts := f.deployOptions(v, overrides)
+	opts.OnEvent = quietAfterCancel(ctx, v.Event)
+	s, err := deploy.Open(ctx, opts)
 	if err != nil {
 		return nil, err
 	}

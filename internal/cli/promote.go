@@ -71,7 +71,7 @@ func (f *factory) runPromote(ctx context.Context, o *promoteOptions) error {
 		if err := f.confirm(ctx, "promote to"); err != nil {
 			return err
 		}
-		to.SetEventHandler(v.Event)
+		to.SetEventHandler(quietAfterCancel(ctx, v.Event))
 		res, err := to.Deploy(ctx, plan, deploy.DeployOptions{SkipVerify: o.SkipVerify, Kind: deploy.KindPromote})
 		if err != nil {
 			return err

@@ -89,7 +89,7 @@ func (f *factory) runRollback(ctx context.Context, o *rollbackOptions) error {
 		if err := f.confirm(ctx, "roll back"); err != nil {
 			return err
 		}
-		s.SetEventHandler(v.Event)
+		s.SetEventHandler(quietAfterCancel(ctx, v.Event))
 		res, err := s.Deploy(ctx, plan, deploy.DeployOptions{SkipVerify: o.SkipVerify, Kind: deploy.KindRollback})
 		if err != nil {
 			return err

@@ -10,6 +10,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/kirikae/kirikae/deploy"
 )
 
 type lockedBuffer struct {
@@ -54,4 +56,15 @@ func TestInterruptsCancelThenForce(t *testing.T) {
 		t.Fatal("a second Ctrl-C did not force")
 	}
 	assert.Contains(t, out.String(), "forced exit")
+}
+
+func TestEngineErrorsAfterCancelAreQuiet(t *testing.T) {
+	var got []string
+	ctx, cancel := context.WithCancel(context.Background())
+	h := quietAfterCancel(ctx, func(e deploy.Event) { got = append(got, e.Message) })
+	h(deploy.Event{Kind: deploy.EventDiagnostic, Severity: "error", Message: "before"})
+	cancel()
+	h(deploy.Event{Kind: deploy.EventDiagnostic, Severity: "error", Message: "update failed"})
+	h(deploy.Event{Kind: deploy.EventStepDone, Message: "step"})
+	assert.Equal(t, []string{"before", "step"}, got)
 }

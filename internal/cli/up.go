@@ -80,7 +80,7 @@ func (f *factory) runUp(ctx context.Context, o *upOptions) error {
 		if err := f.confirm(ctx, "deploy to"); err != nil {
 			return err
 		}
-		s.SetEventHandler(v.Event)
+		s.SetEventHandler(quietAfterCancel(ctx, v.Event))
 		res, err := s.Deploy(ctx, plan, deploy.DeployOptions{SkipVerify: o.SkipVerify, Message: o.Message})
 		if err != nil {
 			return err
