@@ -3,6 +3,9 @@ package deploy
 import (
 	"context"
 	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
 
 	"github.com/kirikae/kirikae/journal"
 )
@@ -22,4 +25,30 @@ func (s *Session) Cancel(ctx context.Context) error {
 		}
 		return nil
 	})
+}
+
+// Locked reports whether the stack holds an update lock in its backend.
+// known is false for backends whose locks kirikae cannot see (only a file
+// backend keeps them as files); Cancel then asks the engine.
+func (s *Session) Locked() (locked, known bool, err error) {
+	url := s.Paths.BackendURL(s.opts.Backend)
+	if !strings.HasPrefix(url, "file://") {
+		return false, false, nil
+	}
+	// The file backend keeps one lock file per running update under
+	// .pulumi/locks/<org>/<project>/<stack>/ (organization is its fixed org).
+	dir := filepath.Join(strings.TrimPrefix(url, "file://"), ".pulumi", "locks", "organization", s.project.Name.String(), s.opts.Stack)
+	entries, err := os.ReadDir(dir)
+	if os.IsNotExist(err) {
+		return false, true, nil
+	}
+	if err != nil {
+		return false, false, fmt.Errorf("read update locks of %s: %w", s.opts.Stack, err)
+	}
+	for _, e := range entries {
+		if strings.HasSuffix(e.Name(), ".json") {
+			return true, true, nil
+		}
+	}
+	return false, true, nil
 }

@@ -19,18 +19,29 @@ func TestCancelClearsAStaleLock(t *testing.T) {
 	dir := testproject.Copy(t)
 	s := openSandbox(t, dir, "staging", nil)
 	up(t, s)
+	locked, known, err := s.Locked()
+	require.NoError(t, err)
+	assert.True(t, known, "a file backend's locks are visible")
+	assert.False(t, locked, "nothing holds the stack after an up")
 	locks := filepath.Join(deploy.PathsFor(dir, true).Backend, ".pulumi", "locks", "organization", "kirikae", "staging")
 	require.NoError(t, os.MkdirAll(locks, 0o755))
 	stale := `{"pid":4242,"username":"ci","hostname":"runner-7","timestamp":"2026-11-25T09:00:00Z"}`
 	require.NoError(t, os.WriteFile(filepath.Join(locks, "0b6d1f7e-dead-4c0d-9c1e-2f1f4c1a0001.json"), []byte(stale), 0o644))
 
-	_, err := s.Up(context.Background(), deploy.UpOptions{})
+	locked, _, err = s.Locked()
+	require.NoError(t, err)
+	assert.True(t, locked, "the killed update's lock is seen")
+
+	_, err = s.Up(context.Background(), deploy.UpOptions{})
 	var ce *deploy.ConcurrentUpdateError
 	require.ErrorAs(t, err, &ce)
 	assert.Equal(t, "ci@runner-7 (pid 4242)", ce.Holder)
-	assert.Contains(t, ce.Hint(), "kirikae cancel --stack staging --sandbox")
+	assert.Contains(t, ce.Hint(deploy.Invocation{Sandbox: true}), "kirikae cancel --stack staging --sandbox")
 
 	require.NoError(t, s.Cancel(context.Background()))
+	locked, _, err = s.Locked()
+	require.NoError(t, err)
+	assert.False(t, locked, "cancel cleared it")
 	res, err := s.Up(context.Background(), deploy.UpOptions{})
 	require.NoError(t, err)
 	assert.False(t, res.HasChanges())

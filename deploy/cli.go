@@ -303,6 +303,6 @@ func (e *CLIMissingError) Error() string {
 }
 
 // Hint tells the user how to get going.
-func (e *CLIMissingError) Hint() string {
+func (e *CLIMissingError) Hint(Invocation) string {
 	return fmt.Sprintf("install pulumi v%s (https://www.pulumi.com/docs/install/) or Go 1.26+ so kirikae can build it, or point KIRIKAE_PULUMI at a pulumi binary", PulumiVersion)
 }

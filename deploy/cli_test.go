@@ -31,8 +31,8 @@ func TestNoCLIAndNoGoSaysHowToInstall(t *testing.T) {
 	var missing *CLIMissingError
 	require.ErrorAs(t, err, &missing)
 	assert.Contains(t, err.Error(), "no Go toolchain")
-	assert.Contains(t, missing.Hint(), "install pulumi v"+PulumiVersion)
-	assert.Contains(t, missing.Hint(), "KIRIKAE_PULUMI")
+	assert.Contains(t, missing.Hint(Invocation{}), "install pulumi v"+PulumiVersion)
+	assert.Contains(t, missing.Hint(Invocation{}), "KIRIKAE_PULUMI")
 }
 
 func TestExplicitCLIMustWork(t *testing.T) {

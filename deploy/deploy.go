@@ -268,7 +268,10 @@ func (r *run) rollbackValues() map[string]string {
 // release) and returns the typed error.
 func (r *run) fail(ctx context.Context, cause error, back map[string]string) error {
 	s := r.s
-	if r.last == nil {
+	if r.last == nil || errors.Is(cause, context.Canceled) || ctx.Err() != nil {
+		// Nothing applied yet, or the user cancelled: record nothing and
+		// switch nothing; the journal says "cancelled" and the next plan
+		// reads what is live from the stack's outputs.
 		return cause
 	}
 	var cb *CircuitBreakerError

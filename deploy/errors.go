@@ -1,6 +1,7 @@
 package deploy
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"regexp"
@@ -9,10 +10,12 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/auto"
 )
 
-// Hinted errors carry the next command or step for the user.
+// Hinted errors carry the next command or step for the user. The hint is
+// built from inv, the options the user ran kirikae with, so a suggested
+// command keeps --sandbox, --cwd and --backend.
 type Hinted interface {
 	error
-	Hint() string
+	Hint(inv Invocation) string
 }
 
 // BadInput marks errors the user fixes by changing input (exit code 2 in the
@@ -25,10 +28,9 @@ type BadInput interface {
 
 // ConcurrentUpdateError means another process holds the stack's lock.
 type ConcurrentUpdateError struct {
-	Stack   string
-	Sandbox bool   // the hint names --sandbox
-	Holder  string // user@host (pid N), when the backend says
-	Since   string // RFC 3339, when the backend says
+	Stack  string
+	Holder string // user@host (pid N), when the backend says
+	Since  string // RFC 3339, when the backend says
 }
 
 func (e *ConcurrentUpdateError) Error() string {
@@ -40,12 +42,8 @@ func (e *ConcurrentUpdateError) Error() string {
 }
 
 // Hint says what to do about the lock.
-func (e *ConcurrentUpdateError) Hint() string {
-	cancel := "kirikae cancel --stack " + e.Stack
-	if e.Sandbox {
-		cancel += " --sandbox"
-	}
-	return fmt.Sprintf("wait for it to finish, then retry; if that process died, clear its lock with `%s`", cancel)
+func (e *ConcurrentUpdateError) Hint(inv Invocation) string {
+	return fmt.Sprintf("wait for it to finish, then retry; if that process died, clear its lock with `%s`", inv.For(e.Stack).Command("cancel"))
 }
 
 // ProgramError means the kirikae infrastructure program itself failed
@@ -61,8 +59,9 @@ func (e *ProgramError) Error() string {
 func (e *ProgramError) Unwrap() error { return e.Err }
 
 // Hint points at config validation.
-func (e *ProgramError) Hint() string {
-	return fmt.Sprintf("run `kirikae config check --stack %s`", e.Stack)
+func (e *ProgramError) Hint(inv Invocation) string {
+	// config check reads only the stack files: no --sandbox or --backend.
+	return fmt.Sprintf("run `%s`", Invocation{Stack: e.Stack, Cwd: inv.Cwd}.Command("config check"))
 }
 
 // OperationError is a failed engine operation with the provider's messages.
@@ -83,8 +82,9 @@ func (e *OperationError) Error() string {
 func (e *OperationError) Unwrap() error { return e.Err }
 
 // Hint says where to look next.
-func (e *OperationError) Hint() string {
-	return fmt.Sprintf("the stack state is saved; fix the cause and run `kirikae preview --stack %s`, or `kirikae history --stack %s` to see what was applied", e.Stack, e.Stack)
+func (e *OperationError) Hint(inv Invocation) string {
+	inv = inv.For(e.Stack)
+	return fmt.Sprintf("the stack state is saved; fix the cause and run `%s`, or `%s` to see what was applied", inv.Command("preview"), inv.Command("history"))
 }
 
 // StateError means the stack's state in the backend cannot be read.
@@ -100,7 +100,7 @@ func (e *StateError) Error() string {
 func (e *StateError) Unwrap() error { return e.Err }
 
 // Hint says how to recover; kirikae leaves the file untouched.
-func (e *StateError) Hint() string {
+func (e *StateError) Hint(Invocation) string {
 	return "kirikae did not modify it; restore it from the .bak checkpoint beside it or your backup, or point --backend at the right state"
 }
 
@@ -115,7 +115,7 @@ func (e *CredentialsError) Error() string {
 }
 
 // Hint names both ways forward.
-func (e *CredentialsError) Hint() string {
+func (e *CredentialsError) Hint(Invocation) string {
 	return "add --sandbox to try kirikae against simulated AWS, or configure credentials with `aws configure` / AWS_PROFILE"
 }
 
@@ -124,13 +124,36 @@ func (e *CredentialsError) BadInput() bool { return true }
 
 var lockHolderRe = regexp.MustCompile(`created by (\S+ \(pid \d+\)) at (\S+)`)
 
-// classify is classify for this session's stack and mode.
+// classify is classify for this session's stack. An operation that failed
+// because the user cancelled it is a CancelledError whatever the engine said.
 func (s *Session) classify(op string, err error, diags []string) error {
-	err = classify(op, s.opts.Stack, err, diags)
-	if ce, ok := err.(*ConcurrentUpdateError); ok {
-		ce.Sandbox = s.opts.Sandbox
+	if err != nil && s.opened != nil && s.opened.Err() != nil {
+		return &CancelledError{Op: op, Stack: s.opts.Stack, Err: err}
 	}
-	return err
+	return classify(op, s.opts.Stack, err, diags)
+}
+
+// CancelledError means the user cancelled the operation (Ctrl-C): the
+// engine was interrupted and stopped cleanly, the state is saved, and
+// whatever it had not yet applied was not applied. errors.Is(err,
+// context.Canceled) holds, so callers need not know the type.
+type CancelledError struct {
+	Op    string
+	Stack string
+	Err   error // what the engine returned when interrupted
+}
+
+func (e *CancelledError) Error() string {
+	return fmt.Sprintf("%s %s cancelled", e.Op, e.Stack)
+}
+func (e *CancelledError) Unwrap() error { return e.Err }
+
+// Is makes a CancelledError a context.Canceled.
+func (e *CancelledError) Is(target error) bool { return target == context.Canceled }
+
+// Hint says how to see what the cancelled operation left.
+func (e *CancelledError) Hint(inv Invocation) string {
+	return fmt.Sprintf("`%s` shows what is left to apply", inv.For(e.Stack).Command("preview"))
 }
 
 // classify turns an Automation API error into a typed kirikae error. The SDK

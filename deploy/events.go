@@ -1,6 +1,7 @@
 package deploy
 
 import (
+	"encoding/json"
 	"fmt"
 	"sort"
 	"strings"
@@ -39,6 +40,36 @@ type Event struct {
 	Severity string         `json:"severity,omitempty"`
 	Message  string         `json:"message,omitempty"`
 	Changes  map[string]int `json:"changes,omitempty"`
+	// Phase names the step of a deploy a phase event reports: preview,
+	// stage, switch, upload, verify, bake, rollback…
+	Phase string `json:"phase,omitempty"`
+}
+
+// internal reports the engine's bookkeeping resources: the root stack and
+// providers. They are never shown or counted, so a plan's "46 to create",
+// the summary and `stacks` all count the same resources: the program's.
+func internal(typ string) bool {
+	return typ == "pulumi:pulumi:Stack" || strings.HasPrefix(typ, "pulumi:providers:")
+}
+
+// managedCount counts the resources of an exported deployment, internal
+// ones excluded.
+func managedCount(deployment json.RawMessage) (int, error) {
+	var d struct {
+		Resources []struct {
+			Type string `json:"type"`
+		} `json:"resources"`
+	}
+	if err := json.Unmarshal(deployment, &d); err != nil {
+		return 0, fmt.Errorf("read deployment: %w", err)
+	}
+	n := 0
+	for _, r := range d.Resources {
+		if !internal(r.Type) {
+			n++
+		}
+	}
+	return n, nil
 }
 
 // collector turns the engine's event stream into Events and a Result.
@@ -48,10 +79,13 @@ type collector struct {
 	index     map[string]int
 	errors    []string
 	changes   map[string]int
+	// hidden counts the steps of internal resources per op, so the
+	// engine's summary can be reported without them.
+	hidden map[string]int
 }
 
 func newCollector(onEvent func(Event)) *collector {
-	return &collector{onEvent: onEvent, index: map[string]int{}, changes: map[string]int{}}
+	return &collector{onEvent: onEvent, index: map[string]int{}, changes: map[string]int{}, hidden: map[string]int{}}
 }
 
 // run drains ch until the Automation API closes it.
@@ -73,7 +107,12 @@ func (c *collector) handle(ev apitype.EngineEvent) {
 	switch {
 	case ev.ResourcePreEvent != nil:
 		md := ev.ResourcePreEvent.Metadata
-		if md.Type == "pulumi:providers:aws" || md.Type == "pulumi:pulumi:Stack" {
+		if internal(md.Type) {
+			// The summary counts the stack and explicit providers, not
+			// default ones (named default_<version>).
+			if op := string(md.Op); !replaceHalf(op) && !strings.HasPrefix(nameOf(md.URN), "default") {
+				c.hidden[op]++
+			}
 			return
 		}
 		op := string(md.Op)
@@ -83,7 +122,7 @@ func (c *collector) handle(ev apitype.EngineEvent) {
 		c.emit(Event{Kind: EventStepStarted, Time: ts, Op: op, URN: md.URN, Type: md.Type, Name: nameOf(md.URN), Diffs: md.Diffs})
 	case ev.ResOutputsEvent != nil:
 		md := ev.ResOutputsEvent.Metadata
-		if md.Type == "pulumi:providers:aws" || md.Type == "pulumi:pulumi:Stack" {
+		if internal(md.Type) {
 			return
 		}
 		op := string(md.Op)
@@ -108,10 +147,22 @@ func (c *collector) handle(ev apitype.EngineEvent) {
 		c.emit(Event{Kind: EventDiagnostic, Time: ts, URN: d.URN, Name: nameOf(d.URN), Severity: d.Severity, Message: msg})
 	case ev.SummaryEvent != nil:
 		for op, n := range ev.SummaryEvent.ResourceChanges {
-			c.changes[string(op)] = n
+			if n -= c.hidden[string(op)]; n > 0 {
+				c.changes[string(op)] = n
+			}
 		}
 		c.emit(Event{Kind: EventSummary, Time: ts, Changes: c.changes})
 	}
+}
+
+// replaceHalf reports the steps of a replacement the engine's summary does
+// not count: it counts the replacement once, as "replace".
+func replaceHalf(op string) bool {
+	switch op {
+	case "create-replacement", "delete-replaced", "discard-replaced":
+		return true
+	}
+	return false
 }
 
 // record keeps one ResourceChange per URN; a replacement shows up as several
@@ -217,9 +268,12 @@ func cleanDiag(msg string) string {
 	return firstLine(msg)
 }
 
-// phase reports a deploy step to the session's listener.
+// phase reports a deploy step to the session's listener. The message starts
+// with the phase's name ("switch: traffic blue → green").
 func (s *Session) phase(format string, args ...any) {
 	if s.opts.OnEvent != nil {
-		s.opts.OnEvent(Event{Kind: EventPhase, Time: time.Now().UTC(), Message: fmt.Sprintf(format, args...)})
+		msg := fmt.Sprintf(format, args...)
+		name, _, _ := strings.Cut(msg, ":")
+		s.opts.OnEvent(Event{Kind: EventPhase, Time: time.Now().UTC(), Phase: name, Message: msg})
 	}
 }

@@ -77,8 +77,7 @@ func (s *Session) checkFreeze(ctx context.Context, op string) error {
 	if !f.Frozen {
 		return nil
 	}
-	return &FrozenError{Stack: s.opts.Stack, Op: op, Freeze: f,
-		Unlock: s.Command("unlock"), Force: s.Command("rollback", "--force")}
+	return &FrozenError{Stack: s.opts.Stack, Op: op, Freeze: f}
 }
 
 // FrozenError refuses an operation during a deploy freeze (exit 1: nothing
@@ -87,8 +86,6 @@ type FrozenError struct {
 	Stack  string
 	Op     string
 	Freeze Freeze
-	// Unlock and Force are the commands that end the freeze and bypass it.
-	Unlock, Force string
 }
 
 func (e *FrozenError) Error() string {
@@ -100,21 +97,15 @@ func (e *FrozenError) Error() string {
 }
 
 // Hint says how the freeze ends, and the incident escape hatch.
-func (e *FrozenError) Hint() string {
-	return fmt.Sprintf("wait for `%s`; during an incident `%s` still rolls back", e.Unlock, e.Force)
+func (e *FrozenError) Hint(inv Invocation) string {
+	inv = inv.For(e.Stack)
+	return fmt.Sprintf("wait for `%s`; during an incident `%s` still rolls back", inv.Command("unlock"), inv.Command("rollback", "--force"))
 }
 
 // Command is a kirikae command line for this stack with the options in
-// effect, for hints a user can paste.
+// effect, for messages a user can paste.
 func (s *Session) Command(sub string, args ...string) string {
-	out := "kirikae " + sub + " --stack " + s.opts.Stack
-	for _, a := range args {
-		out += " " + a
-	}
-	if s.opts.Sandbox {
-		out += " --sandbox"
-	}
-	return out
+	return s.Invocation().Command(sub, args...)
 }
 
 func randomID() string {

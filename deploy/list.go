@@ -56,6 +56,13 @@ func ListStacks(ctx context.Context, opts Options) ([]StackInfo, error) {
 			info.LastUpdate, _ = time.Parse(time.RFC3339, sum.LastUpdate)
 		}
 		if info.Deployed {
+			// The backend's count includes the root stack and the provider;
+			// plans and summaries count only what the program declares.
+			if dep, err := s.ws.ExportStack(ctx, name); err == nil {
+				if n, err := managedCount(dep.Deployment); err == nil {
+					info.Resources = n
+				}
+			}
 			if outs, err := s.ws.StackOutputs(ctx, name); err == nil {
 				if v, ok := outs[infra.OutputImageTag]; ok {
 					info.ImageTag, _ = v.Value.(string)

@@ -40,7 +40,7 @@ func (s *Session) lock(op string) (func(), error) {
 	}
 	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); err != nil {
 		f.Close()
-		ce := &ConcurrentUpdateError{Stack: s.opts.Stack, Sandbox: s.opts.Sandbox}
+		ce := &ConcurrentUpdateError{Stack: s.opts.Stack}
 		if raw, rerr := os.ReadFile(path); rerr == nil {
 			var li lockInfo
 			if json.Unmarshal(raw, &li) == nil && li.PID != 0 {

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"maps"
+	"strconv"
 
 	"github.com/kirikae/kirikae/infra"
 	"github.com/kirikae/kirikae/stacks"
@@ -34,6 +35,8 @@ type Plan struct {
 	Targets []string `json:"targets,omitempty"`
 	// From names the release a rollback or promote applies.
 	From *Release `json:"from,omitempty"`
+	// First: the stack has never been deployed; nothing is live to switch.
+	First bool `json:"first,omitempty"`
 
 	steps      []step
 	releases   []Release // the stack's releases when planned, newest first
@@ -174,7 +177,7 @@ func (s *Session) plan(ctx context.Context, st *stackState, kind string, want, e
 		Stack: s.opts.Stack, Kind: kind, Current: clone(st.values), Target: sp.final,
 		Switches: sp.switches, Preview: pre, steps: sp.steps, base: st.latest,
 		deployed: st.deployed, liveLambda: live, cfg: cfg, releases: st.releases,
-		outputs: st.outputs,
+		outputs: st.outputs, First: !st.deployed,
 	}
 	if p.Switches == nil {
 		p.Switches = []string{}
@@ -195,11 +198,7 @@ func (s *Session) plan(ctx context.Context, st *stackState, kind string, want, e
 }
 
 func (s *Session) rollbackCommand(version int) string {
-	cmd := fmt.Sprintf("kirikae rollback --stack %s --to %d", s.opts.Stack, version)
-	if s.opts.Sandbox {
-		cmd += " --sandbox"
-	}
-	return cmd
+	return s.Invocation().Command("rollback", "--to", strconv.Itoa(version))
 }
 
 // Resource types a release switch may touch; a rollback whose changes all

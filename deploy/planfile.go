@@ -120,8 +120,8 @@ func (e *StalePlanFileError) Error() string {
 }
 
 // Hint asks for a new review.
-func (e *StalePlanFileError) Hint() string {
-	return "nothing was changed; run `kirikae preview --save-plan FILE` again and have the new plan reviewed"
+func (e *StalePlanFileError) Hint(inv Invocation) string {
+	return "nothing was changed; run `" + inv.For(e.Stack).Command("preview", "--save-plan", "FILE") + "` again and have the new plan reviewed"
 }
 
 // BadInput: the plan file is the input.

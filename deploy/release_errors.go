@@ -34,11 +34,12 @@ func (e *VerifyFailedError) Error() string {
 func (e *VerifyFailedError) Unwrap() error { return e.Err }
 
 // Hint says what is live and where to look.
-func (e *VerifyFailedError) Hint() string {
+func (e *VerifyFailedError) Hint(inv Invocation) string {
+	inv = inv.For(e.Stack)
 	if e.RollbackErr != nil || e.RolledBackTo == 0 {
-		return fmt.Sprintf("the failed release may still be live: run `kirikae rollback --stack %s`, then check the service's logs", e.Stack)
+		return fmt.Sprintf("the failed release may still be live: run `%s`, then check the service's logs", inv.Command("rollback"))
 	}
-	return fmt.Sprintf("the previous release is live again; fix the release and deploy again (`kirikae releases --stack %s` shows both)", e.Stack)
+	return fmt.Sprintf("the previous release is live again; fix the release and deploy again (`%s` shows both)", inv.Command("releases"))
 }
 
 // CircuitBreakerError means ECS rolled a deployment back on its own: the
@@ -64,7 +65,7 @@ func (e *CircuitBreakerError) Error() string {
 }
 
 // Hint points at why tasks never became healthy.
-func (e *CircuitBreakerError) Hint() string {
+func (e *CircuitBreakerError) Hint(Invocation) string {
 	return fmt.Sprintf("the new tasks never became healthy; read the service events (`aws ecs describe-services --services %s`) and the task logs, then deploy a fixed image", e.Service)
 }
 
@@ -97,8 +98,8 @@ func (e *ReleaseNotFoundError) Error() string {
 }
 
 // Hint lists the command that shows releases.
-func (e *ReleaseNotFoundError) Hint() string {
-	return fmt.Sprintf("pick a release id from `kirikae releases --stack %s`", e.Stack)
+func (e *ReleaseNotFoundError) Hint(inv Invocation) string {
+	return fmt.Sprintf("pick a release id from `%s`", inv.For(e.Stack).Command("releases"))
 }
 
 // BadInput: the user picks another target.
@@ -118,7 +119,7 @@ func (e *SchemaChangeError) Error() string {
 }
 
 // Hint names the override.
-func (e *SchemaChangeError) Hint() string {
+func (e *SchemaChangeError) Hint(Invocation) string {
 	return fmt.Sprintf("make sure release %d works with schema %s, then add --allow-schema-rollback", e.Target, orNone(e.CurrentSchema))
 }
 
@@ -136,8 +137,8 @@ func (e *PromoteRefusedError) Error() string {
 }
 
 // Hint says how to get a promotable release.
-func (e *PromoteRefusedError) Hint() string {
-	return fmt.Sprintf("deploy a release to %s that passes verification (`kirikae up --stack %s`), then promote", e.From, e.From)
+func (e *PromoteRefusedError) Hint(inv Invocation) string {
+	return fmt.Sprintf("deploy a release to %s that passes verification (`%s`), then promote", e.From, inv.For(e.From).Command("up"))
 }
 
 // BadInput: nothing changed; the user deploys a good release first.
@@ -154,7 +155,7 @@ func (e *StalePlanError) Error() string {
 }
 
 // Hint says to plan again.
-func (e *StalePlanError) Hint() string {
+func (e *StalePlanError) Hint(Invocation) string {
 	return "run the command again to plan against the current state"
 }
 
@@ -175,8 +176,8 @@ func (e *CheckpointError) Error() string {
 }
 
 // Hint points at history.
-func (e *CheckpointError) Hint() string {
-	return fmt.Sprintf("`kirikae history --stack %s` lists update versions; checkpoints exist only in a file backend", e.Stack)
+func (e *CheckpointError) Hint(inv Invocation) string {
+	return fmt.Sprintf("`%s` lists update versions; checkpoints exist only in a file backend", inv.For(e.Stack).Command("history"))
 }
 
 // BadInput: the user picks another version or backend.

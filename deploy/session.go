@@ -37,6 +37,9 @@ type Options struct {
 	CLI       CLIOptions
 	// OnEvent receives engine events as they happen (may be nil).
 	OnEvent func(Event)
+	// Invocation is how the user ran kirikae; suggested commands (rollback
+	// commands in plans, error hints) repeat it.
+	Invocation Invocation
 	// Cloud replaces the data-plane client deploys use (uploads,
 	// invalidations, rollout checks, verification); nil = the sandbox's
 	// front door in sandbox mode, real AWS otherwise.
@@ -71,6 +74,10 @@ type Session struct {
 	// program overrides the infrastructure program (benchmarks measure the
 	// engine's floor with an empty one).
 	programOverride pulumi.RunFunc
+	// opened is the context the session was opened with: the command's.
+	// When it is cancelled (Ctrl-C), a failed engine operation is reported
+	// as a CancelledError, not as a failure to fix.
+	opened context.Context
 }
 
 // Open loads and validates the stack's config, finds the engine, and opens
@@ -96,6 +103,7 @@ func Open(ctx context.Context, opts Options) (_ *Session, err error) {
 		return nil, fmt.Errorf("open stack %s: %s", s.opts.Stack, engineMessage(err.Error()))
 	}
 	s.stack = stack
+	s.opened = ctx
 	return s, nil
 }
 
@@ -198,7 +206,12 @@ func (s *Session) environment(ctx context.Context) (map[string]string, error) {
 	if err := os.MkdirAll(s.Paths.Home, 0o700); err != nil {
 		return nil, fmt.Errorf("create sandbox home: %w", err)
 	}
-	srv, err := sandbox.Start(ctx, sandbox.Options{StateDir: s.Paths.AccountDir(s.opts.Stack)})
+	// The provider outlives the caller's context: on Ctrl-C the context is
+	// cancelled first and the engine, still running, finishes its in-flight
+	// provider calls and writes its state; stopping the provider then would
+	// leave "connection refused" errors and a half-written checkpoint. The
+	// engine has exited by the time an operation returns, and Close stops it.
+	srv, err := sandbox.Start(context.WithoutCancel(ctx), sandbox.Options{StateDir: s.Paths.AccountDir(s.opts.Stack)})
 	if err != nil {
 		return nil, fmt.Errorf("start sandbox provider: %w", err)
 	}
@@ -285,7 +298,9 @@ func (s *Session) writeStackFile(workDir string, values map[string]string) error
 	return os.Rename(tmp, filepath.Join(workDir, name))
 }
 
-// Close stops the sandbox provider and front door, if any.
+// Close stops the sandbox provider and front door, if any. Call it only
+// after every operation has returned: each waits for the engine process to
+// exit, so the provider is never stopped under a running engine.
 func (s *Session) Close() error {
 	if s.frontDoor != nil {
 		_ = s.frontDoor.Close()
@@ -317,7 +332,7 @@ func (e *ProjectError) Error() string {
 func (e *ProjectError) Unwrap() error { return e.Err }
 
 // Hint says where a project is expected.
-func (e *ProjectError) Hint() string {
+func (e *ProjectError) Hint(Invocation) string {
 	return "run kirikae from the repository root (where Pulumi.yaml is) or pass --cwd DIR"
 }
 

@@ -37,12 +37,19 @@ type Human struct {
 	shown map[string]bool
 	lines int // step and diagnostic lines printed
 
+	// planned holds URNs the release plan listed: their steps are not
+	// printed again while the plan is applied (the status line counts them).
+	planned map[string]bool
+	// total is the number of resources the plan changes, 0 when unknown.
+	total int
+
 	// Status line (TTY only).
 	status   int // runes of the status line on screen; 0 = none
 	frame    int
 	start    time.Time
+	phase    string            // preview, stage, switch, upload, verify, …
 	active   map[string]string // URN → name of steps in progress
-	done     int
+	changed  map[string]bool   // URNs whose change has finished
 	ticking  bool
 	stop     chan struct{}
 	wg       sync.WaitGroup
@@ -59,7 +66,9 @@ func newHuman(out, errOut io.Writer, opts HumanOptions) *Human {
 	return &Human{
 		out: out, errOut: errOut, opts: opts,
 		shown:    map[string]bool{},
+		planned:  map[string]bool{},
 		active:   map[string]string{},
+		changed:  map[string]bool{},
 		now:      time.Now,
 		interval: 120 * time.Millisecond,
 	}
@@ -162,6 +171,11 @@ func (h *Human) eventLine(e deploy.Event) string {
 			// delete-replaced are the halves of a "replace" already shown.
 			return ""
 		}
+		if h.planned[e.URN] {
+			// The plan listed it; the status line counts it instead.
+			h.shown[e.URN] = true
+			return ""
+		}
 		h.shown[e.URN] = true
 		return h.stepLine(e.Op, e.Op, e.Type, e.Name, suffix)
 	case deploy.EventStepDone:
@@ -179,6 +193,9 @@ func (h *Human) eventLine(e deploy.Event) string {
 			return h.stepLine(e.Op, e.Op, e.Type, e.Name, suffix)
 		}
 	case deploy.EventPhase:
+		if e.Message == "" {
+			return "" // names the phase for the status line only
+		}
 		return h.c(cyan, "  → ") + h.c(bold, clean(e.Message))
 	case deploy.EventStepFailed:
 		return h.c(red, "  ✗ failed   ") + fmt.Sprintf("%-30s %s", e.Type, e.Name)
@@ -219,14 +236,29 @@ func (h *Human) track(e deploy.Event) {
 		h.start = h.now()
 	}
 	switch e.Kind {
+	case deploy.EventPhase:
+		h.phase = e.Phase
 	case deploy.EventStepStarted:
-		h.active[e.URN] = e.Name
+		if changeOp(e.Op) {
+			h.active[e.URN] = e.Name
+		}
 	case deploy.EventStepDone, deploy.EventStepFailed:
-		if _, ok := h.active[e.URN]; ok {
-			delete(h.active, e.URN)
-			h.done++
+		delete(h.active, e.URN)
+		if e.Kind == deploy.EventStepDone && changeOp(e.Op) {
+			h.changed[e.URN] = true
 		}
 	}
+}
+
+// changeOp reports steps that change a resource; "same" steps are not
+// progress a person waits for.
+func changeOp(op string) bool {
+	switch op {
+	case deploy.OpCreate, deploy.OpUpdate, deploy.OpReplace, deploy.OpDelete,
+		"create-replacement", "delete-replaced":
+		return true
+	}
+	return false
 }
 
 // startTicker animates the spinner between events; called with mu held.
@@ -264,17 +296,37 @@ func (h *Human) drawStatus() {
 	if !h.opts.TTY || h.start.IsZero() {
 		return
 	}
-	text := fmt.Sprintf("%c %d done, %d in progress (%s)",
-		spinner[h.frame%len(spinner)], h.done, len(h.active), duration(h.now().Sub(h.start)))
-	if name := h.current(); name != "" {
-		text += " " + truncate(name, 24)
-	}
+	text := h.statusText()
 	width := utf8.RuneCountInString(text)
 	// Pad over the rest of a longer previous line instead of erasing it
 	// first, which would flicker.
 	pad := strings.Repeat(" ", max(h.status-width, 0))
 	h.status = max(width, h.status)
 	fmt.Fprint(h.out, "\r"+h.c(dim, text)+pad)
+}
+
+// statusText is "⠋ stage · 3/46 changed · 12s · cluster": the phase, the
+// resources changed so far (unchanged ones are not progress), the time and
+// one step in progress.
+func (h *Human) statusText() string {
+	phase := h.phase
+	if phase == "" {
+		phase = "apply"
+	}
+	text := fmt.Sprintf("%c %s", spinner[h.frame%len(spinner)], phase)
+	switch n := len(h.changed); {
+	case phase == "preview":
+		// Nothing changes while previewing.
+	case h.total > 0:
+		text += fmt.Sprintf(" · %d/%d changed", min(n, h.total), h.total)
+	case n > 0:
+		text += fmt.Sprintf(" · %d changed", n)
+	}
+	text += " · " + duration(h.now().Sub(h.start))
+	if name := h.current(); name != "" {
+		text += " · " + truncate(name, 24)
+	}
+	return text
 }
 
 // current is one in-progress step to name, chosen stably.
@@ -312,6 +364,7 @@ func (h *Human) finish() {
 	h.mu.Lock()
 	h.clearStatus()
 	h.start = time.Time{}
+	h.phase = ""
 	h.mu.Unlock()
 }
 

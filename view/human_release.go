@@ -26,11 +26,17 @@ func (h *Human) Plan(p *deploy.Plan) error {
 	if p.From != nil {
 		t.add("applies", p.From.Name())
 	}
-	for _, sw := range p.Switches {
-		t.add("switch", sw)
-	}
-	if len(p.Switches) == 0 {
+	first := p.First && p.Preview != nil
+	switch {
+	case first:
+		t.add("first deploy", fmt.Sprintf("%s, nothing to switch", plural(len(p.Preview.Resources), "resource")))
+	case len(p.Switches) == 0:
 		t.add("switch", "nothing: release values stay as they are")
+	}
+	for _, sw := range p.Switches {
+		if !first {
+			t.add("switch", sw)
+		}
 	}
 	for _, r := range p.Replaces {
 		t.add("replace", h.c(magenta, fmt.Sprintf("%s %s (replaced, not switched)", r.Type, r.Name)))
@@ -43,7 +49,9 @@ func (h *Human) Plan(p *deploy.Plan) error {
 			t.add("changes", "none")
 		}
 	}
-	t.add("downtime", p.Downtime)
+	if !first {
+		t.add("downtime", p.Downtime)
+	}
 	if p.Fast {
 		t.add("fast path", fmt.Sprintf("update limited to %s", plural(len(p.Targets), "switch resource")))
 	}
@@ -56,7 +64,17 @@ func (h *Human) Plan(p *deploy.Plan) error {
 			b.WriteString("  " + h.stepLine(r.Op, r.Op, r.Type, r.Name, "") + "\n")
 		}
 	}
-	return h.write(b.String())
+	err := h.write(b.String())
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if p.Preview != nil {
+		// Listed once, here: applying them adds no second list.
+		for _, r := range p.Preview.Resources {
+			h.planned[r.URN] = true
+		}
+		h.total = len(p.Preview.Resources)
+	}
+	return err
 }
 
 // Deployed prints what went live, the verification checks and the release.

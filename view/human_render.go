@@ -96,7 +96,7 @@ func (h *Human) diff(b *strings.Builder, resources []deploy.ResourceChange) {
 	b.WriteString("\n")
 	for _, rc := range resources {
 		b.WriteString(h.stepLine(rc.Op, rc.Op, rc.Type, rc.Name, "") + "\n")
-		for _, p := range rc.Properties {
+		for _, p := range expandChanges(rc.Properties) {
 			b.WriteString("    " + h.propLine(p) + "\n")
 		}
 	}

@@ -2,6 +2,7 @@ package view
 
 import (
 	"bytes"
+	"fmt"
 	"regexp"
 	"strings"
 	"testing"
@@ -178,7 +179,7 @@ func TestHumanTTYScreenMatchesPlain(t *testing.T) {
 		var tty, ttyErr, plain, plainErr bytes.Buffer
 		require.NoError(t, cmd(fixedHuman(&tty, &ttyErr, HumanOptions{TTY: true, ShowDiff: true})))
 		require.NoError(t, cmd(fixedHuman(&plain, &plainErr, HumanOptions{ShowDiff: true})))
-		require.Contains(t, tty.String(), "in progress", "the status line was drawn")
+		require.Contains(t, tty.String(), "⠋ apply", "the status line was drawn")
 		assert.Equal(t, screen(plain.String()), screen(tty.String()))
 	}
 }
@@ -187,9 +188,52 @@ func TestHumanTTYScreenMatchesPlain(t *testing.T) {
 func TestHumanStatusLineShrinks(t *testing.T) {
 	var out, errOut bytes.Buffer
 	v := fixedHuman(&out, &errOut, HumanOptions{TTY: true})
-	v.Event(deploy.Event{Kind: deploy.EventStepStarted, Op: "same", URN: "u", Name: "a-rather-long-resource-name"})
-	v.Event(deploy.Event{Kind: deploy.EventStepDone, Op: "same", URN: "u", Name: "a-rather-long-resource-name"})
-	assert.Equal(t, "⠋ 1 done, 0 in progress (0.0s)", screen(out.String()))
+	v.Event(deploy.Event{Kind: deploy.EventStepStarted, Op: "create", URN: "u", Name: "a-rather-long-resource-name"})
+	v.Event(deploy.Event{Kind: deploy.EventStepDone, Op: "create", URN: "u", Name: "a-rather-long-resource-name"})
+	assert.Equal(t, "  + create                                  a-rather-long-resource-name\n⠋ apply · 1 changed · 0.0s", screen(out.String()))
 	require.NoError(t, v.Close())
-	assert.Empty(t, screen(out.String()), "Close clears the status line")
+	assert.Equal(t, "  + create                                  a-rather-long-resource-name\n", screen(out.String()), "Close clears the status line")
+}
+
+// The status line names the phase and counts changed resources against the
+// plan; unchanged ones are not progress.
+func TestHumanStatusLineNamesPhaseAndCountsChanges(t *testing.T) {
+	var out, errOut bytes.Buffer
+	v := fixedHuman(&out, &errOut, HumanOptions{TTY: true})
+	v.Event(deploy.Event{Kind: deploy.EventPhase, Phase: "preview"})
+	assert.Equal(t, "⠋ preview · 0.0s", screen(out.String()), "a spinner while previewing, no line")
+	plan := &deploy.Plan{Stack: "staging", Kind: "deploy", Preview: &deploy.Result{Operation: "preview", Stack: "staging",
+		Resources: []deploy.ResourceChange{
+			{URN: "u1", Type: "aws:ecs/service:Service", Name: "green", Op: "update"},
+			{URN: "u2", Type: "aws:lb/listener:Listener", Name: "http", Op: "update"},
+		}}}
+	require.NoError(t, v.Plan(plan))
+	planned := out.String()
+	for i := range 40 {
+		urn := fmt.Sprintf("same-%d", i)
+		v.Event(deploy.Event{Kind: deploy.EventStepStarted, Op: "same", URN: urn, Name: urn})
+		v.Event(deploy.Event{Kind: deploy.EventStepDone, Op: "same", URN: urn, Name: urn})
+	}
+	v.Event(deploy.Event{Kind: deploy.EventPhase, Phase: "stage", Message: "stage: green gets image v2"})
+	v.Event(deploy.Event{Kind: deploy.EventStepStarted, Op: "update", URN: "u1", Type: "aws:ecs/service:Service", Name: "green"})
+	v.Event(deploy.Event{Kind: deploy.EventStepDone, Op: "update", URN: "u1", Type: "aws:ecs/service:Service", Name: "green"})
+	v.Event(deploy.Event{Kind: deploy.EventPhase, Phase: "verify", Message: "verify: api"})
+	applied := strings.TrimPrefix(out.String(), planned)
+	assert.Equal(t, "  → stage: green gets image v2\n  → verify: api\n⠋ verify · 1/2 changed · 0.0s", screen(applied))
+	assert.NotContains(t, applied, "aws:ecs/service:Service", "resource lines print once, in the plan")
+	require.NoError(t, v.Close())
+}
+
+func TestHumanFirstDeployPlan(t *testing.T) {
+	var out, errOut bytes.Buffer
+	v := fixedHuman(&out, &errOut, HumanOptions{})
+	plan := &deploy.Plan{Stack: "staging", Kind: "deploy", First: true, Switches: []string{}, Downtime: "none: switch only",
+		Preview: &deploy.Result{Operation: "preview", Stack: "staging", Resources: []deploy.ResourceChange{
+			{URN: "u1", Type: "aws:ecs/cluster:Cluster", Name: "cluster", Op: "create"},
+			{URN: "u2", Type: "aws:lb/listener:Listener", Name: "http", Op: "create"},
+		}}}
+	require.NoError(t, v.Plan(plan))
+	assert.Contains(t, out.String(), "first deploy  2 resources, nothing to switch")
+	assert.NotContains(t, out.String(), "switch  ")
+	assert.NotContains(t, out.String(), "downtime")
 }

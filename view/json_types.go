@@ -30,6 +30,7 @@ type eventJSON struct {
 	Severity string         `json:"severity,omitempty"`
 	Message  string         `json:"message,omitempty"`
 	Changes  map[string]int `json:"changes,omitempty"`
+	Phase    string         `json:"phase,omitempty"`
 }
 
 func newEventJSON(e deploy.Event) *eventJSON {
@@ -37,7 +38,7 @@ func newEventJSON(e deploy.Event) *eventJSON {
 		docKind: docKind{Kind: string(e.Kind)},
 		Time:    e.Time.UTC(),
 		Op:      e.Op, URN: e.URN, Type: e.Type, Name: e.Name, Diffs: e.Diffs,
-		Severity: e.Severity, Message: clean(e.Message), Changes: e.Changes,
+		Severity: e.Severity, Message: clean(e.Message), Changes: e.Changes, Phase: e.Phase,
 	}
 }
 

@@ -175,11 +175,12 @@ func details(b *strings.Builder, rc deploy.ResourceChange) {
 	if len(rc.Properties) == 0 {
 		return
 	}
-	fmt.Fprintf(b, "\n<details><summary>%s %s %s</summary>\n\n", code(symbol(rc.Op)), code(rc.Name), code(rc.Type))
+	fmt.Fprintf(b, "\n<details><summary>%s %s %s</summary>\n\n", htmlCode(symbol(rc.Op)), htmlCode(rc.Name), htmlCode(rc.Type))
 	b.WriteString("| Property | Before | After |\n|---|---|---|\n")
-	for i, p := range rc.Properties {
+	props := expandChanges(rc.Properties)
+	for i, p := range props {
 		if i == maxProps {
-			fmt.Fprintf(b, "| … and %d more properties | | |\n", len(rc.Properties)-i)
+			fmt.Fprintf(b, "| … and %d more properties | | |\n", len(props)-i)
 			break
 		}
 		kind, forces := strings.CutSuffix(p.Kind, "-replace")
@@ -230,10 +231,10 @@ func fit(s string, maxBytes int) string {
 	return out
 }
 
-// mdEscape makes text inert inside <code> in a table cell or summary: "|"
-// would end the cell, a backtick open a code span, and GitHub still parses
-// emphasis and links inside inline HTML. (@mentions, #refs and :emoji: are
-// not expanded inside <code>.)
+// mdEscape makes text inert in HTML (<summary>) and in plain markdown text:
+// "|" would end a table cell, a backtick open a code span, and GitHub still
+// parses emphasis and links inside inline HTML. (@mentions, #refs and
+// :emoji: are not expanded inside <code>.)
 var mdEscape = strings.NewReplacer(
 	"&", "&amp;", "<", "&lt;", ">", "&gt;", "|", "&#124;", "`", "&#96;",
 	"\\", "&#92;", "*", "&#42;", "_", "&#95;", "~", "&#126;", "[", "&#91;",
@@ -241,15 +242,21 @@ var mdEscape = strings.NewReplacer(
 	"\r\n", " ", "\n", " ", "\r", " ",
 )
 
-// code renders s as inline code that can never break a table.
+// code renders s as inline code that can never break a table: a code span
+// (readable in the raw markdown too, no HTML entities) whose pipes are
+// escaped, as GitHub's tables require even inside code spans.
 func code(s string) string {
-	switch s {
-	case "":
+	if s == "" {
 		return ""
-	case secretMask:
-		// Kept literal so the mask reads (and greps) the same in every
-		// view; alone it cannot form a link.
-		return "<code>" + secretMask + "</code>"
+	}
+	return codeSpan(strings.ReplaceAll(s, "|", `\|`))
+}
+
+// htmlCode is inline code inside HTML (<summary>), where markdown code
+// spans are not parsed.
+func htmlCode(s string) string {
+	if s == "" {
+		return ""
 	}
 	return "<code>" + mdEscape.Replace(s) + "</code>"
 }

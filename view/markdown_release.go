@@ -15,16 +15,29 @@ func (m *Markdown) Plan(p *deploy.Plan) error {
 	}
 	var b strings.Builder
 	fmt.Fprintf(&b, "### kirikae release plan: %s (%s)\n\n", mdEscape.Replace(p.Stack), mdEscape.Replace(p.Kind))
+	first := p.First && p.Preview != nil
+	if first {
+		fmt.Fprintf(&b, "- first deploy: %s, nothing to switch\n", plural(len(p.Preview.Resources), "resource"))
+	} else if len(p.Switches) == 0 {
+		b.WriteString("- switch: nothing, release values stay as they are\n")
+	}
 	for _, sw := range p.Switches {
-		fmt.Fprintf(&b, "- switch: %s\n", code(sw))
+		if !first {
+			fmt.Fprintf(&b, "- switch: %s\n", code(sw))
+		}
 	}
 	for _, r := range p.Replaces {
 		fmt.Fprintf(&b, "- **replace** ⚠️ %s %s\n", code(r.Type), code(r.Name))
 	}
-	fmt.Fprintf(&b, "- downtime: %s\n", mdEscape.Replace(p.Downtime))
+	if !first {
+		fmt.Fprintf(&b, "- downtime: %s\n", mdEscape.Replace(p.Downtime))
+	}
 	if p.RollbackCommand != "" {
 		fmt.Fprintf(&b, "- undo with %s\n", codeSpan(p.RollbackCommand))
 	}
+	// A blank line ends the list: in a pull-request comment the preview's
+	// heading follows.
+	b.WriteString("\n")
 	return m.write(fit(b.String(), m.opts.MaxBytes))
 }
 

@@ -23,8 +23,9 @@ func renderMarkdown(t *testing.T, opts MarkdownOptions, r *deploy.Result) string
 var reCellPipe = regexp.MustCompile(`(^|[^\\])\|`)
 
 // assertTables checks every table: each row has the header's number of
-// cells, no row contains a backtick, and every table has its delimiter row
-// (a table cut in half would lose it or its rows).
+// cells (an unescaped pipe in a value would add one), code spans are closed,
+// and every table has its delimiter row (a table cut in half would lose it
+// or its rows).
 func assertTables(t *testing.T, md string) {
 	t.Helper()
 	cols := -1
@@ -42,7 +43,8 @@ func assertTables(t *testing.T, md string) {
 		} else {
 			assert.Equal(t, cols, n, "line %d: cell count: %s", i, line)
 		}
-		assert.NotContains(t, line, "`", "line %d: backtick in a table", i)
+		assert.NotContains(t, line, "<code>", "line %d: code spans, not HTML, in a table", i)
+		assert.NotContains(t, line, "&#", "line %d: no HTML entities in a table", i)
 		assert.True(t, strings.HasSuffix(line, "|"), "line %d ends its row", i)
 		prev = line
 	}
@@ -56,15 +58,15 @@ func assertTables(t *testing.T, md string) {
 func TestMarkdownEscapesPipesAndBackticks(t *testing.T) {
 	md := renderMarkdown(t, MarkdownOptions{}, previewResult())
 	assertTables(t, md)
-	assert.Contains(t, md, "<code>pipe&#124;param</code>")
-	assert.Contains(t, md, "<code>\"run &#96;make&#96; &#124; tee &#42;log&#42;\"</code>")
+	assert.Contains(t, md, "| `pipe\\|param` |")
+	assert.Contains(t, md, "`` \"run `make` \\| tee *log*\" ``", "a longer fence quotes backticks; the pipe is escaped")
 }
 
 func TestMarkdownVerdictAndNextStep(t *testing.T) {
 	md := renderMarkdown(t, mdOpts, previewResult())
 	assert.True(t, strings.HasPrefix(md, "### kirikae preview: staging\n\n**1 to create · 2 to update · 1 to replace ⚠️ · 1 to delete ⚠️**"))
 	assert.True(t, strings.HasSuffix(md, "\nApply with `go run ./cmd up --stack staging`\n"))
-	assert.Contains(t, md, "**<code>± replace</code>** ⚠️", "replacements are flagged")
+	assert.Contains(t, md, "**`± replace`** ⚠️", "replacements are flagged")
 	assert.Equal(t, 4, strings.Count(md, "<details>"), "one block per resource with property changes")
 
 	up := renderMarkdown(t, mdOpts, upResult())
@@ -77,8 +79,8 @@ func TestMarkdownVerdictAndNextStep(t *testing.T) {
 func TestMarkdownMaxResources(t *testing.T) {
 	md := renderMarkdown(t, MarkdownOptions{}, longResult())
 	assertTables(t, md)
-	assert.Contains(t, md, "<code>queue-049</code>")
-	assert.NotContains(t, md, "<code>queue-050</code>")
+	assert.Contains(t, md, "`queue-049`")
+	assert.NotContains(t, md, "`queue-050`")
 	assert.Contains(t, md, "\n… and 70 more resources.\n")
 
 	md = renderMarkdown(t, MarkdownOptions{MaxResources: 10}, longResult())
@@ -96,7 +98,7 @@ func TestMarkdownMaxBytes(t *testing.T) {
 			assert.True(t, strings.Contains(md, "more resources (cut to keep this under"), "the cut is noted")
 			assert.True(t, strings.Contains(md, "Apply with"), "the next step survives the cut")
 			// Whole resources only: every listed resource has its details.
-			assert.Equal(t, strings.Count(md, "| <code>&#126; update</code> |"), strings.Count(md, "<details>"))
+			assert.Equal(t, strings.Count(md, "| `~ update` |"), strings.Count(md, "<details>"))
 			assert.Equal(t, strings.Count(md, "<details>"), strings.Count(md, "</details>"))
 		})
 	}
@@ -128,6 +130,6 @@ func TestMarkdownPropertyCap(t *testing.T) {
 	md := renderMarkdown(t, MarkdownOptions{}, &deploy.Result{Operation: "preview", Stack: "s", Resources: []deploy.ResourceChange{rc}})
 	assertTables(t, md)
 	assert.Contains(t, md, "| … and 5 more properties | | |")
-	assert.Contains(t, md, "<code>p29</code>")
-	assert.NotContains(t, md, "<code>p30</code> |")
+	assert.Contains(t, md, "| `p29` |")
+	assert.NotContains(t, md, "| `p30` |")
 }

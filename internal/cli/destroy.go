@@ -21,8 +21,9 @@ func newDestroyCmd(f *factory, runF func(context.Context, *destroyOptions) error
 		Long: `Delete every resource the stack manages. The stack's history and releases stay
 in the backend.
 
-On a terminal destroy asks you to type the stack name; otherwise it needs
---yes. Destroying product always needs --confirm product as well.`,
+destroy first lists what it will delete (a destroy preview), then asks you to
+type the stack name on a terminal; otherwise it needs --yes. Destroying
+product always needs --confirm product as well.`,
 		Example: `  kirikae destroy --stack staging --sandbox --yes
   kirikae destroy --stack product --yes --confirm product`,
 		Args: cobra.NoArgs,
@@ -55,7 +56,24 @@ func (f *factory) checkDangerous(action, confirm string) error {
 			msg:  fmt.Sprintf("refusing to %s %s without --yes when not on a terminal; nothing was changed", action, stack),
 			hint: "re-run with --yes"}
 	}
-	return f.ask(fmt.Sprintf("%s %s? Type the stack name to continue: ", action, stack), stack, action)
+	return nil
+}
+
+// typeStackName is the terminal half of checkDangerous, asked once the user
+// has seen what the action will do.
+func (f *factory) typeStackName(ctx context.Context, action string) error {
+	stack := f.globals.Stack
+	if f.globals.Yes {
+		return nil
+	}
+	answer, err := f.ask(ctx, fmt.Sprintf("%s %s? Type the stack name to continue: ", action, stack))
+	if err != nil {
+		return err
+	}
+	if answer != stack {
+		return &exitError{code: exitDeclined, msg: fmt.Sprintf("%s %s: answer was not %q, nothing was changed", action, stack, stack)}
+	}
+	return nil
 }
 
 func (f *factory) runDestroy(ctx context.Context, o *destroyOptions) error {
@@ -68,6 +86,26 @@ func (f *factory) runDestroy(ctx context.Context, o *destroyOptions) error {
 	v := f.view(viewOptions{stream: true})
 	defer v.Close()
 	return f.withStack(ctx, v, nil, func(s *deploy.Session) error {
+		if f.io.TTY && !f.globals.Yes {
+			// Show what goes before asking: the sandbox banner is out
+			// already, the destroy preview lists every resource it deletes.
+			previewing(v)
+			s.SetEventHandler(nil)
+			pre, err := s.PreviewDestroy(ctx)
+			if err != nil {
+				return err
+			}
+			if !pre.HasChanges() {
+				return v.Result(&deploy.Result{Operation: "destroy", Stack: pre.Stack, Sandbox: pre.Sandbox})
+			}
+			if err := f.view(viewOptions{diff: true}).Result(pre); err != nil {
+				return fmt.Errorf("render destroy preview: %w", err)
+			}
+			if err := f.typeStackName(ctx, "destroy"); err != nil {
+				return err
+			}
+		}
+		s.SetEventHandler(quietAfterCancel(ctx, v.Event))
 		res, err := s.Destroy(ctx)
 		if err != nil {
 			return err

@@ -1,9 +1,11 @@
 package cli
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
+	"regexp"
 	"strings"
 
 	"github.com/kirikae/kirikae/deploy"
@@ -12,11 +14,16 @@ import (
 
 // Exit codes, documented in --help and the README.
 const (
-	ExitOK        = 0
-	ExitFailed    = 1
-	ExitBadInput  = 2
-	ExitChanges   = 3
-	exitCancelled = ExitBadInput
+	ExitOK       = 0
+	ExitFailed   = 1
+	ExitBadInput = 2
+	ExitChanges  = 3
+	// ExitCancelled is Ctrl-C, as shells report a process SIGINT ended
+	// (128 + 2), though kirikae stopped the engine cleanly first.
+	ExitCancelled = 130
+	// exitDeclined is a confirmation answered with anything but yes:
+	// nothing changed, like any other missing confirmation.
+	exitDeclined = ExitBadInput
 )
 
 // exitError carries an exit code and an optional hint through cobra.
@@ -32,15 +39,26 @@ func (e *exitError) Error() string { return e.msg }
 
 func usageError(msg string) error { return &exitError{code: ExitBadInput, msg: msg} }
 
+// cancelledError is any failure of a command the user cancelled: whatever
+// broke, it broke because they pressed Ctrl-C.
+type cancelledError struct{ err error }
+
+func (e *cancelledError) Error() string        { return e.err.Error() }
+func (e *cancelledError) Unwrap() error        { return e.err }
+func (e *cancelledError) Is(target error) bool { return target == context.Canceled }
+
 // changesFound is preview --expect-no-changes seeing changes.
-func changesFound(stack string) error {
-	return &exitError{code: ExitChanges, msg: "preview found changes on " + stack,
-		hint: fmt.Sprintf("apply them with `kirikae up --stack %s`, or find the drift with `kirikae refresh --stack %s`", stack, stack)}
+func changesFound(inv deploy.Invocation) error {
+	return &exitError{code: ExitChanges, msg: "preview found changes on " + inv.Stack,
+		hint: fmt.Sprintf("apply them with `%s`, or find the drift with `%s`", inv.Command("up"), inv.Command("refresh"))}
 }
 
 // codeOf maps an error to the exit code: input the user can fix is 2,
 // everything else that failed is 1.
 func codeOf(err error) int {
+	if errors.Is(err, context.Canceled) {
+		return ExitCancelled
+	}
 	var ee *exitError
 	if errors.As(err, &ee) {
 		return ee.code
@@ -61,8 +79,9 @@ func codeOf(err error) int {
 
 // report prints err as one line — what failed, why, and the next command —
 // and returns the exit code. Validation problems follow, one per line, since
-// fixing them all at once is the point of collecting them.
-func report(w io.Writer, err error) int {
+// fixing them all at once is the point of collecting them. Suggested
+// commands are built from inv, the options in effect.
+func report(w io.Writer, err error, inv deploy.Invocation) int {
 	if err == nil {
 		return ExitOK
 	}
@@ -71,34 +90,74 @@ func report(w io.Writer, err error) int {
 	if errors.As(err, &ee) && ee.silent {
 		return code
 	}
+	if code == ExitCancelled {
+		fmt.Fprintln(w, "kirikae: "+cancelledLine(err, inv))
+		return code
+	}
 	var invalid *stacks.ValidationError
 	if errors.As(err, &invalid) {
-		fmt.Fprintf(w, "kirikae: invalid stack config (%d problem(s)); next: fix them, then run `kirikae config check`\n", len(invalid.Problems))
+		fmt.Fprintf(w, "kirikae: invalid stack config (%d problem(s)); next: fix them, then run `%s`\n",
+			len(invalid.Problems), deploy.Invocation{Cwd: inv.Cwd}.Command("config check"))
 		for _, p := range invalid.Problems {
 			fmt.Fprintf(w, "  %s\n", p.String())
 		}
 		return code
 	}
 	msg := firstLine(err.Error())
-	if hint := hintOf(err); hint != "" {
+	if s := commandSuggestion(err); s != "" {
+		msg += "; did you mean `kirikae " + s + "`?"
+	}
+	if hint := hintOf(err, inv); hint != "" {
 		msg += "; next: " + hint
 	}
 	fmt.Fprintln(w, "kirikae: "+msg)
 	return code
 }
 
-func hintOf(err error) string {
+// cancelledLine is the one line a Ctrl-C ends with.
+func cancelledLine(err error, inv deploy.Invocation) string {
+	var ce *deploy.CancelledError
+	if errors.As(err, &ce) {
+		return fmt.Sprintf("%s %s cancelled by you; the engine stopped cleanly and saved the state; next: %s", ce.Op, ce.Stack, ce.Hint(inv))
+	}
+	return "cancelled by you"
+}
+
+func hintOf(err error, inv deploy.Invocation) string {
 	var ee *exitError
 	if errors.As(err, &ee) && ee.hint != "" {
 		return ee.hint
 	}
 	var h deploy.Hinted
 	if errors.As(err, &h) {
-		return h.Hint()
+		return h.Hint(inv)
+	}
+	// Errors whose hint needs no command line (a file mode, a URL scheme),
+	// including those of packages below deploy.
+	var plain interface{ Hint() string }
+	if errors.As(err, &plain) {
+		return plain.Hint()
 	}
 	var unknown *stacks.ErrUnknownStack
 	if errors.As(err, &unknown) {
+		if s := closest(unknown.Stack, unknown.Known); s != "" {
+			return fmt.Sprintf("did you mean --stack %s?", s)
+		}
 		return "pass one of those stacks with --stack"
+	}
+	return ""
+}
+
+// cobra puts its suggestions on the lines after "unknown command"; the
+// report is one line, so they are folded into it.
+var suggestionRe = regexp.MustCompile(`(?s)Did you mean this\?\s+(\S+)`)
+
+func commandSuggestion(err error) string {
+	if !strings.HasPrefix(err.Error(), "unknown command") {
+		return ""
+	}
+	if m := suggestionRe.FindStringSubmatch(err.Error()); m != nil {
+		return m[1]
 	}
 	return ""
 }

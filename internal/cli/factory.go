@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"time"
 
 	"github.com/kirikae/kirikae/deploy"
 	"github.com/kirikae/kirikae/view"
@@ -31,8 +32,28 @@ func (f *factory) view(o viewOptions) view.View {
 	case f.globals.JSON:
 		return view.NewJSON(f.io.Out, view.JSONOptions{Stream: o.stream})
 	default:
-		color := f.io.TTY && os.Getenv("NO_COLOR") == ""
-		return view.NewHuman(f.io.Out, f.io.ErrOut, view.HumanOptions{TTY: f.io.TTY, Color: color, ShowDiff: o.diff})
+		// NO_COLOR asks for plain output: no colour, and no spinner or
+		// status line redrawn with carriage returns either.
+		plain := os.Getenv("NO_COLOR") != ""
+		return view.NewHuman(f.io.Out, f.io.ErrOut, view.HumanOptions{TTY: f.io.TTY && !plain, Color: f.io.TTY && !plain, ShowDiff: o.diff})
+	}
+}
+
+// previewing tells the view that planning started: a terminal shows a
+// spinner while the engine previews, instead of nothing.
+func previewing(v view.View) {
+	v.Event(deploy.Event{Kind: deploy.EventPhase, Time: time.Now().UTC(), Phase: "preview"})
+}
+
+// quietAfterCancel passes events on, except the errors an interrupted
+// engine reports after Ctrl-C ("update failed"): Main closes a cancelled
+// command with one line, "cancelled by you", and they would read as a crash.
+func quietAfterCancel(ctx context.Context, next func(deploy.Event)) func(deploy.Event) {
+	return func(e deploy.Event) {
+		if ctx.Err() != nil && e.Kind == deploy.EventDiagnostic && e.Severity == "error" {
+			return
+		}
+		next(e)
 	}
 }
 
@@ -58,7 +79,9 @@ func (f *factory) open(ctx context.Context, v view.View, overrides map[string]st
 	if err := f.requireStack(); err != nil {
 		return nil, err
 	}
-	s, err := deploy.Open(ctx, f.deployOptions(v, overrides))
+	opts := f.deployOptions(v, overrides)
+	opts.OnEvent = quietAfterCancel(ctx, v.Event)
+	s, err := deploy.Open(ctx, opts)
 	if err != nil {
 		return nil, err
 	}
@@ -90,6 +113,12 @@ func (f *factory) deployOptions(v view.View, overrides map[string]string) deploy
 			Explicit: os.Getenv("KIRIKAE_PULUMI"),
 			Progress: v.Notice,
 		},
-		OnEvent: v.Event,
+		OnEvent:    v.Event,
+		Invocation: f.invocation(),
 	}
+}
+
+// invocation is the options in effect that every suggested command repeats.
+func (f *factory) invocation() deploy.Invocation {
+	return deploy.Invocation{Stack: f.globals.Stack, Sandbox: f.globals.Sandbox, Cwd: f.globals.Cwd, Backend: f.globals.Backend}
 }

@@ -3,6 +3,7 @@ package cli
 import (
 	"bytes"
 	"context"
+	"io"
 	"strings"
 	"testing"
 
@@ -116,37 +117,64 @@ func TestMissingStackNamesTheStacks(t *testing.T) {
 	assert.Contains(t, errOut.String(), "staging")
 }
 
-func TestProductRefusesWithoutYesOffTerminal(t *testing.T) {
+func TestConfirmationRuleOffTerminal(t *testing.T) {
+	ctx := context.Background()
 	f, _, _ := testFactory()
 	f.globals.Stack = "product"
-	err := f.confirmApply("up")
+	err := f.confirm(ctx, "deploy to")
 	require.Error(t, err)
 	assert.Equal(t, ExitBadInput, codeOf(err))
 	assert.Contains(t, err.Error(), "nothing was changed")
-	assert.Contains(t, hintOf(err), "--yes")
+	assert.Contains(t, hintOf(err, f.invocation()), "--yes")
 
 	f.globals.Yes = true
-	assert.NoError(t, f.confirmApply("up"))
+	assert.NoError(t, f.confirm(ctx, "deploy to"))
 
 	f.globals.Stack, f.globals.Yes = "staging", false
-	assert.NoError(t, f.confirmApply("up"), "staging applies without asking")
+	assert.NoError(t, f.confirm(ctx, "deploy to"), "off a terminal staging proceeds")
 }
 
-func TestProductConfirmationOnTerminal(t *testing.T) {
+func TestConfirmationRuleOnTerminal(t *testing.T) {
+	ctx := context.Background()
+	for _, stack := range []string{"staging", "product"} {
+		for answer, ok := range map[string]bool{"y": true, "Y": true, "yes": true, "YES": true, " yes ": true, "": false, "n": false, "no": false, "yess": false} {
+			f, _, errOut := testFactory()
+			f.globals.Stack = stack
+			f.io.TTY = true
+			f.io.In = strings.NewReader(answer + "\n")
+			err := f.confirm(ctx, "roll back")
+			assert.Contains(t, errOut.String(), "roll back "+stack+"? [y/N]")
+			if ok {
+				assert.NoError(t, err, "%s %q", stack, answer)
+				continue
+			}
+			require.Error(t, err, "%s %q", stack, answer)
+			assert.Equal(t, ExitBadInput, codeOf(err))
+			assert.Contains(t, err.Error(), "nothing was changed")
+		}
+	}
 	f, _, errOut := testFactory()
-	f.globals.Stack = "product"
-	f.io.TTY = true
-	f.io.In = strings.NewReader("no\n")
-	err := f.confirmApply("up")
-	require.Error(t, err)
-	assert.Contains(t, err.Error(), "cancelled")
-	assert.Contains(t, errOut.String(), `Type "yes"`)
+	f.globals.Stack, f.globals.Yes, f.io.TTY = "product", true, true
+	assert.NoError(t, f.confirm(ctx, "deploy to"))
+	assert.Empty(t, errOut.String(), "--yes never asks")
+}
 
-	f.io.In = strings.NewReader("yes\n")
-	assert.NoError(t, f.confirmApply("up"))
+func TestCtrlCAtThePromptCancels(t *testing.T) {
+	f, _, _ := testFactory()
+	f.globals.Stack = "staging"
+	f.io.TTY = true
+	r, w := io.Pipe() // nobody answers
+	defer w.Close()
+	f.io.In = r
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	err := f.confirm(ctx, "deploy to")
+	require.ErrorIs(t, err, context.Canceled)
+	assert.Equal(t, ExitCancelled, codeOf(err))
 }
 
 func TestDestroyGuards(t *testing.T) {
+	ctx := context.Background()
 	f, _, _ := testFactory()
 	f.globals.Stack = "product"
 	f.globals.Yes = true
@@ -161,8 +189,11 @@ func TestDestroyGuards(t *testing.T) {
 	assert.Contains(t, err.Error(), "without --yes")
 
 	f.io.TTY = true
+	assert.NoError(t, f.checkDangerous("destroy", ""), "on a terminal the question comes after the preview")
 	f.io.In = strings.NewReader("staging\n")
-	assert.NoError(t, f.checkDangerous("destroy", ""), "typing the stack name confirms")
+	assert.NoError(t, f.typeStackName(ctx, "destroy"), "typing the stack name confirms")
+	f.io.In = strings.NewReader("y\n")
+	assert.Error(t, f.typeStackName(ctx, "destroy"), "destroy wants the stack name, not y")
 }
 
 func replace(root, cmd *cobra.Command) {

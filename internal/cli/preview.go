@@ -51,22 +51,38 @@ func (f *factory) runPreview(ctx context.Context, o *previewOptions) error {
 	if o.Markdown && f.globals.JSON {
 		return usageError("--markdown and --json are exclusive; pick one output format")
 	}
-	cmdLine := fmt.Sprintf("kirikae up --stack %s", f.globals.Stack)
+	// The apply hint repeats every option in effect, --image included.
+	var applyArgs []string
+	if o.Image != "" {
+		applyArgs = append(applyArgs, "--image", o.Image)
+	}
+	if o.FrontendRelease != "" {
+		applyArgs = append(applyArgs, "--frontend-release", o.FrontendRelease)
+	}
+	cmdLine := f.invocation().Command("up", applyArgs...)
 	v := f.view(viewOptions{diff: o.Diff, markdown: o.Markdown, command: cmdLine})
 	defer v.Close()
 	overrides := releaseOverrides(o.Image, o.FrontendRelease)
 	return f.withStack(ctx, v, overrides, func(s *deploy.Session) error {
 		// The preview shows where the deploy ends up (after the switch), the
 		// same plan `up` would carry out.
+		previewing(v)
 		plan, err := s.PlanDeploy(ctx, deploy.DeployRequest{Overrides: overrides})
 		if err != nil {
 			return err
+		}
+		// A pull-request comment leads with the release plan (what
+		// switches, downtime, the rollback command), then the changes.
+		if o.Markdown {
+			if err := v.Plan(plan); err != nil {
+				return fmt.Errorf("render plan: %w", err)
+			}
 		}
 		if err := v.Result(plan.Preview); err != nil {
 			return fmt.Errorf("render preview: %w", err)
 		}
 		if o.ExpectNoChanges && plan.Preview.HasChanges() {
-			return changesFound(f.globals.Stack)
+			return changesFound(f.invocation())
 		}
 		return nil
 	})

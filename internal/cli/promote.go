@@ -26,8 +26,8 @@ release, Lambda artifact) that the source stack last deployed AND verified.
 Refuses (exit 2, nothing changed) when the source's latest release failed or
 was never verified, or (with --release ID) when the source's latest release is
 not ID: a pipeline passes the release it verified, so a late approval never
-promotes something else. Shows the target's plan and diff before applying; on
-product it asks, or needs --yes when not on a terminal.`,
+promotes something else. Shows the target's plan and diff before applying,
+then asks on a terminal; when not on a terminal product needs --yes.`,
 		Example: "  kirikae promote --from staging --to product\n  kirikae promote --from staging --to product --yes --sandbox",
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
@@ -63,6 +63,7 @@ func (f *factory) runPromote(ctx context.Context, o *promoteOptions) error {
 	defer from.Close()
 	f.globals.Stack = o.To
 	return f.withStack(ctx, v, nil, func(to *deploy.Session) error {
+		previewing(v)
 		to.SetEventHandler(nil) // the plan shows its preview once
 		plan, err := to.PlanPromote(ctx, from, o.Release)
 		if err != nil {
@@ -71,10 +72,10 @@ func (f *factory) runPromote(ctx context.Context, o *promoteOptions) error {
 		if err := v.Plan(plan); err != nil {
 			return fmt.Errorf("render plan: %w", err)
 		}
-		to.SetEventHandler(v.Event)
-		if err := f.confirmApply("promote to"); err != nil {
+		if err := f.confirm(ctx, "promote to"); err != nil {
 			return err
 		}
+		to.SetEventHandler(quietAfterCancel(ctx, v.Event))
 		res, err := to.Deploy(ctx, plan, deploy.DeployOptions{SkipVerify: o.SkipVerify, Kind: deploy.KindPromote})
 		if err != nil {
 			return err

@@ -65,7 +65,9 @@ backends), after confirmation.`,
 		},
 	}
 	fl := cmd.Flags()
-	fl.StringVar(&o.To, "to", "", "release to go back to: its id from kirikae releases, or an image tag or frontend release id")
+	// pflag takes a `quoted` word in a usage string as the flag's
+	// placeholder, so the usage names RELEASE that way and quotes nothing else.
+	fl.StringVar(&o.To, "to", "", "`RELEASE` to go back to: a release id as listed by the releases command, or an image tag or frontend release id")
 	fl.StringVar(&o.Image, "image", "", "go back to the newest release that ran this image tag")
 	fl.BoolVar(&o.AllowSchemaRollback, "allow-schema-rollback", false, "roll back across a kirikae:dbSchemaVersion change")
 	fl.IntVar(&o.Checkpoint, "checkpoint", 0, "restore the state checkpoint of this update (kirikae history numbers them; damaged state only)")
@@ -85,6 +87,7 @@ func (f *factory) runRollback(ctx context.Context, o *rollbackOptions) error {
 	v := f.view(viewOptions{stream: true})
 	defer v.Close()
 	return f.withStack(ctx, v, nil, func(s *deploy.Session) error {
+		previewing(v)
 		s.SetEventHandler(nil) // the plan shows its preview once
 		plan, err := s.PlanRollback(ctx, deploy.RollbackRequest{To: o.To, Image: o.Image, AllowSchemaRollback: o.AllowSchemaRollback, Force: o.Force})
 		if err != nil {
@@ -93,10 +96,10 @@ func (f *factory) runRollback(ctx context.Context, o *rollbackOptions) error {
 		if err := v.Plan(plan); err != nil {
 			return fmt.Errorf("render plan: %w", err)
 		}
-		s.SetEventHandler(v.Event)
-		if err := f.confirm("rollback", true); err != nil {
+		if err := f.confirm(ctx, "roll back"); err != nil {
 			return err
 		}
+		s.SetEventHandler(quietAfterCancel(ctx, v.Event))
 		res, err := s.Deploy(ctx, plan, deploy.DeployOptions{SkipVerify: o.SkipVerify, Kind: deploy.KindRollback})
 		if err != nil {
 			return err
@@ -114,13 +117,16 @@ func (f *factory) runRestore(ctx context.Context, o *rollbackOptions) error {
 	v := f.view(viewOptions{})
 	defer v.Close()
 	return f.withStack(ctx, v, nil, func(s *deploy.Session) error {
+		if err := f.typeStackName(ctx, "restore a state checkpoint of"); err != nil {
+			return err
+		}
 		res, err := s.RestoreCheckpoint(ctx, o.Checkpoint)
 		if err != nil {
 			return err
 		}
 		v.Notice(fmt.Sprintf("restored the state checkpoint of update %d (%d resources) from %s; previous state saved to %s",
 			res.Version, res.Resources, res.Checkpoint, res.Backup))
-		v.Notice(fmt.Sprintf("next: kirikae preview --stack %s to see how the live resources differ", f.globals.Stack))
+		v.Notice(fmt.Sprintf("next: `%s` to see how the live resources differ", f.invocation().Command("preview")))
 		return nil
 	})
 }

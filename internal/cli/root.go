@@ -5,6 +5,7 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"io"
 	"os"
 	"strings"
@@ -56,11 +57,19 @@ Exit codes:
   2  bad usage or input: unknown stack, invalid config, bad flag value,
      missing confirmation; nothing was changed
   3  preview --expect-no-changes found changes, or drift found drift
+  130  cancelled with Ctrl-C (the engine stopped cleanly, the state is saved)
 
 Every flag can also be set as KIRIKAE_<FLAG>, e.g. KIRIKAE_STACK=staging.`
 
 // NewRootCmd builds the kirikae command tree.
 func NewRootCmd(io *IO) *cobra.Command {
+	root, _ := newRoot(io)
+	return root
+}
+
+// newRoot builds the command tree and the factory its commands share, so
+// Main can build hints from the flags in effect.
+func newRoot(io *IO) (*cobra.Command, *factory) {
 	g := &Globals{}
 	v := viper.New()
 	root := &cobra.Command{
@@ -72,7 +81,14 @@ func NewRootCmd(io *IO) *cobra.Command {
 		PersistentPreRunE: func(cmd *cobra.Command, _ []string) error {
 			return bindEnv(v, cmd, g)
 		},
+		// kirikae alone is a usage mistake: print the help, exit 2.
+		RunE: func(cmd *cobra.Command, args []string) error {
+			_ = cmd.Help()
+			return &exitError{code: ExitBadInput, silent: true}
+		},
 	}
+	// "kirikae uo" says: did you mean `kirikae up`?
+	root.SuggestionsMinimumDistance = 2
 	root.SetIn(io.In)
 	root.SetOut(io.Out)
 	root.SetErr(io.ErrOut)
@@ -108,7 +124,7 @@ func NewRootCmd(io *IO) *cobra.Command {
 		newVersionCmd(f),
 		newEngineCmd(f),
 	)
-	return root
+	return root, f
 }
 
 // bindEnv lets KIRIKAE_<FLAG> fill any flag the user did not pass. Flags win
@@ -137,10 +153,15 @@ func bindEnv(v *viper.Viper, cmd *cobra.Command, g *Globals) error {
 	return err
 }
 
-// Main runs kirikae with args and returns the process exit code.
+// Main runs kirikae with args and returns the process exit code. When ctx
+// is cancelled (Ctrl-C, see NotifyInterrupts) a failed command is reported
+// as cancelled by the user, exit 130, whatever the engine said.
 func Main(ctx context.Context, args []string, io *IO) int {
-	root := NewRootCmd(io)
+	root, f := newRoot(io)
 	root.SetArgs(args)
 	err := root.ExecuteContext(ctx)
-	return report(io.ErrOut, err)
+	if err != nil && ctx.Err() != nil && !errors.Is(err, context.Canceled) {
+		err = &cancelledError{err: err}
+	}
+	return report(io.ErrOut, err, f.invocation())
 }

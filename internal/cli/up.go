@@ -37,8 +37,8 @@ the expected downtime and the command that would roll it back.
 in the stack's history in the backend, never written to Pulumi.<stack>.yaml, so
 CI leaves no diff in the worktree; a later up without them keeps what is live.
 
-On product, up shows the preview and asks first; when not on a terminal it
-refuses without --yes.`,
+On a terminal up shows the plan and asks [y/N] (--yes skips it); when not on a
+terminal it proceeds, except on product, which needs --yes.`,
 		Example: `  go run ./cmd up --stack staging --sandbox
   kirikae up --stack staging --image v1.4.2
   kirikae up --stack product --image v1.4.2 --yes --json`,
@@ -65,6 +65,7 @@ func (f *factory) runUp(ctx context.Context, o *upOptions) error {
 	overrides := releaseOverrides(o.Image, o.FrontendRelease)
 	return f.withStack(ctx, v, overrides, func(s *deploy.Session) error {
 		// Planning runs a preview; its steps are shown once, in the plan.
+		previewing(v)
 		s.SetEventHandler(nil)
 		plan, err := s.PlanDeploy(ctx, deploy.DeployRequest{Overrides: overrides})
 		if err != nil {
@@ -76,10 +77,10 @@ func (f *factory) runUp(ctx context.Context, o *upOptions) error {
 		if err := v.Plan(plan); err != nil {
 			return fmt.Errorf("render plan: %w", err)
 		}
-		if err := f.confirmApply("up"); err != nil {
+		if err := f.confirm(ctx, "deploy to"); err != nil {
 			return err
 		}
-		s.SetEventHandler(v.Event)
+		s.SetEventHandler(quietAfterCancel(ctx, v.Event))
 		res, err := s.Deploy(ctx, plan, deploy.DeployOptions{SkipVerify: o.SkipVerify, Message: o.Message})
 		if err != nil {
 			return err
