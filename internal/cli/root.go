@@ -103,6 +103,7 @@ func NewRootCmd(io *IO) *cobra.Command {
 		newConfigCmd(f),
 		newVersionCmd(f),
 		newEngineCmd(f),
+		newSandboxCmd(f),
 	)
 	return root
 }
