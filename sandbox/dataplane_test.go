@@ -118,7 +118,7 @@ func ecsService(t *testing.T, h *harness, versions ...string) (cluster *live, sv
 	cluster = h.create("aws:ecs/cluster:Cluster", "main", pmap(map[string]any{"name": "main"}))
 	for _, v := range versions {
 		tds = append(tds, h.create(taskDefType, "td-"+v, pmap(map[string]any{"family": "api",
-			"containerDefinitions": `[{"name":"app","environment":[{"name":"KIRIKAE_VERSION","value":"` + v + `"}]}]`})))
+			"containerDefinitions": `[{"name":"app","image":"api:` + v + `"}]`})))
 	}
 	svc = h.create("aws:ecs/service:Service", "api", pmap(serviceInputs(cluster, tds[0])))
 	return cluster, svc, tds
@@ -202,7 +202,7 @@ func TestFrontDoorServesWhatARolledBackServiceRuns(t *testing.T) {
 	require.NotNil(t, blue)
 	require.NoError(t, h.acct.SimulateCircuitBreaker("web-blue"))
 	td := h.create(taskDefType, "td-blue-v9", pmap(map[string]any{"family": "web-blue",
-		"containerDefinitions": `[{"name":"app","environment":[{"name":"KIRIKAE_VERSION","value":"v9"}]}]`}))
+		"containerDefinitions": `[{"name":"app","image":"web:v9"}]`}))
 	svc := &live{typ: blue.Type, name: "svc-blue", id: blue.ID, inputs: pmap(blue.Inputs), outs: pmap(blue.Outputs)}
 	in := blue.Inputs
 	in["taskDefinition"] = str(td.outs, "arn")
