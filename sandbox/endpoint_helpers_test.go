@@ -1,6 +1,8 @@
 package sandbox
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"testing"
 
 	"github.com/kirikae/kirikae/cloud"
@@ -38,4 +40,9 @@ func (h *harness) resources(typ string) []Resource {
 		}
 	}
 	return out
+}
+
+func sha256Hex(s string) string {
+	sum := sha256.Sum256([]byte(s))
+	return hex.EncodeToString(sum[:])
 }
