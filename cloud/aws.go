@@ -14,6 +14,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/config"
+	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/cloudfront"
 	cftypes "github.com/aws/aws-sdk-go-v2/service/cloudfront/types"
 	"github.com/aws/aws-sdk-go-v2/service/ecs"
@@ -42,6 +43,31 @@ func NewAWS(ctx context.Context, region string) (Cloud, error) {
 		return nil, fmt.Errorf("load AWS config: %w", err)
 	}
 	return newAWS(cfg, ""), nil
+}
+
+// Endpoint points the data plane at an AWS-compatible endpoint instead of
+// AWS, such as the kirikae sandbox's: the same calls, another address.
+type Endpoint struct {
+	URL                          string // e.g. http://127.0.0.1:41234; every service answers there
+	Region                       string
+	AccessKeyID, SecretAccessKey string // static credentials the endpoint accepts
+	// HTTPClient is the client verification uses, e.g. one that reaches the
+	// endpoint's simulated load balancers; nil means a plain client.
+	HTTPClient *http.Client
+}
+
+// NewAt returns the data plane against e, with path-style S3 addressing
+// (an endpoint on an IP address has no bucket subdomains).
+func NewAt(e Endpoint) Cloud {
+	cfg := aws.Config{
+		Region:      e.Region,
+		Credentials: credentials.NewStaticCredentialsProvider(e.AccessKeyID, e.SecretAccessKey, ""),
+	}
+	a := newAWS(cfg, e.URL)
+	if e.HTTPClient != nil {
+		a.http = e.HTTPClient
+	}
+	return a
 }
 
 // newAWS builds the clients; a non-empty endpoint sends every call there

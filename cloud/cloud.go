@@ -1,8 +1,9 @@
 // Package cloud is the small set of AWS data-plane calls a deploy needs
 // beyond what Pulumi manages: frontend release uploads and pruning, CloudFront
 // invalidations, ECS rollout inspection, and the HTTP client that verifies a
-// release. It has two implementations: real AWS (aws-sdk-go-v2) and the
-// sandbox's simulated account, so the deploy flow is the same code in both.
+// release. It has one implementation, aws-sdk-go-v2 (aws.go): against the
+// sandbox only the endpoint and credentials differ (NewAt), so the code that
+// runs against AWS is the code every sandbox test exercises.
 package cloud
 
 import (

@@ -10,7 +10,8 @@ import (
 )
 
 // cloudAPI returns the data-plane client, creating it on first use: only
-// deploys need it, and in sandbox mode it costs a listening front door.
+// deploys need it, and in sandbox mode it costs a local AWS endpoint and
+// front door.
 func (s *Session) cloudAPI(ctx context.Context) (cloud.Cloud, error) {
 	if s.cloud != nil {
 		return s.cloud, nil
@@ -27,14 +28,24 @@ func (s *Session) cloudAPI(ctx context.Context) (cloud.Cloud, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open sandbox account: %w", err)
 	}
-	// The front door outlives the caller's context: the session owns it
-	// and Close stops it.
-	addr, closer, err := sandbox.ListenHTTP(context.Background(), acct)
+	// The sandbox is AWS at another address: the same aws-sdk-go-v2 client,
+	// pointed at the account's local endpoint with its static credentials.
+	// The endpoint outlives the caller's context: the session owns it and
+	// Close stops it.
+	ep, err := sandbox.Serve(context.Background(), acct)
 	if err != nil {
 		return nil, err
 	}
-	s.frontDoor = closer
-	s.cloud = acct.Cloud(addr)
+	region := s.Config.Region
+	if region == "" {
+		region = "us-east-1"
+	}
+	s.frontDoor = ep
+	s.cloud = cloud.NewAt(cloud.Endpoint{
+		URL: ep.URL, Region: region,
+		AccessKeyID: sandbox.AccessKeyID, SecretAccessKey: sandbox.SecretAccessKey,
+		HTTPClient: sandbox.FrontDoorClient(ep.FrontDoor),
+	})
 	return s.cloud, nil
 }
 

@@ -81,7 +81,7 @@ func served(t testing.TB, dir string, s *deploy.Session, output, path string) (i
 	addr, closer, err := sandbox.ListenHTTP(ctx, acct)
 	require.NoError(t, err)
 	defer closer.Close()
-	resp, err := acct.Cloud(addr).HTTPClient().Get(base + path)
+	resp, err := sandbox.FrontDoorClient(addr).Get(base + path)
 	require.NoError(t, err)
 	defer resp.Body.Close()
 	body, err := io.ReadAll(resp.Body)

@@ -16,10 +16,6 @@ import (
 // balancer blocks refer to it.
 const containerName = "app"
 
-// VersionEnv is the container environment variable carrying the image tag,
-// so a verifier can ask the running service which release it is.
-const VersionEnv = "KIRIKAE_VERSION"
-
 func (s *ecsService) createTargetGroup(ctx *pulumi.Context, cfg stacks.Config, net *network, color string) (*lb.TargetGroup, error) {
 	tg, err := lb.NewTargetGroup(ctx, color, &lb.TargetGroupArgs{
 		Name:       pulumi.String(limitedName(baseName(cfg), color, maxTargetGroupName)),
@@ -58,7 +54,6 @@ func (s *ecsService) createColor(ctx *pulumi.Context, cfg stacks.Config, net *ne
 		func(args []any) (string, error) {
 			return containerDefinitions(containerSpec{
 				Image:    args[0].(string) + ":" + p.ImageTag,
-				Tag:      p.ImageTag,
 				Port:     cfg.ContainerPort,
 				LogGroup: args[1].(string),
 				Region:   cfg.Region,
@@ -120,7 +115,6 @@ func (s *ecsService) createColor(ctx *pulumi.Context, cfg stacks.Config, net *ne
 // containerSpec is what varies between the two colours' containers.
 type containerSpec struct {
 	Image    string
-	Tag      string
 	Port     int
 	LogGroup string
 	Region   string
@@ -134,7 +128,6 @@ func containerDefinitions(c containerSpec) (string, error) {
 		"image":        c.Image,
 		"essential":    true,
 		"portMappings": []map[string]any{{"containerPort": c.Port, "protocol": "tcp"}},
-		"environment":  []map[string]string{{"name": VersionEnv, "value": c.Tag}},
 		"logConfiguration": map[string]any{
 			"logDriver": "awslogs",
 			"options": map[string]string{

@@ -87,7 +87,7 @@ func TestTaskImagesFollowActiveAndIdleTags(t *testing.T) {
 			for color, tag := range map[string]string{"blue": tt.wantBlue, "green": tt.wantGrn} {
 				c := container(t, m, color)
 				assert.Equal(t, repoURL+":"+tag, c["image"], color)
-				assert.Equal(t, []any{map[string]any{"name": VersionEnv, "value": tag}}, c["environment"], color)
+				assert.Nil(t, c["environment"], "nothing tells the workload which release kirikae expects")
 				assert.Equal(t, float64(8080), c["portMappings"].([]any)[0].(map[string]any)["containerPort"])
 			}
 		})

@@ -47,6 +47,9 @@ type record struct {
 type lambdaState struct {
 	Latest    int      `json:"latest"`
 	Published []string `json:"published"`
+	// Code is each published version's code hash: a version is an
+	// immutable snapshot of the function, so later code does not change it.
+	Code map[string]string `json:"code,omitempty"`
 }
 
 type state struct {

@@ -77,29 +77,6 @@ func (st *state) findService(cluster, service string) (*record, error) {
 	}
 }
 
-// runningTaskDefinition is what the service's PRIMARY deployment runs, as
-// a full task definition ARN like DescribeServices reports it.
-func (a *Account) runningTaskDefinition(cluster, service string) (string, error) {
-	var arn string
-	err := a.view(func(st *state) error {
-		r, err := st.findService(cluster, service)
-		if err != nil {
-			return err
-		}
-		ref, ok := st.Running[r.ID]
-		if !ok {
-			outs, _ := plain(r.Outputs).(map[string]any)
-			ref, _ = outs["taskDefinition"].(string)
-		}
-		arn = taskDefinitionARN(newIndex(st), ref)
-		return nil
-	})
-	if err != nil {
-		return "", fmt.Errorf("describe ECS service %s: %w", service, err)
-	}
-	return arn, nil
-}
-
 // taskDefinitionARN resolves the ARN, family:revision or family forms ECS
 // accepts to the full ARN; an unknown reference is returned as given.
 func taskDefinitionARN(ix index, ref string) string {

@@ -151,7 +151,7 @@ func route(ix index, host string, n uint64) (answer, error) {
 	}
 	for _, api := range ix["aws:apigatewayv2/api:Api"] {
 		if ep, _ := api["apiEndpoint"].(string); strings.TrimPrefix(strings.TrimPrefix(ep, "https://"), "wss://") == host {
-			return routeAPI(ix, api)
+			return routeAPI(ix, api, n)
 		}
 	}
 	if ds := ix.find("aws:cloudfront/distribution:Distribution", "domainName", host); len(ds) > 0 {

@@ -22,7 +22,7 @@ func fetch(t *testing.T, h http.Handler, host, path string) *httptest.ResponseRe
 // site uploads two releases to bucket "site" and points a distribution at r2.
 func site(t *testing.T, h *harness, extra map[string]any) string {
 	h.create(bucketType, "site", pmap(map[string]any{"bucket": "site"}))
-	c := h.acct.Cloud("")
+	c := h.cloud()
 	for key, body := range map[string]string{
 		"releases/r1/index.html":           "<p>r1</p>",
 		"releases/r2/index.html":           "<p>r2</p>",
@@ -91,7 +91,7 @@ func TestVerifyPassesAgainstTheSimulatedCloudFront(t *testing.T) {
 	require.NoError(t, err)
 	defer closer.Close()
 	check := verify.Check{Name: "frontend", URL: "https://" + host, Path: "/kirikae-release.json", ExpectVersion: "r2"}
-	opts := verify.Options{Client: h.acct.Cloud(addr).HTTPClient()}
+	opts := verify.Options{Client: FrontDoorClient(addr)}
 	_, err = verify.Run(t.Context(), []verify.Check{check}, opts)
 	require.NoError(t, err)
 

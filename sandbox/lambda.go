@@ -30,7 +30,7 @@ func createFunction(e *env) (string, error) {
 	e.put("codeSha256", e.entropy(44))
 	version := "$LATEST"
 	if boolean(e.out, "publish") {
-		e.st.Lambda[n] = &lambdaState{Latest: 1, Published: []string{"1"}}
+		e.st.Lambda[n] = &lambdaState{Latest: 1, Published: []string{"1"}, Code: map[string]string{"1": e.str("codeSha256")}}
 		version = "1"
 	}
 	putVersion(e, arn, version)
@@ -69,6 +69,10 @@ func updateFunction(e *env) error {
 	ls.Latest++
 	v := strconv.Itoa(ls.Latest)
 	ls.Published = append(ls.Published, v)
+	if ls.Code == nil {
+		ls.Code = map[string]string{}
+	}
+	ls.Code[v] = e.str("codeSha256")
 	putVersion(e, str(e.out, "arn"), v)
 	return nil
 }

@@ -1,10 +1,12 @@
 package sandbox
 
 import (
+	"crypto/md5"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"github.com/johannesboyne/gofakes3"
 	"os"
 	"path/filepath"
 	"sort"
@@ -28,6 +30,9 @@ type object struct {
 	ContentType string `json:"contentType"`
 	Size        int    `json:"size"`
 	SHA256      string `json:"sha256"`
+	// MD5 is S3's ETag of a single-part upload.
+	MD5      string `json:"md5,omitempty"`
+	Modified string `json:"modified,omitempty"` // RFC 3339
 }
 
 func (a *Account) blobPath(sum string) string { return filepath.Join(a.dir, objectsDir, sum) }
@@ -35,7 +40,7 @@ func (a *Account) blobPath(sum string) string { return filepath.Join(a.dir, obje
 // needBucketNamed mirrors S3's NoSuchBucket for data-plane calls.
 func (st *state) needBucketNamed(bucket string) error {
 	if _, r := st.find(tokBucket, bucket, ""); r == nil {
-		return fmt.Errorf("NoSuchBucket: the specified bucket %q does not exist in the simulated account", bucket)
+		return gofakes3.BucketNotFound(bucket)
 	}
 	return nil
 }
@@ -45,7 +50,7 @@ func (a *Account) putObject(bucket, key string, body []byte, contentType string)
 	if key == "" {
 		return errors.New("put object: key is empty")
 	}
-	sum := sha256.Sum256(body)
+	sum, md := sha256.Sum256(body), md5.Sum(body)
 	hash := hex.EncodeToString(sum[:])
 	err := a.update(func(st *state) error {
 		if err := st.needBucketNamed(bucket); err != nil {
@@ -63,7 +68,8 @@ func (a *Account) putObject(bucket, key string, body []byte, contentType string)
 			st.Objects[bucket] = map[string]object{}
 		}
 		old, had := st.Objects[bucket][key]
-		st.Objects[bucket][key] = object{ContentType: contentType, Size: len(body), SHA256: hash}
+		st.Objects[bucket][key] = object{ContentType: contentType, Size: len(body), SHA256: hash,
+			MD5: hex.EncodeToString(md[:]), Modified: now()}
 		if had {
 			a.collect(st, old.SHA256)
 		}
@@ -75,53 +81,35 @@ func (a *Account) putObject(bucket, key string, body []byte, contentType string)
 	return nil
 }
 
-// listPrefixes returns the distinct next path segments under prefix.
-func (a *Account) listPrefixes(bucket, prefix string) ([]string, error) {
-	var out []string
-	err := a.view(func(st *state) error {
-		if err := st.needBucketNamed(bucket); err != nil {
-			return err
-		}
-		seen := map[string]bool{}
-		for key := range st.Objects[bucket] {
-			rest, ok := strings.CutPrefix(key, prefix)
-			if !ok {
-				continue
-			}
-			if dir, _, isDir := strings.Cut(rest, "/"); isDir && !seen[dir] {
-				seen[dir] = true
-				out = append(out, dir)
-			}
-		}
-		return nil
-	})
-	if err != nil {
-		return nil, fmt.Errorf("list s3://%s/%s: %w", bucket, prefix, err)
-	}
-	sort.Strings(out)
-	return out, nil
-}
-
-// deletePrefix deletes every object whose key starts with prefix.
-func (a *Account) deletePrefix(bucket, prefix string) (int, error) {
-	n := 0
+// deleteObjects deletes keys from bucket; keys that do not exist are not an
+// error, as in S3's DeleteObject.
+func (a *Account) deleteObjects(bucket string, keys ...string) error {
 	err := a.update(func(st *state) error {
 		if err := st.needBucketNamed(bucket); err != nil {
 			return err
 		}
-		for key, o := range st.Objects[bucket] {
-			if strings.HasPrefix(key, prefix) {
+		for _, key := range keys {
+			if o, ok := st.Objects[bucket][key]; ok {
 				delete(st.Objects[bucket], key)
 				a.collect(st, o.SHA256)
-				n++
 			}
 		}
 		return nil
 	})
 	if err != nil {
-		return 0, fmt.Errorf("delete s3://%s/%s: %w", bucket, prefix, err)
+		return fmt.Errorf("delete objects in s3://%s: %w", bucket, err)
 	}
-	return n, nil
+	return nil
+}
+
+// sortedKeys lists a bucket's keys in S3's listing order (UTF-8 binary).
+func (st *state) sortedKeys(bucket string) []string {
+	keys := make([]string, 0, len(st.Objects[bucket]))
+	for k := range st.Objects[bucket] {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
 }
 
 // collect removes a blob no object refers to any more. A failed removal

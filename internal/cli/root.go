@@ -123,6 +123,7 @@ func newRoot(io *IO) (*cobra.Command, *factory) {
 		newConfigCmd(f),
 		newVersionCmd(f),
 		newEngineCmd(f),
+		newSandboxCmd(f),
 	)
 	return root, f
 }

@@ -14,14 +14,14 @@ import (
 func TestObjectsPersistAcrossAccountHandles(t *testing.T) {
 	h := newHarness(t)
 	h.create(bucketType, "site", pmap(map[string]any{"bucket": "site"}))
-	writer := h.acct.Cloud("")
+	writer := h.cloud()
 	for _, key := range []string{"releases/r1/index.html", "releases/r1/app.js", "releases/r2/index.html", "other/x"} {
 		require.NoError(t, writer.PutObject(t.Context(), "site", key, []byte("body of "+key), ""))
 	}
 
 	other, err := OpenAccount(h.acct.Dir())
 	require.NoError(t, err)
-	reader := other.Cloud("")
+	reader := cloudOf(t, other)
 	got, err := reader.ListPrefixes(t.Context(), "site", "releases/")
 	require.NoError(t, err)
 	assert.Equal(t, []string{"r1", "r2"}, got)
@@ -44,7 +44,7 @@ func TestObjectsPersistAcrossAccountHandles(t *testing.T) {
 func TestObjectBodiesAreSharedAndKeptWhileReferenced(t *testing.T) {
 	h := newHarness(t)
 	h.create(bucketType, "site", pmap(map[string]any{"bucket": "site"}))
-	c := h.acct.Cloud("")
+	c := h.cloud()
 	require.NoError(t, c.PutObject(t.Context(), "site", "releases/r1/a", []byte("same"), ""))
 	require.NoError(t, c.PutObject(t.Context(), "site", "releases/r2/a", []byte("same"), ""))
 	_, err := c.DeletePrefix(t.Context(), "site", "releases/r1/")
@@ -60,7 +60,7 @@ func TestObjectBodiesAreSharedAndKeptWhileReferenced(t *testing.T) {
 
 func TestObjectCallsNeedTheBucket(t *testing.T) {
 	h := newHarness(t)
-	c := h.acct.Cloud("")
+	c := h.cloud()
 	err := c.PutObject(t.Context(), "nope", "k", []byte("x"), "text/plain")
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "NoSuchBucket")
@@ -73,7 +73,7 @@ func TestObjectCallsNeedTheBucket(t *testing.T) {
 func TestDeletingTheBucketDropsItsObjects(t *testing.T) {
 	h := newHarness(t)
 	b := h.create(bucketType, "site", pmap(map[string]any{"bucket": "site"}))
-	c := h.acct.Cloud("")
+	c := h.cloud()
 	require.NoError(t, c.PutObject(t.Context(), "site", "releases/r1/index.html", []byte("x"), ""))
 	h.delete(b)
 	h.create(bucketType, "site", pmap(map[string]any{"bucket": "site"}))
@@ -96,7 +96,7 @@ func distribution(h *harness, extra map[string]any) *live {
 func TestInvalidationsAreRecordedPerDistribution(t *testing.T) {
 	h := newHarness(t)
 	d := distribution(h, nil)
-	c := h.acct.Cloud("")
+	c := h.cloud()
 	require.NoError(t, c.Invalidate(t.Context(), d.id, []string{"/*"}))
 	require.NoError(t, c.Invalidate(t.Context(), d.id, []string{"/index.html", "/kirikae-release.json"}))
 	got, err := h.acct.Invalidations(d.id)
@@ -118,7 +118,7 @@ func ecsService(t *testing.T, h *harness, versions ...string) (cluster *live, sv
 	cluster = h.create("aws:ecs/cluster:Cluster", "main", pmap(map[string]any{"name": "main"}))
 	for _, v := range versions {
 		tds = append(tds, h.create(taskDefType, "td-"+v, pmap(map[string]any{"family": "api",
-			"containerDefinitions": `[{"name":"app","environment":[{"name":"KIRIKAE_VERSION","value":"` + v + `"}]}]`})))
+			"containerDefinitions": `[{"name":"app","image":"api:` + v + `"}]`})))
 	}
 	svc = h.create("aws:ecs/service:Service", "api", pmap(serviceInputs(cluster, tds[0])))
 	return cluster, svc, tds
@@ -131,21 +131,24 @@ func serviceInputs(cluster, td *live) map[string]any {
 func TestRunningTaskDefinitionFindsServiceByNameOrARN(t *testing.T) {
 	h := newHarness(t)
 	cluster, svc, tds := ecsService(t, h, "v1")
-	c := h.acct.Cloud("")
-	for _, q := range [][2]string{{"main", "api"}, {cluster.id, svc.id}, {"", "api"}} {
+	c := h.cloud()
+	for _, q := range [][2]string{{"main", "api"}, {cluster.id, svc.id}, {cluster.id, "api"}} {
 		got, err := c.RunningTaskDefinition(t.Context(), q[0], q[1])
 		require.NoError(t, err, q)
 		assert.Equal(t, str(tds[0].outs, "arn"), got, q)
 	}
 	_, err := c.RunningTaskDefinition(t.Context(), "other", "api")
-	assert.ErrorContains(t, err, "ServiceNotFoundException")
+	assert.ErrorContains(t, err, "ClusterNotFoundException")
+	// Without a cluster ECS looks in the cluster named "default".
+	_, err = c.RunningTaskDefinition(t.Context(), "", "api")
+	assert.ErrorContains(t, err, "MISSING", "DescribeServices reports an unknown service as a failure")
 }
 
 func TestRunningTaskDefinitionResolvesFamilyReferences(t *testing.T) {
 	h := newHarness(t)
 	cluster, _, tds := ecsService(t, h, "v1", "v2")
 	h.create("aws:ecs/service:Service", "web", pmap(map[string]any{"name": "web", "cluster": cluster.id, "taskDefinition": "api"}))
-	got, err := h.acct.Cloud("").RunningTaskDefinition(t.Context(), "main", "web")
+	got, err := h.cloud().RunningTaskDefinition(t.Context(), "main", "web")
 	require.NoError(t, err)
 	assert.Equal(t, str(tds[1].outs, "arn"), got, "a bare family means its newest revision")
 }
@@ -154,7 +157,7 @@ func TestCircuitBreakerKeepsTheOldTaskDefinitionRunning(t *testing.T) {
 	h := newHarness(t)
 	cluster, svc, tds := ecsService(t, h, "v1", "v2", "v3")
 	oldARN, newARN := str(tds[0].outs, "arn"), str(tds[1].outs, "arn")
-	c := h.acct.Cloud("")
+	c := h.cloud()
 	require.NoError(t, h.acct.SimulateCircuitBreaker("api"))
 
 	svc = h.update(svc, pmap(serviceInputs(cluster, tds[1])), false)
@@ -178,7 +181,7 @@ func TestCircuitBreakerWaitsForATaskDefinitionChange(t *testing.T) {
 	in["desiredCount"] = 3
 	svc = h.update(svc, pmap(in), false)
 	h.update(svc, pmap(serviceInputs(cluster, tds[1])), false)
-	got, err := h.acct.Cloud("").RunningTaskDefinition(t.Context(), "main", "api")
+	got, err := h.cloud().RunningTaskDefinition(t.Context(), "main", "api")
 	require.NoError(t, err)
 	assert.Equal(t, str(tds[0].outs, "arn"), got, "the armed breaker survived the unrelated update")
 
@@ -199,7 +202,7 @@ func TestFrontDoorServesWhatARolledBackServiceRuns(t *testing.T) {
 	require.NotNil(t, blue)
 	require.NoError(t, h.acct.SimulateCircuitBreaker("web-blue"))
 	td := h.create(taskDefType, "td-blue-v9", pmap(map[string]any{"family": "web-blue",
-		"containerDefinitions": `[{"name":"app","environment":[{"name":"KIRIKAE_VERSION","value":"v9"}]}]`}))
+		"containerDefinitions": `[{"name":"app","image":"web:v9"}]`}))
 	svc := &live{typ: blue.Type, name: "svc-blue", id: blue.ID, inputs: pmap(blue.Inputs), outs: pmap(blue.Outputs)}
 	in := blue.Inputs
 	in["taskDefinition"] = str(td.outs, "arn")
@@ -215,7 +218,7 @@ func TestHTTPClientReachesTheFrontDoorByHostName(t *testing.T) {
 	addr, closer, err := ListenHTTP(t.Context(), h.acct)
 	require.NoError(t, err)
 	defer closer.Close()
-	client := h.acct.Cloud(addr).HTTPClient()
+	client := FrontDoorClient(addr)
 	for _, scheme := range []string{"http", "https"} {
 		resp, err := client.Get(scheme + "://" + str(lb.outs, "dnsName") + "/healthz")
 		require.NoError(t, err)
@@ -229,6 +232,6 @@ func TestHTTPClientReachesTheFrontDoorByHostName(t *testing.T) {
 }
 
 func TestHTTPClientWithoutFrontDoorFails(t *testing.T) {
-	_, err := newHarness(t).acct.Cloud("").HTTPClient().Get("http://x.elb.amazonaws.com/")
+	_, err := FrontDoorClient("").Get("http://x.elb.amazonaws.com/")
 	assert.ErrorContains(t, err, "front door is not running")
 }

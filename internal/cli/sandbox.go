@@ -1,0 +1,118 @@
+package cli
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"syscall"
+
+	"github.com/spf13/cobra"
+
+	"github.com/kirikae/kirikae/deploy"
+	"github.com/kirikae/kirikae/sandbox"
+	"github.com/kirikae/kirikae/stacks"
+)
+
+func newSandboxCmd(f *factory) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "sandbox",
+		Short: "Work with the simulated AWS account of the sandbox",
+		Args:  cobra.NoArgs,
+	}
+	cmd.AddCommand(&cobra.Command{
+		Use:   "serve --stack STACK [--json]",
+		Short: "Serve the sandbox's AWS endpoint and front door until interrupted",
+		Long: `serve runs, in the foreground, a local AWS endpoint over the stack's simulated
+account (S3, CloudFront, ECS, ECR, CloudWatch, Lambda, STS over their real wire
+protocols) and the front door that answers for the stack's load balancer, API
+Gateway and CloudFront host names. It prints the endpoint, the front door,
+the region and the static credentials; with --json the first line is one JSON
+object with the keys awsEndpoint, frontDoor, region, accessKeyId and
+secretAccessKey. Other kirikae commands keep working while it runs: the
+account is on disk. Ctrl-C (SIGINT) or SIGTERM stops it.`,
+		Example: `  kirikae sandbox serve --stack staging
+  aws --endpoint-url http://127.0.0.1:PORT s3 ls
+  curl -H 'Host: <the stack's url host>' http://FRONT-DOOR/healthz`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return f.runSandboxServe(cmd.Context())
+		},
+	})
+	return cmd
+}
+
+// serveBanner is the first thing serve prints; its JSON form is the
+// contract scripts read.
+type serveBanner struct {
+	AWSEndpoint     string `json:"awsEndpoint"`
+	FrontDoor       string `json:"frontDoor"`
+	Region          string `json:"region"`
+	AccessKeyID     string `json:"accessKeyId"`
+	SecretAccessKey string `json:"secretAccessKey"`
+}
+
+func (f *factory) runSandboxServe(ctx context.Context) error {
+	if err := f.requireStack(); err != nil {
+		return err
+	}
+	dir, err := filepath.Abs(f.globals.Cwd)
+	if err != nil {
+		return fmt.Errorf("resolve project dir: %w", err)
+	}
+	cfg, err := stacks.Load(dir, f.globals.Stack)
+	if err != nil {
+		return err
+	}
+	paths := deploy.PathsFor(dir, true)
+	lock, err := sandbox.LockServe(filepath.Dir(paths.Account))
+	if err != nil {
+		var running *sandbox.ServeRunningError
+		if errors.As(err, &running) {
+			return usageError(err.Error())
+		}
+		return err
+	}
+	defer lock.Release()
+	acct, err := sandbox.OpenAccount(paths.AccountDir(f.globals.Stack))
+	if err != nil {
+		return err
+	}
+	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	ep, err := sandbox.Serve(ctx, acct)
+	if err != nil {
+		return err
+	}
+	defer ep.Close()
+	if err := lock.Announce(sandbox.ServeInfo{PID: os.Getpid(), Stack: f.globals.Stack,
+		AWSEndpoint: ep.URL, FrontDoor: ep.FrontDoor}); err != nil {
+		return err
+	}
+	b := serveBanner{AWSEndpoint: ep.URL, FrontDoor: ep.FrontDoor, Region: cfg.Region,
+		AccessKeyID: sandbox.AccessKeyID, SecretAccessKey: sandbox.SecretAccessKey}
+	if err := writeBanner(f.io.Out, b, f.globals.Stack, f.globals.JSON); err != nil {
+		return err
+	}
+	<-ctx.Done()
+	return nil // interrupted: a clean stop
+}
+
+func writeBanner(w io.Writer, b serveBanner, stack string, asJSON bool) error {
+	if asJSON {
+		return json.NewEncoder(w).Encode(b)
+	}
+	_, err := fmt.Fprintf(w, `sandbox: simulated AWS of stack %s; Ctrl-C stops it
+  AWS endpoint  %s
+  front door    %s
+  region        %s
+  credentials   AWS_ACCESS_KEY_ID=%s AWS_SECRET_ACCESS_KEY=%s
+  try           aws --endpoint-url %s s3 ls
+                curl -H 'Host: <the stack's url host>' http://%s/
+`, stack, b.AWSEndpoint, b.FrontDoor, b.Region, b.AccessKeyID, b.SecretAccessKey, b.AWSEndpoint, b.FrontDoor)
+	return err
+}

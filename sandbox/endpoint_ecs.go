@@ -1,0 +1,240 @@
+package sandbox
+
+import (
+	"encoding/json"
+	"fmt"
+)
+
+const (
+	ecsTargetPrefix = "AmazonEC2ContainerServiceV20141113"
+	ecrTargetPrefix = "AmazonEC2ContainerRegistry_V20150921"
+	tokCluster      = "aws:ecs/cluster:Cluster"
+	tokRepository   = "aws:ecr/repository:Repository"
+)
+
+func (a *Account) ecsOps() map[string]jsonOp {
+	return map[string]jsonOp{
+		"DescribeServices":       describeServices,
+		"DescribeTaskDefinition": describeTaskDefinition,
+	}
+}
+
+func clusterNotFound(cluster string) error {
+	return badRequest("ClusterNotFoundException", fmt.Sprintf("Cluster not found: %s", cluster))
+}
+
+// describeServices reports what each service runs. After a deployment
+// circuit breaker rollback the PRIMARY deployment (and the service's task
+// definition) is the one ECS rolled back to, not the one requested.
+// https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_DescribeServices.html
+// https://docs.aws.amazon.com/AmazonECS/latest/developerguide/deployment-circuit-breaker.html
+func describeServices(st *state, in []byte) (any, error) {
+	var req struct {
+		Cluster  string   `json:"cluster"`
+		Services []string `json:"services"`
+	}
+	if err := decode(in, &req); err != nil {
+		return nil, err
+	}
+	if len(req.Services) == 0 {
+		return nil, badRequest("InvalidParameterException", "Services cannot be empty.")
+	}
+	cluster := req.Cluster
+	if cluster == "" {
+		cluster = "default" // ECS's default cluster
+	}
+	ix := newIndex(st)
+	if cluster != "default" && !clusterExists(ix, cluster) {
+		return nil, clusterNotFound(cluster)
+	}
+	services, failures := []any{}, []any{}
+	for _, name := range req.Services {
+		r, err := st.findService(cluster, name)
+		if err != nil {
+			failures = append(failures, map[string]any{"arn": name, "reason": "MISSING"})
+			continue
+		}
+		services = append(services, serviceDescription(ix, st, r))
+	}
+	return map[string]any{"services": services, "failures": failures}, nil
+}
+
+func clusterExists(ix index, cluster string) bool {
+	for _, c := range ix[tokCluster] {
+		if strOf(c, "arn") == cluster || strOf(c, "name") == lastSegment(cluster, "/") {
+			return true
+		}
+	}
+	return false
+}
+
+func serviceDescription(ix index, st *state, r *record) map[string]any {
+	outs, _ := plain(r.Outputs).(map[string]any)
+	ref := strOf(outs, "taskDefinition")
+	if running, ok := st.Running[r.ID]; ok {
+		ref = running
+	}
+	td := taskDefinitionARN(ix, ref)
+	count := outs["desiredCount"]
+	launch := strOf(outs, "launchType")
+	if launch == "" {
+		launch = "FARGATE"
+	}
+	lbs := outs["loadBalancers"]
+	if lbs == nil {
+		lbs = []any{}
+	}
+	return map[string]any{
+		"serviceArn": r.ID, "serviceName": strOf(outs, "name"), "clusterArn": strOf(outs, "cluster"),
+		"status": "ACTIVE", "desiredCount": count, "runningCount": count, "pendingCount": 0,
+		"launchType": launch, "taskDefinition": td, "loadBalancers": lbs,
+		"schedulingStrategy": "REPLICA", "createdAt": epoch(""),
+		"deployments": []any{map[string]any{
+			"id": "ecs-svc/" + stableDigits(r.ID+td, 19), "status": "PRIMARY", "taskDefinition": td,
+			"desiredCount": count, "runningCount": count, "pendingCount": 0, "failedTasks": 0,
+			"launchType": launch, "rolloutState": "COMPLETED", "createdAt": epoch(""), "updatedAt": epoch(""),
+		}},
+	}
+}
+
+// describeTaskDefinition accepts an ARN, family:revision or family (the
+// latest ACTIVE revision), as ECS does.
+// https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_DescribeTaskDefinition.html
+func describeTaskDefinition(st *state, in []byte) (any, error) {
+	var req struct {
+		TaskDefinition string `json:"taskDefinition"`
+	}
+	if err := decode(in, &req); err != nil {
+		return nil, err
+	}
+	ix := newIndex(st)
+	arn := taskDefinitionARN(ix, req.TaskDefinition)
+	for _, td := range ix[tokTaskDef] {
+		if strOf(td, "arn") != arn {
+			continue
+		}
+		var defs []any
+		if err := json.Unmarshal([]byte(strOf(td, "containerDefinitions")), &defs); err != nil {
+			return nil, fmt.Errorf("parse containerDefinitions of %s: %w", arn, err)
+		}
+		out := map[string]any{
+			"taskDefinitionArn": arn, "family": td["family"], "revision": td["revision"],
+			"containerDefinitions": defs, "status": "ACTIVE", "registeredAt": epoch(""),
+		}
+		for _, k := range []string{"cpu", "memory", "networkMode", "requiresCompatibilities", "executionRoleArn", "taskRoleArn"} {
+			if v, ok := td[k]; ok {
+				out[k] = v
+			}
+		}
+		return map[string]any{"taskDefinition": out, "tags": []any{}}, nil
+	}
+	return nil, badRequest("ClientException", "Unable to describe task definition.")
+}
+
+func (a *Account) ecrOps() map[string]jsonOp {
+	return map[string]jsonOp{
+		"DescribeRepositories": describeRepositories,
+		"DescribeImages":       describeImages,
+		"BatchGetImage":        batchGetImage,
+	}
+}
+
+func repositoryNotFound(name string) error {
+	return badRequest("RepositoryNotFoundException",
+		fmt.Sprintf("The repository with name '%s' does not exist in the registry with id '%s'", name, DefaultAccount))
+}
+
+// https://docs.aws.amazon.com/AmazonECR/latest/APIReference/API_DescribeRepositories.html
+func describeRepositories(st *state, in []byte) (any, error) {
+	var req struct {
+		RepositoryNames []string `json:"repositoryNames"`
+	}
+	if err := decode(in, &req); err != nil {
+		return nil, err
+	}
+	repos := newIndex(st)[tokRepository]
+	byName := map[string]map[string]any{}
+	for _, r := range repos {
+		byName[strOf(r, "name")] = r
+	}
+	names := req.RepositoryNames
+	if len(names) == 0 {
+		for _, r := range repos {
+			names = append(names, strOf(r, "name"))
+		}
+	}
+	out := []any{}
+	for _, n := range names {
+		r, ok := byName[n]
+		if !ok {
+			return nil, repositoryNotFound(n)
+		}
+		scan, _ := r["imageScanningConfiguration"].(map[string]any)
+		out = append(out, map[string]any{
+			"repositoryArn": r["arn"], "registryId": r["registryId"], "repositoryName": n,
+			"repositoryUri": r["repositoryUrl"], "createdAt": epoch(""),
+			"imageTagMutability":         r["imageTagMutability"],
+			"imageScanningConfiguration": map[string]any{"scanOnPush": scan["scanOnPush"] == true},
+		})
+	}
+	return map[string]any{"repositories": out}, nil
+}
+
+type imageID struct {
+	ImageTag    string `json:"imageTag,omitempty"`
+	ImageDigest string `json:"imageDigest,omitempty"`
+}
+
+func needRepository(st *state, name string) error {
+	for _, r := range newIndex(st)[tokRepository] {
+		if strOf(r, "name") == name {
+			return nil
+		}
+	}
+	return repositoryNotFound(name)
+}
+
+// describeImages answers from the account's registry, which holds no image
+// pushes yet: an empty list, or ImageNotFoundException for named images.
+// https://docs.aws.amazon.com/AmazonECR/latest/APIReference/API_DescribeImages.html
+func describeImages(st *state, in []byte) (any, error) {
+	var req struct {
+		RepositoryName string    `json:"repositoryName"`
+		ImageIDs       []imageID `json:"imageIds"`
+	}
+	if err := decode(in, &req); err != nil {
+		return nil, err
+	}
+	if err := needRepository(st, req.RepositoryName); err != nil {
+		return nil, err
+	}
+	if len(req.ImageIDs) > 0 {
+		id := req.ImageIDs[0]
+		return nil, badRequest("ImageNotFoundException", fmt.Sprintf(
+			"The image with imageId {imageDigest:'%s', imageTag:'%s'} does not exist within the repository with name '%s' in the registry with id '%s'",
+			id.ImageDigest, id.ImageTag, req.RepositoryName, DefaultAccount))
+	}
+	return map[string]any{"imageDetails": []any{}}, nil
+}
+
+// batchGetImage reports each requested image as a failure: the registry is
+// empty until pushes are simulated.
+// https://docs.aws.amazon.com/AmazonECR/latest/APIReference/API_BatchGetImage.html
+func batchGetImage(st *state, in []byte) (any, error) {
+	var req struct {
+		RepositoryName string    `json:"repositoryName"`
+		ImageIDs       []imageID `json:"imageIds"`
+	}
+	if err := decode(in, &req); err != nil {
+		return nil, err
+	}
+	if err := needRepository(st, req.RepositoryName); err != nil {
+		return nil, err
+	}
+	failures := []any{}
+	for _, id := range req.ImageIDs {
+		failures = append(failures, map[string]any{"imageId": id, "failureCode": "ImageNotFound",
+			"failureReason": "Requested image not found"})
+	}
+	return map[string]any{"images": []any{}, "failures": failures}, nil
+}
