@@ -190,7 +190,7 @@ func (r *run) execute(ctx context.Context) error {
 	verified, reason := VerifySkipped, ""
 	if !r.o.SkipVerify {
 		s.phase("verify: %s", joinPhrases(checkNames(cfg, outs)))
-		results, err := s.verifyRelease(ctx, cfg, outs, true)
+		results, err := s.verifyRelease(ctx, cfg, outs, r.applied, true)
 		r.res.Checks = results
 		if err != nil {
 			return r.fail(ctx, err, r.rollbackValues())
@@ -215,7 +215,7 @@ func (r *run) execute(ctx context.Context) error {
 
 func checkNames(cfg stacks.Config, outs map[string]Output) []string {
 	var out []string
-	for _, c := range checks(cfg, outs, true) {
+	for _, c := range checks(cfg, outs, nil, true) {
 		out = append(out, c.Name+" "+c.URL+c.Path)
 	}
 	return out
@@ -240,14 +240,14 @@ func (r *run) up(ctx context.Context, values map[string]string, msg string, targ
 // bake checks a canary, waits the bake time, and checks it again.
 func (r *run) bake(ctx context.Context) error {
 	cfg := r.p.cfg
-	if _, err := r.s.verifyRelease(ctx, cfg, r.last.Outputs, false); err != nil {
+	if _, err := r.s.verifyRelease(ctx, cfg, r.last.Outputs, r.applied, false); err != nil {
 		return err
 	}
 	r.s.phase("bake: %s", cfg.BakeTime)
 	if err := r.s.sleep(ctx, cfg.BakeTime); err != nil {
 		return fmt.Errorf("bake canary: %w", err)
 	}
-	_, err := r.s.verifyRelease(ctx, cfg, r.last.Outputs, false)
+	_, err := r.s.verifyRelease(ctx, cfg, r.last.Outputs, r.applied, false)
 	return err
 }
 
@@ -316,7 +316,7 @@ func (r *run) rollback(ctx context.Context, back map[string]string, reason strin
 	verified, why := VerifySkipped, ""
 	if !r.o.SkipVerify {
 		verified = VerifyPassed
-		if _, err := s.verifyRelease(ctx, r.p.cfg, r.last.Outputs, true); err != nil {
+		if _, err := s.verifyRelease(ctx, r.p.cfg, r.last.Outputs, r.applied, true); err != nil {
 			verified, why = VerifyFailed, err.Error()
 		}
 	}

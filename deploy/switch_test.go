@@ -158,3 +158,15 @@ func TestSameTaskDefinition(t *testing.T) {
 	assert.True(t, sameTaskDefinition(arn, "kirikae-staging-green:3"))
 	assert.False(t, sameTaskDefinition(arn, "arn:aws:ecs:us-east-1:123456789012:task-definition/kirikae-staging-green:2"))
 }
+
+// The version a check expects comes from the release values kirikae
+// applied, never from the stack's report of itself: after a Lambda code
+// deploy asked alias live for version 3, a stack still serving 2 fails.
+func TestExpectedVersionComesFromTheReleaseNotTheStack(t *testing.T) {
+	lambda := stacks.Config{Backend: stacks.BackendLambda}
+	outs := map[string]Output{"lambdaVersion": {Value: "2"}, "lambdaLatestVersion": {Value: "3"}, "imageTag": {Value: "v1"}}
+	assert.Equal(t, "3", expectedVersion(lambda, outs, map[string]string{stacks.KeyLambdaAliasVersion: "3"}))
+	assert.Equal(t, "3", expectedVersion(lambda, outs, map[string]string{stacks.KeyLambdaAliasVersion: ""}), "first deploy: the version it published")
+	ecs := stacks.Config{Backend: stacks.BackendECS}
+	assert.Equal(t, "v2", expectedVersion(ecs, outs, map[string]string{stacks.KeyImageTag: "v2"}))
+}

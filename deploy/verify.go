@@ -16,10 +16,13 @@ import (
 // verification reads it through CloudFront to prove which release is served.
 const ReleaseFile = "kirikae-release.json"
 
-// checks builds the verification checks from a release's stack outputs.
-// exact also demands the served version; during a canary two versions are
-// served at once, so only the status is checked.
-func checks(cfg stacks.Config, outs map[string]Output, exact bool) []verify.Check {
+// checks builds the verification checks of a release: where to probe comes
+// from the stack's outputs, what must be served from the release values
+// kirikae applied (want), never from what the stack reports back: a check
+// whose expectation is read from the thing it checks cannot fail. exact
+// also demands the served version; during a canary two versions are served
+// at once, so only the status is checked.
+func checks(cfg stacks.Config, outs map[string]Output, want map[string]string, exact bool) []verify.Check {
 	var out []verify.Check
 	if url := outputString(outs, infra.OutputURL); url != "" {
 		c := verify.Check{Name: "api", URL: url, Path: cfg.VerifyPath, ExpectStatus: cfg.VerifyStatus}
@@ -27,11 +30,7 @@ func checks(cfg stacks.Config, outs map[string]Output, exact bool) []verify.Chec
 			c.Path = cfg.HealthCheckPath
 		}
 		if exact {
-			if cfg.Backend == stacks.BackendLambda {
-				c.ExpectVersion = outputString(outs, infra.OutputLambdaVersion)
-			} else {
-				c.ExpectVersion = outputString(outs, infra.OutputImageTag)
-			}
+			c.ExpectVersion = expectedVersion(cfg, outs, want)
 		}
 		out = append(out, c)
 	}
@@ -44,9 +43,26 @@ func checks(cfg stacks.Config, outs map[string]Output, exact bool) []verify.Chec
 	return out
 }
 
+// expectedVersion is the version the API must serve after applying want:
+// the image tag the active colour was given, or the Lambda version alias
+// `live` was moved to. A code deploy asks for the version its stage step
+// published; "" (a first deploy) means the version this update published.
+func expectedVersion(cfg stacks.Config, outs map[string]Output, want map[string]string) string {
+	if cfg.Backend != stacks.BackendLambda {
+		if v := want[stacks.KeyImageTag]; v != "" {
+			return v
+		}
+		return outputString(outs, infra.OutputImageTag)
+	}
+	if v := want[stacks.KeyLambdaAliasVersion]; v != "" {
+		return v
+	}
+	return outputString(outs, infra.OutputLambdaLatestVersion)
+}
+
 // verifyRelease probes the release. A *verify.FailedError means the release
 // is bad; any other error means kirikae could not tell.
-func (s *Session) verifyRelease(ctx context.Context, cfg stacks.Config, outs map[string]Output, exact bool) ([]verify.Result, error) {
+func (s *Session) verifyRelease(ctx context.Context, cfg stacks.Config, outs map[string]Output, want map[string]string, exact bool) ([]verify.Result, error) {
 	c, err := s.cloudAPI(ctx)
 	if err != nil {
 		return nil, err
@@ -57,7 +73,7 @@ func (s *Session) verifyRelease(ctx context.Context, cfg stacks.Config, outs map
 		// passes, but never wait long between two of them.
 		interval = min(cfg.VerifyTimeout/time.Duration(2*max(cfg.VerifyAttempts, 1)), 5*time.Second)
 	}
-	return verify.Run(ctx, checks(cfg, outs, exact), verify.Options{
+	return verify.Run(ctx, checks(cfg, outs, want, exact), verify.Options{
 		Attempts: cfg.VerifyAttempts, Interval: interval, Timeout: cfg.VerifyTimeout, Client: c.HTTPClient(),
 	})
 }
