@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"sync"
 	"time"
@@ -58,7 +57,7 @@ func Serve(ctx context.Context, a *Account) (*Endpoint, error) {
 }
 
 func (ep *Endpoint) listen(h http.Handler) (string, error) {
-	lis, err := net.Listen("tcp", "127.0.0.1:0")
+	lis, err := listenOwner()
 	if err != nil {
 		return "", err
 	}

@@ -93,7 +93,7 @@ const versionHeader = "X-Kirikae-Version"
 // ends. Clients reach a simulated endpoint by sending its host name in the
 // Host header to addr.
 func ListenHTTP(ctx context.Context, a *Account) (string, io.Closer, error) {
-	lis, err := net.Listen("tcp", "127.0.0.1:0")
+	lis, err := listenOwner()
 	if err != nil {
 		return "", nil, fmt.Errorf("listen for sandbox front door: %w", err)
 	}

@@ -43,7 +43,7 @@ func Start(ctx context.Context, opts Options) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	lis, err := net.Listen("tcp", "127.0.0.1:0")
+	lis, err := listenOwner()
 	if err != nil {
 		return nil, fmt.Errorf("listen for sandbox provider: %w", err)
 	}
