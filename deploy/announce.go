@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net"
+	"net/url"
 	"strings"
 
 	"github.com/kirikae/kirikae/notify"
@@ -21,11 +23,22 @@ func (s *Session) announcer(ctx context.Context) (*notify.Dispatcher, error) {
 	if err != nil {
 		return nil, fmt.Errorf("read notification settings of %s: %s", s.opts.Stack, engineMessage(err.Error()))
 	}
-	senders, err := notify.Senders(notify.Config{
+	nc := notify.Config{
 		SlackURL:      all[stacks.KeySlackWebhookURL].Value,
 		WebhookURL:    all[stacks.KeyWebhookURL].Value,
 		WebhookSecret: all[stacks.KeyWebhookSecret].Value,
-	})
+	}
+	if s.opts.Sandbox {
+		// A sandbox run is an experiment: it never tells the team's real
+		// channels, only a receiver on this machine.
+		for _, u := range []*string{&nc.SlackURL, &nc.WebhookURL} {
+			if *u != "" && !loopbackURL(*u) {
+				s.phase("sandbox: notifications go only to receivers on this machine; %s is skipped", hostOf(*u))
+				*u = ""
+			}
+		}
+	}
+	senders, err := notify.Senders(nc)
 	if err != nil {
 		return nil, err
 	}
@@ -92,4 +105,26 @@ func (r *run) deployEvent(err error) notify.Event {
 // failed before it became a release.
 func releaseNameOf(values map[string]string) string {
 	return Release{ImageTag: values[stacks.KeyImageTag], FrontendRelease: values[stacks.KeyFrontendRelease]}.Name()
+}
+
+// loopbackURL reports a URL on this machine (localhost, 127.0.0.0/8, ::1).
+func loopbackURL(raw string) bool {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return false
+	}
+	host := u.Hostname()
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
+// hostOf names a URL by its host alone: the rest may carry a credential.
+func hostOf(raw string) string {
+	if u, err := url.Parse(raw); err == nil && u.Hostname() != "" {
+		return u.Hostname()
+	}
+	return "a configured URL"
 }

@@ -170,3 +170,18 @@ func TestExpectedVersionComesFromTheReleaseNotTheStack(t *testing.T) {
 	ecs := stacks.Config{Backend: stacks.BackendECS}
 	assert.Equal(t, "v2", expectedVersion(ecs, outs, map[string]string{stacks.KeyImageTag: "v2"}))
 }
+
+// A sandbox run only ever notifies receivers on this machine.
+func TestLoopbackURL(t *testing.T) {
+	for raw, want := range map[string]bool{
+		"http://127.0.0.1:8080/hook":              true,
+		"http://localhost/hook":                   true,
+		"http://[::1]:9/x":                        true,
+		"https://hooks.slack.com/services/T/B/C":  false,
+		"https://user:pw@hooks.example.com/TOKEN": false,
+		"::nonsense":                              false,
+	} {
+		assert.Equal(t, want, loopbackURL(raw), raw)
+	}
+	assert.Equal(t, "hooks.example.com", hostOf("https://user:pw@hooks.example.com/TOKEN"))
+}
