@@ -72,7 +72,7 @@ func (s *Session) Deploy(ctx context.Context, p *Plan, o DeployOptions) (*Deploy
 		return nil, err
 	}
 	if freeze.Frozen && !p.forced {
-		return nil, s.checkFreeze(ctx, p.Kind)
+		return nil, s.CheckFreeze(ctx, p.Kind)
 	}
 	r := &run{s: s, p: p, o: o, kind: p.Kind, applied: p.Current, res: &DeployResult{Stack: s.opts.Stack, Changes: map[string]int{}}}
 	if o.Kind != "" {

@@ -68,8 +68,11 @@ func (s *Session) SetFreeze(ctx context.Context, frozen bool, reason string) (Fr
 	return f, err
 }
 
-// checkFreeze refuses op while the stack is frozen.
-func (s *Session) checkFreeze(ctx context.Context, op string) error {
+// CheckFreeze refuses op while the stack is frozen (*FrozenError). Deploy
+// checks it too; commands call it first so a frozen stack is refused
+// before anything is planned. Previews are never refused: reviewing a
+// change during a freeze is how the next release gets ready.
+func (s *Session) CheckFreeze(ctx context.Context, op string) error {
 	f, err := s.CurrentFreeze(ctx)
 	if err != nil {
 		return err

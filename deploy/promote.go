@@ -41,7 +41,7 @@ func (s *Session) PlanPromote(ctx context.Context, from *Session, release int) (
 		return nil, refuse("release %d of %s was never verified (%s)", latest.ID, from.opts.Stack, latest.Verified)
 	}
 
-	if err := s.checkFreeze(ctx, "promote"); err != nil {
+	if err := s.CheckFreeze(ctx, "promote"); err != nil {
 		return nil, err
 	}
 	st, unlock, err := s.planState(ctx)

@@ -27,7 +27,7 @@ type RollbackRequest struct {
 // Nothing is changed; an unknown target is a *ReleaseNotFoundError.
 func (s *Session) PlanRollback(ctx context.Context, req RollbackRequest) (*Plan, error) {
 	if !req.Force {
-		if err := s.checkFreeze(ctx, "rollback"); err != nil {
+		if err := s.CheckFreeze(ctx, "rollback"); err != nil {
 			return nil, err
 		}
 	}

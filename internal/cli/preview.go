@@ -15,6 +15,7 @@ type previewOptions struct {
 	Diff            bool
 	Markdown        bool
 	ExpectNoChanges bool
+	SavePlan        string
 }
 
 func newPreviewCmd(f *factory, runF func(context.Context, *previewOptions) error) *cobra.Command {
@@ -26,7 +27,11 @@ func newPreviewCmd(f *factory, runF func(context.Context, *previewOptions) error
 would create, update, replace or delete. Nothing is applied.
 
 --markdown renders the preview for a pull-request comment or a GitHub step
-summary. --expect-no-changes exits 3 when anything would change (drift checks).`,
+summary. --expect-no-changes exits 3 when anything would change (drift checks).
+--save-plan FILE records what was reviewed (the stack's newest release, hashes
+of its stack file and of the kirikae program, the release values); a later
+"up --plan FILE" applies exactly that, or refuses (exit 2, nothing changed)
+when any of them moved.`,
 		Example: `  kirikae preview --stack staging --sandbox --diff
   kirikae preview --stack product --image v1.4.2 --markdown > preview.md
   kirikae preview --stack product --expect-no-changes`,
@@ -44,6 +49,7 @@ summary. --expect-no-changes exits 3 when anything would change (drift checks).`
 	fl.BoolVar(&o.Diff, "diff", false, "show a property-level diff")
 	fl.BoolVar(&o.Markdown, "markdown", false, "render as markdown (pull-request comment)")
 	fl.BoolVar(&o.ExpectNoChanges, "expect-no-changes", false, "exit 3 if the preview shows changes")
+	fl.StringVar(&o.SavePlan, "save-plan", "", "record what was previewed in `FILE` (stack, newest release, config and program hashes, release values) for up --plan")
 	return cmd
 }
 
@@ -80,6 +86,15 @@ func (f *factory) runPreview(ctx context.Context, o *previewOptions) error {
 		}
 		if err := v.Result(plan.Preview); err != nil {
 			return fmt.Errorf("render preview: %w", err)
+		}
+		if o.SavePlan != "" {
+			pf, err := s.PlanFileFor(ctx, overrides, plan.Preview.Changes)
+			if err != nil {
+				return err
+			}
+			if err := deploy.SavePlan(o.SavePlan, pf); err != nil {
+				return err
+			}
 		}
 		if o.ExpectNoChanges && plan.Preview.HasChanges() {
 			return changesFound(f.invocation())

@@ -15,6 +15,7 @@ type upOptions struct {
 	Diff            bool
 	Message         string
 	SkipVerify      bool
+	Plan            string
 }
 
 func newUpCmd(f *factory, runF func(context.Context, *upOptions) error) *cobra.Command {
@@ -56,6 +57,7 @@ terminal it proceeds, except on product, which needs --yes.`,
 	fl.BoolVar(&o.Diff, "diff", false, "show a property-level diff in the summary")
 	fl.StringVarP(&o.Message, "message", "m", "", "message recorded with the update")
 	fl.BoolVar(&o.SkipVerify, "skip-verify", false, "do not run the health/version checks after the switch (the release is recorded as unverified)")
+	fl.StringVar(&o.Plan, "plan", "", "apply exactly the plan `FILE` saved by preview --save-plan; refused (exit 2, nothing changed) when the stack, its file or kirikae changed since")
 	return cmd
 }
 
@@ -63,7 +65,28 @@ func (f *factory) runUp(ctx context.Context, o *upOptions) error {
 	v := f.view(viewOptions{diff: o.Diff, stream: true})
 	defer v.Close()
 	overrides := releaseOverrides(o.Image, o.FrontendRelease)
+	var reviewed *deploy.PlanFile
+	if o.Plan != "" {
+		pf, err := deploy.LoadPlan(o.Plan)
+		if err != nil {
+			return err
+		}
+		if err := samePlanValues(pf.Overrides, overrides); err != nil {
+			return err
+		}
+		overrides, reviewed = pf.Overrides, &pf
+	}
 	return f.withStack(ctx, v, overrides, func(s *deploy.Session) error {
+		if err := s.CheckFreeze(ctx, "up"); err != nil {
+			return err
+		}
+		if reviewed != nil {
+			// Nothing the reviewer saw may have moved: refuse before
+			// anything is planned or changed.
+			if err := s.CheckPlan(ctx, *reviewed); err != nil {
+				return err
+			}
+		}
 		// Planning runs a preview; its steps are shown once, in the plan.
 		previewing(v)
 		s.SetEventHandler(nil)
@@ -87,4 +110,15 @@ func (f *factory) runUp(ctx context.Context, o *upOptions) error {
 		}
 		return v.Deployed(res)
 	})
+}
+
+// samePlanValues refuses release flags that contradict a reviewed plan:
+// --plan applies exactly what was reviewed.
+func samePlanValues(reviewed, flags map[string]string) error {
+	for k, v := range flags {
+		if reviewed[k] != v {
+			return usageError(fmt.Sprintf("%s=%s differs from the reviewed plan (%q); drop the flag, or preview again with --save-plan", k, v, reviewed[k]))
+		}
+	}
+	return nil
 }
