@@ -10,7 +10,6 @@ import (
 	"maps"
 	"os"
 	"os/exec"
-	"os/user"
 	"slices"
 	"strconv"
 	"strings"
@@ -20,6 +19,7 @@ import (
 	"golang.org/x/sync/errgroup"
 
 	"github.com/kirikae/kirikae/backend"
+	"github.com/kirikae/kirikae/journal"
 	"github.com/kirikae/kirikae/stacks"
 )
 
@@ -259,17 +259,7 @@ func configHash(cfg map[string]string) string {
 }
 
 // who names the deployer: the CI actor, else user@host.
-func who() string {
-	if a := os.Getenv("GITHUB_ACTOR"); a != "" {
-		return a
-	}
-	name := "unknown"
-	if u, err := user.Current(); err == nil {
-		name = u.Username
-	}
-	host, _ := os.Hostname()
-	return name + "@" + host
-}
+func who() string { return journal.Who() }
 
 // commit is the project's git commit, best effort: a deploy from a tarball
 // still works, it just records none.

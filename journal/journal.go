@@ -248,20 +248,27 @@ func fillWho(e *Entry) {
 	if e.CIRun == "" {
 		e.CIRun = CIRunURL()
 	}
-	if e.Who != "" {
-		return
+	if e.Who == "" {
+		e.Who = Who()
 	}
+}
+
+// Who names whoever runs kirikae: the CI actor, else the git user, else
+// user@host. Journal, releases, freezes and notifications all use it, so
+// one person has one name everywhere.
+func Who() string {
 	if a := os.Getenv("GITHUB_ACTOR"); a != "" {
-		e.Who = a
-		return
+		return a
 	}
 	if out, err := exec.Command("git", "config", "user.email").Output(); err == nil && strings.TrimSpace(string(out)) != "" {
-		e.Who = strings.TrimSpace(string(out))
-		return
+		return strings.TrimSpace(string(out))
 	}
+	name := "unknown"
 	if u, err := user.Current(); err == nil {
-		e.Who = u.Username
+		name = u.Username
 	}
+	host, _ := os.Hostname()
+	return name + "@" + host
 }
 
 // CIRunURL is the GitHub Actions run's URL, "" outside Actions.

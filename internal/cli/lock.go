@@ -70,7 +70,7 @@ func (f *factory) runFreeze(ctx context.Context, frozen bool, reason string) err
 			return err
 		}
 		if frozen {
-			v.Notice("froze " + s.Stack() + " (" + fr.Reason + "): up, promote and rollback refuse until `kirikae unlock --stack " + s.Stack() + "`")
+			v.Notice("froze " + s.Stack() + " (" + fr.Reason + "): up, promote and rollback refuse until `" + s.Command("unlock") + "`")
 		} else {
 			v.Notice("unfroze " + s.Stack() + " (frozen by " + cur.Who + ": " + cur.Reason + ")")
 		}
