@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net"
 	"net/url"
 	"strings"
 
@@ -32,7 +31,7 @@ func (s *Session) announcer(ctx context.Context) (*notify.Dispatcher, error) {
 		// A sandbox run is an experiment: it never tells the team's real
 		// channels, only a receiver on this machine.
 		for _, u := range []*string{&nc.SlackURL, &nc.WebhookURL} {
-			if *u != "" && !loopbackURL(*u) {
+			if *u != "" && !notify.IsLoopbackURL(*u) {
 				s.phase("sandbox: notifications go only to receivers on this machine; %s is skipped", hostOf(*u))
 				*u = ""
 			}
@@ -105,20 +104,6 @@ func (r *run) deployEvent(err error) notify.Event {
 // failed before it became a release.
 func releaseNameOf(values map[string]string) string {
 	return Release{ImageTag: values[stacks.KeyImageTag], FrontendRelease: values[stacks.KeyFrontendRelease]}.Name()
-}
-
-// loopbackURL reports a URL on this machine (localhost, 127.0.0.0/8, ::1).
-func loopbackURL(raw string) bool {
-	u, err := url.Parse(raw)
-	if err != nil {
-		return false
-	}
-	host := u.Hostname()
-	if host == "localhost" {
-		return true
-	}
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
 }
 
 // hostOf names a URL by its host alone: the rest may carry a credential.

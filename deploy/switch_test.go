@@ -1,6 +1,7 @@
 package deploy
 
 import (
+	"github.com/kirikae/kirikae/notify"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -181,7 +182,7 @@ func TestLoopbackURL(t *testing.T) {
 		"https://user:pw@hooks.example.com/TOKEN": false,
 		"::nonsense":                              false,
 	} {
-		assert.Equal(t, want, loopbackURL(raw), raw)
+		assert.Equal(t, want, notify.IsLoopbackURL(raw), raw)
 	}
 	assert.Equal(t, "hooks.example.com", hostOf("https://user:pw@hooks.example.com/TOKEN"))
 }

@@ -2,15 +2,16 @@ package infra
 
 import (
 	"fmt"
-	"net"
 	"net/url"
 	"strconv"
+	"strings"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/cloudwatch"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/sns"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi/config"
 
+	"github.com/kirikae/kirikae/notify"
 	"github.com/kirikae/kirikae/stacks"
 )
 
@@ -130,19 +131,7 @@ func webhookEndpoint(ctx *pulumi.Context) (pulumi.StringOutput, error) {
 // so no subscription is made for it.
 func loopbackWebhook(ctx *pulumi.Context) bool {
 	raw, ok := ctx.GetConfig(stacks.KeyWebhookURL)
-	if !ok {
-		return false
-	}
-	u, err := url.Parse(raw)
-	if err != nil || u.Scheme != "http" {
-		return false
-	}
-	host := u.Hostname()
-	if host == "localhost" {
-		return true
-	}
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
+	return ok && strings.HasPrefix(raw, "http://") && notify.IsLoopbackURL(raw)
 }
 
 // alarmSpecs lists the alarms of the monitored components.

@@ -96,6 +96,14 @@ func isSlackHook(u *url.URL) bool {
 	return true
 }
 
+// IsLoopbackURL reports a URL on this machine (localhost, 127.0.0.0/8,
+// ::1): the only receivers a sandbox run notifies, and addresses AWS SNS
+// can never reach.
+func IsLoopbackURL(raw string) bool {
+	u, err := url.Parse(raw)
+	return err == nil && isLoopback(u.Hostname())
+}
+
 func isLoopback(host string) bool {
 	if strings.EqualFold(host, "localhost") {
 		return true

@@ -48,6 +48,22 @@ func closestKey(key, name string) string {
 	return best
 }
 
+// Closest returns the candidate nearest to name when it is close enough to
+// be a typo ("stagin" → "staging"), otherwise "".
+func Closest(name string, candidates []string) string {
+	best, bestDist := "", -1
+	for _, c := range candidates {
+		d := distance(strings.ToLower(name), strings.ToLower(c))
+		if bestDist < 0 || d < bestDist {
+			best, bestDist = c, d
+		}
+	}
+	if bestDist < 0 || bestDist > max(2, len(name)/3) {
+		return ""
+	}
+	return best
+}
+
 // distance is the Levenshtein edit distance between a and b.
 func distance(a, b string) int {
 	ra, rb := []rune(a), []rune(b)

@@ -140,7 +140,7 @@ func hintOf(err error, inv deploy.Invocation) string {
 	}
 	var unknown *stacks.ErrUnknownStack
 	if errors.As(err, &unknown) {
-		if s := closest(unknown.Stack, unknown.Known); s != "" {
+		if s := stacks.Closest(unknown.Stack, unknown.Known); s != "" {
 			return fmt.Sprintf("did you mean --stack %s?", s)
 		}
 		return "pass one of those stacks with --stack"
