@@ -198,14 +198,8 @@ func needRepository(st *state, name string) error {
 // pushes yet: an empty list, or ImageNotFoundException for named images.
 // https://docs.aws.amazon.com/AmazonECR/latest/APIReference/API_DescribeImages.html
 func describeImages(st *state, in []byte) (any, error) {
-	var req struct {
-		RepositoryName string    `json:"repositoryName"`
-		ImageIDs       []imageID `json:"imageIds"`
-	}
-	if err := decode(in, &req); err != nil {
-		return nil, err
-	}
-	if err := needRepository(st, req.RepositoryName); err != nil {
+	req, err := imagesRequestOf(st, in)
+	if err != nil {
 		return nil, err
 	}
 	if len(req.ImageIDs) > 0 {
@@ -221,14 +215,8 @@ func describeImages(st *state, in []byte) (any, error) {
 // empty until pushes are simulated.
 // https://docs.aws.amazon.com/AmazonECR/latest/APIReference/API_BatchGetImage.html
 func batchGetImage(st *state, in []byte) (any, error) {
-	var req struct {
-		RepositoryName string    `json:"repositoryName"`
-		ImageIDs       []imageID `json:"imageIds"`
-	}
-	if err := decode(in, &req); err != nil {
-		return nil, err
-	}
-	if err := needRepository(st, req.RepositoryName); err != nil {
+	req, err := imagesRequestOf(st, in)
+	if err != nil {
 		return nil, err
 	}
 	failures := []any{}
@@ -237,4 +225,19 @@ func batchGetImage(st *state, in []byte) (any, error) {
 			"failureReason": "Requested image not found"})
 	}
 	return map[string]any{"images": []any{}, "failures": failures}, nil
+}
+
+// imagesRequest is the body DescribeImages and BatchGetImage share.
+type imagesRequest struct {
+	RepositoryName string    `json:"repositoryName"`
+	ImageIDs       []imageID `json:"imageIds"`
+}
+
+// imagesRequestOf decodes it and checks the repository exists.
+func imagesRequestOf(st *state, in []byte) (imagesRequest, error) {
+	var req imagesRequest
+	if err := decode(in, &req); err != nil {
+		return req, err
+	}
+	return req, needRepository(st, req.RepositoryName)
 }
