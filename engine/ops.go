@@ -177,14 +177,10 @@ func (s *Session) PreviewRefresh(ctx context.Context) (*Result, error) {
 // what differs from state (as update/delete changes) without writing
 // anything, so it is safe to run on a schedule against product.
 func (s *Session) Drift(ctx context.Context) (*Result, error) {
-	res, err := s.streamOp("drift", func(ch chan<- events.EngineEvent) error {
+	return s.streamOp("drift", func(ch chan<- events.EngineEvent) error {
 		_, err := s.stack.PreviewRefresh(ctx, optrefresh.EventStreams(ch))
 		return err
 	})
-	if err != nil {
-		return nil, err
-	}
-	return res, nil
 }
 
 // streamOp runs one engine operation whose outcome is its event stream.
