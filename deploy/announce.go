@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"strings"
 
+	"github.com/kirikae/kirikae/engine"
 	"github.com/kirikae/kirikae/notify"
 	"github.com/kirikae/kirikae/stacks"
 )
@@ -18,21 +19,21 @@ func (s *Session) announcer(ctx context.Context) (*notify.Dispatcher, error) {
 	if s.notifier != nil || (!s.Config.SlackWebhook.Set && !s.Config.WebhookURL.Set) {
 		return s.notifier, nil
 	}
-	all, err := s.stack.GetAllConfig(ctx)
+	all, err := s.AllConfig(ctx)
 	if err != nil {
-		return nil, fmt.Errorf("read notification settings of %s: %s", s.opts.Stack, engineMessage(err.Error()))
+		return nil, fmt.Errorf("read notification settings of %s: %s", s.Stack(), engine.Message(err.Error()))
 	}
 	nc := notify.Config{
 		SlackURL:      all[stacks.KeySlackWebhookURL].Value,
 		WebhookURL:    all[stacks.KeyWebhookURL].Value,
 		WebhookSecret: all[stacks.KeyWebhookSecret].Value,
 	}
-	if s.opts.Sandbox {
+	if s.Sandbox() {
 		// A sandbox run is an experiment: it never tells the team's real
 		// channels, only a receiver on this machine.
 		for _, u := range []*string{&nc.SlackURL, &nc.WebhookURL} {
 			if *u != "" && !notify.IsLoopbackURL(*u) {
-				s.phase("sandbox: notifications go only to receivers on this machine; %s is skipped", hostOf(*u))
+				s.Phase("sandbox: notifications go only to receivers on this machine; %s is skipped", hostOf(*u))
 				*u = ""
 			}
 		}
@@ -54,16 +55,16 @@ func (s *Session) announcer(ctx context.Context) (*notify.Dispatcher, error) {
 func (s *Session) announce(ctx context.Context, ev notify.Event) string {
 	d, err := s.announcer(ctx)
 	if err != nil {
-		s.phase("warning: notifications are off for this run: %s", firstLine(err.Error()))
-		return "notifications off: " + firstLine(err.Error())
+		s.Phase("warning: notifications are off for this run: %s", engine.FirstLine(err.Error()))
+		return "notifications off: " + engine.FirstLine(err.Error())
 	}
 	if d == nil {
 		return ""
 	}
-	ev.Stack, ev.RunURL, ev.Who = s.opts.Stack, notify.CIRunURL(), who()
+	ev.Stack, ev.RunURL, ev.Who = s.Stack(), notify.CIRunURL(), who()
 	warnings := notify.Warnings(d.Dispatch(context.WithoutCancel(ctx), ev))
 	for _, w := range warnings {
-		s.phase("warning: %s", w)
+		s.Phase("warning: %s", w)
 	}
 	return strings.Join(warnings, "; ")
 }
@@ -92,7 +93,7 @@ func (r *run) deployEvent(err error) notify.Event {
 	case errors.As(err, &cb) && cb.RolledBackTo > 0:
 		ev.Kind, ev.Reason, ev.RollbackCommand = notify.RolledBackAutomatic, cb.Error(), ""
 	default:
-		ev.Kind, ev.Reason = notify.DeployFailed, firstLine(err.Error())
+		ev.Kind, ev.Reason = notify.DeployFailed, engine.FirstLine(err.Error())
 	}
 	if ev.ReleaseName == "release 0" {
 		ev.ReleaseName = releaseNameOf(r.p.Target)

@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"github.com/kirikae/kirikae/cloud"
-	"github.com/kirikae/kirikae/sandbox"
 )
 
 // cloudAPI returns the data-plane client, creating it on first use: only
@@ -16,7 +15,7 @@ func (s *Session) cloudAPI(ctx context.Context) (cloud.Cloud, error) {
 	if s.cloud != nil {
 		return s.cloud, nil
 	}
-	if !s.opts.Sandbox {
+	if !s.Sandbox() {
 		c, err := cloud.NewAWS(ctx, s.Config.Region)
 		if err != nil {
 			return nil, fmt.Errorf("connect to AWS: %w", err)
@@ -24,28 +23,16 @@ func (s *Session) cloudAPI(ctx context.Context) (cloud.Cloud, error) {
 		s.cloud = c
 		return c, nil
 	}
-	acct, err := sandbox.OpenAccount(s.Paths.AccountDir(s.opts.Stack))
-	if err != nil {
-		return nil, fmt.Errorf("open sandbox account: %w", err)
-	}
-	// The sandbox is AWS at another address: the same aws-sdk-go-v2 client,
-	// pointed at the account's local endpoint with its static credentials.
-	// The endpoint outlives the caller's context: the session owns it and
-	// Close stops it.
-	ep, err := sandbox.Serve(context.Background(), acct)
-	if err != nil {
-		return nil, err
-	}
 	region := s.Config.Region
 	if region == "" {
 		region = "us-east-1"
 	}
-	s.frontDoor = ep
-	s.cloud = cloud.NewAt(cloud.Endpoint{
-		URL: ep.URL, Region: region,
-		AccessKeyID: sandbox.AccessKeyID, SecretAccessKey: sandbox.SecretAccessKey,
-		HTTPClient: sandbox.FrontDoorClient(ep.FrontDoor),
-	})
+	ep, door, err := sandboxEndpoint(s.Paths.AccountDir(s.Stack()), region)
+	if err != nil {
+		return nil, err
+	}
+	s.frontDoor = door
+	s.cloud = cloud.NewAt(ep)
 	return s.cloud, nil
 }
 

@@ -46,10 +46,10 @@ type DeployResult struct {
 // the previous release values go back live and the error says so
 // (*VerifyFailedError, *CircuitBreakerError).
 func (s *Session) Deploy(ctx context.Context, p *Plan, o DeployOptions) (*DeployResult, error) {
-	if p == nil || p.Stack != s.opts.Stack {
-		return nil, fmt.Errorf("deploy %s: the plan is for another stack", s.opts.Stack)
+	if p == nil || p.Stack != s.Stack() {
+		return nil, fmt.Errorf("deploy %s: the plan is for another stack", s.Stack())
 	}
-	unlock, err := s.lock("deploy")
+	unlock, err := s.Lock("deploy")
 	if err != nil {
 		return nil, err
 	}
@@ -64,7 +64,7 @@ func (s *Session) Deploy(ctx context.Context, p *Plan, o DeployOptions) (*Deploy
 		return nil, err
 	}
 	if now != p.base {
-		return nil, &StalePlanError{Stack: s.opts.Stack, Planned: p.base, Found: now}
+		return nil, &StalePlanError{Stack: s.Stack(), Planned: p.base, Found: now}
 	}
 	// A freeze set between the plan and now still holds.
 	freeze, err := s.CurrentFreeze(ctx)
@@ -74,7 +74,7 @@ func (s *Session) Deploy(ctx context.Context, p *Plan, o DeployOptions) (*Deploy
 	if freeze.Frozen && !p.forced {
 		return nil, s.CheckFreeze(ctx, p.Kind)
 	}
-	r := &run{s: s, p: p, o: o, kind: p.Kind, applied: p.Current, res: &DeployResult{Stack: s.opts.Stack, Changes: map[string]int{}}}
+	r := &run{s: s, p: p, o: o, kind: p.Kind, applied: p.Current, res: &DeployResult{Stack: s.Stack(), Changes: map[string]int{}}}
 	if o.Kind != "" {
 		r.kind = o.Kind
 	}
@@ -155,7 +155,7 @@ func (r *run) execute(ctx context.Context) error {
 		if r.last != nil && equalValues(values, r.applied) {
 			continue
 		}
-		s.phase("%s: %s", st.kind, st.say)
+		s.Phase("%s: %s", st.kind, st.say)
 		msg := stepMessagePrefix + st.kind + ": " + st.say
 		if i == len(p.steps)-1 {
 			msg = r.o.Message
@@ -189,7 +189,7 @@ func (r *run) execute(ctx context.Context) error {
 	}
 	verified, reason := VerifySkipped, ""
 	if !r.o.SkipVerify {
-		s.phase("verify: %s", joinPhrases(checkNames(cfg, outs)))
+		s.Phase("verify: %s", joinPhrases(checkNames(cfg, outs)))
 		results, err := s.verifyRelease(ctx, cfg, outs, r.applied, true)
 		r.res.Checks = results
 		if err != nil {
@@ -197,7 +197,7 @@ func (r *run) execute(ctx context.Context) error {
 		}
 		verified = VerifyPassed
 		for _, res := range results {
-			s.phase("verify: %s ok (%s)", res.Check.Name, res.Version)
+			s.Phase("verify: %s ok (%s)", res.Check.Name, res.Version)
 		}
 	}
 	rel, err := r.recordRelease(ctx, r.kind, verified, reason)
@@ -223,7 +223,7 @@ func checkNames(cfg stacks.Config, outs map[string]Output) []string {
 
 // up runs one engine update of the deploy.
 func (r *run) up(ctx context.Context, values map[string]string, msg string, targets []string) error {
-	res, err := r.s.up(ctx, values, UpOptions{Message: msg, Targets: targets})
+	res, err := r.s.Session.Up(ctx, values, UpOptions{Message: msg, Targets: targets})
 	if err != nil {
 		return err
 	}
@@ -243,7 +243,7 @@ func (r *run) bake(ctx context.Context) error {
 	if _, err := r.s.verifyRelease(ctx, cfg, r.last.Outputs, r.applied, false); err != nil {
 		return err
 	}
-	r.s.phase("bake: %s", cfg.BakeTime)
+	r.s.Phase("bake: %s", cfg.BakeTime)
 	if err := r.s.sleep(ctx, cfg.BakeTime); err != nil {
 		return fmt.Errorf("bake canary: %w", err)
 	}
@@ -297,7 +297,7 @@ func (r *run) fail(ctx context.Context, cause error, back map[string]string) err
 		return cb
 	}
 	return &VerifyFailedError{
-		Stack: s.opts.Stack, ID: failed.ID, Release: failed.Name(), Check: check, Reason: reason,
+		Stack: s.Stack(), ID: failed.ID, Release: failed.Name(), Check: check, Reason: reason,
 		RolledBackTo: rolledBack, RollbackErr: rbErr, Err: cause,
 	}
 }
@@ -306,7 +306,7 @@ func (r *run) fail(ctx context.Context, cause error, back map[string]string) err
 // anything), verifies it, and records it as an automatic rollback.
 func (r *run) rollback(ctx context.Context, back map[string]string, reason string) (int, error) {
 	s := r.s
-	s.phase("rollback: %s", joinPhrases(planSwitch(switchInput{
+	s.Phase("rollback: %s", joinPhrases(planSwitch(switchInput{
 		backend: r.p.cfg.Backend, cur: r.applied, want: back, deployed: true, rollback: true,
 		liveLambda: outputString(r.last.Outputs, infra.OutputLambdaVersion),
 	}).switches))
@@ -341,7 +341,7 @@ func (r *run) recordRelease(ctx context.Context, kind, verified, reason string) 
 	rel := s.newRelease(ctx, r.applied, outputString(r.last.Outputs, infra.OutputLambdaVersion), kind, verified, reason)
 	rel, err = log.append(ctx, rel)
 	if err != nil {
-		return Release{}, fmt.Errorf("record release of %s: %w", s.opts.Stack, err)
+		return Release{}, fmt.Errorf("record release of %s: %w", s.Stack(), err)
 	}
 	return rel, nil
 }

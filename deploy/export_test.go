@@ -18,17 +18,17 @@ func SetVerifyInterval(s *Session, d time.Duration) { s.verifyInterval = d }
 func SetSleep(s *Session, f func(ctx context.Context, d time.Duration) error) { s.sleep = f }
 
 // SetProgram replaces the infrastructure program.
-func SetProgram(s *Session, p pulumi.RunFunc) { s.programOverride = p }
+func SetProgram(s *Session, p pulumi.RunFunc) { s.SetProgram(p) }
 
 // Apply runs one update with explicit release values (and targets), as a
 // deploy step does, taking the stack's lock.
 func Apply(ctx context.Context, s *Session, values map[string]string, targets []string) (*Result, error) {
-	unlock, err := s.lock("up")
+	unlock, err := s.Lock("up")
 	if err != nil {
 		return nil, err
 	}
 	defer unlock()
-	return s.up(ctx, values, UpOptions{Targets: targets})
+	return s.Session.Up(ctx, values, UpOptions{Targets: targets})
 }
 
 // FrontendReleases lists the release ids in the stack's frontend bucket.

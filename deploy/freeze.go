@@ -25,22 +25,22 @@ type Freeze struct {
 // says whether the stack is frozen now. Setting and lifting a freeze from
 // two machines never overwrites either record.
 func (s *Session) freezeDir() string {
-	return "freezes/" + string(s.project.Name) + "/" + s.opts.Stack + "/"
+	return "freezes/" + s.ProjectName() + "/" + s.Stack() + "/"
 }
 
 // CurrentFreeze returns the stack's freeze, Frozen false when there is none.
 func (s *Session) CurrentFreeze(ctx context.Context) (Freeze, error) {
-	keys, err := s.store.List(ctx, s.freezeDir())
+	keys, err := s.Store().List(ctx, s.freezeDir())
 	if err != nil || len(keys) == 0 {
 		return Freeze{}, err
 	}
-	raw, err := s.store.Get(ctx, keys[len(keys)-1])
+	raw, err := s.Store().Get(ctx, keys[len(keys)-1])
 	if err != nil {
-		return Freeze{}, fmt.Errorf("read freeze of %s: %w", s.opts.Stack, err)
+		return Freeze{}, fmt.Errorf("read freeze of %s: %w", s.Stack(), err)
 	}
 	var f Freeze
 	if err := json.Unmarshal(raw, &f); err != nil {
-		return Freeze{}, fmt.Errorf("read freeze of %s: %w", s.opts.Stack, err)
+		return Freeze{}, fmt.Errorf("read freeze of %s: %w", s.Stack(), err)
 	}
 	return f, nil
 }
@@ -60,8 +60,8 @@ func (s *Session) SetFreeze(ctx context.Context, frozen bool, reason string) (Fr
 			return err
 		}
 		key := fmt.Sprintf("%s%s-%s.json", s.freezeDir(), f.When.Format("20060102T150405.000000000Z"), randomID())
-		if err := s.store.Create(ctx, key, raw); err != nil {
-			return fmt.Errorf("%s %s: %w", op, s.opts.Stack, err)
+		if err := s.Store().Create(ctx, key, raw); err != nil {
+			return fmt.Errorf("%s %s: %w", op, s.Stack(), err)
 		}
 		return nil
 	})
@@ -80,7 +80,7 @@ func (s *Session) CheckFreeze(ctx context.Context, op string) error {
 	if !f.Frozen {
 		return nil
 	}
-	return &FrozenError{Stack: s.opts.Stack, Op: op, Freeze: f}
+	return &FrozenError{Stack: s.Stack(), Op: op, Freeze: f}
 }
 
 // FrozenError refuses an operation during a deploy freeze (exit 1: nothing

@@ -38,10 +38,10 @@ func (s *Session) ensureFrontendRelease(ctx context.Context, cfg stacks.Config, 
 	}
 	dir := cfg.FrontendDir
 	if !filepath.IsAbs(dir) {
-		dir = filepath.Join(s.opts.ProjectDir, dir)
+		dir = filepath.Join(s.ProjectDir(), dir)
 	}
 	prefix := infra.ReleasePrefix(release) + "/"
-	s.phase("upload: frontend %s from %s", release, cfg.FrontendDir)
+	s.Phase("upload: frontend %s from %s", release, cfg.FrontendDir)
 	if _, err := cloud.UploadDir(ctx, c, bucket, prefix, dir); err != nil {
 		return fmt.Errorf("upload frontend release %s: %w", release, err)
 	}

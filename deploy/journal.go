@@ -17,7 +17,7 @@ func (s *Session) Journal(ctx context.Context, since time.Time) ([]journal.Recor
 }
 
 func (s *Session) journal() *journal.Journal {
-	j := journal.Open(s.store, string(s.project.Name), s.opts.Stack)
+	j := journal.Open(s.Store(), s.ProjectName(), s.Stack())
 	j.Mask = maskSecrets
 	return j
 }
@@ -33,7 +33,7 @@ func maskSecrets(s string) string { return urlCredentials.ReplaceAllString(s, "$
 // first (fn does not run when that fails), the end entry after, with the
 // outcome. fill adds what fn learned (release, changes) to the end entry.
 func (s *Session) journaled(ctx context.Context, op string, start journal.Entry, fn func(end *journal.Entry) error) error {
-	start.Op, start.Stack = op, s.opts.Stack
+	start.Op, start.Stack = op, s.Stack()
 	if start.Commit == "" {
 		start.Commit = s.commit(ctx)
 	}

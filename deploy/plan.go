@@ -70,7 +70,7 @@ type stackState struct {
 // process) and the release log (no engine process); Pulumi history is read
 // only for stacks deployed before kirikae exported its release values.
 func (s *Session) loadState(ctx context.Context) (*stackState, error) {
-	base, err := stacks.Load(s.opts.ProjectDir, s.opts.Stack)
+	base, err := stacks.Load(s.ProjectDir(), s.Stack())
 	if err != nil {
 		return nil, err
 	}
@@ -100,7 +100,7 @@ func (s *Session) liveConfig(ctx context.Context, outs map[string]Output) (map[s
 	if raw := outputString(outs, OutputReleaseValues); raw != "" {
 		var values map[string]string
 		if err := json.Unmarshal([]byte(raw), &values); err != nil {
-			return nil, false, fmt.Errorf("read live release values of %s: %w", s.opts.Stack, err)
+			return nil, false, fmt.Errorf("read live release values of %s: %w", s.Stack(), err)
 		}
 		return values, true, nil
 	}
@@ -118,7 +118,7 @@ func (s *Session) liveConfig(ctx context.Context, outs map[string]Output) (map[s
 // planState takes the stack lock for planning and loads what a plan starts
 // from; the caller releases the lock when the plan is made.
 func (s *Session) planState(ctx context.Context) (*stackState, func(), error) {
-	unlock, err := s.lock("plan")
+	unlock, err := s.Lock("plan")
 	if err != nil {
 		return nil, nil, err
 	}
@@ -166,12 +166,12 @@ func (s *Session) plan(ctx context.Context, st *stackState, kind string, want, e
 		canaryPercent: cfg.CanaryPercent, cur: st.values, want: want, extra: extra,
 		deployed: st.deployed, liveLambda: live, rollback: kind == KindRollback,
 	})
-	pre, err := s.preview(ctx, sp.final, PreviewOptions{})
+	pre, err := s.Session.Preview(ctx, sp.final, PreviewOptions{})
 	if err != nil {
 		return nil, err
 	}
 	p := &Plan{
-		Stack: s.opts.Stack, Kind: kind, Current: clone(st.values), Target: sp.final,
+		Stack: s.Stack(), Kind: kind, Current: clone(st.values), Target: sp.final,
 		Switches: sp.switches, Preview: pre, steps: sp.steps, base: st.latest,
 		deployed: st.deployed, liveLambda: live, cfg: cfg, releases: st.releases,
 		outputs: st.outputs, First: !st.deployed,

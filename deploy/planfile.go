@@ -45,7 +45,7 @@ func (s *Session) PlanFileFor(ctx context.Context, overrides map[string]string, 
 	if err != nil {
 		return PlanFile{}, err
 	}
-	cfg, err := fileHash(filepath.Join(s.opts.ProjectDir, "Pulumi."+s.opts.Stack+".yaml"))
+	cfg, err := fileHash(filepath.Join(s.ProjectDir(), "Pulumi."+s.Stack()+".yaml"))
 	if err != nil {
 		return PlanFile{}, fmt.Errorf("hash stack file: %w", err)
 	}
@@ -53,7 +53,7 @@ func (s *Session) PlanFileFor(ctx context.Context, overrides map[string]string, 
 	if err != nil {
 		return PlanFile{}, err
 	}
-	return PlanFile{Stack: s.opts.Stack, LatestRelease: latest, ConfigHash: cfg, ProgramHash: prog,
+	return PlanFile{Stack: s.Stack(), LatestRelease: latest, ConfigHash: cfg, ProgramHash: prog,
 		Overrides: clone(overrides), Changes: changes}, nil
 }
 
@@ -85,8 +85,8 @@ func LoadPlan(path string) (PlanFile, error) {
 // CheckPlan compares a reviewed plan with the stack now and returns a
 // *StalePlanFileError naming everything that moved.
 func (s *Session) CheckPlan(ctx context.Context, reviewed PlanFile) error {
-	if reviewed.Stack != s.opts.Stack {
-		return &PlanFileError{Reason: fmt.Sprintf("the plan is for stack %s, not %s", reviewed.Stack, s.opts.Stack)}
+	if reviewed.Stack != s.Stack() {
+		return &PlanFileError{Reason: fmt.Sprintf("the plan is for stack %s, not %s", reviewed.Stack, s.Stack())}
 	}
 	now, err := s.PlanFileFor(ctx, reviewed.Overrides, nil)
 	if err != nil {
@@ -97,13 +97,13 @@ func (s *Session) CheckPlan(ctx context.Context, reviewed PlanFile) error {
 		moved = append(moved, fmt.Sprintf("the stack was deployed since (newest release %d, reviewed %d)", now.LatestRelease, reviewed.LatestRelease))
 	}
 	if now.ConfigHash != reviewed.ConfigHash {
-		moved = append(moved, "Pulumi."+s.opts.Stack+".yaml changed")
+		moved = append(moved, "Pulumi."+s.Stack()+".yaml changed")
 	}
 	if now.ProgramHash != reviewed.ProgramHash {
 		moved = append(moved, "the kirikae program changed")
 	}
 	if len(moved) > 0 {
-		return &StalePlanFileError{Stack: s.opts.Stack, Moved: moved}
+		return &StalePlanFileError{Stack: s.Stack(), Moved: moved}
 	}
 	return nil
 }

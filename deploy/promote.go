@@ -16,29 +16,29 @@ import (
 // verified (its id): a newer or another release there is refused, so an
 // approval that arrives late never promotes something nobody reviewed.
 func (s *Session) PlanPromote(ctx context.Context, from *Session, release int) (*Plan, error) {
-	if from == nil || from.opts.Stack == s.opts.Stack {
-		return nil, fmt.Errorf("promote to %s: the source must be another stack", s.opts.Stack)
+	if from == nil || from.Stack() == s.Stack() {
+		return nil, fmt.Errorf("promote to %s: the source must be another stack", s.Stack())
 	}
 	src, err := from.Releases(ctx)
 	if err != nil {
 		return nil, err
 	}
 	refuse := func(format string, args ...any) error {
-		return &PromoteRefusedError{From: from.opts.Stack, To: s.opts.Stack, Reason: fmt.Sprintf(format, args...)}
+		return &PromoteRefusedError{From: from.Stack(), To: s.Stack(), Reason: fmt.Sprintf(format, args...)}
 	}
 	if len(src) == 0 {
-		return nil, refuse("%s has no releases", from.opts.Stack)
+		return nil, refuse("%s has no releases", from.Stack())
 	}
 	latest := src[0]
 	switch {
 	case release > 0 && latest.ID != release:
-		return nil, refuse("the pipeline verified release %d of %s, but its latest release is now %d (%s); run the pipeline again for it", release, from.opts.Stack, latest.ID, latest.Name())
+		return nil, refuse("the pipeline verified release %d of %s, but its latest release is now %d (%s); run the pipeline again for it", release, from.Stack(), latest.ID, latest.Name())
 	case latest.Kind == KindAutoRollback:
-		return nil, refuse("the last deploy to %s failed and was rolled back automatically (release %d)", from.opts.Stack, latest.ID)
+		return nil, refuse("the last deploy to %s failed and was rolled back automatically (release %d)", from.Stack(), latest.ID)
 	case latest.Verified == VerifyFailed:
-		return nil, refuse("release %d of %s failed verification: %s", latest.ID, from.opts.Stack, latest.Reason)
+		return nil, refuse("release %d of %s failed verification: %s", latest.ID, from.Stack(), latest.Reason)
 	case latest.Verified != VerifyPassed:
-		return nil, refuse("release %d of %s was never verified (%s)", latest.ID, from.opts.Stack, latest.Verified)
+		return nil, refuse("release %d of %s was never verified (%s)", latest.ID, from.Stack(), latest.Verified)
 	}
 
 	if err := s.CheckFreeze(ctx, "promote"); err != nil {

@@ -187,14 +187,7 @@ func (l releaseLog) append(ctx context.Context, r Release) (Release, error) {
 
 // releases opens the stack's release log in the backend.
 func (s *Session) releases(ctx context.Context) (releaseLog, error) {
-	if s.store == nil {
-		st, err := backend.Open(ctx, s.Paths.BackendURL(s.opts.Backend))
-		if err != nil {
-			return releaseLog{}, err
-		}
-		s.store = st
-	}
-	return releaseLog{store: s.store, dir: "releases/" + string(s.project.Name) + "/" + s.opts.Stack + "/"}, nil
+	return releaseLog{store: s.Store(), dir: "releases/" + s.ProjectName() + "/" + s.Stack() + "/"}, nil
 }
 
 // Releases lists the stack's releases, newest first. It reads only the
@@ -207,7 +200,7 @@ func (s *Session) Releases(ctx context.Context) ([]Release, error) {
 	}
 	rels, err := log.list(ctx)
 	if err != nil {
-		return nil, fmt.Errorf("list releases of %s: %w", s.opts.Stack, err)
+		return nil, fmt.Errorf("list releases of %s: %w", s.Stack(), err)
 	}
 	return rels, nil
 }
@@ -227,7 +220,7 @@ func LiveRelease(rels []Release) (Release, bool) {
 // its id.
 func (s *Session) newRelease(ctx context.Context, values map[string]string, lambda, kind, verified, reason string) Release {
 	r := Release{
-		Stack:           s.opts.Stack,
+		Stack:           s.Stack(),
 		ImageTag:        values[stacks.KeyImageTag],
 		FrontendRelease: values[stacks.KeyFrontendRelease],
 		ActiveColor:     activeOf(values),
@@ -267,7 +260,7 @@ func (s *Session) commit(ctx context.Context) string {
 	if sha := os.Getenv("GITHUB_SHA"); sha != "" {
 		return truncate(sha, 12)
 	}
-	out, err := exec.CommandContext(ctx, "git", "-C", s.opts.ProjectDir, "rev-parse", "--short", "HEAD").Output()
+	out, err := exec.CommandContext(ctx, "git", "-C", s.ProjectDir(), "rev-parse", "--short", "HEAD").Output()
 	if err != nil {
 		return ""
 	}

@@ -158,27 +158,3 @@ func (e *StalePlanError) Error() string {
 func (e *StalePlanError) Hint(Invocation) string {
 	return "run the command again to plan against the current state"
 }
-
-// CheckpointError means a state checkpoint cannot be restored.
-type CheckpointError struct {
-	Stack     string
-	Version   int
-	Reason    string
-	Available []int
-}
-
-func (e *CheckpointError) Error() string {
-	msg := fmt.Sprintf("restore checkpoint %d of %s: %s", e.Version, e.Stack, e.Reason)
-	if len(e.Available) > 0 {
-		msg += fmt.Sprintf(" (checkpoints: %d..%d)", e.Available[0], e.Available[len(e.Available)-1])
-	}
-	return msg
-}
-
-// Hint points at history.
-func (e *CheckpointError) Hint(inv Invocation) string {
-	return fmt.Sprintf("`%s` lists update versions; checkpoints exist only in a file backend", inv.For(e.Stack).Command("history"))
-}
-
-// BadInput: the user picks another version or backend.
-func (e *CheckpointError) BadInput() bool { return true }

@@ -42,7 +42,7 @@ func (s *Session) PlanRollback(ctx context.Context, req RollbackRequest) (*Plan,
 	}
 	cur := st.config[stacks.KeyDBSchemaVersion]
 	if target.DBSchemaVersion != cur && !req.AllowSchemaRollback {
-		return nil, &SchemaChangeError{Stack: s.opts.Stack, Target: target.ID, CurrentSchema: cur, TargetSchema: target.DBSchemaVersion}
+		return nil, &SchemaChangeError{Stack: s.Stack(), Target: target.ID, CurrentSchema: cur, TargetSchema: target.DBSchemaVersion}
 	}
 	want := clone(st.values)
 	want[stacks.KeyImageTag] = target.Values[stacks.KeyImageTag]
@@ -72,7 +72,7 @@ func (s *Session) PlanRollback(ctx context.Context, req RollbackRequest) (*Plan,
 // findRelease resolves a rollback target.
 func (s *Session) findRelease(st *stackState, req RollbackRequest) (Release, error) {
 	notFound := func(to string) error {
-		e := &ReleaseNotFoundError{Stack: s.opts.Stack, To: to}
+		e := &ReleaseNotFoundError{Stack: s.Stack(), To: to}
 		for _, r := range st.releases {
 			e.Available = append(e.Available, r.ID)
 		}
@@ -107,8 +107,8 @@ func (s *Session) findRelease(st *stackState, req RollbackRequest) (Release, err
 // stackURN is the root resource's URN; a targeted update must include it
 // or the stack's outputs keep describing the release before.
 func (s *Session) stackURN() string {
-	proj := string(s.project.Name)
-	return "urn:pulumi:" + s.opts.Stack + "::" + proj + "::pulumi:pulumi:Stack::" + proj + "-" + s.opts.Stack
+	proj := s.ProjectName()
+	return "urn:pulumi:" + s.Stack() + "::" + proj + "::pulumi:pulumi:Stack::" + proj + "-" + s.Stack()
 }
 
 // fastTargets returns the URNs to limit an update to, when every change in

@@ -5,21 +5,11 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"os"
-	"path/filepath"
-	"strings"
 	"time"
 
-	"github.com/pulumi/pulumi/sdk/v3/go/auto"
-	"github.com/pulumi/pulumi/sdk/v3/go/common/workspace"
-	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
-	"go.yaml.in/yaml/v3"
-
-	"github.com/kirikae/kirikae/backend"
 	"github.com/kirikae/kirikae/cloud"
-	"github.com/kirikae/kirikae/infra"
+	"github.com/kirikae/kirikae/engine"
 	"github.com/kirikae/kirikae/notify"
-	"github.com/kirikae/kirikae/sandbox"
 	"github.com/kirikae/kirikae/stacks"
 )
 
@@ -46,23 +36,29 @@ type Options struct {
 	Cloud cloud.Cloud
 }
 
-// Session is an opened stack: config loaded, engine located, workspace ready.
+// engineOptions are the options the engine adapter needs: everything but
+// the data plane, plus the sandbox's provider and the release-values
+// output every update exports.
+func (o Options) engineOptions() engine.Options {
+	eo := engine.Options{
+		ProjectDir: o.ProjectDir, Stack: o.Stack, Sandbox: o.Sandbox, Backend: o.Backend,
+		Overrides: o.Overrides, CLI: o.CLI, OnEvent: o.OnEvent, Invocation: o.Invocation,
+		Exports: releaseExports,
+	}
+	if o.Sandbox {
+		eo.StartProvider = startSandboxProvider
+	}
+	return eo
+}
+
+// Session is an opened stack: the engine session, and what a release
+// needs beside it (the data plane, notifications, clocks).
 type Session struct {
-	opts    Options
-	Paths   Paths
-	Config  stacks.Config
-	CLI     *CLI
-	project *workspace.Project
-	ws      auto.Workspace
-	stack   auto.Stack
-	sandbox *sandbox.Server
+	*engine.Session
 	// notifier announces deploys (nil: no channel configured); notifyTune
 	// lets tests shorten its timings.
 	notifier   *notify.Dispatcher
 	notifyTune func(*notify.Dispatcher)
-	// store holds kirikae's records (releases) beside the state; opened on
-	// first use.
-	store backend.Store
 	// cloud is created on first use (see cloudAPI); frontDoor serves the
 	// sandbox's simulated endpoints to it.
 	cloud     cloud.Cloud
@@ -71,270 +67,47 @@ type Session struct {
 	// attempts. Tests replace both so nothing waits on a wall clock.
 	sleep          func(ctx context.Context, d time.Duration) error
 	verifyInterval time.Duration
-	// program overrides the infrastructure program (benchmarks measure the
-	// engine's floor with an empty one).
-	programOverride pulumi.RunFunc
-	// opened is the context the session was opened with: the command's.
-	// When it is cancelled (Ctrl-C), a failed engine operation is reported
-	// as a CancelledError, not as a failure to fix.
-	opened context.Context
 }
 
 // Open loads and validates the stack's config, finds the engine, and opens
 // (creating if needed) the stack in the backend. Nothing is changed in AWS.
-func Open(ctx context.Context, opts Options) (_ *Session, err error) {
-	s, err := newSession(ctx, opts)
+func Open(ctx context.Context, opts Options) (*Session, error) {
+	es, err := engine.Open(ctx, opts.engineOptions())
 	if err != nil {
 		return nil, err
 	}
-	defer func() {
-		if err != nil {
-			s.Close()
-		}
-	}()
-	if err := s.openWorkspace(ctx); err != nil {
-		return nil, err
-	}
-	stack, err := auto.UpsertStack(ctx, s.opts.Stack, s.ws)
-	if err != nil {
-		if se := stateError(s.opts.Stack, err); se != nil {
-			return nil, se
-		}
-		return nil, fmt.Errorf("open stack %s: %s", s.opts.Stack, engineMessage(err.Error()))
-	}
-	s.stack = stack
-	s.opened = ctx
-	return s, nil
+	return &Session{Session: es, cloud: opts.Cloud, sleep: sleepCtx, verifyInterval: -1}, nil
 }
 
-// newSession validates the project and config and resolves the engine; no
-// backend is touched yet.
-func newSession(ctx context.Context, opts Options) (*Session, error) {
-	dir, err := filepath.Abs(opts.ProjectDir)
-	if err != nil {
-		return nil, fmt.Errorf("resolve project dir: %w", err)
-	}
-	opts.ProjectDir = dir
-	if err := PathsFor(dir, opts.Sandbox).CheckSandboxBackend(opts.Sandbox, opts.Backend); err != nil {
-		return nil, err
-	}
-	proj, err := workspace.LoadProject(filepath.Join(dir, "Pulumi.yaml"))
-	if err != nil {
-		return nil, &ProjectError{Dir: dir, Err: err}
-	}
-	cfg, err := stacks.Load(dir, opts.Stack)
-	if err != nil {
-		return nil, err
-	}
-	if len(opts.Overrides) > 0 {
-		if cfg, err = cfg.With(opts.Overrides); err != nil {
-			return nil, err
-		}
-	}
-	if !opts.Sandbox && !HasAWSCredentials() {
-		return nil, &CredentialsError{}
-	}
-	paths := PathsFor(dir, opts.Sandbox)
-	// The records store is opened before anything else touches the
-	// backend: an unsupported or malformed backend URL is bad input, and
-	// nothing may be created under it.
-	store, err := backend.Open(ctx, paths.BackendURL(opts.Backend))
-	if err != nil {
-		return nil, err
-	}
-	if opts.CLI.ToolsDir == "" {
-		if st, err := os.Stat(filepath.Join(dir, "tools", "pulumi", "go.mod")); err == nil && !st.IsDir() {
-			opts.CLI.ToolsDir = filepath.Join(dir, "tools", "pulumi")
-		}
-	}
-	cli, err := EnsureCLI(ctx, opts.CLI)
-	if err != nil {
-		return nil, err
-	}
-	return &Session{
-		opts: opts, project: proj, Paths: paths, Config: cfg, CLI: cli, store: store,
-		cloud: opts.Cloud, sleep: sleepCtx, verifyInterval: -1,
-	}, nil
+// ListStacks lists the project's stacks with their last update.
+func ListStacks(ctx context.Context, opts Options) ([]StackInfo, error) {
+	return engine.ListStacks(ctx, opts.engineOptions())
 }
 
-// openWorkspace prepares the stack's work dir and the Automation API
-// workspace (starting the sandbox provider when asked).
-func (s *Session) openWorkspace(ctx context.Context) error {
-	env, err := s.environment(ctx)
-	if err != nil {
-		return err
-	}
-	workDir := filepath.Join(s.Paths.Work, s.opts.Stack)
-	if err := s.writeStackFile(workDir, nil); err != nil {
-		return err
-	}
-	ws, err := auto.NewLocalWorkspace(ctx,
-		auto.WorkDir(workDir),
-		auto.Project(*s.project),
-		auto.Program(s.program),
-		auto.Pulumi(s.CLI.Command()),
-		auto.SecretsProvider("passphrase"),
-		auto.EnvVars(env),
-	)
-	if err != nil {
-		return fmt.Errorf("open workspace: %w", err)
-	}
-	s.ws = ws
-	return nil
-}
-
-// environment returns the engine's environment for this session and starts
-// the sandbox provider when asked.
-func (s *Session) environment(ctx context.Context) (map[string]string, error) {
-	env, err := passphraseEnv(s.Paths)
-	if err != nil {
-		return nil, err
-	}
-	env["PULUMI_BACKEND_URL"] = s.Paths.BackendURL(s.opts.Backend)
-	env["PULUMI_SKIP_UPDATE_CHECK"] = "true"
-	env["PULUMI_DIY_BACKEND_NO_LEGACY_WARNING"] = "true"
-	if strings.HasPrefix(env["PULUMI_BACKEND_URL"], "file://") {
-		if err := os.MkdirAll(strings.TrimPrefix(env["PULUMI_BACKEND_URL"], "file://"), 0o700); err != nil {
-			return nil, fmt.Errorf("create state dir: %w", err)
-		}
-	}
-	if !s.opts.Sandbox {
-		return env, nil
-	}
-	// A private PULUMI_HOME keeps the user's plugins, credentials and
-	// settings out of the sandbox, and the sandbox's out of theirs.
-	if err := os.MkdirAll(s.Paths.Home, 0o700); err != nil {
-		return nil, fmt.Errorf("create sandbox home: %w", err)
-	}
-	// The provider outlives the caller's context: on Ctrl-C the context is
-	// cancelled first and the engine, still running, finishes its in-flight
-	// provider calls and writes its state; stopping the provider then would
-	// leave "connection refused" errors and a half-written checkpoint. The
-	// engine has exited by the time an operation returns, and Close stops it.
-	srv, err := sandbox.Start(context.WithoutCancel(ctx), sandbox.Options{StateDir: s.Paths.AccountDir(s.opts.Stack)})
-	if err != nil {
-		return nil, fmt.Errorf("start sandbox provider: %w", err)
-	}
-	s.sandbox = srv
-	env["PULUMI_HOME"] = s.Paths.Home
-	env["PULUMI_DEBUG_PROVIDERS"] = srv.DebugProviders()
-	return env, nil
-}
-
-// program is the inline Pulumi program: the same infra.Program for every
-// stack, fed the config resolved for this run.
-func (s *Session) program(ctx *pulumi.Context) error {
-	if s.programOverride != nil {
-		return s.programOverride(ctx)
-	}
-	cfg := s.Config
-	if cfg.LambdaArtifact != "" && !strings.HasPrefix(cfg.LambdaArtifact, "s3://") && !filepath.IsAbs(cfg.LambdaArtifact) {
-		cfg.LambdaArtifact = filepath.Join(s.opts.ProjectDir, cfg.LambdaArtifact)
-	}
-	if cfg.FrontendDir != "" && !filepath.IsAbs(cfg.FrontendDir) {
-		cfg.FrontendDir = filepath.Join(s.opts.ProjectDir, cfg.FrontendDir)
-	}
-	if err := infra.Program(cfg)(ctx); err != nil {
-		return err
-	}
-	// The release values this update applies, as one output: the next run
-	// reads what is live from the stack's outputs instead of searching
-	// Pulumi history (paged, and growing with every update).
-	live := valuesOf(s.Config, nil)
-	live[stacks.KeyDBSchemaVersion] = s.Config.DBSchemaVersion
+// releaseExports are the outputs every update exports beside the
+// program's: the release values it applies, as one output. The next run
+// reads what is live from the stack's outputs instead of searching Pulumi
+// history (paged, and growing with every update).
+func releaseExports(cfg stacks.Config) (map[string]string, error) {
+	live := valuesOf(cfg, nil)
+	live[stacks.KeyDBSchemaVersion] = cfg.DBSchemaVersion
 	raw, err := json.Marshal(live)
 	if err != nil {
-		return fmt.Errorf("encode release values: %w", err)
+		return nil, fmt.Errorf("encode release values: %w", err)
 	}
-	ctx.Export(OutputReleaseValues, pulumi.String(string(raw)))
-	return nil
+	return map[string]string{OutputReleaseValues: string(raw)}, nil
 }
 
 // OutputReleaseValues is the stack output holding the live release values
 // (JSON object keyed by config key).
 const OutputReleaseValues = "releaseValues"
 
-// writeStackFile writes the workspace's Pulumi.<stack>.yaml: the repo's file
-// with release values applied. The repo file itself is never written, so a
-// deploy (or a CI run) leaves no diff in the worktree. The encryption salt
-// Pulumi generated on first use is carried over between runs.
-func (s *Session) writeStackFile(workDir string, values map[string]string) error {
-	if err := os.MkdirAll(workDir, 0o700); err != nil {
-		return fmt.Errorf("create work dir: %w", err)
-	}
-	name := "Pulumi." + s.opts.Stack + ".yaml"
-	raw, err := os.ReadFile(filepath.Join(s.opts.ProjectDir, name))
-	if err != nil {
-		return fmt.Errorf("read stack file: %w", err)
-	}
-	doc := map[string]any{}
-	if err := yaml.Unmarshal(raw, &doc); err != nil {
-		return fmt.Errorf("parse stack file %s: %w", name, err)
-	}
-	if _, ok := doc["encryptionsalt"]; !ok {
-		if prev, err := os.ReadFile(filepath.Join(workDir, name)); err == nil {
-			old := map[string]any{}
-			if yaml.Unmarshal(prev, &old) == nil && old["encryptionsalt"] != nil {
-				doc["encryptionsalt"] = old["encryptionsalt"]
-			}
-		}
-	}
-	cfg, _ := doc["config"].(map[string]any)
-	if cfg == nil {
-		cfg = map[string]any{}
-	}
-	for k, v := range values {
-		cfg[k] = v
-	}
-	doc["config"] = cfg
-	out, err := yaml.Marshal(doc)
-	if err != nil {
-		return fmt.Errorf("encode stack file: %w", err)
-	}
-	tmp := filepath.Join(workDir, name+".tmp")
-	if err := os.WriteFile(tmp, out, 0o600); err != nil {
-		return fmt.Errorf("write stack file: %w", err)
-	}
-	return os.Rename(tmp, filepath.Join(workDir, name))
-}
-
-// Close stops the sandbox provider and front door, if any. Call it only
-// after every operation has returned: each waits for the engine process to
-// exit, so the provider is never stopped under a running engine.
+// Close stops the sandbox's front door and provider, if any. Call it only
+// after every operation has returned (see engine.Session.Close).
 func (s *Session) Close() error {
 	if s.frontDoor != nil {
 		_ = s.frontDoor.Close()
 		s.frontDoor = nil
 	}
-	if s.sandbox != nil {
-		err := s.sandbox.Close()
-		s.sandbox = nil
-		return err
-	}
-	return nil
+	return s.Session.Close()
 }
-
-// Sandbox reports whether this session runs against simulated AWS.
-func (s *Session) Sandbox() bool { return s.opts.Sandbox }
-
-// Stack returns the stack name.
-func (s *Session) Stack() string { return s.opts.Stack }
-
-// ProjectError means the directory is not a kirikae project.
-type ProjectError struct {
-	Dir string
-	Err error
-}
-
-func (e *ProjectError) Error() string {
-	return fmt.Sprintf("open project %s: %s", e.Dir, firstLine(e.Err.Error()))
-}
-func (e *ProjectError) Unwrap() error { return e.Err }
-
-// Hint says where a project is expected.
-func (e *ProjectError) Hint(Invocation) string {
-	return "run kirikae from the repository root (where Pulumi.yaml is) or pass --cwd DIR"
-}
-
-// BadInput: the user picks the right directory.
-func (e *ProjectError) BadInput() bool { return true }

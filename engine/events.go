@@ -1,4 +1,4 @@
-package deploy
+package engine
 
 import (
 	"encoding/json"
@@ -265,12 +265,12 @@ func nameOf(urn string) string {
 func cleanDiag(msg string) string {
 	msg = strings.TrimSpace(msg)
 	msg = strings.TrimPrefix(msg, "error: ")
-	return firstLine(msg)
+	return FirstLine(msg)
 }
 
-// phase reports a deploy step to the session's listener. The message starts
+// Phase reports a deploy step to the session's listener. The message starts
 // with the phase's name ("switch: traffic blue → green").
-func (s *Session) phase(format string, args ...any) {
+func (s *Session) Phase(format string, args ...any) {
 	if s.opts.OnEvent != nil {
 		msg := fmt.Sprintf(format, args...)
 		name, _, _ := strings.Cut(msg, ":")

@@ -1,4 +1,4 @@
-package deploy
+package engine
 
 import (
 	"testing"
@@ -40,8 +40,8 @@ func TestCountsLeaveOutTheStackAndProviders(t *testing.T) {
 func TestPhaseEventsNameThePhase(t *testing.T) {
 	var got []Event
 	s := &Session{opts: Options{OnEvent: func(e Event) { got = append(got, e) }}}
-	s.phase("upload: frontend %s from %s", "r2", "web/dist")
-	s.phase("verify: api ok (v2)")
+	s.Phase("upload: frontend %s from %s", "r2", "web/dist")
+	s.Phase("verify: api ok (v2)")
 	assert.Equal(t, "upload", got[0].Phase)
 	assert.Equal(t, "upload: frontend r2 from web/dist", got[0].Message)
 	assert.Equal(t, "verify", got[1].Phase)

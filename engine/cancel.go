@@ -1,4 +1,4 @@
-package deploy
+package engine
 
 import (
 	"context"
@@ -6,25 +6,15 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-
-	"github.com/kirikae/kirikae/journal"
 )
 
-// Cancel clears the stack's update lock after the process that held it
-// died (killed CI job, closed laptop). It refuses while a kirikae process on
-// this machine still holds the stack, so a running deploy is never cut off.
+// Cancel clears the stack's update lock in the backend. The caller holds
+// the stack's lock (see Lock), so a running kirikae deploy is never cut off.
 func (s *Session) Cancel(ctx context.Context) error {
-	unlock, err := s.lock("cancel")
-	if err != nil {
-		return err
+	if err := s.stack.Cancel(ctx); err != nil {
+		return fmt.Errorf("cancel update of %s: %s", s.opts.Stack, Message(err.Error()))
 	}
-	defer unlock()
-	return s.journaled(ctx, "cancel", journal.Entry{}, func(*journal.Entry) error {
-		if err := s.stack.Cancel(ctx); err != nil {
-			return fmt.Errorf("cancel update of %s: %s", s.opts.Stack, engineMessage(err.Error()))
-		}
-		return nil
-	})
+	return nil
 }
 
 // Locked reports whether the stack holds an update lock in its backend.

@@ -1,4 +1,4 @@
-package deploy
+package engine
 
 import (
 	"bytes"
@@ -35,7 +35,7 @@ func (s *Session) RestoreCheckpoint(ctx context.Context, version int) (*RestoreR
 		return nil, &CheckpointError{Stack: s.opts.Stack, Version: version,
 			Reason: "only a file backend keeps per-update checkpoints kirikae can read; use the backend's own history (e.g. S3 object versions)"}
 	}
-	unlock, err := s.lock("restore")
+	unlock, err := s.Lock("restore")
 	if err != nil {
 		return nil, err
 	}

@@ -1,4 +1,4 @@
-package deploy
+package engine
 
 import (
 	"context"
@@ -42,7 +42,7 @@ func ListStacks(ctx context.Context, opts Options) ([]StackInfo, error) {
 	}
 	summaries, err := s.ws.ListStacks(ctx)
 	if err != nil {
-		return nil, fmt.Errorf("list stacks: %s", engineMessage(err.Error()))
+		return nil, fmt.Errorf("list stacks: %s", Message(err.Error()))
 	}
 	out := make([]StackInfo, 0, len(names))
 	for _, name := range names {

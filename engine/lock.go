@@ -1,4 +1,4 @@
-package deploy
+package engine
 
 import (
 	"encoding/json"
@@ -20,11 +20,11 @@ type lockInfo struct {
 	Since time.Time `json:"since"`
 }
 
-// lock takes kirikae's own per-stack lock for the length of an operation.
+// Lock takes kirikae's own per-stack lock for the length of an operation.
 // Pulumi locks a single engine run; a kirikae deploy spans several (resolve
 // release values, up, verify, switch back), and they share one work dir, so
 // a second process must be refused before it touches anything.
-func (s *Session) lock(op string) (func(), error) {
+func (s *Session) Lock(op string) (func(), error) {
 	dir := filepath.Join(s.Paths.Root, "locks")
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, fmt.Errorf("create lock dir: %w", err)

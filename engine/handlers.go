@@ -1,4 +1,4 @@
-package deploy
+package engine
 
 // SetEventHandler replaces the event callback. The CLI mutes the engine
 // while it plans (the plan is shown as one summary) and listens again for

@@ -1,4 +1,4 @@
-package deploy
+package engine
 
 import (
 	"context"
@@ -54,7 +54,7 @@ type ProgramError struct {
 }
 
 func (e *ProgramError) Error() string {
-	return fmt.Sprintf("run infrastructure program for %s: %s", e.Stack, firstLine(e.Err.Error()))
+	return fmt.Sprintf("run infrastructure program for %s: %s", e.Stack, FirstLine(e.Err.Error()))
 }
 func (e *ProgramError) Unwrap() error { return e.Err }
 
@@ -73,7 +73,7 @@ type OperationError struct {
 }
 
 func (e *OperationError) Error() string {
-	reason := firstLine(e.Err.Error())
+	reason := FirstLine(e.Err.Error())
 	if len(e.Errors) > 0 {
 		reason = strings.Join(e.Errors, "; ")
 	}
@@ -95,7 +95,7 @@ type StateError struct {
 }
 
 func (e *StateError) Error() string {
-	return fmt.Sprintf("read state of %s at %s: %s", e.Stack, e.Path, firstLine(e.Err.Error()))
+	return fmt.Sprintf("read state of %s at %s: %s", e.Stack, e.Path, FirstLine(e.Err.Error()))
 }
 func (e *StateError) Unwrap() error { return e.Err }
 
@@ -196,27 +196,52 @@ func stateError(stack string, err error) error {
 			if m := stateFileRe.FindString(msg); m != "" {
 				path = strings.TrimPrefix(m, "file://")
 			}
-			return &StateError{Stack: stack, Path: path, Err: errors.New(engineMessage(msg))}
+			return &StateError{Stack: stack, Path: path, Err: errors.New(Message(msg))}
 		}
 	}
 	return nil
 }
 
-// engineMessage picks the "error: …" line out of the CLI's stderr dump.
-func engineMessage(msg string) string {
+// Message picks the "error: …" line out of the CLI's stderr dump.
+func Message(msg string) string {
 	for _, line := range strings.Split(msg, "\n") {
 		line = strings.TrimSpace(line)
 		if strings.HasPrefix(line, "error: ") {
 			return strings.TrimPrefix(line, "error: ")
 		}
 	}
-	return firstLine(msg)
+	return FirstLine(msg)
 }
 
-func firstLine(s string) string {
+// FirstLine is the first line of s, trimmed.
+func FirstLine(s string) string {
 	s = strings.TrimSpace(s)
 	if i := strings.IndexByte(s, '\n'); i >= 0 {
 		return s[:i]
 	}
 	return s
 }
+
+// CheckpointError means a state checkpoint cannot be restored.
+type CheckpointError struct {
+	Stack     string
+	Version   int
+	Reason    string
+	Available []int
+}
+
+func (e *CheckpointError) Error() string {
+	msg := fmt.Sprintf("restore checkpoint %d of %s: %s", e.Version, e.Stack, e.Reason)
+	if len(e.Available) > 0 {
+		msg += fmt.Sprintf(" (checkpoints: %d..%d)", e.Available[0], e.Available[len(e.Available)-1])
+	}
+	return msg
+}
+
+// Hint points at history.
+func (e *CheckpointError) Hint(inv Invocation) string {
+	return fmt.Sprintf("`%s` lists update versions; checkpoints exist only in a file backend", inv.For(e.Stack).Command("history"))
+}
+
+// BadInput: the user picks another version or backend.
+func (e *CheckpointError) BadInput() bool { return true }

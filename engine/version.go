@@ -1,4 +1,4 @@
-package deploy
+package engine
 
 // PulumiVersion is the Pulumi CLI version kirikae drives. It must equal the
 // github.com/pulumi/pulumi/sdk/v3 version in go.mod and the pkg/v3 version in

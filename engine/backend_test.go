@@ -1,4 +1,4 @@
-package deploy_test
+package engine_test
 
 import (
 	"context"
@@ -8,7 +8,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/kirikae/kirikae/deploy"
+	"github.com/kirikae/kirikae/engine"
 )
 
 // The issue's repro: `refresh --sandbox` with the team backend exported
@@ -17,11 +17,11 @@ import (
 func TestSandboxRefusesAnExplicitBackend(t *testing.T) {
 	dir := t.TempDir()
 	for _, backend := range []string{"s3://team-state/kirikae", "https://api.pulumi.com", "file:///srv/team-state",
-		"file://" + deploy.PathsFor(dir, false).Backend} {
-		_, err := deploy.Open(context.Background(), deploy.Options{ProjectDir: dir, Stack: "staging", Sandbox: true, Backend: backend})
-		var sbe *deploy.SandboxBackendError
+		"file://" + engine.PathsFor(dir, false).Backend} {
+		_, err := engine.Open(context.Background(), engine.Options{ProjectDir: dir, Stack: "staging", Sandbox: true, Backend: backend})
+		var sbe *engine.SandboxBackendError
 		require.True(t, errors.As(err, &sbe), "%s: got %v", backend, err)
-		var bad deploy.BadInput
+		var bad engine.BadInput
 		assert.True(t, errors.As(err, &bad), "exit 2: nothing changed")
 		assert.Contains(t, err.Error(), backend)
 		assert.Contains(t, sbe.Hint(), "unset KIRIKAE_BACKEND")
@@ -29,7 +29,7 @@ func TestSandboxRefusesAnExplicitBackend(t *testing.T) {
 }
 
 func TestSandboxAcceptsItsOwnBackend(t *testing.T) {
-	p := deploy.PathsFor(t.TempDir(), true)
+	p := engine.PathsFor(t.TempDir(), true)
 	assert.NoError(t, p.CheckSandboxBackend(true, ""))
 	assert.NoError(t, p.CheckSandboxBackend(true, "file://"+p.Backend))
 	assert.NoError(t, p.CheckSandboxBackend(true, "file://"+p.Backend+"/"))

@@ -1,0 +1,44 @@
+package deploy
+
+import (
+	"context"
+	"fmt"
+	"io"
+
+	"github.com/kirikae/kirikae/cloud"
+	"github.com/kirikae/kirikae/sandbox"
+)
+
+// This file is the one place that knows the sandbox: it hands the engine
+// a provider address and the data plane an endpoint, credentials and an
+// HTTP client. Everything else runs the same in sandbox and real mode.
+
+// startSandboxProvider starts the sandbox's resource provider over the
+// account kept in accountDir, for the engine to attach to.
+func startSandboxProvider(ctx context.Context, accountDir string) (string, func() error, error) {
+	srv, err := sandbox.Start(ctx, sandbox.Options{StateDir: accountDir})
+	if err != nil {
+		return "", nil, err
+	}
+	return srv.DebugProviders(), srv.Close, nil
+}
+
+// sandboxEndpoint serves the sandbox account kept in accountDir as AWS at
+// another address: the same aws-sdk-go-v2 client, pointed at the account's
+// local endpoint with its static credentials. The endpoint outlives the
+// caller's context: closing the returned Closer stops it.
+func sandboxEndpoint(accountDir, region string) (cloud.Endpoint, io.Closer, error) {
+	acct, err := sandbox.OpenAccount(accountDir)
+	if err != nil {
+		return cloud.Endpoint{}, nil, fmt.Errorf("open sandbox account: %w", err)
+	}
+	ep, err := sandbox.Serve(context.Background(), acct)
+	if err != nil {
+		return cloud.Endpoint{}, nil, err
+	}
+	return cloud.Endpoint{
+		URL: ep.URL, Region: region,
+		AccessKeyID: sandbox.AccessKeyID, SecretAccessKey: sandbox.SecretAccessKey,
+		HTTPClient: sandbox.FrontDoorClient(ep.FrontDoor),
+	}, ep, nil
+}

@@ -1,0 +1,347 @@
+package engine
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/auto"
+	"github.com/pulumi/pulumi/sdk/v3/go/common/workspace"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+	"go.yaml.in/yaml/v3"
+
+	"github.com/kirikae/kirikae/backend"
+	"github.com/kirikae/kirikae/infra"
+	"github.com/kirikae/kirikae/stacks"
+)
+
+// Options open one stack of one project.
+type Options struct {
+	ProjectDir string
+	Stack      string
+	// Sandbox runs against the simulated AWS account under .kirikae/sandbox.
+	Sandbox bool
+	// Backend is a Pulumi backend URL; "" = the project's local file backend.
+	Backend string
+	// Overrides are release values for this deploy (full keys such as
+	// "kirikae:imageTag"); they win over the last deployed values.
+	Overrides map[string]string
+	CLI       CLIOptions
+	// OnEvent receives engine events as they happen (may be nil).
+	OnEvent func(Event)
+	// Invocation is how the user ran kirikae; suggested commands (rollback
+	// commands in plans, error hints) repeat it.
+	Invocation Invocation
+	// StartProvider starts the sandbox's resource provider for the account
+	// kept in accountDir and returns its address (the PULUMI_DEBUG_PROVIDERS
+	// value) and how to stop it. Called once, in sandbox mode only; the
+	// engine knows nothing else of the sandbox.
+	StartProvider func(ctx context.Context, accountDir string) (addr string, stop func() error, err error)
+	// Exports adds stack outputs computed from the config each update
+	// applies (may be nil).
+	Exports func(stacks.Config) (map[string]string, error)
+}
+
+// Session is an opened stack: config loaded, engine located, workspace ready.
+type Session struct {
+	opts    Options
+	Paths   Paths
+	Config  stacks.Config
+	CLI     *CLI
+	project *workspace.Project
+	ws      auto.Workspace
+	stack   auto.Stack
+	// stopProvider stops the sandbox provider (nil: none running).
+	stopProvider func() error
+	// store holds kirikae's records (releases) beside the state.
+	store backend.Store
+	// program overrides the infrastructure program (benchmarks measure the
+	// engine's floor with an empty one).
+	programOverride pulumi.RunFunc
+	// opened is the context the session was opened with: the command's.
+	// When it is cancelled (Ctrl-C), a failed engine operation is reported
+	// as a CancelledError, not as a failure to fix.
+	opened context.Context
+}
+
+// Open loads and validates the stack's config, finds the engine, and opens
+// (creating if needed) the stack in the backend. Nothing is changed in AWS.
+func Open(ctx context.Context, opts Options) (_ *Session, err error) {
+	s, err := newSession(ctx, opts)
+	if err != nil {
+		return nil, err
+	}
+	defer func() {
+		if err != nil {
+			s.Close()
+		}
+	}()
+	if err := s.openWorkspace(ctx); err != nil {
+		return nil, err
+	}
+	stack, err := auto.UpsertStack(ctx, s.opts.Stack, s.ws)
+	if err != nil {
+		if se := stateError(s.opts.Stack, err); se != nil {
+			return nil, se
+		}
+		return nil, fmt.Errorf("open stack %s: %s", s.opts.Stack, Message(err.Error()))
+	}
+	s.stack = stack
+	s.opened = ctx
+	return s, nil
+}
+
+// newSession validates the project and config and resolves the engine; no
+// backend is touched yet.
+func newSession(ctx context.Context, opts Options) (*Session, error) {
+	dir, err := filepath.Abs(opts.ProjectDir)
+	if err != nil {
+		return nil, fmt.Errorf("resolve project dir: %w", err)
+	}
+	opts.ProjectDir = dir
+	if err := PathsFor(dir, opts.Sandbox).CheckSandboxBackend(opts.Sandbox, opts.Backend); err != nil {
+		return nil, err
+	}
+	proj, err := workspace.LoadProject(filepath.Join(dir, "Pulumi.yaml"))
+	if err != nil {
+		return nil, &ProjectError{Dir: dir, Err: err}
+	}
+	cfg, err := stacks.Load(dir, opts.Stack)
+	if err != nil {
+		return nil, err
+	}
+	if len(opts.Overrides) > 0 {
+		if cfg, err = cfg.With(opts.Overrides); err != nil {
+			return nil, err
+		}
+	}
+	if !opts.Sandbox && !HasAWSCredentials() {
+		return nil, &CredentialsError{}
+	}
+	paths := PathsFor(dir, opts.Sandbox)
+	// The records store is opened before anything else touches the
+	// backend: an unsupported or malformed backend URL is bad input, and
+	// nothing may be created under it.
+	store, err := backend.Open(ctx, paths.BackendURL(opts.Backend))
+	if err != nil {
+		return nil, err
+	}
+	if opts.CLI.ToolsDir == "" {
+		if st, err := os.Stat(filepath.Join(dir, "tools", "pulumi", "go.mod")); err == nil && !st.IsDir() {
+			opts.CLI.ToolsDir = filepath.Join(dir, "tools", "pulumi")
+		}
+	}
+	cli, err := EnsureCLI(ctx, opts.CLI)
+	if err != nil {
+		return nil, err
+	}
+	return &Session{
+		opts: opts, project: proj, Paths: paths, Config: cfg, CLI: cli, store: store,
+	}, nil
+}
+
+// openWorkspace prepares the stack's work dir and the Automation API
+// workspace (starting the sandbox provider when asked).
+func (s *Session) openWorkspace(ctx context.Context) error {
+	env, err := s.environment(ctx)
+	if err != nil {
+		return err
+	}
+	workDir := filepath.Join(s.Paths.Work, s.opts.Stack)
+	if err := s.writeStackFile(workDir, nil); err != nil {
+		return err
+	}
+	ws, err := auto.NewLocalWorkspace(ctx,
+		auto.WorkDir(workDir),
+		auto.Project(*s.project),
+		auto.Program(s.program),
+		auto.Pulumi(s.CLI.Command()),
+		auto.SecretsProvider("passphrase"),
+		auto.EnvVars(env),
+	)
+	if err != nil {
+		return fmt.Errorf("open workspace: %w", err)
+	}
+	s.ws = ws
+	return nil
+}
+
+// environment returns the engine's environment for this session and starts
+// the sandbox provider when asked.
+func (s *Session) environment(ctx context.Context) (map[string]string, error) {
+	env, err := passphraseEnv(s.Paths)
+	if err != nil {
+		return nil, err
+	}
+	env["PULUMI_BACKEND_URL"] = s.Paths.BackendURL(s.opts.Backend)
+	env["PULUMI_SKIP_UPDATE_CHECK"] = "true"
+	env["PULUMI_DIY_BACKEND_NO_LEGACY_WARNING"] = "true"
+	if strings.HasPrefix(env["PULUMI_BACKEND_URL"], "file://") {
+		if err := os.MkdirAll(strings.TrimPrefix(env["PULUMI_BACKEND_URL"], "file://"), 0o700); err != nil {
+			return nil, fmt.Errorf("create state dir: %w", err)
+		}
+	}
+	if !s.opts.Sandbox {
+		return env, nil
+	}
+	// A private PULUMI_HOME keeps the user's plugins, credentials and
+	// settings out of the sandbox, and the sandbox's out of theirs.
+	if err := os.MkdirAll(s.Paths.Home, 0o700); err != nil {
+		return nil, fmt.Errorf("create sandbox home: %w", err)
+	}
+	// The provider outlives the caller's context: on Ctrl-C the context is
+	// cancelled first and the engine, still running, finishes its in-flight
+	// provider calls and writes its state; stopping the provider then would
+	// leave "connection refused" errors and a half-written checkpoint. The
+	// engine has exited by the time an operation returns, and Close stops it.
+	if s.opts.StartProvider == nil {
+		return nil, errors.New("start sandbox provider: no provider given")
+	}
+	addr, stop, err := s.opts.StartProvider(context.WithoutCancel(ctx), s.Paths.AccountDir(s.opts.Stack))
+	if err != nil {
+		return nil, fmt.Errorf("start sandbox provider: %w", err)
+	}
+	s.stopProvider = stop
+	env["PULUMI_HOME"] = s.Paths.Home
+	env["PULUMI_DEBUG_PROVIDERS"] = addr
+	return env, nil
+}
+
+// program is the inline Pulumi program: the same infra.Program for every
+// stack, fed the config resolved for this run.
+func (s *Session) program(ctx *pulumi.Context) error {
+	if s.programOverride != nil {
+		return s.programOverride(ctx)
+	}
+	cfg := s.Config
+	if cfg.LambdaArtifact != "" && !strings.HasPrefix(cfg.LambdaArtifact, "s3://") && !filepath.IsAbs(cfg.LambdaArtifact) {
+		cfg.LambdaArtifact = filepath.Join(s.opts.ProjectDir, cfg.LambdaArtifact)
+	}
+	if cfg.FrontendDir != "" && !filepath.IsAbs(cfg.FrontendDir) {
+		cfg.FrontendDir = filepath.Join(s.opts.ProjectDir, cfg.FrontendDir)
+	}
+	if err := infra.Program(cfg)(ctx); err != nil {
+		return err
+	}
+	if s.opts.Exports == nil {
+		return nil
+	}
+	exports, err := s.opts.Exports(s.Config)
+	if err != nil {
+		return err
+	}
+	for k, v := range exports {
+		ctx.Export(k, pulumi.String(v))
+	}
+	return nil
+}
+
+// writeStackFile writes the workspace's Pulumi.<stack>.yaml: the repo's file
+// with release values applied. The repo file itself is never written, so a
+// deploy (or a CI run) leaves no diff in the worktree. The encryption salt
+// Pulumi generated on first use is carried over between runs.
+func (s *Session) writeStackFile(workDir string, values map[string]string) error {
+	if err := os.MkdirAll(workDir, 0o700); err != nil {
+		return fmt.Errorf("create work dir: %w", err)
+	}
+	name := "Pulumi." + s.opts.Stack + ".yaml"
+	raw, err := os.ReadFile(filepath.Join(s.opts.ProjectDir, name))
+	if err != nil {
+		return fmt.Errorf("read stack file: %w", err)
+	}
+	doc := map[string]any{}
+	if err := yaml.Unmarshal(raw, &doc); err != nil {
+		return fmt.Errorf("parse stack file %s: %w", name, err)
+	}
+	if _, ok := doc["encryptionsalt"]; !ok {
+		if prev, err := os.ReadFile(filepath.Join(workDir, name)); err == nil {
+			old := map[string]any{}
+			if yaml.Unmarshal(prev, &old) == nil && old["encryptionsalt"] != nil {
+				doc["encryptionsalt"] = old["encryptionsalt"]
+			}
+		}
+	}
+	cfg, _ := doc["config"].(map[string]any)
+	if cfg == nil {
+		cfg = map[string]any{}
+	}
+	for k, v := range values {
+		cfg[k] = v
+	}
+	doc["config"] = cfg
+	out, err := yaml.Marshal(doc)
+	if err != nil {
+		return fmt.Errorf("encode stack file: %w", err)
+	}
+	tmp := filepath.Join(workDir, name+".tmp")
+	if err := os.WriteFile(tmp, out, 0o600); err != nil {
+		return fmt.Errorf("write stack file: %w", err)
+	}
+	return os.Rename(tmp, filepath.Join(workDir, name))
+}
+
+// Close stops the sandbox provider, if any. Call it only after every
+// operation has returned: each waits for the engine process to exit, so the
+// provider is never stopped under a running engine.
+func (s *Session) Close() error {
+	if s.stopProvider != nil {
+		err := s.stopProvider()
+		s.stopProvider = nil
+		return err
+	}
+	return nil
+}
+
+// Sandbox reports whether this session runs against simulated AWS.
+func (s *Session) Sandbox() bool { return s.opts.Sandbox }
+
+// Stack returns the stack name.
+func (s *Session) Stack() string { return s.opts.Stack }
+
+// ProjectDir is the project's directory (absolute).
+func (s *Session) ProjectDir() string { return s.opts.ProjectDir }
+
+// ProjectName is the Pulumi project's name.
+func (s *Session) ProjectName() string { return string(s.project.Name) }
+
+// Backend is the backend URL the user gave ("" = the project's own).
+func (s *Session) Backend() string { return s.opts.Backend }
+
+// Overrides are the release values given for this run (full config keys).
+func (s *Session) Overrides() map[string]string { return s.opts.Overrides }
+
+// SetProgram replaces the infrastructure program (benchmarks measure the
+// engine's floor with an empty one).
+func (s *Session) SetProgram(p pulumi.RunFunc) { s.programOverride = p }
+
+// AllConfig reads the stack's config from the engine, secrets decrypted.
+// Errors are the engine's (see Message).
+func (s *Session) AllConfig(ctx context.Context) (auto.ConfigMap, error) {
+	return s.stack.GetAllConfig(ctx)
+}
+
+// Store is the records store beside the state (releases, journal,
+// freezes), opened with the session.
+func (s *Session) Store() backend.Store { return s.store }
+
+// ProjectError means the directory is not a kirikae project.
+type ProjectError struct {
+	Dir string
+	Err error
+}
+
+func (e *ProjectError) Error() string {
+	return fmt.Sprintf("open project %s: %s", e.Dir, FirstLine(e.Err.Error()))
+}
+func (e *ProjectError) Unwrap() error { return e.Err }
+
+// Hint says where a project is expected.
+func (e *ProjectError) Hint(Invocation) string {
+	return "run kirikae from the repository root (where Pulumi.yaml is) or pass --cwd DIR"
+}
+
+// BadInput: the user picks the right directory.
+func (e *ProjectError) BadInput() bool { return true }
