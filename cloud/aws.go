@@ -17,7 +17,9 @@ import (
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/cloudfront"
 	cftypes "github.com/aws/aws-sdk-go-v2/service/cloudfront/types"
+	"github.com/aws/aws-sdk-go-v2/service/cloudwatch"
 	"github.com/aws/aws-sdk-go-v2/service/ecs"
+	"github.com/aws/aws-sdk-go-v2/service/lambda"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	s3types "github.com/aws/aws-sdk-go-v2/service/s3/types"
 )
@@ -27,6 +29,8 @@ type AWS struct {
 	s3   *s3.Client
 	cf   *cloudfront.Client
 	ecs  *ecs.Client
+	cw   *cloudwatch.Client
+	fn   *lambda.Client
 	http *http.Client
 }
 
@@ -85,6 +89,8 @@ func newAWS(cfg aws.Config, endpoint string) *AWS {
 		}),
 		cf:   cloudfront.NewFromConfig(cfg, func(o *cloudfront.Options) { o.BaseEndpoint = base }),
 		ecs:  ecs.NewFromConfig(cfg, func(o *ecs.Options) { o.BaseEndpoint = base }),
+		cw:   cloudwatch.NewFromConfig(cfg, func(o *cloudwatch.Options) { o.BaseEndpoint = base }),
+		fn:   lambda.NewFromConfig(cfg, func(o *lambda.Options) { o.BaseEndpoint = base }),
 		http: &http.Client{Timeout: 10 * time.Second},
 	}
 }

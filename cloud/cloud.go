@@ -26,8 +26,40 @@ type Cloud interface {
 	// PRIMARY deployment runs. When the deployment circuit breaker rolled a
 	// deployment back, this differs from the one kirikae requested.
 	RunningTaskDefinition(ctx context.Context, cluster, service string) (string, error)
+	// ServiceStatus reads an ECS service's running and desired task counts
+	// and the task definition its PRIMARY deployment runs.
+	ServiceStatus(ctx context.Context, cluster, service string) (ServiceStatus, error)
+	// AliasVersion reads the version a Lambda alias points at, and the
+	// routing weight of a second version, if any.
+	AliasVersion(ctx context.Context, function, alias string) (AliasStatus, error)
+	// Alarms reads the state of the CloudWatch alarms whose names start
+	// with prefix.
+	Alarms(ctx context.Context, prefix string) ([]Alarm, error)
 	// HTTPClient is the client verification uses: the default one for real
 	// AWS; for the sandbox, one that dials the simulated front door for
 	// every AWS-shaped host name.
 	HTTPClient() *http.Client
+}
+
+// ServiceStatus is what ECS reports about one service.
+type ServiceStatus struct {
+	Service        string `json:"service"`
+	Running        int    `json:"running"`
+	Desired        int    `json:"desired"`
+	TaskDefinition string `json:"taskDefinition"` // of the PRIMARY deployment
+}
+
+// AliasStatus is what Lambda reports about one alias.
+type AliasStatus struct {
+	Version string `json:"version"`
+	// Canary is the second version the alias routes a share to, if any.
+	Canary       string  `json:"canary,omitempty"`
+	CanaryWeight float64 `json:"canaryWeight,omitempty"`
+}
+
+// Alarm is one CloudWatch alarm's state.
+type Alarm struct {
+	Name   string `json:"name"`
+	State  string `json:"state"` // OK, ALARM, INSUFFICIENT_DATA
+	Reason string `json:"reason,omitempty"`
 }

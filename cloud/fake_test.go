@@ -75,3 +75,15 @@ func (m *memCloud) RunningTaskDefinition(context.Context, string, string) (strin
 func (m *memCloud) HTTPClient() *http.Client { return http.DefaultClient }
 
 var _ Cloud = (*memCloud)(nil)
+
+func (m *memCloud) ServiceStatus(context.Context, string, string) (ServiceStatus, error) {
+	return ServiceStatus{}, errors.New("not faked")
+}
+
+func (m *memCloud) AliasVersion(context.Context, string, string) (AliasStatus, error) {
+	return AliasStatus{}, errors.New("not faked")
+}
+
+func (m *memCloud) Alarms(context.Context, string) ([]Alarm, error) {
+	return nil, errors.New("not faked")
+}

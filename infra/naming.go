@@ -75,3 +75,10 @@ func namedTags(cfg stacks.Config, name string) pulumi.StringMap {
 	t["Name"] = pulumi.String(name)
 	return t
 }
+
+// FunctionName is the Lambda function's name, which alias LiveAlias
+// belongs to; status reads the alias through the data plane by it.
+func FunctionName(cfg stacks.Config) string { return baseName(cfg) }
+
+// AlarmPrefix starts the name of every alarm of the stack.
+func AlarmPrefix(cfg stacks.Config) string { return baseName(cfg) + "-" }

@@ -85,6 +85,7 @@ func TestJSONMatchesDoc(t *testing.T) {
 		"version":                          cmdVersion,
 		"releases":                         cmdReleases,
 		"journal":                          cmdJournal,
+		"status":                           cmdStatus,
 		"plan":                             cmdPlan,
 		"deployed":                         cmdDeployed,
 	} {

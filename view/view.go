@@ -39,6 +39,8 @@ type View interface {
 	Releases(stack string, rows []ReleaseRow) error
 	// Journal lists what kirikae did to a stack, newest first.
 	Journal(stack string, recs []journal.Record) error
+	// Status is a stack's live state as AWS reports it.
+	Status(st *deploy.Status) error
 	// Close flushes anything pending (a spinner line, a JSON array).
 	Close() error
 }

@@ -115,6 +115,7 @@ func newRoot(io *IO) (*cobra.Command, *factory) {
 		newStacksCmd(f, nil),
 		newReleasesCmd(f, nil),
 		newJournalCmd(f, nil),
+		newStatusCmd(f),
 		newLockCmd(f, nil),
 		newUnlockCmd(f),
 		newRollbackCmd(f, nil),
