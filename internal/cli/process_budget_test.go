@@ -1,0 +1,79 @@
+package cli_test
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/kirikae/kirikae/deploy"
+	"github.com/kirikae/kirikae/internal/testproject"
+)
+
+// Pulumi processes per command, counted through a wrapper CLI: each one
+// costs 0.25–0.6 s, so the counts are the cost of kirikae's bookkeeping.
+// They are deterministic, so they are a test, not a benchmark. The budget
+// is what each command takes today (it was 20/15/8/5/5 before release ids
+// and the once-per-binary CLI check); the goals of issue 15 are lower
+// (up: 3 engine operations + 2, rollback: 1 + 2, preview: 1 + 1, reads: 1).
+// A change that adds a process fails here and has to say why.
+func TestPulumiProcessBudget(t *testing.T) {
+	cli, err := deploy.EnsureCLI(context.Background(), testproject.CLI(t))
+	require.NoError(t, err)
+	dir := testproject.Copy(t)
+	fastVerify(t, dir)
+	logFile := filepath.Join(t.TempDir(), "pulumi.log")
+	wrapper := filepath.Join(t.TempDir(), "pulumi")
+	script := fmt.Sprintf("#!/bin/sh\nprintf '%%s\\n' \"$*\" >> %q\nexec %q \"$@\"\n", logFile, cli.Path)
+	require.NoError(t, os.WriteFile(wrapper, []byte(script), 0o755))
+
+	count := func(args ...string) (all, engine int, lines []string) {
+		require.NoError(t, os.WriteFile(logFile, nil, 0o600))
+		cmd := exec.Command(kirikaeBin(t), args...)
+		cmd.Dir = dir
+		cmd.Env = append(os.Environ(), "NO_COLOR=1", "KIRIKAE_PULUMI="+wrapper)
+		var errOut bytes.Buffer
+		cmd.Stderr = &errOut
+		require.NoError(t, cmd.Run(), "%v: %s", args, errOut.String())
+		raw, err := os.ReadFile(logFile)
+		require.NoError(t, err)
+		for _, l := range strings.Split(strings.TrimSpace(string(raw)), "\n") {
+			if l == "" {
+				continue
+			}
+			lines = append(lines, l)
+			f := strings.Fields(strings.TrimPrefix(l, "--non-interactive "))
+			if len(f) > 0 && (f[0] == "up" || f[0] == "preview" || f[0] == "refresh" || f[0] == "destroy") {
+				engine++
+			}
+		}
+		return len(lines), engine, lines
+	}
+
+	count("up", "--stack", "staging", "--sandbox", "--yes")
+	for _, c := range []struct {
+		args           []string
+		budget, engine int
+	}{
+		{[]string{"up", "--stack", "staging", "--sandbox", "--yes", "--image", "v2"}, 12, 3},
+		{[]string{"rollback", "--stack", "staging", "--sandbox", "--yes"}, 8, 2},
+		{[]string{"preview", "--stack", "staging", "--sandbox"}, 4, 1},
+		{[]string{"outputs", "--stack", "staging", "--sandbox"}, 3, 0},
+		{[]string{"releases", "--stack", "staging", "--sandbox"}, 1, 0},
+		{[]string{"history", "--stack", "staging", "--sandbox"}, 2, 0},
+	} {
+		all, engine, lines := count(c.args...)
+		assert.LessOrEqual(t, all, c.budget, "%s: pulumi processes\n%s", c.args[0], strings.Join(lines, "\n"))
+		assert.LessOrEqual(t, engine, c.engine, "%s: engine operations", c.args[0])
+		for _, l := range lines {
+			assert.NotRegexp(t, `^version\b`, l, "%s: no `pulumi version` on a warm cache", c.args[0])
+		}
+	}
+}
