@@ -144,3 +144,15 @@ func (st *state) findImage(repository string, id imageID) *image {
 	}
 	return nil
 }
+
+// HasRepository reports whether the account holds the ECR repository name,
+// so a push can fail before building anything.
+func (a *Account) HasRepository(name string) (bool, error) {
+	var ok bool
+	err := a.view(func(st *state) error {
+		_, err := st.repository(name)
+		ok = err == nil
+		return nil
+	})
+	return ok, err
+}
