@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 )
 
 // imagesDir holds image layers (the pushed programs) by sha256, apart from
@@ -111,6 +112,7 @@ func (a *Account) PushImage(repository, tag string, program []byte) (PushedImage
 				Size: int64(len(program)), Manifest: string(manifest), Layer: layer})
 		}
 		st.Images[repository] = images
+		a.collectLayers(st)
 		return nil
 	})
 	if err != nil {
@@ -155,4 +157,22 @@ func (a *Account) HasRepository(name string) (bool, error) {
 		return nil
 	})
 	return ok, err
+}
+
+// collectLayers removes stored programs no image refers to any more (a
+// deleted repository). The caller holds the exclusive
+// lock; a failed removal only leaves garbage behind.
+func (a *Account) collectLayers(st *state) {
+	used := map[string]bool{}
+	for _, images := range st.Images {
+		for _, im := range images {
+			used[im.Layer] = true
+		}
+	}
+	entries, _ := os.ReadDir(filepath.Join(a.dir, imagesDir))
+	for _, e := range entries {
+		if !used[e.Name()] && !strings.HasSuffix(e.Name(), ".tmp") {
+			_ = os.Remove(a.layerPath(e.Name()))
+		}
+	}
 }

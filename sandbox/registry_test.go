@@ -33,8 +33,8 @@ func ecrCall(t *testing.T, a *Account, op func(*state, []byte) (any, error), req
 	return m, nil
 }
 
-func repoWith(h *harness, name, mutability string) {
-	h.create(tokRepository, name, pmap(map[string]any{"name": name, "imageTagMutability": mutability}))
+func repoWith(h *harness, name, mutability string) *live {
+	return h.create(tokRepository, name, pmap(map[string]any{"name": name, "imageTagMutability": mutability}))
 }
 
 func TestPushImageStoresManifestAndProgram(t *testing.T) {
@@ -139,4 +139,21 @@ func TestDescribeImagesMissingTagIsNotFound(t *testing.T) {
 	_, err := ecrCall(t, h.acct, describeImages, map[string]any{"repositoryName": "api",
 		"imageIds": []any{map[string]any{"imageTag": "v1"}}})
 	assert.Equal(t, "ImageNotFoundException", ErrorCode(err))
+}
+
+func TestDeletedRepositoryComesBackEmpty(t *testing.T) {
+	h := newHarness(t)
+	repo := repoWith(h, "api", "IMMUTABLE")
+	_, err := h.acct.PushImage("api", "v1", []byte("one"))
+	require.NoError(t, err)
+	h.delete(repo)
+	repoWith(h, "api", "IMMUTABLE")
+	out, err := ecrCall(t, h.acct, describeImages, map[string]any{"repositoryName": "api"})
+	require.NoError(t, err)
+	assert.Empty(t, out["imageDetails"])
+	_, err = h.acct.PushImage("api", "v1", []byte("two"))
+	require.NoError(t, err, "a new repository does not hold the old tags")
+	entries, err := os.ReadDir(filepath.Join(h.acct.Dir(), imagesDir))
+	require.NoError(t, err)
+	assert.Len(t, entries, 1, "the deleted repository's program is collected")
 }
