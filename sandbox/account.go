@@ -68,6 +68,9 @@ type state struct {
 	// Running overrides the task definition an ECS service (by id) really
 	// runs after a simulated circuit-breaker rollback.
 	Running map[string]string `json:"running,omitempty"`
+	// Images are ECR images by repository name; their programs live under
+	// StateDir/images.
+	Images map[string][]*image `json:"images,omitempty"`
 }
 
 func newState() *state {
@@ -80,6 +83,7 @@ func newState() *state {
 		Invalidations: map[string][]Invalidation{},
 		BreakerArmed:  map[string]bool{},
 		Running:       map[string]string{},
+		Images:        map[string][]*image{},
 	}
 }
 
@@ -167,6 +171,9 @@ func (a *Account) load() (*state, error) {
 	}
 	if st.Running == nil {
 		st.Running = fresh.Running
+	}
+	if st.Images == nil {
+		st.Images = fresh.Images
 	}
 	return st, nil
 }

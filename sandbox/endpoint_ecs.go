@@ -186,45 +186,75 @@ type imageID struct {
 }
 
 func needRepository(st *state, name string) error {
-	for _, r := range newIndex(st)[tokRepository] {
-		if strOf(r, "name") == name {
-			return nil
-		}
-	}
-	return repositoryNotFound(name)
+	_, err := st.repository(name)
+	return err
 }
 
-// describeImages answers from the account's registry, which holds no image
-// pushes yet: an empty list, or ImageNotFoundException for named images.
+func imageNotFound(repository string, id imageID) error {
+	return badRequest("ImageNotFoundException", fmt.Sprintf(
+		"The image with imageId {imageDigest:'%s', imageTag:'%s'} does not exist within the repository with name '%s' in the registry with id '%s'",
+		id.ImageDigest, id.ImageTag, repository, DefaultAccount))
+}
+
+// describeImages lists the repository's images, or the named ones; one
+// missing named image fails the call with ImageNotFoundException.
 // https://docs.aws.amazon.com/AmazonECR/latest/APIReference/API_DescribeImages.html
+// https://docs.aws.amazon.com/AmazonECR/latest/APIReference/API_ImageDetail.html
 func describeImages(st *state, in []byte) (any, error) {
 	req, err := imagesRequestOf(st, in)
 	if err != nil {
 		return nil, err
 	}
+	images := st.Images[req.RepositoryName]
 	if len(req.ImageIDs) > 0 {
-		id := req.ImageIDs[0]
-		return nil, badRequest("ImageNotFoundException", fmt.Sprintf(
-			"The image with imageId {imageDigest:'%s', imageTag:'%s'} does not exist within the repository with name '%s' in the registry with id '%s'",
-			id.ImageDigest, id.ImageTag, req.RepositoryName, DefaultAccount))
+		images = nil
+		for _, id := range req.ImageIDs {
+			im := st.findImage(req.RepositoryName, id)
+			if im == nil {
+				return nil, imageNotFound(req.RepositoryName, id)
+			}
+			images = append(images, im)
+		}
 	}
-	return map[string]any{"imageDetails": []any{}}, nil
+	details := []any{}
+	for _, im := range images {
+		d := map[string]any{
+			"registryId": DefaultAccount, "repositoryName": req.RepositoryName,
+			"imageDigest": im.Digest, "imagePushedAt": epoch(im.PushedAt),
+			"imageSizeInBytes": im.Size, "imageManifestMediaType": manifestMediaType,
+		}
+		if len(im.Tags) > 0 { // ECR leaves imageTags out for untagged images
+			d["imageTags"] = im.Tags
+		}
+		details = append(details, d)
+	}
+	return map[string]any{"imageDetails": details}, nil
 }
 
-// batchGetImage reports each requested image as a failure: the registry is
-// empty until pushes are simulated.
+// batchGetImage returns each found image's manifest and a failure for each
+// missing one; the call itself succeeds.
 // https://docs.aws.amazon.com/AmazonECR/latest/APIReference/API_BatchGetImage.html
+// https://docs.aws.amazon.com/AmazonECR/latest/APIReference/API_ImageFailure.html
 func batchGetImage(st *state, in []byte) (any, error) {
 	req, err := imagesRequestOf(st, in)
 	if err != nil {
 		return nil, err
 	}
-	failures := []any{}
+	images, failures := []any{}, []any{}
 	for _, id := range req.ImageIDs {
-		failures = append(failures, map[string]any{"imageId": id, "failureCode": "ImageNotFound",
-			"failureReason": "Requested image not found"})
+		im := st.findImage(req.RepositoryName, id)
+		if im == nil {
+			failures = append(failures, map[string]any{"imageId": id, "failureCode": "ImageNotFound",
+				"failureReason": "Requested image not found"})
+			continue
+		}
+		got := imageID{ImageDigest: im.Digest, ImageTag: id.ImageTag}
+		images = append(images, map[string]any{
+			"registryId": DefaultAccount, "repositoryName": req.RepositoryName,
+			"imageId": got, "imageManifest": im.Manifest, "imageManifestMediaType": manifestMediaType,
+		})
 	}
-	return map[string]any{"images": []any{}, "failures": failures}, nil
+	return map[string]any{"images": images, "failures": failures}, nil
 }
 
 // imagesRequest is the body DescribeImages and BatchGetImage share.

@@ -163,7 +163,12 @@ func init() {
 				e.put("registryId", e.account)
 				e.put("repositoryUrl", fmt.Sprintf("%s.dkr.ecr.%s.amazonaws.com/%s", e.account, e.region, n))
 				return n, nil
-			}},
+			},
+			// Its images go with it, as S3 objects go with their bucket
+			// here, so a repository created again under the name starts
+			// empty as a new ECR repository does; the next push collects
+			// the programs no image refers to any more.
+			remove: func(st *state, r *record) { delete(st.Images, r.ID) }},
 		&typeSpec{token: "aws:ecs/cluster:Cluster", name: "name", nameMax: 255, immutable: []string{"name"},
 			create: func(e *env) (string, error) {
 				arn := e.arn("ecs", e.region, "cluster/"+e.name())

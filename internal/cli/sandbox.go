@@ -9,10 +9,12 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"runtime"
 	"syscall"
 
 	"github.com/spf13/cobra"
 
+	"github.com/kirikae/kirikae/build"
 	"github.com/kirikae/kirikae/deploy"
 	"github.com/kirikae/kirikae/sandbox"
 	"github.com/kirikae/kirikae/stacks"
@@ -43,7 +45,89 @@ account is on disk. Ctrl-C (SIGINT) or SIGTERM stops it.`,
 			return f.runSandboxServe(cmd.Context())
 		},
 	})
+	var srcDir string
+	push := &cobra.Command{
+		Use:   "push-image TAG --stack STACK [--dir DIR] [--json]",
+		Short: "Build a Go program and push it as an image to the stack's sandbox ECR repository",
+		Long: `push-image builds the Go main package in DIR (default app/cmd/server) for this
+machine, with TAG baked in as its version, and stores it as image TAG in the
+ECR repository of the stack's simulated account (kirikae:imageRepository),
+as docker push would. It prints the image digest; with --json one object
+with the keys repository, tag and digest. The stack must be deployed in the
+sandbox first. When the repository's tags are immutable (kirikae's infra
+makes them so), pushing a tag it already holds fails with
+ImageTagAlreadyExistsException, as in ECR.`,
+		Example: `  kirikae sandbox push-image v2 --stack staging`,
+		Args:    cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return f.runPushImage(cmd.Context(), args[0], srcDir)
+		},
+	}
+	push.Flags().StringVar(&srcDir, "dir", filepath.Join("app", "cmd", "server"), "Go main package to build (relative to the project)")
+	cmd.AddCommand(push)
 	return cmd
+}
+
+// runPushImage checks the repository first so an undeployed stack fails
+// before a build; the push itself is the sandbox's, which enforces ECR's rules.
+func (f *factory) runPushImage(ctx context.Context, tag, srcDir string) error {
+	if err := f.requireStack(); err != nil {
+		return err
+	}
+	dir, err := filepath.Abs(f.globals.Cwd)
+	if err != nil {
+		return fmt.Errorf("resolve project dir: %w", err)
+	}
+	cfg, err := stacks.Load(dir, f.globals.Stack)
+	if err != nil {
+		return err
+	}
+	inv := f.invocation()
+	inv.Sandbox = true
+	notDeployed := &exitError{code: ExitFailed,
+		msg:  fmt.Sprintf("push image: stack %s has no ECR repository %q in the sandbox yet", f.globals.Stack, cfg.ImageRepository),
+		hint: fmt.Sprintf("run `%s` first", inv.Command("up"))}
+	accountDir := deploy.PathsFor(dir, true).AccountDir(f.globals.Stack)
+	if _, err := os.Stat(accountDir); errors.Is(err, os.ErrNotExist) || cfg.ImageRepository == "" {
+		return notDeployed
+	}
+	acct, err := sandbox.OpenAccount(accountDir)
+	if err != nil {
+		return err
+	}
+	if ok, err := acct.HasRepository(cfg.ImageRepository); err != nil {
+		return err
+	} else if !ok {
+		return notDeployed
+	}
+	if !filepath.IsAbs(srcDir) {
+		srcDir = filepath.Join(dir, srcDir)
+	}
+	tmp, err := os.MkdirTemp("", "kirikae-push-*")
+	if err != nil {
+		return fmt.Errorf("push image: %w", err)
+	}
+	defer os.RemoveAll(tmp)
+	out := filepath.Join(tmp, "program")
+	if err := build.Binary(ctx, srcDir, runtime.GOOS, runtime.GOARCH, tag, out); err != nil {
+		if errors.Is(err, build.ErrInvalidVersion) {
+			return usageError(fmt.Sprintf("push image: invalid tag %q: want a Docker tag (letters, digits, _ . -; at most 128; not starting with . or -)", tag))
+		}
+		return err
+	}
+	program, err := os.ReadFile(out)
+	if err != nil {
+		return fmt.Errorf("push image: read build: %w", err)
+	}
+	pushed, err := acct.PushImage(cfg.ImageRepository, tag, program)
+	if err != nil {
+		return err
+	}
+	if f.globals.JSON {
+		return json.NewEncoder(f.io.Out).Encode(pushed)
+	}
+	_, err = fmt.Fprintln(f.io.Out, pushed.Digest)
+	return err
 }
 
 // serveBanner is the first thing serve prints; its JSON form is the
