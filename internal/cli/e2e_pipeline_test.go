@@ -40,8 +40,7 @@ func TestPipelineScriptsAgainstTheSandbox(t *testing.T) {
 	}
 	const tag = "c0ffee123456"
 	out := filepath.Join(dir, "out", "ci")
-	// What the build job hands the deploy jobs (its docker push is the
-	// image tag itself here: the sandbox runs what the task definition names).
+	// What the build job hands the deploy jobs besides the image.
 	release := filepath.Join(out, "release")
 	require.NoError(t, os.MkdirAll(release, 0o755))
 	require.NoError(t, os.WriteFile(filepath.Join(release, "RELEASE"), []byte(tag+"\n"), 0o644))
@@ -72,6 +71,15 @@ func TestPipelineScriptsAgainstTheSandbox(t *testing.T) {
 	assert.FileExists(t, filepath.Join(out, "plans", "staging.json"))
 	assert.FileExists(t, filepath.Join(out, "plans", "product.json"))
 	assert.Contains(t, log, "kirikae preview: staging")
+
+	// The build job: the image is built once and pushed to staging's
+	// registry (`sandbox push-image` stands in for docker build-push; the
+	// repository exists once the stack's infrastructure does).
+	require.Equal(t, 0, kirikae(t, dir, "up", "--stack", "staging", "--sandbox").code)
+	pushed := kirikae(t, dir, "sandbox", "push-image", tag, "--stack", "staging", "--sandbox",
+		"--dir", filepath.Join(root, "app", "cmd", "server"), "--json")
+	require.Equal(t, 0, pushed.code, pushed.stderr)
+	assert.Contains(t, pushed.stdout, `"digest":"sha256:`)
 
 	// Merge: staging gets this commit's release through its reviewed plan.
 	code, log = script(nil, "deploy-staging.sh")
