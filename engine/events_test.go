@@ -46,3 +46,21 @@ func TestPhaseEventsNameThePhase(t *testing.T) {
 	assert.Equal(t, "upload: frontend r2 from web/dist", got[0].Message)
 	assert.Equal(t, "verify", got[1].Phase)
 }
+
+// History counts the program's resources, like plans and summaries: the
+// root stack is taken out of Pulumi's counts where it was created, kept and
+// deleted.
+func TestHistoryCountsWithoutTheRootStack(t *testing.T) {
+	hist := []Update{ // newest first
+		{Version: 4, Kind: "update", Changes: map[string]int{OpCreate: 47}},
+		{Version: 3, Kind: "destroy", Changes: map[string]int{OpDelete: 47}},
+		{Version: 2, Kind: "update", Changes: map[string]int{OpUpdate: 2, OpSame: 45}},
+		{Version: 1, Kind: "update", Changes: map[string]int{OpCreate: 47}},
+	}
+	withoutRootStack(hist)
+	assert.Equal(t, 46, hist[3].Changes[OpCreate])
+	assert.Equal(t, 44, hist[2].Changes[OpSame])
+	assert.Equal(t, 2, hist[2].Changes[OpUpdate])
+	assert.Equal(t, 46, hist[1].Changes[OpDelete])
+	assert.Equal(t, 46, hist[0].Changes[OpCreate])
+}

@@ -210,10 +210,34 @@ func (s *Session) History(ctx context.Context, limit int) ([]Update, error) {
 		out = append(out, updateOf(u, len(raw)-i))
 	}
 	sort.SliceStable(out, func(i, j int) bool { return out[i].Version > out[j].Version })
+	withoutRootStack(out)
 	if limit > 0 && len(out) > limit {
 		out = out[:limit]
 	}
 	return out, nil
+}
+
+// withoutRootStack takes the root pulumi:pulumi:Stack resource out of
+// Pulumi's change counts (hist is newest first), so history counts what
+// plans, summaries and `stacks` count: the program's resources. The root is
+// created by the first update that creates anything and deleted by a
+// destroy; in between it is "same".
+func withoutRootStack(hist []Update) {
+	exists := false
+	for i := len(hist) - 1; i >= 0; i-- {
+		c := hist[i].Changes
+		switch {
+		case hist[i].Kind == "destroy" && exists && c[OpDelete] > 0:
+			c[OpDelete]--
+			exists = false
+		case hist[i].Kind == "update" && !exists && c[OpCreate] > 0:
+			c[OpCreate]--
+			exists = true
+		}
+		if c != nil && exists && hist[i].Kind == "update" && c[OpSame] > 0 {
+			c[OpSame]--
+		}
+	}
 }
 
 // allUpdates is a page size larger than any stack's history.
