@@ -72,8 +72,10 @@ type releasesDoc struct {
 
 type planJSON struct {
 	docKind
-	Stack           string            `json:"stack"`
-	Plan            string            `json:"plan"` // deploy | rollback | promote
+	Stack string `json:"stack"`
+	Plan  string `json:"plan"` // deploy | rollback | promote
+	// First: the stack's first deploy; nothing switches, nothing to undo.
+	First           bool              `json:"first,omitempty"`
 	Current         map[string]string `json:"current"`
 	Target          map[string]string `json:"target"`
 	Switches        []string          `json:"switches"`
@@ -87,7 +89,7 @@ type planJSON struct {
 }
 
 func newPlanJSON(p *deploy.Plan) *planJSON {
-	doc := &planJSON{Stack: p.Stack, Plan: p.Kind, Current: orEmpty(p.Current), Target: orEmpty(p.Target),
+	doc := &planJSON{Stack: p.Stack, Plan: p.Kind, First: p.First, Current: orEmpty(p.Current), Target: orEmpty(p.Target),
 		Switches: append([]string{}, p.Switches...), Replaces: []string{}, Downtime: p.Downtime,
 		RollbackCommand: p.RollbackCommand, Fast: p.Fast, Targets: append([]string{}, p.Targets...)}
 	for _, r := range p.Replaces {
