@@ -84,6 +84,9 @@ func (r *run) deployEvent(err error) notify.Event {
 		ev.Kind = notify.Promoted
 	case err == nil:
 		ev.Kind = notify.DeploySucceeded
+	case errors.As(err, &vf) && vf.Check == "watch":
+		ev.Kind, ev.Reason = notify.AlarmFired, vf.Error()
+		ev.ReleaseID, ev.ReleaseName, ev.RollbackCommand = vf.ID, vf.Release, ""
 	case errors.As(err, &vf) && vf.RolledBackTo > 0:
 		ev.Kind, ev.Reason = notify.RolledBackAutomatic, vf.Error()
 		ev.ReleaseID, ev.ReleaseName, ev.RollbackCommand = vf.ID, vf.Release, ""

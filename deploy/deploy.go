@@ -199,6 +199,9 @@ func (r *run) execute(ctx context.Context) error {
 		for _, res := range results {
 			s.Phase("verify: %s ok (%s)", res.Check.Name, res.Version)
 		}
+		if err := s.watch(ctx, cfg); err != nil {
+			return r.fail(ctx, err, r.rollbackValues())
+		}
 	}
 	rel, err := r.recordRelease(ctx, r.kind, verified, reason)
 	if err != nil {
@@ -276,13 +279,17 @@ func (r *run) fail(ctx context.Context, cause error, back map[string]string) err
 	}
 	var cb *CircuitBreakerError
 	var fe *verify.FailedError
-	isCB := errors.As(cause, &cb)
-	if !isCB && !errors.As(cause, &fe) {
+	var ae *AlarmError
+	isCB, isAlarm := errors.As(cause, &cb), errors.As(cause, &ae)
+	if !isCB && !isAlarm && !errors.As(cause, &fe) {
 		return cause // interrupted, or kirikae could not tell: change nothing more
 	}
 	check, reason := failedCheck(cause)
-	if isCB {
+	switch {
+	case isCB:
 		check, reason = "rollout", cause.Error()
+	case isAlarm:
+		check, reason = "watch", ae.Error()
 	}
 	failed, err := r.recordRelease(ctx, r.kind, VerifyFailed, check+": "+reason)
 	if err != nil {

@@ -157,7 +157,15 @@ func alarmSpecs(cfg stacks.Config, t alarmTargets) []alarmSpec {
 		}
 	}
 	if t.lambda != nil {
-		fn := pulumi.StringMap{"FunctionName": t.lambda.FunctionName}
+		// Alarms watch alias `live`, what API Gateway invokes: a function-wide
+		// metric mixes the old version's traffic in, and the watch after a
+		// switch must see the new version's errors. Lambda publishes
+		// metrics per alias under the Resource dimension "function:alias"
+		// (https://docs.aws.amazon.com/lambda/latest/dg/monitoring-metrics-types.html).
+		fn := pulumi.StringMap{
+			"FunctionName": t.lambda.FunctionName,
+			"Resource":     pulumi.Sprintf("%s:%s", t.lambda.FunctionName, LiveAlias),
+		}
 		specs = append(specs,
 			alarmSpec{
 				logical: "lambda-errors", namespace: "AWS/Lambda", metric: "Errors",

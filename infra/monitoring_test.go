@@ -72,6 +72,7 @@ func TestLambdaAlarms(t *testing.T) {
 		assert.Equal(t, "AWS/Lambda", str(t, a, "namespace"))
 		assert.Equal(t, want.threshold, at(t, a, "threshold").NumberValue())
 		assert.Equal(t, "api-staging", str(t, a, "dimensions", "FunctionName"))
+		assert.Equal(t, "api-staging:live", str(t, a, "dimensions", "Resource"), "the alias, so a new version's errors show")
 	}
 }
 

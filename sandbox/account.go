@@ -62,6 +62,8 @@ type state struct {
 	// content-addressed files under StateDir/objects.
 	Objects       map[string]map[string]object `json:"objects,omitempty"`
 	Invalidations map[string][]Invalidation    `json:"invalidations,omitempty"` // by distribution id
+	// AlarmStates are alarm states set through SetAlarmState, by name.
+	AlarmStates map[string]AlarmState `json:"alarmStates,omitempty"`
 	// BreakerArmed holds ECS service ids whose next task definition change
 	// the simulated deployment circuit breaker rolls back.
 	BreakerArmed map[string]bool `json:"breakerArmed,omitempty"`

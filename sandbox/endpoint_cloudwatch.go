@@ -3,6 +3,7 @@ package sandbox
 import (
 	"encoding/json"
 	"encoding/xml"
+	"fmt"
 	"math"
 	"net/http"
 	"sort"
@@ -131,6 +132,9 @@ func describeAlarms(st *state, f alarmFilter) []metricAlarm {
 			Period: number(o["period"]), EvaluationPeriods: number(o["evaluationPeriods"]),
 			ComparisonOperator: strOf(o, "comparisonOperator"), TreatMissingData: strOf(o, "treatMissingData"),
 			Dimensions: []alarmDimension{}}
+		if set, ok := st.AlarmStates[name]; ok {
+			al.StateValue, al.StateReason = set.Value, set.Reason
+		}
 		al.ActionsEnabled, _ = o["actionsEnabled"].(bool)
 		al.Threshold, _ = o["threshold"].(float64)
 		dims, _ := o["dimensions"].(map[string]any)
@@ -216,4 +220,39 @@ func toCBOR(v any) cbor.Value {
 		return cbor.Float64(v)
 	}
 	return &cbor.Nil{}
+}
+
+// AlarmState is an alarm's state as SetAlarmState left it.
+type AlarmState struct {
+	Value  string `json:"value"` // OK, ALARM, INSUFFICIENT_DATA
+	Reason string `json:"reason"`
+}
+
+// SetAlarmState sets an alarm's state until the next evaluation, as
+// CloudWatch's SetAlarmState does "for testing purposes"
+// (https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_SetAlarmState.html).
+// The sandbox has no metrics, so nothing re-evaluates it: it holds until
+// set again. An unknown alarm is ResourceNotFound, as on AWS.
+func (a *Account) SetAlarmState(name, value, reason string) error {
+	switch value {
+	case "OK", "ALARM", "INSUFFICIENT_DATA":
+	default:
+		return fmt.Errorf("set alarm state: invalid state %q (OK, ALARM or INSUFFICIENT_DATA)", value)
+	}
+	return a.update(func(st *state) error {
+		found := false
+		for _, o := range newIndex(st)[tokAlarm] {
+			if strOf(o, "name") == name {
+				found = true
+			}
+		}
+		if !found {
+			return fmt.Errorf("set alarm state: ResourceNotFound: alarm %s does not exist", name)
+		}
+		if st.AlarmStates == nil {
+			st.AlarmStates = map[string]AlarmState{}
+		}
+		st.AlarmStates[name] = AlarmState{Value: value, Reason: reason}
+		return nil
+	})
 }

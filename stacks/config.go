@@ -98,6 +98,7 @@ type Config struct {
 	Strategy      string        // kirikae:strategy — "bluegreen" or "canary"
 	CanaryPercent int           // kirikae:canaryPercent — 1..99
 	BakeTime      time.Duration // kirikae:bakeTime — Go duration, e.g. "5m"
+	WatchTime     time.Duration // kirikae:watchTime — alarms watched after every switch; 0 disables
 
 	// Verification after a switch.
 	VerifyPath     string        // kirikae:verifyPath — "" = healthCheckPath

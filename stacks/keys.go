@@ -103,6 +103,7 @@ const (
 	KeyStrategy                = "kirikae:strategy"
 	KeyCanaryPercent           = "kirikae:canaryPercent"
 	KeyBakeTime                = "kirikae:bakeTime"
+	KeyWatchTime               = "kirikae:watchTime"
 	KeyVerifyPath              = "kirikae:verifyPath"
 	KeyVerifyStatus            = "kirikae:verifyStatus"
 	KeyVerifyTimeout           = "kirikae:verifyTimeout"
