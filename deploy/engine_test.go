@@ -261,3 +261,20 @@ func editStackFile(t testing.TB, dir, stack, line string) {
 	require.NoError(t, err)
 	require.NoError(t, os.WriteFile(p, append(raw, []byte("  "+line+"\n")...), 0o644))
 }
+
+// Subnets go where the region's zones are: ap-northeast-1 shows new
+// accounts no "b" zone, and a program that appended letters to the region
+// would ask for a zone that does not exist.
+func TestSubnetsUseTheRegionsZones(t *testing.T) {
+	dir := testproject.Copy(t)
+	setStackValue(t, dir, "staging", "aws:region", "ap-northeast-1")
+	up(t, openSandbox(t, dir, "staging", nil))
+	var zones []string
+	for _, r := range resourcesOf(t, dir) {
+		if r.Type == "aws:ec2/subnet:Subnet" {
+			az, _ := r.Outputs["availabilityZone"].(string)
+			zones = append(zones, az)
+		}
+	}
+	assert.ElementsMatch(t, []string{"ap-northeast-1a", "ap-northeast-1a", "ap-northeast-1c", "ap-northeast-1c"}, zones)
+}

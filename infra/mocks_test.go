@@ -62,12 +62,19 @@ func (m *mocks) NewResource(args pulumi.MockResourceArgs) (string, resource.Prop
 	return id, out, nil
 }
 
-// Call records invokes; the program must make none (the simulated provider
-// supports none).
+// Call records invokes and answers the one the program makes: the
+// region's availability zones (a mock region without a "b" zone, so a
+// program that appends letters to the region shows up).
 func (m *mocks) Call(args pulumi.MockCallArgs) (resource.PropertyMap, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	m.calls = append(m.calls, args.Token)
+	if args.Token == "aws:index/getAvailabilityZones:getAvailabilityZones" {
+		return resource.NewPropertyMapFromMap(map[string]any{
+			"id": "eu-west-1", "names": []any{"eu-west-1a", "eu-west-1c", "eu-west-1d"},
+			"zoneIds": []any{"euw1-az1", "euw1-az3", "euw1-az2"},
+		}), nil
+	}
 	return resource.PropertyMap{}, nil
 }
 

@@ -3,6 +3,7 @@ package infra
 import (
 	"fmt"
 
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ec2"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
@@ -24,7 +25,9 @@ type network struct {
 // subnetLayout fixes the CIDRs of the created VPC: two AZs, one public and
 // one private subnet in each.
 var subnetLayout = []struct {
-	zone        string // suffix appended to the region; also names the subnets
+	// zone names the subnets (first and second zone); the zones themselves
+	// are looked up, since not every account has "<region>a" and "b".
+	zone        string
 	publicCIDR  string
 	privateCIDR string
 }{
@@ -82,9 +85,19 @@ func (n *network) createVPC(ctx *pulumi.Context, cfg stacks.Config) error {
 		return fmt.Errorf("create internet gateway: %w", err)
 	}
 
+	// Zones are looked up: names are mapped per account and some regions
+	// show no "b" to new accounts (ap-northeast-1: a, c, d)
+	// (https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/using-regions-availability-zones.html).
+	zones, err := aws.GetAvailabilityZones(ctx, &aws.GetAvailabilityZonesArgs{State: pulumi.StringRef("available")})
+	if err != nil {
+		return fmt.Errorf("look up availability zones of %s: %w", cfg.Region, err)
+	}
+	if len(zones.Names) < len(subnetLayout) {
+		return fmt.Errorf("create vpc: region %s has %d available zones, kirikae needs %d", cfg.Region, len(zones.Names), len(subnetLayout))
+	}
 	var public, private pulumi.StringArray
-	for _, l := range subnetLayout {
-		az := cfg.Region + l.zone
+	for i, l := range subnetLayout {
+		az := zones.Names[i]
 		pub, err := ec2.NewSubnet(ctx, "public-"+l.zone, &ec2.SubnetArgs{
 			VpcId:               vpc.ID(),
 			CidrBlock:           pulumi.String(l.publicCIDR),

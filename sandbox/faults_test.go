@@ -77,3 +77,12 @@ func TestInjectFaultValidates(t *testing.T) {
 	assert.ErrorContains(t, h.acct.InjectFault(Fault{Op: "read"}), `op "read"`)
 	assert.Error(t, h.acct.InjectFault(Fault{Op: "create", Nth: -1}))
 }
+
+// A subnet in a zone the region does not have is refused, as on AWS.
+func TestSubnetInAMissingZoneIsRefused(t *testing.T) {
+	assert.NoError(t, knownZone("ap-northeast-1", "ap-northeast-1c"))
+	err := knownZone("ap-northeast-1", "ap-northeast-1b")
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "InvalidParameterValue")
+	assert.Contains(t, err.Error(), "ap-northeast-1a, ap-northeast-1c, ap-northeast-1d")
+}

@@ -110,7 +110,10 @@ func (p *provider) Configure(ctx context.Context, req *pulumirpc.ConfigureReques
 	return &pulumirpc.ConfigureResponse{AcceptSecrets: true, SupportsPreview: true, AcceptResources: true}, nil
 }
 
-func (p *provider) Invoke(_ context.Context, req *pulumirpc.InvokeRequest) (*pulumirpc.InvokeResponse, error) {
+func (p *provider) Invoke(ctx context.Context, req *pulumirpc.InvokeRequest) (*pulumirpc.InvokeResponse, error) {
+	if req.GetTok() == invokeAvailabilityZones {
+		return p.availabilityZones(ctx)
+	}
 	return nil, status.Errorf(codes.Unimplemented,
 		"the kirikae sandbox does not simulate invoke %s; data sources are not available in the sandbox, pass the value in as configuration instead",
 		req.GetTok())

@@ -126,6 +126,9 @@ func init() {
 			defaults:  map[string]any{"mapPublicIpOnLaunch": false, "assignIpv6AddressOnCreation": false},
 			create: func(e *env) (string, error) {
 				e.putDefault("availabilityZone", e.region+"a")
+				if err := knownZone(e.region, e.str("availabilityZone")); err != nil {
+					return "", err
+				}
 				return ec2("subnet-", "subnet")(e)
 			}},
 		&typeSpec{token: "aws:ec2/internetGateway:InternetGateway", create: ec2("igw-", "internet-gateway")},
