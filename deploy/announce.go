@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net/url"
 	"strings"
 
 	"github.com/kirikae/kirikae/engine"
@@ -33,7 +32,7 @@ func (s *Session) announcer(ctx context.Context) (*notify.Dispatcher, error) {
 		// channels, only a receiver on this machine.
 		for _, u := range []*string{&nc.SlackURL, &nc.WebhookURL} {
 			if *u != "" && !notify.IsLoopbackURL(*u) {
-				s.Phase("sandbox: notifications go only to receivers on this machine; %s is skipped", hostOf(*u))
+				s.Phase("sandbox: notifications go only to receivers on this machine; %s is skipped", notify.RedactURL(*u))
 				*u = ""
 			}
 		}
@@ -108,12 +107,4 @@ func (r *run) deployEvent(err error) notify.Event {
 // failed before it became a release.
 func releaseNameOf(values map[string]string) string {
 	return Release{ImageTag: values[stacks.KeyImageTag], FrontendRelease: values[stacks.KeyFrontendRelease]}.Name()
-}
-
-// hostOf names a URL by its host alone: the rest may carry a credential.
-func hostOf(raw string) string {
-	if u, err := url.Parse(raw); err == nil && u.Hostname() != "" {
-		return u.Hostname()
-	}
-	return "a configured URL"
 }

@@ -2,8 +2,6 @@ package deploy
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"time"
@@ -59,7 +57,7 @@ func (s *Session) SetFreeze(ctx context.Context, frozen bool, reason string) (Fr
 		if err != nil {
 			return err
 		}
-		key := fmt.Sprintf("%s%s-%s.json", s.freezeDir(), f.When.Format("20060102T150405.000000000Z"), randomID())
+		key := fmt.Sprintf("%s%s-%s.json", s.freezeDir(), f.When.Format("20060102T150405.000000000Z"), journal.NewID())
 		if err := s.Store().Create(ctx, key, raw); err != nil {
 			return fmt.Errorf("%s %s: %w", op, s.Stack(), err)
 		}
@@ -109,10 +107,4 @@ func (e *FrozenError) Hint(inv Invocation) string {
 // effect, for messages a user can paste.
 func (s *Session) Command(sub string, args ...string) string {
 	return s.Invocation().Command(sub, args...)
-}
-
-func randomID() string {
-	b := make([]byte, 4)
-	_, _ = rand.Read(b)
-	return hex.EncodeToString(b)
 }

@@ -13,7 +13,7 @@ import (
 // Journal returns the stack's journal: what kirikae did to it, newest
 // first, read from the backend beside the state.
 func (s *Session) Journal(ctx context.Context, since time.Time) ([]journal.Record, error) {
-	return s.journal().List(ctx, since)
+	return s.journal().List(ctx, since, 0)
 }
 
 func (s *Session) journal() *journal.Journal {

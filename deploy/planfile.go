@@ -2,15 +2,13 @@ package deploy
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
-	"errors"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"strings"
+
+	"github.com/kirikae/kirikae/engine"
 )
 
 // PlanFile is what a reviewer approved: `preview --save-plan FILE` writes
@@ -45,7 +43,7 @@ func (s *Session) PlanFileFor(ctx context.Context, overrides map[string]string, 
 	if err != nil {
 		return PlanFile{}, err
 	}
-	cfg, err := fileHash(filepath.Join(s.ProjectDir(), "Pulumi."+s.Stack()+".yaml"))
+	cfg, err := engine.FileSHA256(filepath.Join(s.ProjectDir(), "Pulumi."+s.Stack()+".yaml"))
 	if err != nil {
 		return PlanFile{}, fmt.Errorf("hash stack file: %w", err)
 	}
@@ -143,28 +141,11 @@ func (e *PlanFileError) Error() string {
 // BadInput: the user passes another file.
 func (e *PlanFileError) BadInput() bool { return true }
 
-func fileHash(path string) (string, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return "", err
-	}
-	defer f.Close()
-	h := sha256.New()
-	if _, err := io.Copy(h, f); err != nil {
-		return "", err
-	}
-	return hex.EncodeToString(h.Sum(nil)), nil
-}
-
 // programHash identifies the running kirikae program.
 func programHash() (string, error) {
 	exe, err := os.Executable()
 	if err != nil {
 		return "", fmt.Errorf("find kirikae executable: %w", err)
 	}
-	h, err := fileHash(exe)
-	if err != nil {
-		return "", errors.Join(fmt.Errorf("hash kirikae executable"), err)
-	}
-	return h, nil
+	return engine.FileSHA256(exe)
 }

@@ -60,7 +60,7 @@ func (s *Session) Status(ctx context.Context) (*Status, error) {
 	} else if f.Frozen {
 		st.Freeze = &f
 	}
-	if recs, err := s.Journal(ctx, time.Time{}); err != nil {
+	if recs, err := s.journal().List(ctx, time.Time{}, 1); err != nil {
 		st.Problems = append(st.Problems, err.Error())
 	} else if len(recs) > 0 {
 		st.LastOperation = &recs[0]

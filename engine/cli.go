@@ -141,7 +141,7 @@ func openCached(bin string) (*CLI, error) {
 		// need not be read again on every command.
 		return openCLI(bin, "cache", false)
 	}
-	sum, err := fileSHA256(bin)
+	sum, err := FileSHA256(bin)
 	if err != nil {
 		return nil, err
 	}
@@ -179,7 +179,8 @@ func (e *ChecksumError) Error() string {
 	return fmt.Sprintf("cached pulumi %s does not match the sha256 recorded when it was built (want %.12s…, got %.12s…)", e.Path, e.Want, e.Got)
 }
 
-func fileSHA256(path string) (string, error) {
+// FileSHA256 is the hex sha256 of a file's content.
+func FileSHA256(path string) (string, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return "", fmt.Errorf("hash %s: %w", path, err)
@@ -213,7 +214,7 @@ func openCLI(bin, source string, atLeast bool) (*CLI, error) {
 	if _, err := os.Stat(bin); err != nil {
 		return nil, err
 	}
-	got, err := versionOf(bin)
+	got, stamped, err := versionOf(bin)
 	if err != nil {
 		return nil, err
 	}
@@ -221,8 +222,8 @@ func openCLI(bin, source string, atLeast bool) (*CLI, error) {
 	if (atLeast && got.LT(want)) || (!atLeast && !got.Equals(want)) {
 		return nil, fmt.Errorf("%s is pulumi %s, kirikae needs %s", bin, got, want)
 	}
-	if st, ok := readStamp(bin); !ok || st.Version != got.String() {
-		writeStamp(bin, got.String(), st.SHA256)
+	if !stamped {
+		writeStamp(bin, got.String(), "")
 	}
 	return &CLI{Path: bin, Version: got.String(), Source: source, command: pinnedCommand{path: bin, version: got}}, nil
 }
@@ -259,7 +260,7 @@ func buildCLI(ctx context.Context, opts CLIOptions, root, bin string) error {
 	if err != nil {
 		return &CLIMissingError{Reason: fmt.Sprintf("building the Pulumi CLI failed: %v: %s", err, lastLines(string(out), 5))}
 	}
-	sum, err := fileSHA256(tmp)
+	sum, err := FileSHA256(tmp)
 	if err != nil {
 		return err
 	}

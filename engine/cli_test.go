@@ -113,7 +113,7 @@ func TestCachedCLIIsVerifiedByItsRecordedChecksum(t *testing.T) {
 	assert.Equal(t, "cache", cli.Source)
 	raw, err := os.ReadFile(bin + ".sha256")
 	require.NoError(t, err, "the checksum is recorded on first use")
-	sum, err := fileSHA256(bin)
+	sum, err := FileSHA256(bin)
 	require.NoError(t, err)
 	assert.Equal(t, sum+"  pulumi\n", string(raw))
 
@@ -147,7 +147,7 @@ func TestMismatchedCacheIsRebuilt(t *testing.T) {
 	assert.Equal(t, "built", cli.Source)
 	require.NotEmpty(t, progress)
 	assert.Contains(t, progress[0], "rebuilding it")
-	sum, err := fileSHA256(bin)
+	sum, err := FileSHA256(bin)
 	require.NoError(t, err)
 	raw, err := os.ReadFile(bin + ".sha256")
 	require.NoError(t, err)

@@ -146,21 +146,21 @@ func writeStamp(bin, version, sum string) {
 	}
 }
 
-// versionOf runs `pulumi version` unless a stamp already knows it.
-func versionOf(bin string) (semver.Version, error) {
+// versionOf runs `pulumi version` unless a stamp already knows it, and
+// says which (a version not from a stamp is worth recording in one).
+func versionOf(bin string) (v semver.Version, stamped bool, err error) {
 	if st, ok := readStamp(bin); ok {
 		if v, err := semver.ParseTolerant(st.Version); err == nil {
-			return v, nil
+			return v, true, nil
 		}
 	}
 	out, err := exec.Command(bin, "version").Output()
 	if err != nil {
-		return semver.Version{}, fmt.Errorf("run %s version: %w", bin, err)
+		return semver.Version{}, false, fmt.Errorf("run %s version: %w", bin, err)
 	}
 	raw := strings.TrimSpace(string(out))
-	v, err := semver.ParseTolerant(raw)
-	if err != nil {
-		return semver.Version{}, fmt.Errorf("parse version %q of %s: %w", raw, bin, err)
+	if v, err = semver.ParseTolerant(raw); err != nil {
+		return semver.Version{}, false, fmt.Errorf("parse version %q of %s: %w", raw, bin, err)
 	}
-	return v, nil
+	return v, false, nil
 }

@@ -167,17 +167,19 @@ func (s *Session) PreviewDestroy(ctx context.Context) (*Result, error) {
 // PreviewRefresh reports the drift Refresh would write into state,
 // changing nothing.
 func (s *Session) PreviewRefresh(ctx context.Context) (*Result, error) {
-	return s.streamOp("preview", func(ch chan<- events.EngineEvent) error {
-		_, err := s.stack.PreviewRefresh(ctx, optrefresh.EventStreams(ch))
-		return err
-	})
+	return s.previewRefresh(ctx, "preview")
 }
 
 // Drift refreshes in preview mode: it reads the live resources and reports
 // what differs from state (as update/delete changes) without writing
 // anything, so it is safe to run on a schedule against product.
 func (s *Session) Drift(ctx context.Context) (*Result, error) {
-	return s.streamOp("drift", func(ch chan<- events.EngineEvent) error {
+	return s.previewRefresh(ctx, "drift")
+}
+
+// previewRefresh runs a refresh in preview mode, reported as op.
+func (s *Session) previewRefresh(ctx context.Context, op string) (*Result, error) {
+	return s.streamOp(op, func(ch chan<- events.EngineEvent) error {
 		_, err := s.stack.PreviewRefresh(ctx, optrefresh.EventStreams(ch))
 		return err
 	})

@@ -93,7 +93,7 @@ type Op struct {
 // operation must not run: the caller returns the error.
 func (j *Journal) Start(ctx context.Context, e Entry) (*Op, error) {
 	e.Phase = PhaseStart
-	e.OpID = newID()
+	e.OpID = NewID()
 	e.Time = time.Now().UTC()
 	fillWho(&e)
 	if err := j.write(ctx, e); err != nil {
@@ -149,9 +149,10 @@ type Record struct {
 }
 
 // List returns the operations that started at or after since (zero: all),
-// newest first. A start with no end reads as running when its process is
+// newest first; limit > 0 keeps the newest limit operations and reads only
+// their entries, so `status` costs the same however long the journal is. A start with no end reads as running when its process is
 // alive on this host, interrupted otherwise.
-func (j *Journal) List(ctx context.Context, since time.Time) ([]Record, error) {
+func (j *Journal) List(ctx context.Context, since time.Time, limit int) ([]Record, error) {
 	keys, err := j.store.List(ctx, j.dir)
 	if err != nil {
 		return nil, fmt.Errorf("read journal: %w", err)
@@ -162,6 +163,9 @@ func (j *Journal) List(ctx context.Context, since time.Time) ([]Record, error) {
 		// before since is not half-read; starts before since are dropped below.
 		i := sort.SearchStrings(keys, j.dir+cut)
 		keys = keys[i:]
+	}
+	if limit > 0 {
+		keys = j.newestOps(keys, limit)
 	}
 	entries := make([]Entry, len(keys))
 	g, gctx := errgroup.WithContext(ctx)
@@ -212,6 +216,45 @@ func (j *Journal) List(ctx context.Context, since time.Time) ([]Record, error) {
 		out = append(out, *r)
 	}
 	return out, nil
+}
+
+// newestOps keeps the keys of the limit operations that appear last in
+// keys (sorted, so by time), judged from the key names alone: an
+// operation's id is in every one of its keys (see write).
+func (j *Journal) newestOps(keys []string, limit int) []string {
+	keep := map[string]bool{}
+	firstSeen := map[string]int{}
+	for i, k := range keys {
+		if op := opOf(strings.TrimPrefix(k, j.dir)); op != "" {
+			if _, ok := firstSeen[op]; !ok {
+				firstSeen[op] = i
+			}
+		}
+	}
+	ops := make([]string, 0, len(firstSeen))
+	for op := range firstSeen {
+		ops = append(ops, op)
+	}
+	sort.Slice(ops, func(a, b int) bool { return firstSeen[ops[a]] > firstSeen[ops[b]] })
+	for _, op := range ops[:min(limit, len(ops))] {
+		keep[op] = true
+	}
+	var out []string
+	for _, k := range keys {
+		if keep[opOf(strings.TrimPrefix(k, j.dir))] {
+			out = append(out, k)
+		}
+	}
+	return out
+}
+
+// opOf is the operation id in a key name "<time>-<opId>-<phase>.json".
+func opOf(name string) string {
+	parts := strings.Split(strings.TrimSuffix(name, ".json"), "-")
+	if len(parts) != 3 {
+		return ""
+	}
+	return parts[1]
 }
 
 // processAlive reports whether pid is a running process on this machine.
@@ -280,7 +323,9 @@ func CIRunURL() string {
 	return server + "/" + repo + "/actions/runs/" + run
 }
 
-func newID() string {
+// NewID is a short random id for a write-once record's name, so two
+// records written in the same nanosecond never share one.
+func NewID() string {
 	b := make([]byte, 6)
 	_, _ = rand.Read(b)
 	return hex.EncodeToString(b)

@@ -38,7 +38,7 @@ func TestStartEndReadsBackNewestFirst(t *testing.T) {
 	require.NoError(t, err)
 	require.NoError(t, second.End(ctx, journal.ResultFailed, errors.New("verify api: 503\nmore"), nil))
 
-	recs, err := j.List(ctx, time.Time{})
+	recs, err := j.List(ctx, time.Time{}, 0)
 	require.NoError(t, err)
 	require.Len(t, recs, 2)
 	assert.Equal(t, "rollback", recs[0].Start.Op, "newest first")
@@ -58,7 +58,7 @@ func TestStartWithoutEndIsRunningThenInterrupted(t *testing.T) {
 	ctx := context.Background()
 	_, err := j.Start(ctx, journal.Entry{Op: "up", Stack: "staging"})
 	require.NoError(t, err)
-	recs, err := j.List(ctx, time.Time{})
+	recs, err := j.List(ctx, time.Time{}, 0)
 	require.NoError(t, err)
 	require.Len(t, recs, 1)
 	assert.Equal(t, journal.ResultRunning, recs[0].Result, "this process is alive")
@@ -75,7 +75,7 @@ func TestStartWithoutEndIsRunningThenInterrupted(t *testing.T) {
 	dead := strings.Replace(string(raw), `"pid":`+itoa(os.Getpid()), `"pid":999999999`, 1)
 	require.NotEqual(t, string(raw), dead)
 	require.NoError(t, os.WriteFile(fileOf(t, st, keys[0]), []byte(dead), 0o600))
-	recs, err = gone.List(ctx, time.Time{})
+	recs, err = gone.List(ctx, time.Time{}, 0)
 	require.NoError(t, err)
 	require.Len(t, recs, 1)
 	assert.Equal(t, journal.ResultInterrupted, recs[0].Result, "never success")
@@ -92,7 +92,7 @@ func TestSinceSkipsOlderOperations(t *testing.T) {
 	fresh, err := j.Start(ctx, journal.Entry{Op: "destroy", Stack: "staging"})
 	require.NoError(t, err)
 	require.NoError(t, fresh.End(ctx, journal.ResultSucceeded, nil, nil))
-	recs, err := j.List(ctx, cut)
+	recs, err := j.List(ctx, cut, 0)
 	require.NoError(t, err)
 	require.Len(t, recs, 1)
 	assert.Equal(t, "destroy", recs[0].Start.Op)
@@ -113,7 +113,7 @@ func TestConcurrentWritersLoseNothing(t *testing.T) {
 		}()
 	}
 	wg.Wait()
-	recs, err := j.List(ctx, time.Time{})
+	recs, err := j.List(ctx, time.Time{}, 0)
 	require.NoError(t, err)
 	assert.Len(t, recs, 20)
 	for _, r := range recs {
@@ -164,4 +164,27 @@ func fileOf(t *testing.T, st backend.Store, key string) string {
 	t.Helper()
 	loc := strings.TrimPrefix(st.Location(), "file://")
 	return loc + "/.kirikae/" + key
+}
+
+// limit keeps the newest operations, judged by when they started, even
+// when their entries interleave with older ones.
+func TestListLimitKeepsTheNewestOperations(t *testing.T) {
+	j, _ := open(t)
+	ctx := context.Background()
+	older, err := j.Start(ctx, journal.Entry{Op: "up", Stack: "staging"})
+	require.NoError(t, err)
+	newer, err := j.Start(ctx, journal.Entry{Op: "refresh", Stack: "staging"})
+	require.NoError(t, err)
+	require.NoError(t, older.End(ctx, journal.ResultSucceeded, nil, nil))
+	require.NoError(t, newer.End(ctx, journal.ResultFailed, errors.New("boom"), nil))
+
+	recs, err := j.List(ctx, time.Time{}, 1)
+	require.NoError(t, err)
+	require.Len(t, recs, 1)
+	assert.Equal(t, "refresh", recs[0].Start.Op)
+	require.NotNil(t, recs[0].End, "the operation is read whole")
+	assert.Equal(t, journal.ResultFailed, recs[0].Result)
+	all, err := j.List(ctx, time.Time{}, 0)
+	require.NoError(t, err)
+	assert.Len(t, all, 2)
 }

@@ -3,6 +3,8 @@ package sandbox
 import (
 	"context"
 	"fmt"
+	"slices"
+	"strings"
 
 	pulumirpc "github.com/pulumi/pulumi/sdk/v3/proto/go"
 	"google.golang.org/grpc/codes"
@@ -20,31 +22,43 @@ const invokeAvailabilityZones = "aws:index/getAvailabilityZones:getAvailabilityZ
 // letters to the region
 // (https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/using-regions-availability-zones.html,
 // https://docs.aws.amazon.com/ram/latest/userguide/working-with-az-ids.html).
-var zonesByRegion = map[string][]string{
-	"us-east-1":      {"a", "b", "c", "d", "e", "f"},
-	"us-east-2":      {"a", "b", "c"},
-	"us-west-1":      {"b", "c"},
-	"us-west-2":      {"a", "b", "c", "d"},
-	"eu-west-1":      {"a", "b", "c"},
-	"eu-central-1":   {"a", "b", "c"},
-	"ap-northeast-1": {"a", "c", "d"},
-	"ap-northeast-3": {"a", "b", "c"},
-	"ap-southeast-1": {"a", "b", "c"},
-	"ap-southeast-2": {"a", "b", "c"},
+var zonesByRegion = map[string]struct {
+	idPrefix string // zone ids are <idPrefix>-az<n>, e.g. use1-az1
+	letters  []string
+}{
+	"us-east-1":      {"use1", []string{"a", "b", "c", "d", "e", "f"}},
+	"us-east-2":      {"use2", []string{"a", "b", "c"}},
+	"us-west-1":      {"usw1", []string{"b", "c"}},
+	"us-west-2":      {"usw2", []string{"a", "b", "c", "d"}},
+	"eu-west-1":      {"euw1", []string{"a", "b", "c"}},
+	"eu-central-1":   {"euc1", []string{"a", "b", "c"}},
+	"ap-northeast-1": {"apne1", []string{"a", "c", "d"}},
+	"ap-northeast-3": {"apne3", []string{"a", "b", "c"}},
+	"ap-southeast-1": {"apse1", []string{"a", "b", "c"}},
+	"ap-southeast-2": {"apse2", []string{"a", "b", "c"}},
+}
+
+// zoneNames are the region's zone names, nil for a region outside the table.
+func zoneNames(region string) []string {
+	var out []string
+	for _, l := range zonesByRegion[region].letters {
+		out = append(out, region+l)
+	}
+	return out
 }
 
 // availabilityZones answers getAvailabilityZones for the provider's region
 // (https://www.pulumi.com/registry/packages/aws/api-docs/getavailabilityzones/).
 func (p *provider) availabilityZones(ctx context.Context) (*pulumirpc.InvokeResponse, error) {
 	region := p.region(ctx)
-	letters, ok := zonesByRegion[region]
+	zones, ok := zonesByRegion[region]
 	if !ok {
 		return nil, status.Errorf(codes.InvalidArgument, "the kirikae sandbox has no availability zones for region %s; use one of its table (sandbox/zones.go)", region)
 	}
 	var names, ids []any
-	for i, l := range letters {
-		names = append(names, region+l)
-		ids = append(ids, fmt.Sprintf("%s-az%d", shortRegion(region), i+1))
+	for i, name := range zoneNames(region) {
+		names = append(names, name)
+		ids = append(ids, fmt.Sprintf("%s-az%d", zones.idPrefix, i+1))
 	}
 	ret, err := structpb.NewStruct(map[string]any{
 		"id": region, "names": names, "zoneIds": ids, "state": "available",
@@ -56,37 +70,13 @@ func (p *provider) availabilityZones(ctx context.Context) (*pulumirpc.InvokeResp
 	return &pulumirpc.InvokeResponse{Return: ret}, nil
 }
 
-// shortRegion is the prefix of a zone id: "use1" for us-east-1.
-func shortRegion(region string) string {
-	short := map[string]string{"us-east-1": "use1", "us-east-2": "use2", "us-west-1": "usw1", "us-west-2": "usw2",
-		"eu-west-1": "euw1", "eu-central-1": "euc1", "ap-northeast-1": "apne1", "ap-northeast-3": "apne3",
-		"ap-southeast-1": "apse1", "ap-southeast-2": "apse2"}
-	return short[region]
-}
-
 // knownZone refuses a subnet in a zone the account does not have, as
 // CreateSubnet does
 // (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateSubnet.html).
 func knownZone(region, zone string) error {
-	letters, ok := zonesByRegion[region]
-	if !ok {
-		return nil // a region outside the table: nothing to check against
+	names := zoneNames(region)
+	if names == nil || slices.Contains(names, zone) {
+		return nil // known, or a region outside the table with nothing to check against
 	}
-	for _, l := range letters {
-		if zone == region+l {
-			return nil
-		}
-	}
-	return fmt.Errorf("InvalidParameterValue: Value (%s) for parameter availabilityZone is invalid. Subnets can currently only be created in the following availability zones: %s", zone, zoneList(region, letters))
-}
-
-func zoneList(region string, letters []string) string {
-	out := ""
-	for i, l := range letters {
-		if i > 0 {
-			out += ", "
-		}
-		out += region + l
-	}
-	return out
+	return fmt.Errorf("InvalidParameterValue: Value (%s) for parameter availabilityZone is invalid. Subnets can currently only be created in the following availability zones: %s", zone, strings.Join(names, ", "))
 }
