@@ -21,6 +21,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/ecs"
 	"github.com/aws/aws-sdk-go-v2/service/lambda"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/aws/aws-sdk-go-v2/service/ssm"
 	s3types "github.com/aws/aws-sdk-go-v2/service/s3/types"
 )
 
@@ -31,6 +32,7 @@ type AWS struct {
 	ecs  *ecs.Client
 	cw   *cloudwatch.Client
 	fn   *lambda.Client
+	ssm  *ssm.Client
 	http *http.Client
 }
 
@@ -91,6 +93,7 @@ func newAWS(cfg aws.Config, endpoint string) *AWS {
 		ecs:  ecs.NewFromConfig(cfg, func(o *ecs.Options) { o.BaseEndpoint = base }),
 		cw:   cloudwatch.NewFromConfig(cfg, func(o *cloudwatch.Options) { o.BaseEndpoint = base }),
 		fn:   lambda.NewFromConfig(cfg, func(o *lambda.Options) { o.BaseEndpoint = base }),
+		ssm:  ssm.NewFromConfig(cfg, func(o *ssm.Options) { o.BaseEndpoint = base }),
 		http: &http.Client{Timeout: 10 * time.Second},
 	}
 }

@@ -35,6 +35,10 @@ type Cloud interface {
 	// Alarms reads the state of the CloudWatch alarms whose names start
 	// with prefix.
 	Alarms(ctx context.Context, prefix string) ([]Alarm, error)
+	// Parameter reads an SSM Parameter Store value, decrypting a
+	// SecureString: where a stack keeps the credentials its notifications
+	// need, readable by the deploy role and not by the preview role.
+	Parameter(ctx context.Context, name string) (string, error)
 	// HTTPClient is the client verification uses: the default one for real
 	// AWS; for the sandbox, one that dials the simulated front door for
 	// every AWS-shaped host name.

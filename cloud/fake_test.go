@@ -87,3 +87,7 @@ func (m *memCloud) AliasVersion(context.Context, string, string) (AliasStatus, e
 func (m *memCloud) Alarms(context.Context, string) ([]Alarm, error) {
 	return nil, errors.New("not faked")
 }
+
+func (m *memCloud) Parameter(context.Context, string) (string, error) {
+	return "", errors.New("not faked")
+}

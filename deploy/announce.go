@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/pulumi/pulumi/sdk/v3/go/auto"
+
 	"github.com/kirikae/kirikae/engine"
 	"github.com/kirikae/kirikae/notify"
 	"github.com/kirikae/kirikae/stacks"
@@ -18,14 +20,13 @@ func (s *Session) announcer(ctx context.Context) (*notify.Dispatcher, error) {
 	if s.notifier != nil || (!s.Config.SlackWebhook.Set && !s.Config.WebhookURL.Set) {
 		return s.notifier, nil
 	}
-	all, err := s.AllConfig(ctx)
-	if err != nil {
-		return nil, fmt.Errorf("read notification settings of %s: %s", s.Stack(), engine.Message(err.Error()))
-	}
-	nc := notify.Config{
-		SlackURL:      all[stacks.KeySlackWebhookURL].Value,
-		WebhookURL:    all[stacks.KeyWebhookURL].Value,
-		WebhookSecret: all[stacks.KeyWebhookSecret].Value,
+	var nc notify.Config
+	if err := s.readSecrets(ctx, map[string]*string{
+		stacks.KeySlackWebhookURL: &nc.SlackURL,
+		stacks.KeyWebhookURL:      &nc.WebhookURL,
+		stacks.KeyWebhookSecret:   &nc.WebhookSecret,
+	}); err != nil {
+		return nil, err
 	}
 	if s.Sandbox() {
 		// A sandbox run is an experiment: it never tells the team's real
@@ -107,4 +108,42 @@ func (r *run) deployEvent(err error) notify.Event {
 // failed before it became a release.
 func releaseNameOf(values map[string]string) string {
 	return Release{ImageTag: values[stacks.KeyImageTag], FrontendRelease: values[stacks.KeyFrontendRelease]}.Name()
+}
+
+// readSecrets fills each configured secret key's plaintext: a `secure:`
+// value through the engine (one call, only when there is one), an `ssm:`
+// reference through Parameter Store with this run's credentials (the deploy
+// role has them, the preview role does not).
+func (s *Session) readSecrets(ctx context.Context, into map[string]*string) error {
+	secrets := map[string]stacks.Secret{
+		stacks.KeySlackWebhookURL: s.Config.SlackWebhook,
+		stacks.KeyWebhookURL:      s.Config.WebhookURL,
+		stacks.KeyWebhookSecret:   s.Config.WebhookSecret,
+	}
+	var all auto.ConfigMap
+	for key, dst := range into {
+		sec := secrets[key]
+		switch {
+		case !sec.Set:
+		case sec.Ref != "":
+			c, err := s.cloudAPI(ctx)
+			if err != nil {
+				return fmt.Errorf("read %s of %s: %w", key, s.Stack(), err)
+			}
+			v, err := c.Parameter(ctx, sec.Ref)
+			if err != nil {
+				return fmt.Errorf("read %s of %s: %w", key, s.Stack(), err)
+			}
+			*dst = v
+		default:
+			if all == nil {
+				var err error
+				if all, err = s.AllConfig(ctx); err != nil {
+					return fmt.Errorf("read notification settings of %s: %s", s.Stack(), engine.Message(err.Error()))
+				}
+			}
+			*dst = all[key].Value
+		}
+	}
+	return nil
 }

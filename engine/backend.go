@@ -100,7 +100,10 @@ func passphraseEnv(p Paths) (map[string]string, error) {
 	if err := privateDir(p.Root); err != nil {
 		return nil, err
 	}
-	if os.Getenv("PULUMI_CONFIG_PASSPHRASE") != "" {
+	// Set, even to "": a pipeline whose stacks keep secrets only as SSM
+	// references uses the empty passphrase on purpose (README "State and
+	// secrets"), and Pulumi accepts it.
+	if _, set := os.LookupEnv("PULUMI_CONFIG_PASSPHRASE"); set {
 		return map[string]string{}, nil
 	}
 	if f := os.Getenv("PULUMI_CONFIG_PASSPHRASE_FILE"); f != "" {

@@ -65,7 +65,7 @@ func newMonitoring(ctx *pulumi.Context, cfg stacks.Config, targets alarmTargets)
 			return nil, fmt.Errorf("subscribe alert email: %w", err)
 		}
 	}
-	if cfg.WebhookURL.Set && !loopbackWebhook(ctx) {
+	if cfg.WebhookURL.Set && cfg.WebhookURL.Ref == "" && !loopbackWebhook(ctx) {
 		endpoint, err := webhookEndpoint(ctx)
 		if err != nil {
 			return nil, err

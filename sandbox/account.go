@@ -73,6 +73,8 @@ type state struct {
 	// Images are ECR images by repository name; their programs live under
 	// StateDir/images.
 	Images map[string][]*image `json:"images,omitempty"`
+	// Parameters are SSM Parameter Store parameters by name.
+	Parameters map[string]*parameter `json:"parameters,omitempty"`
 }
 
 func newState() *state {

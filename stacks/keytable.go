@@ -185,16 +185,16 @@ var keyTable = []Key{
 		field:   func(c *Config) any { return &c.AlarmCloudFront5xxRate }, check: floatRange(0, 100)},
 
 	// Notifications.
-	{Name: KeySlackWebhookURL, Type: TypeSecret, Rule: "set with `pulumi config set --secret`",
+	{Name: KeySlackWebhookURL, Type: TypeSecret, Rule: "set with `pulumi config set --secret`, or `ssm:/parameter/name`",
 		Meaning: "Slack incoming webhook told about deploys, rollbacks and alarms",
 		field:   func(c *Config) any { return &c.SlackWebhook }},
 	// A webhook URL carries its credential (a path token, userinfo), so it
 	// is a secret: encrypted in the stack file and in state, masked in
 	// every preview and PR comment.
-	{Name: KeyWebhookURL, Type: TypeSecret, Rule: "an https URL; set with `pulumi config set --secret`",
+	{Name: KeyWebhookURL, Type: TypeSecret, Rule: "an https URL; set with `pulumi config set --secret`, or `ssm:/parameter/name`",
 		Meaning: "generic JSON webhook told about deploys, rollbacks and alarms (also an SNS https subscription)",
 		field:   func(c *Config) any { return &c.WebhookURL }},
-	{Name: KeyWebhookSecret, Type: TypeSecret, Rule: "set with `pulumi config set --secret`",
+	{Name: KeyWebhookSecret, Type: TypeSecret, Rule: "set with `pulumi config set --secret`, or `ssm:/parameter/name`",
 		Meaning: "signs each webhook delivery: X-Kirikae-Signature: sha256=HMAC-SHA256(secret, timestamp.body)",
 		field:   func(c *Config) any { return &c.WebhookSecret }},
 	{Name: KeyAlertEmails, Type: TypeStringList, Rule: "email addresses",
