@@ -58,14 +58,15 @@ func ListStacks(ctx context.Context, opts Options) ([]StackInfo, error) {
 		if info.Deployed {
 			// The backend's count includes the root stack and the provider;
 			// plans and summaries count only what the program declares.
+			// One export has both the resources and the outputs.
 			if dep, err := s.ws.ExportStack(ctx, name); err == nil {
 				if n, err := managedCount(dep.Deployment); err == nil {
 					info.Resources = n
 				}
-			}
-			if outs, err := s.ws.StackOutputs(ctx, name); err == nil {
-				if v, ok := outs[infra.OutputImageTag]; ok {
-					info.ImageTag, _ = v.Value.(string)
+				if outs, err := rootOutputs(dep.Deployment); err == nil {
+					if v, ok := outs[infra.OutputImageTag]; ok {
+						info.ImageTag, _ = v.Value.(string)
+					}
 				}
 			}
 			if st, err := auto.SelectStack(ctx, name, s.ws); err == nil {

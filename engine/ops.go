@@ -125,13 +125,28 @@ func (s *Session) Up(ctx context.Context, values map[string]string, uo UpOptions
 	if len(uo.Targets) > 0 {
 		opts = append(opts, optup.Target(uo.Targets))
 	}
-	up, err := s.stack.Up(ctx, opts...)
+	// The SDK reads outputs and a summary after the update (three
+	// processes); the workspace answers those reads from nothing and the
+	// outputs come from the update's own events (see workspace).
+	s.ws.afterUpdate = true
+	_, err := s.stack.Up(ctx, opts...)
+	s.ws.afterUpdate = false
 	drain(done, err)
 	if err != nil {
 		return nil, s.classify("up", err, c.errors)
 	}
 	res := s.result("up", c, start)
-	res.Outputs = outputs(up.Outputs)
+	if c.rootOutputs == nil {
+		// Not seen in the events (an update that skipped the root stack):
+		// read them from the state.
+		out, err := s.Outputs(ctx)
+		if err != nil {
+			return nil, err
+		}
+		res.Outputs = out
+		return res, nil
+	}
+	res.Outputs = eventOutputs(c.rootOutputs)
 	return res, nil
 }
 
@@ -277,6 +292,19 @@ func (s *Session) Outputs(ctx context.Context) (map[string]Output, error) {
 	}
 	return outputs(out), nil
 }
+
+// eventOutputs converts the root stack's outputs as an event shows them:
+// the engine masks secrets there as "[secret]".
+func eventOutputs(m map[string]any) map[string]Output {
+	out := make(map[string]Output, len(m))
+	for k, v := range m {
+		out[k] = Output{Value: v, Secret: v == secretMask}
+	}
+	return out
+}
+
+// secretMask is how the engine's events and `stack output` show a secret.
+const secretMask = "[secret]"
 
 func outputs(m auto.OutputMap) map[string]Output {
 	out := make(map[string]Output, len(m))
