@@ -128,9 +128,9 @@ func (s *Session) Up(ctx context.Context, values map[string]string, uo UpOptions
 	// The SDK reads outputs and a summary after the update (three
 	// processes); the workspace answers those reads from nothing and the
 	// outputs come from the update's own events (see workspace).
-	s.ws.afterUpdate = true
+	stop := s.ws.skippingSummary()
 	_, err := s.stack.Up(ctx, opts...)
-	s.ws.afterUpdate = false
+	stop()
 	drain(done, err)
 	if err != nil {
 		return nil, s.classify("up", err, c.errors)
@@ -156,6 +156,7 @@ func (s *Session) Up(ctx context.Context, values map[string]string, uo UpOptions
 // holds the changes seen before it.
 func (s *Session) Refresh(ctx context.Context) (*Result, error) {
 	return s.streamOp("refresh", func(ch chan<- events.EngineEvent) error {
+		defer s.ws.skippingSummary()()
 		_, err := s.stack.Refresh(ctx, optrefresh.EventStreams(ch))
 		return err
 	})
@@ -165,6 +166,7 @@ func (s *Session) Refresh(ctx context.Context) (*Result, error) {
 // stay in the backend.
 func (s *Session) Destroy(ctx context.Context) (*Result, error) {
 	return s.streamOp("destroy", func(ch chan<- events.EngineEvent) error {
+		defer s.ws.skippingSummary()()
 		_, err := s.stack.Destroy(ctx, optdestroy.EventStreams(ch))
 		return err
 	})

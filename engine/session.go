@@ -168,7 +168,10 @@ func (s *Session) openWorkspace(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("open workspace: %w", err)
 	}
-	s.ws = &quietWorkspace{Workspace: ws}
+	s.ws = &quietWorkspace{Workspace: ws, project: string(s.project.Name)}
+	if dir, ok := strings.CutPrefix(env["PULUMI_BACKEND_URL"], "file://"); ok {
+		s.ws.stateDir = dir
+	}
 	return nil
 }
 

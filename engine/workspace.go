@@ -22,18 +22,30 @@ import (
 //   - `stack select` when a stack is opened: every command passes --stack,
 //     so nothing reads the selection; the stack's existence is checked
 //     without a process (see ensureStack).
-//   - `stack output` twice (plain, then --show-secrets) for outputs: one
-//     `stack export` has the root stack's outputs and which are secret.
-//   - after each update, `stack output` twice and `stack history`: the
-//     update's own event stream already carries the root stack's outputs,
-//     so Session.Up takes them from there (see afterUpdate).
+//   - `stack output` twice (plain, then --show-secrets) for outputs: a file
+//     backend's state file, or one `stack export`, has the root stack's
+//     outputs and which are secret.
+//   - after each update, `stack output` twice and `stack history`, and
+//     `stack history` after a refresh or destroy: kirikae reads results
+//     from the event stream, which carries the root stack's outputs too,
+//     so Session.Up takes them from there (see skippingSummary).
 type quietWorkspace struct {
 	auto.Workspace
-	// afterUpdate is set while Session.Up runs the SDK's Stack.Up: the
-	// outputs and summary the SDK reads after the update are answered
-	// without a process (nil outputs, an empty history page) and Session.Up
-	// fills in the outputs from the events.
+	// afterUpdate is set while an operation whose SDK call reads outputs
+	// or a summary afterwards runs: those reads are answered without a
+	// process (nil outputs, an empty history page); Session.Up fills in
+	// the outputs from the events.
 	afterUpdate bool
+	// stateDir is a file backend's directory ("" for other backends) and
+	// project the Pulumi project: where readState finds a stack's state.
+	stateDir, project string
+}
+
+// skippingSummary answers the SDK's post-operation reads without a
+// process until the returned func is called.
+func (w *quietWorkspace) skippingSummary() func() {
+	w.afterUpdate = true
+	return func() { w.afterUpdate = false }
 }
 
 var _ auto.Workspace = (*quietWorkspace)(nil)
@@ -42,19 +54,75 @@ var _ auto.Workspace = (*quietWorkspace)(nil)
 // passes --stack), and existence is checked by ensureStack.
 func (w *quietWorkspace) SelectStack(context.Context, string) error { return nil }
 
-// StackOutputs reads the root stack's outputs from one `stack export`.
-// Secrets stay encrypted there: a secret output comes back as "[secret]",
-// as `pulumi stack output --json` shows it, with Secret set. No view shows
-// a secret's value, and kirikae exports none.
+// StackOutputs reads the root stack's outputs. A file backend's state file
+// is read directly (no process; see readState); otherwise one
+// `stack export` without --show-secrets has them: the SDK's ExportStack
+// decrypts every secret first, which doubles its time. Secrets stay
+// encrypted either way: a secret output comes back as "[secret]", as
+// `pulumi stack output --json` shows it, with Secret set. No view shows a
+// secret's value, and kirikae exports none.
 func (w *quietWorkspace) StackOutputs(ctx context.Context, stack string) (auto.OutputMap, error) {
 	if w.afterUpdate {
 		return nil, nil
 	}
-	dep, err := w.Workspace.ExportStack(ctx, stack)
+	if dep, ok := w.readState(stack); ok {
+		return rootOutputs(dep)
+	}
+	dep, err := w.export(ctx, stack)
 	if err != nil {
 		return nil, err
 	}
-	return rootOutputs(dep.Deployment)
+	return rootOutputs(dep)
+}
+
+// export runs `pulumi stack export` as the workspace runs its commands,
+// without decrypting secrets.
+func (w *quietWorkspace) export(ctx context.Context, stack string) (json.RawMessage, error) {
+	var env []string
+	if home := w.PulumiHome(); home != "" {
+		env = append(env, "PULUMI_HOME="+home)
+	}
+	for k, v := range w.GetEnvVars() {
+		env = append(env, k+"="+v)
+	}
+	stdout, stderr, _, err := w.Workspace.PulumiCommand().Run(ctx, w.WorkDir(), nil, nil, nil, env,
+		"stack", "export", "--stack", stack)
+	if err != nil {
+		return nil, fmt.Errorf("export stack %s: %w: %s", stack, err, strings.TrimSpace(stderr))
+	}
+	var dep apitype.UntypedDeployment
+	if err := json.Unmarshal([]byte(stdout), &dep); err != nil {
+		return nil, fmt.Errorf("export stack %s: %w", stack, err)
+	}
+	return dep.Deployment, nil
+}
+
+// readState reads the stack's current deployment from a file backend's
+// state file, the one `stack export` prints. It is safe without Pulumi's
+// lock: the file backend replaces the file whole (write, then rename), so a
+// reader sees one checkpoint or the next, as an export would. Anything
+// unexpected (another backend, no file, another schema version, a file
+// that does not parse) returns false and the caller asks the CLI, which
+// also reports damaged state properly. An s3:// backend keeps the same
+// file (same layout, replaced whole by one PUT), so the same read would be
+// correct there with one GET; kirikae's records store is rooted apart from
+// .pulumi/, so s3 stacks still take the export.
+func (w *quietWorkspace) readState(stack string) (json.RawMessage, bool) {
+	if w.stateDir == "" {
+		return nil, false
+	}
+	base := filepath.Join(w.stateDir, ".pulumi", "stacks", w.project, stack)
+	for _, p := range []string{base + ".json", base + ".json.gz"} {
+		if _, err := os.Stat(p); err != nil {
+			continue
+		}
+		dep, _, err := readCheckpoint(p)
+		if err != nil || dep.Version != apitype.DeploymentSchemaVersionCurrent {
+			return nil, false
+		}
+		return dep.Deployment, true
+	}
+	return nil, false
 }
 
 // PulumiCommand answers the SDK's post-update history read (one summary,
@@ -149,4 +217,30 @@ func fileStackExists(dir, project, stack string) bool {
 		}
 	}
 	return false
+}
+
+// lastResult reads the result of the stack's newest update from a file
+// backend's history (the file `stack history --page-size 1` reads): the
+// newest <stack>-<nanos>.history.json. false: not a file backend, or
+// nothing readable there, so the caller asks the CLI.
+func (w *quietWorkspace) lastResult(stack string) (string, bool) {
+	if w.stateDir == "" {
+		return "", false
+	}
+	files, err := checkpointFiles(filepath.Join(w.stateDir, ".pulumi", "history", w.project, stack))
+	if err != nil || len(files) == 0 {
+		return "", false
+	}
+	newest := strings.Replace(files[len(files)-1], ".checkpoint.json", ".history.json", 1)
+	raw, err := readMaybeGzip(newest)
+	if err != nil {
+		return "", false
+	}
+	var u struct {
+		Result string `json:"result"`
+	}
+	if json.Unmarshal(raw, &u) != nil || u.Result == "" {
+		return "", false
+	}
+	return u.Result, true
 }

@@ -64,3 +64,54 @@ func resOutputs(typ string, outs map[string]any) apitype.EngineEvent {
 		New: &apitype.StepEventStateMetadata{Type: typ, Outputs: outs},
 	}}}
 }
+
+// A file backend's state is read where the CLI keeps it, only when it is
+// the schema this CLI writes; anything else falls back to the CLI.
+func TestReadStateFromAFileBackend(t *testing.T) {
+	dir := t.TempDir()
+	w := &quietWorkspace{stateDir: dir, project: "kirikae"}
+	_, ok := w.readState("staging")
+	assert.False(t, ok, "no state file")
+
+	p := filepath.Join(dir, ".pulumi", "stacks", "kirikae", "staging.json")
+	require.NoError(t, os.MkdirAll(filepath.Dir(p), 0o700))
+	write := func(body string) { require.NoError(t, os.WriteFile(p, []byte(body), 0o600)) }
+	write(`{"version":3,"checkpoint":{"stack":"staging","latest":{"resources":[
+	  {"urn":"urn:pulumi:staging::kirikae::pulumi:pulumi:Stack::kirikae-staging","type":"pulumi:pulumi:Stack","outputs":{"imageTag":"v7"}}]}}}`)
+	dep, ok := w.readState("staging")
+	require.True(t, ok)
+	out, err := rootOutputs(dep)
+	require.NoError(t, err)
+	assert.Equal(t, "v7", out["imageTag"].Value)
+
+	write(`{"version":4,"checkpoint":{"latest":{"resources":[]}}}`)
+	_, ok = w.readState("staging")
+	assert.False(t, ok, "another schema version")
+	write(`{"version":3,`)
+	_, ok = w.readState("staging")
+	assert.False(t, ok, "a damaged file is the CLI's to report")
+
+	_, ok = (&quietWorkspace{project: "kirikae"}).readState("staging")
+	assert.False(t, ok, "not a file backend")
+}
+
+// The newest update's result comes from the newest history file, ordered
+// by its nanosecond stamp.
+func TestLastResultReadsTheNewestHistoryFile(t *testing.T) {
+	dir := t.TempDir()
+	w := &quietWorkspace{stateDir: dir, project: "kirikae"}
+	_, ok := w.lastResult("staging")
+	assert.False(t, ok)
+	h := filepath.Join(dir, ".pulumi", "history", "kirikae", "staging")
+	require.NoError(t, os.MkdirAll(h, 0o700))
+	for name, result := range map[string]string{
+		"staging-1795635687767237365": "failed",
+		"staging-1795635680000000000": "succeeded",
+		"staging-995635687767237365":  "succeeded", // fewer digits: older
+	} {
+		require.NoError(t, os.WriteFile(filepath.Join(h, name+".history.json"), []byte(`{"kind":"update","result":"`+result+`"}`), 0o600))
+	}
+	r, ok := w.lastResult("staging")
+	require.True(t, ok)
+	assert.Equal(t, "failed", r)
+}
