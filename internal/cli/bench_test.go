@@ -30,6 +30,7 @@ func BenchmarkStartup(b *testing.B) {
 		b.Skip("no `true` on PATH")
 	}
 	var floor, help time.Duration
+	fastest := time.Hour // a shared machine only ever adds time
 	for i := 0; i < b.N; i++ {
 		start := time.Now()
 		if err := exec.Command(truePath).Run(); err != nil {
@@ -40,8 +41,11 @@ func BenchmarkStartup(b *testing.B) {
 		if err := exec.Command(bin, "--help").Run(); err != nil {
 			b.Fatal(err)
 		}
-		help += time.Since(start)
+		took := time.Since(start)
+		help += took
+		fastest = min(fastest, took)
 	}
+	b.ReportMetric(float64(fastest.Microseconds())/1000, "help-fastest-ms")
 	b.ReportMetric(float64(floor.Nanoseconds())/float64(b.N), "true-ns/op")
 	b.ReportMetric(float64(help.Nanoseconds())/float64(b.N), "help-ns/op")
 	b.ReportMetric(float64(help)/float64(floor), "help/true")
