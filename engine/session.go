@@ -52,7 +52,7 @@ type Session struct {
 	Config  stacks.Config
 	CLI     *CLI
 	project *workspace.Project
-	ws      auto.Workspace
+	ws      *quietWorkspace
 	stack   auto.Stack
 	// stopProvider stops the sandbox provider (nil: none running).
 	stopProvider func() error
@@ -82,14 +82,17 @@ func Open(ctx context.Context, opts Options) (_ *Session, err error) {
 	if err := s.openWorkspace(ctx); err != nil {
 		return nil, err
 	}
-	stack, err := auto.UpsertStack(ctx, s.opts.Stack, s.ws)
+	err = s.ensureStack(ctx)
 	if err != nil {
 		if se := stateError(s.opts.Stack, err); se != nil {
 			return nil, se
 		}
 		return nil, fmt.Errorf("open stack %s: %s", s.opts.Stack, Message(err.Error()))
 	}
-	s.stack = stack
+	// The workspace's SelectStack runs nothing: this only binds the name.
+	if s.stack, err = auto.SelectStack(ctx, s.opts.Stack, s.ws); err != nil {
+		return nil, fmt.Errorf("open stack %s: %w", s.opts.Stack, err)
+	}
 	s.opened = ctx
 	return s, nil
 }
@@ -165,7 +168,10 @@ func (s *Session) openWorkspace(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("open workspace: %w", err)
 	}
-	s.ws = ws
+	s.ws = &quietWorkspace{Workspace: ws, project: string(s.project.Name)}
+	if dir, ok := strings.CutPrefix(env["PULUMI_BACKEND_URL"], "file://"); ok {
+		s.ws.stateDir = dir
+	}
 	return nil
 }
 

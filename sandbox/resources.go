@@ -90,6 +90,7 @@ func (p *provider) Create(ctx context.Context, req *pulumirpc.CreateRequest) (*p
 	if err := p.fault(ctx, "create", typ); err != nil {
 		return nil, err
 	}
+	delayResource(ctx, typ) // modeled AWS time (latency.go)
 	var id string
 	err = p.acct.update(func(st *state) error {
 		st.Seq++
@@ -221,6 +222,7 @@ func (p *provider) Update(ctx context.Context, req *pulumirpc.UpdateRequest) (*p
 	if err := p.fault(ctx, "update", typ); err != nil {
 		return nil, err
 	}
+	delayResource(ctx, typ) // modeled AWS time (latency.go)
 	arn := str(olds, "arn")
 	err = p.acct.update(func(st *state) error {
 		_, r := st.find(typ, req.GetId(), arn)
