@@ -194,3 +194,44 @@ func TestConcurrentProvidersShareOneAccount(t *testing.T) {
 	require.NoError(t, err)
 	assert.Len(t, res, 40)
 }
+
+// kirikae empties a bucket the way AWS needs it, through its versions: the
+// endpoint lists each object as its one version, and deleting those empties
+// the bucket so it can be deleted.
+func TestBucketEmptiedThroughItsVersionsCanBeDeleted(t *testing.T) {
+	h := newHarness(t)
+	b := h.create(bucketType, "site", pmap(map[string]any{"bucket": "full-site"}))
+	c := h.cloud()
+	for _, k := range []string{"releases/r1/index.html", "releases/r1/app.js", "releases/r2/index.html"} {
+		require.NoError(t, c.PutObject(t.Context(), "full-site", k, []byte(k), "text/plain"))
+	}
+	n, err := c.ObjectVersions(t.Context(), "full-site")
+	require.NoError(t, err)
+	assert.Equal(t, 3, n)
+	require.ErrorContains(t, h.tryDelete(b), "BucketNotEmpty")
+
+	deleted, err := c.EmptyBucket(t.Context(), "full-site")
+	require.NoError(t, err)
+	assert.Equal(t, 3, deleted)
+	n, err = c.ObjectVersions(t.Context(), "full-site")
+	require.NoError(t, err)
+	assert.Zero(t, n)
+	require.NoError(t, h.tryDelete(b))
+
+	_, err = c.ObjectVersions(t.Context(), "full-site")
+	assert.ErrorContains(t, err, "NoSuchBucket")
+}
+
+func TestLifecycleConfigurationNeedsItsBucketAndValidRules(t *testing.T) {
+	h := newHarness(t)
+	h.create(bucketType, "site", pmap(map[string]any{"bucket": "with-rules"}))
+	rule := map[string]any{"id": "expire", "status": "Enabled",
+		"noncurrentVersionExpiration": map[string]any{"noncurrentDays": 30}}
+	h.create(tokLifecycle, "rules", pmap(map[string]any{"bucket": "with-rules", "rules": []any{rule}}))
+	_, err := h.tryCreate(tokLifecycle, "none", pmap(map[string]any{"bucket": "nope", "rules": []any{rule}}))
+	assert.ErrorContains(t, err, "NoSuchBucket")
+	bad := h.check(tokLifecycle, "bad", nil, pmap(map[string]any{"bucket": "with-rules",
+		"rules": []any{map[string]any{"id": "x", "status": "On"}}}))
+	require.Len(t, bad.Failures, 1)
+	assert.Contains(t, bad.Failures[0].Reason, "Enabled or Disabled")
+}
