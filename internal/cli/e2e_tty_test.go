@@ -236,7 +236,7 @@ func TestTerminalWalkThrough(t *testing.T) {
 	require.Equal(t, 0, term.exit(2*time.Minute), term.output())
 	assert.Contains(t, term.output(), "Refreshed staging")
 
-	term = onTerminal(t, dir, []string{"NO_COLOR=1"}, "destroy", "--stack", "staging", "--sandbox")
+	term = onTerminal(t, dir, []string{"NO_COLOR=1"}, "destroy", "--stack", "staging", "--sandbox", "--force-empty")
 	term.waitFor("Type the stack name", 2*time.Minute)
 	shown := term.output()
 	assert.Less(t, strings.Index(shown, "sandbox: simulated AWS"), strings.Index(shown, "Type the stack name"))
