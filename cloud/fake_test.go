@@ -82,6 +82,14 @@ func (m *memCloud) EmptyBucket(context.Context, string) (int, error) {
 	return 0, errors.New("not faked")
 }
 
+func (m *memCloud) RepositoryImages(context.Context, string) (int, error) {
+	return 0, errors.New("not faked")
+}
+
+func (m *memCloud) EmptyRepository(context.Context, string) (int, error) {
+	return 0, errors.New("not faked")
+}
+
 var _ Cloud = (*memCloud)(nil)
 
 func (m *memCloud) ServiceStatus(context.Context, string, string) (ServiceStatus, error) {

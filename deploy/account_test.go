@@ -151,3 +151,27 @@ func TestDestroyNamesTheFullBucketAndForceEmptyDeletesIt(t *testing.T) {
 	assert.Positive(t, res.Changes[deploy.OpDelete])
 	assert.Empty(t, resourcesOf(t, dir))
 }
+
+// A repository holding images stops destroy when the engine reaches it,
+// as ECR refuses (RepositoryNotEmptyException): destroy names it and the
+// image count; ForceEmpty deletes the images and finishes.
+func TestDestroyNamesTheRepositoryWithImagesAndForceEmptyFinishes(t *testing.T) {
+	dir := testproject.Copy(t)
+	up(t, openSandbox(t, dir, "staging", nil))
+	_, err := account(t, dir).PushImage("kirikae-api", "v9", []byte("#!program v9"))
+	require.NoError(t, err)
+
+	_, _, err = openSandbox(t, dir, "staging", nil).DestroyWith(context.Background(), deploy.DestroyOptions{})
+	var blocked *deploy.DestroyBlockedError
+	require.ErrorAs(t, err, &blocked)
+	assert.Equal(t, []deploy.Blocker{{Kind: "repository", Name: "kirikae-api", Count: 1}}, blocked.Blockers)
+	assert.True(t, blocked.Partial)
+	assert.Contains(t, err.Error(), "repository kirikae-api holds 1 images")
+	left := resourcesOf(t, dir)
+	require.NotEmpty(t, left)
+
+	_, emptied, err := openSandbox(t, dir, "staging", nil).DestroyWith(context.Background(), deploy.DestroyOptions{ForceEmpty: true})
+	require.NoError(t, err)
+	assert.Equal(t, []deploy.Blocker{{Kind: "repository", Name: "kirikae-api", Count: 1}}, emptied)
+	assert.Empty(t, resourcesOf(t, dir))
+}

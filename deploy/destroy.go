@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"regexp"
 	"strings"
 
 	"github.com/kirikae/kirikae/engine"
@@ -22,7 +23,8 @@ import (
 // DestroyOptions says what Destroy may delete besides the stack's resources.
 type DestroyOptions struct {
 	// ForceEmpty deletes every object version and delete marker of the
-	// stack's frontend bucket before the engine deletes the bucket.
+	// stack's frontend bucket before the engine deletes the bucket, and the
+	// images of its repository when ECR refuses to delete it.
 	ForceEmpty bool
 }
 
@@ -71,11 +73,6 @@ func (e *DestroyBlockedError) Hint(inv Invocation) string {
 	if e.Stack == "product" {
 		args = append(args, "--confirm", "product")
 	}
-	for _, b := range e.Blockers {
-		if b.Kind == "repository" {
-			return fmt.Sprintf("delete the images of %s (aws ecr batch-delete-image), then re-run `%s`", b.Name, inv.Command("destroy", "--yes"))
-		}
-	}
 	return fmt.Sprintf("to delete that data with the stack, re-run `%s`", inv.Command("destroy", args...))
 }
 
@@ -115,7 +112,10 @@ func (s *Session) DestroyBlockers(ctx context.Context) ([]Blocker, error) {
 // DestroyWith is Destroy that first checks for data AWS will not delete
 // with its container: without ForceEmpty it refuses (nothing deleted) and
 // names it; with ForceEmpty it empties the bucket, under the stack's lock,
-// then destroys. It returns what it emptied.
+// then destroys. A repository with images shows up only when the engine
+// tries to delete it (which proves the stack owns it): with ForceEmpty its
+// images are deleted and the destroy resumes; without, it is named. It
+// returns what it emptied.
 func (s *Session) DestroyWith(ctx context.Context, o DestroyOptions) (*Result, []Blocker, error) {
 	blockers, err := s.DestroyBlockers(ctx)
 	if err != nil {
@@ -137,24 +137,60 @@ func (s *Session) DestroyWith(ctx context.Context, o DestroyOptions) (*Result, [
 			}
 			emptied = append(emptied, Blocker{Kind: b.Kind, Name: b.Name, Count: n})
 		}
+		res, err := s.Session.Destroy(ctx)
+		repo := notEmptyRepository(err)
+		if repo == "" || !o.ForceEmpty {
+			return res, err
+		}
+		c, cerr := s.cloudAPI(ctx)
+		if cerr != nil {
+			return res, cerr
+		}
+		n, cerr := c.EmptyRepository(ctx, repo)
+		if cerr != nil {
+			return res, fmt.Errorf("empty repository %s before destroy: %w", repo, cerr)
+		}
+		emptied = append(emptied, Blocker{Kind: "repository", Name: repo, Count: n})
 		return s.Session.Destroy(ctx)
 	})
+	if repo := notEmptyRepository(err); repo != "" {
+		var cancelled *CancelledError
+		if !errors.As(err, &cancelled) {
+			return nil, emptied, &DestroyBlockedError{Stack: s.Stack(), Partial: true,
+				Blockers: []Blocker{{Kind: "repository", Name: repo, Count: s.imageCount(ctx, repo)}}}
+		}
+	}
 	if err != nil {
-		return nil, emptied, s.blockedByRepository(err)
+		return nil, emptied, err
 	}
 	return res, emptied, nil
 }
 
-// blockedByRepository names the repository when the engine stopped on
-// ECR's RepositoryNotEmptyException.
-func (s *Session) blockedByRepository(err error) error {
-	if !strings.Contains(err.Error(), "RepositoryNotEmptyException") {
-		return err
+// notEmptyRepository is the repository ECR refused to delete for its
+// images (RepositoryNotEmptyException), or "".
+func notEmptyRepository(err error) string {
+	if err == nil || !strings.Contains(err.Error(), "RepositoryNotEmptyException") {
+		return ""
 	}
-	var cancelled *CancelledError
-	if errors.As(err, &cancelled) {
-		return err
+	if m := repositoryNameRe.FindStringSubmatch(err.Error()); m != nil {
+		return m[1]
 	}
-	return &DestroyBlockedError{Stack: s.Stack(), Partial: true,
-		Blockers: []Blocker{{Kind: "repository", Name: s.Config.ImageRepository, Count: -1}}}
+	return ""
+}
+
+// ECR names the repository in its message: "The repository with name 'x'
+// in registry with id '…' cannot be deleted because it still contains images".
+var repositoryNameRe = regexp.MustCompile(`repository with name '([^']+)'`)
+
+// imageCount is how many images the repository holds, -1 when unknown.
+func (s *Session) imageCount(ctx context.Context, repo string) int {
+	c, err := s.cloudAPI(ctx)
+	if err != nil {
+		return -1
+	}
+	n, err := c.RepositoryImages(ctx, repo)
+	if err != nil {
+		return -1
+	}
+	return n
 }

@@ -136,6 +136,7 @@ func (a *Account) ecrOps() map[string]jsonOp {
 		"DescribeRepositories": describeRepositories,
 		"DescribeImages":       describeImages,
 		"BatchGetImage":        batchGetImage,
+		"BatchDeleteImage":     a.batchDeleteImage,
 	}
 }
 

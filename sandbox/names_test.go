@@ -235,3 +235,55 @@ func TestLifecycleConfigurationNeedsItsBucketAndValidRules(t *testing.T) {
 	require.Len(t, bad.Failures, 1)
 	assert.Contains(t, bad.Failures[0].Reason, "Enabled or Disabled")
 }
+
+// kirikae empties a repository through ECR's own calls, after which it can
+// be deleted.
+func TestRepositoryEmptiedThroughECRCanBeDeleted(t *testing.T) {
+	h := newHarness(t)
+	repo := repoWith(h, "api", "IMMUTABLE")
+	for _, tag := range []string{"v1", "v2"} {
+		_, err := h.acct.PushImage("api", tag, []byte("program "+tag))
+		require.NoError(t, err)
+	}
+	c := h.cloud()
+	n, err := c.RepositoryImages(t.Context(), "api")
+	require.NoError(t, err)
+	assert.Equal(t, 2, n)
+	require.ErrorContains(t, h.tryDelete(repo), "RepositoryNotEmptyException")
+
+	deleted, err := c.EmptyRepository(t.Context(), "api")
+	require.NoError(t, err)
+	assert.Equal(t, 2, deleted)
+	n, err = c.RepositoryImages(t.Context(), "api")
+	require.NoError(t, err)
+	assert.Zero(t, n)
+	entries, err := os.ReadDir(filepath.Join(h.acct.Dir(), imagesDir))
+	require.NoError(t, err)
+	assert.Empty(t, entries, "the deleted images' programs are collected")
+	require.NoError(t, h.tryDelete(repo))
+
+	n, err = c.RepositoryImages(t.Context(), "api")
+	require.NoError(t, err, "a repository that is gone holds nothing")
+	assert.Zero(t, n)
+}
+
+// Deleting by tag removes the tag; the image goes with its last tag.
+func TestBatchDeleteImageByTagKeepsOtherTags(t *testing.T) {
+	h := newHarness(t)
+	repoWith(h, "api", "MUTABLE")
+	_, err := h.acct.PushImage("api", "v1", []byte("same"))
+	require.NoError(t, err)
+	_, err = h.acct.PushImage("api", "latest", []byte("same"))
+	require.NoError(t, err)
+	var out map[string]any
+	require.NoError(t, h.acct.update(func(st *state) error {
+		res, err := h.acct.batchDeleteImage(st, []byte(`{"repositoryName":"api","imageIds":[{"imageTag":"latest"},{"imageTag":"nope"}]}`))
+		out, _ = res.(map[string]any)
+		return err
+	}))
+	assert.Len(t, out["imageIds"], 1)
+	assert.Len(t, out["failures"], 1)
+	left, err := ecrCall(t, h.acct, describeImages, map[string]any{"repositoryName": "api"})
+	require.NoError(t, err)
+	assert.Len(t, left["imageDetails"], 1)
+}

@@ -32,8 +32,10 @@ product always needs --confirm product as well.
 AWS deletes only an empty bucket: when the frontend bucket still holds
 objects, destroy says so (bucket, how many object versions) and deletes
 nothing. --force-empty deletes every object version and delete marker of
-that bucket first, then destroys. An ECR repository that still holds images
-stops destroy the same way (RepositoryNotEmptyException).`,
+that bucket first, then destroys. An ECR repository of the stack that still
+holds images stops destroy when the engine reaches it
+(RepositoryNotEmptyException): destroy names it and how many images; with
+--force-empty its images are deleted and the destroy goes on.`,
 		Example: `  kirikae destroy --stack staging --sandbox --yes
   kirikae destroy --stack staging --yes --force-empty
   kirikae destroy --stack product --yes --confirm product`,
@@ -46,7 +48,7 @@ stops destroy the same way (RepositoryNotEmptyException).`,
 		},
 	}
 	cmd.Flags().StringVar(&o.Confirm, "confirm", "", "type the stack name to confirm destroying a protected stack")
-	cmd.Flags().BoolVar(&o.ForceEmpty, "force-empty", false, "delete every object version in the stack's frontend bucket first (released frontends are lost)")
+	cmd.Flags().BoolVar(&o.ForceEmpty, "force-empty", false, "delete every object version in the stack's frontend bucket and every image in its repository first (released frontends and images are lost)")
 	return cmd
 }
 
@@ -131,7 +133,11 @@ func (f *factory) runDestroy(ctx context.Context, o *destroyOptions) error {
 		s.SetEventHandler(quietAfterCancel(ctx, v.Event))
 		res, emptied, err := s.DestroyWith(ctx, deploy.DestroyOptions{ForceEmpty: o.ForceEmpty})
 		for _, b := range emptied {
-			fmt.Fprintf(f.io.ErrOut, "emptied bucket %s: %d object versions deleted\n", b.Name, b.Count)
+			what := "object versions"
+			if b.Kind == "repository" {
+				what = "images"
+			}
+			fmt.Fprintf(f.io.ErrOut, "emptied %s %s: %d %s deleted\n", b.Kind, b.Name, b.Count, what)
 		}
 		if err != nil {
 			return err
