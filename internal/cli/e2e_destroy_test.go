@@ -12,12 +12,15 @@ import (
 
 // A deployed stack's frontend bucket holds its release: destroy says so
 // (which bucket, how many object versions), deletes nothing, and names the
-// flag; --force-empty empties the bucket and destroys everything.
+// flag; --force-empty empties the bucket and the image repository and
+// destroys everything.
 func TestDestroySaysWhatBlocksItAndForceEmptyDeletes(t *testing.T) {
 	dir := testproject.Copy(t)
 	r := kirikae(t, dir, "up", "--stack", "staging", "--sandbox")
 	require.Equal(t, 0, r.code, r.stderr)
 	acct, err := deploy.OpenSandboxAccount(dir, "staging")
+	require.NoError(t, err)
+	_, err = acct.PushImage("kirikae-api", "v9", []byte("#!program v9"))
 	require.NoError(t, err)
 	before, err := acct.Resources()
 	require.NoError(t, err)
@@ -34,6 +37,7 @@ func TestDestroySaysWhatBlocksItAndForceEmptyDeletes(t *testing.T) {
 	r = kirikae(t, dir, "destroy", "--stack", "staging", "--sandbox", "--yes", "--force-empty")
 	require.Equal(t, 0, r.code, r.stderr)
 	assert.Regexp(t, `emptied bucket kirikae-staging-frontend-\d+: \d+ object versions deleted`, r.stderr)
+	assert.Contains(t, r.stderr, "emptied repository kirikae-api: 1 images deleted")
 	after, err = acct.Resources()
 	require.NoError(t, err)
 	assert.Empty(t, after)
