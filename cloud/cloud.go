@@ -20,6 +20,18 @@ type Cloud interface {
 	ListPrefixes(ctx context.Context, bucket, prefix string) ([]string, error)
 	// DeletePrefix deletes every object under prefix and returns how many.
 	DeletePrefix(ctx context.Context, bucket, prefix string) (int, error)
+	// ObjectVersions counts a bucket's object versions and delete markers:
+	// what keeps S3 from deleting the bucket.
+	ObjectVersions(ctx context.Context, bucket string) (int, error)
+	// EmptyBucket deletes every object version and delete marker in a
+	// bucket and returns how many.
+	EmptyBucket(ctx context.Context, bucket string) (int, error)
+	// RepositoryImages counts the images in an ECR repository of the
+	// caller's account (0 when the repository does not exist).
+	RepositoryImages(ctx context.Context, repository string) (int, error)
+	// EmptyRepository deletes every image of an ECR repository and returns
+	// how many.
+	EmptyRepository(ctx context.Context, repository string) (int, error)
 	// Invalidate asks CloudFront to drop cached paths (e.g. "/*").
 	Invalidate(ctx context.Context, distributionID string, paths []string) error
 	// RunningTaskDefinition returns the task definition ARN the ECS service's

@@ -74,6 +74,22 @@ func (m *memCloud) RunningTaskDefinition(context.Context, string, string) (strin
 
 func (m *memCloud) HTTPClient() *http.Client { return http.DefaultClient }
 
+func (m *memCloud) ObjectVersions(context.Context, string) (int, error) {
+	return 0, errors.New("not faked")
+}
+
+func (m *memCloud) EmptyBucket(context.Context, string) (int, error) {
+	return 0, errors.New("not faked")
+}
+
+func (m *memCloud) RepositoryImages(context.Context, string) (int, error) {
+	return 0, errors.New("not faked")
+}
+
+func (m *memCloud) EmptyRepository(context.Context, string) (int, error) {
+	return 0, errors.New("not faked")
+}
+
 var _ Cloud = (*memCloud)(nil)
 
 func (m *memCloud) ServiceStatus(context.Context, string, string) (ServiceStatus, error) {

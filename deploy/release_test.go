@@ -76,7 +76,7 @@ func served(t testing.TB, dir string, s *deploy.Session, output, path string) (i
 	require.NoError(t, err)
 	base, _ := outs[output].Value.(string)
 	require.NotEmpty(t, base, "output %s", output)
-	acct, err := sandbox.OpenAccount(deploy.PathsFor(dir, true).AccountDir(s.Stack()))
+	acct, err := sandbox.OpenAccount(deploy.PathsFor(dir, true).AccountDir(s.Config))
 	require.NoError(t, err)
 	addr, closer, err := sandbox.ListenHTTP(ctx, acct)
 	require.NoError(t, err)

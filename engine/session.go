@@ -206,7 +206,7 @@ func (s *Session) environment(ctx context.Context) (map[string]string, error) {
 	if s.opts.StartProvider == nil {
 		return nil, errors.New("start sandbox provider: no provider given")
 	}
-	addr, stop, err := s.opts.StartProvider(context.WithoutCancel(ctx), s.Paths.AccountDir(s.opts.Stack))
+	addr, stop, err := s.opts.StartProvider(context.WithoutCancel(ctx), s.Paths.AccountDir(s.Config))
 	if err != nil {
 		return nil, fmt.Errorf("start sandbox provider: %w", err)
 	}

@@ -105,7 +105,7 @@ func TestResourceTypesCoverEveryRegisteredType(t *testing.T) {
 	for _, typ := range types {
 		assert.True(t, seen[typ], "ResourceTypes lists %s but no variant registers it", typ)
 	}
-	assert.Len(t, types, 35)
+	assert.Len(t, types, 36)
 }
 
 // taggable are the registered types that accept tags.
@@ -229,7 +229,7 @@ func TestOutputsForECS(t *testing.T) {
 		OutputIdleService:          "api-staging-blue",
 		OutputIdleTaskDefinition:   "arn:aws:mock:eu-west-1:123456789012:aws:ecs/taskDefinition:TaskDefinition/blue",
 		OutputLambdaLatestVersion:  "",
-		OutputFrontendBucket:       "api-staging-frontend",
+		OutputFrontendBucket:       "api-staging-frontend-" + mockAccount,
 		OutputDistributionID:       "distribution-cdn",
 	}, got)
 }

@@ -87,6 +87,9 @@ type Config struct {
 	FrontendEnabled bool   // kirikae:frontendEnabled
 	FrontendRelease string // kirikae:frontendRelease — release value: /releases/<id>
 	FrontendBucket  string // kirikae:frontendBucket — "" = derived from serviceName+stack
+	// SandboxAccount names the simulated AWS account the stack deploys into
+	// with --sandbox; stacks naming the same account share it.
+	SandboxAccount string // kirikae:sandboxAccount
 	// FrontendCertificateARN and FrontendDomain give CloudFront a custom
 	// certificate, without which AWS serves TLSv1 whatever is asked.
 	FrontendCertificateARN string // kirikae:frontendCertificateArn

@@ -13,7 +13,6 @@ import (
 
 	"github.com/kirikae/kirikae/deploy"
 	"github.com/kirikae/kirikae/internal/testproject"
-	"github.com/kirikae/kirikae/sandbox"
 )
 
 // The pipeline's own scripts (scripts/ci, what the workflows call), in
@@ -150,7 +149,7 @@ func TestPipelineScriptsAgainstTheSandbox(t *testing.T) {
 	// Nightly: no drift, then an out-of-band change on product is found.
 	code, log = script(nil, "drift.sh", "product")
 	assert.Equal(t, 0, code, log)
-	acct, err := sandbox.OpenAccount(deploy.PathsFor(dir, true).AccountDir("product"))
+	acct, err := deploy.OpenSandboxAccount(dir, "product")
 	require.NoError(t, err)
 	rs, err := acct.Resources()
 	require.NoError(t, err)

@@ -11,7 +11,6 @@ import (
 
 	"github.com/kirikae/kirikae/deploy"
 	"github.com/kirikae/kirikae/internal/testproject"
-	"github.com/kirikae/kirikae/sandbox"
 )
 
 func liveImage(t *testing.T, dir, stack string) string {
@@ -85,7 +84,7 @@ func TestEndToEndReleaseCycle(t *testing.T) {
 	assert.Equal(t, "v1", liveImage(t, dir, "staging"))
 
 	// An unhealthy release is switched back automatically: exit 1.
-	acct, err := sandbox.OpenAccount(deploy.PathsFor(dir, true).AccountDir("staging"))
+	acct, err := deploy.OpenSandboxAccount(dir, "staging")
 	require.NoError(t, err)
 	require.NoError(t, acct.MarkUnhealthy("v3"))
 	r = kirikae(t, dir, "up", "--stack", "staging", "--sandbox", "--image", "v3")

@@ -175,7 +175,7 @@ func TestEndToEnd(t *testing.T) {
 
 func TestConcurrentUpIsRefused(t *testing.T) {
 	dir := testproject.Copy(t)
-	acct, err := sandbox.OpenAccount(deploy.PathsFor(dir, true).AccountDir("staging"))
+	acct, err := deploy.OpenSandboxAccount(dir, "staging")
 	require.NoError(t, err)
 	// Slow the first up down so the second one overlaps it.
 	require.NoError(t, acct.InjectFault(sandbox.Fault{Op: "create", Type: "aws:ecs/cluster:Cluster", Delay: 4 * time.Second}))
