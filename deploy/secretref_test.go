@@ -17,7 +17,6 @@ import (
 	"github.com/kirikae/kirikae/deploy"
 	"github.com/kirikae/kirikae/internal/testproject"
 	"github.com/kirikae/kirikae/notify"
-	"github.com/kirikae/kirikae/sandbox"
 	"github.com/kirikae/kirikae/stacks"
 )
 
@@ -65,7 +64,7 @@ func TestSecretsByReferenceNeedNoPassphrase(t *testing.T) {
 		stacks.KeyWebhookURL:    "ssm:/kirikae/staging/webhook-url",
 		stacks.KeyWebhookSecret: "ssm:/kirikae/staging/webhook-secret",
 	})
-	acct, err := sandbox.OpenAccount(deploy.PathsFor(dir, true).AccountDir("staging"))
+	acct, err := deploy.OpenSandboxAccount(dir, "staging")
 	require.NoError(t, err)
 	require.NoError(t, acct.PutParameter("/kirikae/staging/webhook-url", "SecureString", srv.URL+"/hook", false))
 	require.NoError(t, acct.PutParameter("/kirikae/staging/webhook-secret", "SecureString", secret, false))
