@@ -35,6 +35,10 @@ type Cloud interface {
 	// Alarms reads the state of the CloudWatch alarms whose names start
 	// with prefix.
 	Alarms(ctx context.Context, prefix string) ([]Alarm, error)
+	// LogEvents reads one page of a CloudWatch Logs group's events.
+	LogEvents(ctx context.Context, q LogQuery) (LogPage, error)
+	// Publish sends a message to an SNS topic (deploy notifications).
+	Publish(ctx context.Context, topicArn, subject, message string) (string, error)
 	// HTTPClient is the client verification uses: the default one for real
 	// AWS; for the sandbox, one that dials the simulated front door for
 	// every AWS-shaped host name.

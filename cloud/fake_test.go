@@ -87,3 +87,11 @@ func (m *memCloud) AliasVersion(context.Context, string, string) (AliasStatus, e
 func (m *memCloud) Alarms(context.Context, string) ([]Alarm, error) {
 	return nil, errors.New("not faked")
 }
+
+func (m *memCloud) LogEvents(context.Context, LogQuery) (LogPage, error) {
+	return LogPage{}, errors.New("not faked")
+}
+
+func (m *memCloud) Publish(context.Context, string, string, string) (string, error) {
+	return "", errors.New("not faked")
+}

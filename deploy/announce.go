@@ -11,7 +11,8 @@ import (
 	"github.com/kirikae/kirikae/stacks"
 )
 
-// announcer tells the stack's channels (Slack, the JSON webhook) what a
+// announcer tells the stack's channels (Slack, the JSON webhook; the SNS
+// topic is added by withTopic) what a
 // deploy did. It is built once per session, on first use, and only reads
 // the secret URLs (one engine call) when the stack configures a channel.
 func (s *Session) announcer(ctx context.Context) (*notify.Dispatcher, error) {
@@ -57,6 +58,7 @@ func (s *Session) announce(ctx context.Context, ev notify.Event) string {
 		s.Phase("warning: notifications are off for this run: %s", engine.FirstLine(err.Error()))
 		return "notifications off: " + engine.FirstLine(err.Error())
 	}
+	d = s.withTopic(ctx, d)
 	if d == nil {
 		return ""
 	}

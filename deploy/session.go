@@ -59,6 +59,8 @@ type Session struct {
 	// lets tests shorten its timings.
 	notifier   *notify.Dispatcher
 	notifyTune func(*notify.Dispatcher)
+	// alarmTopic is the stack's SNS topic, once outputs were read (sns.go).
+	alarmTopic string
 	// cloud is created on first use (see cloudAPI); frontDoor serves the
 	// sandbox's simulated endpoints to it.
 	cloud     cloud.Cloud

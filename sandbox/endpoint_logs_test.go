@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/kirikae/kirikae/cloud"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -90,4 +91,27 @@ func messages(v map[string]any) []string {
 		out = append(out, e.(map[string]any)["message"].(string))
 	}
 	return out
+}
+
+// kirikae's data plane (aws-sdk-go-v2) reads the same events through the
+// endpoint: by stream prefix, from a start time, and a missing group is
+// the typed error `logs` turns into guidance.
+func TestDataPlaneReadsLogs(t *testing.T) {
+	h := newHarness(t)
+	require.NoError(t, h.acct.PutLogEvents("/ecs/api", "blue/api/t1", LogEvent{Timestamp: 1000, Message: "b1"}, LogEvent{Timestamp: 3000, Message: "b2"}))
+	require.NoError(t, h.acct.PutLogEvents("/ecs/api", "green/api/t2", LogEvent{Timestamp: 2000, Message: "g1"}))
+	c := h.cloud()
+	page, err := c.LogEvents(t.Context(), cloud.LogQuery{Group: "/ecs/api", StreamPrefix: "blue/", Start: time.UnixMilli(1500)})
+	require.NoError(t, err)
+	require.Len(t, page.Events, 1)
+	assert.Equal(t, "b2", page.Events[0].Message)
+	assert.Equal(t, "blue/api/t1", page.Events[0].Stream)
+	assert.Equal(t, int64(3000), page.Events[0].Time.UnixMilli())
+	assert.NotEmpty(t, page.Events[0].ID)
+	assert.Empty(t, page.NextToken)
+
+	_, err = c.LogEvents(t.Context(), cloud.LogQuery{Group: "/ecs/none"})
+	var nf *cloud.LogGroupNotFoundError
+	require.ErrorAs(t, err, &nf)
+	assert.Equal(t, "/ecs/none", nf.Group)
 }

@@ -31,3 +31,18 @@ func TestAWSCLIPublishesToATopic(t *testing.T) {
 	require.NoError(t, err)
 	assert.Len(t, msgs, 1, "a refused publish records nothing")
 }
+
+// kirikae's data plane publishes through the same endpoint.
+func TestDataPlanePublishes(t *testing.T) {
+	h := newHarness(t)
+	arn := h.create(tokTopic, "alarms", pmap(map[string]any{"name": "t"})).outs["arn"].StringValue()
+	id, err := h.cloud().Publish(t.Context(), arn, "subject", "body")
+	require.NoError(t, err)
+	msgs, err := h.acct.SNSMessages(arn)
+	require.NoError(t, err)
+	require.Len(t, msgs, 1)
+	assert.Equal(t, id, msgs[0].MessageID)
+	assert.Equal(t, "body", msgs[0].Message)
+	_, err = h.cloud().Publish(t.Context(), arn+"x", "", "body")
+	assert.ErrorContains(t, err, "NotFound")
+}
