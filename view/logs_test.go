@@ -43,3 +43,12 @@ func TestLogEventMarkdown(t *testing.T) {
 	require.NoError(t, m.LogEvent(deploy.LogEvent{Time: logEv.Time, Stream: "s", Message: "a `b`"}))
 	assert.Equal(t, "- 2026-11-25T19:00:01.234Z s `a 'b'`\n", out.String())
 }
+
+// JSON.md documents exactly the fields a log line has.
+func TestLogEventJSONMatchesDoc(t *testing.T) {
+	example, ok := docExamples(t)["logs"]
+	require.True(t, ok, "JSON.md has no json example under ## logs")
+	var out bytes.Buffer
+	require.NoError(t, NewJSON(&out, JSONOptions{}).LogEvent(logEv))
+	assert.Equal(t, shape(t, []byte(example)), shape(t, out.Bytes()))
+}
