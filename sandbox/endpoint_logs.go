@@ -3,6 +3,7 @@ package sandbox
 import (
 	"encoding/base64"
 	"net/http"
+	"sort"
 	"strconv"
 	"strings"
 )
@@ -305,9 +306,5 @@ func tokenOffset(tok, dir string) (int, error) {
 }
 
 func sortStreamsByLastEvent(s []LogStream) {
-	for i := 1; i < len(s); i++ {
-		for j := i; j > 0 && s[j].LastEventTime < s[j-1].LastEventTime; j-- {
-			s[j], s[j-1] = s[j-1], s[j]
-		}
-	}
+	sort.SliceStable(s, func(i, j int) bool { return s[i].LastEventTime < s[j].LastEventTime })
 }
