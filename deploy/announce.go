@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/kirikae/kirikae/engine"
+	"github.com/kirikae/kirikae/infra"
 	"github.com/kirikae/kirikae/notify"
 	"github.com/kirikae/kirikae/stacks"
 )
@@ -72,6 +73,11 @@ func (s *Session) announce(ctx context.Context, ev notify.Event) string {
 
 // deployEvent describes how a deploy, rollback or promote ended.
 func (r *run) deployEvent(err error) notify.Event {
+	if r.last != nil && r.s.alarmTopic == "" {
+		// A first deploy just created the alarm topic: its outcome goes
+		// there too (see withTopic).
+		r.s.alarmTopic = outputString(r.last.Outputs, infra.OutputAlarmTopicArn)
+	}
 	ev := notify.Event{Changes: r.res.Changes, ReleaseID: r.res.Release.ID, ReleaseName: r.res.Release.Name()}
 	if live, ok := LiveRelease(r.p.releases); ok && r.p.deployed {
 		ev.RollbackCommand = r.s.rollbackCommand(live.ID)

@@ -28,6 +28,8 @@ func TestDeployEventsArePublishedToTheAlarmTopic(t *testing.T) {
 	require.NotEmpty(t, topic)
 	before, err := account(t, dir).SNSMessages(topic)
 	require.NoError(t, err)
+	require.Len(t, before, 1, "the first deploy created the topic, then told it how it ended")
+	assert.Contains(t, before[0].Message, `"kind":"deploy.succeeded"`)
 
 	deployImage(t, s, "v2")
 	msgs, err := account(t, dir).SNSMessages(topic)
