@@ -51,6 +51,10 @@ type Cloud interface {
 	// SecureString: where a stack keeps the credentials its notifications
 	// need, readable by the deploy role and not by the preview role.
 	Parameter(ctx context.Context, name string) (string, error)
+	// LogEvents reads one page of a CloudWatch Logs group's events.
+	LogEvents(ctx context.Context, q LogQuery) (LogPage, error)
+	// Publish sends a message to an SNS topic (deploy notifications).
+	Publish(ctx context.Context, topicArn, subject, message string) (string, error)
 	// HTTPClient is the client verification uses: the default one for real
 	// AWS; for the sandbox, one that dials the simulated front door for
 	// every AWS-shaped host name.

@@ -107,3 +107,11 @@ func (m *memCloud) Alarms(context.Context, string) ([]Alarm, error) {
 func (m *memCloud) Parameter(context.Context, string) (string, error) {
 	return "", errors.New("not faked")
 }
+
+func (m *memCloud) LogEvents(context.Context, LogQuery) (LogPage, error) {
+	return LogPage{}, errors.New("not faked")
+}
+
+func (m *memCloud) Publish(context.Context, string, string, string) (string, error) {
+	return "", errors.New("not faked")
+}

@@ -9,11 +9,13 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/auto"
 
 	"github.com/kirikae/kirikae/engine"
+	"github.com/kirikae/kirikae/infra"
 	"github.com/kirikae/kirikae/notify"
 	"github.com/kirikae/kirikae/stacks"
 )
 
-// announcer tells the stack's channels (Slack, the JSON webhook) what a
+// announcer tells the stack's channels (Slack, the JSON webhook; the SNS
+// topic is added by withTopic) what a
 // deploy did. It is built once per session, on first use, and only reads
 // the secret URLs (one engine call) when the stack configures a channel.
 func (s *Session) announcer(ctx context.Context) (*notify.Dispatcher, error) {
@@ -58,6 +60,7 @@ func (s *Session) announce(ctx context.Context, ev notify.Event) string {
 		s.Phase("warning: notifications are off for this run: %s", engine.FirstLine(err.Error()))
 		return "notifications off: " + engine.FirstLine(err.Error())
 	}
+	d = s.withTopic(ctx, d)
 	if d == nil {
 		return ""
 	}
@@ -71,6 +74,11 @@ func (s *Session) announce(ctx context.Context, ev notify.Event) string {
 
 // deployEvent describes how a deploy, rollback or promote ended.
 func (r *run) deployEvent(err error) notify.Event {
+	if r.last != nil && r.s.alarmTopic == "" {
+		// A first deploy just created the alarm topic: its outcome goes
+		// there too (see withTopic).
+		r.s.alarmTopic = outputString(r.last.Outputs, infra.OutputAlarmTopicArn)
+	}
 	ev := notify.Event{Changes: r.res.Changes, ReleaseID: r.res.Release.ID, ReleaseName: r.res.Release.Name()}
 	if live, ok := LiveRelease(r.p.releases); ok && r.p.deployed {
 		ev.RollbackCommand = r.s.rollbackCommand(live.ID)

@@ -43,6 +43,11 @@ type Options struct {
 	// Exports adds stack outputs computed from the config each update
 	// applies (may be nil).
 	Exports func(stacks.Config) (map[string]string, error)
+	// Records replaces the store of kirikae's records (releases, journal,
+	// freezes, the deploy lock); nil opens it at the backend URL. Tests
+	// give two sessions one s3 store this way, as two machines share an
+	// s3:// backend.
+	Records backend.Store
 }
 
 // Session is an opened stack: config loaded, engine located, workspace ready.
@@ -131,6 +136,9 @@ func newSession(ctx context.Context, opts Options) (*Session, error) {
 	store, err := backend.Open(ctx, paths.BackendURL(opts.Backend))
 	if err != nil {
 		return nil, err
+	}
+	if opts.Records != nil {
+		store = opts.Records
 	}
 	if opts.CLI.ToolsDir == "" {
 		if st, err := os.Stat(filepath.Join(dir, "tools", "pulumi", "go.mod")); err == nil && !st.IsDir() {

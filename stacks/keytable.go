@@ -195,7 +195,7 @@ var keyTable = []Key{
 	// is a secret: encrypted in the stack file and in state, masked in
 	// every preview and PR comment.
 	{Name: KeyWebhookURL, Type: TypeSecret, Rule: "an https URL; set with `pulumi config set --secret`, or `ssm:/parameter/name`",
-		Meaning: "generic JSON webhook told about deploys, rollbacks and alarms (also an SNS https subscription)",
+		Meaning: "generic JSON webhook told about deploys, rollbacks and alarms (kirikae posts to it; not subscribed to SNS)",
 		field:   func(c *Config) any { return &c.WebhookURL }},
 	{Name: KeyWebhookSecret, Type: TypeSecret, Rule: "set with `pulumi config set --secret`, or `ssm:/parameter/name`",
 		Meaning: "signs each webhook delivery: X-Kirikae-Signature: sha256=HMAC-SHA256(secret, timestamp.body)",

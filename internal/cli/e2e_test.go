@@ -186,7 +186,8 @@ func TestConcurrentUpIsRefused(t *testing.T) {
 	first.Stderr = &firstErr
 	require.NoError(t, first.Start())
 
-	lock := filepath.Join(dir, ".kirikae", "locks", "sandbox-staging.lock")
+	// kirikae's deploy lock is an object in the backend, beside the state.
+	lock := filepath.Join(deploy.PathsFor(dir, true).Backend, ".kirikae", "locks", "kirikae", "staging.json")
 	require.Eventually(t, func() bool {
 		b, err := os.ReadFile(lock)
 		return err == nil && len(b) > 0
