@@ -16,7 +16,28 @@ import (
 // other way round. Path-style addressing only: http://endpoint/bucket/key.
 // https://docs.aws.amazon.com/AmazonS3/latest/userguide/VirtualHosting.html#path-style-access
 func (a *Account) s3Handler() http.Handler {
-	return gofakes3.New(&s3Backend{acct: a}, gofakes3.WithoutVersioning()).Server()
+	h := gofakes3.New(&s3Backend{acct: a}, gofakes3.WithoutVersioning()).Server()
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		// gofakes3 keeps only x-amz-* and content headers as metadata; S3
+		// also stores Cache-Control, so it travels under a private name.
+		// https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutObject.html
+		if cc := r.Header.Get("Cache-Control"); cc != "" && r.Method == http.MethodPut {
+			r.Header.Set(cacheControlMeta, cc)
+		}
+		h.ServeHTTP(w, r)
+	})
+}
+
+// cacheControlMeta carries Cache-Control through gofakes3.
+const cacheControlMeta = "X-Amz-Kirikae-Cache-Control"
+
+// cacheControlOf reads the Cache-Control gofakes3 handed the backend:
+// from a PUT, or merged from the source object of a copy.
+func cacheControlOf(meta map[string]string) string {
+	if cc := meta[cacheControlMeta]; cc != "" {
+		return cc
+	}
+	return meta["Cache-Control"]
 }
 
 // s3Backend is gofakes3.Backend over the simulated account. Buckets belong
@@ -147,12 +168,16 @@ func (b *s3Backend) read(bucket, key string, rng *gofakes3.ObjectRangeRequest, h
 		if head {
 			body = nil
 		}
+		meta := map[string]string{
+			"Content-Type":  contentType(o, key),
+			"Last-Modified": modified(o).Format(http.TimeFormat),
+		}
+		if o.CacheControl != "" {
+			meta["Cache-Control"] = o.CacheControl
+		}
 		obj = &gofakes3.Object{
 			Name: key, Size: int64(o.Size), Hash: b.etag(o), Range: r,
-			Metadata: map[string]string{
-				"Content-Type":  contentType(o, key),
-				"Last-Modified": modified(o).Format(http.TimeFormat),
-			},
+			Metadata: meta,
 			Contents: io.NopCloser(bytes.NewReader(body)),
 		}
 		return nil
@@ -199,7 +224,8 @@ func (b *s3Backend) PutObject(bucket, key string, meta map[string]string, input 
 			return gofakes3.PutObjectResult{}, err
 		}
 	}
-	return gofakes3.PutObjectResult{}, s3Err(b.acct.putObject(bucket, key, body, meta["Content-Type"]))
+	return gofakes3.PutObjectResult{}, s3Err(b.acct.putObjectMeta(bucket, key, body,
+		object{ContentType: meta["Content-Type"], CacheControl: cacheControlOf(meta)}))
 }
 
 func (b *s3Backend) CopyObject(srcBucket, srcKey, dstBucket, dstKey string, meta map[string]string) (gofakes3.CopyObjectResult, error) {
@@ -216,7 +242,7 @@ func (b *s3Backend) CopyObject(srcBucket, srcKey, dstBucket, dstKey string, meta
 	if ct == "" {
 		ct = src.Metadata["Content-Type"]
 	}
-	if err := b.acct.putObject(dstBucket, dstKey, body, ct); err != nil {
+	if err := b.acct.putObjectMeta(dstBucket, dstKey, body, object{ContentType: ct, CacheControl: cacheControlOf(meta)}); err != nil {
 		return gofakes3.CopyObjectResult{}, s3Err(err)
 	}
 	return gofakes3.CopyObjectResult{ETag: gofakes3.FormatETag(src.Hash), LastModified: gofakes3.NewContentTime(time.Now())}, nil

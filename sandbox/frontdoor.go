@@ -69,6 +69,9 @@ func (a *Account) Handler() http.Handler {
 			http.Error(w, err.Error(), http.StatusBadGateway)
 			return
 		case file != nil && !unhealthy:
+			for k, v := range file.headers {
+				w.Header().Set(k, v)
+			}
 			w.Header().Set("Content-Type", file.contentType)
 			w.WriteHeader(file.status)
 			_, _ = w.Write(file.body)

@@ -28,6 +28,9 @@ const (
 // like "../x" from ever becoming file paths.
 type object struct {
 	ContentType string `json:"contentType"`
+	// CacheControl is the Cache-Control the object was stored with; S3
+	// returns it on GET and CloudFront caches by it.
+	CacheControl string `json:"cacheControl,omitempty"`
 	Size        int    `json:"size"`
 	SHA256      string `json:"sha256"`
 	// MD5 is S3's ETag of a single-part upload.
@@ -47,6 +50,12 @@ func (st *state) needBucketNamed(bucket string) error {
 
 // putObject stores body at bucket/key, replacing any object there.
 func (a *Account) putObject(bucket, key string, body []byte, contentType string) error {
+	return a.putObjectMeta(bucket, key, body, object{ContentType: contentType})
+}
+
+// putObjectMeta stores body with the metadata of meta (content type,
+// cache control).
+func (a *Account) putObjectMeta(bucket, key string, body []byte, meta object) error {
 	if key == "" {
 		return errors.New("put object: key is empty")
 	}
@@ -68,8 +77,8 @@ func (a *Account) putObject(bucket, key string, body []byte, contentType string)
 			st.Objects[bucket] = map[string]object{}
 		}
 		old, had := st.Objects[bucket][key]
-		st.Objects[bucket][key] = object{ContentType: contentType, Size: len(body), SHA256: hash,
-			MD5: hex.EncodeToString(md[:]), Modified: now()}
+		st.Objects[bucket][key] = object{ContentType: meta.ContentType, CacheControl: meta.CacheControl,
+			Size: len(body), SHA256: hash, MD5: hex.EncodeToString(md[:]), Modified: now()}
 		if had {
 			a.collect(st, old.SHA256)
 		}
