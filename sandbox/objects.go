@@ -31,8 +31,8 @@ type object struct {
 	// CacheControl is the Cache-Control the object was stored with; S3
 	// returns it on GET and CloudFront caches by it.
 	CacheControl string `json:"cacheControl,omitempty"`
-	Size        int    `json:"size"`
-	SHA256      string `json:"sha256"`
+	Size         int    `json:"size"`
+	SHA256       string `json:"sha256"`
 	// MD5 is S3's ETag of a single-part upload.
 	MD5      string `json:"md5,omitempty"`
 	Modified string `json:"modified,omitempty"` // RFC 3339
