@@ -229,7 +229,11 @@ func (b *s3Backend) PutObject(bucket, key string, meta map[string]string, input 
 }
 
 func (b *s3Backend) CopyObject(srcBucket, srcKey, dstBucket, dstKey string, meta map[string]string) (gofakes3.CopyObjectResult, error) {
-	src, err := b.GetObject(srcBucket, srcKey, nil)
+	owner, err := b.acct.bucketOwner(srcBucket)
+	if err != nil {
+		return gofakes3.CopyObjectResult{}, s3Err(err)
+	}
+	src, err := (&s3Backend{acct: owner}).GetObject(srcBucket, srcKey, nil)
 	if err != nil {
 		return gofakes3.CopyObjectResult{}, err
 	}
