@@ -147,11 +147,15 @@ func (b *s3Backend) BucketExists(name string) (bool, error) {
 
 func (b *s3Backend) read(bucket, key string, rng *gofakes3.ObjectRangeRequest, head bool) (*gofakes3.Object, error) {
 	var obj *gofakes3.Object
-	err := b.acct.view(func(st *state) error {
+	owner, err := b.acct.bucketOwner(bucket)
+	if err != nil {
+		return nil, s3Err(err)
+	}
+	err = owner.view(func(st *state) error {
 		if err := st.needBucketNamed(bucket); err != nil {
 			return err
 		}
-		o, body, ok, err := b.acct.readObject(st, bucket, key)
+		o, body, ok, err := owner.readObject(st, bucket, key)
 		if err != nil {
 			return err
 		}
@@ -229,11 +233,7 @@ func (b *s3Backend) PutObject(bucket, key string, meta map[string]string, input 
 }
 
 func (b *s3Backend) CopyObject(srcBucket, srcKey, dstBucket, dstKey string, meta map[string]string) (gofakes3.CopyObjectResult, error) {
-	owner, err := b.acct.bucketOwner(srcBucket)
-	if err != nil {
-		return gofakes3.CopyObjectResult{}, s3Err(err)
-	}
-	src, err := (&s3Backend{acct: owner}).GetObject(srcBucket, srcKey, nil)
+	src, err := b.GetObject(srcBucket, srcKey, nil)
 	if err != nil {
 		return gofakes3.CopyObjectResult{}, err
 	}
