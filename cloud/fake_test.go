@@ -16,8 +16,8 @@ type memCloud struct {
 	mu      sync.Mutex
 	objects map[string]memObject // by bucket + "/" + key
 	putErr  error
-	puts    int // PutObjectMeta calls
-	copies  int // CopyObject calls
+	puts    int      // PutObjectMeta calls
+	copies  int      // CopyObject calls
 	deletes []string // prefixes passed to DeletePrefix
 }
 

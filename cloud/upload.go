@@ -135,6 +135,7 @@ func etags(ctx context.Context, c Cloud, bucket, prefix string) (map[string]stri
 	}
 	return out, nil
 }
+
 // Prune deletes old frontend releases under releasesPrefix (e.g.
 // "releases/") so the bucket does not grow forever, and returns the deleted
 // release ids, oldest first.
