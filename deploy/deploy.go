@@ -318,6 +318,9 @@ func (r *run) rollback(ctx context.Context, back map[string]string, reason strin
 		liveLambda: outputString(r.last.Outputs, infra.OutputLambdaVersion),
 	}).switches))
 	from := r.applied[stacks.KeyFrontendRelease]
+	if err := r.beforeRollbackSwitch(ctx, back); err != nil {
+		return 0, err
+	}
 	if err := r.up(ctx, back, "kirikae auto-rollback: "+truncate(reason, 200), nil); err != nil {
 		return 0, err
 	}

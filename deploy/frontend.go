@@ -32,6 +32,18 @@ func (s *Session) ensureFrontendRelease(ctx context.Context, cfg stacks.Config, 
 	if err != nil {
 		return fmt.Errorf("list frontend releases: %w", err)
 	}
+	if err := s.putFrontendRelease(ctx, c, cfg, have, bucket, release, upload); err != nil {
+		return err
+	}
+	if live := s.liveFrontend(ctx); slices.Contains(have, live) {
+		return s.carryAssets(ctx, bucket, live, release)
+	}
+	return nil
+}
+
+// putFrontendRelease uploads (or, for a promote, copies) the release unless
+// the bucket has it already.
+func (s *Session) putFrontendRelease(ctx context.Context, c cloud.Cloud, cfg stacks.Config, have []string, bucket, release string, upload bool) error {
 	if slices.Contains(have, release) {
 		return nil
 	}
