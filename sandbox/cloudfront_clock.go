@@ -10,12 +10,15 @@ import (
 // same durations scaled by KIRIKAE_SANDBOX_TIME_SCALE (as deploy's watch
 // does): 1 = as AWS, 0.01 = a hundredth, 0 (the default) = at once.
 const (
-	// A KeyValueStore update reaches the edges within seconds:
-	// https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/kvs-with-functions.html
+	// A KeyValueStore key update needs no function publish or distribution
+	// update, but it still travels to every edge; AWS gives no bound, the
+	// sandbox takes 5 s.
+	// https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/kvs-with-functions-associate.html
 	kvsPropagation = 5 * time.Second
 	// An invalidation stays InProgress until every edge dropped the paths;
-	// it typically takes about a minute:
-	// https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/Invalidation.html
+	// the SDKs' InvalidationCompleted waiter polls every 20 s for it, and
+	// the sandbox takes 60 s.
+	// https://docs.aws.amazon.com/cli/latest/reference/cloudfront/wait/invalidation-completed.html
 	invalidationTime = 60 * time.Second
 )
 
