@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"path/filepath"
 	"slices"
+	"sync"
 	"time"
 
 	"github.com/kirikae/kirikae/cloud"
@@ -58,7 +59,7 @@ func (s *Session) putFrontendRelease(ctx context.Context, c cloud.Cloud, cfg sta
 		dir = filepath.Join(s.ProjectDir(), dir)
 	}
 	prefix := infra.ReleasePrefix(release) + "/"
-	opts := cloud.UploadOptions{Previous: s.previousFrontend(ctx, have, release)}
+	opts := cloud.UploadOptions{Previous: s.previousFrontend(ctx, have, release), Progress: s.uploadProgress()}
 	s.Phase("upload: frontend %s from %s", release, cfg.FrontendDir)
 	st, err := cloud.UploadRelease(ctx, c, bucket, prefix, dir, opts)
 	if err != nil {
@@ -71,6 +72,24 @@ func (s *Session) putFrontendRelease(ctx context.Context, c cloud.Cloud, cfg sta
 		return fmt.Errorf("upload frontend release %s: %w", release, err)
 	}
 	return nil
+}
+
+// uploadProgress reports every tenth of a large upload as a phase, so a
+// terminal shows it moving; small uploads say nothing until done.
+func (s *Session) uploadProgress() func(done, total int) {
+	var mu sync.Mutex
+	last := 0
+	return func(done, total int) {
+		if total < 200 {
+			return
+		}
+		mu.Lock()
+		defer mu.Unlock()
+		if step := done * 10 / total; step > last && done < total {
+			last = step
+			s.Phase("upload: %d/%d files", done, total)
+		}
+	}
 }
 
 // previousFrontend is the prefix of the newest recorded release still in

@@ -147,11 +147,13 @@ func (b *s3Backend) BucketExists(name string) (bool, error) {
 
 func (b *s3Backend) read(bucket, key string, rng *gofakes3.ObjectRangeRequest, head bool) (*gofakes3.Object, error) {
 	var obj *gofakes3.Object
-	owner, err := b.acct.bucketOwner(bucket)
-	if err != nil {
-		return nil, s3Err(err)
+	owner := b.acct
+	if exists, err := b.BucketExists(bucket); err != nil || !exists {
+		if owner, err = b.acct.bucketOwner(bucket); err != nil {
+			return nil, s3Err(err)
+		}
 	}
-	err = owner.view(func(st *state) error {
+	err := owner.view(func(st *state) error {
 		if err := st.needBucketNamed(bucket); err != nil {
 			return err
 		}
@@ -233,7 +235,17 @@ func (b *s3Backend) PutObject(bucket, key string, meta map[string]string, input 
 }
 
 func (b *s3Backend) CopyObject(srcBucket, srcKey, dstBucket, dstKey string, meta map[string]string) (gofakes3.CopyObjectResult, error) {
-	src, err := b.GetObject(srcBucket, srcKey, nil)
+	// gofakes3 merged the source's metadata into meta unless the request
+	// replaced it.
+	want := object{ContentType: meta["Content-Type"], CacheControl: cacheControlOf(meta)}
+	o, local, err := b.acct.copyObject(srcBucket, srcKey, dstBucket, dstKey, want)
+	if err != nil {
+		return gofakes3.CopyObjectResult{}, s3Err(err)
+	}
+	if local {
+		return gofakes3.CopyObjectResult{ETag: gofakes3.FormatETag(b.etag(o)), LastModified: gofakes3.NewContentTime(modified(o))}, nil
+	}
+	src, err := b.GetObject(srcBucket, srcKey, nil) // from another account of the sandbox
 	if err != nil {
 		return gofakes3.CopyObjectResult{}, err
 	}
@@ -242,11 +254,10 @@ func (b *s3Backend) CopyObject(srcBucket, srcKey, dstBucket, dstKey string, meta
 	if err != nil {
 		return gofakes3.CopyObjectResult{}, err
 	}
-	ct := meta["Content-Type"]
-	if ct == "" {
-		ct = src.Metadata["Content-Type"]
+	if want.ContentType == "" {
+		want.ContentType = src.Metadata["Content-Type"]
 	}
-	if err := b.acct.putObjectMeta(dstBucket, dstKey, body, object{ContentType: ct, CacheControl: cacheControlOf(meta)}); err != nil {
+	if err := b.acct.putObjectMeta(dstBucket, dstKey, body, want); err != nil {
 		return gofakes3.CopyObjectResult{}, s3Err(err)
 	}
 	return gofakes3.CopyObjectResult{ETag: gofakes3.FormatETag(src.Hash), LastModified: gofakes3.NewContentTime(time.Now())}, nil

@@ -90,6 +90,44 @@ func (a *Account) putObjectMeta(bucket, key string, body []byte, meta object) er
 	return nil
 }
 
+// copyObject copies an object within the account in one state update: the
+// copy refers to the same content-addressed blob, so no bytes move, as in
+// S3's server-side copy. ok is false when the source bucket is not in
+// this account (the caller then copies across accounts).
+func (a *Account) copyObject(srcBucket, srcKey, dstBucket, dstKey string, meta object) (o object, ok bool, err error) {
+	err = a.update(func(st *state) error {
+		if st.needBucketNamed(srcBucket) != nil {
+			return nil
+		}
+		ok = true
+		src, found := st.Objects[srcBucket][srcKey]
+		if !found {
+			return gofakes3.KeyNotFound(srcKey)
+		}
+		if err := st.needBucketNamed(dstBucket); err != nil {
+			return err
+		}
+		o = src
+		o.Modified = now()
+		if meta.ContentType != "" {
+			o.ContentType = meta.ContentType
+		}
+		if meta.CacheControl != "" {
+			o.CacheControl = meta.CacheControl
+		}
+		if st.Objects[dstBucket] == nil {
+			st.Objects[dstBucket] = map[string]object{}
+		}
+		old, had := st.Objects[dstBucket][dstKey]
+		st.Objects[dstBucket][dstKey] = o
+		if had && old.SHA256 != o.SHA256 {
+			a.collect(st, old.SHA256)
+		}
+		return nil
+	})
+	return o, ok, err
+}
+
 // deleteObjects deletes keys from bucket; keys that do not exist are not an
 // error, as in S3's DeleteObject.
 func (a *Account) deleteObjects(bucket string, keys ...string) error {
