@@ -56,7 +56,10 @@ const functionBudget = time.Second
 
 // importCloudfront matches the module import CloudFront Functions allow;
 // goja runs scripts, so the import becomes a variable binding.
-var importCloudfront = regexp.MustCompile(`(?m)^\s*import\s+([A-Za-z_$][\w$]*)\s+from\s+['"]cloudfront['"]\s*;?`)
+var (
+	importCloudfront = regexp.MustCompile(`(?m)^\s*import\s+([A-Za-z_$][\w$]*)\s+from\s+['"]cloudfront['"]\s*;?`)
+	importAny        = regexp.MustCompile(`(?m)^\s*import\s`)
+)
 
 var programs sync.Map // code → *goja.Program
 
@@ -67,7 +70,7 @@ func compileFunction(code string) (*goja.Program, error) {
 		return p.(*goja.Program), nil
 	}
 	src := importCloudfront.ReplaceAllString(code, "var $1 = __cloudfront;")
-	if strings.Contains(src, "import ") && regexp.MustCompile(`(?m)^\s*import\s`).MatchString(src) {
+	if importAny.MatchString(src) {
 		return nil, errors.New("only the 'cloudfront' module can be imported")
 	}
 	p, err := goja.Compile("function.js", src, true)
@@ -100,6 +103,12 @@ func runViewerRequest(code string, ev cfEvent, kvs kvsReader) (*cfRequest, *cfRe
 	handler, ok := goja.AssertFunction(vm.Get("handler"))
 	if !ok {
 		return nil, nil, errors.New("function code defines no handler(event)")
+	}
+	// CloudFront always sends these objects, empty or not.
+	for _, m := range []*map[string]cfValue{&ev.Request.Querystring, &ev.Request.Headers, &ev.Request.Cookies} {
+		if *m == nil {
+			*m = map[string]cfValue{}
+		}
 	}
 	evJSON, err := json.Marshal(ev)
 	if err != nil {

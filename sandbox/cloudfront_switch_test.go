@@ -194,3 +194,20 @@ func TestFunctionCodeThatDoesNotCompileIsRejected(t *testing.T) {
 	require.Len(t, chk.Failures, 1)
 	assert.Equal(t, "runtime", chk.Failures[0].Property)
 }
+
+func TestFunctionRuntimeLimits(t *testing.T) {
+	_, err := compileFunction("import crypto from 'crypto';\nfunction handler(e) { return e.request }")
+	assert.ErrorContains(t, err, "only the 'cloudfront' module")
+	ev := cfEvent{Version: "1.0", Request: cfRequest{Method: "GET", URI: "/"}}
+	_, _, err = runViewerRequest("function handler(e) { while (true) {} }", ev, nil)
+	assert.ErrorContains(t, err, "compute budget")
+	_, _, err = runViewerRequest("function handler(e) { e.request.uri = 'x'; return e.request }", ev, nil)
+	assert.ErrorContains(t, err, "invalid uri")
+	req, resp, err := runViewerRequest("function handler(e) { e.request.headers['x-a'] = {value: 'b'}; return e.request }", ev, nil)
+	require.NoError(t, err)
+	assert.Nil(t, resp)
+	assert.Equal(t, "b", req.Headers["x-a"].Value)
+	_, resp, err = runViewerRequest("function handler(e) { return {statusCode: 302, headers: {location: {value: '/x'}}} }", ev, nil)
+	require.NoError(t, err)
+	assert.Equal(t, "/x", functionResponse(resp).headers["Location"])
+}
