@@ -5,7 +5,6 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
-	"errors"
 	"fmt"
 	"net/http"
 	"slices"
@@ -18,14 +17,14 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/cloudfront"
 	cftypes "github.com/aws/aws-sdk-go-v2/service/cloudfront/types"
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatch"
-	"github.com/aws/aws-sdk-go-v2/service/ecr"
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
+	"github.com/aws/aws-sdk-go-v2/service/ecr"
 	"github.com/aws/aws-sdk-go-v2/service/ecs"
 	"github.com/aws/aws-sdk-go-v2/service/lambda"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	s3types "github.com/aws/aws-sdk-go-v2/service/s3/types"
-	"github.com/aws/aws-sdk-go-v2/service/ssm"
 	"github.com/aws/aws-sdk-go-v2/service/sns"
+	"github.com/aws/aws-sdk-go-v2/service/ssm"
 )
 
 // AWS is Cloud over real AWS with aws-sdk-go-v2.
@@ -176,14 +175,21 @@ func (a *AWS) DeletePrefix(ctx context.Context, bucket, prefix string) (int, err
 }
 
 func (a *AWS) Invalidate(ctx context.Context, distributionID string, paths []string) error {
+	_, err := a.createInvalidation(ctx, distributionID, paths)
+	return err
+}
+
+// createInvalidation asks CloudFront to drop paths and returns the
+// invalidation's id.
+func (a *AWS) createInvalidation(ctx context.Context, distributionID string, paths []string) (string, error) {
 	if len(paths) == 0 {
-		return errors.New("invalidate: no paths given")
+		return "", errNoPaths
 	}
 	ref, err := callerReference()
 	if err != nil {
-		return err
+		return "", err
 	}
-	_, err = a.cf.CreateInvalidation(ctx, &cloudfront.CreateInvalidationInput{
+	out, err := a.cf.CreateInvalidation(ctx, &cloudfront.CreateInvalidationInput{
 		DistributionId: aws.String(distributionID),
 		InvalidationBatch: &cftypes.InvalidationBatch{
 			CallerReference: aws.String(ref),
@@ -191,9 +197,12 @@ func (a *AWS) Invalidate(ctx context.Context, distributionID string, paths []str
 		},
 	})
 	if err != nil {
-		return fmt.Errorf("invalidate distribution %s: %w", distributionID, err)
+		return "", fmt.Errorf("invalidate distribution %s: %w", distributionID, err)
 	}
-	return nil
+	if out.Invalidation == nil {
+		return "", fmt.Errorf("invalidate distribution %s: CloudFront returned no invalidation", distributionID)
+	}
+	return aws.ToString(out.Invalidation.Id), nil
 }
 
 // callerReference is unique per request: CloudFront treats a repeated

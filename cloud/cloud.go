@@ -32,8 +32,20 @@ type Cloud interface {
 	// EmptyRepository deletes every image of an ECR repository and returns
 	// how many.
 	EmptyRepository(ctx context.Context, repository string) (int, error)
+	// PutObjectMeta stores one object with its Content-Type and
+	// Cache-Control.
+	PutObjectMeta(ctx context.Context, bucket, key string, body []byte, meta ObjectMeta) error
+	// ListObjects lists every object under prefix with its ETag.
+	ListObjects(ctx context.Context, bucket, prefix string) ([]Object, error)
+	// CopyObject copies one object server-side, with its metadata, and
+	// returns the copy's ETag.
+	CopyObject(ctx context.Context, srcBucket, srcKey, dstBucket, dstKey string) (string, error)
 	// Invalidate asks CloudFront to drop cached paths (e.g. "/*").
 	Invalidate(ctx context.Context, distributionID string, paths []string) error
+	// InvalidateAndWait invalidates paths and waits until CloudFront
+	// reports the invalidation Completed; a wait past opts.MaxWait is an
+	// *InvalidationTimeoutError.
+	InvalidateAndWait(ctx context.Context, distributionID string, paths []string, opts WaitOptions) error
 	// RunningTaskDefinition returns the task definition ARN the ECS service's
 	// PRIMARY deployment runs. When the deployment circuit breaker rolled a
 	// deployment back, this differs from the one kirikae requested.

@@ -2,6 +2,8 @@ package cloud
 
 import (
 	"context"
+	"crypto/md5"
+	"encoding/hex"
 	"errors"
 	"net/http"
 	"sort"
@@ -14,12 +16,15 @@ type memCloud struct {
 	mu      sync.Mutex
 	objects map[string]memObject // by bucket + "/" + key
 	putErr  error
+	puts    int      // PutObjectMeta calls
+	copies  int      // CopyObject calls
 	deletes []string // prefixes passed to DeletePrefix
 }
 
 type memObject struct {
-	body        string
-	contentType string
+	body         string
+	contentType  string
+	cacheControl string
 }
 
 func newMem() *memCloud { return &memCloud{objects: map[string]memObject{}} }
@@ -32,6 +37,48 @@ func (m *memCloud) PutObject(_ context.Context, bucket, key string, body []byte,
 	}
 	m.objects[bucket+"/"+key] = memObject{body: string(body), contentType: contentType}
 	return nil
+}
+
+func (m *memCloud) PutObjectMeta(_ context.Context, bucket, key string, body []byte, meta ObjectMeta) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.putErr != nil {
+		return m.putErr
+	}
+	m.puts++
+	m.objects[bucket+"/"+key] = memObject{body: string(body), contentType: meta.ContentType, cacheControl: meta.CacheControl}
+	return nil
+}
+
+func (m *memCloud) ListObjects(_ context.Context, bucket, prefix string) ([]Object, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	var out []Object
+	for k, o := range m.objects {
+		if key, ok := strings.CutPrefix(k, bucket+"/"); ok && strings.HasPrefix(key, prefix) {
+			sum := md5.Sum([]byte(o.body))
+			out = append(out, Object{Key: key, ETag: hex.EncodeToString(sum[:]), Size: int64(len(o.body))})
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Key < out[j].Key })
+	return out, nil
+}
+
+func (m *memCloud) CopyObject(_ context.Context, srcBucket, srcKey, dstBucket, dstKey string) (string, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	o, ok := m.objects[srcBucket+"/"+srcKey]
+	if !ok {
+		return "", errors.New("NoSuchKey: " + srcKey)
+	}
+	m.copies++
+	m.objects[dstBucket+"/"+dstKey] = o
+	sum := md5.Sum([]byte(o.body))
+	return hex.EncodeToString(sum[:]), nil
+}
+
+func (m *memCloud) InvalidateAndWait(context.Context, string, []string, WaitOptions) error {
+	return errors.New("not faked")
 }
 
 func (m *memCloud) ListPrefixes(_ context.Context, bucket, prefix string) ([]string, error) {

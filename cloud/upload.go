@@ -2,60 +2,138 @@ package cloud
 
 import (
 	"context"
+	"crypto/md5"
+	"encoding/hex"
 	"fmt"
 	"os"
 	"slices"
 	"strings"
+	"sync/atomic"
 
 	"golang.org/x/sync/errgroup"
 
 	"github.com/kirikae/kirikae/internal/projectfs"
 )
 
-// uploadWorkers bounds concurrent PutObject calls: a frontend build is tens
-// to hundreds of small files, where latency, not bandwidth, is the cost.
-const uploadWorkers = 8
+// uploadWorkers bounds concurrent S3 calls: a frontend build is hundreds to
+// thousands of small files, where latency, not bandwidth, is the cost.
+const uploadWorkers = 16
+
+// UploadOptions tune UploadRelease.
+type UploadOptions struct {
+	// Previous is the key prefix of an earlier release in the same bucket
+	// (e.g. "releases/r41/"): a file whose MD5 equals the ETag of the
+	// object at the same path there is copied server-side, not sent again.
+	Previous string
+	// Progress, when set, is called after each file with the count done.
+	Progress func(done, total int)
+}
+
+// UploadStats says what an upload did per file.
+type UploadStats struct {
+	Files    int `json:"files"`
+	Uploaded int `json:"uploaded"` // sent with PutObject
+	Copied   int `json:"copied"`   // copied server-side from the previous release
+	Skipped  int `json:"skipped"`  // already there with the same content
+}
 
 // UploadDir uploads every regular file under dir to bucket at prefix plus
-// its slash-separated path relative to dir, with a Content-Type chosen by
-// extension, and returns how many files it uploaded. A "/" is added to a
-// non-empty prefix that lacks one. An empty dir is an error: flipping the
-// site to an empty release would take it down.
+// its slash-separated path relative to dir, and returns how many files it
+// uploaded. See UploadRelease.
+func UploadDir(ctx context.Context, c Cloud, bucket, prefix, dir string) (int, error) {
+	st, err := UploadRelease(ctx, c, bucket, prefix, dir, UploadOptions{})
+	return st.Files, err
+}
+
+// UploadRelease puts the files of dir under prefix in bucket, each with a
+// Content-Type chosen by extension and a Cache-Control by name
+// (CacheControl). Requests run in parallel. A file already under prefix
+// with the same MD5 is skipped (a retried upload resumes), and one equal to
+// the file at the same path under opts.Previous is copied server-side. A
+// "/" is added to a non-empty prefix that lacks one. An empty dir is an
+// error: flipping the site to an empty release would take it down.
 //
 // The bucket is public through CDN, so the walk is projectfs.Files: dotfiles
 // and VCS/state directories (.git, .kirikae, .env) are never uploaded, and a
 // symlink that leads out of dir is an error rather than a leak.
-func UploadDir(ctx context.Context, c Cloud, bucket, prefix, dir string) (int, error) {
+func UploadRelease(ctx context.Context, c Cloud, bucket, prefix, dir string, opts UploadOptions) (UploadStats, error) {
+	var st UploadStats
 	if prefix != "" && !strings.HasSuffix(prefix, "/") {
 		prefix += "/"
 	}
 	files, err := projectfs.Files(dir)
 	if err != nil {
-		return 0, fmt.Errorf("walk release dir: %w", err)
+		return st, fmt.Errorf("walk release dir: %w", err)
 	}
 	if len(files) == 0 {
-		return 0, fmt.Errorf("upload release dir: %s has no files", dir)
+		return st, fmt.Errorf("upload release dir: %s has no files", dir)
 	}
+	have, err := etags(ctx, c, bucket, prefix)
+	if err != nil {
+		return st, err
+	}
+	prev := map[string]string{}
+	if opts.Previous != "" && opts.Previous != prefix {
+		if prev, err = etags(ctx, c, bucket, opts.Previous); err != nil {
+			return st, err
+		}
+	}
+	var uploaded, copied, skipped, done atomic.Int64
 	g, gctx := errgroup.WithContext(ctx)
 	g.SetLimit(uploadWorkers)
 	for _, f := range files {
-		g.Go(func() error { return uploadFile(gctx, c, bucket, prefix+f.Rel, f.Path) })
+		g.Go(func() error {
+			body, err := os.ReadFile(f.Path)
+			if err != nil {
+				return fmt.Errorf("read release file: %w", err)
+			}
+			sum := md5.Sum(body)
+			md := hex.EncodeToString(sum[:])
+			key := prefix + f.Rel
+			switch {
+			case have[f.Rel] == md:
+				skipped.Add(1)
+			case prev[f.Rel] == md:
+				etag, err := c.CopyObject(gctx, bucket, opts.Previous+f.Rel, bucket, key)
+				if err != nil {
+					return err
+				}
+				if etag != "" && etag != md {
+					return fmt.Errorf("copy s3://%s/%s: ETag %s after the copy, want %s", bucket, key, etag, md)
+				}
+				copied.Add(1)
+			default:
+				meta := ObjectMeta{ContentType: ContentType(key), CacheControl: CacheControl(key)}
+				if err := c.PutObjectMeta(gctx, bucket, key, body, meta); err != nil {
+					return fmt.Errorf("upload s3://%s/%s: %w", bucket, key, err)
+				}
+				uploaded.Add(1)
+			}
+			if n := done.Add(1); opts.Progress != nil {
+				opts.Progress(int(n), len(files))
+			}
+			return nil
+		})
 	}
-	if err := g.Wait(); err != nil {
-		return 0, err
-	}
-	return len(files), nil
+	err = g.Wait()
+	st = UploadStats{Files: len(files), Uploaded: int(uploaded.Load()), Copied: int(copied.Load()), Skipped: int(skipped.Load())}
+	return st, err
 }
 
-func uploadFile(ctx context.Context, c Cloud, bucket, key, path string) error {
-	body, err := os.ReadFile(path)
+// etags maps the keys under prefix (relative to it) to their ETags.
+func etags(ctx context.Context, c Cloud, bucket, prefix string) (map[string]string, error) {
+	if prefix != "" && !strings.HasSuffix(prefix, "/") {
+		prefix += "/"
+	}
+	objs, err := c.ListObjects(ctx, bucket, prefix)
 	if err != nil {
-		return fmt.Errorf("read release file: %w", err)
+		return nil, fmt.Errorf("list s3://%s/%s: %w", bucket, prefix, err)
 	}
-	if err := c.PutObject(ctx, bucket, key, body, ContentType(key)); err != nil {
-		return fmt.Errorf("upload s3://%s/%s: %w", bucket, key, err)
+	out := make(map[string]string, len(objs))
+	for _, o := range objs {
+		out[strings.TrimPrefix(o.Key, prefix)] = o.ETag
 	}
-	return nil
+	return out, nil
 }
 
 // Prune deletes old frontend releases under releasesPrefix (e.g.

@@ -24,21 +24,57 @@ func writeFiles(t *testing.T, files map[string]string) string {
 
 func TestUploadDirPutsEveryFileUnderThePrefix(t *testing.T) {
 	dir := writeFiles(t, map[string]string{
-		"index.html":           "<html>",
-		"assets/app.js":        "js",
-		"assets/img/logo.svg":  "<svg>",
-		"kirikae-release.json": `{"version":"r1"}`,
+		"index.html":             "<html>",
+		"assets/app.0a1b2c3d.js": "js",
+		"assets/img/logo.svg":    "<svg>",
+		"kirikae-release.json":   `{"version":"r1"}`,
 	})
 	m := newMem()
 	n, err := UploadDir(context.Background(), m, "site", "releases/r1", dir)
 	require.NoError(t, err)
 	assert.Equal(t, 4, n)
 	assert.Equal(t, map[string]memObject{
-		"site/releases/r1/index.html":           {"<html>", "text/html; charset=utf-8"},
-		"site/releases/r1/assets/app.js":        {"js", "text/javascript; charset=utf-8"},
-		"site/releases/r1/assets/img/logo.svg":  {"<svg>", "image/svg+xml"},
-		"site/releases/r1/kirikae-release.json": {`{"version":"r1"}`, "application/json"},
+		"site/releases/r1/index.html":             {"<html>", "text/html; charset=utf-8", "no-cache"},
+		"site/releases/r1/assets/app.0a1b2c3d.js": {"js", "text/javascript; charset=utf-8", "public, max-age=31536000, immutable"},
+		"site/releases/r1/assets/img/logo.svg":    {"<svg>", "image/svg+xml", "no-cache"},
+		"site/releases/r1/kirikae-release.json":   {`{"version":"r1"}`, "application/json", "no-cache"},
 	}, m.objects)
+}
+
+func TestCacheControlByName(t *testing.T) {
+	assert.Equal(t, CacheImmutable, CacheControl("releases/r1/app.a0a13285.js"))
+	assert.Equal(t, CacheImmutable, CacheControl("style.2c8af2f3.css"))
+	assert.Equal(t, CacheRevalidate, CacheControl("releases/r1/index.html"))
+	assert.Equal(t, CacheRevalidate, CacheControl("kirikae-release.json"))
+	assert.Equal(t, CacheRevalidate, CacheControl("app.js"), "an unhashed name keeps its URL across releases")
+	assert.Equal(t, CacheRevalidate, CacheControl("app.a0a1.js"), "too short to be a content hash")
+}
+
+// The second release copies unchanged files from the first server-side and
+// sends only what changed; a retried upload sends nothing.
+func TestUploadReleaseCopiesUnchangedAndSkipsPresent(t *testing.T) {
+	m := newMem()
+	files := map[string]string{"index.html": "<p>1</p>", "app.0a1b2c3d.js": "js", "img/a.png": "png"}
+	st, err := UploadRelease(t.Context(), m, "site", "releases/r1", writeFiles(t, files), UploadOptions{})
+	require.NoError(t, err)
+	assert.Equal(t, UploadStats{Files: 3, Uploaded: 3}, st)
+
+	files["index.html"] = "<p>2</p>"
+	dir := writeFiles(t, files)
+	var last int
+	st, err = UploadRelease(t.Context(), m, "site", "releases/r2", dir, UploadOptions{Previous: "releases/r1/", Progress: func(done, total int) { last = max(last, done); assert.Equal(t, 3, total) }})
+	require.NoError(t, err)
+	assert.Equal(t, UploadStats{Files: 3, Uploaded: 1, Copied: 2}, st)
+	assert.Equal(t, 3, last)
+	assert.Equal(t, 4, m.puts)
+	assert.Equal(t, 2, m.copies)
+	assert.Equal(t, memObject{"js", "text/javascript; charset=utf-8", CacheImmutable}, m.objects["site/releases/r2/app.0a1b2c3d.js"])
+	assert.Equal(t, "<p>2</p>", m.objects["site/releases/r2/index.html"].body)
+
+	st, err = UploadRelease(t.Context(), m, "site", "releases/r2", dir, UploadOptions{Previous: "releases/r1/"})
+	require.NoError(t, err)
+	assert.Equal(t, UploadStats{Files: 3, Skipped: 3}, st)
+	assert.Equal(t, 4, m.puts)
 }
 
 func TestUploadDirRejectsAnEmptyDir(t *testing.T) {
@@ -153,7 +189,7 @@ func TestUploadDirNeverUploadsDotfilesOrStateDirs(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, 1, n)
 	assert.Equal(t, map[string]memObject{
-		"site/releases/r1/index.html": {"<html>", "text/html; charset=utf-8"},
+		"site/releases/r1/index.html": {"<html>", "text/html; charset=utf-8", "no-cache"},
 	}, m.objects)
 }
 

@@ -317,7 +317,14 @@ func (r *run) rollback(ctx context.Context, back map[string]string, reason strin
 		backend: r.p.cfg.Backend, cur: r.applied, want: back, deployed: true, rollback: true,
 		liveLambda: outputString(r.last.Outputs, infra.OutputLambdaVersion),
 	}).switches))
+	from := r.applied[stacks.KeyFrontendRelease]
+	if err := r.beforeRollbackSwitch(ctx, back); err != nil {
+		return 0, err
+	}
 	if err := r.up(ctx, back, "kirikae auto-rollback: "+truncate(reason, 200), nil); err != nil {
+		return 0, err
+	}
+	if err := r.afterRollbackSwitch(ctx, from); err != nil {
 		return 0, err
 	}
 	verified, why := VerifySkipped, ""

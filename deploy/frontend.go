@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"path/filepath"
 	"slices"
+	"sync"
+	"time"
 
 	"github.com/kirikae/kirikae/cloud"
 	"github.com/kirikae/kirikae/infra"
@@ -17,7 +19,8 @@ const releasesPrefix = "releases/"
 // ensureFrontendRelease makes sure the bucket holds the release the
 // distribution is about to serve. Deploys upload cfg.FrontendDir once per
 // release id (releases are immutable: re-deploying an id never overwrites
-// it); rollbacks only check, since the local build is not that release.
+// it), or, for a promote, copy the release the source stack verified;
+// rollbacks only check, since the local build is not that release.
 func (s *Session) ensureFrontendRelease(ctx context.Context, cfg stacks.Config, bucket, release string, upload bool) error {
 	if !cfg.FrontendEnabled || bucket == "" || release == "" {
 		return nil
@@ -30,30 +33,87 @@ func (s *Session) ensureFrontendRelease(ctx context.Context, cfg stacks.Config, 
 	if err != nil {
 		return fmt.Errorf("list frontend releases: %w", err)
 	}
+	if err := s.putFrontendRelease(ctx, c, cfg, have, bucket, release, upload); err != nil {
+		return err
+	}
+	if live := s.liveFrontend(ctx); slices.Contains(have, live) {
+		return s.carryAssets(ctx, bucket, live, release)
+	}
+	return nil
+}
+
+// putFrontendRelease uploads (or, for a promote, copies) the release unless
+// the bucket has it already.
+func (s *Session) putFrontendRelease(ctx context.Context, c cloud.Cloud, cfg stacks.Config, have []string, bucket, release string, upload bool) error {
 	if slices.Contains(have, release) {
 		return nil
 	}
 	if !upload {
 		return fmt.Errorf("frontend release %s is no longer in bucket %s (pruned?); deploy it again with --frontend-release", release, bucket)
 	}
+	if src := s.frontendSource; src != nil && src.release == release {
+		return s.copyFrontendRelease(ctx, c, src, bucket)
+	}
 	dir := cfg.FrontendDir
 	if !filepath.IsAbs(dir) {
 		dir = filepath.Join(s.ProjectDir(), dir)
 	}
 	prefix := infra.ReleasePrefix(release) + "/"
+	opts := cloud.UploadOptions{Previous: s.previousFrontend(ctx, have, release), Progress: s.uploadProgress()}
 	s.Phase("upload: frontend %s from %s", release, cfg.FrontendDir)
-	if _, err := cloud.UploadDir(ctx, c, bucket, prefix, dir); err != nil {
+	st, err := cloud.UploadRelease(ctx, c, bucket, prefix, dir, opts)
+	if err != nil {
 		return fmt.Errorf("upload frontend release %s: %w", release, err)
 	}
+	s.Phase("upload: %d files (%d sent, %d copied unchanged from %s)", st.Files, st.Uploaded, st.Copied, opts.Previous)
 	doc, _ := json.Marshal(map[string]string{"version": release})
-	if err := c.PutObject(ctx, bucket, prefix+ReleaseFile, doc, "application/json"); err != nil {
+	meta := cloud.ObjectMeta{ContentType: "application/json", CacheControl: cloud.CacheRevalidate}
+	if err := c.PutObjectMeta(ctx, bucket, prefix+ReleaseFile, doc, meta); err != nil {
 		return fmt.Errorf("upload frontend release %s: %w", release, err)
 	}
 	return nil
 }
 
-// invalidate drops CloudFront's cache after the origin path moved, so
-// viewers get the new release now rather than when objects expire.
+// uploadProgress reports every tenth of a large upload as a phase, so a
+// terminal shows it moving; small uploads say nothing until done.
+func (s *Session) uploadProgress() func(done, total int) {
+	var mu sync.Mutex
+	last := 0
+	return func(done, total int) {
+		if total < 200 {
+			return
+		}
+		mu.Lock()
+		defer mu.Unlock()
+		if step := done * 10 / total; step > last && done < total {
+			last = step
+			s.Phase("upload: %d/%d files", done, total)
+		}
+	}
+}
+
+// previousFrontend is the prefix of the newest recorded release still in
+// the bucket: most of a new release's files are usually in it unchanged.
+func (s *Session) previousFrontend(ctx context.Context, have []string, release string) string {
+	log, err := s.Releases(ctx)
+	if err != nil {
+		return "" // only an optimisation: upload everything
+	}
+	for _, r := range log {
+		if r.FrontendRelease != "" && r.FrontendRelease != release && slices.Contains(have, r.FrontendRelease) {
+			return infra.ReleasePrefix(r.FrontendRelease) + "/"
+		}
+	}
+	return ""
+}
+
+// invalidate drops CloudFront's cached copies after a release switch and
+// waits until CloudFront reports the invalidation Completed, so what is
+// verified next is what viewers get. Releases never share cache entries
+// (the viewer-request function puts the release id into the cache key), so
+// this is a safety net for objects cached under a path outside releases/;
+// the wait also outlasts the key's propagation to the edges (seconds).
+// A wait past its deadline is an error: verifying then proves nothing.
 func (s *Session) invalidate(ctx context.Context, outs map[string]Output) error {
 	id := outputString(outs, infra.OutputDistributionID)
 	if id == "" {
@@ -63,10 +123,34 @@ func (s *Session) invalidate(ctx context.Context, outs map[string]Output) error 
 	if err != nil {
 		return err
 	}
-	if err := c.Invalidate(ctx, id, []string{"/*"}); err != nil {
+	s.Phase("invalidate: distribution %s, waiting for it to complete", id)
+	if err := c.InvalidateAndWait(ctx, id, []string{"/*"}, s.invalidationWait()); err != nil {
 		return fmt.Errorf("invalidate distribution %s: %w", id, err)
 	}
 	return nil
+}
+
+// invalidationWait is how long kirikae waits for an invalidation: AWS
+// usually completes one within a few minutes, the SDK's waiter polls every
+// 20 s at first. The sandbox runs the same waits on its scaled clock.
+func (s *Session) invalidationWait() cloud.WaitOptions {
+	w := cloud.WaitOptions{MaxWait: 15 * time.Minute, MinDelay: 5 * time.Second, MaxDelay: 30 * time.Second}
+	if s.Sandbox() {
+		scale := sandboxTimeScale()
+		w.MaxWait = max(time.Duration(float64(w.MaxWait)*scale), 5*time.Second)
+		w.MinDelay = max(time.Duration(float64(w.MinDelay)*scale), 10*time.Millisecond)
+		w.MaxDelay = max(time.Duration(float64(w.MaxDelay)*scale), w.MinDelay)
+	}
+	return w
+}
+
+// afterRollbackSwitch invalidates after an automatic rollback moved the
+// frontend back from the release it replaced (from).
+func (r *run) afterRollbackSwitch(ctx context.Context, from string) error {
+	if from == r.applied[stacks.KeyFrontendRelease] || r.last == nil {
+		return nil
+	}
+	return r.s.invalidate(ctx, r.last.Outputs)
 }
 
 // pruneFrontend deletes old releases, keeping cfg.KeepReleases and always

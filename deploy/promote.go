@@ -58,5 +58,8 @@ func (s *Session) PlanPromote(ctx context.Context, from *Session, release int) (
 		return nil, err
 	}
 	p.From = &latest
+	if err := s.planFrontendCopy(ctx, from, want[stacks.KeyFrontendRelease]); err != nil {
+		return nil, err
+	}
 	return p, nil
 }

@@ -76,6 +76,8 @@ type Session struct {
 	// attempts. Tests replace both so nothing waits on a wall clock.
 	sleep          func(ctx context.Context, d time.Duration) error
 	verifyInterval time.Duration
+	// frontendSource is the release a promote copies (frontend_promote.go).
+	frontendSource *frontendSource
 }
 
 // Open loads and validates the stack's config, finds the engine, and opens

@@ -18,8 +18,10 @@ const cachingOptimizedPolicyID = "658327ea-f89d-4fab-a63d-7e88639e58f6"
 const frontendOriginID = "releases"
 
 // frontend is a private bucket holding every release under
-// /releases/<id>/ and a distribution serving exactly one of them. A release
-// switch or rollback is one property change: the origin path.
+// /releases/<id>/ and a distribution serving exactly one of them. The
+// origin is the bucket root and never changes; a viewer-request function
+// rewrites each request to the live release, read from a KeyValueStore, so
+// a release switch or rollback is one key update (frontend_switch.go).
 type frontend struct {
 	pulumi.ResourceState
 
@@ -41,19 +43,10 @@ func FrontendBucketName(cfg stacks.Config, account string) string {
 	return limitedName(physicalName(cfg, "frontend"), account, maxBucketName)
 }
 
-// ReleasePrefix is the key prefix (and origin path, after a leading "/")
-// of one frontend release.
+// ReleasePrefix is the key prefix of one frontend release, the one the
+// viewer-request function rewrites requests to.
 func ReleasePrefix(release string) string {
 	return "releases/" + release
-}
-
-// originPath is the distribution's origin path. With no release yet it is
-// empty, because CloudFront rejects an origin path ending in "/".
-func originPath(release string) string {
-	if release == "" {
-		return ""
-	}
-	return "/" + ReleasePrefix(release)
 }
 
 func newFrontend(ctx *pulumi.Context, cfg stacks.Config) (*frontend, error) {
@@ -91,7 +84,7 @@ func newFrontend(ctx *pulumi.Context, cfg stacks.Config) (*frontend, error) {
 		return nil, err
 	}
 	policy := pulumi.All(bucket.Arn, dist.Arn).ApplyT(func(args []any) (string, error) {
-		return cloudFrontReadPolicy(args[0].(string), args[1].(string))
+		return frontendBucketPolicy(args[0].(string), args[1].(string))
 	}).(pulumi.StringOutput)
 	// S3 rejects concurrent changes to a bucket's access block and policy
 	// (OperationAborted), so the policy waits for the block.
@@ -125,6 +118,10 @@ func newDistribution(ctx *pulumi.Context, cfg stacks.Config, f *frontend, bucket
 	if err != nil {
 		return nil, err
 	}
+	sw, err := newReleaseSwitch(ctx, cfg, f)
+	if err != nil {
+		return nil, err
+	}
 	dist, err := cloudfront.NewDistribution(ctx, "cdn", &cloudfront.DistributionArgs{
 		Enabled:           pulumi.Bool(true),
 		Aliases:           frontendAliases(cfg),
@@ -134,7 +131,6 @@ func newDistribution(ctx *pulumi.Context, cfg stacks.Config, f *frontend, bucket
 		Origins: cloudfront.DistributionOriginArray{&cloudfront.DistributionOriginArgs{
 			OriginId:              pulumi.String(frontendOriginID),
 			DomainName:            bucket.BucketRegionalDomainName,
-			OriginPath:            pulumi.String(originPath(cfg.FrontendRelease)),
 			OriginAccessControlId: oac.ID(),
 		}},
 		DefaultCacheBehavior: &cloudfront.DistributionDefaultCacheBehaviorArgs{
@@ -145,6 +141,7 @@ func newDistribution(ctx *pulumi.Context, cfg stacks.Config, f *frontend, bucket
 			CachePolicyId:           pulumi.String(cachingOptimizedPolicyID),
 			ResponseHeadersPolicyId: headers.ID(),
 			Compress:                pulumi.Bool(true),
+			FunctionAssociations:    sw.associations(),
 		},
 		Restrictions: &cloudfront.DistributionRestrictionsArgs{
 			GeoRestriction: &cloudfront.DistributionRestrictionsGeoRestrictionArgs{

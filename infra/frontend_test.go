@@ -74,7 +74,6 @@ func TestDistributionServesOneReleaseThroughOAC(t *testing.T) {
 	dist := m.one(t, typeDistribution, "cdn")
 	origin := func(key string) string { return str(t, dist.Inputs, "origins", 0, key) }
 	assert.Equal(t, oac.ID, origin("originAccessControlId"))
-	assert.Equal(t, "/releases/r1", origin("originPath"))
 	assert.Equal(t, str(t, bucket.Outputs, "bucketRegionalDomainName"), origin("domainName"))
 	assert.Equal(t, origin("originId"), str(t, dist.Inputs, "defaultCacheBehavior", "targetOriginId"))
 	assert.Equal(t, "redirect-to-https", str(t, dist.Inputs, "defaultCacheBehavior", "viewerProtocolPolicy"))
@@ -82,32 +81,6 @@ func TestDistributionServesOneReleaseThroughOAC(t *testing.T) {
 	assert.Equal(t, "PriceClass_100", str(t, dist.Inputs, "priceClass"))
 	assert.True(t, at(t, dist.Inputs, "enabled").BoolValue())
 	assert.True(t, at(t, dist.Inputs, "viewerCertificate", "cloudfrontDefaultCertificate").BoolValue())
-}
-
-func TestReleaseSwitchChangesOnlyTheOriginPath(t *testing.T) {
-	r1, r2 := testConfig(stacks.BackendECS), testConfig(stacks.BackendECS)
-	r2.FrontendRelease = "r2"
-	d1 := run(t, r1).one(t, typeDistribution, "cdn").Inputs
-	d2 := run(t, r2).one(t, typeDistribution, "cdn").Inputs
-	assert.Equal(t, "/releases/r2", str(t, d2, "origins", 0, "originPath"))
-	diff := d1.Diff(d2)
-	require.NotNil(t, diff)
-	assert.Equal(t, []string{"origins"}, keys(diff.ChangedKeys()))
-}
-
-func keys[K ~string](ks []K) []string {
-	out := make([]string, len(ks))
-	for i, k := range ks {
-		out[i] = string(k)
-	}
-	return out
-}
-
-func TestNoReleaseYetServesTheBucketRoot(t *testing.T) {
-	cfg := testConfig(stacks.BackendECS)
-	cfg.FrontendRelease = ""
-	dist := run(t, cfg).one(t, typeDistribution, "cdn")
-	assert.Equal(t, "", str(t, dist.Inputs, "origins", 0, "originPath"))
 }
 
 func TestBucketPolicyAllowsOnlyTheDistribution(t *testing.T) {
@@ -119,13 +92,15 @@ func TestBucketPolicyAllowsOnlyTheDistribution(t *testing.T) {
 
 	var doc policyDocument
 	require.NoError(t, json.Unmarshal([]byte(str(t, policy.Inputs, "policy")), &doc))
-	require.Len(t, doc.Statement, 1)
-	s := doc.Statement[0]
-	assert.Equal(t, "Allow", s.Effect)
-	assert.Equal(t, map[string]any{"Service": "cloudfront.amazonaws.com"}, s.Principal)
-	assert.Equal(t, "s3:GetObject", s.Action)
-	assert.Equal(t, str(t, bucket.Outputs, "arn")+"/*", s.Resource)
-	assert.Equal(t, map[string]any{"StringEquals": map[string]any{"AWS:SourceArn": str(t, dist.Outputs, "arn")}}, s.Condition)
+	require.Len(t, doc.Statement, 2)
+	for i, want := range [][2]string{{"s3:GetObject", str(t, bucket.Outputs, "arn") + "/*"}, {"s3:ListBucket", str(t, bucket.Outputs, "arn")}} {
+		s := doc.Statement[i]
+		assert.Equal(t, "Allow", s.Effect)
+		assert.Equal(t, map[string]any{"Service": "cloudfront.amazonaws.com"}, s.Principal)
+		assert.Equal(t, want[0], s.Action)
+		assert.Equal(t, want[1], s.Resource)
+		assert.Equal(t, map[string]any{"StringEquals": map[string]any{"AWS:SourceArn": str(t, dist.Outputs, "arn")}}, s.Condition)
+	}
 }
 
 func TestFrontendDisabledCreatesNoFrontend(t *testing.T) {

@@ -106,18 +106,3 @@ func executionRolePolicy(repositoryARN, logGroupARN string) (string, error) {
 func functionLogsPolicy(logGroupARN string) (string, error) {
 	return marshalPolicy(logWriteStatement(logGroupARN))
 }
-
-// cloudFrontReadPolicy lets exactly one distribution read the bucket's
-// objects through its origin access control; nothing else can.
-func cloudFrontReadPolicy(bucketARN, distributionARN string) (string, error) {
-	return marshalPolicy(policyStatement{
-		Sid:       "AllowCloudFrontRead",
-		Effect:    "Allow",
-		Principal: map[string]any{"Service": "cloudfront.amazonaws.com"},
-		Action:    "s3:GetObject",
-		Resource:  bucketARN + "/*",
-		Condition: map[string]any{
-			"StringEquals": map[string]any{"AWS:SourceArn": distributionARN},
-		},
-	})
-}

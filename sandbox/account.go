@@ -68,6 +68,9 @@ type state struct {
 	// content-addressed files under StateDir/objects.
 	Objects       map[string]map[string]object `json:"objects,omitempty"`
 	Invalidations map[string][]Invalidation    `json:"invalidations,omitempty"` // by distribution id
+	// KVS are CloudFront KeyValueStore key writes by store ARN and key,
+	// kept until the edges have them (kvs.go).
+	KVS map[string]map[string][]kvsWrite `json:"kvs,omitempty"`
 	// AlarmStates are alarm states set through SetAlarmState, by name.
 	AlarmStates map[string]AlarmState `json:"alarmStates,omitempty"`
 	// BreakerArmed holds ECS service ids whose next task definition change

@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"time"
 )
 
 const cloudFrontXMLNS = "http://cloudfront.amazonaws.com/doc/2020-05-31/"
@@ -74,15 +75,14 @@ type cfInvalidationXML struct {
 	InvalidationBatch cfInvalidationBatch `xml:"InvalidationBatch"`
 }
 
-// cfInvalidation reports an invalidation as Completed at once: the sandbox
-// has no edge caches to clear.
+// cfInvalidation reports an invalidation with its status now.
 // https://docs.aws.amazon.com/cloudfront/latest/APIReference/API_Invalidation.html
 func cfInvalidation(inv Invalidation) cfInvalidationXML {
 	created := inv.CreateTime
 	if created == "" {
 		created = fixedTime
 	}
-	return cfInvalidationXML{Xmlns: cloudFrontXMLNS, ID: inv.ID, Status: "Completed", CreateTime: created,
+	return cfInvalidationXML{Xmlns: cloudFrontXMLNS, ID: inv.ID, Status: inv.Status(time.Now()), CreateTime: created,
 		InvalidationBatch: cfInvalidationBatch{CallerReference: inv.CallerReference,
 			Paths: cfPaths{Quantity: len(inv.Paths), Items: inv.Paths}}}
 }

@@ -16,7 +16,28 @@ import (
 // other way round. Path-style addressing only: http://endpoint/bucket/key.
 // https://docs.aws.amazon.com/AmazonS3/latest/userguide/VirtualHosting.html#path-style-access
 func (a *Account) s3Handler() http.Handler {
-	return a.withObjectVersions(gofakes3.New(&s3Backend{acct: a}, gofakes3.WithoutVersioning()).Server())
+	h := a.withObjectVersions(gofakes3.New(&s3Backend{acct: a}, gofakes3.WithoutVersioning()).Server())
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		// gofakes3 keeps only x-amz-* and content headers as metadata; S3
+		// also stores Cache-Control, so it travels under a private name.
+		// https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutObject.html
+		if cc := r.Header.Get("Cache-Control"); cc != "" && r.Method == http.MethodPut {
+			r.Header.Set(cacheControlMeta, cc)
+		}
+		h.ServeHTTP(w, r)
+	})
+}
+
+// cacheControlMeta carries Cache-Control through gofakes3.
+const cacheControlMeta = "X-Amz-Kirikae-Cache-Control"
+
+// cacheControlOf reads the Cache-Control gofakes3 handed the backend:
+// from a PUT, or merged from the source object of a copy.
+func cacheControlOf(meta map[string]string) string {
+	if cc := meta[cacheControlMeta]; cc != "" {
+		return cc
+	}
+	return meta["Cache-Control"]
 }
 
 // s3Backend is gofakes3.Backend over the simulated account. Buckets belong
@@ -126,11 +147,17 @@ func (b *s3Backend) BucketExists(name string) (bool, error) {
 
 func (b *s3Backend) read(bucket, key string, rng *gofakes3.ObjectRangeRequest, head bool) (*gofakes3.Object, error) {
 	var obj *gofakes3.Object
-	err := b.acct.view(func(st *state) error {
+	owner := b.acct
+	if exists, err := b.BucketExists(bucket); err != nil || !exists {
+		if owner, err = b.acct.bucketOwner(bucket); err != nil {
+			return nil, s3Err(err)
+		}
+	}
+	err := owner.view(func(st *state) error {
 		if err := st.needBucketNamed(bucket); err != nil {
 			return err
 		}
-		o, body, ok, err := b.acct.readObject(st, bucket, key)
+		o, body, ok, err := owner.readObject(st, bucket, key)
 		if err != nil {
 			return err
 		}
@@ -147,12 +174,16 @@ func (b *s3Backend) read(bucket, key string, rng *gofakes3.ObjectRangeRequest, h
 		if head {
 			body = nil
 		}
+		meta := map[string]string{
+			"Content-Type":  contentType(o, key),
+			"Last-Modified": modified(o).Format(http.TimeFormat),
+		}
+		if o.CacheControl != "" {
+			meta["Cache-Control"] = o.CacheControl
+		}
 		obj = &gofakes3.Object{
 			Name: key, Size: int64(o.Size), Hash: b.etag(o), Range: r,
-			Metadata: map[string]string{
-				"Content-Type":  contentType(o, key),
-				"Last-Modified": modified(o).Format(http.TimeFormat),
-			},
+			Metadata: meta,
 			Contents: io.NopCloser(bytes.NewReader(body)),
 		}
 		return nil
@@ -199,11 +230,22 @@ func (b *s3Backend) PutObject(bucket, key string, meta map[string]string, input 
 			return gofakes3.PutObjectResult{}, err
 		}
 	}
-	return gofakes3.PutObjectResult{}, s3Err(b.acct.putObject(bucket, key, body, meta["Content-Type"]))
+	return gofakes3.PutObjectResult{}, s3Err(b.acct.putObjectMeta(bucket, key, body,
+		object{ContentType: meta["Content-Type"], CacheControl: cacheControlOf(meta)}))
 }
 
 func (b *s3Backend) CopyObject(srcBucket, srcKey, dstBucket, dstKey string, meta map[string]string) (gofakes3.CopyObjectResult, error) {
-	src, err := b.GetObject(srcBucket, srcKey, nil)
+	// gofakes3 merged the source's metadata into meta unless the request
+	// replaced it.
+	want := object{ContentType: meta["Content-Type"], CacheControl: cacheControlOf(meta)}
+	o, local, err := b.acct.copyObject(srcBucket, srcKey, dstBucket, dstKey, want)
+	if err != nil {
+		return gofakes3.CopyObjectResult{}, s3Err(err)
+	}
+	if local {
+		return gofakes3.CopyObjectResult{ETag: gofakes3.FormatETag(b.etag(o)), LastModified: gofakes3.NewContentTime(modified(o))}, nil
+	}
+	src, err := b.GetObject(srcBucket, srcKey, nil) // from another account of the sandbox
 	if err != nil {
 		return gofakes3.CopyObjectResult{}, err
 	}
@@ -212,11 +254,10 @@ func (b *s3Backend) CopyObject(srcBucket, srcKey, dstBucket, dstKey string, meta
 	if err != nil {
 		return gofakes3.CopyObjectResult{}, err
 	}
-	ct := meta["Content-Type"]
-	if ct == "" {
-		ct = src.Metadata["Content-Type"]
+	if want.ContentType == "" {
+		want.ContentType = src.Metadata["Content-Type"]
 	}
-	if err := b.acct.putObject(dstBucket, dstKey, body, ct); err != nil {
+	if err := b.acct.putObjectMeta(dstBucket, dstKey, body, want); err != nil {
 		return gofakes3.CopyObjectResult{}, s3Err(err)
 	}
 	return gofakes3.CopyObjectResult{ETag: gofakes3.FormatETag(src.Hash), LastModified: gofakes3.NewContentTime(time.Now())}, nil

@@ -34,9 +34,9 @@ type answer struct {
 // by the request's Host. ALB and API Gateway answer every path with the
 // version the simulated infrastructure routes to right now, as a JSON
 // {"version": ...} body and the X-Kirikae-Version header. CloudFront serves
-// the uploaded objects of the release its origin path points at; an origin
-// path with no objects at all answers like the others, for sites that were
-// never uploaded.
+// objects from its S3 origin as CloudFront would (frontdoor_cloudfront.go);
+// an origin with no objects at all answers like the others, for sites that
+// were never uploaded.
 func (a *Account) Handler() http.Handler {
 	var requests atomic.Uint64
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -69,6 +69,9 @@ func (a *Account) Handler() http.Handler {
 			http.Error(w, err.Error(), http.StatusBadGateway)
 			return
 		case file != nil && !unhealthy:
+			for k, v := range file.headers {
+				w.Header().Set(k, v)
+			}
 			w.Header().Set("Content-Type", file.contentType)
 			w.WriteHeader(file.status)
 			_, _ = w.Write(file.body)

@@ -3,15 +3,41 @@ package sandbox
 import (
 	"fmt"
 	"slices"
+	"strings"
+	"time"
 )
 
 // Invalidation is a CloudFront cache invalidation the simulated account
-// recorded. The sandbox has no cache, so it only matters that deploy asked.
+// recorded. It takes invalidationTime (scaled) to complete; until then the
+// edge cache keeps serving what it held (cloudfront_cache.go).
 type Invalidation struct {
 	ID              string   `json:"id"`
 	Paths           []string `json:"paths"`
 	CallerReference string   `json:"callerReference,omitempty"`
-	CreateTime      string   `json:"createTime,omitempty"` // RFC 3339
+	CreateTime      string   `json:"createTime,omitempty"` // RFC 3339, nanoseconds
+	CompleteTime    string   `json:"completeTime,omitempty"`
+}
+
+// Status is InProgress until the invalidation completes, then Completed.
+// https://docs.aws.amazon.com/cloudfront/latest/APIReference/API_Invalidation.html
+func (inv Invalidation) Status(now time.Time) string {
+	if inv.CompleteTime != "" && parseStamp(inv.CompleteTime).After(now) {
+		return "InProgress"
+	}
+	return "Completed"
+}
+
+// covers reports whether the invalidation drops the cached object at
+// path (a cache key's URI): paths match exactly, or as a prefix when they
+// end in "*".
+// https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/invalidation-specifying-objects.html
+func (inv Invalidation) covers(path string) bool {
+	for _, p := range inv.Paths {
+		if pre, ok := strings.CutSuffix(p, "*"); ok && strings.HasPrefix(path, pre) || p == path {
+			return true
+		}
+	}
+	return false
 }
 
 // invalidate records an invalidation. A repeated caller reference is a
@@ -32,9 +58,15 @@ func (a *Account) invalidate(distributionID, callerRef string, paths []string) (
 				return nil
 			}
 		}
+		for _, p := range paths {
+			if !strings.HasPrefix(p, "/") {
+				return badRequest("InvalidArgument", fmt.Sprintf("Your request contains one or more invalid invalidation paths: %s", p))
+			}
+		}
 		st.Seq++
+		at := time.Now()
 		inv = Invalidation{ID: fmt.Sprintf("I%013X", st.Seq), Paths: slices.Clone(paths),
-			CallerReference: callerRef, CreateTime: now()}
+			CallerReference: callerRef, CreateTime: stamp(at), CompleteTime: stamp(at.Add(scaled(invalidationTime)))}
 		st.Invalidations[distributionID] = append(st.Invalidations[distributionID], inv)
 		return nil
 	})

@@ -28,8 +28,11 @@ const (
 // like "../x" from ever becoming file paths.
 type object struct {
 	ContentType string `json:"contentType"`
-	Size        int    `json:"size"`
-	SHA256      string `json:"sha256"`
+	// CacheControl is the Cache-Control the object was stored with; S3
+	// returns it on GET and CloudFront caches by it.
+	CacheControl string `json:"cacheControl,omitempty"`
+	Size         int    `json:"size"`
+	SHA256       string `json:"sha256"`
 	// MD5 is S3's ETag of a single-part upload.
 	MD5      string `json:"md5,omitempty"`
 	Modified string `json:"modified,omitempty"` // RFC 3339
@@ -47,6 +50,12 @@ func (st *state) needBucketNamed(bucket string) error {
 
 // putObject stores body at bucket/key, replacing any object there.
 func (a *Account) putObject(bucket, key string, body []byte, contentType string) error {
+	return a.putObjectMeta(bucket, key, body, object{ContentType: contentType})
+}
+
+// putObjectMeta stores body with the metadata of meta (content type,
+// cache control).
+func (a *Account) putObjectMeta(bucket, key string, body []byte, meta object) error {
 	if key == "" {
 		return errors.New("put object: key is empty")
 	}
@@ -68,8 +77,8 @@ func (a *Account) putObject(bucket, key string, body []byte, contentType string)
 			st.Objects[bucket] = map[string]object{}
 		}
 		old, had := st.Objects[bucket][key]
-		st.Objects[bucket][key] = object{ContentType: contentType, Size: len(body), SHA256: hash,
-			MD5: hex.EncodeToString(md[:]), Modified: now()}
+		st.Objects[bucket][key] = object{ContentType: meta.ContentType, CacheControl: meta.CacheControl,
+			Size: len(body), SHA256: hash, MD5: hex.EncodeToString(md[:]), Modified: now()}
 		if had {
 			a.collect(st, old.SHA256)
 		}
@@ -79,6 +88,44 @@ func (a *Account) putObject(bucket, key string, body []byte, contentType string)
 		return fmt.Errorf("put object s3://%s/%s: %w", bucket, key, err)
 	}
 	return nil
+}
+
+// copyObject copies an object within the account in one state update: the
+// copy refers to the same content-addressed blob, so no bytes move, as in
+// S3's server-side copy. ok is false when the source bucket is not in
+// this account (the caller then copies across accounts).
+func (a *Account) copyObject(srcBucket, srcKey, dstBucket, dstKey string, meta object) (o object, ok bool, err error) {
+	err = a.update(func(st *state) error {
+		if st.needBucketNamed(srcBucket) != nil {
+			return nil
+		}
+		ok = true
+		src, found := st.Objects[srcBucket][srcKey]
+		if !found {
+			return gofakes3.KeyNotFound(srcKey)
+		}
+		if err := st.needBucketNamed(dstBucket); err != nil {
+			return err
+		}
+		o = src
+		o.Modified = now()
+		if meta.ContentType != "" {
+			o.ContentType = meta.ContentType
+		}
+		if meta.CacheControl != "" {
+			o.CacheControl = meta.CacheControl
+		}
+		if st.Objects[dstBucket] == nil {
+			st.Objects[dstBucket] = map[string]object{}
+		}
+		old, had := st.Objects[dstBucket][dstKey]
+		st.Objects[dstBucket][dstKey] = o
+		if had && old.SHA256 != o.SHA256 {
+			a.collect(st, old.SHA256)
+		}
+		return nil
+	})
+	return o, ok, err
 }
 
 // deleteObjects deletes keys from bucket; keys that do not exist are not an

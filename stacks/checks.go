@@ -116,7 +116,7 @@ var (
 	reServiceName = regexp.MustCompile(`^[a-z][a-z0-9-]{0,15}$`)
 	reVPCID       = regexp.MustCompile(`^vpc-[0-9a-f]{8,17}$`)
 	reSubnetID    = regexp.MustCompile(`^subnet-[0-9a-f]{8,17}$`)
-	// A release id becomes an S3 prefix and a CloudFront origin path.
+	// A release id becomes an S3 prefix and a CloudFront KeyValueStore value.
 	reReleaseID = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$`)
 	reVersion   = regexp.MustCompile(`^[1-9][0-9]*$`)
 	reBucket    = regexp.MustCompile(`^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$`)

@@ -95,6 +95,7 @@ type Config struct {
 	FrontendCertificateARN string // kirikae:frontendCertificateArn
 	FrontendDomain         string // kirikae:frontendDomain
 	FrontendDir            string // kirikae:frontendDir — local build output uploaded per release
+	FrontendSpa            bool   // kirikae:frontendSpa — extensionless paths serve index.html
 	KeepReleases           int    // kirikae:keepReleases
 
 	// Deployment strategy.

@@ -100,6 +100,7 @@ const (
 	KeyFrontendCertificateARN  = "kirikae:frontendCertificateArn"
 	KeyFrontendDomain          = "kirikae:frontendDomain"
 	KeyFrontendDir             = "kirikae:frontendDir"
+	KeyFrontendSpa             = "kirikae:frontendSpa"
 	KeyKeepReleases            = "kirikae:keepReleases"
 	KeyStrategy                = "kirikae:strategy"
 	KeyCanaryPercent           = "kirikae:canaryPercent"

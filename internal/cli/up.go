@@ -28,7 +28,7 @@ func newUpCmd(f *factory, runF func(context.Context, *upOptions) error) *cobra.C
 A new image goes to the idle colour first, then the ALB listener flips to it
 (the previous colour stays warm); a Lambda version is published, then alias
 "live" moves; a frontend release is uploaded under releases/<id>/, then the
-CloudFront origin path flips. After the switch kirikae checks the stack's URLs
+CloudFront KeyValueStore key naming the live release flips. After the switch kirikae checks the stack's URLs
 (health path, status, served version). When a check fails it switches back to
 the previous release by itself, records the failed release and exits 1.
 Before applying it prints the release plan: what switches, what is replaced,

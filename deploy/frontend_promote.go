@@ -1,0 +1,84 @@
+package deploy
+
+import (
+	"context"
+	"fmt"
+	"sync/atomic"
+
+	"golang.org/x/sync/errgroup"
+
+	"github.com/kirikae/kirikae/cloud"
+	"github.com/kirikae/kirikae/infra"
+)
+
+// frontendSource is where a promote copies its frontend release from: the
+// source stack's bucket, holding exactly the objects it verified.
+type frontendSource struct {
+	from    *Session
+	bucket  string
+	release string
+}
+
+// planFrontendCopy makes the promote's frontend release a copy of the
+// source stack's release id (not an upload of the local build). A source
+// without a frontend leaves the upload path as it is.
+func (s *Session) planFrontendCopy(ctx context.Context, from *Session, release string) error {
+	s.frontendSource = nil
+	if release == "" {
+		return nil
+	}
+	outs, err := from.Outputs(ctx)
+	if err != nil {
+		return fmt.Errorf("read frontend bucket of %s: %w", from.Stack(), err)
+	}
+	if bucket := outputString(outs, infra.OutputFrontendBucket); bucket != "" {
+		s.frontendSource = &frontendSource{from: from, bucket: bucket, release: release}
+	}
+	return nil
+}
+
+// copyFrontendRelease copies every object of the source release into
+// bucket server-side (S3 CopyObject: the bytes and their Content-Type and
+// Cache-Control never leave S3) and compares each copy's ETag with the
+// source's, so product serves byte for byte what staging verified.
+//
+// Across accounts the copy runs with this stack's credentials, so the
+// source bucket's policy must let this account's deploy role list the
+// bucket (s3:ListBucket) and read releases/* (s3:GetObject):
+// https://docs.aws.amazon.com/AmazonS3/latest/userguide/example-walkthroughs-managing-access-example2.html
+func (s *Session) copyFrontendRelease(ctx context.Context, c cloud.Cloud, src *frontendSource, bucket string) error {
+	srcC, err := src.from.cloudAPI(ctx)
+	if err != nil {
+		return err
+	}
+	prefix := infra.ReleasePrefix(src.release) + "/"
+	objs, err := srcC.ListObjects(ctx, src.bucket, prefix)
+	if err != nil {
+		return fmt.Errorf("list frontend release %s of %s: %w", src.release, src.from.Stack(), err)
+	}
+	if len(objs) == 0 {
+		return fmt.Errorf("frontend release %s is not in %s's bucket %s (pruned?); promote a newer release", src.release, src.from.Stack(), src.bucket)
+	}
+	s.Phase("copy: frontend %s, %d objects from s3://%s", src.release, len(objs), src.bucket)
+	var done atomic.Int64
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(16)
+	for _, o := range objs {
+		g.Go(func() error {
+			etag, err := c.CopyObject(gctx, src.bucket, o.Key, bucket, o.Key)
+			if err != nil {
+				return err
+			}
+			if etag != o.ETag {
+				return fmt.Errorf("copy s3://%s/%s: the copy's checksum (ETag %s) differs from the source's (%s)", src.bucket, o.Key, etag, o.ETag)
+			}
+			done.Add(1)
+			return nil
+		})
+	}
+	if err := g.Wait(); err != nil {
+		return fmt.Errorf("copy frontend release %s from %s: %w", src.release, src.from.Stack(), err)
+	}
+	s.Phase("copy: %d objects, checksums equal", done.Load())
+	return nil
+}

@@ -1,0 +1,96 @@
+package infra
+
+import (
+	_ "embed"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/cloudfront"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/kirikae/kirikae/stacks"
+)
+
+// viewerRequestJS is the CloudFront Function that serves the live release.
+//
+//go:embed cfjs/viewer_request.js
+var viewerRequestJS string
+
+// ReleaseKey is the KeyValueStore key holding the live frontend release id.
+const ReleaseKey = "release"
+
+// ViewerRequestCode is the function's source for a stack: the embedded file
+// with its one setting filled in.
+func ViewerRequestCode(spa bool) string {
+	return strings.Replace(viewerRequestJS, "const spaFallback = SPA_FALLBACK;",
+		"const spaFallback = "+strconv.FormatBool(spa)+";", 1)
+}
+
+// releaseSwitch is the data a release switch changes: a KeyValueStore, its
+// one key, and the viewer-request function reading it. Switching the key's
+// value changes which release every edge serves within seconds, with no
+// distribution update (which takes minutes to deploy):
+// https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/kvs-with-functions.html
+type releaseSwitch struct {
+	fn *cloudfront.Function
+}
+
+func newReleaseSwitch(ctx *pulumi.Context, cfg stacks.Config, parent pulumi.Resource) (*releaseSwitch, error) {
+	opt := pulumi.Parent(parent)
+	store, err := cloudfront.NewKeyValueStore(ctx, "releases", &cloudfront.KeyValueStoreArgs{
+		Name:    pulumi.String(physicalName(cfg, "frontend")),
+		Comment: pulumi.String("kirikae: live frontend release id"),
+	}, opt)
+	if err != nil {
+		return nil, fmt.Errorf("create key value store: %w", err)
+	}
+	// With no release yet there is no key: the function answers 503 rather
+	// than serving the bucket root.
+	if cfg.FrontendRelease != "" {
+		if _, err := cloudfront.NewKeyvaluestoreKey(ctx, "release", &cloudfront.KeyvaluestoreKeyArgs{
+			KeyValueStoreArn: store.Arn,
+			Key:              pulumi.String(ReleaseKey),
+			Value:            pulumi.String(cfg.FrontendRelease),
+		}, opt); err != nil {
+			return nil, fmt.Errorf("set live frontend release: %w", err)
+		}
+	}
+	fn, err := cloudfront.NewFunction(ctx, "release", &cloudfront.FunctionArgs{
+		Name:                      pulumi.String(physicalName(cfg, "frontend")),
+		Runtime:                   pulumi.String("cloudfront-js-2.0"),
+		Comment:                   pulumi.String("kirikae: serve the live frontend release"),
+		Code:                      pulumi.String(ViewerRequestCode(cfg.FrontendSpa)),
+		Publish:                   pulumi.Bool(true),
+		KeyValueStoreAssociations: pulumi.StringArray{store.Arn},
+	}, opt)
+	if err != nil {
+		return nil, fmt.Errorf("create release function: %w", err)
+	}
+	return &releaseSwitch{fn: fn}, nil
+}
+
+// associations runs the function on every viewer request of a behaviour.
+func (r *releaseSwitch) associations() cloudfront.DistributionDefaultCacheBehaviorFunctionAssociationArray {
+	return cloudfront.DistributionDefaultCacheBehaviorFunctionAssociationArray{
+		&cloudfront.DistributionDefaultCacheBehaviorFunctionAssociationArgs{
+			EventType:   pulumi.String("viewer-request"),
+			FunctionArn: r.fn.Arn,
+		},
+	}
+}
+
+// frontendBucketPolicy lets exactly one distribution read the bucket
+// through its origin access control. s3:ListBucket is what makes S3 answer
+// a missing key with 404 instead of 403, so an unknown path is a 404:
+// https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetObject.html
+func frontendBucketPolicy(bucketARN, distributionARN string) (string, error) {
+	cond := map[string]any{"StringEquals": map[string]any{"AWS:SourceArn": distributionARN}}
+	principal := map[string]any{"Service": "cloudfront.amazonaws.com"}
+	return marshalPolicy(
+		policyStatement{Sid: "AllowCloudFrontRead", Effect: "Allow", Principal: principal,
+			Action: "s3:GetObject", Resource: bucketARN + "/*", Condition: cond},
+		policyStatement{Sid: "AllowCloudFrontList", Effect: "Allow", Principal: principal,
+			Action: "s3:ListBucket", Resource: bucketARN, Condition: cond},
+	)
+}

@@ -1,0 +1,41 @@
+package sandbox
+
+import (
+	"os"
+	"path/filepath"
+
+	"github.com/johannesboyne/gofakes3"
+)
+
+// bucketOwner is the account holding bucket: this one, or another account
+// of the same sandbox (a sibling state directory, as each stack's account
+// is). S3 bucket names are unique across all accounts, so a copy can name
+// a bucket of another account:
+// https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucketnamingrules.html
+// https://docs.aws.amazon.com/AmazonS3/latest/API/API_CopyObject.html
+// The sandbox's accounts share one account id, so no bucket policy is
+// consulted between them.
+func (a *Account) bucketOwner(bucket string) (*Account, error) {
+	found := false
+	if err := a.view(func(st *state) error { found = st.needBucketNamed(bucket) == nil; return nil }); err != nil {
+		return nil, err
+	}
+	if found {
+		return a, nil
+	}
+	entries, _ := os.ReadDir(filepath.Dir(a.dir))
+	for _, e := range entries {
+		dir := filepath.Join(filepath.Dir(a.dir), e.Name())
+		if !e.IsDir() || dir == a.dir {
+			continue
+		}
+		if _, err := os.Stat(filepath.Join(dir, accountFile)); err != nil {
+			continue
+		}
+		other := &Account{dir: dir}
+		if err := other.view(func(st *state) error { found = st.needBucketNamed(bucket) == nil; return nil }); err == nil && found {
+			return other, nil
+		}
+	}
+	return nil, gofakes3.BucketNotFound(bucket)
+}
