@@ -1,0 +1,440 @@
+package sandbox
+
+import (
+	"context"
+	"fmt"
+	"net"
+	"net/http"
+	"os/exec"
+	"path/filepath"
+	"sync"
+	"time"
+)
+
+// Rollout states of an ECS deployment.
+// https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_Deployment.html
+const (
+	rolloutInProgress = "IN_PROGRESS"
+	rolloutCompleted  = "COMPLETED"
+	rolloutFailed     = "FAILED"
+)
+
+// Floors of the scaled clock: real programs need real time to start.
+const (
+	minHealthInterval = 100 * time.Millisecond
+	minGrace          = 2 * time.Second
+)
+
+// serviceRun is one ECS service's deployments as this process runs them:
+// deps[0] is the PRIMARY one, the rest are ACTIVE (old tasks that keep
+// serving until the new ones are healthy, the rolling update's
+// minimumHealthyPercent of 100).
+type serviceRun struct {
+	w  *workloads
+	id string
+
+	mu      sync.Mutex
+	spec    serviceSpec
+	deps    []*ecsDeployment
+	changed chan struct{} // closed and replaced on every change
+	done    chan struct{} // closed when the loop ends
+	born    time.Time     // when this process started running the service
+}
+
+type ecsDeployment struct {
+	spec    taskSpec
+	tasks   []*ecsTask
+	failed  int // tasks that stopped without becoming steady
+	rollout string
+	reason  string
+}
+
+// ecsTask is one task: a real process of the image's program.
+type ecsTask struct {
+	id      string
+	port    int
+	cmd     *exec.Cmd
+	exited  chan struct{}
+	started time.Time
+	ok, bad int  // consecutive health check results
+	healthy bool // the target group's view: passed the healthy threshold
+	stopped string
+}
+
+// service returns the running loop of a service, starting it if needed.
+func (w *workloads) service(id string) *serviceRun {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if s := w.services[id]; s != nil {
+		select {
+		case <-s.done:
+		default:
+			return s
+		}
+	}
+	s := &serviceRun{w: w, id: id, changed: make(chan struct{}), done: make(chan struct{}), born: time.Now()}
+	w.services[id] = s
+	select {
+	case <-w.stop:
+		close(s.done)
+	default:
+		go s.loop()
+	}
+	return s
+}
+
+func (s *serviceRun) notify() {
+	close(s.changed)
+	s.changed = make(chan struct{})
+}
+
+// loop reconciles the service with the account every health check interval
+// until the workloads stop or the service is deleted.
+func (s *serviceRun) loop() {
+	defer close(s.done)
+	defer s.close()
+	client := &http.Client{}
+	for {
+		spec, steady, ok, err := s.read()
+		if err == nil && !ok {
+			return
+		}
+		interval := scaled(spec.Health.Interval, minHealthInterval)
+		if err == nil {
+			client.Timeout = scaled(spec.Health.Timeout, minHealthInterval)
+			s.reconcile(spec, steady, client)
+		}
+		if !s.w.sleepOrStop(context.Background(), interval) {
+			return
+		}
+	}
+}
+
+func (s *serviceRun) read() (spec serviceSpec, steady string, ok bool, err error) {
+	err = s.w.acct.view(func(st *state) error {
+		spec, ok = serviceSpecOf(st, newIndex(st), s.id)
+		steady = st.Steady[s.id]
+		if steady != "" && ok && steady != spec.TaskDef {
+			ix := newIndex(st)
+			steadySpec := taskSpecOf(st, ix, steady, spec.Container)
+			s.mu.Lock()
+			if s.find(steady) == nil && len(s.deps) == 0 {
+				// A rollout this process did not see start: the steady
+				// deployment's tasks keep serving while it runs.
+				s.deps = append(s.deps, &ecsDeployment{spec: steadySpec, rollout: rolloutCompleted})
+			}
+			s.mu.Unlock()
+		}
+		return nil
+	})
+	return spec, steady, ok, err
+}
+
+func (s *serviceRun) find(td string) *ecsDeployment {
+	for _, d := range s.deps {
+		if d.spec.TaskDef == td {
+			return d
+		}
+	}
+	return nil
+}
+
+// reconcile is one pass of ECS's scheduler and the target group's health
+// checks over the service.
+func (s *serviceRun) reconcile(spec serviceSpec, steady string, client *http.Client) {
+	s.mu.Lock()
+	s.spec = spec
+	if p := s.find(spec.TaskDef); p == nil || s.deps[0] != p {
+		if p == nil {
+			p = &ecsDeployment{spec: spec.Task, rollout: rolloutInProgress}
+		} else if p.rollout == rolloutFailed {
+			p.failed, p.rollout, p.reason = 0, rolloutInProgress, ""
+		}
+		deps := []*ecsDeployment{p}
+		for _, d := range s.deps {
+			if d != p {
+				deps = append(deps, d)
+			}
+		}
+		s.deps = deps
+	}
+	deps := append([]*ecsDeployment(nil), s.deps...)
+	s.mu.Unlock()
+
+	for i, d := range deps {
+		if d.spec.Legacy || (i > 0 && d.rollout == rolloutFailed) {
+			continue
+		}
+		s.runTasks(d, spec)
+		for _, t := range d.tasks {
+			s.check(t, spec, client)
+		}
+	}
+
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	defer s.notify()
+	p := s.deps[0]
+	switch {
+	case p.rollout != rolloutInProgress:
+	case p.spec.Legacy || healthyTasks(p) >= spec.Desired:
+		p.rollout = rolloutCompleted
+		for _, d := range s.deps[1:] {
+			stopTasks(d)
+		}
+		s.deps = s.deps[:1]
+		if steady != p.spec.TaskDef {
+			s.persistSteady(p.spec.TaskDef)
+		}
+	case p.failed >= breakerThreshold(spec.Desired):
+		p.rollout = rolloutFailed
+		p.reason = fmt.Sprintf("ECS deployment circuit breaker: tasks failed to start (%d), last: %s", p.failed, p.reason)
+		stopTasks(p)
+		if steady != "" && steady != p.spec.TaskDef {
+			s.rollBack(steady)
+		}
+	}
+}
+
+// persistSteady records the task definition of the deployment that just
+// completed: the one the circuit breaker rolls back to.
+func (s *serviceRun) persistSteady(td string) {
+	_ = s.w.acct.update(func(st *state) error {
+		if st.Steady == nil {
+			st.Steady = map[string]string{}
+		}
+		st.Steady[s.id] = td
+		return nil
+	})
+}
+
+// rollBack makes the last steady task definition PRIMARY again, as the
+// circuit breaker's rollback does; the service's requested task
+// definition (Pulumi's output) stays what was asked for.
+// https://docs.aws.amazon.com/AmazonECS/latest/developerguide/deployment-circuit-breaker.html
+func (s *serviceRun) rollBack(td string) {
+	_ = s.w.acct.update(func(st *state) error {
+		st.Running[s.id] = td
+		return nil
+	})
+}
+
+func healthyTasks(d *ecsDeployment) int {
+	n := 0
+	for _, t := range d.tasks {
+		if t.healthy && t.stopped == "" {
+			n++
+		}
+	}
+	return n
+}
+
+// runTasks replaces stopped tasks until the deployment runs desired ones.
+func (s *serviceRun) runTasks(d *ecsDeployment, spec serviceSpec) {
+	live := d.tasks[:0]
+	for _, t := range d.tasks {
+		if t.stopped == "" {
+			live = append(live, t)
+		}
+	}
+	d.tasks = live
+	for len(d.tasks) < spec.Desired && d.rollout != rolloutFailed {
+		t, err := s.startTask(d.spec)
+		if err != nil {
+			d.failed++
+			d.reason = err.Error()
+			return // retried on the next pass, as the scheduler does
+		}
+		d.tasks = append(d.tasks, t)
+	}
+}
+
+func (s *serviceRun) startTask(ts taskSpec) (*ecsTask, error) {
+	if ts.PullErr != "" {
+		return nil, fmt.Errorf("%s", ts.PullErr)
+	}
+	program, err := s.w.acct.installProgram(ts.Layer)
+	if err != nil {
+		return nil, err
+	}
+	port, err := freePort()
+	if err != nil {
+		return nil, err
+	}
+	id := stableDigits(fmt.Sprintf("%s%d%d", ts.TaskDef, port, time.Now().UnixNano()), 32)
+	cmd := exec.Command(program)
+	cmd.Dir = filepath.Dir(program)
+	// A Fargate task has its own network interface, so every task listens
+	// on the container port; locally tasks share one, so PORT is a free
+	// port the front door and health checks use, like a host port mapping.
+	cmd.Env = append(append([]string{}, ts.Env...), fmt.Sprintf("PORT=%d", port))
+	var logs interface {
+		Write([]byte) (int, error)
+		Close() error
+	}
+	if ts.LogGroup != "" {
+		// awslogs names streams prefix/container/task-id.
+		// https://docs.aws.amazon.com/AmazonECS/latest/developerguide/using_awslogs.html
+		logs = s.w.acct.logWriter(ts.LogGroup, ts.LogPrefix+"/"+s.spec.Container+"/"+id)
+		cmd.Stdout, cmd.Stderr = logs, logs
+	}
+	if err := startProcess(cmd); err != nil {
+		if logs != nil {
+			logs.Close()
+		}
+		return nil, fmt.Errorf("CannotStartContainerError: %v", err)
+	}
+	t := &ecsTask{id: id, port: port, cmd: cmd, exited: make(chan struct{}), started: time.Now()}
+	go func() {
+		_ = cmd.Wait()
+		if logs != nil {
+			logs.Close()
+		}
+		close(t.exited)
+	}()
+	return t, nil
+}
+
+// check runs one health check of a task; a task that exited or that the
+// target group found unhealthy after the grace period is stopped and
+// counts as failed.
+// https://docs.aws.amazon.com/AmazonECS/latest/developerguide/healthcheck.html
+func (s *serviceRun) check(t *ecsTask, spec serviceSpec, client *http.Client) {
+	select {
+	case <-t.exited:
+		s.stopFailed(t, fmt.Sprintf("Essential container in task exited (exit code %d)", t.cmd.ProcessState.ExitCode()))
+		return
+	default:
+	}
+	ok := spec.Health.probe(client, t.port)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if ok {
+		t.ok, t.bad = t.ok+1, 0
+		if t.ok >= spec.Health.Healthy {
+			t.healthy = true
+		}
+		return
+	}
+	t.ok, t.bad = 0, t.bad+1
+	if t.bad >= spec.Health.Unhealthy {
+		t.healthy = false
+		if time.Since(t.started) >= scaled(spec.Grace, minGrace) {
+			go s.stopFailed(t, fmt.Sprintf("Task failed ELB health checks in (target-group %s)", spec.TargetGroup))
+		}
+	}
+}
+
+func (s *serviceRun) stopFailed(t *ecsTask, reason string) {
+	stopProcess(t.cmd, t.exited, time.Second)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if t.stopped != "" {
+		return
+	}
+	t.stopped, t.healthy = reason, false
+	for _, d := range s.deps {
+		for _, dt := range d.tasks {
+			if dt == t {
+				d.failed++
+				d.reason = reason
+			}
+		}
+	}
+}
+
+func stopTasks(d *ecsDeployment) {
+	for _, t := range d.tasks {
+		if t.stopped == "" {
+			t.stopped = "Scaling activity initiated by deployment"
+			go stopProcess(t.cmd, t.exited, time.Second)
+		}
+	}
+	d.tasks = nil
+}
+
+// close stops every task of the service.
+func (s *serviceRun) close() {
+	s.mu.Lock()
+	var all []*ecsTask
+	for _, d := range s.deps {
+		all = append(all, d.tasks...)
+		d.tasks = nil
+	}
+	s.mu.Unlock()
+	for _, t := range all {
+		stopProcess(t.cmd, t.exited, time.Second)
+	}
+}
+
+// targets returns the ports of the service's tasks the target group routes
+// to: the healthy ones, or every running one when none is healthy (an ALB
+// fails open).
+// https://docs.aws.amazon.com/elasticloadbalancing/latest/application/target-group-health-checks.html
+func (s *serviceRun) targets() (healthy, registered []int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, d := range s.deps {
+		for _, t := range d.tasks {
+			if t.stopped != "" {
+				continue
+			}
+			registered = append(registered, t.port)
+			if t.healthy {
+				healthy = append(healthy, t.port)
+			}
+		}
+	}
+	return healthy, registered
+}
+
+// status is the PRIMARY deployment's rollout for td, or "" while the
+// service has not picked td up yet.
+func (s *serviceRun) status(td string) (rollout, reason string, changed <-chan struct{}) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, d := range s.deps {
+		if d.spec.TaskDef == td {
+			return d.rollout, d.reason, s.changed
+		}
+	}
+	return "", "", s.changed
+}
+
+// settle waits for the rollout of td to end, as the provider's
+// waitForSteadyState does: nil when it completed or the circuit breaker
+// rolled it back to a steady one, an error when it failed with nothing to
+// roll back to.
+func (s *serviceRun) settle(ctx context.Context, td string) error {
+	for {
+		rollout, reason, changed := s.status(td)
+		switch rollout {
+		case rolloutCompleted:
+			return nil
+		case rolloutFailed:
+			s.mu.Lock()
+			rolledBack := len(s.deps) > 1 || (len(s.deps) == 1 && s.deps[0].spec.TaskDef != td)
+			s.mu.Unlock()
+			if rolledBack {
+				return nil
+			}
+			return fmt.Errorf("ECS service %s did not reach a steady state: %s", s.id, reason)
+		}
+		select {
+		case <-changed:
+		case <-s.done:
+			return fmt.Errorf("ECS service %s: its workloads stopped", s.id)
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
+}
+
+func freePort() (int, error) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return 0, fmt.Errorf("find a port for a task: %w", err)
+	}
+	defer l.Close()
+	return l.Addr().(*net.TCPAddr).Port, nil
+}
