@@ -176,7 +176,7 @@ type routed struct {
 
 	// ALB
 	lbArn, targetGroup string
-	lbSuffix, tgSuffix string // CloudWatch's LoadBalancer and TargetGroup dimensions
+	lbSuffix, tgSuffix string   // CloudWatch's LoadBalancer and TargetGroup dimensions
 	services           []string // ECS service ids registered with targetGroup
 
 	// API Gateway → Lambda

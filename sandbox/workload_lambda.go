@@ -85,6 +85,13 @@ func lambdaTarget(st *state, ix index, rt *routed) {
 		if strOf(fn, "name") != rt.function {
 			continue
 		}
+		// Only OS-only runtimes run here: their package's bootstrap is the
+		// runtime. A managed runtime (nodejs, python) would need its
+		// language runtime, which the sandbox does not have.
+		// https://docs.aws.amazon.com/lambda/latest/dg/runtimes-provided.html
+		if !strings.HasPrefix(strOf(fn, "runtime"), "provided") {
+			return
+		}
 		rt.codeLayer, rt.legacy = ls.Package[rt.version], false
 		rt.functionArn = strOf(fn, "arn") + ":" + rt.version
 		if archs, _ := fn["architectures"].([]any); len(archs) > 0 {
