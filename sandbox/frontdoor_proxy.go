@@ -107,7 +107,7 @@ func (a *Account) invokeAPI(w http.ResponseWriter, r *http.Request, rt routed) {
 	fn, err := a.workloads().function(rt)
 	var out []byte
 	if err == nil {
-		out, err = fn.Invoke(r.Context(), event)
+		out, err = fn.invoke(r.Context(), rt.version, event)
 	}
 	if err != nil {
 		dims := map[string]string{"FunctionName": rt.function, "ExecutedVersion": rt.version}

@@ -1,9 +1,11 @@
 package sandbox
 
 import (
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -24,7 +26,8 @@ const packagesDir = "lambda"
 
 // lambdaRun is one warm execution environment of a function version.
 type lambdaRun struct {
-	fn *lambdart.Function
+	fn   *lambdart.Function
+	logs io.Writer // the environment's log stream
 }
 
 // storeFunctionCode copies the deployment package of the version the
@@ -108,7 +111,7 @@ func lambdaTarget(st *state, ix index, rt *routed) {
 
 // function returns the warm environment of rt's version, creating it (the
 // cold start happens on its first Invoke).
-func (w *workloads) function(rt routed) (*lambdart.Function, error) {
+func (w *workloads) function(rt routed) (*lambdaRun, error) {
 	key := rt.function + ":" + rt.version
 	w.mu.Lock()
 	defer w.mu.Unlock()
@@ -118,7 +121,7 @@ func (w *workloads) function(rt routed) (*lambdart.Function, error) {
 	default:
 	}
 	if r := w.fns[key]; r != nil {
-		return r.fn, nil
+		return r, nil
 	}
 	root, err := w.acct.runDir("lambda", rt.codeLayer)
 	if err != nil {
@@ -136,14 +139,29 @@ func (w *workloads) function(rt routed) (*lambdart.Function, error) {
 	// Log streams are per execution environment:
 	// YYYY/MM/DD/[version]id (https://docs.aws.amazon.com/lambda/latest/dg/monitoring-cloudwatchlogs.html).
 	stream := time.Now().UTC().Format("2006/01/02") + "/[" + rt.version + "]" + stableDigits(key+time.Now().String(), 32)
+	logs := w.acct.logWriter("/aws/lambda/"+rt.function, stream)
 	fn := lambdart.NewFunction(lambdart.FunctionOptions{
 		Options:      lambdart.Options{Timeout: timeout, FunctionARN: rt.functionArn},
 		TaskRoot:     root,
 		Env:          rt.env,
 		Architecture: rt.arch,
-		Logs:         w.acct.logWriter("/aws/lambda/"+rt.function, stream),
+		Logs:         logs,
 		StartProcess: startProcess,
 	})
-	w.fns[key] = &lambdaRun{fn: fn}
-	return fn, nil
+	r := &lambdaRun{fn: fn, logs: logs}
+	w.fns[key] = r
+	return r, nil
+}
+
+// invoke runs one event, framed in the log stream by the START and END
+// lines Lambda writes for every invocation.
+// https://docs.aws.amazon.com/lambda/latest/dg/monitoring-cloudwatchlogs.html
+func (r *lambdaRun) invoke(ctx context.Context, version string, event []byte) ([]byte, error) {
+	id := stableDigits(fmt.Sprint(time.Now().UnixNano()), 32)
+	fmt.Fprintf(r.logs, "START RequestId: %s Version: %s\n", id, version)
+	start := time.Now()
+	out, err := r.fn.Invoke(ctx, event)
+	fmt.Fprintf(r.logs, "END RequestId: %s\n", id)
+	fmt.Fprintf(r.logs, "REPORT RequestId: %s\tDuration: %.2f ms\n", id, float64(time.Since(start).Microseconds())/1000)
+	return out, err
 }
