@@ -107,19 +107,32 @@ const versionHeader = "X-Kirikae-Version"
 
 // ListenHTTP serves Handler on 127.0.0.1 until the closer is called or ctx
 // ends. Clients reach a simulated endpoint by sending its host name in the
-// Host header to addr.
+// Host header to addr. The workloads it starts stop when the closer is
+// called, unless another user of the account in this process still runs.
 func ListenHTTP(ctx context.Context, a *Account) (string, io.Closer, error) {
 	lis, err := listenOwner()
 	if err != nil {
 		return "", nil, fmt.Errorf("listen for sandbox front door: %w", err)
 	}
 	srv := &http.Server{Handler: a.Handler()}
+	c := &frontDoorCloser{srv: srv, release: a.holdWorkloads()}
 	go func() { _ = srv.Serve(lis) }()
 	go func() {
 		<-ctx.Done()
-		_ = srv.Close()
+		_ = c.Close()
 	}()
-	return lis.Addr().String(), srv, nil
+	return lis.Addr().String(), c, nil
+}
+
+type frontDoorCloser struct {
+	srv     *http.Server
+	release func()
+}
+
+func (c *frontDoorCloser) Close() error {
+	err := c.srv.Close()
+	c.release()
+	return err
 }
 
 var errNoHost = errors.New("no simulated endpoint")

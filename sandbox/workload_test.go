@@ -27,7 +27,7 @@ var (
 	programs   = map[string][]byte{}
 )
 
-// program builds sandbox/testdata/workload with version baked in: its
+// program builds internal/testproject/workload with version baked in: its
 // name chooses how it misbehaves (see that program).
 func program(t *testing.T, version string) []byte {
 	t.Helper()
@@ -37,7 +37,7 @@ func program(t *testing.T, version string) []byte {
 		return p
 	}
 	out := filepath.Join(t.TempDir(), "program")
-	require.NoError(t, build.Binary(t.Context(), filepath.Join("testdata", "workload"), runtime.GOOS, runtime.GOARCH, version, out))
+	require.NoError(t, build.Binary(t.Context(), filepath.Join("..", "internal", "testproject", "workload"), runtime.GOOS, runtime.GOARCH, version, out))
 	p, err := os.ReadFile(out)
 	require.NoError(t, err)
 	programs[version] = p
@@ -80,7 +80,7 @@ func (s *ecsStack) serviceInputs(td string) map[string]any {
 	return map[string]any{"name": "web-blue", "taskDefinition": td, "desiredCount": 1, "waitForSteadyState": true,
 		"healthCheckGracePeriodSeconds": 60,
 		"deploymentCircuitBreaker":      map[string]any{"enable": true, "rollback": true},
-		"loadBalancers": []any{map[string]any{"targetGroupArn": str(s.tg.outs, "arn"), "containerName": "app", "containerPort": 8080}}}
+		"loadBalancers":                 []any{map[string]any{"targetGroupArn": str(s.tg.outs, "arn"), "containerName": "app", "containerPort": 8080}}}
 }
 
 // deploy points the service at a new task definition running image.

@@ -1,0 +1,83 @@
+package deploy_test
+
+import (
+	"os"
+	"path/filepath"
+	"runtime"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/kirikae/kirikae/build"
+	"github.com/kirikae/kirikae/deploy"
+	"github.com/kirikae/kirikae/infra"
+	"github.com/kirikae/kirikae/internal/testproject"
+	"github.com/kirikae/kirikae/stacks"
+)
+
+// pushImage builds the main package pkg (relative to the repository) with
+// version baked in and pushes it to the stack's sandbox repository as tag,
+// as `kirikae sandbox push-image` does.
+func pushImage(t testing.TB, dir, stack, tag, pkg, version string) {
+	t.Helper()
+	cfg, err := stacks.Load(dir, stack)
+	require.NoError(t, err)
+	out := filepath.Join(t.TempDir(), "program")
+	require.NoError(t, build.Binary(t.Context(), filepath.Join(testproject.Root(t), pkg), runtime.GOOS, runtime.GOARCH, version, out))
+	program, err := os.ReadFile(out)
+	require.NoError(t, err)
+	_, err = account(t, dir).PushImage(cfg.ImageRepository, tag, program)
+	require.NoError(t, err)
+}
+
+const (
+	appPkg      = "app/cmd/server"
+	workloadPkg = "internal/testproject/workload" // misbehaves by its version's name
+)
+
+// A release whose tasks crash, or never pass the target group's health
+// check, is stopped by ECS's deployment circuit breaker while it is staged
+// on the idle colour: kirikae fails and the old version keeps serving.
+func TestBrokenImagesTripTheCircuitBreaker(t *testing.T) {
+	t.Parallel()
+	dir := testproject.Copy(t)
+	s := openDeploy(t, dir, "staging", nil)
+	deployImage(t, s, "v1")
+	pushImage(t, dir, "staging", "v1", appPkg, "v1")
+	_, v := served(t, dir, s, infra.OutputURL, "/version")
+	require.Equal(t, "v1", v, "the real v1 program answers")
+
+	for _, bad := range []string{"v2-crash", "v3-unhealthy"} {
+		pushImage(t, dir, "staging", bad, workloadPkg, bad)
+		_, err := deployWith(s, map[string]string{stacks.KeyImageTag: bad})
+		var cb *deploy.CircuitBreakerError
+		require.ErrorAs(t, err, &cb, "%s: got %v", bad, err)
+		assert.NotEqual(t, cb.Requested, cb.Running)
+		assert.Equal(t, "v1", outputOf(t, s, infra.OutputImageTag))
+		status, v := served(t, dir, s, infra.OutputURL, "/version")
+		assert.Equal(t, 200, status)
+		assert.Equal(t, "v1", v, "%s: the old version keeps serving", bad)
+	}
+
+	// A good release still goes out afterwards.
+	pushImage(t, dir, "staging", "v4", appPkg, "v4")
+	deployImage(t, s, "v4")
+	_, v = served(t, dir, s, infra.OutputURL, "/version")
+	assert.Equal(t, "v4", v)
+}
+
+// An image that is not in the registry fails to pull: the circuit breaker
+// rolls the staged colour back.
+func TestMissingImageTripsTheCircuitBreaker(t *testing.T) {
+	t.Parallel()
+	dir := testproject.Copy(t)
+	s := openDeploy(t, dir, "staging", nil)
+	deployImage(t, s, "v1")
+	pushImage(t, dir, "staging", "v1", appPkg, "v1")
+	_, err := deployWith(s, map[string]string{stacks.KeyImageTag: "never-pushed"})
+	var cb *deploy.CircuitBreakerError
+	require.ErrorAs(t, err, &cb, "got %v", err)
+	_, v := served(t, dir, s, infra.OutputURL, "/version")
+	assert.Equal(t, "v1", v)
+}
