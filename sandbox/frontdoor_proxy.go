@@ -73,7 +73,7 @@ func (a *Account) pickTarget(ctx context.Context, services []string) (int, bool)
 		for _, s := range runs {
 			h, reg := s.targets()
 			healthy, registered = append(healthy, h...), append(registered, reg...)
-			if time.Since(s.born) < coldStart {
+			if s.warming() {
 				cold = true
 			}
 		}

@@ -87,7 +87,11 @@ func (a *Account) StopWorkloads() error {
 	var wg sync.WaitGroup
 	for _, s := range services {
 		wg.Add(1)
-		go func() { defer wg.Done(); s.close() }()
+		go func() {
+			defer wg.Done()
+			s.close()
+			<-s.done // the loop's last pass may have started a task; it stops it on the way out
+		}()
 	}
 	for _, f := range fns {
 		wg.Add(1)

@@ -38,7 +38,10 @@ type serviceRun struct {
 	deps    []*ecsDeployment
 	changed chan struct{} // closed and replaced on every change
 	done    chan struct{} // closed when the loop ends
-	born    time.Time     // when this process started running the service
+	// active is when the scheduler last started something (the service,
+	// a deployment, a task): until a task is healthy or coldStart passed,
+	// the front door waits for it rather than answering 503.
+	active time.Time
 }
 
 type ecsDeployment struct {
@@ -72,7 +75,7 @@ func (w *workloads) service(id string) *serviceRun {
 			return s
 		}
 	}
-	s := &serviceRun{w: w, id: id, changed: make(chan struct{}), done: make(chan struct{}), born: time.Now()}
+	s := &serviceRun{w: w, id: id, changed: make(chan struct{}), done: make(chan struct{}), active: time.Now()}
 	w.services[id] = s
 	select {
 	case <-w.stop:
@@ -101,7 +104,9 @@ func (s *serviceRun) loop() {
 		}
 		interval := scaled(spec.Health.Interval, minHealthInterval)
 		if err == nil {
-			client.Timeout = scaled(spec.Health.Timeout, minHealthInterval)
+			// A probe's timeout is not shortened below a second: a
+			// busy machine must not fail healthy tasks.
+			client.Timeout = scaled(spec.Health.Timeout, time.Second)
 			s.reconcile(spec, steady, client)
 		}
 		if !s.w.sleepOrStop(context.Background(), interval) {
@@ -157,6 +162,14 @@ func (s *serviceRun) reconcile(spec serviceSpec, steady string, client *http.Cli
 			}
 		}
 		s.deps = deps
+		s.active = time.Now()
+	}
+	// The PRIMARY deployment's image is resolved again on every pass, as
+	// the agent pulls it again for every task it starts: an image pushed
+	// after the deployment began is found.
+	if p := s.deps[0]; p.spec.Legacy != spec.Task.Legacy || p.spec.Layer != spec.Task.Layer {
+		p.spec = spec.Task
+		s.active = time.Now()
 	}
 	deps := append([]*ecsDeployment(nil), s.deps...)
 	s.mu.Unlock()
@@ -166,7 +179,10 @@ func (s *serviceRun) reconcile(spec serviceSpec, steady string, client *http.Cli
 			continue
 		}
 		s.runTasks(d, spec)
-		for _, t := range d.tasks {
+		s.mu.Lock()
+		tasks := append([]*ecsTask(nil), d.tasks...)
+		s.mu.Unlock()
+		for _, t := range tasks {
 			s.check(t, spec, client)
 		}
 	}
@@ -231,6 +247,7 @@ func healthyTasks(d *ecsDeployment) int {
 
 // runTasks replaces stopped tasks until the deployment runs desired ones.
 func (s *serviceRun) runTasks(d *ecsDeployment, spec serviceSpec) {
+	s.mu.Lock()
 	live := d.tasks[:0]
 	for _, t := range d.tasks {
 		if t.stopped == "" {
@@ -238,18 +255,33 @@ func (s *serviceRun) runTasks(d *ecsDeployment, spec serviceSpec) {
 		}
 	}
 	d.tasks = live
-	for len(d.tasks) < spec.Desired && d.rollout != rolloutFailed {
-		t, err := s.startTask(d.spec)
+	missing := spec.Desired - len(live)
+	select {
+	case <-s.w.stop:
+		missing = 0
+	default:
+	}
+	if d.rollout == rolloutFailed {
+		missing = 0
+	}
+	ts := d.spec
+	s.mu.Unlock()
+	for range missing {
+		t, err := s.startTask(ts, spec.Container)
+		s.mu.Lock()
 		if err != nil {
 			d.failed++
 			d.reason = err.Error()
+			s.mu.Unlock()
 			return // retried on the next pass, as the scheduler does
 		}
 		d.tasks = append(d.tasks, t)
+		s.active = time.Now()
+		s.mu.Unlock()
 	}
 }
 
-func (s *serviceRun) startTask(ts taskSpec) (*ecsTask, error) {
+func (s *serviceRun) startTask(ts taskSpec, container string) (*ecsTask, error) {
 	if ts.PullErr != "" {
 		return nil, fmt.Errorf("%s", ts.PullErr)
 	}
@@ -275,7 +307,7 @@ func (s *serviceRun) startTask(ts taskSpec) (*ecsTask, error) {
 	if ts.LogGroup != "" {
 		// awslogs names streams prefix/container/task-id.
 		// https://docs.aws.amazon.com/AmazonECS/latest/developerguide/using_awslogs.html
-		logs = s.w.acct.logWriter(ts.LogGroup, ts.LogPrefix+"/"+s.spec.Container+"/"+id)
+		logs = s.w.acct.logWriter(ts.LogGroup, ts.LogPrefix+"/"+container+"/"+id)
 		cmd.Stdout, cmd.Stderr = logs, logs
 	}
 	if err := startProcess(cmd); err != nil {
@@ -386,6 +418,17 @@ func (s *serviceRun) targets() (healthy, registered []int) {
 		}
 	}
 	return healthy, registered
+}
+
+// warming reports whether the service is starting tasks that may still
+// become healthy.
+func (s *serviceRun) warming() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if len(s.deps) > 0 && s.deps[0].rollout == rolloutFailed {
+		return false
+	}
+	return time.Since(s.active) < coldStart
 }
 
 // status is the PRIMARY deployment's rollout for td, or "" while the

@@ -220,7 +220,9 @@ func TestWorkloadsStopWithTheirLastUser(t *testing.T) {
 	run := h.acct.workloads().service(s.svc.id)
 	healthy, _ := run.targets()
 	require.Len(t, healthy, 1)
+	run.mu.Lock()
 	pid := run.deps[0].tasks[0].cmd.Process.Pid
+	run.mu.Unlock()
 	require.NoError(t, syscall.Kill(pid, 0), "the task runs")
 
 	require.NoError(t, ep.Close())
