@@ -81,3 +81,29 @@ func TestMissingImageTripsTheCircuitBreaker(t *testing.T) {
 	_, v := served(t, dir, s, infra.OutputURL, "/version")
 	assert.Equal(t, "v1", v)
 }
+
+// Four Lambda code deploys, each served by the code it published: the
+// sandbox runs each version's own bootstrap (the zip is rebuilt at one
+// path, so serving stale code would answer the previous number). The
+// builds bake in the version number Lambda will publish, which is what
+// kirikae's verification expects a Lambda release to report today.
+func TestLambdaCodeDeploysRunTheNewCode(t *testing.T) {
+	t.Parallel()
+	dir := testproject.Copy(t)
+	setStackValue(t, dir, "staging", stacks.KeyBackend, stacks.BackendLambda)
+	zip := filepath.Join(dir, "build", "lambda.zip")
+	require.NoError(t, os.MkdirAll(filepath.Dir(zip), 0o755))
+	setStackValue(t, dir, "staging", stacks.KeyLambdaArtifact, zip)
+	s := openDeploy(t, dir, "staging", nil)
+	// The function declares no architecture (x86_64), so bootstrap is
+	// built for amd64; on another machine it runs under qemu.
+	for i, want := range []string{"1", "2", "3", "4"} {
+		require.NoError(t, build.LambdaZip(t.Context(), filepath.Join(testproject.Root(t), "app", "cmd", "lambda"), "amd64", want, zip))
+		res, err := deployWith(s, nil)
+		require.NoError(t, err, "deploy %d", i+1)
+		assert.Equal(t, want, res.Release.LambdaVersion)
+		status, v := served(t, dir, s, infra.OutputURL, "/version")
+		assert.Equal(t, 200, status)
+		assert.Equal(t, want, v, "deploy %d is served by its own code", i+1)
+	}
+}

@@ -1,6 +1,8 @@
 package sandbox
 
 import (
+	"archive/zip"
+	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -42,6 +44,12 @@ func (a *Account) storeFunctionCode(out resource.PropertyMap) error {
 	if err != nil {
 		return fmt.Errorf("store function code: %w", err)
 	}
+	if !hasBootstrap(data) {
+		// A placeholder package (no bootstrap at all) has nothing to run:
+		// the version answers with its number. A bootstrap that is there
+		// but cannot run fails as in Lambda.
+		return nil
+	}
 	sum := sha256.Sum256(data)
 	hexSum := hex.EncodeToString(sum[:])
 	path := filepath.Join(a.dir, packagesDir, hexSum+".zip")
@@ -66,6 +74,19 @@ func (a *Account) storeFunctionCode(out resource.PropertyMap) error {
 		}
 		return nil
 	})
+}
+
+func hasBootstrap(zipData []byte) bool {
+	zr, err := zip.NewReader(bytes.NewReader(zipData), int64(len(zipData)))
+	if err != nil {
+		return false
+	}
+	for _, f := range zr.File {
+		if f.Name == "bootstrap" {
+			return true
+		}
+	}
+	return false
 }
 
 // packageBytes is the zip Lambda would receive: a zip file as it is (its
