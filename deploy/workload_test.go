@@ -1,10 +1,13 @@
 package deploy_test
 
 import (
+	"context"
 	"os"
 	"path/filepath"
 	"runtime"
+	"sync"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -13,6 +16,7 @@ import (
 	"github.com/kirikae/kirikae/deploy"
 	"github.com/kirikae/kirikae/infra"
 	"github.com/kirikae/kirikae/internal/testproject"
+	"github.com/kirikae/kirikae/sandbox"
 	"github.com/kirikae/kirikae/stacks"
 )
 
@@ -106,4 +110,52 @@ func TestLambdaCodeDeploysRunTheNewCode(t *testing.T) {
 		assert.Equal(t, 200, status)
 		assert.Equal(t, want, v, "deploy %d is served by its own code", i+1)
 	}
+}
+
+// A release whose program passes /healthz (so the rollout and verification
+// succeed) but answers 500 on /api/… trips the stack's ALB 5xx alarm from
+// what the front door served, and the watch after the switch rolls it back.
+func TestA5xxReleaseIsRolledBackByTheWatch(t *testing.T) {
+	// A twentieth of AWS's time: the watch lasts 6 s, the alarm's period 3 s.
+	t.Setenv("KIRIKAE_SANDBOX_TIME_SCALE", "0.05")
+	dir := testproject.Copy(t)
+	s, err := deploy.Open(context.Background(), deploy.Options{ProjectDir: dir, Stack: "staging", Sandbox: true, CLI: testproject.CLI(t)})
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = s.Close() })
+	deployImage(t, s, "v1")
+	pushImage(t, dir, "staging", "v1", appPkg, "v1")
+	pushImage(t, dir, "staging", "v2-api500", workloadPkg, "v2-api500")
+
+	// Users keep calling the API through the ALB while the release goes out.
+	acct := account(t, dir)
+	addr, closer, err := sandbox.ListenHTTP(context.Background(), acct)
+	require.NoError(t, err)
+	defer closer.Close()
+	client := sandbox.FrontDoorClient(addr)
+	url := outputOf(t, s, infra.OutputURL)
+	stop := make(chan struct{})
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		for {
+			select {
+			case <-stop:
+				return
+			case <-time.After(20 * time.Millisecond):
+			}
+			if resp, err := client.Get(url + "/api/hello"); err == nil {
+				resp.Body.Close()
+			}
+		}
+	}()
+	_, err = deployWith(s, map[string]string{stacks.KeyImageTag: "v2-api500"})
+	close(stop)
+	wg.Wait()
+	var vf *deploy.VerifyFailedError
+	require.ErrorAs(t, err, &vf, "got %v", err)
+	assert.Equal(t, "watch", vf.Check)
+	assert.Contains(t, err.Error(), "alb-5xx")
+	_, v := served(t, dir, s, infra.OutputURL, "/version")
+	assert.Equal(t, "v1", v, "switched back to the release that works")
 }

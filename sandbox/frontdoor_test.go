@@ -119,3 +119,24 @@ func TestListenHTTPServesTheHandler(t *testing.T) {
 	require.NoError(t, err)
 	assert.JSONEq(t, `{"version":"v1","color":"blue"}`, string(body))
 }
+
+// A second listener (a CodeDeploy-style test listener) on another port
+// has its own rules: http://DNS-NAME:PORT reaches it through the front door.
+func TestFrontDoorRoutesEachListenerByPort(t *testing.T) {
+	h := newHarness(t)
+	lb := blueGreen(t, h, 100, 0)
+	var green string
+	for _, r := range h.resources("aws:lb/targetGroup:TargetGroup") {
+		if r.Outputs["name"] == "web-green" {
+			green, _ = r.Outputs["arn"].(string)
+		}
+	}
+	require.NotEmpty(t, green)
+	h.create("aws:lb/listener:Listener", "test", pmap(map[string]any{"loadBalancerArn": str(lb.outs, "arn"), "port": 9000,
+		"defaultActions": []any{map[string]any{"type": "forward", "targetGroupArn": green}}}))
+	handler := h.acct.Handler()
+	_, ans := get(t, handler, str(lb.outs, "dnsName"))
+	assert.Equal(t, "blue", ans.Color, "production listener")
+	_, ans = get(t, handler, str(lb.outs, "dnsName")+":9000")
+	assert.Equal(t, "green", ans.Color, "test listener")
+}

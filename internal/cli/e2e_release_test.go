@@ -85,8 +85,9 @@ func TestEndToEndReleaseCycle(t *testing.T) {
 	// A release whose tasks never pass their health check is rolled back
 	// by ECS's circuit breaker: exit 1, the previous release stays live.
 	// From here on the registry holds real programs for every release.
+	app := filepath.Join(testproject.Root(t), "app", "cmd", "server") // the copy has no go.mod
 	for _, tag := range []string{"v1", "v2", "v4"} {
-		r = kirikae(t, dir, "sandbox", "push-image", tag, "--stack", "staging")
+		r = kirikae(t, dir, "sandbox", "push-image", tag, "--stack", "staging", "--dir", app)
 		require.Equal(t, 0, r.code, r.stderr)
 	}
 	broken := filepath.Join(testproject.Root(t), "internal", "testproject", "workload")

@@ -39,10 +39,14 @@ func main() {
 		_ = json.NewEncoder(w).Encode(map[string]string{"message": "hello"})
 	})
 	mux.HandleFunc("/", func(w http.ResponseWriter, _ *http.Request) {
-		w.Header().Set("X-Kirikae-Version", Version)
 		w.Header().Set("Content-Type", "application/json")
 		_ = json.NewEncoder(w).Encode(map[string]string{"version": Version})
 	})
 	log.Printf("serving version %s on :%s (GREETING=%s)", Version, os.Getenv("PORT"), os.Getenv("GREETING"))
-	log.Fatal(http.ListenAndServe(":"+os.Getenv("PORT"), mux))
+	// Every answer says which build served it, as app/api does.
+	h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("X-Kirikae-Version", Version)
+		mux.ServeHTTP(w, r)
+	})
+	log.Fatal(http.ListenAndServe(":"+os.Getenv("PORT"), h))
 }
