@@ -97,7 +97,7 @@ func TestLambdaCodeDeploysRunTheNewCode(t *testing.T) {
 	setStackValue(t, dir, "staging", stacks.KeyBackend, stacks.BackendLambda)
 	zip := filepath.Join(dir, "build", "lambda.zip")
 	require.NoError(t, os.MkdirAll(filepath.Dir(zip), 0o755))
-	setStackValue(t, dir, "staging", stacks.KeyLambdaArtifact, zip)
+	setStackValue(t, dir, "staging", stacks.KeyLambdaArtifact, "build/lambda.zip")
 	s := openDeploy(t, dir, "staging", nil)
 	// The function declares no architecture (x86_64), so bootstrap is
 	// built for amd64; on another machine it runs under qemu.
