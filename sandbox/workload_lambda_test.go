@@ -1,7 +1,9 @@
 package sandbox
 
 import (
+	"archive/zip"
 	"net/http"
+	"os"
 	"path/filepath"
 	"runtime"
 	"testing"
@@ -86,4 +88,39 @@ func TestLambdaCodeDeploysAreServedByTheNewCode(t *testing.T) {
 	require.NoError(t, err)
 	require.NotEmpty(t, evs)
 	assert.Contains(t, evs[0].Message, "START RequestId: ")
+}
+
+// A function that fails is API Gateway's 500 and Lambda's Errors metric,
+// per alias: the alarm kirikae creates on alias live goes to ALARM.
+func TestLambdaErrorsTripTheAliasAlarm(t *testing.T) {
+	h := newHarness(t)
+	zipPath := filepath.Join(t.TempDir(), "broken.zip")
+	f, err := os.Create(zipPath)
+	require.NoError(t, err)
+	zw := zip.NewWriter(f)
+	hdr := &zip.FileHeader{Name: "bootstrap", Method: zip.Deflate}
+	hdr.SetMode(0o755)
+	w, err := zw.CreateHeader(hdr)
+	require.NoError(t, err)
+	_, err = w.Write([]byte("#!/bin/sh\necho crashing\nexit 3\n"))
+	require.NoError(t, err)
+	require.NoError(t, zw.Close())
+	require.NoError(t, f.Close())
+
+	h.create(functionType, "fn", appFunction(t, zipPath))
+	alias := h.create(aliasType, "live", pmap(map[string]any{"name": "live", "functionName": "api", "functionVersion": "1"}))
+	api := h.create("aws:apigatewayv2/api:Api", "http", pmap(map[string]any{"protocolType": "HTTP"}))
+	h.create("aws:apigatewayv2/integration:Integration", "int", pmap(map[string]any{"apiId": api.id,
+		"integrationType": "AWS_PROXY", "integrationUri": str(alias.outs, "invokeArn"), "payloadFormatVersion": "2.0"}))
+	h.create(tokAlarm, "errors", pmap(map[string]any{"name": "api-lambda-errors", "namespace": "AWS/Lambda",
+		"metricName": "Errors", "statistic": "Sum", "period": 60, "evaluationPeriods": 1, "threshold": 1,
+		"comparisonOperator": "GreaterThanOrEqualToThreshold",
+		"dimensions":         map[string]any{"FunctionName": "api", "Resource": "api:live"}}))
+
+	code, body := served(t, h.acct.Handler(), api.id+".execute-api.us-east-1.amazonaws.com", "/api/hello")
+	assert.Equal(t, http.StatusInternalServerError, code, body)
+	alarms, err := h.cloud().Alarms(t.Context(), "api-")
+	require.NoError(t, err)
+	require.Len(t, alarms, 1)
+	assert.Equal(t, "ALARM", alarms[0].State, alarms[0].Reason)
 }
