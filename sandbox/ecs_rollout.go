@@ -112,15 +112,18 @@ func (a *Account) settle(ctx context.Context, typ, id string, out resource.Prope
 		return nil
 	}
 	var td string
+	var rolledBack bool
 	err := a.view(func(st *state) error {
 		td = taskDefinitionARN(newIndex(st), str(out, "taskDefinition"))
+		running, ok := st.Running[id]
+		rolledBack = ok && running != td // SimulateCircuitBreaker already rolled it back
 		return nil
 	})
 	if err != nil {
 		return err
 	}
 	run := a.workloads().service(id)
-	if !boolean(out, "waitForSteadyState") {
+	if !boolean(out, "waitForSteadyState") || rolledBack {
 		return nil
 	}
 	ctx, cancel := context.WithTimeout(ctx, steadyStateTimeout)
