@@ -90,6 +90,9 @@ func served(t testing.TB, dir string, s *deploy.Session, output, path string) (i
 		Version string `json:"version"`
 	}
 	_ = json.Unmarshal(body, &doc)
+	if doc.Version == "" { // a real program says it on every path
+		doc.Version = resp.Header.Get("X-Kirikae-Version")
+	}
 	return resp.StatusCode, doc.Version
 }
 
@@ -177,15 +180,19 @@ func TestSwitchDeployRollbackAndAutomaticRollback(t *testing.T) {
 	assert.Equal(t, http.StatusOK, status)
 	assert.Equal(t, "v1", v, "outputs and the live endpoint agree")
 
-	// C is unhealthy: verification fails and the previous release (A)
-	// goes back live by itself.
-	require.NoError(t, account(t, dir).MarkUnhealthy("v3"))
+	// C's image is a build that reports another version (v9): its tasks
+	// are healthy, verification through the front door sees what the
+	// program answers, fails, and the previous release (A) goes back live
+	// by itself. From here on the registry holds the real programs.
+	pushImage(t, dir, "staging", "v1", appPkg, "v1")
+	pushImage(t, dir, "staging", "v2", appPkg, "v2")
+	pushImage(t, dir, "staging", "v3", appPkg, "v9")
 	phases = nil
 	_, err = deployWith(s, map[string]string{stacks.KeyImageTag: "v3"})
 	var vf *deploy.VerifyFailedError
 	require.ErrorAs(t, err, &vf)
 	assert.Equal(t, "api", vf.Check)
-	assert.Contains(t, vf.Reason, "503")
+	assert.Contains(t, vf.Reason, "served version v9")
 	assert.Positive(t, vf.RolledBackTo)
 	assert.NotImplements(t, (*deploy.BadInput)(nil), err, "a failed release is exit 1, not bad input")
 	assert.Contains(t, phases, "rollback: traffic green → blue (v3 → v1)")
@@ -200,7 +207,7 @@ func TestSwitchDeployRollbackAndAutomaticRollback(t *testing.T) {
 	assert.Equal(t, vf.RolledBackTo, rels[0].ID)
 	assert.Equal(t, "v3", rels[1].ImageTag)
 	assert.Equal(t, deploy.VerifyFailed, rels[1].Verified)
-	assert.Contains(t, rels[1].Reason, "503")
+	assert.Contains(t, rels[1].Reason, "v9")
 
 	// Promote refuses what failed in staging, and changes nothing.
 	prod := openDeploy(t, dir, "product", nil)

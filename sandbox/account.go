@@ -53,6 +53,9 @@ type lambdaState struct {
 	// Code is each published version's code hash: a version is an
 	// immutable snapshot of the function, so later code does not change it.
 	Code map[string]string `json:"code,omitempty"`
+	// Package is each published version's deployment package (sha256 of
+	// the zip under StateDir/lambda), so the version's own code runs.
+	Package map[string]string `json:"package,omitempty"`
 }
 
 type state struct {
@@ -79,6 +82,9 @@ type state struct {
 	// Running overrides the task definition an ECS service (by id) really
 	// runs after a simulated circuit-breaker rollback.
 	Running map[string]string `json:"running,omitempty"`
+	// Steady is the task definition of each ECS service's last completed
+	// deployment, the one the circuit breaker rolls back to.
+	Steady map[string]string `json:"steady,omitempty"`
 	// Images are ECR images by repository name; their programs live under
 	// StateDir/images.
 	Images map[string][]*image `json:"images,omitempty"`
@@ -215,6 +221,9 @@ func (a *Account) load() (*state, error) {
 	}
 	if st.Running == nil {
 		st.Running = fresh.Running
+	}
+	if st.Steady == nil {
+		st.Steady = map[string]string{}
 	}
 	if st.Images == nil {
 		st.Images = fresh.Images

@@ -61,12 +61,12 @@ var (
 	importAny        = regexp.MustCompile(`(?m)^\s*import\s`)
 )
 
-var programs sync.Map // code → *goja.Program
+var jsPrograms sync.Map // code → *goja.Program
 
 // compileFunction compiles function code as CloudFront would accept it:
 // CreateFunction and UpdateFunction reject code that does not compile.
 func compileFunction(code string) (*goja.Program, error) {
-	if p, ok := programs.Load(code); ok {
+	if p, ok := jsPrograms.Load(code); ok {
 		return p.(*goja.Program), nil
 	}
 	src := importCloudfront.ReplaceAllString(code, "var $1 = __cloudfront;")
@@ -77,7 +77,7 @@ func compileFunction(code string) (*goja.Program, error) {
 	if err != nil {
 		return nil, err
 	}
-	programs.Store(code, p)
+	jsPrograms.Store(code, p)
 	return p, nil
 }
 

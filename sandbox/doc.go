@@ -17,4 +17,16 @@
 // the account routes to. kirikae's data plane is the aws-sdk-go-v2 client of
 // package cloud pointed at that endpoint; the sandbox has no client API of
 // its own.
+//
+// Workloads are real programs (workload*.go): an ECS service's tasks run the
+// program of the image its task definition names, resolved in the account's
+// ECR registry, as local processes with target-group health checks and the
+// deployment circuit breaker; API Gateway invokes the published package of
+// the Lambda version its alias routes to, through internal/lambdart. They
+// run while a provider, endpoint or front door of this process serves the
+// account, start on demand from its state, and never outlive the process.
+// An ALB's listeners are told apart by port: http://DNS-NAME:PORT/ through
+// the front door reaches the listener on PORT (no port: 80, or 443 when 80
+// only redirects). Their output is kept per log stream (logstore.go) and the
+// 5xx they serve feed the account's CloudWatch alarms (alarms_eval.go).
 package sandbox

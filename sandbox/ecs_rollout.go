@@ -1,8 +1,12 @@
 package sandbox
 
 import (
+	"context"
 	"fmt"
 	"strconv"
+	"time"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 )
 
 // SimulateCircuitBreaker arms the ECS deployment circuit breaker of a
@@ -94,3 +98,41 @@ func taskDefinitionARN(ix index, ref string) string {
 	}
 	return best
 }
+
+// settle runs after the provider stored a resource. For an ECS service it
+// starts the service's tasks and, with waitForSteadyState (as infra sets
+// it), waits like pulumi-aws does until the deployment completed or the
+// deployment circuit breaker rolled it back.
+// https://www.pulumi.com/registry/packages/aws/api-docs/ecs/service/#waitforsteadystate_go
+func (a *Account) settle(ctx context.Context, typ, id string, out resource.PropertyMap) error {
+	if typ == functionType {
+		return a.storeFunctionCode(out)
+	}
+	if typ != tokService {
+		return nil
+	}
+	var td string
+	var rolledBack bool
+	err := a.view(func(st *state) error {
+		td = taskDefinitionARN(newIndex(st), str(out, "taskDefinition"))
+		running, ok := st.Running[id]
+		rolledBack = ok && running != td // SimulateCircuitBreaker already rolled it back
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	run := a.workloads().service(id)
+	if !boolean(out, "waitForSteadyState") || rolledBack {
+		return nil
+	}
+	ctx, cancel := context.WithTimeout(ctx, steadyStateTimeout)
+	defer cancel()
+	if err := run.settle(ctx, td); err != nil {
+		return fmt.Errorf("wait for steady state: %w", err)
+	}
+	return nil
+}
+
+// steadyStateTimeout bounds the wait on the sandbox's clock.
+const steadyStateTimeout = 2 * time.Minute

@@ -31,6 +31,7 @@ type Endpoint struct {
 
 	servers []*http.Server
 	once    sync.Once
+	release func() // of the account's workloads
 }
 
 // Serve starts the AWS endpoint and the front door on loopback ports over the
@@ -38,7 +39,7 @@ type Endpoint struct {
 // from disk on every request, so deploys running in other processes are
 // seen at once.
 func Serve(ctx context.Context, a *Account) (*Endpoint, error) {
-	ep := &Endpoint{}
+	ep := &Endpoint{release: a.holdWorkloads()}
 	apiAddr, err := ep.listen(a.APIHandler())
 	if err != nil {
 		return nil, fmt.Errorf("listen for sandbox AWS endpoint: %w", err)
@@ -74,6 +75,7 @@ func (ep *Endpoint) Close() error {
 		for _, s := range ep.servers {
 			errs = append(errs, s.Close())
 		}
+		ep.release()
 	})
 	return errors.Join(errs...)
 }

@@ -89,7 +89,7 @@ func (a *Account) serveCloudWatch(w http.ResponseWriter, r *http.Request, body [
 		return
 	}
 	var alarms []metricAlarm
-	if err := a.view(func(st *state) error { alarms = describeAlarms(st, f); return nil }); err != nil {
+	if err := a.view(func(st *state) error { alarms = describeAlarms(st, f, a.alarmEvaluator()); return nil }); err != nil {
 		writeError(w, r, p, asAPIError(err))
 		return
 	}
@@ -122,7 +122,7 @@ func (a *Account) serveCloudWatch(w http.ResponseWriter, r *http.Request, body [
 
 // describeAlarms lists the account's metric alarms. The sandbox has no
 // metrics, so every alarm is INSUFFICIENT_DATA, as a new alarm is on AWS.
-func describeAlarms(st *state, f alarmFilter) []metricAlarm {
+func describeAlarms(st *state, f alarmFilter, eval func(metricAlarm, map[string]any) (string, string, bool)) []metricAlarm {
 	out := []metricAlarm{}
 	for _, o := range newIndex(st)[tokAlarm] {
 		name := strOf(o, "name")
@@ -147,6 +147,11 @@ func describeAlarms(st *state, f alarmFilter) []metricAlarm {
 			al.Dimensions = append(al.Dimensions, alarmDimension{Name: k, Value: s})
 		}
 		sort.Slice(al.Dimensions, func(i, j int) bool { return al.Dimensions[i].Name < al.Dimensions[j].Name })
+		if eval != nil { // what the front door served (alarms_eval.go)
+			if v, reason, ok := eval(al, o); ok {
+				al.StateValue, al.StateReason = v, reason
+			}
+		}
 		if f.StateValue != "" && f.StateValue != al.StateValue {
 			continue
 		}

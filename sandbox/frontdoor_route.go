@@ -7,22 +7,26 @@ import (
 	"strings"
 )
 
-// routeALB follows what AWS routes: listener → weighted target groups → the
-// ECS service registered with the chosen group → the task definition its
-// PRIMARY deployment runs (after a circuit-breaker rollback, the old one) →
-// the image tag of the container the target group sends traffic to. Nothing
-// kirikae configured as "expected" is consulted.
+// routeALB follows what AWS routes: the listener on the request's port →
+// weighted target groups → the ECS services registered with the chosen
+// group, whose healthy tasks answer (frontdoor_proxy.go). When their image
+// repository holds no image at all there is nothing to run, and the answer
+// is the image tag of the task definition the PRIMARY deployment runs.
 // https://docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-listeners.html#forward-actions
 // https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_Deployment.html
-func routeALB(ix index, lb map[string]any, n uint64) (answer, error) {
+func routeALB(st *state, ix index, lb map[string]any, port string, n uint64) (routed, error) {
 	arn, _ := lb["arn"].(string)
-	listeners := ix.find("aws:lb/listener:Listener", "loadBalancerArn", arn)
-	if len(listeners) == 0 {
-		return answer{}, fmt.Errorf("load balancer %s has no listener", lb["arn"])
-	}
-	tg, err := pickTargetGroup(listeners[0], n)
+	listener, err := pickListener(ix.find("aws:lb/listener:Listener", "loadBalancerArn", arn), port)
 	if err != nil {
-		return answer{}, err
+		return routed{}, fmt.Errorf("load balancer %s: %w", arn, err)
+	}
+	tg, err := pickTargetGroup(listener, n)
+	if err != nil {
+		return routed{}, err
+	}
+	rt := routed{kind: kindALB, lbArn: arn, targetGroup: tg, legacy: true, lbSuffix: strOf(lb, "arnSuffix")}
+	for _, g := range ix.find("aws:lb/targetGroup:TargetGroup", "arn", tg) {
+		rt.tgSuffix = strOf(g, "arnSuffix")
 	}
 	for _, svc := range ix["aws:ecs/service:Service"] {
 		lbs, _ := svc["loadBalancers"].([]any)
@@ -31,14 +35,72 @@ func routeALB(ix index, lb map[string]any, n uint64) (answer, error) {
 			if l["targetGroupArn"] != tg {
 				continue
 			}
-			image, err := containerImage(ix, svc, l["containerName"])
-			if err != nil {
-				return answer{}, err
+			id, _ := svc["id"].(string)
+			rt.services = append(rt.services, id)
+			if spec, ok := serviceSpecOf(st, ix, id); ok && !spec.Task.Legacy {
+				rt.legacy = false
 			}
-			return answer{Version: imageTag(image), Color: colorOf(tg)}, nil
+			if rt.ans.Version == "" {
+				image, err := containerImage(ix, svc, l["containerName"])
+				if err != nil {
+					return routed{}, err
+				}
+				rt.ans = answer{Version: imageTag(image), Color: colorOf(tg)}
+			}
 		}
 	}
-	return answer{}, fmt.Errorf("no ECS service is registered with target group %s", tg)
+	if len(rt.services) == 0 {
+		return routed{}, fmt.Errorf("no ECS service is registered with target group %s", tg)
+	}
+	return rt, nil
+}
+
+// pickListener returns the listener on port. The front door has one local
+// address for every load balancer, so the port travels in the Host header
+// (http://DNS-NAME:PORT/ reaches the listener on PORT); without one, a
+// client meant the scheme's default port: 80, or 443 when port 80 only
+// redirects there (the front door speaks plain HTTP to either).
+func pickListener(listeners []map[string]any, port string) (map[string]any, error) {
+	if len(listeners) == 0 {
+		return nil, fmt.Errorf("no listener")
+	}
+	byPort := func(p string) map[string]any {
+		for _, l := range listeners {
+			if fmt.Sprint(l["port"]) == p {
+				return l
+			}
+		}
+		return nil
+	}
+	if port != "" {
+		if l := byPort(port); l != nil {
+			return l, nil
+		}
+		return nil, fmt.Errorf("no listener on port %s", port)
+	}
+	if l := byPort("80"); l != nil && forwards(l) {
+		return l, nil
+	}
+	if l := byPort("443"); l != nil {
+		return l, nil
+	}
+	for _, l := range listeners {
+		if forwards(l) {
+			return l, nil
+		}
+	}
+	return listeners[0], nil
+}
+
+func forwards(listener map[string]any) bool {
+	actions, _ := listener["defaultActions"].([]any)
+	for _, a := range actions {
+		a, _ := a.(map[string]any)
+		if a["type"] == "forward" || a["targetGroupArn"] != nil || a["forward"] != nil {
+			return true
+		}
+	}
+	return false
 }
 
 // pickTargetGroup spreads requests over the forward weights with a request
@@ -154,29 +216,39 @@ func imageTag(image string) string {
 
 // routeAPI follows the API's integration to the Lambda version it invokes:
 // through an alias, the version the alias points at right now, or with
-// weighted routing one of its two versions.
-func routeAPI(ix index, api map[string]any, n uint64) (answer, error) {
+// weighted routing one of its versions. The version's deployment package
+// runs (frontdoor_proxy.go); a version whose code the sandbox never saw
+// answers with its number.
+func routeAPI(st *state, ix index, api map[string]any, n uint64) (routed, error) {
 	id, _ := api["id"].(string)
 	ints := ix.find("aws:apigatewayv2/integration:Integration", "apiId", id)
 	if len(ints) == 0 {
-		return answer{}, fmt.Errorf("API %s has no integration", api["id"])
+		return routed{}, fmt.Errorf("API %s has no integration", api["id"])
 	}
 	uri, _ := ints[0]["integrationUri"].(string)
+	rt := routed{kind: kindAPI, legacy: true}
 	for _, al := range ix[tokAlias] {
 		if uri == al["arn"] || uri == al["invokeArn"] {
-			return answer{Version: aliasVersion(al, n)}, nil
+			rt.version, rt.alias = aliasVersion(al, n), strOf(al, "name")
+			rt.function = functionName(strOf(al, "functionName"))
 		}
 	}
-	for _, fn := range ix["aws:lambda/function:Function"] {
-		switch uri {
-		case fn["qualifiedArn"], fn["qualifiedInvokeArn"]:
-			v, _ := fn["version"].(string)
-			return answer{Version: v}, nil
-		case fn["arn"], fn["invokeArn"]:
-			return answer{Version: "$LATEST"}, nil
+	if rt.function == "" {
+		for _, fn := range ix["aws:lambda/function:Function"] {
+			switch uri {
+			case fn["qualifiedArn"], fn["qualifiedInvokeArn"]:
+				rt.function, rt.version = strOf(fn, "name"), strOf(fn, "version")
+			case fn["arn"], fn["invokeArn"]:
+				rt.function, rt.version = strOf(fn, "name"), "$LATEST"
+			}
 		}
 	}
-	return answer{}, fmt.Errorf("integration %s targets %q, which is not a simulated function or alias", ints[0]["id"], uri)
+	if rt.function == "" {
+		return routed{}, fmt.Errorf("integration %s targets %q, which is not a simulated function or alias", ints[0]["id"], uri)
+	}
+	rt.ans = answer{Version: rt.version}
+	lambdaTarget(st, ix, &rt)
+	return rt, nil
 }
 
 func gcd(a, b uint64) uint64 {

@@ -26,6 +26,9 @@ func get(t *testing.T, h http.Handler, host string) (int, answer) {
 
 // blueGreen builds an ALB forwarding to two colours with the given weights.
 func blueGreen(t *testing.T, h *harness, blueWeight, greenWeight int) *live {
+	// The repository holds no image yet: nothing can run, and the front
+	// door answers with the tag the PRIMARY deployment's task runs.
+	h.create("aws:ecr/repository:Repository", "repo", pmap(map[string]any{"name": "app"}))
 	lb := h.create("aws:lb/loadBalancer:LoadBalancer", "alb", pmap(map[string]any{"name": "web"}))
 	tgs := map[string]string{}
 	for _, c := range []struct{ color, version string }{{"blue", "v1"}, {"green", "v2"}} {
@@ -37,7 +40,7 @@ func blueGreen(t *testing.T, h *harness, blueWeight, greenWeight int) *live {
 			"taskDefinition": str(td.outs, "arn"),
 			"loadBalancers":  []any{map[string]any{"targetGroupArn": tgs[c.color], "containerName": "app", "containerPort": 80}}}))
 	}
-	h.create("aws:lb/listener:Listener", "http", pmap(map[string]any{"loadBalancerArn": str(lb.outs, "arn"),
+	h.create("aws:lb/listener:Listener", "http", pmap(map[string]any{"loadBalancerArn": str(lb.outs, "arn"), "port": 80,
 		"defaultActions": []any{map[string]any{"type": "forward", "forward": map[string]any{"targetGroups": []any{
 			map[string]any{"arn": tgs["blue"], "weight": blueWeight},
 			map[string]any{"arn": tgs["green"], "weight": greenWeight},
@@ -52,14 +55,11 @@ func TestFrontDoorFollowsALBWeightsToTaskVersion(t *testing.T) {
 	code, ans := get(t, handler, str(lb.outs, "dnsName"))
 	assert.Equal(t, http.StatusOK, code)
 	assert.Equal(t, answer{Version: "v2", Color: "green"}, ans)
-
-	require.NoError(t, h.acct.MarkUnhealthy("v2"))
 	code, ans = get(t, handler, str(lb.outs, "dnsName")+":80")
-	assert.Equal(t, http.StatusServiceUnavailable, code)
+	assert.Equal(t, http.StatusOK, code, "port 80 is the same listener")
 	assert.Equal(t, "v2", ans.Version)
-	require.NoError(t, h.acct.MarkHealthy("v2"))
-	code, _ = get(t, handler, str(lb.outs, "dnsName"))
-	assert.Equal(t, http.StatusOK, code)
+	code, _ = get(t, handler, str(lb.outs, "dnsName")+":8080")
+	assert.Equal(t, http.StatusBadGateway, code, "no listener on 8080")
 }
 
 func TestFrontDoorSplitsTrafficByWeight(t *testing.T) {
@@ -118,4 +118,25 @@ func TestListenHTTPServesTheHandler(t *testing.T) {
 	body, err := io.ReadAll(resp.Body)
 	require.NoError(t, err)
 	assert.JSONEq(t, `{"version":"v1","color":"blue"}`, string(body))
+}
+
+// A second listener (a CodeDeploy-style test listener) on another port
+// has its own rules: http://DNS-NAME:PORT reaches it through the front door.
+func TestFrontDoorRoutesEachListenerByPort(t *testing.T) {
+	h := newHarness(t)
+	lb := blueGreen(t, h, 100, 0)
+	var green string
+	for _, r := range h.resources("aws:lb/targetGroup:TargetGroup") {
+		if r.Outputs["name"] == "web-green" {
+			green, _ = r.Outputs["arn"].(string)
+		}
+	}
+	require.NotEmpty(t, green)
+	h.create("aws:lb/listener:Listener", "test", pmap(map[string]any{"loadBalancerArn": str(lb.outs, "arn"), "port": 9000,
+		"defaultActions": []any{map[string]any{"type": "forward", "targetGroupArn": green}}}))
+	handler := h.acct.Handler()
+	_, ans := get(t, handler, str(lb.outs, "dnsName"))
+	assert.Equal(t, "blue", ans.Color, "production listener")
+	_, ans = get(t, handler, str(lb.outs, "dnsName")+":9000")
+	assert.Equal(t, "green", ans.Color, "test listener")
 }

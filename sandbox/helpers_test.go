@@ -32,6 +32,7 @@ func newHarnessAt(t *testing.T, dir string) *harness {
 	t.Helper()
 	acct, err := OpenAccount(dir)
 	require.NoError(t, err)
+	t.Cleanup(func() { _ = acct.StopWorkloads() })
 	return &harness{t: t, p: newProvider(acct, ""), acct: acct, ctx: context.Background()}
 }
 

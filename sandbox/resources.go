@@ -134,6 +134,9 @@ func (p *provider) Create(ctx context.Context, req *pulumirpc.CreateRequest) (*p
 	if err != nil {
 		return nil, fmt.Errorf("create %s: %w", typ, err)
 	}
+	if err := p.acct.settle(ctx, typ, id, out); err != nil {
+		return nil, fmt.Errorf("create %s: %w", typ, err)
+	}
 	props, err := marshalProps(out, "outputs")
 	return &pulumirpc.CreateResponse{Id: id, Properties: props}, err
 }
@@ -243,6 +246,9 @@ func (p *provider) Update(ctx context.Context, req *pulumirpc.UpdateRequest) (*p
 		return err
 	})
 	if err != nil {
+		return nil, fmt.Errorf("update %s: %w", typ, err)
+	}
+	if err := p.acct.settle(ctx, typ, req.GetId(), e.out); err != nil {
 		return nil, fmt.Errorf("update %s: %w", typ, err)
 	}
 	props, err := marshalProps(e.out, "outputs")

@@ -35,6 +35,7 @@ type Server struct {
 	serveErr error
 	once     sync.Once
 	closeErr error
+	release  func() // of the account's workloads
 }
 
 // Start serves the sandbox provider on 127.0.0.1 in the background until
@@ -48,7 +49,8 @@ func Start(ctx context.Context, opts Options) (*Server, error) {
 	if err != nil {
 		return nil, fmt.Errorf("listen for sandbox provider: %w", err)
 	}
-	s := &Server{account: acct, listener: lis, grpc: grpc.NewServer(), done: make(chan struct{})}
+	s := &Server{account: acct, listener: lis, grpc: grpc.NewServer(), done: make(chan struct{}),
+		release: acct.holdWorkloads()}
 	pulumirpc.RegisterResourceProviderServer(s.grpc, newProvider(acct, opts.Account))
 	go func() {
 		s.serveErr = s.grpc.Serve(lis)
@@ -79,6 +81,7 @@ func (s *Server) Close() error {
 	s.once.Do(func() {
 		s.grpc.Stop()
 		<-s.done
+		s.release()
 		if s.serveErr != nil && !errors.Is(s.serveErr, grpc.ErrServerStopped) {
 			s.closeErr = fmt.Errorf("serve sandbox provider: %w", s.serveErr)
 		}

@@ -9,7 +9,6 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/kirikae/kirikae/deploy"
 	"github.com/kirikae/kirikae/internal/testproject"
 )
 
@@ -83,14 +82,20 @@ func TestEndToEndReleaseCycle(t *testing.T) {
 	assert.Contains(t, r.stdout, "1 resource touched")
 	assert.Equal(t, "v1", liveImage(t, dir, "staging"))
 
-	// An unhealthy release is switched back automatically: exit 1.
-	acct, err := deploy.OpenSandboxAccount(dir, "staging")
-	require.NoError(t, err)
-	require.NoError(t, acct.MarkUnhealthy("v3"))
-	r = kirikae(t, dir, "up", "--stack", "staging", "--sandbox", "--image", "v3")
+	// A release whose tasks never pass their health check is rolled back
+	// by ECS's circuit breaker: exit 1, the previous release stays live.
+	// From here on the registry holds real programs for every release.
+	app := filepath.Join(testproject.Root(t), "app", "cmd", "server") // the copy has no go.mod
+	for _, tag := range []string{"v1", "v2", "v4"} {
+		r = kirikae(t, dir, "sandbox", "push-image", tag, "--stack", "staging", "--dir", app)
+		require.Equal(t, 0, r.code, r.stderr)
+	}
+	broken := filepath.Join(testproject.Root(t), "internal", "testproject", "workload")
+	r = kirikae(t, dir, "sandbox", "push-image", "v3-unhealthy", "--stack", "staging", "--dir", broken)
+	require.Equal(t, 0, r.code, r.stderr)
+	r = kirikae(t, dir, "up", "--stack", "staging", "--sandbox", "--image", "v3-unhealthy")
 	assert.Equal(t, 1, r.code)
-	assert.Contains(t, r.stderr, "verify")
-	assert.Contains(t, r.stderr, "v3")
+	assert.Contains(t, r.stderr, "ECS rolled back service")
 	assert.Equal(t, "v1", liveImage(t, dir, "staging"), "the previous release is live again")
 
 	// Promote: refused off a terminal without --yes, refused after a failed

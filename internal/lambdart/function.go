@@ -9,6 +9,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"sync"
+	"syscall"
 )
 
 // FunctionOptions describe one function's code and settings.
@@ -29,6 +30,10 @@ type FunctionOptions struct {
 	// Logs receives the process's stdout and stderr (CloudWatch Logs in
 	// Lambda); nil discards them.
 	Logs io.Writer
+	// StartProcess starts the bootstrap's command; nil is cmd.Start. A
+	// host that must not leave processes behind starts it in its own
+	// process group (SysProcAttr.Setpgid), which is then killed as a whole.
+	StartProcess func(*exec.Cmd) error
 }
 
 // Function runs a function's bootstrap on demand: the first Invoke starts
@@ -133,7 +138,11 @@ func (f *Function) start() (*environment, error) {
 		logs = io.Discard
 	}
 	cmd.Stdout, cmd.Stderr = logs, logs
-	if err := cmd.Start(); err != nil {
+	start := f.opts.StartProcess
+	if start == nil {
+		start = (*exec.Cmd).Start
+	}
+	if err := start(cmd); err != nil {
 		_ = srv.Close()
 		return nil, &FunctionError{Type: "Runtime.InvalidEntrypoint", Message: err.Error()}
 	}
@@ -149,6 +158,10 @@ func (f *Function) start() (*environment, error) {
 func (f *Function) discard() {
 	if f.env == nil {
 		return
+	}
+	if attr := f.env.cmd.SysProcAttr; attr != nil && attr.Setpgid {
+		// The whole group: the bootstrap (or qemu running it) and anything it forked.
+		_ = syscall.Kill(-f.env.cmd.Process.Pid, syscall.SIGKILL)
 	}
 	_ = f.env.cmd.Process.Kill()
 	<-f.env.exited

@@ -1,0 +1,52 @@
+// Command workload is a test program for the sandbox's real workloads: an
+// HTTP server like app/cmd/server whose misbehaviour is chosen by the
+// version baked into it (-ldflags -X main.Version=…), so a test pushes a
+// broken release the way a team would push a broken build:
+//
+//	*crash*      exits at start
+//	*unhealthy*  answers 500 on /healthz
+//	*api500*     passes /healthz, answers 500 on /api/…
+package main
+
+import (
+	"encoding/json"
+	"log"
+	"net/http"
+	"os"
+	"strings"
+)
+
+var Version = "dev"
+
+func main() {
+	log.SetFlags(0)
+	if strings.Contains(Version, "crash") {
+		log.Fatalf("version %s: crashing at start", Version)
+	}
+	mux := http.NewServeMux()
+	mux.HandleFunc("/healthz", func(w http.ResponseWriter, _ *http.Request) {
+		if strings.Contains(Version, "unhealthy") {
+			http.Error(w, "unhealthy", http.StatusInternalServerError)
+			return
+		}
+		_, _ = w.Write([]byte("ok"))
+	})
+	mux.HandleFunc("/api/", func(w http.ResponseWriter, _ *http.Request) {
+		if strings.Contains(Version, "api500") {
+			http.Error(w, "broken", http.StatusInternalServerError)
+			return
+		}
+		_ = json.NewEncoder(w).Encode(map[string]string{"message": "hello"})
+	})
+	mux.HandleFunc("/", func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		_ = json.NewEncoder(w).Encode(map[string]string{"version": Version})
+	})
+	log.Printf("serving version %s on :%s (GREETING=%s)", Version, os.Getenv("PORT"), os.Getenv("GREETING"))
+	// Every answer says which build served it, as app/api does.
+	h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("X-Kirikae-Version", Version)
+		mux.ServeHTTP(w, r)
+	})
+	log.Fatal(http.ListenAndServe(":"+os.Getenv("PORT"), h))
+}

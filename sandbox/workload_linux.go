@@ -1,0 +1,7 @@
+package sandbox
+
+import "syscall"
+
+func processAttrs() *syscall.SysProcAttr {
+	return &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
+}
