@@ -3,8 +3,6 @@ package deploy
 import (
 	"context"
 	"fmt"
-
-	"github.com/kirikae/kirikae/stacks"
 )
 
 // PlanPromote plans applying to this stack exactly the release another
@@ -49,10 +47,12 @@ func (s *Session) PlanPromote(ctx context.Context, from *Session, release int) (
 		return nil, err
 	}
 	defer unlock()
-	want := clone(st.values)
-	for _, k := range []string{stacks.KeyImageTag, stacks.KeyFrontendRelease, stacks.KeyLambdaArtifact} {
-		want[k] = latest.Values[k]
-	}
+	// The same image digest staging verified, not the tag looked up
+	// again: what product runs is byte for byte what staging ran.
+	want := st.values
+	want.Image = latest.Values.Image
+	want.FrontendRelease = latest.Values.FrontendRelease
+	want.Lambda.Artifact = latest.Values.Lambda.Artifact
 	p, err := s.plan(ctx, st, KindPromote, want, nil)
 	if err != nil {
 		return nil, err

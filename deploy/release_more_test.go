@@ -53,7 +53,7 @@ func TestPromoteAppliesStagingsVerifiedRelease(t *testing.T) {
 	plan, err := prod.PlanPromote(ctx, staging, again.Release.ID)
 	require.NoError(t, err)
 	assert.Equal(t, deploy.KindPromote, plan.Kind)
-	assert.Equal(t, "v5", plan.Target[stacks.KeyImageTag])
+	assert.Equal(t, "v5", plan.Target.Image.Tag)
 	require.NotNil(t, plan.Preview, "the CLI shows product's diff before applying")
 	assert.Positive(t, plan.Preview.Changes[deploy.OpCreate])
 	assert.Equal(t, again.Release.ID, plan.From.ID)
@@ -214,7 +214,7 @@ func TestCanaryBakesBeforeTheSwitch(t *testing.T) {
 		"active blue, blue 90, green 10",
 		"switch: traffic blue → green (v1 → v2)",
 	}, phases[:5])
-	assert.Equal(t, "0", res.Release.Values[stacks.KeyIdleWeight])
+	assert.Equal(t, "0", strconv.Itoa(res.Release.Values.IdleWeight))
 	assert.Equal(t, map[string]int{"blue": 0, "green": 100}, listenerWeights(t, dir))
 	assert.Equal(t, stacks.ColorGreen, res.Release.ActiveColor)
 }
@@ -264,7 +264,7 @@ func TestLambdaStagesBehindPinnedAliasAndRollsBackTheAlias(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, 2, b.Updates)
 	assert.NotEqual(t, a.Release.LambdaVersion, b.Release.LambdaVersion)
-	assert.Equal(t, b.Release.LambdaVersion, b.Release.Values[stacks.KeyLambdaAliasVersion], "the alias is pinned")
+	assert.Equal(t, b.Release.LambdaVersion, b.Release.Values.Lambda.Version, "the alias is pinned")
 	assert.Contains(t, phases, "stage: publish app/lambda behind alias live (stays on "+a.Release.LambdaVersion+")")
 	_, v := served(t, dir, s, infra.OutputURL, "/healthz")
 	assert.Equal(t, b.Release.LambdaVersion, v)

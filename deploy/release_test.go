@@ -150,7 +150,7 @@ func TestSwitchDeployRollbackAndAutomaticRollback(t *testing.T) {
 	b := deployImage(t, s, "v2")
 	assert.Equal(t, 2, b.Updates)
 	assert.Equal(t, stacks.ColorGreen, b.Release.ActiveColor)
-	assert.Equal(t, "v1", b.Release.Values[stacks.KeyIdleImageTag], "the old release stays warm")
+	assert.Equal(t, "v1", b.Release.Values.IdleImage.Tag, "the old release stays warm")
 	assert.Contains(t, phases, "stage: green gets image v2")
 	assert.Contains(t, phases, "switch: traffic blue → green (v1 → v2)")
 	assert.Contains(t, phases, "verify: api ok (v2)")

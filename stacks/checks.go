@@ -108,6 +108,8 @@ func eachItem(re *regexp.Regexp, what string) checkFunc {
 var (
 	// Docker reference grammar for a tag.
 	reImageTag = regexp.MustCompile(`^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$`)
+	// An image manifest digest as ECR reports it (imageDigest).
+	reDigest = regexp.MustCompile(`^sha256:[0-9a-f]{64}$`)
 	// ECR repository name grammar (AWS CreateRepository), 2..256 chars.
 	reRepository = regexp.MustCompile(`^(?:[a-z0-9]+(?:[._-][a-z0-9]+)*/)*[a-z0-9]+(?:[._-][a-z0-9]+)*$`)
 	// serviceName prefixes ALB and target group names (32 chars at most,

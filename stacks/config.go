@@ -65,7 +65,12 @@ type Config struct {
 	// keeps the previous release warm so a rollback is a weight flip.
 	ActiveColor  string // kirikae:activeColor — "blue" or "green"
 	IdleImageTag string // kirikae:idleImageTag — image of the idle colour ("" = imageTag)
-	LogRetention int    // kirikae:logRetentionDays
+	// ImageDigest and IdleImageDigest are what the tags resolved to in ECR
+	// when the release was staged: tasks pull by digest, so a tag pushed
+	// again (mutable repository) cannot change what runs.
+	ImageDigest     string // kirikae:imageDigest — release value
+	IdleImageDigest string // kirikae:idleImageDigest — release value
+	LogRetention    int    // kirikae:logRetentionDays
 	// IdleWeight is the percent of traffic sent to the idle colour while a
 	// canary bakes; 0 outside a canary.
 	IdleWeight int // kirikae:idleWeight — 0..100

@@ -76,6 +76,8 @@ const (
 	KeyImageRepository         = "kirikae:imageRepository"
 	KeyImageTag                = "kirikae:imageTag"
 	KeyIdleImageTag            = "kirikae:idleImageTag"
+	KeyImageDigest             = "kirikae:imageDigest"
+	KeyIdleImageDigest         = "kirikae:idleImageDigest"
 	KeyCPU                     = "kirikae:cpu"
 	KeyMemory                  = "kirikae:memory"
 	KeyDesiredCount            = "kirikae:desiredCount"
