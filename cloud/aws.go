@@ -18,6 +18,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/cloudfront"
 	cftypes "github.com/aws/aws-sdk-go-v2/service/cloudfront/types"
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatch"
+	"github.com/aws/aws-sdk-go-v2/service/ecr"
 	"github.com/aws/aws-sdk-go-v2/service/ecs"
 	"github.com/aws/aws-sdk-go-v2/service/lambda"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
@@ -29,6 +30,7 @@ type AWS struct {
 	s3   *s3.Client
 	cf   *cloudfront.Client
 	ecs  *ecs.Client
+	ecr  *ecr.Client
 	cw   *cloudwatch.Client
 	fn   *lambda.Client
 	http *http.Client
@@ -89,6 +91,7 @@ func newAWS(cfg aws.Config, endpoint string) *AWS {
 		}),
 		cf:   cloudfront.NewFromConfig(cfg, func(o *cloudfront.Options) { o.BaseEndpoint = base }),
 		ecs:  ecs.NewFromConfig(cfg, func(o *ecs.Options) { o.BaseEndpoint = base }),
+		ecr:  ecr.NewFromConfig(cfg, func(o *ecr.Options) { o.BaseEndpoint = base }),
 		cw:   cloudwatch.NewFromConfig(cfg, func(o *cloudwatch.Options) { o.BaseEndpoint = base }),
 		fn:   lambda.NewFromConfig(cfg, func(o *lambda.Options) { o.BaseEndpoint = base }),
 		http: &http.Client{Timeout: 10 * time.Second},

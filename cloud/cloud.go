@@ -35,6 +35,11 @@ type Cloud interface {
 	// Alarms reads the state of the CloudWatch alarms whose names start
 	// with prefix.
 	Alarms(ctx context.Context, prefix string) ([]Alarm, error)
+	// ImageDigest resolves an ECR image to its manifest digest; a missing
+	// image or repository is an *ImageNotFoundError.
+	ImageDigest(ctx context.Context, ref ImageRef) (string, error)
+	// HasImages reports whether an ECR repository holds any image.
+	HasImages(ctx context.Context, registryID, repository string) (bool, error)
 	// HTTPClient is the client verification uses: the default one for real
 	// AWS; for the sandbox, one that dials the simulated front door for
 	// every AWS-shaped host name.

@@ -74,6 +74,10 @@ func (m *memCloud) RunningTaskDefinition(context.Context, string, string) (strin
 
 func (m *memCloud) HTTPClient() *http.Client { return http.DefaultClient }
 
+func (m *memCloud) ImageDigest(context.Context, ImageRef) (string, error) { return "", nil }
+
+func (m *memCloud) HasImages(context.Context, string, string) (bool, error) { return false, nil }
+
 var _ Cloud = (*memCloud)(nil)
 
 func (m *memCloud) ServiceStatus(context.Context, string, string) (ServiceStatus, error) {

@@ -140,6 +140,11 @@ func (r *run) execute(ctx context.Context) error {
 			return err
 		}
 	}
+	if p.registry {
+		if err := r.registryFirst(ctx); err != nil {
+			return err
+		}
+	}
 	for i, st := range p.steps {
 		values := st.values
 		if st.aliasToLatest || st.newVersionOnly {

@@ -45,6 +45,9 @@ type Plan struct {
 	deployed   bool
 	liveLambda string
 	cfg        stacks.Config // target config (strategy, verification)
+	// registry: the stack's ECR repository does not exist yet; the deploy
+	// creates it first and runs the image preflight then (registry.go).
+	registry bool
 }
 
 // DeployRequest asks for a deploy of new release values.
@@ -164,6 +167,15 @@ func (s *Session) plan(ctx context.Context, st *stackState, kind string, want Va
 	if err != nil {
 		return nil, err
 	}
+	registry := false
+	if kind != KindRollback {
+		// Preflight: before anything is staged, the image exists and its
+		// digest is pinned into the release.
+		want, err = s.resolveImage(ctx, cfg, st.values, want, st.deployed)
+		if registry = needsRegistry(cfg, err); err != nil && !registry {
+			return nil, err
+		}
+	}
 	live := outputString(st.outputs, infra.OutputLambdaVersion)
 	sp := planSwitch(switchInput{
 		backend: cfg.Backend, canary: cfg.Strategy == stacks.StrategyCanary && kind != KindRollback,
@@ -178,7 +190,7 @@ func (s *Session) plan(ctx context.Context, st *stackState, kind string, want Va
 		Stack: s.Stack(), Kind: kind, Current: st.values, Target: sp.final,
 		Switches: sp.switches, Preview: pre, steps: sp.steps, base: st.latest,
 		deployed: st.deployed, liveLambda: live, cfg: cfg, releases: st.releases,
-		outputs: st.outputs, First: !st.deployed,
+		outputs: st.outputs, First: !st.deployed, registry: registry,
 	}
 	if p.Switches == nil {
 		p.Switches = []string{}

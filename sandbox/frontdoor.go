@@ -58,6 +58,7 @@ func (a *Account) Handler() http.Handler {
 				return err
 			}
 			ans, err = route(ix, host, requests.Add(1)-1)
+			ans.Version = st.pulledVersion(ans.Version)
 			unhealthy = st.Unhealthy[ans.Version]
 			return err
 		})

@@ -107,7 +107,8 @@ func eachItem(re *regexp.Regexp, what string) checkFunc {
 
 var (
 	// Docker reference grammar for a tag.
-	reImageTag = regexp.MustCompile(`^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$`)
+	reImageTag  = regexp.MustCompile(`^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$`)
+	reAccountID = regexp.MustCompile(`^[0-9]{12}$`)
 	// An image manifest digest as ECR reports it (imageDigest).
 	reDigest = regexp.MustCompile(`^sha256:[0-9a-f]{64}$`)
 	// ECR repository name grammar (AWS CreateRepository), 2..256 chars.

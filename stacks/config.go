@@ -52,10 +52,16 @@ type Config struct {
 	// ECS (Fargate) service.
 	ImageRepository string // kirikae:imageRepository — ECR repository name
 	ImageTag        string // kirikae:imageTag — release value
-	CPU             int    // kirikae:cpu — Fargate CPU units
-	Memory          int    // kirikae:memory — Fargate memory MiB
-	DesiredCount    int    // kirikae:desiredCount
-	ContainerPort   int    // kirikae:containerPort
+	// One repository serves every stack, so promote deploys the digest
+	// staging verified: the owner creates it; the others pull from it,
+	// by registry account when that is another account.
+	ImageRepositoryOwner bool     // kirikae:imageRepositoryOwner
+	ImageRegistryID      string   // kirikae:imageRegistryId — "" = own account
+	ImagePullAccounts    []string // kirikae:imagePullAccounts — repository policy
+	CPU                  int      // kirikae:cpu — Fargate CPU units
+	Memory               int      // kirikae:memory — Fargate memory MiB
+	DesiredCount         int      // kirikae:desiredCount
+	ContainerPort        int      // kirikae:containerPort
 	// CertificateARN turns on the ALB's HTTPS listener (HTTP then only
 	// redirects); APIDomain is the name the certificate covers.
 	CertificateARN  string // kirikae:certificateArn
