@@ -16,7 +16,7 @@ type colorPlan struct {
 	// again cannot change what a colour runs.
 	Digest string
 	Weight int
-	Active   bool
+	Active bool
 }
 
 // activeColor defaults to blue so a fresh stack needs no colour setting.

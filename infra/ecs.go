@@ -4,7 +4,6 @@ import (
 	"fmt"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/cloudwatch"
-	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ecr"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ecs"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/lb"
@@ -32,7 +31,7 @@ type ecsService struct {
 
 // ecsShared are the resources both colours use.
 type ecsShared struct {
-	repo          *ecr.Repository
+	repo          *imageRepository
 	cluster       *ecs.Cluster
 	logGroup      *cloudwatch.LogGroup
 	executionRole *iam.Role
@@ -101,7 +100,7 @@ func newECSService(ctx *pulumi.Context, cfg stacks.Config, net *network) (*ecsSe
 	s.ALBArnSuffix = alb.ArnSuffix
 	if err := ctx.RegisterResourceOutputs(s, pulumi.Map{
 		"url":           s.URL,
-		"repositoryUrl": shared.repo.RepositoryUrl,
+		"repositoryUrl": shared.repo.url,
 		"clusterName":   shared.cluster.Name,
 		"listenerArn":   listener.Arn,
 	}); err != nil {
@@ -112,19 +111,6 @@ func newECSService(ctx *pulumi.Context, cfg stacks.Config, net *network) (*ecsSe
 
 func (s *ecsService) createShared(ctx *pulumi.Context, cfg stacks.Config) (*ecsShared, error) {
 	parent := pulumi.Parent(s)
-	repo, err := ecr.NewRepository(ctx, "repository", &ecr.RepositoryArgs{
-		Name: pulumi.String(cfg.ImageRepository),
-		// Immutable tags: a rollback to tag X must run the image that was
-		// verified as X, not whatever was pushed under that tag later.
-		ImageTagMutability: pulumi.String("IMMUTABLE"),
-		ImageScanningConfiguration: &ecr.RepositoryImageScanningConfigurationArgs{
-			ScanOnPush: pulumi.Bool(true),
-		},
-		Tags: tags(cfg),
-	}, parent)
-	if err != nil {
-		return nil, fmt.Errorf("create repository: %w", err)
-	}
 	cluster, err := ecs.NewCluster(ctx, "cluster", &ecs.ClusterArgs{
 		Name: pulumi.String(baseName(cfg)),
 		Tags: tags(cfg),
@@ -140,12 +126,13 @@ func (s *ecsService) createShared(ctx *pulumi.Context, cfg stacks.Config) (*ecsS
 	if err != nil {
 		return nil, fmt.Errorf("create log group: %w", err)
 	}
+	account := logGroup.Arn.ApplyT(accountOf).(pulumi.StringOutput)
+	repo, err := s.imageRepository(ctx, cfg, account)
+	if err != nil {
+		return nil, err
+	}
 	// Only ECS tasks of this account may assume the role.
-	assume := logGroup.Arn.ApplyT(func(arn string) (string, error) {
-		account, err := accountOf(arn)
-		if err != nil {
-			return "", err
-		}
+	assume := account.ApplyT(func(account string) (string, error) {
 		return assumeRolePolicy("ecs-tasks.amazonaws.com", account)
 	}).(pulumi.StringOutput)
 	role, err := iam.NewRole(ctx, "execution", &iam.RoleArgs{
@@ -155,7 +142,7 @@ func (s *ecsService) createShared(ctx *pulumi.Context, cfg stacks.Config) (*ecsS
 	if err != nil {
 		return nil, fmt.Errorf("create execution role: %w", err)
 	}
-	policy := pulumi.All(repo.Arn, logGroup.Arn).ApplyT(func(args []any) (string, error) {
+	policy := pulumi.All(repo.arn, logGroup.Arn).ApplyT(func(args []any) (string, error) {
 		return executionRolePolicy(args[0].(string), args[1].(string))
 	}).(pulumi.StringOutput)
 	attachment, err := iam.NewRolePolicy(ctx, "execution", &iam.RolePolicyArgs{

@@ -50,7 +50,7 @@ func (s *ecsService) createColor(ctx *pulumi.Context, cfg stacks.Config, net *ne
 	tg *lb.TargetGroup, listener *lb.Listener, p colorPlan,
 ) error {
 	parent := pulumi.Parent(s)
-	defs := pulumi.All(shared.repo.RepositoryUrl, shared.logGroup.Name).ApplyT(
+	defs := pulumi.All(shared.repo.url, shared.logGroup.Name).ApplyT(
 		func(args []any) (string, error) {
 			return containerDefinitions(containerSpec{
 				Image:    imageReference(args[0].(string), p),
