@@ -173,6 +173,14 @@ func (r *run) execute(ctx context.Context) error {
 		if err := s.checkRollout(ctx, r.last.Outputs); err != nil {
 			return r.fail(ctx, err, p.Current)
 		}
+		if st.kind == stepStage {
+			// Before any traffic moves: the staged colour answers
+			// through the test listener, or the deploy stops here with
+			// the live release untouched.
+			if err := r.verifyIdle(ctx, values); err != nil {
+				return r.fail(ctx, err, p.Current)
+			}
+		}
 		if st.bake {
 			if err := r.bake(ctx); err != nil {
 				return r.fail(ctx, err, r.rollbackValues())

@@ -63,6 +63,11 @@ func expectedVersion(cfg stacks.Config, outs map[string]Output, want Values) str
 // verifyRelease probes the release. A *verify.FailedError means the release
 // is bad; any other error means kirikae could not tell.
 func (s *Session) verifyRelease(ctx context.Context, cfg stacks.Config, outs map[string]Output, want Values, exact bool) ([]verify.Result, error) {
+	return s.runChecks(ctx, cfg, checks(cfg, outs, want, exact))
+}
+
+// runChecks probes checks with the stack's attempts, interval and timeout.
+func (s *Session) runChecks(ctx context.Context, cfg stacks.Config, cs []verify.Check) ([]verify.Result, error) {
 	c, err := s.cloudAPI(ctx)
 	if err != nil {
 		return nil, err
@@ -73,7 +78,7 @@ func (s *Session) verifyRelease(ctx context.Context, cfg stacks.Config, outs map
 		// passes, but never wait long between two of them.
 		interval = min(cfg.VerifyTimeout/time.Duration(2*max(cfg.VerifyAttempts, 1)), 5*time.Second)
 	}
-	return verify.Run(ctx, checks(cfg, outs, want, exact), verify.Options{
+	return verify.Run(ctx, cs, verify.Options{
 		Attempts: cfg.VerifyAttempts, Interval: interval, Timeout: cfg.VerifyTimeout, Client: c.HTTPClient(),
 	})
 }

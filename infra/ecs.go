@@ -19,7 +19,10 @@ import (
 type ecsService struct {
 	pulumi.ResourceState
 
-	URL                 pulumi.StringOutput
+	URL pulumi.StringOutput
+	// TestURL reaches the idle colour through the test listener ("" when
+	// kirikae:testListenerPort is 0).
+	TestURL             pulumi.StringOutput
 	ALBArnSuffix        pulumi.StringOutput
 	TargetGroupSuffixes map[string]pulumi.StringOutput // by colour
 	ClusterName         pulumi.StringOutput
@@ -69,6 +72,7 @@ func newECSService(ctx *pulumi.Context, cfg stacks.Config, net *network) (*ecsSe
 	}
 
 	groups := make([]*lb.TargetGroup, len(plans))
+	var idleGroup *lb.TargetGroup
 	forward := lb.ListenerDefaultActionForwardTargetGroupArray{}
 	for i, p := range plans {
 		tg, err := s.createTargetGroup(ctx, cfg, net, p.Color)
@@ -76,6 +80,9 @@ func newECSService(ctx *pulumi.Context, cfg stacks.Config, net *network) (*ecsSe
 			return nil, err
 		}
 		groups[i] = tg
+		if !p.Active {
+			idleGroup = tg
+		}
 		s.TargetGroupSuffixes[p.Color] = tg.ArnSuffix
 		forward = append(forward, &lb.ListenerDefaultActionForwardTargetGroupArgs{
 			Arn:    tg.Arn,
@@ -84,6 +91,9 @@ func newECSService(ctx *pulumi.Context, cfg stacks.Config, net *network) (*ecsSe
 	}
 	listener, err := s.createListeners(ctx, cfg, alb, forward)
 	if err != nil {
+		return nil, err
+	}
+	if s.TestURL, err = s.createTestListener(ctx, cfg, alb, idleGroup); err != nil {
 		return nil, err
 	}
 	for i, p := range plans {

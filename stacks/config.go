@@ -67,6 +67,11 @@ type Config struct {
 	CertificateARN  string // kirikae:certificateArn
 	APIDomain       string // kirikae:apiDomain
 	HealthCheckPath string // kirikae:healthCheckPath
+	// TestListenerPort opens a second ALB listener that forwards to the
+	// idle colour only, so a staged release is verified before traffic
+	// moves (0: none); TestListenerCIDRs may reach it.
+	TestListenerPort  int      // kirikae:testListenerPort
+	TestListenerCIDRs []string // kirikae:testListenerCidrs
 	// ActiveColor is the colour that receives live traffic; the other colour
 	// keeps the previous release warm so a rollback is a weight flip.
 	ActiveColor  string // kirikae:activeColor — "blue" or "green"

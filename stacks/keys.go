@@ -86,6 +86,8 @@ const (
 	KeyDesiredCount            = "kirikae:desiredCount"
 	KeyContainerPort           = "kirikae:containerPort"
 	KeyHealthCheckPath         = "kirikae:healthCheckPath"
+	KeyTestListenerPort        = "kirikae:testListenerPort"
+	KeyTestListenerCIDRs       = "kirikae:testListenerCidrs"
 	KeyActiveColor             = "kirikae:activeColor"
 	KeyIdleWeight              = "kirikae:idleWeight"
 	KeyLogRetentionDays        = "kirikae:logRetentionDays"
