@@ -37,6 +37,9 @@ func (e *ImageMissingError) Hint(inv Invocation) string {
 	if tag == "" {
 		tag = e.Ref.Digest
 	}
+	if e.NoRepository {
+		return fmt.Sprintf("deploy the stack that creates it first (kirikae:imageRepositoryOwner: \"true\"; check kirikae:imageRepository and kirikae:imageRegistryId), push %s to it, then run this again", tag)
+	}
 	if e.Sandbox {
 		inv.Sandbox = false // push-image always works on the sandbox
 		inv.Stack = ""

@@ -23,13 +23,17 @@ const typeRepository = "aws:ecr/repository:Repository"
 // https://docs.aws.amazon.com/AmazonECS/latest/developerguide/stopped-task-error-codes.html
 func (r *run) registryFirst(ctx context.Context) error {
 	s, p := r.s, r.p
-	targets := []string{s.stackURN()}
+	targets, creates := []string{s.stackURN()}, false
 	for _, rc := range p.Preview.Resources {
-		if rc.Type == typeRepository || rc.Type == infra.TypeECSService {
+		switch rc.Type {
+		case typeRepository:
+			creates = true
+			targets = append(targets, rc.URN)
+		case infra.TypeECSService: // the repository's parent
 			targets = append(targets, rc.URN)
 		}
 	}
-	if len(targets) > 1 {
+	if creates {
 		s.Phase("registry: create ECR repository %s before anything pulls from it", p.cfg.ImageRepository)
 		res, err := s.Session.Up(ctx, p.Current.Config(), UpOptions{Message: "kirikae registry: create the image repository", Targets: targets})
 		if err != nil {

@@ -28,6 +28,7 @@ func TestPipelineScriptsAgainstTheSandbox(t *testing.T) {
 		}
 	}
 	dir := testproject.Copy(t)
+	shareAccount(t, dir)
 	fastVerify(t, dir)
 	root := testproject.Root(t)
 	require.NoError(t, os.MkdirAll(filepath.Join(dir, "scripts", "ci"), 0o755))

@@ -40,10 +40,30 @@ func fastVerify(t *testing.T, dir string) {
 	}
 }
 
+// pushImage pushes tag to staging's sandbox repository, as a pipeline's
+// build job pushes before it deploys: `up` refuses an image not in ECR.
+func pushImage(t *testing.T, dir, tag string) {
+	t.Helper()
+	r := kirikae(t, dir, "sandbox", "push-image", tag, "--stack", "staging", "--sandbox")
+	require.Equal(t, 0, r.code, r.stderr)
+}
+
+// shareAccount puts product in staging's simulated account (one AWS
+// account for both stacks): product pulls from the repository staging
+// created.
+func shareAccount(t *testing.T, dir string) {
+	t.Helper()
+	accounts := deploy.PathsFor(dir, true).Account
+	require.NoError(t, os.MkdirAll(filepath.Join(accounts, "staging"), 0o700))
+	require.NoError(t, os.Symlink("staging", filepath.Join(accounts, "product")))
+}
+
 func TestEndToEndReleaseCycle(t *testing.T) {
 	dir := testproject.Copy(t)
 	fastVerify(t, dir)
+	shareAccount(t, dir)
 	require.Equal(t, 0, kirikae(t, dir, "up", "--stack", "staging", "--sandbox").code)
+	pushImage(t, dir, "v2")
 	r := kirikae(t, dir, "up", "--stack", "staging", "--sandbox", "--image", "v2")
 	require.Equal(t, 0, r.code, r.stderr)
 	assert.Contains(t, r.stdout, "Release plan for staging (deploy)")
@@ -88,6 +108,7 @@ func TestEndToEndReleaseCycle(t *testing.T) {
 	acct, err := sandbox.OpenAccount(deploy.PathsFor(dir, true).AccountDir("staging"))
 	require.NoError(t, err)
 	require.NoError(t, acct.MarkUnhealthy("v3"))
+	pushImage(t, dir, "v3")
 	r = kirikae(t, dir, "up", "--stack", "staging", "--sandbox", "--image", "v3")
 	assert.Equal(t, 1, r.code)
 	assert.Contains(t, r.stderr, "verify")
@@ -99,6 +120,7 @@ func TestEndToEndReleaseCycle(t *testing.T) {
 	r = kirikae(t, dir, "promote", "--from", "staging", "--to", "product", "--sandbox", "--yes")
 	assert.Equal(t, 2, r.code, "staging's latest release failed")
 	assert.Contains(t, r.stderr, "staging")
+	pushImage(t, dir, "v4")
 	require.Equal(t, 0, kirikae(t, dir, "up", "--stack", "staging", "--sandbox", "--image", "v4").code)
 	r = kirikae(t, dir, "promote", "--from", "staging", "--to", "product", "--sandbox")
 	assert.Equal(t, 2, r.code, "product needs --yes off a terminal")
