@@ -22,6 +22,7 @@ func BenchmarkRollback(b *testing.B) {
 	dir := testproject.Copy(b)
 	s := openDeploy(b, dir, "staging", nil)
 	deployAndSkipVerify := func(img string) *deploy.DeployResult {
+		require.NoError(b, pushImage(ctx, s, img))
 		p, err := s.PlanDeploy(ctx, deploy.DeployRequest{Overrides: map[string]string{stacks.KeyImageTag: img}})
 		require.NoError(b, err)
 		res, err := s.Deploy(ctx, p, deploy.DeployOptions{SkipVerify: true})

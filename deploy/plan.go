@@ -57,6 +57,10 @@ type DeployRequest struct {
 	// "kirikae:frontendRelease" from --frontend-release); they are read
 	// into Values by the one mapping in values.go.
 	Overrides map[string]string
+	// Preview: the plan is only shown (preview, a reviewed plan saved
+	// before the image is built); an image not in ECR yet is left to the
+	// preflight of the `up` that applies it.
+	Preview bool
 }
 
 // stackState is what a plan starts from.
@@ -158,17 +162,24 @@ func (s *Session) PlanDeploy(ctx context.Context, req DeployRequest) (*Plan, err
 			extra[k] = v
 		}
 	}
-	return s.plan(ctx, st, KindDeploy, want, extra)
+	return s.plan(ctx, st, planKind{kind: KindDeploy, preview: req.Preview}, want, extra)
+}
+
+// planKind is what a plan is for.
+type planKind struct {
+	kind    string
+	preview bool // shown only: no image preflight
 }
 
 // plan turns wanted release values into steps and previews the result.
-func (s *Session) plan(ctx context.Context, st *stackState, kind string, want Values, extra map[string]string) (*Plan, error) {
+func (s *Session) plan(ctx context.Context, st *stackState, pk planKind, want Values, extra map[string]string) (*Plan, error) {
+	kind := pk.kind
 	cfg, err := st.base.With(want.Config())
 	if err != nil {
 		return nil, err
 	}
 	registry := false
-	if kind != KindRollback {
+	if kind != KindRollback && !pk.preview {
 		// Preflight: before anything is staged, the image exists and its
 		// digest is pinned into the release.
 		want, err = s.resolveImage(ctx, cfg, st.values, want, st.deployed)

@@ -53,7 +53,7 @@ func (s *Session) PlanPromote(ctx context.Context, from *Session, release int) (
 	want.Image = latest.Values.Image
 	want.FrontendRelease = latest.Values.FrontendRelease
 	want.Lambda.Artifact = latest.Values.Lambda.Artifact
-	p, err := s.plan(ctx, st, KindPromote, want, nil)
+	p, err := s.plan(ctx, st, planKind{kind: KindPromote}, want, nil)
 	if err != nil {
 		return nil, err
 	}

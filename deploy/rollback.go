@@ -58,7 +58,7 @@ func (s *Session) PlanRollback(ctx context.Context, req RollbackRequest) (*Plan,
 			want.Lambda.Version = ""
 		}
 	}
-	p, err := s.plan(ctx, st, KindRollback, want, nil)
+	p, err := s.plan(ctx, st, planKind{kind: KindRollback}, want, nil)
 	if err != nil {
 		return nil, err
 	}

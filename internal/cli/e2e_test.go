@@ -149,7 +149,7 @@ func TestEndToEnd(t *testing.T) {
 		} `json:"updates"`
 	}
 	kirikaeJSON(t, dir, &hist, "history", "--stack", "staging", "--sandbox")
-	require.Len(t, hist.Updates, 1)
+	require.Len(t, hist.Updates, 2, "a first deploy creates the image repository, then everything else")
 	assert.Equal(t, "succeeded", hist.Updates[0].Result)
 
 	r = kirikae(t, dir, "up", "--stack", "prod", "--sandbox")
