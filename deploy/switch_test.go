@@ -161,6 +161,13 @@ func TestValueFieldsCoverReleaseKeys(t *testing.T) {
 	assert.Equal(t, v, back, "the JSON form (records, the releaseValues output) round-trips")
 }
 
+// A zero value is left out of the JSON form, a "0" text is not: the image
+// tag "0" is a tag.
+func TestValuesMapKeepsTextThatLooksLikeZero(t *testing.T) {
+	v := Values{Image: Image{Tag: "0"}, FrontendRelease: "0"}
+	assert.Equal(t, map[string]string{stacks.KeyImageTag: "0", stacks.KeyFrontendRelease: "0"}, v.Map())
+}
+
 // Records written before the type existed carry every key, empty ones
 // included, and no digest; they read as the same values.
 func TestValuesReadOldRecords(t *testing.T) {

@@ -58,20 +58,23 @@ type Lambda struct {
 // stack file, the releaseValues output and release records all go
 // through it.
 type valueField struct {
-	key string
-	get func(Values) string
-	set func(*Values, string) error
+	key  string
+	get  func(Values) string
+	set  func(*Values, string) error
+	zero func(Values) bool
 }
 
 func textField(key string, p func(*Values) *string) valueField {
 	return valueField{key: key,
-		get: func(v Values) string { return *p(&v) },
-		set: func(v *Values, s string) error { *p(v) = s; return nil }}
+		zero: func(v Values) bool { return *p(&v) == "" },
+		get:  func(v Values) string { return *p(&v) },
+		set:  func(v *Values, s string) error { *p(v) = s; return nil }}
 }
 
 func intField(key string, p func(*Values) *int) valueField {
 	return valueField{key: key,
-		get: func(v Values) string { return strconv.Itoa(*p(&v)) },
+		zero: func(v Values) bool { return *p(&v) == 0 },
+		get:  func(v Values) string { return strconv.Itoa(*p(&v)) },
 		set: func(v *Values, s string) error {
 			if s == "" {
 				*p(v) = 0
@@ -120,8 +123,8 @@ func (v Values) Config() map[string]string {
 func (v Values) Map() map[string]string {
 	out := map[string]string{}
 	for _, f := range append(slices.Clone(valueFields), schemaField) {
-		if s := f.get(v); s != "" && s != "0" {
-			out[f.key] = s
+		if !f.zero(v) {
+			out[f.key] = f.get(v)
 		}
 	}
 	return out
