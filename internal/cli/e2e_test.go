@@ -203,6 +203,6 @@ func TestConcurrentUpIsRefused(t *testing.T) {
 		Updates []struct{ Result string } `json:"updates"`
 	}
 	kirikaeJSON(t, dir, &hist, "history", "--stack", "staging", "--sandbox")
-	require.Len(t, hist.Updates, 1, "the refused up added no update")
+	require.Len(t, hist.Updates, 2, "the first up's two updates (its image repository, then everything); the refused up added none")
 	assert.Equal(t, "succeeded", hist.Updates[0].Result, "the running update is unharmed")
 }
