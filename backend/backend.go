@@ -1,5 +1,5 @@
-// Package backend stores kirikae's own records (releases, and later the
-// journal and freezes) beside the Pulumi state, in the same backend, so a
+// Package backend stores kirikae's own records (releases, the journal,
+// freezes and the deploy lock) beside the Pulumi state, in the same backend, so a
 // team sharing an s3:// backend shares them and a laptop's file backend keeps
 // them with its state.
 //
@@ -29,6 +29,9 @@ type Store interface {
 	Create(ctx context.Context, key string, data []byte) error
 	// Get reads one object (ErrNotFound when missing).
 	Get(ctx context.Context, key string) ([]byte, error)
+	// DeleteIf removes key if its content is still want: ErrNotFound when
+	// it is missing, ErrChanged when another writer replaced it (locks).
+	DeleteIf(ctx context.Context, key string, want []byte) error
 	// List returns the keys under prefix, sorted.
 	List(ctx context.Context, prefix string) ([]string, error)
 	// Location names the store for messages ("file:///…/state", "s3://b/p").

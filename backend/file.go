@@ -1,6 +1,7 @@
 package backend
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -111,4 +112,33 @@ func (f *fileStore) List(_ context.Context, prefix string) ([]string, error) {
 	}
 	sort.Strings(keys)
 	return keys, nil
+}
+
+// DeleteIf removes key when its content is want. The object is first
+// renamed away (atomic), so no other writer's object is ever removed: if
+// the taken one is not what the caller read, it is linked back.
+func (f *fileStore) DeleteIf(_ context.Context, key string, want []byte) error {
+	p, err := f.path(key)
+	if err != nil {
+		return err
+	}
+	taken := filepath.Join(filepath.Dir(p), fmt.Sprintf(".tmp-delete-%d-%s", os.Getpid(), filepath.Base(p)))
+	if err := os.Rename(p, taken); err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			return ErrNotFound
+		}
+		return fmt.Errorf("delete record %s: %w", key, err)
+	}
+	got, err := os.ReadFile(taken)
+	if err == nil && !bytes.Equal(got, want) {
+		// Not ours: put it back (unless a new one appeared meanwhile, which
+		// Create's link(2) would refuse anyway).
+		_ = os.Link(taken, p)
+		_ = os.Remove(taken)
+		return ErrChanged
+	}
+	if err := os.Remove(taken); err != nil {
+		return fmt.Errorf("delete record %s: %w", key, err)
+	}
+	return nil
 }

@@ -125,3 +125,41 @@ func (s *s3Store) List(ctx context.Context, prefix string) ([]string, error) {
 	sort.Strings(keys)
 	return keys, nil
 }
+
+// DeleteIf reads the object, compares it with want, and deletes it with
+// If-Match on the ETag it read, so S3 refuses (412) when another writer
+// replaced it in between:
+// https://docs.aws.amazon.com/AmazonS3/latest/userguide/conditional-deletes.html
+func (s *s3Store) DeleteIf(ctx context.Context, key string, want []byte) error {
+	full := s.prefix + key
+	out, err := s.client.GetObject(ctx, &s3.GetObjectInput{Bucket: aws.String(s.bucket), Key: aws.String(full)})
+	var nsk *types.NoSuchKey
+	if errors.As(err, &nsk) {
+		return ErrNotFound
+	}
+	if err != nil {
+		return fmt.Errorf("read record s3://%s/%s: %w", s.bucket, full, err)
+	}
+	got, err := io.ReadAll(out.Body)
+	out.Body.Close()
+	if err != nil {
+		return fmt.Errorf("read record s3://%s/%s: %w", s.bucket, full, err)
+	}
+	if !bytes.Equal(got, want) {
+		return ErrChanged
+	}
+	_, err = s.client.DeleteObject(ctx, &s3.DeleteObjectInput{Bucket: aws.String(s.bucket), Key: aws.String(full), IfMatch: out.ETag})
+	var apiErr smithy.APIError
+	if errors.As(err, &apiErr) {
+		switch apiErr.ErrorCode() {
+		case "PreconditionFailed", "ConditionalRequestConflict":
+			return ErrChanged
+		case "NoSuchKey", "NotFound":
+			return ErrNotFound
+		}
+	}
+	if err != nil {
+		return fmt.Errorf("delete record s3://%s/%s: %w", s.bucket, full, err)
+	}
+	return nil
+}

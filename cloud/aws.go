@@ -18,11 +18,14 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/cloudfront"
 	cftypes "github.com/aws/aws-sdk-go-v2/service/cloudfront/types"
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatch"
+	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
 	"github.com/aws/aws-sdk-go-v2/service/ecr"
 	"github.com/aws/aws-sdk-go-v2/service/ecs"
 	"github.com/aws/aws-sdk-go-v2/service/lambda"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	s3types "github.com/aws/aws-sdk-go-v2/service/s3/types"
+	"github.com/aws/aws-sdk-go-v2/service/sns"
+	"github.com/aws/aws-sdk-go-v2/service/ssm"
 )
 
 // AWS is Cloud over real AWS with aws-sdk-go-v2.
@@ -33,6 +36,9 @@ type AWS struct {
 	ecr  *ecr.Client
 	cw   *cloudwatch.Client
 	fn   *lambda.Client
+	ssm  *ssm.Client
+	logs *cloudwatchlogs.Client
+	sns  *sns.Client
 	http *http.Client
 }
 
@@ -94,6 +100,9 @@ func newAWS(cfg aws.Config, endpoint string) *AWS {
 		ecr:  ecr.NewFromConfig(cfg, func(o *ecr.Options) { o.BaseEndpoint = base }),
 		cw:   cloudwatch.NewFromConfig(cfg, func(o *cloudwatch.Options) { o.BaseEndpoint = base }),
 		fn:   lambda.NewFromConfig(cfg, func(o *lambda.Options) { o.BaseEndpoint = base }),
+		ssm:  ssm.NewFromConfig(cfg, func(o *ssm.Options) { o.BaseEndpoint = base }),
+		logs: cloudwatchlogs.NewFromConfig(cfg, func(o *cloudwatchlogs.Options) { o.BaseEndpoint = base }),
+		sns:  sns.NewFromConfig(cfg, func(o *sns.Options) { o.BaseEndpoint = base }),
 		http: &http.Client{Timeout: 10 * time.Second},
 	}
 }

@@ -20,6 +20,18 @@ type Cloud interface {
 	ListPrefixes(ctx context.Context, bucket, prefix string) ([]string, error)
 	// DeletePrefix deletes every object under prefix and returns how many.
 	DeletePrefix(ctx context.Context, bucket, prefix string) (int, error)
+	// ObjectVersions counts a bucket's object versions and delete markers:
+	// what keeps S3 from deleting the bucket.
+	ObjectVersions(ctx context.Context, bucket string) (int, error)
+	// EmptyBucket deletes every object version and delete marker in a
+	// bucket and returns how many.
+	EmptyBucket(ctx context.Context, bucket string) (int, error)
+	// RepositoryImages counts the images in an ECR repository of the
+	// caller's account (0 when the repository does not exist).
+	RepositoryImages(ctx context.Context, repository string) (int, error)
+	// EmptyRepository deletes every image of an ECR repository and returns
+	// how many.
+	EmptyRepository(ctx context.Context, repository string) (int, error)
 	// Invalidate asks CloudFront to drop cached paths (e.g. "/*").
 	Invalidate(ctx context.Context, distributionID string, paths []string) error
 	// RunningTaskDefinition returns the task definition ARN the ECS service's
@@ -40,6 +52,14 @@ type Cloud interface {
 	ImageDigest(ctx context.Context, ref ImageRef) (string, error)
 	// HasImages reports whether an ECR repository holds any image.
 	HasImages(ctx context.Context, registryID, repository string) (bool, error)
+	// Parameter reads an SSM Parameter Store value, decrypting a
+	// SecureString: where a stack keeps the credentials its notifications
+	// need, readable by the deploy role and not by the preview role.
+	Parameter(ctx context.Context, name string) (string, error)
+	// LogEvents reads one page of a CloudWatch Logs group's events.
+	LogEvents(ctx context.Context, q LogQuery) (LogPage, error)
+	// Publish sends a message to an SNS topic (deploy notifications).
+	Publish(ctx context.Context, topicArn, subject, message string) (string, error)
 	// HTTPClient is the client verification uses: the default one for real
 	// AWS; for the sandbox, one that dials the simulated front door for
 	// every AWS-shaped host name.

@@ -77,6 +77,21 @@ func (m *memCloud) HTTPClient() *http.Client { return http.DefaultClient }
 func (m *memCloud) ImageDigest(context.Context, ImageRef) (string, error) { return "", nil }
 
 func (m *memCloud) HasImages(context.Context, string, string) (bool, error) { return false, nil }
+func (m *memCloud) ObjectVersions(context.Context, string) (int, error) {
+	return 0, errors.New("not faked")
+}
+
+func (m *memCloud) EmptyBucket(context.Context, string) (int, error) {
+	return 0, errors.New("not faked")
+}
+
+func (m *memCloud) RepositoryImages(context.Context, string) (int, error) {
+	return 0, errors.New("not faked")
+}
+
+func (m *memCloud) EmptyRepository(context.Context, string) (int, error) {
+	return 0, errors.New("not faked")
+}
 
 var _ Cloud = (*memCloud)(nil)
 
@@ -90,4 +105,16 @@ func (m *memCloud) AliasVersion(context.Context, string, string) (AliasStatus, e
 
 func (m *memCloud) Alarms(context.Context, string) ([]Alarm, error) {
 	return nil, errors.New("not faked")
+}
+
+func (m *memCloud) Parameter(context.Context, string) (string, error) {
+	return "", errors.New("not faked")
+}
+
+func (m *memCloud) LogEvents(context.Context, LogQuery) (LogPage, error) {
+	return LogPage{}, errors.New("not faked")
+}
+
+func (m *memCloud) Publish(context.Context, string, string, string) (string, error) {
+	return "", errors.New("not faked")
 }

@@ -6,26 +6,29 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/pulumi/pulumi/sdk/v3/go/auto"
+
 	"github.com/kirikae/kirikae/engine"
+	"github.com/kirikae/kirikae/infra"
 	"github.com/kirikae/kirikae/notify"
 	"github.com/kirikae/kirikae/stacks"
 )
 
-// announcer tells the stack's channels (Slack, the JSON webhook) what a
+// announcer tells the stack's channels (Slack, the JSON webhook; the SNS
+// topic is added by withTopic) what a
 // deploy did. It is built once per session, on first use, and only reads
 // the secret URLs (one engine call) when the stack configures a channel.
 func (s *Session) announcer(ctx context.Context) (*notify.Dispatcher, error) {
 	if s.notifier != nil || (!s.Config.SlackWebhook.Set && !s.Config.WebhookURL.Set) {
 		return s.notifier, nil
 	}
-	all, err := s.AllConfig(ctx)
-	if err != nil {
-		return nil, fmt.Errorf("read notification settings of %s: %s", s.Stack(), engine.Message(err.Error()))
-	}
-	nc := notify.Config{
-		SlackURL:      all[stacks.KeySlackWebhookURL].Value,
-		WebhookURL:    all[stacks.KeyWebhookURL].Value,
-		WebhookSecret: all[stacks.KeyWebhookSecret].Value,
+	var nc notify.Config
+	if err := s.readSecrets(ctx, map[string]*string{
+		stacks.KeySlackWebhookURL: &nc.SlackURL,
+		stacks.KeyWebhookURL:      &nc.WebhookURL,
+		stacks.KeyWebhookSecret:   &nc.WebhookSecret,
+	}); err != nil {
+		return nil, err
 	}
 	if s.Sandbox() {
 		// A sandbox run is an experiment: it never tells the team's real
@@ -57,6 +60,7 @@ func (s *Session) announce(ctx context.Context, ev notify.Event) string {
 		s.Phase("warning: notifications are off for this run: %s", engine.FirstLine(err.Error()))
 		return "notifications off: " + engine.FirstLine(err.Error())
 	}
+	d = s.withTopic(ctx, d)
 	if d == nil {
 		return ""
 	}
@@ -70,6 +74,11 @@ func (s *Session) announce(ctx context.Context, ev notify.Event) string {
 
 // deployEvent describes how a deploy, rollback or promote ended.
 func (r *run) deployEvent(err error) notify.Event {
+	if r.last != nil && r.s.alarmTopic == "" {
+		// A first deploy just created the alarm topic: its outcome goes
+		// there too (see withTopic).
+		r.s.alarmTopic = outputString(r.last.Outputs, infra.OutputAlarmTopicArn)
+	}
 	ev := notify.Event{Changes: r.res.Changes, ReleaseID: r.res.Release.ID, ReleaseName: r.res.Release.Name()}
 	if live, ok := LiveRelease(r.p.releases); ok && r.p.deployed {
 		ev.RollbackCommand = r.s.rollbackCommand(live.ID)
@@ -107,4 +116,42 @@ func (r *run) deployEvent(err error) notify.Event {
 // failed before it became a release.
 func releaseNameOf(values Values) string {
 	return Release{ImageTag: values.Image.Tag, FrontendRelease: values.FrontendRelease}.Name()
+}
+
+// readSecrets fills each configured secret key's plaintext: a `secure:`
+// value through the engine (one call, only when there is one), an `ssm:`
+// reference through Parameter Store with this run's credentials (the deploy
+// role has them, the preview role does not).
+func (s *Session) readSecrets(ctx context.Context, into map[string]*string) error {
+	secrets := map[string]stacks.Secret{
+		stacks.KeySlackWebhookURL: s.Config.SlackWebhook,
+		stacks.KeyWebhookURL:      s.Config.WebhookURL,
+		stacks.KeyWebhookSecret:   s.Config.WebhookSecret,
+	}
+	var all auto.ConfigMap
+	for key, dst := range into {
+		sec := secrets[key]
+		switch {
+		case !sec.Set:
+		case sec.Ref != "":
+			c, err := s.cloudAPI(ctx)
+			if err != nil {
+				return fmt.Errorf("read %s of %s: %w", key, s.Stack(), err)
+			}
+			v, err := c.Parameter(ctx, sec.Ref)
+			if err != nil {
+				return fmt.Errorf("read %s of %s: %w", key, s.Stack(), err)
+			}
+			*dst = v
+		default:
+			if all == nil {
+				var err error
+				if all, err = s.AllConfig(ctx); err != nil {
+					return fmt.Errorf("read notification settings of %s: %s", s.Stack(), engine.Message(err.Error()))
+				}
+			}
+			*dst = all[key].Value
+		}
+	}
+	return nil
 }

@@ -2,6 +2,11 @@ package deploy_test
 
 import (
 	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -10,64 +15,230 @@ import (
 
 	"github.com/kirikae/kirikae/deploy"
 	"github.com/kirikae/kirikae/internal/testproject"
+	"github.com/kirikae/kirikae/sandbox"
 	"github.com/kirikae/kirikae/stacks"
 )
 
-// BenchmarkRollback measures, on the same change (a blue/green weight
-// flip), the rollback fast path — a plan (preview), then a Deploy whose
-// update is limited to the switch resources — and the engine update alone,
-// targeted and full.
-func BenchmarkRollback(b *testing.B) {
+// The benchmarks of issue 15 (README "Performance"; scripts/bench runs
+// them in one run). Each measures commands as a user runs them: a new
+// session per command (config, engine check, sandbox provider), the plan,
+// the engine runs and the verification. They run once each (-benchtime 1x):
+// every figure is a ratio of two measurements from the same run, so it
+// means the same on a fast or a slow machine.
+
+// command runs f as one kirikae command does and returns its wall time.
+func command(b *testing.B, dir, stack string, f func(s *deploy.Session)) time.Duration {
+	b.Helper()
+	start := time.Now()
+	s := openDeploy(b, dir, stack, nil)
+	f(s)
+	require.NoError(b, s.Close())
+	return time.Since(start)
+}
+
+func deployCmd(b *testing.B, dir, stack string, overrides map[string]string) (d time.Duration, res *deploy.DeployResult) {
+	b.Helper()
+	d = command(b, dir, stack, func(s *deploy.Session) {
+		var err error
+		res, err = deployWith(s, overrides)
+		require.NoError(b, err)
+	})
+	return d, res
+}
+
+func rollbackCmd(b *testing.B, dir, stack string, to int) time.Duration {
+	b.Helper()
+	return command(b, dir, stack, func(s *deploy.Session) {
+		p, _ := rollback(b, s, deploy.RollbackRequest{To: strconv.Itoa(to)})
+		require.True(b, p.Fast)
+	})
+}
+
+func image(tag string) map[string]string { return map[string]string{stacks.KeyImageTag: tag} }
+
+func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
+
+// reps is how often each command is measured per benchmark run; the
+// fastest run counts, since a shared machine only ever adds time.
+const reps = 3
+
+func fastest(ds []time.Duration) time.Duration {
+	m := ds[0]
+	for _, d := range ds[1:] {
+		m = min(m, d)
+	}
+	return m
+}
+
+// BenchmarkHistoryLength: deploy, releases and rollback --to after 2 and
+// after 200 past deploys. The long history is prepared, not deployed: the
+// two real releases' records are copied under ids 3..200 (the newest is
+// the live one, as after real deploys) and Pulumi's history and checkpoint
+// files are copied 198 times, so the backend holds what 200 deploys leave.
+// The two stacks are measured in turns, each command reps times.
+func BenchmarkHistoryLength(b *testing.B) {
+	ctx := context.Background()
+	type stack struct {
+		dir                       string
+		to                        int // the newest release of v2
+		deploy, releases, rollbck []time.Duration
+	}
+	prepare := func(n int) *stack {
+		st := &stack{dir: testproject.Copy(b)}
+		deployCmd(b, st.dir, "staging", image("v1"))
+		_, second := deployCmd(b, st.dir, "staging", image("v2"))
+		st.to = second.Release.ID
+		if n > 2 {
+			padHistory(b, st.dir, n)
+			st.to = n
+		}
+		return st
+	}
+	for i := 0; i < b.N; i++ {
+		short, long := prepare(2), prepare(200)
+		for k := 0; k < reps; k++ {
+			for _, st := range []*stack{short, long} {
+				d, _ := deployCmd(b, st.dir, "staging", image(fmt.Sprintf("v%d", k+3)))
+				st.deploy = append(st.deploy, d)
+				st.releases = append(st.releases, command(b, st.dir, "staging", func(s *deploy.Session) {
+					_, err := s.Releases(ctx)
+					require.NoError(b, err)
+				}))
+				st.rollbck = append(st.rollbck, rollbackCmd(b, st.dir, "staging", st.to))
+			}
+		}
+		report := func(name string, a, z []time.Duration) {
+			b.ReportMetric(ms(fastest(a)), name+"@2-ms")
+			b.ReportMetric(ms(fastest(z)), name+"@200-ms")
+			b.ReportMetric(float64(fastest(z))/float64(fastest(a)), name+"-200/2")
+		}
+		report("deploy", short.deploy, long.deploy)
+		report("releases", short.releases, long.releases)
+		report("rollback", short.rollbck, long.rollbck)
+	}
+}
+
+// padHistory makes the staging stack's backend look like n deploys: release
+// records 3..n copied from 1 and 2 (alternating, n itself from 2), and
+// Pulumi's per-update history and checkpoint files copied to older times.
+func padHistory(b *testing.B, dir string, n int) {
+	b.Helper()
+	ctx := context.Background()
+	s := openDeploy(b, dir, "staging", nil)
+	defer s.Close()
+	prefix := "releases/" + s.ProjectName() + "/staging/"
+	key := func(id int) string { return fmt.Sprintf("%s%010d.json", prefix, id) }
+	var recs [2][]byte
+	for i := range recs {
+		raw, err := s.Store().Get(ctx, key(i+1))
+		require.NoError(b, err)
+		recs[i] = raw
+	}
+	for id := 3; id <= n; id++ {
+		require.NoError(b, s.Store().Create(ctx, key(id), recs[(id+1)%2]))
+	}
+	hist := filepath.Join(dir, ".kirikae", "sandbox", "state", ".pulumi", "history", s.ProjectName(), "staging")
+	entries, err := os.ReadDir(hist)
+	require.NoError(b, err)
+	for i := 0; i < n-2; i++ {
+		for _, e := range entries {
+			name := e.Name()
+			stamp, rest, ok := strings.Cut(strings.TrimPrefix(name, "staging-"), ".")
+			ts, err := strconv.ParseInt(stamp, 10, 64)
+			if !ok || err != nil {
+				continue
+			}
+			raw, err := os.ReadFile(filepath.Join(hist, name))
+			require.NoError(b, err)
+			older := fmt.Sprintf("staging-%d.%s", ts-int64(i+1)*int64(time.Hour), rest)
+			require.NoError(b, os.WriteFile(filepath.Join(hist, older), raw, 0o600))
+		}
+	}
+}
+
+// BenchmarkRollbackVsDeploy: the same switch both ways, end to end
+// (verification included): a deploy v1 → v2, then its rollback v2 → v1.
+// And `up` with nothing to do (a plan whose preview shows no change, which
+// is where the command stops) against `preview`.
+func BenchmarkRollbackVsDeploy(b *testing.B) {
 	ctx := context.Background()
 	dir := testproject.Copy(b)
-	s := openDeploy(b, dir, "staging", nil)
-	deployAndSkipVerify := func(img string) *deploy.DeployResult {
-		require.NoError(b, pushImage(ctx, s, img))
-		p, err := s.PlanDeploy(ctx, deploy.DeployRequest{Overrides: map[string]string{stacks.KeyImageTag: img}})
-		require.NoError(b, err)
-		res, err := s.Deploy(ctx, p, deploy.DeployOptions{SkipVerify: true})
-		require.NoError(b, err)
-		return res
-	}
-	deployAndSkipVerify("v1")
-	bRel := deployAndSkipVerify("v2")
-	var plan, deploys, targeted, full time.Duration
-	touched := 0
-	b.ResetTimer()
+	_, first := deployCmd(b, dir, "staging", image("v1"))
 	for i := 0; i < b.N; i++ {
-		t0 := time.Now()
-		p, err := s.PlanRollback(ctx, deploy.RollbackRequest{To: "v1"})
-		require.NoError(b, err)
-		require.True(b, p.Fast)
-		t1 := time.Now()
-		res, err := s.Deploy(ctx, p, deploy.DeployOptions{SkipVerify: true})
-		require.NoError(b, err)
-		t2 := time.Now()
-		// The same change back and forth as engine updates alone: full,
-		// then limited to the fast path's targets.
-		_, err = deploy.Apply(ctx, s, bRel.Release.Values, nil)
-		require.NoError(b, err)
-		t3 := time.Now()
-		_, err = deploy.Apply(ctx, s, p.Target, p.Targets)
-		require.NoError(b, err)
-		t4 := time.Now()
-		_, err = deploy.Apply(ctx, s, bRel.Release.Values, nil)
-		require.NoError(b, err)
-		t5 := time.Now()
-		plan, deploys = plan+t1.Sub(t0), deploys+t2.Sub(t1)
-		full, targeted = full+t3.Sub(t2)+t5.Sub(t4), targeted+t4.Sub(t3)
-		touched = res.Touched
+		var dep, rb, preview, noop []time.Duration
+		for k := 0; k < reps; k++ {
+			d, _ := deployCmd(b, dir, "staging", image(fmt.Sprintf("v%d", k+2)))
+			dep = append(dep, d)
+			rb = append(rb, rollbackCmd(b, dir, "staging", first.Release.ID))
+			preview = append(preview, command(b, dir, "staging", func(s *deploy.Session) {
+				_, err := s.Preview(ctx, deploy.PreviewOptions{})
+				require.NoError(b, err)
+			}))
+			noop = append(noop, command(b, dir, "staging", func(s *deploy.Session) {
+				p, err := s.PlanDeploy(ctx, deploy.DeployRequest{})
+				require.NoError(b, err)
+				require.False(b, p.Preview.HasChanges())
+			}))
+		}
+		b.ReportMetric(ms(fastest(dep)), "deploy-ms")
+		b.ReportMetric(ms(fastest(rb)), "rollback-ms")
+		b.ReportMetric(float64(fastest(rb))/float64(fastest(dep)), "rollback/deploy")
+		b.ReportMetric(ms(fastest(preview)), "preview-ms")
+		b.ReportMetric(ms(fastest(noop)), "noop-up-ms")
+		b.ReportMetric(float64(fastest(noop))/float64(fastest(preview)), "noop-up/preview")
 	}
-	n := float64(b.N)
-	b.ReportMetric(float64(plan.Nanoseconds())/n, "plan-ns/op")
-	b.ReportMetric(float64(deploys.Nanoseconds())/n, "rollback-deploy-ns/op")
-	b.ReportMetric(float64(targeted.Nanoseconds())/n, "targeted-up-ns/op")
-	b.ReportMetric(float64(full.Nanoseconds())/(2*n), "full-up-ns/op")
-	b.ReportMetric(float64(touched), "resources")
-	// Ratios from this one run: the whole rollback command path and the
-	// targeted update alone, each against a full update of the same change.
-	b.ReportMetric(float64(plan+deploys)/(float64(full)/2), "rollback/full-up")
-	b.ReportMetric(float64(targeted)/(float64(full)/2), "targeted/full-up")
+}
+
+// BenchmarkModeledAWSTime: the AWS time the sandbox's latency model
+// (sandbox/latency.go) charges a deploy, a rollback and a promote of one
+// release, per backend, with the scaled clock at 1/100 unless
+// KIRIKAE_SANDBOX_TIME_SCALE says otherwise. The frontend's switch is
+// measured with the backend's (both stacks carry one).
+func BenchmarkModeledAWSTime(b *testing.B) {
+	if os.Getenv("KIRIKAE_SANDBOX_TIME_SCALE") == "" {
+		b.Setenv("KIRIKAE_SANDBOX_TIME_SCALE", "0.01")
+	}
+	ctx := context.Background()
+	modeled := func(f func()) time.Duration {
+		sandbox.ResetModeledTime()
+		f()
+		return sandbox.ModeledTime().Total
+	}
+	promote := func(dir string) {
+		command(b, dir, "product", func(prod *deploy.Session) {
+			src := openDeploy(b, dir, "staging", nil)
+			defer src.Close()
+			p, err := prod.PlanPromote(ctx, src, 0)
+			require.NoError(b, err)
+			_, err = prod.Deploy(ctx, p, deploy.DeployOptions{})
+			require.NoError(b, err)
+		})
+	}
+	for _, backend := range []string{stacks.BackendECS, stacks.BackendLambda} {
+		dir := testproject.Copy(b)
+		release := func(tag string) map[string]string { return image(tag) }
+		if backend == stacks.BackendLambda {
+			for _, st := range []string{"staging", "product"} {
+				setStackValue(b, dir, st, stacks.KeyBackend, stacks.BackendLambda)
+			}
+			release = func(tag string) map[string]string {
+				require.NoError(b, os.WriteFile(filepath.Join(dir, "app", "lambda", "release.txt"), []byte(tag), 0o644))
+				return nil
+			}
+		}
+		_, first := deployCmd(b, dir, "staging", release("v1"))
+		promote(dir)
+		var dep, prom, rb time.Duration
+		for i := 0; i < b.N; i++ {
+			dep = modeled(func() { deployCmd(b, dir, "staging", release(fmt.Sprintf("v%d", i+2))) })
+			prom = modeled(func() { promote(dir) })
+			rb = modeled(func() { rollbackCmd(b, dir, "staging", first.Release.ID) })
+		}
+		b.ReportMetric(dep.Seconds(), backend+"-deploy-s")
+		b.ReportMetric(rb.Seconds(), backend+"-rollback-s")
+		b.ReportMetric(prom.Seconds(), backend+"-promote-s")
+		b.ReportMetric(float64(rb)/float64(dep), backend+"-rollback/deploy")
+	}
 }
 
 // BenchmarkEngineFloor compares a preview of an empty program (the cost of

@@ -38,7 +38,7 @@ func TestCancelClearsAStaleLock(t *testing.T) {
 	assert.Equal(t, "ci@runner-7 (pid 4242)", ce.Holder)
 	assert.Contains(t, ce.Hint(deploy.Invocation{Sandbox: true}), "kirikae cancel --stack staging --sandbox")
 
-	require.NoError(t, s.Cancel(context.Background()))
+	require.NoError(t, s.Cancel(context.Background(), false))
 	locked, _, err = s.Locked()
 	require.NoError(t, err)
 	assert.False(t, locked, "cancel cleared it")

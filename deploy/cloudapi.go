@@ -27,7 +27,7 @@ func (s *Session) cloudAPI(ctx context.Context) (cloud.Cloud, error) {
 	if region == "" {
 		region = "us-east-1"
 	}
-	ep, door, err := sandboxEndpoint(s.Paths.AccountDir(s.Stack()), region)
+	ep, door, err := sandboxEndpoint(s.Paths.AccountDir(s.Config), region)
 	if err != nil {
 		return nil, err
 	}

@@ -29,7 +29,7 @@ func openSandbox(t testing.TB, dir, stack string, overrides map[string]string) *
 
 func account(t testing.TB, dir string) *sandbox.Account {
 	t.Helper()
-	a, err := sandbox.OpenAccount(deploy.PathsFor(dir, true).AccountDir("staging"))
+	a, err := deploy.OpenSandboxAccount(dir, "staging")
 	require.NoError(t, err)
 	return a
 }

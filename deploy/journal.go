@@ -34,6 +34,7 @@ func maskSecrets(s string) string { return urlCredentials.ReplaceAllString(s, "$
 // outcome. fill adds what fn learned (release, changes) to the end entry.
 func (s *Session) journaled(ctx context.Context, op string, start journal.Entry, fn func(end *journal.Entry) error) error {
 	start.Op, start.Stack = op, s.Stack()
+	start.OpID = s.takeLockOpID() // the id the deploy lock names ("" = a new one)
 	if start.Commit == "" {
 		start.Commit = s.commit(ctx)
 	}

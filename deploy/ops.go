@@ -155,17 +155,3 @@ func (s *Session) engineOp(ctx context.Context, op string, run func(context.Cont
 	})
 	return res, err
 }
-
-// Cancel clears the stack's update lock after the process that held it
-// died (killed CI job, closed laptop). It refuses while a kirikae process on
-// this machine still holds the stack, so a running deploy is never cut off.
-func (s *Session) Cancel(ctx context.Context) error {
-	unlock, err := s.Lock("cancel")
-	if err != nil {
-		return err
-	}
-	defer unlock()
-	return s.journaled(ctx, "cancel", journal.Entry{}, func(*journal.Entry) error {
-		return s.Session.Cancel(ctx)
-	})
-}

@@ -74,7 +74,7 @@ func (r *run) sandboxInitialImage(ctx context.Context, tag string) error {
 		return err
 	}
 	s.Phase("registry: %s is empty: building image %s from %s and pushing it (sandbox)", cfg.ImageRepository, tag, SandboxImageSource)
-	pushed, err := PushSandboxImage(ctx, s.ProjectDir(), s.Paths.AccountDir(s.Stack()), cfg.ImageRepository, tag, SandboxImageSource)
+	pushed, err := PushSandboxImage(ctx, s.ProjectDir(), s.Paths.AccountDir(s.Config), cfg.ImageRepository, tag, SandboxImageSource)
 	if errors.Is(err, ErrNoSandboxRepository) && !cfg.ImageRepositoryOwner {
 		return fmt.Errorf("push initial image: %w: %s pulls from the repository another stack creates; deploy that stack first", err, s.Stack())
 	}

@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
-	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -29,10 +28,9 @@ func TestPromoteAppliesStagingsVerifiedRelease(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	dir := testproject.Copy(t)
-	// One account for both stacks, as a team's: product pulls from the
-	// repository staging created (Pulumi.product.yaml:
-	// imageRepositoryOwner false).
-	shareAccount(t, dir)
+	// One account for both stacks (the sandbox default, as a team's):
+	// product pulls from the repository staging created
+	// (Pulumi.product.yaml: imageRepositoryOwner false).
 	staging := openDeploy(t, dir, "staging", nil)
 	prod := openDeploy(t, dir, "product", nil)
 
@@ -90,15 +88,6 @@ func TestPromoteAppliesStagingsVerifiedRelease(t *testing.T) {
 		}
 	}
 	assert.Equal(t, 1, repos, "one repository in the account")
-}
-
-// shareAccount makes product deploy into staging's simulated account (one
-// AWS account for both stacks).
-func shareAccount(t testing.TB, dir string) {
-	t.Helper()
-	accounts := deploy.PathsFor(dir, true).Account
-	require.NoError(t, os.MkdirAll(filepath.Join(accounts, "staging"), 0o700))
-	require.NoError(t, os.Symlink("staging", filepath.Join(accounts, "product")))
 }
 
 func TestRollbackSchemaGuardAndCheckpointRestore(t *testing.T) {

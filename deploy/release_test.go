@@ -52,7 +52,7 @@ func pushImage(ctx context.Context, s *deploy.Session, tag string) error {
 	if err != nil {
 		return err
 	}
-	_, err = deploy.PushSandboxImage(ctx, s.ProjectDir(), s.Paths.AccountDir(s.Stack()), cfg.ImageRepository, tag, deploy.SandboxImageSource)
+	_, err = deploy.PushSandboxImage(ctx, s.ProjectDir(), s.Paths.AccountDir(cfg), cfg.ImageRepository, tag, deploy.SandboxImageSource)
 	if errors.Is(err, deploy.ErrNoSandboxRepository) || sandbox.ErrorCode(err) == "ImageTagAlreadyExistsException" {
 		return nil
 	}
@@ -98,7 +98,7 @@ func served(t testing.TB, dir string, s *deploy.Session, output, path string) (i
 	require.NoError(t, err)
 	base, _ := outs[output].Value.(string)
 	require.NotEmpty(t, base, "output %s", output)
-	acct, err := sandbox.OpenAccount(deploy.PathsFor(dir, true).AccountDir(s.Stack()))
+	acct, err := sandbox.OpenAccount(deploy.PathsFor(dir, true).AccountDir(s.Config))
 	require.NoError(t, err)
 	addr, closer, err := sandbox.ListenHTTP(ctx, acct)
 	require.NoError(t, err)

@@ -7,6 +7,7 @@ import (
 
 	"github.com/kirikae/kirikae/cloud"
 	"github.com/kirikae/kirikae/sandbox"
+	"github.com/kirikae/kirikae/stacks"
 )
 
 // This file is the one place that knows the sandbox: it hands the engine
@@ -41,4 +42,14 @@ func sandboxEndpoint(accountDir, region string) (cloud.Endpoint, io.Closer, erro
 		AccessKeyID: sandbox.AccessKeyID, SecretAccessKey: sandbox.SecretAccessKey,
 		HTTPClient: sandbox.FrontDoorClient(ep.FrontDoor),
 	}, ep, nil
+}
+
+// OpenSandboxAccount opens the simulated account the project's stack deploys
+// into (its kirikae:sandboxAccount), for tools and tests that look inside it.
+func OpenSandboxAccount(projectDir, stack string) (*sandbox.Account, error) {
+	cfg, err := stacks.Load(projectDir, stack)
+	if err != nil {
+		return nil, err
+	}
+	return sandbox.OpenAccount(PathsFor(projectDir, true).AccountDir(cfg))
 }

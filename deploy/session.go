@@ -7,6 +7,7 @@ import (
 	"io"
 	"time"
 
+	"github.com/kirikae/kirikae/backend"
 	"github.com/kirikae/kirikae/cloud"
 	"github.com/kirikae/kirikae/engine"
 	"github.com/kirikae/kirikae/notify"
@@ -34,6 +35,9 @@ type Options struct {
 	// invalidations, rollout checks, verification); nil = the sandbox's
 	// front door in sandbox mode, real AWS otherwise.
 	Cloud cloud.Cloud
+	// Records replaces the store of kirikae's records beside the state
+	// (see engine.Options.Records).
+	Records backend.Store
 }
 
 // engineOptions are the options the engine adapter needs: everything but
@@ -43,7 +47,7 @@ func (o Options) engineOptions() engine.Options {
 	eo := engine.Options{
 		ProjectDir: o.ProjectDir, Stack: o.Stack, Sandbox: o.Sandbox, Backend: o.Backend,
 		Overrides: o.Overrides, CLI: o.CLI, OnEvent: o.OnEvent, Invocation: o.Invocation,
-		Exports: releaseExports,
+		Exports: releaseExports, Records: o.Records,
 	}
 	if o.Sandbox {
 		eo.StartProvider = startSandboxProvider
@@ -59,6 +63,11 @@ type Session struct {
 	// lets tests shorten its timings.
 	notifier   *notify.Dispatcher
 	notifyTune func(*notify.Dispatcher)
+	// alarmTopic is the stack's SNS topic, once outputs were read (sns.go).
+	alarmTopic string
+	// lockOpID is the journal operation id the held deploy lock names,
+	// until the first journaled operation takes it (lock.go).
+	lockOpID string
 	// cloud is created on first use (see cloudAPI); frontDoor serves the
 	// sandbox's simulated endpoints to it.
 	cloud     cloud.Cloud

@@ -15,7 +15,6 @@ import (
 	"github.com/kirikae/kirikae/deploy"
 	"github.com/kirikae/kirikae/infra"
 	"github.com/kirikae/kirikae/internal/testproject"
-	"github.com/kirikae/kirikae/sandbox"
 	"github.com/kirikae/kirikae/stacks"
 )
 
@@ -64,7 +63,7 @@ func TestIdleColourIsVerifiedThroughTheTestListenerBeforeTheFlip(t *testing.T) {
 	require.NoError(t, build.Binary(ctx, filepath.Join(dir, "app", "cmd", "server"), runtime.GOOS, runtime.GOARCH, "not-v3", bin))
 	program, err := os.ReadFile(bin)
 	require.NoError(t, err)
-	acct, err := sandbox.OpenAccount(deploy.PathsFor(dir, true).AccountDir("staging"))
+	acct, err := deploy.OpenSandboxAccount(dir, "staging")
 	require.NoError(t, err)
 	_, err = acct.PushImage(cfg.ImageRepository, "v3", program)
 	require.NoError(t, err)

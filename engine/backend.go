@@ -9,6 +9,8 @@ import (
 	"strings"
 	"sync"
 	"syscall"
+
+	"github.com/kirikae/kirikae/stacks"
 )
 
 // StateDirName is the per-project directory for local state; it is gitignored.
@@ -22,7 +24,7 @@ type Paths struct {
 	Backend    string // file backend dir (state, history, checkpoints)
 	Work       string // per-stack Automation API work dirs
 	Home       string // private PULUMI_HOME ("" = the user's own)
-	Account    string // simulated AWS accounts, one dir per stack (sandbox only)
+	Account    string // simulated AWS accounts, one dir per account (sandbox only)
 	Passphrase string // generated passphrase file
 }
 
@@ -41,13 +43,28 @@ func PathsFor(projectDir string, sandbox bool) Paths {
 	return p
 }
 
-// AccountDir is the simulated AWS account of one stack. Each stack gets its
-// own account, as AWS recommends for environments, so staging and product
-// can use the same resource names (ECR repository, buckets) as they would in
-// separate real accounts.
-func (p Paths) AccountDir(stack string) string {
-	return filepath.Join(p.Account, stack)
+// AccountDir is the simulated AWS account the stack deploys into: the one
+// kirikae:sandboxAccount names. By default staging and product share one
+// account, as a team's stacks share one AWS account, so names collide there
+// as they would in AWS; naming each stack's own account simulates one account
+// per stack. Accounts are directories under .kirikae/sandbox/accounts; each
+// has its own account id.
+func (p Paths) AccountDir(cfg stacks.Config) string {
+	return p.NamedAccountDir(cfg.SandboxAccount)
 }
+
+// NamedAccountDir is the simulated account called name ("" is the default,
+// shared one).
+func (p Paths) NamedAccountDir(name string) string {
+	if name == "" {
+		name = DefaultSandboxAccount
+	}
+	return filepath.Join(p.Account, name)
+}
+
+// DefaultSandboxAccount is the account stacks share unless
+// kirikae:sandboxAccount names another.
+const DefaultSandboxAccount = "shared"
 
 // BackendURL returns the state backend: the explicit one (any Pulumi backend
 // URL: s3://…, https://api.pulumi.com, file://…) or the local file backend.
@@ -100,7 +117,10 @@ func passphraseEnv(p Paths) (map[string]string, error) {
 	if err := privateDir(p.Root); err != nil {
 		return nil, err
 	}
-	if os.Getenv("PULUMI_CONFIG_PASSPHRASE") != "" {
+	// Set, even to "": a pipeline whose stacks keep secrets only as SSM
+	// references uses the empty passphrase on purpose (README "State and
+	// secrets"), and Pulumi accepts it.
+	if _, set := os.LookupEnv("PULUMI_CONFIG_PASSPHRASE"); set {
 		return map[string]string{}, nil
 	}
 	if f := os.Getenv("PULUMI_CONFIG_PASSPHRASE_FILE"); f != "" {

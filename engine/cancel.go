@@ -6,12 +6,20 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/auto"
 )
 
 // Cancel clears the stack's update lock in the backend. The caller holds
 // the stack's lock (see Lock), so a running kirikae deploy is never cut off.
 func (s *Session) Cancel(ctx context.Context) error {
-	if err := s.stack.Cancel(ctx); err != nil {
+	// The SDK cancels only through its own LocalWorkspace, so the stack is
+	// bound to it here (one `stack select`; cancel is rare).
+	st, err := auto.SelectStack(ctx, s.opts.Stack, s.ws.Workspace)
+	if err == nil {
+		err = st.Cancel(ctx)
+	}
+	if err != nil {
 		return fmt.Errorf("cancel update of %s: %s", s.opts.Stack, Message(err.Error()))
 	}
 	return nil

@@ -99,18 +99,9 @@ func checkpointFiles(dir string) ([]string, error) {
 // readCheckpoint reads a versioned checkpoint as the deployment Import
 // takes, and counts its resources.
 func readCheckpoint(path string) (apitype.UntypedDeployment, int, error) {
-	raw, err := os.ReadFile(path)
+	raw, err := readMaybeGzip(path)
 	if err != nil {
-		return apitype.UntypedDeployment{}, 0, fmt.Errorf("read %s: %w", filepath.Base(path), err)
-	}
-	if strings.HasSuffix(path, ".gz") {
-		zr, err := gzip.NewReader(bytes.NewReader(raw))
-		if err != nil {
-			return apitype.UntypedDeployment{}, 0, fmt.Errorf("decompress %s: %w", filepath.Base(path), err)
-		}
-		if raw, err = io.ReadAll(zr); err != nil {
-			return apitype.UntypedDeployment{}, 0, fmt.Errorf("decompress %s: %w", filepath.Base(path), err)
-		}
+		return apitype.UntypedDeployment{}, 0, err
 	}
 	var chk struct {
 		Version    int `json:"version"`
@@ -129,6 +120,24 @@ func readCheckpoint(path string) (apitype.UntypedDeployment, int, error) {
 	}
 	_ = json.Unmarshal(chk.Checkpoint.Latest, &dep)
 	return apitype.UntypedDeployment{Version: chk.Version, Deployment: chk.Checkpoint.Latest}, len(dep.Resources), nil
+}
+
+// readMaybeGzip reads a backend file, gunzipping a .gz one.
+func readMaybeGzip(path string) ([]byte, error) {
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("read %s: %w", filepath.Base(path), err)
+	}
+	if strings.HasSuffix(path, ".gz") {
+		zr, err := gzip.NewReader(bytes.NewReader(raw))
+		if err != nil {
+			return nil, fmt.Errorf("decompress %s: %w", filepath.Base(path), err)
+		}
+		if raw, err = io.ReadAll(zr); err != nil {
+			return nil, fmt.Errorf("decompress %s: %w", filepath.Base(path), err)
+		}
+	}
+	return raw, nil
 }
 
 // backupState copies the current state file aside; a damaged file is

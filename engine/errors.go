@@ -31,6 +31,8 @@ type ConcurrentUpdateError struct {
 	Stack  string
 	Holder string // user@host (pid N), when the backend says
 	Since  string // RFC 3339, when the backend says
+	// Stale: the holder ran on this machine and its process is gone.
+	Stale bool
 }
 
 func (e *ConcurrentUpdateError) Error() string {
@@ -38,11 +40,18 @@ func (e *ConcurrentUpdateError) Error() string {
 	if e.Holder != "" {
 		msg += fmt.Sprintf(" (%s since %s)", e.Holder, e.Since)
 	}
+	if e.Stale {
+		msg = fmt.Sprintf("stack %s is locked by a process that is gone (%s since %s)", e.Stack, e.Holder, e.Since)
+	}
 	return msg
 }
 
 // Hint says what to do about the lock.
 func (e *ConcurrentUpdateError) Hint(inv Invocation) string {
+	if e.Stale {
+		return fmt.Sprintf("it was killed before it released the lock; clear it with `%s`, then check what it changed with `%s`",
+			inv.For(e.Stack).Command("cancel"), inv.For(e.Stack).Command("preview"))
+	}
 	return fmt.Sprintf("wait for it to finish, then retry; if that process died, clear its lock with `%s`", inv.For(e.Stack).Command("cancel"))
 }
 

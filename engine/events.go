@@ -82,6 +82,10 @@ type collector struct {
 	// hidden counts the steps of internal resources per op, so the
 	// engine's summary can be reported without them.
 	hidden map[string]int
+	// rootOutputs are the root stack's outputs as the update finished
+	// them (nil: no ResOutputsEvent for it), so an update needs no
+	// `stack output` afterwards.
+	rootOutputs map[string]any
 }
 
 func newCollector(onEvent func(Event)) *collector {
@@ -122,6 +126,9 @@ func (c *collector) handle(ev apitype.EngineEvent) {
 		c.emit(Event{Kind: EventStepStarted, Time: ts, Op: op, URN: md.URN, Type: md.Type, Name: nameOf(md.URN), Diffs: md.Diffs})
 	case ev.ResOutputsEvent != nil:
 		md := ev.ResOutputsEvent.Metadata
+		if md.Type == "pulumi:pulumi:Stack" && md.New != nil {
+			c.rootOutputs = md.New.Outputs
+		}
 		if internal(md.Type) {
 			return
 		}

@@ -58,17 +58,25 @@ func ListStacks(ctx context.Context, opts Options) ([]StackInfo, error) {
 		if info.Deployed {
 			// The backend's count includes the root stack and the provider;
 			// plans and summaries count only what the program declares.
-			if dep, err := s.ws.ExportStack(ctx, name); err == nil {
-				if n, err := managedCount(dep.Deployment); err == nil {
+			// One state read (or export) has both the resources and the
+			// outputs.
+			dep, ok := s.ws.readState(name)
+			if !ok {
+				dep, _ = s.ws.export(ctx, name)
+			}
+			if dep != nil {
+				if n, err := managedCount(dep); err == nil {
 					info.Resources = n
 				}
-			}
-			if outs, err := s.ws.StackOutputs(ctx, name); err == nil {
-				if v, ok := outs[infra.OutputImageTag]; ok {
-					info.ImageTag, _ = v.Value.(string)
+				if outs, err := rootOutputs(dep); err == nil {
+					if v, ok := outs[infra.OutputImageTag]; ok {
+						info.ImageTag, _ = v.Value.(string)
+					}
 				}
 			}
-			if st, err := auto.SelectStack(ctx, name, s.ws); err == nil {
+			if r, ok := s.ws.lastResult(name); ok {
+				info.Result = r
+			} else if st, err := auto.SelectStack(ctx, name, s.ws); err == nil {
 				if h, err := st.History(ctx, 1, 1); err == nil && len(h) == 1 {
 					info.Result = h[0].Result
 				}

@@ -125,13 +125,28 @@ func (s *Session) Up(ctx context.Context, values map[string]string, uo UpOptions
 	if len(uo.Targets) > 0 {
 		opts = append(opts, optup.Target(uo.Targets))
 	}
-	up, err := s.stack.Up(ctx, opts...)
+	// The SDK reads outputs and a summary after the update (three
+	// processes); the workspace answers those reads from nothing and the
+	// outputs come from the update's own events (see workspace).
+	stop := s.ws.skippingSummary()
+	_, err := s.stack.Up(ctx, opts...)
+	stop()
 	drain(done, err)
 	if err != nil {
 		return nil, s.classify("up", err, c.errors)
 	}
 	res := s.result("up", c, start)
-	res.Outputs = outputs(up.Outputs)
+	if c.rootOutputs == nil {
+		// Not seen in the events (an update that skipped the root stack):
+		// read them from the state.
+		out, err := s.Outputs(ctx)
+		if err != nil {
+			return nil, err
+		}
+		res.Outputs = out
+		return res, nil
+	}
+	res.Outputs = eventOutputs(c.rootOutputs)
 	return res, nil
 }
 
@@ -141,6 +156,7 @@ func (s *Session) Up(ctx context.Context, values map[string]string, uo UpOptions
 // holds the changes seen before it.
 func (s *Session) Refresh(ctx context.Context) (*Result, error) {
 	return s.streamOp("refresh", func(ch chan<- events.EngineEvent) error {
+		defer s.ws.skippingSummary()()
 		_, err := s.stack.Refresh(ctx, optrefresh.EventStreams(ch))
 		return err
 	})
@@ -150,6 +166,7 @@ func (s *Session) Refresh(ctx context.Context) (*Result, error) {
 // stay in the backend.
 func (s *Session) Destroy(ctx context.Context) (*Result, error) {
 	return s.streamOp("destroy", func(ch chan<- events.EngineEvent) error {
+		defer s.ws.skippingSummary()()
 		_, err := s.stack.Destroy(ctx, optdestroy.EventStreams(ch))
 		return err
 	})
@@ -277,6 +294,19 @@ func (s *Session) Outputs(ctx context.Context) (map[string]Output, error) {
 	}
 	return outputs(out), nil
 }
+
+// eventOutputs converts the root stack's outputs as an event shows them:
+// the engine masks secrets there as "[secret]".
+func eventOutputs(m map[string]any) map[string]Output {
+	out := make(map[string]Output, len(m))
+	for k, v := range m {
+		out[k] = Output{Value: v, Secret: v == secretMask}
+	}
+	return out
+}
+
+// secretMask is how the engine's events and `stack output` show a secret.
+const secretMask = "[secret]"
 
 func outputs(m auto.OutputMap) map[string]Output {
 	out := make(map[string]Output, len(m))

@@ -21,7 +21,7 @@ func mode(t *testing.T, path string) os.FileMode {
 func TestStateDirIsPrivateWhateverThePassphraseSource(t *testing.T) {
 	for _, env := range []string{"", "PULUMI_CONFIG_PASSPHRASE", "PULUMI_CONFIG_PASSPHRASE_FILE"} {
 		t.Run("env="+env, func(t *testing.T) {
-			t.Setenv("PULUMI_CONFIG_PASSPHRASE", "")
+			unsetenv(t, "PULUMI_CONFIG_PASSPHRASE") // set to "" is the empty passphrase
 			t.Setenv("PULUMI_CONFIG_PASSPHRASE_FILE", "")
 			switch env {
 			case "PULUMI_CONFIG_PASSPHRASE":
@@ -51,7 +51,7 @@ func TestStateDirIsPrivateWhateverThePassphraseSource(t *testing.T) {
 }
 
 func TestReadablePassphraseFileIsRefused(t *testing.T) {
-	t.Setenv("PULUMI_CONFIG_PASSPHRASE", "")
+	unsetenv(t, "PULUMI_CONFIG_PASSPHRASE")
 	t.Setenv("PULUMI_CONFIG_PASSPHRASE_FILE", "")
 	p := PathsFor(t.TempDir(), false)
 	require.NoError(t, os.MkdirAll(p.Root, 0o700))
@@ -71,4 +71,24 @@ func TestReadablePassphraseFileIsRefused(t *testing.T) {
 	t.Setenv("PULUMI_CONFIG_PASSPHRASE_FILE", own)
 	_, err = passphraseEnv(p)
 	assert.True(t, errors.As(err, &pfe), "the user's own PULUMI_CONFIG_PASSPHRASE_FILE is checked too: %v", err)
+}
+
+// unsetenv removes k for the test (t.Setenv restores it afterwards).
+func unsetenv(t *testing.T, k string) {
+	t.Helper()
+	t.Setenv(k, "")
+	require.NoError(t, os.Unsetenv(k))
+}
+
+// PULUMI_CONFIG_PASSPHRASE set to "" is the empty passphrase, which the
+// pipeline's stacks use on purpose: no passphrase file is generated.
+func TestTheEmptyPassphraseIsHonoured(t *testing.T) {
+	t.Setenv("PULUMI_CONFIG_PASSPHRASE", "")
+	t.Setenv("PULUMI_CONFIG_PASSPHRASE_FILE", "")
+	p := PathsFor(t.TempDir(), false)
+	env, err := passphraseEnv(p)
+	require.NoError(t, err)
+	assert.Empty(t, env, "the process environment's empty passphrase is passed through")
+	_, err = os.Stat(p.Passphrase)
+	assert.True(t, os.IsNotExist(err))
 }

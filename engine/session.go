@@ -43,6 +43,11 @@ type Options struct {
 	// Exports adds stack outputs computed from the config each update
 	// applies (may be nil).
 	Exports func(stacks.Config) (map[string]string, error)
+	// Records replaces the store of kirikae's records (releases, journal,
+	// freezes, the deploy lock); nil opens it at the backend URL. Tests
+	// give two sessions one s3 store this way, as two machines share an
+	// s3:// backend.
+	Records backend.Store
 }
 
 // Session is an opened stack: config loaded, engine located, workspace ready.
@@ -52,7 +57,7 @@ type Session struct {
 	Config  stacks.Config
 	CLI     *CLI
 	project *workspace.Project
-	ws      auto.Workspace
+	ws      *quietWorkspace
 	stack   auto.Stack
 	// stopProvider stops the sandbox provider (nil: none running).
 	stopProvider func() error
@@ -82,14 +87,17 @@ func Open(ctx context.Context, opts Options) (_ *Session, err error) {
 	if err := s.openWorkspace(ctx); err != nil {
 		return nil, err
 	}
-	stack, err := auto.UpsertStack(ctx, s.opts.Stack, s.ws)
+	err = s.ensureStack(ctx)
 	if err != nil {
 		if se := stateError(s.opts.Stack, err); se != nil {
 			return nil, se
 		}
 		return nil, fmt.Errorf("open stack %s: %s", s.opts.Stack, Message(err.Error()))
 	}
-	s.stack = stack
+	// The workspace's SelectStack runs nothing: this only binds the name.
+	if s.stack, err = auto.SelectStack(ctx, s.opts.Stack, s.ws); err != nil {
+		return nil, fmt.Errorf("open stack %s: %w", s.opts.Stack, err)
+	}
 	s.opened = ctx
 	return s, nil
 }
@@ -129,6 +137,9 @@ func newSession(ctx context.Context, opts Options) (*Session, error) {
 	if err != nil {
 		return nil, err
 	}
+	if opts.Records != nil {
+		store = opts.Records
+	}
 	if opts.CLI.ToolsDir == "" {
 		if st, err := os.Stat(filepath.Join(dir, "tools", "pulumi", "go.mod")); err == nil && !st.IsDir() {
 			opts.CLI.ToolsDir = filepath.Join(dir, "tools", "pulumi")
@@ -165,7 +176,10 @@ func (s *Session) openWorkspace(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("open workspace: %w", err)
 	}
-	s.ws = ws
+	s.ws = &quietWorkspace{Workspace: ws, project: string(s.project.Name)}
+	if dir, ok := strings.CutPrefix(env["PULUMI_BACKEND_URL"], "file://"); ok {
+		s.ws.stateDir = dir
+	}
 	return nil
 }
 
@@ -200,7 +214,7 @@ func (s *Session) environment(ctx context.Context) (map[string]string, error) {
 	if s.opts.StartProvider == nil {
 		return nil, errors.New("start sandbox provider: no provider given")
 	}
-	addr, stop, err := s.opts.StartProvider(context.WithoutCancel(ctx), s.Paths.AccountDir(s.opts.Stack))
+	addr, stop, err := s.opts.StartProvider(context.WithoutCancel(ctx), s.Paths.AccountDir(s.Config))
 	if err != nil {
 		return nil, fmt.Errorf("start sandbox provider: %w", err)
 	}

@@ -10,6 +10,7 @@ import (
 
 	"github.com/kirikae/kirikae/engine"
 	"github.com/kirikae/kirikae/internal/testproject"
+	"github.com/kirikae/kirikae/stacks"
 )
 
 // The engine knows the sandbox only as a provider it is handed: it asks
@@ -28,7 +29,13 @@ func TestSandboxProviderIsStartedOverTheStacksAccount(t *testing.T) {
 	})
 	require.Error(t, err)
 	assert.Equal(t, "start sandbox provider: port in use", err.Error())
-	assert.Equal(t, engine.PathsFor(dir, true).AccountDir("staging"), got)
+	assert.Equal(t, engine.PathsFor(dir, true).NamedAccountDir(engine.DefaultSandboxAccount), got,
+		"stacks share the project's one sandbox account unless kirikae:sandboxAccount names another")
+	product, err := stacks.Load(dir, "product")
+	require.NoError(t, err)
+	assert.Equal(t, got, engine.PathsFor(dir, true).AccountDir(product), "staging and product share it")
+	product.SandboxAccount = "product"
+	assert.NotEqual(t, got, engine.PathsFor(dir, true).AccountDir(product))
 }
 
 // Close stops the provider once; a real-mode session never asks for one.

@@ -129,7 +129,7 @@ func (s *ecsService) createShared(ctx *pulumi.Context, cfg stacks.Config) (*ecsS
 		return nil, fmt.Errorf("create cluster: %w", err)
 	}
 	logGroup, err := cloudwatch.NewLogGroup(ctx, "logs", &cloudwatch.LogGroupArgs{
-		Name:            pulumi.String("/ecs/" + baseName(cfg)),
+		Name:            pulumi.String(LogGroupName(cfg)),
 		RetentionInDays: pulumi.Int(cfg.LogRetention),
 		Tags:            tags(cfg),
 	}, parent)

@@ -18,10 +18,12 @@ const containerName = "app"
 
 func (s *ecsService) createTargetGroup(ctx *pulumi.Context, cfg stacks.Config, net *network, color string) (*lb.TargetGroup, error) {
 	tg, err := lb.NewTargetGroup(ctx, color, &lb.TargetGroupArgs{
-		Name:       pulumi.String(limitedName(baseName(cfg), color, maxTargetGroupName)),
+		Name: net.VpcID.ApplyT(func(vpc string) string {
+			return targetGroupName(cfg, color, vpc)
+		}).(pulumi.StringOutput),
 		Port:       pulumi.Int(cfg.ContainerPort),
-		Protocol:   pulumi.String("HTTP"),
-		TargetType: pulumi.String("ip"),
+		Protocol:   pulumi.String(targetGroupProtocol),
+		TargetType: pulumi.String(targetGroupTargetType),
 		VpcId:      net.VpcID,
 		// Short drain: after a weight flip the old colour keeps no traffic
 		// worth waiting five minutes for.

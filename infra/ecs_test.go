@@ -161,7 +161,7 @@ func TestTargetGroupsCheckHealthOnTheContainerPort(t *testing.T) {
 	vpc := m.one(t, "aws:ec2/vpc:Vpc", "vpc")
 	for _, color := range []string{"blue", "green"} {
 		tg := m.one(t, typeTargetGroup, color)
-		assert.Equal(t, "api-staging-"+color, str(t, tg.Inputs, "name"))
+		assert.Regexp(t, `^api-staging-`+color+`-[0-9a-f]{6}$`, str(t, tg.Inputs, "name"))
 		assert.Equal(t, "ip", str(t, tg.Inputs, "targetType"))
 		assert.Equal(t, float64(8080), at(t, tg.Inputs, "port").NumberValue())
 		assert.Equal(t, "/healthz", str(t, tg.Inputs, "healthCheck", "path"))
@@ -195,10 +195,11 @@ func TestLongServiceNamesStayWithinLoadBalancerLimitsAndDistinct(t *testing.T) {
 		}
 	}
 	staging, product := lbNames("staging"), lbNames("product")
-	for i, suffix := range []string{"", "-blue", "-green"} {
+	for i, want := range []string{`^payments-reconcil[a-z-]*[a-z]-[0-9a-f]{6}$`,
+		`^payments-[a-z-]*[a-z]-[0-9a-f]{6}-blue-[0-9a-f]{6}$`, `^payments-[a-z-]*[a-z]-[0-9a-f]{6}-green-[0-9a-f]{6}$`} {
 		for _, n := range []string{staging[i], product[i]} {
 			assert.LessOrEqual(t, len(n), 32, n)
-			assert.Regexp(t, `^payments-reconcil[a-z-]*[a-z]-[0-9a-f]{6}`+suffix+`$`, n)
+			assert.Regexp(t, want, n)
 			assert.NotContains(t, n, "--")
 		}
 		assert.NotEqual(t, staging[i], product[i], "two stacks in one account need distinct names")
@@ -218,5 +219,24 @@ func TestInvalidColorPlansFail(t *testing.T) {
 			require.Error(t, err)
 			assert.Contains(t, err.Error(), "plan colors")
 		})
+	}
+}
+
+// A containerPort change replaces both target groups; the replacements are
+// created before the old ones are deleted, so their names must differ or
+// ELB refuses them (DuplicateTargetGroupName).
+func TestTargetGroupNamesChangeWithTheirReplacement(t *testing.T) {
+	names := func(port int) []string {
+		cfg := testConfig(stacks.BackendECS)
+		cfg.ContainerPort = port
+		m := run(t, cfg)
+		return []string{str(t, m.one(t, typeTargetGroup, "blue").Inputs, "name"),
+			str(t, m.one(t, typeTargetGroup, "green").Inputs, "name")}
+	}
+	before, again, after := names(8080), names(8080), names(9090)
+	assert.Equal(t, before, again, "an update that replaces nothing keeps the names")
+	for i := range before {
+		assert.NotEqual(t, before[i], after[i])
+		assert.Regexp(t, `^api-staging-(blue|green)-[0-9a-f]{6}$`, after[i])
 	}
 }

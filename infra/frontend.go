@@ -29,12 +29,16 @@ type frontend struct {
 }
 
 // FrontendBucketName is the bucket kirikae:frontendBucket names, or the
-// derived <serviceName>-<stack>-frontend. The deploy layer uploads there.
-func FrontendBucketName(cfg stacks.Config) string {
+// derived <serviceName>-<stack>-frontend-<account id>: bucket names are
+// global across every AWS account, so a name without the account would be
+// taken by the first team to deploy a service called the same.
+// https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucketnamingrules.html
+// The deploy layer reads the name back from the stack outputs.
+func FrontendBucketName(cfg stacks.Config, account string) string {
 	if cfg.FrontendBucket != "" {
 		return cfg.FrontendBucket
 	}
-	return physicalName(cfg, "frontend")
+	return limitedName(physicalName(cfg, "frontend"), account, maxBucketName)
 }
 
 // ReleasePrefix is the key prefix (and origin path, after a leading "/")
@@ -58,12 +62,19 @@ func newFrontend(ctx *pulumi.Context, cfg stacks.Config) (*frontend, error) {
 		return nil, fmt.Errorf("register frontend: %w", err)
 	}
 	parent := pulumi.Parent(f)
-	bucket, err := s3.NewBucketV2(ctx, "bucket", &s3.BucketV2Args{
-		Bucket: pulumi.String(FrontendBucketName(cfg)),
-		Tags:   tags(cfg),
+	oac, err := cloudfront.NewOriginAccessControl(ctx, "bucket", &cloudfront.OriginAccessControlArgs{
+		Name:                          pulumi.String(physicalName(cfg, "frontend")),
+		Description:                   pulumi.String("kirikae frontend bucket access"),
+		OriginAccessControlOriginType: pulumi.String("s3"),
+		SigningBehavior:               pulumi.String("always"),
+		SigningProtocol:               pulumi.String("sigv4"),
 	}, parent)
 	if err != nil {
-		return nil, fmt.Errorf("create frontend bucket: %w", err)
+		return nil, fmt.Errorf("create origin access control: %w", err)
+	}
+	bucket, err := newFrontendBucket(ctx, cfg, oac, parent)
+	if err != nil {
+		return nil, err
 	}
 	block, err := s3.NewBucketPublicAccessBlock(ctx, "bucket", &s3.BucketPublicAccessBlockArgs{
 		Bucket:                bucket.ID(),
@@ -74,25 +85,6 @@ func newFrontend(ctx *pulumi.Context, cfg stacks.Config) (*frontend, error) {
 	}, parent)
 	if err != nil {
 		return nil, fmt.Errorf("block frontend public access: %w", err)
-	}
-	// Versioning keeps an overwritten or deleted release recoverable.
-	if _, err := s3.NewBucketVersioningV2(ctx, "bucket", &s3.BucketVersioningV2Args{
-		Bucket: bucket.ID(),
-		VersioningConfiguration: &s3.BucketVersioningV2VersioningConfigurationArgs{
-			Status: pulumi.String("Enabled"),
-		},
-	}, parent); err != nil {
-		return nil, fmt.Errorf("enable frontend versioning: %w", err)
-	}
-	oac, err := cloudfront.NewOriginAccessControl(ctx, "bucket", &cloudfront.OriginAccessControlArgs{
-		Name:                          pulumi.String(physicalName(cfg, "frontend")),
-		Description:                   pulumi.String("kirikae frontend bucket access"),
-		OriginAccessControlOriginType: pulumi.String("s3"),
-		SigningBehavior:               pulumi.String("always"),
-		SigningProtocol:               pulumi.String("sigv4"),
-	}, parent)
-	if err != nil {
-		return nil, fmt.Errorf("create origin access control: %w", err)
 	}
 	dist, err := newDistribution(ctx, cfg, f, bucket, oac)
 	if err != nil {

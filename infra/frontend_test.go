@@ -15,7 +15,7 @@ const typeDistribution = "aws:cloudfront/distribution:Distribution"
 func TestFrontendBucketIsPrivateAndVersioned(t *testing.T) {
 	m := run(t, testConfig(stacks.BackendLambda))
 	bucket := m.one(t, "aws:s3/bucketV2:BucketV2", "bucket")
-	assert.Equal(t, "api-staging-frontend", str(t, bucket.Inputs, "bucket"))
+	assert.Equal(t, "api-staging-frontend-"+mockAccount, str(t, bucket.Inputs, "bucket"))
 	block := m.one(t, "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock", "bucket")
 	assert.Equal(t, bucket.ID, str(t, block.Inputs, "bucket"))
 	for _, k := range []string{"blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets"} {
@@ -29,8 +29,38 @@ func TestFrontendBucketIsPrivateAndVersioned(t *testing.T) {
 func TestFrontendBucketNameFromConfig(t *testing.T) {
 	cfg := testConfig(stacks.BackendECS)
 	cfg.FrontendBucket = "acme-web-staging"
-	assert.Equal(t, "acme-web-staging", FrontendBucketName(cfg))
+	assert.Equal(t, "acme-web-staging", FrontendBucketName(cfg, mockAccount))
 	assert.Equal(t, "acme-web-staging", str(t, run(t, cfg).one(t, "aws:s3/bucketV2:BucketV2", "bucket").Inputs, "bucket"))
+}
+
+// Bucket names are global across AWS accounts: the default one carries the
+// account id, so another team's service of the same name cannot take it.
+func TestDefaultFrontendBucketNameIsUniqueToTheAccount(t *testing.T) {
+	cfg := testConfig(stacks.BackendECS)
+	got := str(t, run(t, cfg).one(t, "aws:s3/bucketV2:BucketV2", "bucket").Inputs, "bucket")
+	assert.Equal(t, "api-staging-frontend-"+mockAccount, got)
+	cfg.ServiceName = "payments-reconciliation-service"
+	cfg.Stack = "staging-with-a-long-name-for-a-test"
+	long := FrontendBucketName(cfg, mockAccount)
+	assert.LessOrEqual(t, len(long), 63)
+	assert.Regexp(t, `-`+mockAccount+`$`, long)
+}
+
+// Old release versions expire: a versioned bucket otherwise keeps every
+// overwritten or pruned object forever.
+func TestFrontendBucketExpiresOldVersions(t *testing.T) {
+	m := run(t, testConfig(stacks.BackendECS))
+	bucket := m.one(t, "aws:s3/bucketV2:BucketV2", "bucket")
+	assert.False(t, has(bucket.Inputs, "forceDestroy") && at(t, bucket.Inputs, "forceDestroy").BoolValue(),
+		"destroy empties the bucket only when asked")
+	rule := m.one(t, "aws:s3/bucketLifecycleConfigurationV2:BucketLifecycleConfigurationV2", "bucket")
+	assert.Equal(t, bucket.ID, str(t, rule.Inputs, "bucket"))
+	rules := at(t, rule.Inputs, "rules").ArrayValue()
+	require.Len(t, rules, 1)
+	assert.Equal(t, "Enabled", str(t, rule.Inputs, "rules", 0, "status"))
+	assert.Equal(t, float64(30), at(t, rule.Inputs, "rules", 0, "noncurrentVersionExpiration", "noncurrentDays").NumberValue())
+	assert.Equal(t, float64(7), at(t, rule.Inputs, "rules", 0, "abortIncompleteMultipartUpload", "daysAfterInitiation").NumberValue())
+	assert.True(t, at(t, rule.Inputs, "rules", 0, "expiration", "expiredObjectDeleteMarker").BoolValue())
 }
 
 func TestDistributionServesOneReleaseThroughOAC(t *testing.T) {

@@ -162,7 +162,7 @@ func (a *lambdaAPI) createFunction(ctx *pulumi.Context, cfg stacks.Config, code 
 	// Created before the function so Lambda does not create it first with
 	// unlimited retention and no tags.
 	logGroup, err := cloudwatch.NewLogGroup(ctx, "logs", &cloudwatch.LogGroupArgs{
-		Name:            pulumi.String("/aws/lambda/" + name),
+		Name:            pulumi.String(LogGroupName(cfg)),
 		RetentionInDays: pulumi.Int(cfg.LogRetention),
 		Tags:            tags(cfg),
 	}, parent)

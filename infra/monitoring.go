@@ -2,16 +2,12 @@ package infra
 
 import (
 	"fmt"
-	"net/url"
 	"strconv"
-	"strings"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/cloudwatch"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/sns"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
-	"github.com/pulumi/pulumi/sdk/v3/go/pulumi/config"
 
-	"github.com/kirikae/kirikae/notify"
 	"github.com/kirikae/kirikae/stacks"
 )
 
@@ -65,19 +61,12 @@ func newMonitoring(ctx *pulumi.Context, cfg stacks.Config, targets alarmTargets)
 			return nil, fmt.Errorf("subscribe alert email: %w", err)
 		}
 	}
-	if cfg.WebhookURL.Set && !loopbackWebhook(ctx) {
-		endpoint, err := webhookEndpoint(ctx)
-		if err != nil {
-			return nil, err
-		}
-		if _, err := sns.NewTopicSubscription(ctx, "webhook", &sns.TopicSubscriptionArgs{
-			Topic:    topic.Arn,
-			Protocol: pulumi.String("https"),
-			Endpoint: endpoint,
-		}, parent); err != nil {
-			return nil, fmt.Errorf("subscribe webhook: %w", err)
-		}
-	}
+	// kirikae:webhookUrl is not subscribed: SNS delivers to an https
+	// endpoint only after it confirms the subscription by visiting the
+	// SubscribeURL SNS posts to it, which a generic webhook never does
+	// (https://docs.aws.amazon.com/sns/latest/dg/http-subscription-confirmation-json.html).
+	// kirikae posts deploy events to the webhook itself and publishes them
+	// to this topic (deploy/sns.go).
 	for _, spec := range alarmSpecs(cfg, targets) {
 		if _, err := cloudwatch.NewMetricAlarm(ctx, spec.logical, &cloudwatch.MetricAlarmArgs{
 			Name:               pulumi.String(physicalName(cfg, spec.logical)),
@@ -104,34 +93,6 @@ func newMonitoring(ctx *pulumi.Context, cfg stacks.Config, targets alarmTargets)
 		return nil, fmt.Errorf("register monitoring outputs: %w", err)
 	}
 	return m, nil
-}
-
-// webhookEndpoint reads kirikae:webhookUrl as a Pulumi secret, so the URL
-// and the credential it carries stay encrypted in state and masked in every
-// preview. It is checked here, inside the secret, because the stack file
-// holds only ciphertext; the error never includes the value.
-func webhookEndpoint(ctx *pulumi.Context) (pulumi.StringOutput, error) {
-	raw, err := config.TrySecret(ctx, stacks.KeyWebhookURL)
-	if err != nil {
-		return pulumi.StringOutput{}, fmt.Errorf("read %s: %w", stacks.KeyWebhookURL, err)
-	}
-	return raw.ApplyT(func(s string) (string, error) {
-		u, err := url.Parse(s)
-		if err != nil || u.Scheme != "https" || u.Host == "" {
-			return "", fmt.Errorf("%s is not an https URL (https://host/path); set it again with: pulumi config set --secret %s <value>", stacks.KeyWebhookURL, stacks.KeyWebhookURL)
-		}
-		return s, nil
-	}).(pulumi.StringOutput), nil
-}
-
-// loopbackWebhook reports a webhook on this machine (http://127.0.0.1/…,
-// http://localhost/…): kirikae posts deploy messages to it directly, but SNS
-// cannot reach a loopback address and accepts only https endpoints
-// (https://docs.aws.amazon.com/sns/latest/dg/sns-http-https-endpoint-as-subscriber.html),
-// so no subscription is made for it.
-func loopbackWebhook(ctx *pulumi.Context) bool {
-	raw, ok := ctx.GetConfig(stacks.KeyWebhookURL)
-	return ok && strings.HasPrefix(raw, "http://") && notify.IsLoopbackURL(raw)
 }
 
 // alarmSpecs lists the alarms of the monitored components.

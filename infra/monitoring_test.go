@@ -1,6 +1,7 @@
 package infra
 
 import (
+	"fmt"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -94,7 +95,10 @@ func withWebhook(t *testing.T, cfg *stacks.Config, url string) {
 	cfg.WebhookURL = stacks.Secret{Set: true, Ciphertext: "v1:x:y"}
 }
 
-func TestSubscriptionsPerEmailAndWebhook(t *testing.T) {
+// Alert emails are subscribed; kirikae:webhookUrl is not (SNS cannot get a
+// generic webhook to confirm a subscription; kirikae posts to it itself),
+// so the URL, a secret, appears in no resource input at all.
+func TestEmailsAreSubscribedAndTheWebhookIsNot(t *testing.T) {
 	cfg := testConfig(stacks.BackendLambda)
 	withWebhook(t, &cfg, "https://user:pa55w0rd@hooks.example.com/TOKEN")
 	m := run(t, cfg)
@@ -107,20 +111,10 @@ func TestSubscriptionsPerEmailAndWebhook(t *testing.T) {
 	assert.Equal(t, map[string]string{
 		"ops@example.com":    "email",
 		"oncall@example.com": "email",
-		"https://user:pa55w0rd@hooks.example.com/TOKEN": "https",
 	}, got)
-	// The repro: the URL was plain text in state and the PR
-	// comment. As a secret input the engine encrypts and masks it.
-	hook := m.one(t, "aws:sns/topicSubscription:TopicSubscription", "webhook")
-	assert.True(t, hook.Inputs["endpoint"].IsSecret(), "the webhook endpoint must be a Pulumi secret")
-}
-
-func TestWebhookMustBeHTTPSWithoutEchoingIt(t *testing.T) {
-	cfg := testConfig(stacks.BackendLambda)
-	withWebhook(t, &cfg, "http://user:pa55w0rd@hooks.example.com/TOKEN")
-	_, err := runErr(cfg)
-	require.ErrorContains(t, err, "kirikae:webhookUrl is not an https URL")
-	assert.NotContains(t, err.Error(), "pa55w0rd")
+	for _, r := range m.resources {
+		assert.NotContains(t, fmt.Sprint(r.Inputs), "pa55w0rd", "%s %s", r.Type, r.Name)
+	}
 }
 
 func TestNoRecipientsMeansNoSubscriptions(t *testing.T) {

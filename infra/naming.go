@@ -3,6 +3,7 @@ package infra
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"fmt"
 	"strings"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
@@ -22,8 +23,20 @@ const (
 const (
 	maxALBName         = 32
 	maxTargetGroupName = 32
+	maxBucketName      = 63
 	nameHashLen        = 6
 )
+
+// Names and replacement. Pulumi replaces a resource by creating the new one
+// before deleting the old, so a fixed physical name must change whenever a
+// replacement can happen, or AWS refuses the duplicate. kirikae's fixed names
+// are derived from exactly what forces their replacement: the ALB, cluster,
+// log group, role, function, OAC and bucket are replaced only when their
+// name changes (their other create-only settings are constants here); a
+// service only when its cluster or name does, and the cluster name is part
+// of its name. Target groups also fix their port and VPC at creation, so
+// their names carry a hash of those (targetGroupName). Security groups are
+// auto-named by Pulumi.
 
 // baseName is the prefix of every physical name: <serviceName>-<stack>.
 // Logical (Pulumi) names never contain it, so staging and product have the
@@ -58,6 +71,25 @@ func limitedName(base, suffix string, max int) string {
 	}
 	return base + "-" + suffix
 }
+
+// targetGroupName is <base>-<color>-<hash of the settings fixed at
+// creation>. Changing one of them (containerPort, the VPC; protocol and
+// target type are constants of the program) replaces the target group, and
+// Pulumi creates the replacement before deleting the old one, which still
+// serves traffic: under the same name ELB answers DuplicateTargetGroupName
+// (https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_CreateTargetGroup.html).
+// The name changes exactly when the group is replaced, and stays readable.
+func targetGroupName(cfg stacks.Config, color, vpcID string) string {
+	sum := sha256.Sum256(fmt.Appendf(nil, "%d/%s/%s/%s", cfg.ContainerPort, targetGroupProtocol, targetGroupTargetType, vpcID))
+	return limitedName(baseName(cfg), color+"-"+hex.EncodeToString(sum[:])[:nameHashLen], maxTargetGroupName)
+}
+
+// The target groups' fixed settings: HTTP to the tasks' IP addresses
+// (awsvpc networking).
+const (
+	targetGroupProtocol   = "HTTP"
+	targetGroupTargetType = "ip"
+)
 
 // tags returns the tag set of every taggable resource of the stack.
 func tags(cfg stacks.Config) pulumi.StringMap {

@@ -232,7 +232,7 @@ func TestOutputsForECS(t *testing.T) {
 		OutputIdleService:          "api-staging-blue",
 		OutputIdleTaskDefinition:   "arn:aws:mock:eu-west-1:123456789012:aws:ecs/taskDefinition:TaskDefinition/blue",
 		OutputLambdaLatestVersion:  "",
-		OutputFrontendBucket:       "api-staging-frontend",
+		OutputFrontendBucket:       "api-staging-frontend-" + mockAccount,
 		OutputDistributionID:       "distribution-cdn",
 	}, got)
 }

@@ -49,6 +49,7 @@ var providerTypes = []string{
 	"aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock",
 	"aws:s3/bucketV2:BucketV2",
 	"aws:s3/bucketVersioningV2:BucketVersioningV2",
+	"aws:s3/bucketLifecycleConfigurationV2:BucketLifecycleConfigurationV2",
 	"aws:sns/topic:Topic",
 	"aws:sns/topicSubscription:TopicSubscription",
 }

@@ -93,7 +93,9 @@ type Op struct {
 // operation must not run: the caller returns the error.
 func (j *Journal) Start(ctx context.Context, e Entry) (*Op, error) {
 	e.Phase = PhaseStart
-	e.OpID = NewID()
+	if e.OpID == "" { // the caller may name it beforehand (the deploy lock does)
+		e.OpID = NewID()
+	}
 	e.Time = time.Now().UTC()
 	fillWho(&e)
 	if err := j.write(ctx, e); err != nil {

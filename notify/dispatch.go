@@ -15,7 +15,7 @@ import (
 // Sender delivers an event to one place. Send makes a single attempt and
 // reports what happened; retrying is the Dispatcher's job. An error that
 // has a Retryable() bool method (or is a net.Error) tells the Dispatcher
-// whether another attempt may help. Any channel (an SNS topic later) plugs
+// whether another attempt may help. Any channel (Topic, an SNS topic) plugs
 // in by implementing this.
 type Sender interface {
 	Send(ctx context.Context, e Event) error

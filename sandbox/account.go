@@ -1,6 +1,7 @@
 package sandbox
 
 import (
+	"crypto/rand"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -22,7 +23,9 @@ const (
 // method takes the directory's file lock, so several processes (and several
 // Accounts in one process) can share it safely.
 type Account struct {
-	dir string
+	dir    string
+	id     string // the account id, fixed once the account exists
+	shared string // where state shared by every sandbox account lives (S3 bucket names)
 }
 
 // Resource is one simulated AWS resource as the account holds it. Inputs and
@@ -53,6 +56,9 @@ type lambdaState struct {
 }
 
 type state struct {
+	// AccountID is the simulated account's 12-digit id, drawn when the
+	// account is created: every account has its own, as in AWS.
+	AccountID     string                  `json:"accountId,omitempty"`
 	Seq           uint64                  `json:"seq"`
 	Resources     map[string]*record      `json:"resources"`
 	TaskRevisions map[string]int          `json:"taskRevisions"`
@@ -73,6 +79,8 @@ type state struct {
 	// Images are ECR images by repository name; their programs live under
 	// StateDir/images.
 	Images map[string][]*image `json:"images,omitempty"`
+	// Parameters are SSM Parameter Store parameters by name.
+	Parameters map[string]*parameter `json:"parameters,omitempty"`
 }
 
 func newState() *state {
@@ -98,15 +106,46 @@ func OpenAccount(stateDir string) (*Account, error) {
 	if err := os.MkdirAll(stateDir, 0o700); err != nil {
 		return nil, fmt.Errorf("create sandbox state dir: %w", err)
 	}
-	a := &Account{dir: stateDir}
-	if err := a.view(func(*state) error { return nil }); err != nil {
+	a := &Account{dir: stateDir, shared: SharedDir()}
+	if err := a.view(func(st *state) error { a.id = st.AccountID; return nil }); err != nil {
 		return nil, err
+	}
+	if a.id == "" {
+		if err := a.update(func(st *state) error {
+			if st.AccountID == "" {
+				st.AccountID = newAccountID(len(st.Resources) > 0)
+			}
+			a.id = st.AccountID
+			return nil
+		}); err != nil {
+			return nil, err
+		}
 	}
 	return a, nil
 }
 
+// newAccountID draws a 12-digit account id. An account created before ids
+// were drawn keeps DefaultAccount, which its ARNs already carry.
+func newAccountID(legacy bool) string {
+	if legacy {
+		return DefaultAccount
+	}
+	buf := make([]byte, 12)
+	_, _ = rand.Read(buf) // crypto/rand never fails on Linux
+	for i, b := range buf {
+		buf[i] = '0' + b%10
+	}
+	if buf[0] == '0' {
+		buf[0] = '1' // kept out of 0 so the id never reads as a short number
+	}
+	return string(buf)
+}
+
 // Dir returns the state directory.
 func (a *Account) Dir() string { return a.dir }
+
+// ID is the account's 12-digit AWS account id.
+func (a *Account) ID() string { return a.id }
 
 // lock takes the directory lock. flock locks belong to the open file, so
 // two Accounts in one process exclude each other just like two processes.

@@ -72,10 +72,10 @@ func TestObjectCallsNeedTheBucket(t *testing.T) {
 
 func TestDeletingTheBucketDropsItsObjects(t *testing.T) {
 	h := newHarness(t)
-	b := h.create(bucketType, "site", pmap(map[string]any{"bucket": "site"}))
+	b := h.create(bucketType, "site", pmap(map[string]any{"bucket": "site", "forceDestroy": true}))
 	c := h.cloud()
 	require.NoError(t, c.PutObject(t.Context(), "site", "releases/r1/index.html", []byte("x"), ""))
-	h.delete(b)
+	h.delete(b) // forceDestroy: the provider empties it first
 	h.create(bucketType, "site", pmap(map[string]any{"bucket": "site"}))
 	got, err := c.ListPrefixes(t.Context(), "site", "releases/")
 	require.NoError(t, err)

@@ -146,6 +146,12 @@ func (a *Account) APIHandler() http.Handler {
 			a.serveLambda(w, r)
 		case "cloudfront":
 			a.serveCloudFront(w, r, body)
+		case "ssm":
+			a.serveSSM(w, r, body)
+		case "logs":
+			a.serveLogs(w, r, body)
+		case "sns":
+			a.serveSNS(w, r)
 		default:
 			writeError(w, r, protoQuery, &apiError{Status: http.StatusBadRequest, Code: "UnknownOperationException",
 				Message: fmt.Sprintf("the kirikae sandbox does not serve the AWS service %q", svc)})

@@ -96,7 +96,7 @@ func TestAWSCLIAgainstTheEndpoint(t *testing.T) {
 	})
 	t.Run("sts", func(t *testing.T) {
 		got := awsJSON(t, ep, "sts", "get-caller-identity")
-		assert.Equal(t, DefaultAccount, got["Account"])
+		assert.Equal(t, h.acct.ID(), got["Account"])
 	})
 	t.Run("ecs", func(t *testing.T) {
 		got := awsJSON(t, ep, "ecs", "describe-services", "--cluster", "main", "--services", "api")

@@ -76,6 +76,10 @@ func (a *Account) serveCloudWatch(w http.ResponseWriter, r *http.Request, body [
 			f.AlarmNames = append(f.AlarmNames, r.Form.Get("AlarmNames.member."+strconv.Itoa(i)))
 		}
 	}
+	if op == "SetAlarmState" {
+		a.serveSetAlarmState(w, r, p, body)
+		return
+	}
 	if op != "DescribeAlarms" {
 		e := unknownOperation(op)
 		if p == protoQuery {

@@ -136,12 +136,13 @@ func (a *Account) ecrOps() map[string]jsonOp {
 		"DescribeRepositories": describeRepositories,
 		"DescribeImages":       describeImages,
 		"BatchGetImage":        batchGetImage,
+		"BatchDeleteImage":     a.batchDeleteImage,
 	}
 }
 
-func repositoryNotFound(name string) error {
+func (st *state) repositoryNotFound(name string) error {
 	return badRequest("RepositoryNotFoundException",
-		fmt.Sprintf("The repository with name '%s' does not exist in the registry with id '%s'", name, DefaultAccount))
+		fmt.Sprintf("The repository with name '%s' does not exist in the registry with id '%s'", name, st.AccountID))
 }
 
 // https://docs.aws.amazon.com/AmazonECR/latest/APIReference/API_DescribeRepositories.html
@@ -167,7 +168,7 @@ func describeRepositories(st *state, in []byte) (any, error) {
 	for _, n := range names {
 		r, ok := byName[n]
 		if !ok {
-			return nil, repositoryNotFound(n)
+			return nil, st.repositoryNotFound(n)
 		}
 		scan, _ := r["imageScanningConfiguration"].(map[string]any)
 		out = append(out, map[string]any{
@@ -190,10 +191,10 @@ func needRepository(st *state, name string) error {
 	return err
 }
 
-func imageNotFound(repository string, id imageID) error {
+func (st *state) imageNotFound(repository string, id imageID) error {
 	return badRequest("ImageNotFoundException", fmt.Sprintf(
 		"The image with imageId {imageDigest:'%s', imageTag:'%s'} does not exist within the repository with name '%s' in the registry with id '%s'",
-		id.ImageDigest, id.ImageTag, repository, DefaultAccount))
+		id.ImageDigest, id.ImageTag, repository, st.AccountID))
 }
 
 // describeImages lists the repository's images, or the named ones; one
@@ -211,7 +212,7 @@ func describeImages(st *state, in []byte) (any, error) {
 		for _, id := range req.ImageIDs {
 			im := st.findImage(req.RepositoryName, id)
 			if im == nil {
-				return nil, imageNotFound(req.RepositoryName, id)
+				return nil, st.imageNotFound(req.RepositoryName, id)
 			}
 			images = append(images, im)
 		}
@@ -219,7 +220,7 @@ func describeImages(st *state, in []byte) (any, error) {
 	details := []any{}
 	for _, im := range images {
 		d := map[string]any{
-			"registryId": DefaultAccount, "repositoryName": req.RepositoryName,
+			"registryId": st.AccountID, "repositoryName": req.RepositoryName,
 			"imageDigest": im.Digest, "imagePushedAt": epoch(im.PushedAt),
 			"imageSizeInBytes": im.Size, "imageManifestMediaType": manifestMediaType,
 		}
@@ -250,7 +251,7 @@ func batchGetImage(st *state, in []byte) (any, error) {
 		}
 		got := imageID{ImageDigest: im.Digest, ImageTag: id.ImageTag}
 		images = append(images, map[string]any{
-			"registryId": DefaultAccount, "repositoryName": req.RepositoryName,
+			"registryId": st.AccountID, "repositoryName": req.RepositoryName,
 			"imageId": got, "imageManifest": im.Manifest, "imageManifestMediaType": manifestMediaType,
 		})
 	}

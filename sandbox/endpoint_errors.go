@@ -28,7 +28,7 @@ func protocolOf(service string, r *http.Request) protocol {
 		return protoS3
 	case "cloudfront":
 		return protoRESTXML
-	case "ecs", "ecr":
+	case "ecs", "ecr", "logs":
 		return protoJSON
 	case "lambda":
 		return protoRESTJSON

@@ -28,7 +28,11 @@ func (a *Account) serveJSON11(w http.ResponseWriter, r *http.Request, body []byt
 		body = []byte("{}")
 	}
 	var out any
-	err := a.view(func(st *state) error {
+	run := a.view
+	if ecrMutatingOps[name] {
+		run = a.update
+	}
+	err := run(func(st *state) error {
 		var err error
 		out, err = op(st, body)
 		return err

@@ -41,7 +41,7 @@ func (a *Account) serveSTS(w http.ResponseWriter, r *http.Request) {
 		Metadata responseMetadata `xml:"ResponseMetadata"`
 	}{
 		Xmlns:    "https://sts.amazonaws.com/doc/2011-06-15/",
-		Result:   result{Arn: "arn:aws:iam::" + DefaultAccount + ":user/kirikae-sandbox", UserID: "AIDAKIRIKAESANDBOX00", Account: DefaultAccount},
+		Result:   result{Arn: "arn:aws:iam::" + a.ID() + ":user/kirikae-sandbox", UserID: "AIDAKIRIKAESANDBOX00", Account: a.ID()},
 		Metadata: responseMetadata{RequestID: requestID},
 	})
 }

@@ -16,7 +16,7 @@ import (
 // other way round. Path-style addressing only: http://endpoint/bucket/key.
 // https://docs.aws.amazon.com/AmazonS3/latest/userguide/VirtualHosting.html#path-style-access
 func (a *Account) s3Handler() http.Handler {
-	return gofakes3.New(&s3Backend{acct: a}, gofakes3.WithoutVersioning()).Server()
+	return a.withObjectVersions(gofakes3.New(&s3Backend{acct: a}, gofakes3.WithoutVersioning()).Server())
 }
 
 // s3Backend is gofakes3.Backend over the simulated account. Buckets belong

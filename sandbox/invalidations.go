@@ -38,6 +38,7 @@ func (a *Account) invalidate(distributionID, callerRef string, paths []string) (
 		st.Invalidations[distributionID] = append(st.Invalidations[distributionID], inv)
 		return nil
 	})
+	modelUnlessFailed(err, InvalidationCompleted) // modeled AWS time (latency.go)
 	return inv, err
 }
 

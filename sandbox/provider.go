@@ -28,7 +28,7 @@ type provider struct {
 
 func newProvider(acct *Account, accountID string) *provider {
 	if accountID == "" {
-		accountID = DefaultAccount
+		accountID = acct.ID()
 	}
 	return &provider{acct: acct, accountID: accountID, regions: map[string]string{}}
 }

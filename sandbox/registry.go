@@ -128,7 +128,7 @@ func (st *state) repository(name string) (map[string]any, error) {
 			return r, nil
 		}
 	}
-	return nil, repositoryNotFound(name)
+	return nil, st.repositoryNotFound(name)
 }
 
 // findImage returns the image id names by tag or digest, or nil.

@@ -143,10 +143,10 @@ func TestDescribeImagesMissingTagIsNotFound(t *testing.T) {
 
 func TestDeletedRepositoryComesBackEmpty(t *testing.T) {
 	h := newHarness(t)
-	repo := repoWith(h, "api", "IMMUTABLE")
+	repo := h.create(tokRepository, "api", pmap(map[string]any{"name": "api", "imageTagMutability": "IMMUTABLE", "forceDelete": true}))
 	_, err := h.acct.PushImage("api", "v1", []byte("one"))
 	require.NoError(t, err)
-	h.delete(repo)
+	h.delete(repo) // forceDelete: images and all
 	repoWith(h, "api", "IMMUTABLE")
 	out, err := ecrCall(t, h.acct, describeImages, map[string]any{"repositoryName": "api"})
 	require.NoError(t, err)

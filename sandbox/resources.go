@@ -90,6 +90,7 @@ func (p *provider) Create(ctx context.Context, req *pulumirpc.CreateRequest) (*p
 	if err := p.fault(ctx, "create", typ); err != nil {
 		return nil, err
 	}
+	delayResource(ctx, typ) // modeled AWS time (latency.go)
 	var id string
 	err = p.acct.update(func(st *state) error {
 		st.Seq++
@@ -97,8 +98,24 @@ func (p *provider) Create(ctx context.Context, req *pulumirpc.CreateRequest) (*p
 		if id, err = t.create(e); err != nil {
 			return err
 		}
-		if err := conflict(st, t, out); err != nil {
+		existing, err := duplicate(st, t, out, e.region)
+		if err != nil {
 			return err
+		}
+		if existing != nil {
+			// AWS answered the resource it already had: the new Pulumi
+			// resource now names it too.
+			id = existing.ID
+			if out, err = fromWire(existing.Outputs); err != nil {
+				return err
+			}
+			existing.URN = req.GetUrn()
+			return nil
+		}
+		if typ == tokBucket {
+			if err := p.acct.claimBucket(str(out, "bucket")); err != nil {
+				return err
+			}
 		}
 		r := &record{Resource: Resource{Type: typ, ID: id, URN: req.GetUrn()}, Seq: st.Seq}
 		if r.Inputs, err = toWire(inputs); err != nil {
@@ -119,27 +136,6 @@ func (p *provider) Create(ctx context.Context, req *pulumirpc.CreateRequest) (*p
 	}
 	props, err := marshalProps(out, "outputs")
 	return &pulumirpc.CreateResponse{Id: id, Properties: props}, err
-}
-
-// conflict rejects a second resource with the same physical name, as AWS
-// does, e.g. when a replacement keeps an explicit name.
-func conflict(st *state, t *typeSpec, out resource.PropertyMap) error {
-	if t.name == "" {
-		return nil
-	}
-	name, scope := str(out, t.name), str(out, t.scope)
-	if name == "" {
-		return nil
-	}
-	for _, r := range st.Resources {
-		if r.Type != t.token {
-			continue
-		}
-		if plain(r.Outputs[t.name]) == name && (t.scope == "" || plain(r.Outputs[t.scope]) == scope) {
-			return fmt.Errorf("%s %q already exists in the simulated account", t.token, name)
-		}
-	}
-	return nil
 }
 
 func (p *provider) Read(_ context.Context, req *pulumirpc.ReadRequest) (*pulumirpc.ReadResponse, error) {
@@ -221,6 +217,7 @@ func (p *provider) Update(ctx context.Context, req *pulumirpc.UpdateRequest) (*p
 	if err := p.fault(ctx, "update", typ); err != nil {
 		return nil, err
 	}
+	delayResource(ctx, typ) // modeled AWS time (latency.go)
 	arn := str(olds, "arn")
 	err = p.acct.update(func(st *state) error {
 		_, r := st.find(typ, req.GetId(), arn)
@@ -267,9 +264,17 @@ func (p *provider) Delete(ctx context.Context, req *pulumirpc.DeleteRequest) (*e
 		if r == nil {
 			return nil // already gone: deleting is idempotent, as in the AWS provider
 		}
+		if t.refuseDelete != nil {
+			if err := t.refuseDelete(st, r); err != nil {
+				return err
+			}
+		}
 		delete(st.Resources, k)
 		if t.remove != nil {
 			t.remove(st, r)
+		}
+		if typ == tokBucket {
+			return p.acct.releaseBucket(r.ID)
 		}
 		return nil
 	})

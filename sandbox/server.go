@@ -16,13 +16,14 @@ import (
 // another version instead of using the sandbox.
 const ProviderVersion = "6.83.4"
 
-// DefaultAccount is the simulated AWS account id.
+// DefaultAccount is the account id of sandbox accounts created before each
+// account drew its own.
 const DefaultAccount = "123456789012"
 
 // Options configure Start.
 type Options struct {
 	StateDir string // where the simulated account lives; shared by processes
-	Account  string // AWS account id in ARNs; default DefaultAccount
+	Account  string // AWS account id in ARNs; default the account's own
 }
 
 // Server is a running sandbox provider.

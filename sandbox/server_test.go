@@ -68,7 +68,7 @@ func TestStartRejectsEmptyStateDir(t *testing.T) {
 }
 
 func TestSupportedTypesCoverInfra(t *testing.T) {
-	assert.Len(t, SupportedTypes(), 36)
+	assert.Len(t, SupportedTypes(), 37)
 	assert.Contains(t, SupportedTypes(), "aws:iam/rolePolicy:RolePolicy")
 	assert.Contains(t, SupportedTypes(), "aws:cloudfront/responseHeadersPolicy:ResponseHeadersPolicy")
 	assert.Contains(t, SupportedTypes(), "aws:cloudwatch/metricAlarm:MetricAlarm")

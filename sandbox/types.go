@@ -23,6 +23,9 @@ type typeSpec struct {
 	create    func(e *env) (string, error) // fills computed outputs, returns the id
 	update    func(e *env) error           // recomputes outputs that change on update
 	remove    func(st *state, r *record)   // cleans up side state on delete
+	// refuseDelete is AWS refusing a delete (a bucket with objects);
+	// nothing is deleted when it returns an error.
+	refuseDelete func(st *state, r *record) error
 }
 
 func (t *typeSpec) isImmutable(k string) bool {
@@ -167,11 +170,12 @@ func init() {
 				e.put("repositoryUrl", fmt.Sprintf("%s.dkr.ecr.%s.amazonaws.com/%s", e.account, e.region, n))
 				return n, nil
 			},
-			// Its images go with it, as S3 objects go with their bucket
-			// here, so a repository created again under the name starts
-			// empty as a new ECR repository does; the next push collects
-			// the programs no image refers to any more.
-			remove: func(st *state, r *record) { delete(st.Images, r.ID) }},
+			// Only an empty repository (or forceDelete) is deleted; its
+			// images go with it, so a repository created again under the
+			// name starts empty as a new ECR repository does; the next
+			// push collects the programs no image refers to any more.
+			refuseDelete: repositoryNotEmpty,
+			remove:       func(st *state, r *record) { delete(st.Images, r.ID) }},
 		&typeSpec{token: "aws:ecs/cluster:Cluster", name: "name", nameMax: 255, immutable: []string{"name"},
 			create: func(e *env) (string, error) {
 				arn := e.arn("ecs", e.region, "cluster/"+e.name())
@@ -301,8 +305,10 @@ func init() {
 				e.put("hostedZoneId", "Z3AQBSTGFYJSTF")
 				return b, nil
 			},
-			// Objects go with their bucket, so a recreated bucket starts empty.
-			remove: func(st *state, r *record) { delete(st.Objects, r.ID) }},
+			// Only an empty bucket (or forceDestroy, with which the provider
+			// empties it first) is deleted, so a recreated bucket starts empty.
+			refuseDelete: bucketNotEmpty,
+			remove:       func(st *state, r *record) { delete(st.Objects, r.ID) }},
 		&typeSpec{token: "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock", required: []string{"bucket"},
 			immutable: []string{"bucket"},
 			defaults: map[string]any{"blockPublicAcls": false, "blockPublicPolicy": false,

@@ -137,7 +137,9 @@ var (
 	reReleaseID = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$`)
 	reVersion   = regexp.MustCompile(`^[1-9][0-9]*$`)
 	reBucket    = regexp.MustCompile(`^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$`)
-	reSchema    = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$`)
+	// A sandbox account name is a directory under .kirikae/sandbox/accounts.
+	reAccountName = regexp.MustCompile(`^[a-z][a-z0-9-]{0,31}$`)
+	reSchema      = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$`)
 	// ACM certificate ARN: arn:<partition>:acm:<region>:<account>:certificate/<id>.
 	reCertificateARN = regexp.MustCompile(`^arn:aws[a-z-]*:acm:[a-z0-9-]+:[0-9]{12}:certificate/[A-Za-z0-9-]+$`)
 	reDomain         = regexp.MustCompile(`^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$`)

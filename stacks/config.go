@@ -103,6 +103,9 @@ type Config struct {
 	FrontendEnabled bool   // kirikae:frontendEnabled
 	FrontendRelease string // kirikae:frontendRelease — release value: /releases/<id>
 	FrontendBucket  string // kirikae:frontendBucket — "" = derived from serviceName+stack
+	// SandboxAccount names the simulated AWS account the stack deploys into
+	// with --sandbox; stacks naming the same account share it.
+	SandboxAccount string // kirikae:sandboxAccount
 	// FrontendCertificateARN and FrontendDomain give CloudFront a custom
 	// certificate, without which AWS serves TLSv1 whatever is asked.
 	FrontendCertificateARN string // kirikae:frontendCertificateArn
@@ -141,16 +144,25 @@ type Config struct {
 	DBSchemaVersion string // kirikae:dbSchemaVersion
 }
 
-// Secret is a config value stored as `secure:` ciphertext in the stack file.
-// kirikae never decrypts it outside the Pulumi engine: the program reads the
-// plaintext with config.GetSecret so it stays a Pulumi secret end to end.
+// Secret is a config value stored either as `secure:` ciphertext in the
+// stack file, or as a reference to an SSM Parameter Store parameter
+// (`ssm:/name`, in plain text: the name is not the credential). kirikae
+// never decrypts ciphertext outside the Pulumi engine; a reference is read
+// at send time with the deploy role's credentials, so a stack that keeps
+// only references holds nothing a passphrase must protect (README "State
+// and secrets").
 type Secret struct {
 	// Set reports whether the key is present.
 	Set bool
-	// Ciphertext is the `secure:` payload; empty when a plaintext value was
-	// given (Validate rejects that for secret keys).
+	// Ciphertext is the `secure:` payload; empty for a reference.
 	Ciphertext string
+	// Ref is the SSM parameter name (or ARN) of a reference; empty for
+	// ciphertext.
+	Ref string
 }
+
+// SSMRefPrefix marks a secret key's value as an SSM parameter reference.
+const SSMRefPrefix = "ssm:"
 
 // IdleColor returns the colour that does not receive traffic.
 func (c Config) IdleColor() string {

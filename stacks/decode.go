@@ -72,8 +72,11 @@ func fromEntry(k Key, e Entry) (any, string) {
 		}
 		return Secret{Set: true, Ciphertext: e.Ciphertext}, ""
 	case k.Type == TypeSecret:
+		if v, ok := e.Value.(string); ok && strings.HasPrefix(v, SSMRefPrefix) {
+			return secretRef(v)
+		}
 		// The plaintext is never echoed back: it is what must not leak.
-		return nil, "is a secret but is stored in plain text; remove it and run: pulumi config set --secret " + k.Name + " <value>"
+		return nil, "is a secret but is stored in plain text; remove it and run: pulumi config set --secret " + k.Name + " <value>, or keep it in SSM and set " + k.Name + " to " + SSMRefPrefix + "/parameter/name"
 	case e.Secure:
 		return nil, "is encrypted (secure:) but is not a secret key; store it in plain text (secret keys: " + strings.Join(SecretKeys(), ", ") + ")"
 	}
@@ -201,4 +204,20 @@ func (c Config) Text(key string) (string, bool) {
 		return "", false
 	}
 	return display(get(k, &c)), true
+}
+
+// secretRef reads `ssm:NAME`: a Parameter Store name (`/a/b` or `a`) or
+// its ARN.
+// https://docs.aws.amazon.com/systems-manager/latest/userguide/sysman-paramstore-su-create.html
+func secretRef(v string) (any, string) {
+	name := strings.TrimPrefix(v, SSMRefPrefix)
+	switch {
+	case name == "":
+		return nil, "names no parameter; write " + SSMRefPrefix + "/parameter/name"
+	case strings.HasPrefix(name, "arn:") && !strings.Contains(name, ":parameter/"):
+		return nil, "is not a parameter ARN (arn:aws:ssm:REGION:ACCOUNT:parameter/NAME)"
+	case strings.ContainsAny(name, " \t\n"):
+		return nil, "is not a parameter name (no spaces)"
+	}
+	return Secret{Set: true, Ref: name}, ""
 }

@@ -101,6 +101,7 @@ const (
 	KeyFrontendEnabled         = "kirikae:frontendEnabled"
 	KeyFrontendRelease         = "kirikae:frontendRelease"
 	KeyFrontendBucket          = "kirikae:frontendBucket"
+	KeySandboxAccount          = "kirikae:sandboxAccount"
 	KeyCertificateARN          = "kirikae:certificateArn"
 	KeyAPIDomain               = "kirikae:apiDomain"
 	KeyFrontendCertificateARN  = "kirikae:frontendCertificateArn"

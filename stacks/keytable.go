@@ -147,6 +147,9 @@ var keyTable = []Key{
 	{Name: KeyFrontendBucket, Type: TypeString, Rule: "empty or an S3 bucket name",
 		Meaning: "frontend bucket name; empty derives it from serviceName and stack",
 		field:   func(c *Config) any { return &c.FrontendBucket }, check: pattern(reBucket, "S3 bucket name (3-63 lowercase letters, digits, . -)", true)},
+	{Name: KeySandboxAccount, Type: TypeString, Default: "shared", Rule: "`[a-z][a-z0-9-]{0,31}`",
+		Meaning: "sandbox only: the simulated AWS account the stack deploys into; stacks naming the same account share it, as a team's stacks share one AWS account (the default); name each stack's own (e.g. its stack name) for one account per stack",
+		field:   func(c *Config) any { return &c.SandboxAccount }, check: pattern(reAccountName, "sandbox account name (lowercase letter, then up to 31 lowercase letters, digits or -)", false)},
 	{Name: KeyFrontendCertificateARN, Type: TypeString, Rule: "empty or an ACM certificate ARN in us-east-1; needs frontendDomain",
 		Meaning: "CloudFront certificate; only with one does CloudFront enforce TLSv1.2_2021 (the default certificate allows TLSv1)",
 		field:   func(c *Config) any { return &c.FrontendCertificateARN }, check: pattern(reCertificateARN, "ACM certificate ARN (arn:aws:acm:us-east-1:<account>:certificate/<id>)", true)},
@@ -206,16 +209,16 @@ var keyTable = []Key{
 		field:   func(c *Config) any { return &c.AlarmCloudFront5xxRate }, check: floatRange(0, 100)},
 
 	// Notifications.
-	{Name: KeySlackWebhookURL, Type: TypeSecret, Rule: "set with `pulumi config set --secret`",
+	{Name: KeySlackWebhookURL, Type: TypeSecret, Rule: "set with `pulumi config set --secret`, or `ssm:/parameter/name`",
 		Meaning: "Slack incoming webhook told about deploys, rollbacks and alarms",
 		field:   func(c *Config) any { return &c.SlackWebhook }},
 	// A webhook URL carries its credential (a path token, userinfo), so it
 	// is a secret: encrypted in the stack file and in state, masked in
 	// every preview and PR comment.
-	{Name: KeyWebhookURL, Type: TypeSecret, Rule: "an https URL; set with `pulumi config set --secret`",
-		Meaning: "generic JSON webhook told about deploys, rollbacks and alarms (also an SNS https subscription)",
+	{Name: KeyWebhookURL, Type: TypeSecret, Rule: "an https URL; set with `pulumi config set --secret`, or `ssm:/parameter/name`",
+		Meaning: "generic JSON webhook told about deploys, rollbacks and alarms (kirikae posts to it; not subscribed to SNS)",
 		field:   func(c *Config) any { return &c.WebhookURL }},
-	{Name: KeyWebhookSecret, Type: TypeSecret, Rule: "set with `pulumi config set --secret`",
+	{Name: KeyWebhookSecret, Type: TypeSecret, Rule: "set with `pulumi config set --secret`, or `ssm:/parameter/name`",
 		Meaning: "signs each webhook delivery: X-Kirikae-Signature: sha256=HMAC-SHA256(secret, timestamp.body)",
 		field:   func(c *Config) any { return &c.WebhookSecret }},
 	{Name: KeyAlertEmails, Type: TypeStringList, Rule: "email addresses",

@@ -56,7 +56,7 @@ func TestDefaultsApplied(t *testing.T) {
 		ImageRepository: "kirikae-api", ImageRepositoryOwner: true, ImageTag: "v1", CPU: 256, Memory: 512, DesiredCount: 1,
 		ContainerPort: 8080, HealthCheckPath: "/healthz", ActiveColor: ColorBlue, LogRetention: 14,
 		LambdaArtifact: "app/lambda", LambdaMemory: 256, LambdaTimeout: 10, LambdaRuntime: "provided.al2023",
-		LambdaHandler: "bootstrap", FrontendRelease: "r1", FrontendDir: "web/dist", KeepReleases: 5,
+		LambdaHandler: "bootstrap", FrontendRelease: "r1", SandboxAccount: "shared", FrontendDir: "web/dist", KeepReleases: 5,
 		Strategy: StrategyBlueGreen, CanaryPercent: 10, BakeTime: 5 * time.Minute, WatchTime: 2 * time.Minute, VerifyStatus: 200,
 		VerifyTimeout: 60 * time.Second, VerifyAttempts: 5, Alarm5xxThreshold: 10, AlarmUnhealthyThreshold: 1,
 		AlarmLambdaErrors: 5, AlarmLambdaThrottles: 1, AlarmCloudFront5xxRate: 5,

@@ -87,7 +87,7 @@ func TestParseRejectsBadValues(t *testing.T) {
 		{"service name", []string{"kirikae:serviceName: Kirikae_API"},
 			[]string{`Pulumi.test.yaml:4: kirikae:serviceName: "Kirikae_API" is not a valid service name (lowercase letter, then up to 15 lowercase letters, digits or -)`}},
 		{"plaintext secret", []string{"kirikae:slackWebhookUrl: https://hooks.slack.com/services/T0/B0/XYZ"},
-			[]string{`Pulumi.test.yaml:5: kirikae:slackWebhookUrl: is a secret but is stored in plain text; remove it and run: pulumi config set --secret kirikae:slackWebhookUrl <value>`}},
+			[]string{`Pulumi.test.yaml:5: kirikae:slackWebhookUrl: is a secret but is stored in plain text; remove it and run: pulumi config set --secret kirikae:slackWebhookUrl <value>, or keep it in SSM and set kirikae:slackWebhookUrl to ssm:/parameter/name`}},
 		{"empty secure value", []string{`kirikae:slackWebhookUrl: {secure: ""}`},
 			[]string{`Pulumi.test.yaml:5: kirikae:slackWebhookUrl: has an empty secure: value; set it with: pulumi config set --secret kirikae:slackWebhookUrl <value>`}},
 		{"secure non-secret", []string{"kirikae:imageTag: {secure: AAABAGl}"},
@@ -99,7 +99,11 @@ func TestParseRejectsBadValues(t *testing.T) {
 		// The issue's repro: a webhook URL with its credential in plain text.
 		// The value itself is never echoed.
 		{"plaintext webhook", []string{"kirikae:webhookUrl: https://user:pa55w0rd@hooks.example.com/TOKEN"},
-			[]string{`Pulumi.test.yaml:5: kirikae:webhookUrl: is a secret but is stored in plain text; remove it and run: pulumi config set --secret kirikae:webhookUrl <value>`}},
+			[]string{`Pulumi.test.yaml:5: kirikae:webhookUrl: is a secret but is stored in plain text; remove it and run: pulumi config set --secret kirikae:webhookUrl <value>, or keep it in SSM and set kirikae:webhookUrl to ssm:/parameter/name`}},
+		{"empty ssm reference", []string{"kirikae:webhookUrl: 'ssm:'"},
+			[]string{`Pulumi.test.yaml:5: kirikae:webhookUrl: names no parameter; write ssm:/parameter/name`}},
+		{"ssm reference not a parameter ARN", []string{"kirikae:slackWebhookUrl: ssm:arn:aws:s3:::bucket"},
+			[]string{`Pulumi.test.yaml:5: kirikae:slackWebhookUrl: is not a parameter ARN (arn:aws:ssm:REGION:ACCOUNT:parameter/NAME)`}},
 		{"bad emails, each reported", []string{"kirikae:alertEmails: [ops@example.com, ops, Ops <o@example.com>, a@localhost]"},
 			[]string{
 				`Pulumi.test.yaml:5: kirikae:alertEmails: "ops" is not an email address (name@example.com)`,
@@ -192,4 +196,17 @@ func TestValidateTypedConfig(t *testing.T) {
 	c.Memory = 3000
 	c.File = "Pulumi.staging.yaml"
 	assert.EqualError(t, Validate(c), `Pulumi.staging.yaml: kirikae:memory: "3000" is not a valid Fargate memory for cpu 256; allowed: 512, 1024, 2048`)
+}
+
+// A secret key may name an SSM parameter in plain text: the name is not the
+// credential, so nothing is refused and nothing needs the passphrase.
+func TestSecretKeysAcceptSSMReferences(t *testing.T) {
+	cfg, err := Parse(testFile, []byte(stackYAML(
+		"kirikae:slackWebhookUrl: ssm:/team/staging/slack",
+		"kirikae:webhookUrl: ssm:arn:aws:ssm:us-east-1:123456789012:parameter/team/hook",
+	)), "test")
+	require.NoError(t, err)
+	assert.Equal(t, Secret{Set: true, Ref: "/team/staging/slack"}, cfg.SlackWebhook)
+	assert.Equal(t, Secret{Set: true, Ref: "arn:aws:ssm:us-east-1:123456789012:parameter/team/hook"}, cfg.WebhookURL)
+	assert.False(t, cfg.WebhookSecret.Set)
 }

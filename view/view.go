@@ -41,6 +41,8 @@ type View interface {
 	Journal(stack string, recs []journal.Record) error
 	// Status is a stack's live state as AWS reports it.
 	Status(st *deploy.Status) error
+	// LogEvent is one event of the workload's logs (logs.go).
+	LogEvent(e deploy.LogEvent) error
 	// Close flushes anything pending (a spinner line, a JSON array).
 	Close() error
 }

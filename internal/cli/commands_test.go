@@ -83,3 +83,27 @@ func TestHelpTeachesExitCodesAndSandbox(t *testing.T) {
 	assert.Contains(t, out, "never written to Pulumi.<stack>.yaml")
 	assert.Contains(t, out, "--yes")
 }
+
+// Under the empty passphrase a `secure:` value protects nothing: config check
+// says to move it to SSM and reference it; references pass.
+func TestConfigCheckRefusesSecureValuesUnderTheEmptyPassphrase(t *testing.T) {
+	dir := testproject.Copy(t)
+	p := filepath.Join(dir, "Pulumi.staging.yaml")
+	raw, err := os.ReadFile(p)
+	require.NoError(t, err)
+	require.NoError(t, os.WriteFile(p, append(raw, []byte("  kirikae:slackWebhookUrl:\n    secure: v1:AAAAAAAAAAAAAAAA:BBBBBBBBBBBBBBBBBBBBBBBB\n")...), 0o644))
+	for _, q := range []string{"Pulumi.product.yaml"} {
+		raw, err := os.ReadFile(filepath.Join(dir, q))
+		require.NoError(t, err)
+		require.NoError(t, os.WriteFile(filepath.Join(dir, q), append(raw, []byte("  kirikae:slackWebhookUrl: ssm:/team/product/slack\n")...), 0o644))
+	}
+	t.Setenv("PULUMI_CONFIG_PASSPHRASE", "")
+	code, out, _ := runMain("config", "check", "--cwd", dir)
+	assert.Equal(t, ExitBadInput, code, out)
+	assert.Contains(t, out, "kirikae:slackWebhookUrl: is encrypted with the empty passphrase")
+	assert.NotContains(t, out, "Pulumi.product.yaml:", "a reference is fine")
+
+	t.Setenv("PULUMI_CONFIG_PASSPHRASE", "a-real-one")
+	code, out, _ = runMain("config", "check", "--cwd", dir)
+	assert.Equal(t, 0, code, out)
+}

@@ -3,6 +3,7 @@ package cli
 import (
 	"errors"
 	"fmt"
+	"os"
 
 	"github.com/spf13/cobra"
 
@@ -52,7 +53,10 @@ func (f *factory) runConfigCheck() error {
 	report := view.ConfigReport{Parity: []string{}}
 	for _, name := range names {
 		sp := view.StackProblems{Stack: name, File: stacks.FileName(name), Problems: []string{}}
-		_, err := stacks.Load(f.globals.Cwd, name)
+		cfg, err := stacks.Load(f.globals.Cwd, name)
+		if err == nil {
+			sp.Problems = append(sp.Problems, emptyPassphraseProblems(cfg)...)
+		}
 		var invalid *stacks.ValidationError
 		var unknown *stacks.ErrUnknownStack
 		switch {
@@ -85,6 +89,25 @@ func (f *factory) runConfigCheck() error {
 		return &exitError{code: ExitBadInput, silent: true, msg: "config check failed"}
 	}
 	return nil
+}
+
+// emptyPassphraseProblems refuses `secure:` values under an empty
+// passphrase (PULUMI_CONFIG_PASSPHRASE set to ""): that encryption protects
+// nothing, so such a stack must keep its secrets as SSM references.
+func emptyPassphraseProblems(cfg stacks.Config) []string {
+	if v, set := os.LookupEnv("PULUMI_CONFIG_PASSPHRASE"); !set || v != "" {
+		return nil
+	}
+	var out []string
+	for _, k := range []struct {
+		key string
+		sec stacks.Secret
+	}{{stacks.KeySlackWebhookURL, cfg.SlackWebhook}, {stacks.KeyWebhookURL, cfg.WebhookURL}, {stacks.KeyWebhookSecret, cfg.WebhookSecret}} {
+		if k.sec.Ciphertext != "" {
+			out = append(out, fmt.Sprintf("%s: is encrypted with the empty passphrase, which protects nothing; store it with `aws ssm put-parameter --type SecureString --name NAME --value …` and set %s to %sNAME", k.key, k.key, stacks.SSMRefPrefix))
+		}
+	}
+	return out
 }
 
 func newConfigKeysCmd(f *factory) *cobra.Command {

@@ -11,6 +11,10 @@ import (
 
 type destroyOptions struct {
 	Confirm string
+	// ForceEmpty empties the frontend bucket (every object version) first;
+	// without it a bucket holding objects stops destroy before anything
+	// is deleted, as S3 would.
+	ForceEmpty bool
 }
 
 func newDestroyCmd(f *factory, runF func(context.Context, *destroyOptions) error) *cobra.Command {
@@ -23,8 +27,17 @@ in the backend.
 
 destroy first lists what it will delete (a destroy preview), then asks you to
 type the stack name on a terminal; otherwise it needs --yes. Destroying
-product always needs --confirm product as well.`,
+product always needs --confirm product as well.
+
+AWS deletes only an empty bucket: when the frontend bucket still holds
+objects, destroy says so (bucket, how many object versions) and deletes
+nothing. --force-empty deletes every object version and delete marker of
+that bucket first, then destroys. An ECR repository of the stack that still
+holds images stops destroy when the engine reaches it
+(RepositoryNotEmptyException): destroy names it and how many images; with
+--force-empty its images are deleted and the destroy goes on.`,
 		Example: `  kirikae destroy --stack staging --sandbox --yes
+  kirikae destroy --stack staging --yes --force-empty
   kirikae destroy --stack product --yes --confirm product`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
@@ -35,6 +48,7 @@ product always needs --confirm product as well.`,
 		},
 	}
 	cmd.Flags().StringVar(&o.Confirm, "confirm", "", "type the stack name to confirm destroying a protected stack")
+	cmd.Flags().BoolVar(&o.ForceEmpty, "force-empty", false, "delete every object version in the stack's frontend bucket and every image in its repository first (released frontends and images are lost)")
 	return cmd
 }
 
@@ -86,6 +100,17 @@ func (f *factory) runDestroy(ctx context.Context, o *destroyOptions) error {
 	v := f.view(viewOptions{stream: true})
 	defer v.Close()
 	return f.withStack(ctx, v, nil, func(s *deploy.Session) error {
+		if !o.ForceEmpty {
+			// Refuse before asking: typing the stack name for a destroy
+			// that cannot succeed would be wasted.
+			blockers, err := s.DestroyBlockers(ctx)
+			if err != nil {
+				return err
+			}
+			if len(blockers) > 0 {
+				return &deploy.DestroyBlockedError{Stack: s.Stack(), Blockers: blockers}
+			}
+		}
 		if f.io.TTY && !f.globals.Yes {
 			// Show what goes before asking: the sandbox banner is out
 			// already, the destroy preview lists every resource it deletes.
@@ -106,7 +131,14 @@ func (f *factory) runDestroy(ctx context.Context, o *destroyOptions) error {
 			}
 		}
 		s.SetEventHandler(quietAfterCancel(ctx, v.Event))
-		res, err := s.Destroy(ctx)
+		res, emptied, err := s.DestroyWith(ctx, deploy.DestroyOptions{ForceEmpty: o.ForceEmpty})
+		for _, b := range emptied {
+			what := "object versions"
+			if b.Kind == "repository" {
+				what = "images"
+			}
+			fmt.Fprintf(f.io.ErrOut, "emptied %s %s: %d %s deleted\n", b.Kind, b.Name, b.Count, what)
+		}
 		if err != nil {
 			return err
 		}

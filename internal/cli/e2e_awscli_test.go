@@ -16,6 +16,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/kirikae/kirikae/deploy"
 	"github.com/kirikae/kirikae/internal/testproject"
 )
 
@@ -152,7 +153,9 @@ func TestAWSCLIAgainstSandboxServe(t *testing.T) {
 	t.Run("sts get-caller-identity", func(t *testing.T) {
 		var got any
 		require.NoError(t, json.Unmarshal([]byte(awsAt(t, b, "sts", "get-caller-identity")), &got))
-		assert.Equal(t, "123456789012", field(t, got, "Account"))
+		acct, err := deploy.OpenSandboxAccount(dir, "staging")
+		require.NoError(t, err)
+		assert.Equal(t, acct.ID(), field(t, got, "Account"), "the account the stack deploys into, with its own id")
 	})
 	t.Run("front door by host name", func(t *testing.T) {
 		api, err := url.Parse(out("url"))

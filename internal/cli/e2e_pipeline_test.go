@@ -13,7 +13,6 @@ import (
 
 	"github.com/kirikae/kirikae/deploy"
 	"github.com/kirikae/kirikae/internal/testproject"
-	"github.com/kirikae/kirikae/sandbox"
 )
 
 // The pipeline's own scripts (scripts/ci, what the workflows call), in
@@ -28,7 +27,6 @@ func TestPipelineScriptsAgainstTheSandbox(t *testing.T) {
 		}
 	}
 	dir := testproject.Copy(t)
-	shareAccount(t, dir)
 	fastVerify(t, dir)
 	root := testproject.Root(t)
 	require.NoError(t, os.MkdirAll(filepath.Join(dir, "scripts", "ci"), 0o755))
@@ -66,25 +64,56 @@ func TestPipelineScriptsAgainstTheSandbox(t *testing.T) {
 		return code, b.String()
 	}
 
-	// Pull request: both stacks previewed, plans saved for review.
-	code, log := script(nil, "preview.sh", "staging", "product")
+	// The project is a git checkout: the release tag and the reviewed-plan
+	// check both name its tree.
+	git := func(args ...string) string {
+		cmd := exec.Command("git", args...)
+		cmd.Dir = dir
+		cmd.Env = append(os.Environ(), "GIT_AUTHOR_NAME=ci", "GIT_AUTHOR_EMAIL=ci@example.com",
+			"GIT_COMMITTER_NAME=ci", "GIT_COMMITTER_EMAIL=ci@example.com", "GIT_CONFIG_GLOBAL=/dev/null")
+		b, err := cmd.CombinedOutput()
+		require.NoError(t, err, string(b))
+		return strings.TrimSpace(string(b))
+	}
+	require.NoError(t, os.WriteFile(filepath.Join(dir, ".gitignore"), []byte("out/\n.kirikae/\n"), 0o644))
+	git("init", "-q")
+	git("add", "-A")
+	git("commit", "-qm", "pull request head")
+
+	// The project already runs on staging (its first deploy made the
+	// repository the build job pushes to).
+	require.Equal(t, 0, kirikae(t, dir, "up", "--stack", "staging", "--sandbox").code)
+
+	// Pull request: both stacks previewed with the release the merge will
+	// deploy, plans and the tree saved for review.
+	code, log := script([]string{"WITH_RELEASE=1"}, "preview.sh", "staging", "product")
 	require.Equal(t, 0, code, log)
 	assert.FileExists(t, filepath.Join(out, "plans", "staging.json"))
 	assert.FileExists(t, filepath.Join(out, "plans", "product.json"))
 	assert.Contains(t, log, "kirikae preview: staging")
+	tree, err := os.ReadFile(filepath.Join(out, "plans", "TREE"))
+	require.NoError(t, err)
+	assert.Equal(t, git("rev-parse", "HEAD^{tree}"), strings.TrimSpace(string(tree)))
+	// What the `reviewed` job hands the staging job after the merge.
+	reviewed := filepath.Join(dir, "reviewed", "plans")
+	require.NoError(t, os.MkdirAll(filepath.Dir(reviewed), 0o755))
+	require.NoError(t, exec.Command("cp", "-R", filepath.Join(out, "plans"), reviewed).Run())
 
 	// The build job: the image is built once and pushed to staging's
-	// registry (`sandbox push-image` stands in for docker build-push; the
-	// repository exists once the stack's infrastructure does).
-	require.Equal(t, 0, kirikae(t, dir, "up", "--stack", "staging", "--sandbox").code)
+	// registry (`sandbox push-image` stands in for docker build-push).
 	pushed := kirikae(t, dir, "sandbox", "push-image", tag, "--stack", "staging", "--sandbox",
 		"--dir", filepath.Join(root, "app", "cmd", "server"), "--json")
 	require.Equal(t, 0, pushed.code, pushed.stderr)
 	assert.Contains(t, pushed.stdout, `"digest":"sha256:`)
 
-	// Merge: staging gets this commit's release through its reviewed plan.
-	code, log = script(nil, "deploy-staging.sh")
+	// Merge (a merge commit with the same files): staging gets this
+	// release through the plan reviewed in the pull request.
+	git("commit", "-q", "--allow-empty", "-m", "merge pull request")
+	withReviewed := []string{"REVIEWED_PLANS=" + reviewed}
+	code, log = script(withReviewed, "deploy-staging.sh")
 	require.Equal(t, 0, code, log)
+	assert.Contains(t, log, "applying the plan reviewed in the pull request")
+	assert.NotContains(t, log, "previewing again")
 	var id string
 	for _, l := range strings.Split(log, "\n") {
 		if v, ok := strings.CutPrefix(l, "release="); ok {
@@ -93,6 +122,22 @@ func TestPipelineScriptsAgainstTheSandbox(t *testing.T) {
 	}
 	require.NotEmpty(t, id, log)
 	assert.Equal(t, tag, liveImage(t, dir, "staging"))
+
+	// The same reviewed plan again: staging moved since the review, so it
+	// is refused and nothing changes; a manual run with a fresh plan goes.
+	code, log = script(withReviewed, "deploy-staging.sh")
+	assert.Equal(t, 2, code, log)
+	assert.Contains(t, log, "stale")
+	code, log = script(append(withReviewed, "FRESH_PLAN=1"), "deploy-staging.sh")
+	assert.Equal(t, 0, code, log)
+	assert.Contains(t, log, "previewing again")
+	// A merge that brought other files never applies the reviewed plan.
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "NOTES.txt"), []byte("another change\n"), 0o644))
+	git("add", "-A")
+	git("commit", "-qm", "merge with other changes")
+	code, log = script(withReviewed, "deploy-staging.sh")
+	assert.Equal(t, 0, code, log)
+	assert.Contains(t, log, "this commit's files differ from the reviewed pull request's")
 
 	// A promote bound to another release is refused; the verified one goes.
 	code, log = script([]string{"RELEASE=999"}, "promote.sh")
@@ -104,7 +149,7 @@ func TestPipelineScriptsAgainstTheSandbox(t *testing.T) {
 	// Nightly: no drift, then an out-of-band change on product is found.
 	code, log = script(nil, "drift.sh", "product")
 	assert.Equal(t, 0, code, log)
-	acct, err := sandbox.OpenAccount(deploy.PathsFor(dir, true).AccountDir("product"))
+	acct, err := deploy.OpenSandboxAccount(dir, "product")
 	require.NoError(t, err)
 	rs, err := acct.Resources()
 	require.NoError(t, err)

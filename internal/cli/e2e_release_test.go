@@ -11,7 +11,6 @@ import (
 
 	"github.com/kirikae/kirikae/deploy"
 	"github.com/kirikae/kirikae/internal/testproject"
-	"github.com/kirikae/kirikae/sandbox"
 )
 
 func liveImage(t *testing.T, dir, stack string) string {
@@ -48,20 +47,9 @@ func pushImage(t *testing.T, dir, tag string) {
 	require.Equal(t, 0, r.code, r.stderr)
 }
 
-// shareAccount puts product in staging's simulated account (one AWS
-// account for both stacks): product pulls from the repository staging
-// created.
-func shareAccount(t *testing.T, dir string) {
-	t.Helper()
-	accounts := deploy.PathsFor(dir, true).Account
-	require.NoError(t, os.MkdirAll(filepath.Join(accounts, "staging"), 0o700))
-	require.NoError(t, os.Symlink("staging", filepath.Join(accounts, "product")))
-}
-
 func TestEndToEndReleaseCycle(t *testing.T) {
 	dir := testproject.Copy(t)
 	fastVerify(t, dir)
-	shareAccount(t, dir)
 	require.Equal(t, 0, kirikae(t, dir, "up", "--stack", "staging", "--sandbox").code)
 	pushImage(t, dir, "v2")
 	r := kirikae(t, dir, "up", "--stack", "staging", "--sandbox", "--image", "v2")
@@ -105,7 +93,7 @@ func TestEndToEndReleaseCycle(t *testing.T) {
 	assert.Equal(t, "v1", liveImage(t, dir, "staging"))
 
 	// An unhealthy release is switched back automatically: exit 1.
-	acct, err := sandbox.OpenAccount(deploy.PathsFor(dir, true).AccountDir("staging"))
+	acct, err := deploy.OpenSandboxAccount(dir, "staging")
 	require.NoError(t, err)
 	require.NoError(t, acct.MarkUnhealthy("v3"))
 	pushImage(t, dir, "v3")

@@ -175,7 +175,7 @@ func TestEndToEnd(t *testing.T) {
 
 func TestConcurrentUpIsRefused(t *testing.T) {
 	dir := testproject.Copy(t)
-	acct, err := sandbox.OpenAccount(deploy.PathsFor(dir, true).AccountDir("staging"))
+	acct, err := deploy.OpenSandboxAccount(dir, "staging")
 	require.NoError(t, err)
 	// Slow the first up down so the second one overlaps it.
 	require.NoError(t, acct.InjectFault(sandbox.Fault{Op: "create", Type: "aws:ecs/cluster:Cluster", Delay: 4 * time.Second}))
@@ -186,7 +186,8 @@ func TestConcurrentUpIsRefused(t *testing.T) {
 	first.Stderr = &firstErr
 	require.NoError(t, first.Start())
 
-	lock := filepath.Join(dir, ".kirikae", "locks", "sandbox-staging.lock")
+	// kirikae's deploy lock is an object in the backend, beside the state.
+	lock := filepath.Join(deploy.PathsFor(dir, true).Backend, ".kirikae", "locks", "kirikae", "staging.json")
 	require.Eventually(t, func() bool {
 		b, err := os.ReadFile(lock)
 		return err == nil && len(b) > 0

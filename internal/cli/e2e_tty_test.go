@@ -127,7 +127,7 @@ func (term *terminal) exit(within time.Duration) int {
 // stack is usable right after.
 func TestCtrlCCancelsUpCleanly(t *testing.T) {
 	dir := testproject.Copy(t)
-	acct, err := sandbox.OpenAccount(deploy.PathsFor(dir, true).AccountDir("staging"))
+	acct, err := deploy.OpenSandboxAccount(dir, "staging")
 	require.NoError(t, err)
 	require.NoError(t, acct.InjectFault(sandbox.Fault{Op: "create", Type: "aws:ecs/cluster:Cluster", Delay: 5 * time.Second}))
 
@@ -220,7 +220,7 @@ func TestTerminalWalkThrough(t *testing.T) {
 	require.Equal(t, 0, term.exit(2*time.Minute), term.output())
 	assert.Contains(t, term.output(), "No drift")
 	assert.NotContains(t, term.output(), "[y/N]")
-	acct, err := sandbox.OpenAccount(deploy.PathsFor(dir, true).AccountDir("staging"))
+	acct, err := deploy.OpenSandboxAccount(dir, "staging")
 	require.NoError(t, err)
 	rs, err := acct.Resources()
 	require.NoError(t, err)
@@ -236,7 +236,7 @@ func TestTerminalWalkThrough(t *testing.T) {
 	require.Equal(t, 0, term.exit(2*time.Minute), term.output())
 	assert.Contains(t, term.output(), "Refreshed staging")
 
-	term = onTerminal(t, dir, []string{"NO_COLOR=1"}, "destroy", "--stack", "staging", "--sandbox")
+	term = onTerminal(t, dir, []string{"NO_COLOR=1"}, "destroy", "--stack", "staging", "--sandbox", "--force-empty")
 	term.waitFor("Type the stack name", 2*time.Minute)
 	shown := term.output()
 	assert.Less(t, strings.Index(shown, "sandbox: simulated AWS"), strings.Index(shown, "Type the stack name"))

@@ -21,6 +21,9 @@ func TestEveryHintKeepsTheFlagsInEffect(t *testing.T) {
 	cause := errors.New("boom")
 	errs := []error{
 		&deploy.ConcurrentUpdateError{Stack: "staging"},
+		&deploy.ConcurrentUpdateError{Stack: "staging", Stale: true},
+		&deploy.LockHeldError{Stack: "staging"},
+		&deploy.NoLogsError{Stack: "staging", Group: "/ecs/x"},
 		&deploy.OperationError{Op: "up", Stack: "staging", Err: cause},
 		&deploy.CancelledError{Op: "up", Stack: "staging", Err: cause},
 		&deploy.VerifyFailedError{Stack: "staging", Err: cause},

@@ -116,6 +116,7 @@ func newRoot(io *IO) (*cobra.Command, *factory) {
 		newReleasesCmd(f, nil),
 		newJournalCmd(f, nil),
 		newStatusCmd(f),
+		newLogsCmd(f, nil),
 		newLockCmd(f, nil),
 		newUnlockCmd(f),
 		newRollbackCmd(f, nil),

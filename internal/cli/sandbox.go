@@ -86,7 +86,7 @@ func (f *factory) runPushImage(ctx context.Context, tag, srcDir string) error {
 	notDeployed := &exitError{code: ExitFailed,
 		msg:  fmt.Sprintf("push image: stack %s has no ECR repository %q in the sandbox yet", f.globals.Stack, cfg.ImageRepository),
 		hint: fmt.Sprintf("run `%s` first", inv.Command("up"))}
-	accountDir := deploy.PathsFor(dir, true).AccountDir(f.globals.Stack)
+	accountDir := deploy.PathsFor(dir, true).AccountDir(cfg)
 	pushed, err := deploy.PushSandboxImage(ctx, dir, accountDir, cfg.ImageRepository, tag, srcDir)
 	switch {
 	case errors.Is(err, deploy.ErrNoSandboxRepository):
@@ -135,7 +135,7 @@ func (f *factory) runSandboxServe(ctx context.Context) error {
 		return err
 	}
 	defer lock.Release()
-	acct, err := sandbox.OpenAccount(paths.AccountDir(f.globals.Stack))
+	acct, err := sandbox.OpenAccount(paths.AccountDir(cfg))
 	if err != nil {
 		return err
 	}

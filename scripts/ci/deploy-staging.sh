@@ -1,8 +1,15 @@
 #!/usr/bin/env bash
-# The staging job: preview this commit's release on staging (saved as the
-# plan the job summary shows), apply exactly that plan, and print the id of
-# the release staging now runs as the step output `release` so the product
-# job promotes that release and no other.
+# The staging job: apply this commit's release to staging through a plan,
+# and print the id of the release staging now runs as the step output
+# `release` so the product job promotes that release and no other.
+#
+# Which plan: when REVIEWED_PLANS holds the plans of the pull request this
+# push merged (pr.yml's `preview` artifact) and its TREE is this commit's
+# tree, the plan reviewed in the pull request is applied, exactly: `up
+# --plan` refuses (exit 2, nothing changed) if staging, its stack file or
+# kirikae moved since the review. Otherwise (a direct push, a merge that
+# brought other changes, or FRESH_PLAN=1 from a manual run after a refusal)
+# the job previews again and applies that plan, shown in the job summary.
 #
 # kirikae up verifies the release after the switch and switches back by
 # itself when a check fails (exit 1); the job then fails and nothing is
@@ -15,11 +22,28 @@ tag="$(release_tag)"
 build_kirikae
 install_release
 
-mkdir -p "$CI_OUT/plans"
-plan="$CI_OUT/plans/$stack.json"
-kirikae preview --stack "$stack" --markdown --image "$tag" --frontend-release "$tag" \
-  --save-plan "$plan" >"$CI_OUT/$stack-preview.md"
-summary "$CI_OUT/$stack-preview.md"
+plan=""
+reviewed="${REVIEWED_PLANS:-}"
+if [ "${FRESH_PLAN:-0}" = 1 ]; then
+  note "FRESH_PLAN=1: previewing again instead of applying the pull request's reviewed plan"
+elif [ -n "$reviewed" ] && [ -f "$reviewed/$stack.json" ]; then
+  if [ "$(cat "$reviewed/TREE" 2>/dev/null)" = "$(tree_id)" ]; then
+    plan="$reviewed/$stack.json"
+    note "applying the plan reviewed in the pull request (tree $(tree_id))"
+  else
+    note "this commit's files differ from the reviewed pull request's: previewing again"
+  fi
+else
+  note "no reviewed plan for this commit (a direct push?): previewing again"
+fi
+
+if [ -z "$plan" ]; then
+  mkdir -p "$CI_OUT/plans"
+  plan="$CI_OUT/plans/$stack.json"
+  kirikae preview --stack "$stack" --markdown --image "$tag" --frontend-release "$tag" \
+    --save-plan "$plan" >"$CI_OUT/$stack-preview.md"
+  summary "$CI_OUT/$stack-preview.md"
+fi
 
 events="$CI_OUT/$stack-up.jsonl"
 kirikae up --stack "$stack" --image "$tag" --frontend-release "$tag" --plan "$plan" \

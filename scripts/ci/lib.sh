@@ -6,7 +6,7 @@
 # Knobs (environment):
 #   CI_OUT            where plans, previews and build outputs go (default out/ci)
 #   RELEASE_TAG       image tag and frontend release of this commit
-#                     (default: the first 12 characters of GITHUB_SHA or HEAD)
+#                     (default: the first 12 characters of HEAD's tree hash)
 #   KIRIKAE_BIN       a built kirikae binary; otherwise built once into CI_OUT
 #   KIRIKAE_CI_FLAGS  extra global flags for every kirikae call, e.g. --sandbox
 set -euo pipefail
@@ -19,14 +19,23 @@ mkdir -p "$CI_OUT"
 
 # release_tag names everything this commit builds: the image tag in ECR, the
 # frontend release and the version baked into the binaries. One value, so
-# staging and product can be compared by it.
+# staging and product can be compared by it. It is the *tree* hash, not the
+# commit's: a pull request's head and the merge commit that has the same
+# files build the same release, which is what lets the deploy apply the plan
+# reviewed in the pull request (tree_id, deploy-staging.sh).
 release_tag() {
   if [ -n "${RELEASE_TAG:-}" ]; then
     printf '%s\n' "$RELEASE_TAG"
     return
   fi
-  local sha="${GITHUB_SHA:-$(git rev-parse HEAD)}"
-  printf '%s\n' "${sha:0:12}"
+  local tree
+  tree="$(tree_id)"
+  printf '%s\n' "${tree:0:12}"
+}
+
+# tree_id is the hash of the checked-out commit's files (git's tree object).
+tree_id() {
+  git rev-parse 'HEAD^{tree}'
 }
 
 # build_kirikae builds the CLI from this checkout once per script (unless
@@ -35,7 +44,10 @@ release_tag() {
 build_kirikae() {
   if [ -z "${KIRIKAE_BIN:-}" ]; then
     KIRIKAE_BIN="$CI_OUT/kirikae"
-    go build -o "$KIRIKAE_BIN" ./cmd
+    # Reproducible: the same files give the same binary (no VCS stamp, no
+    # build paths), so a plan reviewed by the pull request's build matches
+    # the merge commit's build when their trees are equal.
+    go build -trimpath -buildvcs=false -o "$KIRIKAE_BIN" ./cmd
   fi
 }
 
@@ -49,6 +61,14 @@ kirikae() {
 summary() {
   if [ -n "${GITHUB_STEP_SUMMARY:-}" ]; then
     cat "$1" >>"$GITHUB_STEP_SUMMARY"
+  fi
+}
+
+# note says which path a job took, on its log and in the job summary.
+note() {
+  printf '%s\n' "$1"
+  if [ -n "${GITHUB_STEP_SUMMARY:-}" ]; then
+    printf '%s\n\n' "$1" >>"$GITHUB_STEP_SUMMARY"
   fi
 }
 

@@ -5,10 +5,14 @@
 #   CI_OUT/preview.md            every stack's preview, one after the other
 #                                (the pull-request comment and job summary)
 #   CI_OUT/plans/<stack>.json    what was reviewed, for `up --plan`
+#   CI_OUT/plans/TREE            the tree hash the previews were made from:
+#                                the deploy applies these plans only to a
+#                                merge commit with exactly these files
 #
 # With WITH_RELEASE=1 the previews include this commit's release values
-# (--image/--frontend-release RELEASE_TAG), as the deploy does; a pull request
-# has no image built, so it previews the infrastructure against what is live.
+# (--image/--frontend-release RELEASE_TAG), as the deploy does: the pull
+# request workflow sets it, so the reviewed plan is the release the merge will
+# deploy (its image is built after the merge, under the same tree-hash tag).
 # shellcheck source=scripts/ci/lib.sh
 source "$(dirname "$0")/lib.sh"
 
@@ -23,6 +27,7 @@ fi
 
 build_kirikae
 mkdir -p "$CI_OUT/plans"
+tree_id >"$CI_OUT/plans/TREE"
 : >"$CI_OUT/preview.md"
 for stack in "${stacks[@]}"; do
   kirikae preview --stack "$stack" --markdown "${release[@]}" \

@@ -1,0 +1,117 @@
+package engine
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/common/apitype"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// The root stack's outputs are read from one export: plain values as they
+// are, secrets (still encrypted there) masked and marked, and a root stack
+// pending delete ignored.
+func TestRootOutputsFromAnExport(t *testing.T) {
+	dep := []byte(`{"resources":[
+	  {"urn":"urn:pulumi:s::p::pulumi:pulumi:Stack::p-s","type":"pulumi:pulumi:Stack","delete":true,"outputs":{"imageTag":"old"}},
+	  {"urn":"urn:pulumi:s::p::pulumi:pulumi:Stack::p-s","type":"pulumi:pulumi:Stack","outputs":{
+	    "imageTag":"v2","count":3,
+	    "token":{"4dabf18193072939515e22adb298388d":"1b47061264138c4ac30d75fd1eb44270","ciphertext":"AAAA"}}},
+	  {"urn":"urn:pulumi:s::p::aws:s3/bucket:Bucket::b","type":"aws:s3/bucket:Bucket","outputs":{"imageTag":"not-root"}}]}`)
+	out, err := rootOutputs(dep)
+	require.NoError(t, err)
+	assert.Equal(t, "v2", out["imageTag"].Value)
+	assert.False(t, out["imageTag"].Secret)
+	assert.Equal(t, float64(3), out["count"].Value)
+	assert.Equal(t, "[secret]", out["token"].Value)
+	assert.True(t, out["token"].Secret)
+	assert.Len(t, out, 3)
+}
+
+// An update's outputs come from its events, where the engine masks secrets.
+func TestEventOutputsMarkMaskedSecrets(t *testing.T) {
+	out := eventOutputs(map[string]any{"url": "http://x", "key": "[secret]"})
+	assert.Equal(t, Output{Value: "http://x"}, out["url"])
+	assert.Equal(t, Output{Value: "[secret]", Secret: true}, out["key"])
+}
+
+// The root stack's ResOutputsEvent is kept by the collector.
+func TestCollectorKeepsTheRootStacksOutputs(t *testing.T) {
+	c := newCollector(nil)
+	c.handle(resOutputs("pulumi:pulumi:Stack", map[string]any{"imageTag": "v3"}))
+	c.handle(resOutputs("aws:s3/bucket:Bucket", map[string]any{"imageTag": "bucket"}))
+	assert.Equal(t, map[string]any{"imageTag": "v3"}, c.rootOutputs)
+}
+
+// A file backend's stack is found where this CLI writes it, so opening an
+// existing stack runs no process.
+func TestFileStackExists(t *testing.T) {
+	dir := t.TempDir()
+	assert.False(t, fileStackExists(dir, "kirikae", "staging"))
+	p := filepath.Join(dir, ".pulumi", "stacks", "kirikae", "staging.json.gz")
+	require.NoError(t, os.MkdirAll(filepath.Dir(p), 0o700))
+	require.NoError(t, os.WriteFile(p, nil, 0o600))
+	assert.True(t, fileStackExists(dir, "kirikae", "staging"))
+	assert.False(t, fileStackExists(dir, "kirikae", "product"))
+	assert.False(t, fileStackExists(dir, "other", "staging"))
+}
+
+func resOutputs(typ string, outs map[string]any) apitype.EngineEvent {
+	return apitype.EngineEvent{ResOutputsEvent: &apitype.ResOutputsEvent{Metadata: apitype.StepEventMetadata{
+		Op: apitype.OpSame, URN: "urn:pulumi:s::p::" + typ + "::n", Type: typ,
+		New: &apitype.StepEventStateMetadata{Type: typ, Outputs: outs},
+	}}}
+}
+
+// A file backend's state is read where the CLI keeps it, only when it is
+// the schema this CLI writes; anything else falls back to the CLI.
+func TestReadStateFromAFileBackend(t *testing.T) {
+	dir := t.TempDir()
+	w := &quietWorkspace{stateDir: dir, project: "kirikae"}
+	_, ok := w.readState("staging")
+	assert.False(t, ok, "no state file")
+
+	p := filepath.Join(dir, ".pulumi", "stacks", "kirikae", "staging.json")
+	require.NoError(t, os.MkdirAll(filepath.Dir(p), 0o700))
+	write := func(body string) { require.NoError(t, os.WriteFile(p, []byte(body), 0o600)) }
+	write(`{"version":3,"checkpoint":{"stack":"staging","latest":{"resources":[
+	  {"urn":"urn:pulumi:staging::kirikae::pulumi:pulumi:Stack::kirikae-staging","type":"pulumi:pulumi:Stack","outputs":{"imageTag":"v7"}}]}}}`)
+	dep, ok := w.readState("staging")
+	require.True(t, ok)
+	out, err := rootOutputs(dep)
+	require.NoError(t, err)
+	assert.Equal(t, "v7", out["imageTag"].Value)
+
+	write(`{"version":4,"checkpoint":{"latest":{"resources":[]}}}`)
+	_, ok = w.readState("staging")
+	assert.False(t, ok, "another schema version")
+	write(`{"version":3,`)
+	_, ok = w.readState("staging")
+	assert.False(t, ok, "a damaged file is the CLI's to report")
+
+	_, ok = (&quietWorkspace{project: "kirikae"}).readState("staging")
+	assert.False(t, ok, "not a file backend")
+}
+
+// The newest update's result comes from the newest history file, ordered
+// by its nanosecond stamp.
+func TestLastResultReadsTheNewestHistoryFile(t *testing.T) {
+	dir := t.TempDir()
+	w := &quietWorkspace{stateDir: dir, project: "kirikae"}
+	_, ok := w.lastResult("staging")
+	assert.False(t, ok)
+	h := filepath.Join(dir, ".pulumi", "history", "kirikae", "staging")
+	require.NoError(t, os.MkdirAll(h, 0o700))
+	for name, result := range map[string]string{
+		"staging-1795635687767237365": "failed",
+		"staging-1795635680000000000": "succeeded",
+		"staging-995635687767237365":  "succeeded", // fewer digits: older
+	} {
+		require.NoError(t, os.WriteFile(filepath.Join(h, name+".history.json"), []byte(`{"kind":"update","result":"`+result+`"}`), 0o600))
+	}
+	r, ok := w.lastResult("staging")
+	require.True(t, ok)
+	assert.Equal(t, "failed", r)
+}

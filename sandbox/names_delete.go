@@ -1,0 +1,30 @@
+package sandbox
+
+import "fmt"
+
+// What AWS refuses to delete while it still holds data.
+
+// bucketNotEmpty is DeleteBucket on a bucket with objects: "All objects
+// (including all object versions and delete markers) in the bucket must be
+// deleted before the bucket itself can be deleted" (BucketNotEmpty, 409):
+// https://docs.aws.amazon.com/AmazonS3/latest/API/API_DeleteBucket.html
+// The provider's forceDestroy empties the bucket first:
+// https://www.pulumi.com/registry/packages/aws/api-docs/s3/bucketv2/#forcedestroy_nodejs
+func bucketNotEmpty(st *state, r *record) error {
+	if n := len(st.Objects[r.ID]); n > 0 && plain(r.Outputs["forceDestroy"]) != true {
+		return &apiError{Code: "BucketNotEmpty", Status: 409, Message: fmt.Sprintf(
+			"The bucket you tried to delete is not empty (%s holds %d objects). You must delete all versions in the bucket.", r.ID, n)}
+	}
+	return nil
+}
+
+// repositoryNotEmpty is DeleteRepository on a repository with images
+// without force (RepositoryNotEmptyException):
+// https://docs.aws.amazon.com/AmazonECR/latest/APIReference/API_DeleteRepository.html
+func repositoryNotEmpty(st *state, r *record) error {
+	if n := len(st.Images[r.ID]); n > 0 && plain(r.Outputs["forceDelete"]) != true {
+		return &apiError{Code: "RepositoryNotEmptyException", Status: 400, Message: fmt.Sprintf(
+			"The repository with name '%s' in registry with id '%s' cannot be deleted because it still contains images (%d)", r.ID, st.AccountID, n)}
+	}
+	return nil
+}

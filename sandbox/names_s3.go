@@ -1,0 +1,97 @@
+package sandbox
+
+import (
+	"encoding/xml"
+	"fmt"
+	"net/http"
+	"strings"
+	"time"
+)
+
+const tokLifecycle = "aws:s3/bucketLifecycleConfigurationV2:BucketLifecycleConfigurationV2"
+
+func init() {
+	// A bucket's lifecycle configuration: stored, not acted on (the sandbox
+	// does not age objects). Rules need a status of Enabled or Disabled:
+	// https://docs.aws.amazon.com/AmazonS3/latest/API/API_LifecycleRule.html
+	register(&typeSpec{token: tokLifecycle, required: []string{"bucket", "rules"},
+		immutable: []string{"bucket", "expectedBucketOwner"},
+		check: func(e *env) []string {
+			rules, _ := plain(e.out["rules"].Mappable()).([]any)
+			if len(rules) == 0 {
+				return []string{"rules: a lifecycle configuration needs at least one rule"}
+			}
+			for i, r := range rules {
+				m, _ := r.(map[string]any)
+				if s := fmt.Sprint(m["status"]); s != "Enabled" && s != "Disabled" {
+					return []string{fmt.Sprintf("rules: rule %d: status must be Enabled or Disabled, not %q", i, s)}
+				}
+			}
+			return nil
+		},
+		create: byBucket})
+}
+
+// withObjectVersions answers ListObjectVersions itself and hands every other
+// request to next. The sandbox keeps one version of each key, so every
+// object is listed as its only, latest version, with the id S3 gives objects
+// stored without versioning, "null"; DeleteObjects with that version id
+// removes it. This is what kirikae's destroy needs to empty a bucket the
+// way it must on AWS, where a plain delete in a versioned bucket only adds
+// a delete marker.
+// https://docs.aws.amazon.com/AmazonS3/latest/API/API_ListObjectVersions.html
+// https://docs.aws.amazon.com/AmazonS3/latest/userguide/AddingObjectstoVersionSuspendedBuckets.html
+func (a *Account) withObjectVersions(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		bucket, rest, _ := strings.Cut(strings.TrimPrefix(r.URL.Path, "/"), "/")
+		if _, ok := r.URL.Query()["versions"]; !ok || r.Method != http.MethodGet || bucket == "" || rest != "" {
+			next.ServeHTTP(w, r)
+			return
+		}
+		a.listObjectVersions(w, r, bucket)
+	})
+}
+
+type objectVersion struct {
+	Key          string `xml:"Key"`
+	VersionID    string `xml:"VersionId"`
+	IsLatest     bool   `xml:"IsLatest"`
+	LastModified string `xml:"LastModified"`
+	ETag         string `xml:"ETag"`
+	Size         int    `xml:"Size"`
+	StorageClass string `xml:"StorageClass"`
+}
+
+func (a *Account) listObjectVersions(w http.ResponseWriter, r *http.Request, bucket string) {
+	prefix := r.URL.Query().Get("prefix")
+	var versions []objectVersion
+	err := a.view(func(st *state) error {
+		if _, rec := st.find(tokBucket, bucket, ""); rec == nil {
+			return notFound("NoSuchBucket", "The specified bucket does not exist")
+		}
+		for _, key := range st.sortedKeys(bucket) {
+			if !strings.HasPrefix(key, prefix) {
+				continue
+			}
+			o := st.Objects[bucket][key]
+			b := &s3Backend{acct: a}
+			versions = append(versions, objectVersion{Key: key, VersionID: "null", IsLatest: true,
+				LastModified: modified(o).UTC().Format(time.RFC3339), ETag: fmt.Sprintf("%q", fmt.Sprintf("%x", b.etag(o))),
+				Size: o.Size, StorageClass: "STANDARD"})
+		}
+		return nil
+	})
+	if err != nil {
+		writeError(w, r, protoS3, asAPIError(err))
+		return
+	}
+	writeXML(w, http.StatusOK, struct {
+		XMLName     xml.Name        `xml:"ListVersionsResult"`
+		Xmlns       string          `xml:"xmlns,attr"`
+		Name        string          `xml:"Name"`
+		Prefix      string          `xml:"Prefix"`
+		MaxKeys     int             `xml:"MaxKeys"`
+		IsTruncated bool            `xml:"IsTruncated"`
+		Versions    []objectVersion `xml:"Version"`
+	}{Xmlns: "http://s3.amazonaws.com/doc/2006-03-01/", Name: bucket, Prefix: prefix, MaxKeys: 1000, Versions: versions})
+}
