@@ -83,6 +83,10 @@ func (s *Session) resolveImage(ctx context.Context, cfg stacks.Config, cur, want
 	switch {
 	case errors.As(err, &nf) && nf.NoRepository && !deployed:
 		return want, errNoRepositoryYet
+	case errors.As(err, &nf) && s.Sandbox() && !nf.NoRepository && s.emptyRepository(ctx, cfg):
+		// A first deploy interrupted after its repository was created:
+		// the registry step pushes the initial image now.
+		return want, errNoRepositoryYet
 	case errors.As(err, &nf):
 		return want, &ImageMissingError{Stack: s.Stack(), Ref: ref, NoRepository: nf.NoRepository, Sandbox: s.Sandbox(), Err: err}
 	case err != nil:
@@ -90,6 +94,16 @@ func (s *Session) resolveImage(ctx context.Context, cfg stacks.Config, cur, want
 	}
 	want.Image.Digest = digest
 	return want, nil
+}
+
+// emptyRepository reports whether the stack's repository holds no image.
+func (s *Session) emptyRepository(ctx context.Context, cfg stacks.Config) bool {
+	c, err := s.cloudAPI(ctx)
+	if err != nil {
+		return false
+	}
+	has, err := c.HasImages(ctx, cfg.ImageRegistryID, cfg.ImageRepository)
+	return err == nil && !has
 }
 
 // errNoRepositoryYet: a first deploy whose repository the deploy creates.
