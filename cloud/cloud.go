@@ -59,6 +59,11 @@ type Cloud interface {
 	// Alarms reads the state of the CloudWatch alarms whose names start
 	// with prefix.
 	Alarms(ctx context.Context, prefix string) ([]Alarm, error)
+	// ImageDigest resolves an ECR image to its manifest digest; a missing
+	// image or repository is an *ImageNotFoundError.
+	ImageDigest(ctx context.Context, ref ImageRef) (string, error)
+	// HasImages reports whether an ECR repository holds any image.
+	HasImages(ctx context.Context, registryID, repository string) (bool, error)
 	// Parameter reads an SSM Parameter Store value, decrypting a
 	// SecureString: where a stack keeps the credentials its notifications
 	// need, readable by the deploy role and not by the preview role.

@@ -44,9 +44,8 @@ func openAccount(t *testing.T, dir, stack string) *sandbox.Account {
 func TestStagingAndProductDeployIntoOneSandboxAccount(t *testing.T) {
 	dir := testproject.Copy(t)
 	// ECR refuses a second repository of the same name in the account:
-	// until both stacks use one repository (issue 12's ECR part), product
-	// names its own.
-	setStackValue(t, dir, "product", "kirikae:imageRepository", "kirikae-api-product")
+	// staging creates the one repository (imageRepositoryOwner), product
+	// pulls from it.
 	sessions := []*deploy.Session{openSandbox(t, dir, "staging", nil), openSandbox(t, dir, "product", nil)}
 	results := make([]*deploy.Result, len(sessions))
 	errs := make([]error, len(sessions))
@@ -65,7 +64,7 @@ func TestStagingAndProductDeployIntoOneSandboxAccount(t *testing.T) {
 	assert.Equal(t, acct.Dir(), openAccount(t, dir, "product").Dir(), "one account for both stacks")
 	counts := stackResources(t, acct)
 	assert.Positive(t, counts["staging"])
-	assert.Equal(t, counts["staging"], counts["product"], "each stack's resources are all there")
+	assert.Equal(t, counts["staging"], counts["product"]+1, "each stack's resources are all there; the repository is staging's")
 	for i, stack := range []string{"staging", "product"} {
 		assert.Equal(t, "kirikae-"+stack+"-frontend-"+acct.ID(), results[i].Outputs["frontendBucket"].Value)
 	}

@@ -114,8 +114,8 @@ func (r *run) deployEvent(err error) notify.Event {
 
 // releaseNameOf names values the way Release.Name does, for a deploy that
 // failed before it became a release.
-func releaseNameOf(values map[string]string) string {
-	return Release{ImageTag: values[stacks.KeyImageTag], FrontendRelease: values[stacks.KeyFrontendRelease]}.Name()
+func releaseNameOf(values Values) string {
+	return Release{ImageTag: values.Image.Tag, FrontendRelease: values.FrontendRelease}.Name()
 }
 
 // readSecrets fills each configured secret key's plaintext: a `secure:`

@@ -97,7 +97,7 @@ func (s *Session) Deploy(ctx context.Context, p *Plan, o DeployOptions) (*Deploy
 			notes = append(notes, fmt.Sprintf("forced (--force) during a deploy freeze by %s: %s", freeze.Who, freeze.Reason))
 		}
 		if r.res.Release.ID > 0 {
-			end.Release = journalRelease(nil, &r.res.Release)
+			end.Release = journalRelease(Values{}, &r.res.Release)
 		}
 		for _, n := range []string{<-started, s.announce(ctx, r.deployEvent(err))} {
 			if n != "" {
@@ -120,23 +120,28 @@ type run struct {
 	p       *Plan
 	o       DeployOptions
 	kind    string
-	applied map[string]string // release values of the last update
+	applied Values // release values of the last update
 	last    *Result
 	res     *DeployResult
 }
 
 func (r *run) frontendChanged() bool {
-	return !r.p.deployed || r.p.Current[stacks.KeyFrontendRelease] != r.p.Target[stacks.KeyFrontendRelease]
+	return !r.p.deployed || r.p.Current.FrontendRelease != r.p.Target.FrontendRelease
 }
 
 func (r *run) execute(ctx context.Context) error {
 	s, p, cfg := r.s, r.p, r.p.cfg
-	release := p.Target[stacks.KeyFrontendRelease]
+	release := p.Target.FrontendRelease
 	// The bucket exists unless this is the stack's first deploy; then the
 	// release is uploaded right after the update that creates it.
 	bucket := outputString(p.outputs, infra.OutputFrontendBucket)
 	if r.frontendChanged() && bucket != "" {
 		if err := s.ensureFrontendRelease(ctx, cfg, bucket, release, r.kind != KindRollback); err != nil {
+			return err
+		}
+	}
+	if p.registry {
+		if err := r.registryFirst(ctx); err != nil {
 			return err
 		}
 	}
@@ -148,11 +153,10 @@ func (r *run) execute(ctx context.Context) error {
 				continue
 			}
 			if st.aliasToLatest {
-				values = clone(values)
-				values[stacks.KeyLambdaAliasVersion] = latest
+				values.Lambda.Version = latest
 			}
 		}
-		if r.last != nil && equalValues(values, r.applied) {
+		if r.last != nil && values == r.applied {
 			continue
 		}
 		s.Phase("%s: %s", st.kind, st.say)
@@ -168,6 +172,14 @@ func (r *run) execute(ctx context.Context) error {
 		}
 		if err := s.checkRollout(ctx, r.last.Outputs); err != nil {
 			return r.fail(ctx, err, p.Current)
+		}
+		if st.kind == stepStage {
+			// Before any traffic moves: the staged colour answers
+			// through the test listener, or the deploy stops here with
+			// the live release untouched.
+			if err := r.verifyIdle(ctx, values); err != nil {
+				return r.fail(ctx, err, p.Current)
+			}
 		}
 		if st.bake {
 			if err := r.bake(ctx); err != nil {
@@ -218,15 +230,15 @@ func (r *run) execute(ctx context.Context) error {
 
 func checkNames(cfg stacks.Config, outs map[string]Output) []string {
 	var out []string
-	for _, c := range checks(cfg, outs, nil, true) {
+	for _, c := range checks(cfg, outs, Values{}, true) {
 		out = append(out, c.Name+" "+c.URL+c.Path)
 	}
 	return out
 }
 
 // up runs one engine update of the deploy.
-func (r *run) up(ctx context.Context, values map[string]string, msg string, targets []string) error {
-	res, err := r.s.Session.Up(ctx, values, UpOptions{Message: msg, Targets: targets})
+func (r *run) up(ctx context.Context, values Values, msg string, targets []string) error {
+	res, err := r.s.Session.Up(ctx, values.Config(), UpOptions{Message: msg, Targets: targets})
 	if err != nil {
 		return err
 	}
@@ -256,10 +268,10 @@ func (r *run) bake(ctx context.Context) error {
 
 // rollbackValues are the values that put the previous release back live
 // the fastest way: a switch back to the colour or alias that still runs it.
-func (r *run) rollbackValues() map[string]string {
-	want := clone(r.p.Current)
-	want[stacks.KeyLambdaAliasVersion] = r.p.liveLambda
-	want[stacks.KeyLambdaArtifact] = r.applied[stacks.KeyLambdaArtifact]
+func (r *run) rollbackValues() Values {
+	want := r.p.Current
+	want.Lambda.Version = r.p.liveLambda
+	want.Lambda.Artifact = r.applied.Lambda.Artifact
 	sp := planSwitch(switchInput{
 		backend: r.p.cfg.Backend, cur: r.applied, want: want, deployed: true, rollback: true,
 		liveLambda: outputString(r.last.Outputs, infra.OutputLambdaVersion),
@@ -269,7 +281,7 @@ func (r *run) rollbackValues() map[string]string {
 
 // fail records the failed release, puts back values (the previous
 // release) and returns the typed error.
-func (r *run) fail(ctx context.Context, cause error, back map[string]string) error {
+func (r *run) fail(ctx context.Context, cause error, back Values) error {
 	s := r.s
 	if r.last == nil || errors.Is(cause, context.Canceled) || ctx.Err() != nil {
 		// Nothing applied yet, or the user cancelled: record nothing and
@@ -311,13 +323,13 @@ func (r *run) fail(ctx context.Context, cause error, back map[string]string) err
 
 // rollback applies back without targets (the failed state may be
 // anything), verifies it, and records it as an automatic rollback.
-func (r *run) rollback(ctx context.Context, back map[string]string, reason string) (int, error) {
+func (r *run) rollback(ctx context.Context, back Values, reason string) (int, error) {
 	s := r.s
 	s.Phase("rollback: %s", joinPhrases(planSwitch(switchInput{
 		backend: r.p.cfg.Backend, cur: r.applied, want: back, deployed: true, rollback: true,
 		liveLambda: outputString(r.last.Outputs, infra.OutputLambdaVersion),
 	}).switches))
-	from := r.applied[stacks.KeyFrontendRelease]
+	from := r.applied.FrontendRelease
 	if err := r.beforeRollbackSwitch(ctx, back); err != nil {
 		return 0, err
 	}

@@ -22,13 +22,13 @@ func SetProgram(s *Session, p pulumi.RunFunc) { s.SetProgram(p) }
 
 // Apply runs one update with explicit release values (and targets), as a
 // deploy step does, taking the stack's lock.
-func Apply(ctx context.Context, s *Session, values map[string]string, targets []string) (*Result, error) {
+func Apply(ctx context.Context, s *Session, values Values, targets []string) (*Result, error) {
 	unlock, err := s.Lock("up")
 	if err != nil {
 		return nil, err
 	}
 	defer unlock()
-	return s.Session.Up(ctx, values, UpOptions{Targets: targets})
+	return s.Session.Up(ctx, values.Config(), UpOptions{Targets: targets})
 }
 
 // FrontendReleases lists the release ids in the stack's frontend bucket.

@@ -147,7 +147,7 @@ func (s *Session) invalidationWait() cloud.WaitOptions {
 // afterRollbackSwitch invalidates after an automatic rollback moved the
 // frontend back from the release it replaced (from).
 func (r *run) afterRollbackSwitch(ctx context.Context, from string) error {
-	if from == r.applied[stacks.KeyFrontendRelease] || r.last == nil {
+	if from == r.applied.FrontendRelease || r.last == nil {
 		return nil
 	}
 	return r.s.invalidate(ctx, r.last.Outputs)

@@ -9,7 +9,6 @@ import (
 
 	"github.com/kirikae/kirikae/cloud"
 	"github.com/kirikae/kirikae/infra"
-	"github.com/kirikae/kirikae/stacks"
 )
 
 // carryAssets copies into release to the content-hashed assets of release
@@ -77,8 +76,8 @@ func (s *Session) liveFrontend(ctx context.Context) string {
 
 // beforeRollbackSwitch carries the failed release's assets into the one
 // the automatic rollback goes back to (see carryAssets).
-func (r *run) beforeRollbackSwitch(ctx context.Context, back map[string]string) error {
-	from, to := r.applied[stacks.KeyFrontendRelease], back[stacks.KeyFrontendRelease]
+func (r *run) beforeRollbackSwitch(ctx context.Context, back Values) error {
+	from, to := r.applied.FrontendRelease, back.FrontendRelease
 	if !r.p.cfg.FrontendEnabled || r.last == nil || from == to {
 		return nil
 	}

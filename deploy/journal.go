@@ -68,11 +68,11 @@ func (s *Session) journaled(ctx context.Context, op string, start journal.Entry,
 }
 
 // journalRelease describes release values for the journal.
-func journalRelease(values map[string]string, r *Release) *journal.Release {
-	jr := &journal.Release{Values: clone(values)}
+func journalRelease(values Values, r *Release) *journal.Release {
+	jr := &journal.Release{Values: values.Map()}
 	if r != nil {
 		jr.ID, jr.Name = r.ID, r.Name()
-		jr.Values = clone(r.Values)
+		jr.Values = r.Values.Map()
 	}
 	return jr
 }

@@ -7,6 +7,7 @@ import (
 	"github.com/kirikae/kirikae/engine"
 	"github.com/kirikae/kirikae/journal"
 	"github.com/kirikae/kirikae/notify"
+	"github.com/kirikae/kirikae/stacks"
 )
 
 // The stack operations a user runs one at a time (preview, up, refresh,
@@ -16,26 +17,23 @@ import (
 // ReleaseValues returns the release values this run applies: the flags'
 // overrides over the values live now. Without this, `up` with no --image
 // would silently put the repo file's imageTag back live.
-func (s *Session) ReleaseValues(ctx context.Context) (map[string]string, error) {
+func (s *Session) ReleaseValues(ctx context.Context) (Values, error) {
+	base, err := stacks.Load(s.ProjectDir(), s.Stack())
+	if err != nil {
+		return Values{}, err
+	}
 	outs, err := s.Outputs(ctx)
 	if err != nil {
-		return nil, err
+		return Values{}, err
 	}
-	last, _, err := s.liveConfig(ctx, outs)
+	live, _, err := s.liveValues(ctx, base, outs)
 	if err != nil {
-		return nil, err
+		return Values{}, err
 	}
-	values := map[string]string{}
-	overrides := s.Overrides()
-	for _, k := range releaseKeys() {
-		if v, ok := last[k]; ok {
-			values[k] = v
-		}
-		if v, ok := overrides[k]; ok {
-			values[k] = v
-		}
+	if _, err := base.With(s.Overrides()); err != nil {
+		return Values{}, err
 	}
-	return values, nil
+	return live.apply(s.Overrides())
 }
 
 // lastDeployed is the config snapshot of the newest successful update in
@@ -52,14 +50,14 @@ func lastDeployed(hist []Update) (map[string]string, bool) {
 // Preview computes what Up would change. Nothing is applied. In CI the
 // preview is journaled: it is what reviewers approved.
 func (s *Session) Preview(ctx context.Context, po PreviewOptions) (*Result, error) {
-	return s.withReleaseValues(ctx, "preview", func(values map[string]string) (*Result, error) {
+	return s.withReleaseValues(ctx, "preview", func(values Values) (*Result, error) {
 		if !inCI() {
-			return s.Session.Preview(ctx, values, po)
+			return s.Session.Preview(ctx, values.Config(), po)
 		}
 		var res *Result
 		err := s.journaled(ctx, "preview", journal.Entry{Release: journalRelease(values, nil)}, func(end *journal.Entry) error {
 			var err error
-			res, err = s.Session.Preview(ctx, values, po)
+			res, err = s.Session.Preview(ctx, values.Config(), po)
 			if res != nil {
 				end.Changes = res.Changes
 			}
@@ -71,7 +69,7 @@ func (s *Session) Preview(ctx context.Context, po PreviewOptions) (*Result, erro
 
 // withReleaseValues runs op under the stack lock with the release values
 // this run resolves (flags over the last deployed ones).
-func (s *Session) withReleaseValues(ctx context.Context, op string, run func(map[string]string) (*Result, error)) (*Result, error) {
+func (s *Session) withReleaseValues(ctx context.Context, op string, run func(Values) (*Result, error)) (*Result, error) {
 	unlock, err := s.Lock(op)
 	if err != nil {
 		return nil, err
@@ -86,8 +84,8 @@ func (s *Session) withReleaseValues(ctx context.Context, op string, run func(map
 
 // Up applies the program to the stack.
 func (s *Session) Up(ctx context.Context, uo UpOptions) (*Result, error) {
-	return s.withReleaseValues(ctx, "up", func(values map[string]string) (*Result, error) {
-		return s.Session.Up(ctx, values, uo)
+	return s.withReleaseValues(ctx, "up", func(values Values) (*Result, error) {
+		return s.Session.Up(ctx, values.Config(), uo)
 	})
 }
 

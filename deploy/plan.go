@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"maps"
 	"strconv"
 
 	"github.com/kirikae/kirikae/infra"
@@ -19,8 +18,8 @@ type Plan struct {
 	// Current and Target are release values: live now, and after the plan.
 	// A Lambda alias version of "" in Target means "the version this
 	// deploy publishes".
-	Current map[string]string `json:"current"`
-	Target  map[string]string `json:"target"`
+	Current Values `json:"current"`
+	Target  Values `json:"target"`
 	// Switches are the traffic moves in words: "traffic blue → green (v1 → v2)".
 	Switches []string `json:"switches"`
 	// Replaces are resources the plan replaces (task definitions excluded:
@@ -46,20 +45,28 @@ type Plan struct {
 	deployed   bool
 	liveLambda string
 	cfg        stacks.Config // target config (strategy, verification)
+	// registry: the stack's ECR repository does not exist yet; the deploy
+	// creates it first and runs the image preflight then (registry.go).
+	registry bool
 }
 
 // DeployRequest asks for a deploy of new release values.
 type DeployRequest struct {
-	// Overrides are release values (full keys, e.g. "kirikae:imageTag" from
-	// --image, "kirikae:frontendRelease" from --frontend-release).
+	// Overrides are release values by config key, as the flags and saved
+	// plans carry them ("kirikae:imageTag" from --image,
+	// "kirikae:frontendRelease" from --frontend-release); they are read
+	// into Values by the one mapping in values.go.
 	Overrides map[string]string
+	// Preview: the plan is only shown (preview, a reviewed plan saved
+	// before the image is built); an image not in ECR yet is left to the
+	// preflight of the `up` that applies it.
+	Preview bool
 }
 
 // stackState is what a plan starts from.
 type stackState struct {
-	latest   int               // newest release id, 0 = none
-	config   map[string]string // live release values and schema version, as the last update applied them
-	values   map[string]string // release values live now
+	latest   int    // newest release id, 0 = none
+	values   Values // release values live now (the schema as applied)
 	deployed bool
 	releases []Release
 	outputs  map[string]Output
@@ -86,33 +93,34 @@ func (s *Session) loadState(ctx context.Context) (*stackState, error) {
 	if len(releases) > 0 {
 		st.latest = releases[0].ID
 	}
-	if st.config, st.deployed, err = s.liveConfig(ctx, outs); err != nil {
+	if st.values, st.deployed, err = s.liveValues(ctx, base, outs); err != nil {
 		return nil, err
 	}
-	st.values = valuesOf(base, st.config)
 	return st, nil
 }
 
-// liveConfig is the release values the last update applied: the
+// liveValues is the release values the last update applied: the
 // releaseValues output, or for an older stack the newest successful
-// update's config snapshot.
-func (s *Session) liveConfig(ctx context.Context, outs map[string]Output) (map[string]string, bool, error) {
+// update's config snapshot over the repo file's; the repo file's when the
+// stack was never deployed.
+func (s *Session) liveValues(ctx context.Context, base stacks.Config, outs map[string]Output) (Values, bool, error) {
 	if raw := outputString(outs, OutputReleaseValues); raw != "" {
-		var values map[string]string
+		var values Values
 		if err := json.Unmarshal([]byte(raw), &values); err != nil {
-			return nil, false, fmt.Errorf("read live release values of %s: %w", s.Stack(), err)
+			return Values{}, false, fmt.Errorf("read live release values of %s: %w", s.Stack(), err)
 		}
 		return values, true, nil
 	}
 	if len(outs) == 0 {
-		return nil, false, nil
+		return baseValues(base), false, nil
 	}
 	hist, err := s.History(ctx, 0)
 	if err != nil {
-		return nil, false, err
+		return Values{}, false, err
 	}
 	cfg, ok := lastDeployed(hist)
-	return cfg, ok, nil
+	v, err := valuesOf(base, cfg)
+	return v, ok, err
 }
 
 // planState takes the stack lock for planning and loads what a plan starts
@@ -138,27 +146,46 @@ func (s *Session) PlanDeploy(ctx context.Context, req DeployRequest) (*Plan, err
 		return nil, err
 	}
 	defer unlock()
-	want := clone(st.values)
+	// The stack file's validation speaks for the flags (exit 2).
+	if _, err := st.base.With(req.Overrides); err != nil {
+		return nil, err
+	}
+	want, err := st.values.apply(req.Overrides)
+	if err != nil {
+		return nil, err
+	}
 	extra := map[string]string{}
 	for k, v := range req.Overrides {
-		want[k] = v
 		switch k {
 		case stacks.KeyImageTag, stacks.KeyFrontendRelease, stacks.KeyLambdaArtifact:
 		default:
 			extra[k] = v
 		}
 	}
-	if _, err := st.base.With(want); err != nil {
-		return nil, err
-	}
-	return s.plan(ctx, st, KindDeploy, want, extra)
+	return s.plan(ctx, st, planKind{kind: KindDeploy, preview: req.Preview}, want, extra)
+}
+
+// planKind is what a plan is for.
+type planKind struct {
+	kind    string
+	preview bool // shown only: no image preflight
 }
 
 // plan turns wanted release values into steps and previews the result.
-func (s *Session) plan(ctx context.Context, st *stackState, kind string, want, extra map[string]string) (*Plan, error) {
-	cfg, err := st.base.With(want)
+func (s *Session) plan(ctx context.Context, st *stackState, pk planKind, want Values, extra map[string]string) (*Plan, error) {
+	kind := pk.kind
+	cfg, err := st.base.With(want.Config())
 	if err != nil {
 		return nil, err
+	}
+	registry := false
+	if kind != KindRollback && !pk.preview {
+		// Preflight: before anything is staged, the image exists and its
+		// digest is pinned into the release.
+		want, err = s.resolveImage(ctx, cfg, st.values, want, st.deployed)
+		if registry = needsRegistry(cfg, err); err != nil && !registry {
+			return nil, err
+		}
 	}
 	live := outputString(st.outputs, infra.OutputLambdaVersion)
 	sp := planSwitch(switchInput{
@@ -166,15 +193,15 @@ func (s *Session) plan(ctx context.Context, st *stackState, kind string, want, e
 		canaryPercent: cfg.CanaryPercent, cur: st.values, want: want, extra: extra,
 		deployed: st.deployed, liveLambda: live, rollback: kind == KindRollback,
 	})
-	pre, err := s.Session.Preview(ctx, sp.final, PreviewOptions{})
+	pre, err := s.Session.Preview(ctx, sp.final.Config(), PreviewOptions{})
 	if err != nil {
 		return nil, err
 	}
 	p := &Plan{
-		Stack: s.Stack(), Kind: kind, Current: clone(st.values), Target: sp.final,
+		Stack: s.Stack(), Kind: kind, Current: st.values, Target: sp.final,
 		Switches: sp.switches, Preview: pre, steps: sp.steps, base: st.latest,
 		deployed: st.deployed, liveLambda: live, cfg: cfg, releases: st.releases,
-		outputs: st.outputs, First: !st.deployed,
+		outputs: st.outputs, First: !st.deployed, registry: registry,
 	}
 	if p.Switches == nil {
 		p.Switches = []string{}
@@ -220,6 +247,3 @@ func outputString(outs map[string]Output, name string) string {
 	}
 	return ""
 }
-
-// equalValues reports whether two value sets are the same.
-func equalValues(a, b map[string]string) bool { return maps.Equal(a, b) }

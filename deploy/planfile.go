@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
 	"strings"
@@ -52,7 +53,7 @@ func (s *Session) PlanFileFor(ctx context.Context, overrides map[string]string, 
 		return PlanFile{}, err
 	}
 	return PlanFile{Stack: s.Stack(), LatestRelease: latest, ConfigHash: cfg, ProgramHash: prog,
-		Overrides: clone(overrides), Changes: changes}, nil
+		Overrides: maps.Clone(overrides), Changes: changes}, nil
 }
 
 // SavePlan writes pf to path (0600: it names the stack and its values).

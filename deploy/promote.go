@@ -3,8 +3,6 @@ package deploy
 import (
 	"context"
 	"fmt"
-
-	"github.com/kirikae/kirikae/stacks"
 )
 
 // PlanPromote plans applying to this stack exactly the release another
@@ -49,16 +47,18 @@ func (s *Session) PlanPromote(ctx context.Context, from *Session, release int) (
 		return nil, err
 	}
 	defer unlock()
-	want := clone(st.values)
-	for _, k := range []string{stacks.KeyImageTag, stacks.KeyFrontendRelease, stacks.KeyLambdaArtifact} {
-		want[k] = latest.Values[k]
-	}
-	p, err := s.plan(ctx, st, KindPromote, want, nil)
+	// The same image digest staging verified, not the tag looked up
+	// again: what product runs is byte for byte what staging ran.
+	want := st.values
+	want.Image = latest.Values.Image
+	want.FrontendRelease = latest.Values.FrontendRelease
+	want.Lambda.Artifact = latest.Values.Lambda.Artifact
+	p, err := s.plan(ctx, st, planKind{kind: KindPromote}, want, nil)
 	if err != nil {
 		return nil, err
 	}
 	p.From = &latest
-	if err := s.planFrontendCopy(ctx, from, want[stacks.KeyFrontendRelease]); err != nil {
+	if err := s.planFrontendCopy(ctx, from, want.FrontendRelease); err != nil {
 		return nil, err
 	}
 	return p, nil

@@ -7,7 +7,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"maps"
 	"os"
 	"os/exec"
 	"slices"
@@ -45,20 +44,21 @@ type Release struct {
 	Stack string `json:"stack"`
 	// ID names the release for good: it counts up per stack, is never
 	// reused, and is what `rollback --to` takes.
-	ID              int               `json:"id"`
-	ImageTag        string            `json:"imageTag,omitempty"`
-	LambdaVersion   string            `json:"lambdaVersion,omitempty"`
-	FrontendRelease string            `json:"frontendRelease,omitempty"`
-	ActiveColor     string            `json:"activeColor,omitempty"`
-	Values          map[string]string `json:"values"`     // release values applied
-	ConfigHash      string            `json:"configHash"` // sha256 of the release values
-	Commit          string            `json:"commit,omitempty"`
-	Who             string            `json:"who,omitempty"`
-	When            time.Time         `json:"when"`
-	Kind            string            `json:"kind"`
-	DBSchemaVersion string            `json:"dbSchemaVersion,omitempty"`
-	Verified        string            `json:"verified"`
-	Reason          string            `json:"reason,omitempty"`
+	ID              int       `json:"id"`
+	ImageTag        string    `json:"imageTag,omitempty"`
+	ImageDigest     string    `json:"imageDigest,omitempty"`
+	LambdaVersion   string    `json:"lambdaVersion,omitempty"`
+	FrontendRelease string    `json:"frontendRelease,omitempty"`
+	ActiveColor     string    `json:"activeColor,omitempty"`
+	Values          Values    `json:"values"`     // release values applied
+	ConfigHash      string    `json:"configHash"` // sha256 of the release values
+	Commit          string    `json:"commit,omitempty"`
+	Who             string    `json:"who,omitempty"`
+	When            time.Time `json:"when"`
+	Kind            string    `json:"kind"`
+	DBSchemaVersion string    `json:"dbSchemaVersion,omitempty"`
+	Verified        string    `json:"verified"`
+	Reason          string    `json:"reason,omitempty"`
 }
 
 // Name says what a release serves: "image v2, frontend r3", or
@@ -218,13 +218,15 @@ func LiveRelease(rels []Release) (Release, bool) {
 
 // newRelease describes values going live on the stack; the log assigns
 // its id.
-func (s *Session) newRelease(ctx context.Context, values map[string]string, lambda, kind, verified, reason string) Release {
+func (s *Session) newRelease(ctx context.Context, values Values, lambda, kind, verified, reason string) Release {
+	values.Schema = s.Config.DBSchemaVersion
 	r := Release{
 		Stack:           s.Stack(),
-		ImageTag:        values[stacks.KeyImageTag],
-		FrontendRelease: values[stacks.KeyFrontendRelease],
-		ActiveColor:     activeOf(values),
-		Values:          clone(values),
+		ImageTag:        values.Image.Tag,
+		ImageDigest:     values.Image.Digest,
+		FrontendRelease: values.FrontendRelease,
+		ActiveColor:     values.activeColor(),
+		Values:          values,
 		ConfigHash:      configHash(values),
 		When:            time.Now().UTC().Truncate(time.Second),
 		Kind:            kind,
@@ -236,16 +238,15 @@ func (s *Session) newRelease(ctx context.Context, values map[string]string, lamb
 		Commit:          s.commit(ctx),
 	}
 	if s.Config.Backend == stacks.BackendLambda {
-		r.ImageTag = ""
+		r.ImageTag, r.ImageDigest = "", ""
 	}
 	return r
 }
 
-// configHash identifies a set of values: two releases with the same hash
-// applied exactly the same values.
-func configHash(cfg map[string]string) string {
+// hashMap hashes config keys and values in key order.
+func hashMap(cfg map[string]string) string {
 	h := sha256.New()
-	for _, k := range slices.Sorted(maps.Keys(cfg)) {
+	for _, k := range sortedKeys(cfg) {
 		fmt.Fprintf(h, "%s=%s\n", k, cfg[k])
 	}
 	return hex.EncodeToString(h.Sum(nil))

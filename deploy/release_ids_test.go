@@ -33,6 +33,7 @@ func TestReleaseIDsSurviveManyDeploys(t *testing.T) {
 	printed := map[int]string{} // deploy n → the rollback command its plan printed
 	ids := map[int]int{}        // deploy n → its release id
 	for n := 1; n <= deploys; n++ {
+		require.NoError(t, pushImage(ctx, s, fmt.Sprintf("v%d", n)))
 		p, err := s.PlanDeploy(ctx, deploy.DeployRequest{Overrides: map[string]string{stacks.KeyImageTag: fmt.Sprintf("v%d", n)}})
 		require.NoError(t, err, "plan deploy %d", n)
 		printed[n] = p.RollbackCommand

@@ -1,9 +1,13 @@
 package deploy_test
 
 import (
+	"archive/zip"
+	"bytes"
 	"context"
+	"debug/elf"
 	"fmt"
-	"os"
+	"io"
+	"io/fs"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -13,6 +17,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/kirikae/kirikae/build"
 	"github.com/kirikae/kirikae/deploy"
 	"github.com/kirikae/kirikae/infra"
 	"github.com/kirikae/kirikae/internal/testproject"
@@ -23,8 +28,9 @@ func TestPromoteAppliesStagingsVerifiedRelease(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	dir := testproject.Copy(t)
-	// Each stack has its own simulated account, so product uses the repo's
-	// stack file as it is (same repository name as staging).
+	// One account for both stacks (the sandbox default, as a team's):
+	// product pulls from the repository staging created
+	// (Pulumi.product.yaml: imageRepositoryOwner false).
 	staging := openDeploy(t, dir, "staging", nil)
 	prod := openDeploy(t, dir, "product", nil)
 
@@ -53,7 +59,7 @@ func TestPromoteAppliesStagingsVerifiedRelease(t *testing.T) {
 	plan, err := prod.PlanPromote(ctx, staging, again.Release.ID)
 	require.NoError(t, err)
 	assert.Equal(t, deploy.KindPromote, plan.Kind)
-	assert.Equal(t, "v5", plan.Target[stacks.KeyImageTag])
+	assert.Equal(t, "v5", plan.Target.Image.Tag)
 	require.NotNil(t, plan.Preview, "the CLI shows product's diff before applying")
 	assert.Positive(t, plan.Preview.Changes[deploy.OpCreate])
 	assert.Equal(t, again.Release.ID, plan.From.ID)
@@ -63,6 +69,25 @@ func TestPromoteAppliesStagingsVerifiedRelease(t *testing.T) {
 	assert.Equal(t, deploy.VerifyPassed, res.Release.Verified)
 	_, v := served(t, dir, prod, infra.OutputURL, "/healthz")
 	assert.Equal(t, "v5", v, "product serves staging's image")
+
+	// The very bytes staging verified: the same digest, pulled by digest
+	// from the one repository, which product did not create again.
+	require.Regexp(t, `^sha256:[0-9a-f]{64}$`, again.Release.ImageDigest)
+	assert.Equal(t, again.Release.ImageDigest, plan.Target.Image.Digest, "the plan carries staging's digest")
+	assert.Equal(t, again.Release.ImageDigest, res.Release.ImageDigest)
+	repos := 0
+	for _, r := range resourcesOf(t, dir) {
+		switch r.Type {
+		case "aws:ecr/repository:Repository":
+			repos++
+			assert.Contains(t, r.URN, "urn:pulumi:staging::", "staging owns the repository")
+		case "aws:ecs/taskDefinition:TaskDefinition":
+			if strings.Contains(r.URN, "urn:pulumi:product::") {
+				assert.Contains(t, r.Inputs["containerDefinitions"], "/kirikae-api@"+res.Release.ImageDigest)
+			}
+		}
+	}
+	assert.Equal(t, 1, repos, "one repository in the account")
 }
 
 func TestRollbackSchemaGuardAndCheckpointRestore(t *testing.T) {
@@ -214,7 +239,7 @@ func TestCanaryBakesBeforeTheSwitch(t *testing.T) {
 		"active blue, blue 90, green 10",
 		"switch: traffic blue → green (v1 → v2)",
 	}, phases[:5])
-	assert.Equal(t, "0", res.Release.Values[stacks.KeyIdleWeight])
+	assert.Equal(t, "0", strconv.Itoa(res.Release.Values.IdleWeight))
 	assert.Equal(t, map[string]int{"blue": 0, "green": 100}, listenerWeights(t, dir))
 	assert.Equal(t, stacks.ColorGreen, res.Release.ActiveColor)
 }
@@ -251,6 +276,7 @@ func TestLambdaStagesBehindPinnedAliasAndRollsBackTheAlias(t *testing.T) {
 	setStackValue(t, dir, "staging", stacks.KeyBackend, stacks.BackendLambda)
 	var phases []string
 	s := openDeploy(t, dir, "staging", &phases)
+	lambdaZip(t, dir, "v1")
 	a, err := deployWith(s, nil)
 	require.NoError(t, err)
 	require.NotEmpty(t, a.Release.LambdaVersion)
@@ -258,22 +284,22 @@ func TestLambdaStagesBehindPinnedAliasAndRollsBackTheAlias(t *testing.T) {
 
 	// New code under the same artifact path: published behind `live`,
 	// then the alias moves.
-	require.NoError(t, os.WriteFile(filepath.Join(dir, "app", "lambda", "release.txt"), []byte("b"), 0o644))
+	lambdaZip(t, dir, "v2")
 	phases = nil
 	b, err := deployWith(s, nil)
 	require.NoError(t, err)
 	assert.Equal(t, 2, b.Updates)
 	assert.NotEqual(t, a.Release.LambdaVersion, b.Release.LambdaVersion)
-	assert.Equal(t, b.Release.LambdaVersion, b.Release.Values[stacks.KeyLambdaAliasVersion], "the alias is pinned")
-	assert.Contains(t, phases, "stage: publish app/lambda behind alias live (stays on "+a.Release.LambdaVersion+")")
+	assert.Equal(t, b.Release.LambdaVersion, b.Release.Values.Lambda.Version, "the alias is pinned")
+	assert.Contains(t, phases, "stage: publish dist/lambda.zip behind alias live (stays on "+a.Release.LambdaVersion+")")
 	_, v := served(t, dir, s, infra.OutputURL, "/healthz")
 	assert.Equal(t, b.Release.LambdaVersion, v)
 
 	// Every later code deploy goes live too, though the alias is pinned
 	// to the previous deploy's version by then.
 	seen := map[string]bool{a.Release.LambdaVersion: true, b.Release.LambdaVersion: true}
-	for _, code := range []string{"c", "d", "e"} {
-		require.NoError(t, os.WriteFile(filepath.Join(dir, "app", "lambda", "release.txt"), []byte(code), 0o644))
+	for _, code := range []string{"v3", "v4", "v5"} {
+		lambdaZip(t, dir, code)
 		r, err := deployWith(s, nil)
 		require.NoError(t, err, code)
 		assert.False(t, seen[r.Release.LambdaVersion], "deploy %s published a new version", code)
@@ -282,6 +308,14 @@ func TestLambdaStagesBehindPinnedAliasAndRollsBackTheAlias(t *testing.T) {
 		_, v := served(t, dir, s, infra.OutputURL, "/healthz")
 		assert.Equal(t, r.Release.LambdaVersion, v, "deploy %s is what the endpoint serves", code)
 	}
+	// What Lambda was given: a function declaring arm64, and a zip whose
+	// bootstrap is an executable arm64 program.
+	for _, r := range resourcesOf(t, dir) {
+		if r.Type == "aws:lambda/function:Function" {
+			assert.Equal(t, []any{"arm64"}, r.Inputs["architectures"])
+		}
+	}
+	assertArm64Bootstrap(t, filepath.Join(dir, "dist", "lambda.zip"))
 	latest := outputOf(t, s, infra.OutputLambdaLatestVersion)
 	// A deploy with no new code publishes nothing and switches nothing.
 	same, err := deployWith(s, nil)
@@ -297,4 +331,33 @@ func TestLambdaStagesBehindPinnedAliasAndRollsBackTheAlias(t *testing.T) {
 	_, v = served(t, dir, s, infra.OutputURL, "/healthz")
 	assert.Equal(t, a.Release.LambdaVersion, v)
 	assert.Equal(t, latest, outputOf(t, s, infra.OutputLambdaLatestVersion), "nothing new was published")
+}
+
+// lambdaZip builds the example function with version baked in where the
+// stack files point kirikae:lambdaArtifact, as a pipeline does before it
+// deploys (build.LambdaZip: linux/arm64, bootstrap 0755).
+func lambdaZip(t testing.TB, dir, version string) {
+	t.Helper()
+	require.NoError(t, build.LambdaZip(context.Background(), filepath.Join(dir, "app", "cmd", "lambda"), "", version,
+		filepath.Join(dir, "dist", "lambda.zip")))
+}
+
+// assertArm64Bootstrap checks a Lambda zip the way Lambda runs it: the
+// file bootstrap at the root, executable, built for arm64.
+func assertArm64Bootstrap(t testing.TB, zipPath string) {
+	t.Helper()
+	zr, err := zip.OpenReader(zipPath)
+	require.NoError(t, err)
+	defer zr.Close()
+	require.Len(t, zr.File, 1)
+	f := zr.File[0]
+	assert.Equal(t, "bootstrap", f.Name)
+	assert.Equal(t, fs.FileMode(0o755), f.Mode().Perm(), "bootstrap is executable")
+	rc, err := f.Open()
+	require.NoError(t, err)
+	raw, err := io.ReadAll(rc)
+	require.NoError(t, err)
+	bin, err := elf.NewFile(bytes.NewReader(raw))
+	require.NoError(t, err)
+	assert.Equal(t, elf.EM_AARCH64, bin.Machine, "built for the architecture the function declares")
 }

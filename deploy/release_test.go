@@ -3,6 +3,7 @@ package deploy_test
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"io"
 	"net/http"
 	"os"
@@ -42,6 +43,22 @@ func openDeploy(t testing.TB, dir, stack string, phases *[]string) *deploy.Sessi
 	return s
 }
 
+// pushImage pushes tag built from app/ to the stack's sandbox repository,
+// as a pipeline pushes before it deploys; a tag already there is left as
+// it is (tags are immutable), a stack without a repository yet gets its
+// initial image from the first deploy.
+func pushImage(ctx context.Context, s *deploy.Session, tag string) error {
+	cfg, err := stacks.Load(s.ProjectDir(), s.Stack())
+	if err != nil {
+		return err
+	}
+	_, err = deploy.PushSandboxImage(ctx, s.ProjectDir(), s.Paths.AccountDir(cfg), cfg.ImageRepository, tag, deploy.SandboxImageSource)
+	if errors.Is(err, deploy.ErrNoSandboxRepository) || sandbox.ErrorCode(err) == "ImageTagAlreadyExistsException" {
+		return nil
+	}
+	return err
+}
+
 func deployImage(t testing.TB, s *deploy.Session, image string) *deploy.DeployResult {
 	t.Helper()
 	res, err := deployWith(s, map[string]string{stacks.KeyImageTag: image})
@@ -51,6 +68,11 @@ func deployImage(t testing.TB, s *deploy.Session, image string) *deploy.DeployRe
 
 func deployWith(s *deploy.Session, overrides map[string]string) (*deploy.DeployResult, error) {
 	ctx := context.Background()
+	if tag := overrides[stacks.KeyImageTag]; tag != "" {
+		if err := pushImage(ctx, s, tag); err != nil {
+			return nil, err
+		}
+	}
 	p, err := s.PlanDeploy(ctx, deploy.DeployRequest{Overrides: overrides})
 	if err != nil {
 		return nil, err
@@ -146,14 +168,17 @@ func TestSwitchDeployRollbackAndAutomaticRollback(t *testing.T) {
 	a := deployImage(t, s, "v1")
 	assert.Equal(t, deploy.VerifyPassed, a.Release.Verified)
 	assert.Equal(t, deploy.KindDeploy, a.Release.Kind)
-	assert.Equal(t, 1, a.Updates, "a first deploy is one plain update")
+	assert.Equal(t, 2, a.Updates, "a first ECS deploy creates its repository, then applies everything")
+	assert.Contains(t, phases, "registry: kirikae-api is empty: building image v1 from app/cmd/server and pushing it (sandbox)")
+	assert.Regexp(t, `^sha256:[0-9a-f]{64}$`, a.Release.ImageDigest, "the release records the digest")
+	assert.Equal(t, a.Release.ImageDigest, a.Release.Values.Image.Digest)
 
 	// B: staged on the idle colour, then one switch.
 	phases = nil
 	b := deployImage(t, s, "v2")
 	assert.Equal(t, 2, b.Updates)
 	assert.Equal(t, stacks.ColorGreen, b.Release.ActiveColor)
-	assert.Equal(t, "v1", b.Release.Values[stacks.KeyIdleImageTag], "the old release stays warm")
+	assert.Equal(t, "v1", b.Release.Values.IdleImage.Tag, "the old release stays warm")
 	assert.Contains(t, phases, "stage: green gets image v2")
 	assert.Contains(t, phases, "switch: traffic blue → green (v1 → v2)")
 	assert.Contains(t, phases, "verify: api ok (v2)")
@@ -184,9 +209,9 @@ func TestSwitchDeployRollbackAndAutomaticRollback(t *testing.T) {
 	// are healthy, verification through the front door sees what the
 	// program answers, fails, and the previous release (A) goes back live
 	// by itself. From here on the registry holds the real programs.
-	pushImage(t, dir, "staging", "v1", appPkg, "v1")
-	pushImage(t, dir, "staging", "v2", appPkg, "v2")
-	pushImage(t, dir, "staging", "v3", appPkg, "v9")
+	pushProgram(t, dir, "staging", "v1", appPkg, "v1")
+	pushProgram(t, dir, "staging", "v2", appPkg, "v2")
+	pushProgram(t, dir, "staging", "v3", appPkg, "v9")
 	phases = nil
 	_, err = deployWith(s, map[string]string{stacks.KeyImageTag: "v3"})
 	var vf *deploy.VerifyFailedError

@@ -40,25 +40,25 @@ func (s *Session) PlanRollback(ctx context.Context, req RollbackRequest) (*Plan,
 	if err != nil {
 		return nil, err
 	}
-	cur := st.config[stacks.KeyDBSchemaVersion]
+	cur := st.values.Schema
 	if target.DBSchemaVersion != cur && !req.AllowSchemaRollback {
 		return nil, &SchemaChangeError{Stack: s.Stack(), Target: target.ID, CurrentSchema: cur, TargetSchema: target.DBSchemaVersion}
 	}
-	want := clone(st.values)
-	want[stacks.KeyImageTag] = target.Values[stacks.KeyImageTag]
-	want[stacks.KeyFrontendRelease] = target.Values[stacks.KeyFrontendRelease]
+	want := st.values
+	want.Image = target.Values.Image
+	want.FrontendRelease = target.Values.FrontendRelease
 	if st.base.Backend == stacks.BackendLambda {
 		// Moving the alias back is the rollback; re-deploying the old
 		// artifact would publish yet another version. Without a recorded
 		// version the old artifact is all there is.
 		if target.LambdaVersion != "" {
-			want[stacks.KeyLambdaAliasVersion] = target.LambdaVersion
+			want.Lambda.Version = target.LambdaVersion
 		} else {
-			want[stacks.KeyLambdaArtifact] = target.Values[stacks.KeyLambdaArtifact]
-			want[stacks.KeyLambdaAliasVersion] = ""
+			want.Lambda.Artifact = target.Values.Lambda.Artifact
+			want.Lambda.Version = ""
 		}
 	}
-	p, err := s.plan(ctx, st, KindRollback, want, nil)
+	p, err := s.plan(ctx, st, planKind{kind: KindRollback}, want, nil)
 	if err != nil {
 		return nil, err
 	}

@@ -100,9 +100,7 @@ func ListStacks(ctx context.Context, opts Options) ([]StackInfo, error) {
 // reads what is live from the stack's outputs instead of searching Pulumi
 // history (paged, and growing with every update).
 func releaseExports(cfg stacks.Config) (map[string]string, error) {
-	live := valuesOf(cfg, nil)
-	live[stacks.KeyDBSchemaVersion] = cfg.DBSchemaVersion
-	raw, err := json.Marshal(live)
+	raw, err := json.Marshal(baseValues(cfg))
 	if err != nil {
 		return nil, fmt.Errorf("encode release values: %w", err)
 	}
@@ -110,7 +108,7 @@ func releaseExports(cfg stacks.Config) (map[string]string, error) {
 }
 
 // OutputReleaseValues is the stack output holding the live release values
-// (JSON object keyed by config key).
+// (Values: a JSON object keyed by config key).
 const OutputReleaseValues = "releaseValues"
 
 // Close stops the sandbox's front door and provider, if any. Call it only

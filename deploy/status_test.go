@@ -52,6 +52,7 @@ func TestStatusReadsTheLambdaAlias(t *testing.T) {
 	ctx := context.Background()
 	dir := testproject.Copy(t)
 	setStackValue(t, dir, "staging", stacks.KeyBackend, stacks.BackendLambda)
+	lambdaZip(t, dir, "v1")
 	s := openDeploy(t, dir, "staging", nil)
 	a, err := deployWith(s, nil)
 	require.NoError(t, err)

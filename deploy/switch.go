@@ -2,8 +2,6 @@ package deploy
 
 import (
 	"fmt"
-	"maps"
-	"strconv"
 
 	"github.com/kirikae/kirikae/stacks"
 )
@@ -20,7 +18,7 @@ const (
 type step struct {
 	kind   string
 	say    string // the phase message, e.g. "green gets image v2"
-	values map[string]string
+	values Values
 	// bake: verify, wait the bake time, verify again (canary).
 	bake bool
 	// aliasToLatest pins alias `live` at run time to the version the
@@ -35,7 +33,7 @@ type switchInput struct {
 	backend       string
 	canary        bool
 	canaryPercent int
-	cur, want     map[string]string
+	cur, want     Values
 	// extra are release values applied verbatim with the final step.
 	extra      map[string]string
 	deployed   bool
@@ -48,7 +46,7 @@ type switchInput struct {
 // switchPlan is the ordered updates of a deploy and their final values.
 type switchPlan struct {
 	steps    []step
-	final    map[string]string
+	final    Values
 	switches []string
 }
 
@@ -58,24 +56,23 @@ type switchPlan struct {
 // is another switch.
 func planSwitch(in switchInput) switchPlan {
 	if !in.deployed {
-		final := clone(in.want)
-		maps.Copy(final, in.extra)
+		final := withExtra(in.want, in.extra)
 		return switchPlan{final: final, steps: []step{{kind: stepApply, say: "first deploy", values: final}}}
 	}
 	var p switchPlan
-	base := clone(in.cur)
+	base := in.cur
 	switch in.backend {
 	case stacks.BackendECS:
 		base = p.planECS(in, base)
 	case stacks.BackendLambda:
 		base = p.planLambda(in, base)
 	}
-	final := clone(base)
-	final[stacks.KeyFrontendRelease] = in.want[stacks.KeyFrontendRelease]
-	if in.cur[stacks.KeyFrontendRelease] != final[stacks.KeyFrontendRelease] {
-		p.switches = append(p.switches, fmt.Sprintf("frontend %s → %s", in.cur[stacks.KeyFrontendRelease], final[stacks.KeyFrontendRelease]))
+	final := base
+	final.FrontendRelease = in.want.FrontendRelease
+	if in.cur.FrontendRelease != final.FrontendRelease {
+		p.switches = append(p.switches, fmt.Sprintf("frontend %s → %s", in.cur.FrontendRelease, final.FrontendRelease))
 	}
-	maps.Copy(final, in.extra)
+	final = withExtra(final, in.extra)
 	p.final = final
 	if n := len(p.steps); n > 0 && p.steps[n-1].kind == stepSwitch {
 		p.steps[n-1].values = final
@@ -94,37 +91,39 @@ func planSwitch(in switchInput) switchPlan {
 
 // planECS stages the new image on the idle colour (unless it already runs
 // there), optionally bakes a canary, then flips the listener.
-func (p *switchPlan) planECS(in switchInput, base map[string]string) map[string]string {
-	curImg, wantImg := in.cur[stacks.KeyImageTag], in.want[stacks.KeyImageTag]
-	if wantImg == "" || wantImg == curImg {
+func (p *switchPlan) planECS(in switchInput, base Values) Values {
+	curImg, wantImg := in.cur.Image, in.want.Image
+	if wantImg.Tag == "" || wantImg.Tag == curImg.Tag {
 		// Same image: only the canary share can differ (going back from a
 		// canary that failed its bake takes the share back to 0).
-		if w, ok := in.want[stacks.KeyIdleWeight]; ok {
-			base[stacks.KeyIdleWeight] = w
-		}
+		base.IdleWeight = in.want.IdleWeight
 		return base
 	}
-	active := activeOf(in.cur)
+	active := in.cur.activeColor()
 	idle := otherColor(active)
-	if idleImageOf(in.cur) != wantImg {
-		stage := clone(base)
-		stage[stacks.KeyIdleImageTag] = wantImg
-		stage[stacks.KeyIdleWeight] = "0"
-		p.steps = append(p.steps, step{kind: stepStage, say: fmt.Sprintf("%s gets image %s", idle, wantImg), values: stage})
+	if in.cur.idleImage().Tag != wantImg.Tag {
+		stage := base
+		stage.IdleImage = wantImg
+		stage.IdleWeight = 0
+		p.steps = append(p.steps, step{kind: stepStage, say: fmt.Sprintf("%s gets image %s", idle, wantImg.Tag), values: stage})
 		base = stage
+	} else if wantImg.Digest == "" {
+		// Going back to the image the idle colour still runs: it keeps
+		// the digest it was staged with.
+		wantImg = in.cur.idleImage()
 	}
 	if in.canary {
-		c := clone(base)
-		c[stacks.KeyIdleWeight] = strconv.Itoa(in.canaryPercent)
+		c := base
+		c.IdleWeight = in.canaryPercent
 		p.steps = append(p.steps, step{kind: stepCanary, bake: true, values: c,
-			say: fmt.Sprintf("%d%% of traffic → %s (%s)", in.canaryPercent, idle, wantImg)})
+			say: fmt.Sprintf("%d%% of traffic → %s (%s)", in.canaryPercent, idle, wantImg.Tag)})
 	}
-	out := clone(base)
-	out[stacks.KeyActiveColor] = idle
-	out[stacks.KeyImageTag] = wantImg
-	out[stacks.KeyIdleImageTag] = curImg
-	out[stacks.KeyIdleWeight] = "0"
-	p.switches = append(p.switches, fmt.Sprintf("traffic %s → %s (%s → %s)", active, idle, curImg, wantImg))
+	out := base
+	out.ActiveColor = idle
+	out.Image = wantImg
+	out.IdleImage = curImg
+	out.IdleWeight = 0
+	p.switches = append(p.switches, fmt.Sprintf("traffic %s → %s (%s → %s)", active, idle, curImg.Tag, wantImg.Tag))
 	p.steps = append(p.steps, step{kind: stepSwitch, say: "", values: out})
 	return out
 }
@@ -138,34 +137,44 @@ func (p *switchPlan) planECS(in switchInput, base map[string]string) map[string]
 // tell (by publishing a version). Deciding from the path alone once left
 // every deploy after the second one published but never live: the alias
 // stayed pinned to the version of the deploy before.
-func (p *switchPlan) planLambda(in switchInput, base map[string]string) map[string]string {
+func (p *switchPlan) planLambda(in switchInput, base Values) Values {
 	live := in.liveLambda
-	wantAlias, wantArt := in.want[stacks.KeyLambdaAliasVersion], in.want[stacks.KeyLambdaArtifact]
-	base[stacks.KeyLambdaCanaryWeight] = "0"
-	if in.rollback && wantAlias != "" && wantArt == in.cur[stacks.KeyLambdaArtifact] {
+	wantAlias, wantArt := in.want.Lambda.Version, in.want.Lambda.Artifact
+	base.Lambda.CanaryWeight = 0
+	if in.rollback && wantAlias != "" && wantArt == in.cur.Lambda.Artifact {
 		if wantAlias != live {
-			base[stacks.KeyLambdaAliasVersion] = wantAlias
+			base.Lambda.Version = wantAlias
 			p.switches = append(p.switches, fmt.Sprintf("alias %s %s → %s", "live", orNone(live), wantAlias))
 			p.steps = append(p.steps, step{kind: stepSwitch, values: base})
 		}
 		return base
 	}
-	stage := clone(base)
-	stage[stacks.KeyLambdaArtifact] = wantArt
-	stage[stacks.KeyLambdaAliasVersion] = live
+	stage := base
+	stage.Lambda.Artifact = wantArt
+	stage.Lambda.Version = live
 	p.steps = append(p.steps, step{kind: stepStage, values: stage,
 		say: fmt.Sprintf("publish %s behind alias live (stays on %s)", wantArt, orNone(live))})
 	if in.canary {
-		c := clone(stage)
-		c[stacks.KeyLambdaCanaryWeight] = strconv.Itoa(in.canaryPercent)
+		c := stage
+		c.Lambda.CanaryWeight = in.canaryPercent
 		p.steps = append(p.steps, step{kind: stepCanary, bake: true, newVersionOnly: true, values: c,
 			say: fmt.Sprintf("%d%% of traffic → the new version", in.canaryPercent)})
 	}
-	out := clone(stage)
+	out := stage
 	// "" until the stage step tells which version it published.
-	out[stacks.KeyLambdaAliasVersion] = ""
+	out.Lambda.Version = ""
 	p.switches = append(p.switches, fmt.Sprintf("alias live %s → newest published", orNone(live)))
 	p.steps = append(p.steps, step{kind: stepSwitch, aliasToLatest: true, values: out})
+	return out
+}
+
+// withExtra applies release values given verbatim (config keys) over v;
+// they were validated with the stack file when the plan was made.
+func withExtra(v Values, extra map[string]string) Values {
+	out, err := v.apply(extra)
+	if err != nil {
+		return v
+	}
 	return out
 }
 

@@ -1,7 +1,9 @@
 package deploy
 
 import (
+	"encoding/json"
 	"github.com/kirikae/kirikae/notify"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -10,17 +12,19 @@ import (
 	"github.com/kirikae/kirikae/stacks"
 )
 
-func ecsValues(active, img, idle, release string) map[string]string {
-	return map[string]string{
-		stacks.KeyActiveColor: active, stacks.KeyImageTag: img, stacks.KeyIdleImageTag: idle,
-		stacks.KeyIdleWeight: "0", stacks.KeyFrontendRelease: release,
-	}
+func ecsValues(active, img, idle, release string) Values {
+	return Values{ActiveColor: active, Image: Image{Tag: img}, IdleImage: Image{Tag: idle}, FrontendRelease: release}
 }
 
-func with(m map[string]string, kv ...string) map[string]string {
-	out := clone(m)
+// with sets config keys through the one mapping.
+func with(v Values, kv ...string) Values {
+	m := map[string]string{}
 	for i := 0; i < len(kv); i += 2 {
-		out[kv[i]] = kv[i+1]
+		m[kv[i]] = kv[i+1]
+	}
+	out, err := v.apply(m)
+	if err != nil {
+		panic(err)
 	}
 	return out
 }
@@ -36,10 +40,10 @@ func kinds(p switchPlan) []string {
 func TestPlanSwitchECS(t *testing.T) {
 	cur := ecsValues("blue", "v1", "v0", "r1")
 	tests := map[string]struct {
-		want     map[string]string
+		want     Values
 		canary   bool
 		kinds    []string
-		final    map[string]string
+		final    Values
 		switches []string
 	}{
 		"new image is staged then switched": {
@@ -73,22 +77,22 @@ func TestPlanSwitchECS(t *testing.T) {
 				assert.Equal(t, tc.switches, p.switches)
 			}
 			for _, s := range p.steps[:len(p.steps)-1] {
-				assert.Equal(t, "blue", s.values[stacks.KeyActiveColor], "traffic stays on blue until the switch")
-				assert.Equal(t, "v1", s.values[stacks.KeyImageTag])
+				assert.Equal(t, "blue", s.values.Config()[stacks.KeyActiveColor], "traffic stays on blue until the switch")
+				assert.Equal(t, "v1", s.values.Config()[stacks.KeyImageTag])
 			}
 		})
 	}
 	canary := planSwitch(switchInput{backend: stacks.BackendECS, canary: true, canaryPercent: 25,
 		cur: cur, want: with(cur, stacks.KeyImageTag, "v2"), deployed: true})
-	assert.Equal(t, "25", canary.steps[1].values[stacks.KeyIdleWeight])
+	assert.Equal(t, "25", canary.steps[1].values.Config()[stacks.KeyIdleWeight])
 	assert.True(t, canary.steps[1].bake)
 }
 
 func TestPlanSwitchBackFromACanaryDropsItsShare(t *testing.T) {
 	canary := with(ecsValues("blue", "v1", "v2", "r1"), stacks.KeyIdleWeight, "10")
 	p := planSwitch(switchInput{backend: stacks.BackendECS, deployed: true, cur: canary, want: ecsValues("blue", "v1", "", "r1")})
-	assert.Equal(t, "0", p.final[stacks.KeyIdleWeight])
-	assert.Equal(t, "v2", p.final[stacks.KeyIdleImageTag], "the idle colour is left as it is")
+	assert.Equal(t, "0", p.final.Config()[stacks.KeyIdleWeight])
+	assert.Equal(t, "v2", p.final.Config()[stacks.KeyIdleImageTag], "the idle colour is left as it is")
 }
 
 func TestPlanSwitchFirstDeployAppliesWantAsIs(t *testing.T) {
@@ -99,23 +103,23 @@ func TestPlanSwitchFirstDeployAppliesWantAsIs(t *testing.T) {
 }
 
 func TestPlanSwitchLambda(t *testing.T) {
-	cur := map[string]string{stacks.KeyLambdaArtifact: "a1.zip", stacks.KeyLambdaAliasVersion: "", stacks.KeyLambdaCanaryWeight: "0", stacks.KeyFrontendRelease: "r1"}
+	cur := Values{Lambda: Lambda{Artifact: "a1.zip"}, FrontendRelease: "r1"}
 	t.Run("deploy publishes behind the pinned alias, then moves it", func(t *testing.T) {
 		p := planSwitch(switchInput{backend: stacks.BackendLambda, canary: true, canaryPercent: 10, deployed: true, liveLambda: "3",
 			cur: cur, want: with(cur, stacks.KeyLambdaArtifact, "a2.zip")})
 		require.Equal(t, []string{stepStage, stepCanary, stepSwitch}, kinds(p))
-		assert.Equal(t, "3", p.steps[0].values[stacks.KeyLambdaAliasVersion], "live stays on 3 while 4 is published")
-		assert.Equal(t, "a2.zip", p.steps[0].values[stacks.KeyLambdaArtifact])
-		assert.Equal(t, "10", p.steps[1].values[stacks.KeyLambdaCanaryWeight])
+		assert.Equal(t, "3", p.steps[0].values.Config()[stacks.KeyLambdaAliasVersion], "live stays on 3 while 4 is published")
+		assert.Equal(t, "a2.zip", p.steps[0].values.Config()[stacks.KeyLambdaArtifact])
+		assert.Equal(t, "10", p.steps[1].values.Config()[stacks.KeyLambdaCanaryWeight])
 		assert.True(t, p.steps[1].newVersionOnly)
 		assert.True(t, p.steps[2].aliasToLatest)
-		assert.Equal(t, "0", p.steps[2].values[stacks.KeyLambdaCanaryWeight])
+		assert.Equal(t, "0", p.steps[2].values.Config()[stacks.KeyLambdaCanaryWeight])
 	})
 	t.Run("a deploy with the alias pinned still publishes, then moves it", func(t *testing.T) {
 		pinned := with(cur, stacks.KeyLambdaAliasVersion, "4")
 		p := planSwitch(switchInput{backend: stacks.BackendLambda, deployed: true, liveLambda: "4", cur: pinned, want: pinned})
 		require.Equal(t, []string{stepStage, stepSwitch}, kinds(p), "the code under the same path may have changed")
-		assert.Equal(t, "4", p.steps[0].values[stacks.KeyLambdaAliasVersion], "live stays on 4 while the code is published")
+		assert.Equal(t, "4", p.steps[0].values.Config()[stacks.KeyLambdaAliasVersion], "live stays on 4 while the code is published")
 		assert.True(t, p.steps[1].aliasToLatest)
 	})
 	t.Run("rollback moves the alias only", func(t *testing.T) {
@@ -123,24 +127,56 @@ func TestPlanSwitchLambda(t *testing.T) {
 			cur: with(cur, stacks.KeyLambdaAliasVersion, "4"), want: with(cur, stacks.KeyLambdaAliasVersion, "3")})
 		assert.Equal(t, []string{stepSwitch}, kinds(p))
 		assert.Equal(t, []string{"alias live 4 → 3"}, p.switches)
-		assert.Equal(t, "a1.zip", p.final[stacks.KeyLambdaArtifact], "no new version is published")
+		assert.Equal(t, "a1.zip", p.final.Config()[stacks.KeyLambdaArtifact], "no new version is published")
 	})
 }
 
-func TestReleaseValueCoversEveryReleaseKey(t *testing.T) {
+// Every release key of the stacks table has a field in Values, and a
+// config with every release key set reads back into Values and out again
+// unchanged: the mapping is the one place they meet, and it is complete.
+func TestValueFieldsCoverReleaseKeys(t *testing.T) {
 	samples := map[string]string{
 		stacks.KeyImageTag: "v7", stacks.KeyIdleImageTag: "v6", stacks.KeyActiveColor: "green",
+		stacks.KeyImageDigest: "sha256:" + strings.Repeat("a", 64), stacks.KeyIdleImageDigest: "sha256:" + strings.Repeat("b", 64),
 		stacks.KeyIdleWeight: "30", stacks.KeyLambdaArtifact: "s3://artifacts/api/k.zip", stacks.KeyLambdaAliasVersion: "4",
 		stacks.KeyLambdaCanaryWeight: "20", stacks.KeyFrontendRelease: "r9",
 	}
-	require.Len(t, releaseKeys(), len(samples), "a new release key needs a case in releaseValue")
+	var release []string
+	for _, k := range stacks.Keys() {
+		if k.Release {
+			release = append(release, k.Name)
+		}
+	}
+	require.ElementsMatch(t, release, sortedKeys(samples), "a new release key needs a sample here and a field in valueFields")
 	cfg, err := stacks.Load("..", "staging")
 	require.NoError(t, err)
 	cfg, err = cfg.With(samples)
 	require.NoError(t, err)
-	for _, k := range releaseKeys() {
-		assert.Equal(t, samples[k], releaseValue(cfg, k), k)
-	}
+	v := baseValues(cfg)
+	assert.Equal(t, samples, v.Config())
+	raw, err := json.Marshal(v)
+	require.NoError(t, err)
+	var back Values
+	require.NoError(t, json.Unmarshal(raw, &back))
+	assert.Equal(t, v, back, "the JSON form (records, the releaseValues output) round-trips")
+}
+
+// A zero value is left out of the JSON form, a "0" text is not: the image
+// tag "0" is a tag.
+func TestValuesMapKeepsTextThatLooksLikeZero(t *testing.T) {
+	v := Values{Image: Image{Tag: "0"}, FrontendRelease: "0"}
+	assert.Equal(t, map[string]string{stacks.KeyImageTag: "0", stacks.KeyFrontendRelease: "0"}, v.Map())
+}
+
+// Records written before the type existed carry every key, empty ones
+// included, and no digest; they read as the same values.
+func TestValuesReadOldRecords(t *testing.T) {
+	old := `{"kirikae:activeColor":"green","kirikae:frontendRelease":"r2","kirikae:idleImageTag":"v1","kirikae:idleWeight":"0",
+	"kirikae:imageTag":"v2","kirikae:lambdaAliasVersion":"","kirikae:lambdaArtifact":"app/lambda","kirikae:lambdaCanaryWeight":"0","kirikae:dbSchemaVersion":"1"}`
+	var v Values
+	require.NoError(t, json.Unmarshal([]byte(old), &v))
+	assert.Equal(t, Values{Image: Image{Tag: "v2"}, ActiveColor: "green", IdleImage: Image{Tag: "v1"},
+		Lambda: Lambda{Artifact: "app/lambda"}, FrontendRelease: "r2", Schema: "1"}, v)
 }
 
 func TestFastTargetsOnlyForSwitchResources(t *testing.T) {
@@ -166,10 +202,10 @@ func TestSameTaskDefinition(t *testing.T) {
 func TestExpectedVersionComesFromTheReleaseNotTheStack(t *testing.T) {
 	lambda := stacks.Config{Backend: stacks.BackendLambda}
 	outs := map[string]Output{"lambdaVersion": {Value: "2"}, "lambdaLatestVersion": {Value: "3"}, "imageTag": {Value: "v1"}}
-	assert.Equal(t, "3", expectedVersion(lambda, outs, map[string]string{stacks.KeyLambdaAliasVersion: "3"}))
-	assert.Equal(t, "3", expectedVersion(lambda, outs, map[string]string{stacks.KeyLambdaAliasVersion: ""}), "first deploy: the version it published")
+	assert.Equal(t, "3", expectedVersion(lambda, outs, Values{Lambda: Lambda{Version: "3"}}))
+	assert.Equal(t, "3", expectedVersion(lambda, outs, Values{}), "first deploy: the version it published")
 	ecs := stacks.Config{Backend: stacks.BackendECS}
-	assert.Equal(t, "v2", expectedVersion(ecs, outs, map[string]string{stacks.KeyImageTag: "v2"}))
+	assert.Equal(t, "v2", expectedVersion(ecs, outs, Values{Image: Image{Tag: "v2"}}))
 }
 
 // A sandbox run only ever notifies receivers on this machine.

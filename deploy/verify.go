@@ -22,7 +22,7 @@ const ReleaseFile = "kirikae-release.json"
 // whose expectation is read from the thing it checks cannot fail. exact
 // also demands the served version; during a canary two versions are served
 // at once, so only the status is checked.
-func checks(cfg stacks.Config, outs map[string]Output, want map[string]string, exact bool) []verify.Check {
+func checks(cfg stacks.Config, outs map[string]Output, want Values, exact bool) []verify.Check {
 	var out []verify.Check
 	if url := outputString(outs, infra.OutputURL); url != "" {
 		c := verify.Check{Name: "api", URL: url, Path: cfg.VerifyPath, ExpectStatus: cfg.VerifyStatus}
@@ -47,14 +47,14 @@ func checks(cfg stacks.Config, outs map[string]Output, want map[string]string, e
 // the image tag the active colour was given, or the Lambda version alias
 // `live` was moved to. A code deploy asks for the version its stage step
 // published; "" (a first deploy) means the version this update published.
-func expectedVersion(cfg stacks.Config, outs map[string]Output, want map[string]string) string {
+func expectedVersion(cfg stacks.Config, outs map[string]Output, want Values) string {
 	if cfg.Backend != stacks.BackendLambda {
-		if v := want[stacks.KeyImageTag]; v != "" {
+		if v := want.Image.Tag; v != "" {
 			return v
 		}
 		return outputString(outs, infra.OutputImageTag)
 	}
-	if v := want[stacks.KeyLambdaAliasVersion]; v != "" {
+	if v := want.Lambda.Version; v != "" {
 		return v
 	}
 	return outputString(outs, infra.OutputLambdaLatestVersion)
@@ -62,7 +62,12 @@ func expectedVersion(cfg stacks.Config, outs map[string]Output, want map[string]
 
 // verifyRelease probes the release. A *verify.FailedError means the release
 // is bad; any other error means kirikae could not tell.
-func (s *Session) verifyRelease(ctx context.Context, cfg stacks.Config, outs map[string]Output, want map[string]string, exact bool) ([]verify.Result, error) {
+func (s *Session) verifyRelease(ctx context.Context, cfg stacks.Config, outs map[string]Output, want Values, exact bool) ([]verify.Result, error) {
+	return s.runChecks(ctx, cfg, checks(cfg, outs, want, exact))
+}
+
+// runChecks probes checks with the stack's attempts, interval and timeout.
+func (s *Session) runChecks(ctx context.Context, cfg stacks.Config, cs []verify.Check) ([]verify.Result, error) {
 	c, err := s.cloudAPI(ctx)
 	if err != nil {
 		return nil, err
@@ -73,7 +78,7 @@ func (s *Session) verifyRelease(ctx context.Context, cfg stacks.Config, outs map
 		// passes, but never wait long between two of them.
 		interval = min(cfg.VerifyTimeout/time.Duration(2*max(cfg.VerifyAttempts, 1)), 5*time.Second)
 	}
-	return verify.Run(ctx, checks(cfg, outs, want, exact), verify.Options{
+	return verify.Run(ctx, cs, verify.Options{
 		Attempts: cfg.VerifyAttempts, Interval: interval, Timeout: cfg.VerifyTimeout, Client: c.HTTPClient(),
 	})
 }

@@ -23,7 +23,7 @@ import (
 // pushImage builds the main package pkg (relative to the repository) with
 // version baked in and pushes it to the stack's sandbox repository as tag,
 // as `kirikae sandbox push-image` does.
-func pushImage(t testing.TB, dir, stack, tag, pkg, version string) {
+func pushProgram(t testing.TB, dir, stack, tag, pkg, version string) {
 	t.Helper()
 	cfg, err := stacks.Load(dir, stack)
 	require.NoError(t, err)
@@ -48,12 +48,12 @@ func TestBrokenImagesTripTheCircuitBreaker(t *testing.T) {
 	dir := testproject.Copy(t)
 	s := openDeploy(t, dir, "staging", nil)
 	deployImage(t, s, "v1")
-	pushImage(t, dir, "staging", "v1", appPkg, "v1")
+	pushProgram(t, dir, "staging", "v1", appPkg, "v1")
 	_, v := served(t, dir, s, infra.OutputURL, "/version")
 	require.Equal(t, "v1", v, "the real v1 program answers")
 
 	for _, bad := range []string{"v2-crash", "v3-unhealthy"} {
-		pushImage(t, dir, "staging", bad, workloadPkg, bad)
+		pushProgram(t, dir, "staging", bad, workloadPkg, bad)
 		_, err := deployWith(s, map[string]string{stacks.KeyImageTag: bad})
 		var cb *deploy.CircuitBreakerError
 		require.ErrorAs(t, err, &cb, "%s: got %v", bad, err)
@@ -65,7 +65,7 @@ func TestBrokenImagesTripTheCircuitBreaker(t *testing.T) {
 	}
 
 	// A good release still goes out afterwards.
-	pushImage(t, dir, "staging", "v4", appPkg, "v4")
+	pushProgram(t, dir, "staging", "v4", appPkg, "v4")
 	deployImage(t, s, "v4")
 	_, v = served(t, dir, s, infra.OutputURL, "/version")
 	assert.Equal(t, "v4", v)
@@ -78,7 +78,7 @@ func TestMissingImageTripsTheCircuitBreaker(t *testing.T) {
 	dir := testproject.Copy(t)
 	s := openDeploy(t, dir, "staging", nil)
 	deployImage(t, s, "v1")
-	pushImage(t, dir, "staging", "v1", appPkg, "v1")
+	pushProgram(t, dir, "staging", "v1", appPkg, "v1")
 	_, err := deployWith(s, map[string]string{stacks.KeyImageTag: "never-pushed"})
 	var cb *deploy.CircuitBreakerError
 	require.ErrorAs(t, err, &cb, "got %v", err)
@@ -123,8 +123,8 @@ func TestA5xxReleaseIsRolledBackByTheWatch(t *testing.T) {
 	require.NoError(t, err)
 	t.Cleanup(func() { _ = s.Close() })
 	deployImage(t, s, "v1")
-	pushImage(t, dir, "staging", "v1", appPkg, "v1")
-	pushImage(t, dir, "staging", "v2-api500", workloadPkg, "v2-api500")
+	pushProgram(t, dir, "staging", "v1", appPkg, "v1")
+	pushProgram(t, dir, "staging", "v2-api500", workloadPkg, "v2-api500")
 
 	// Users keep calling the API through the ALB while the release goes out.
 	acct := account(t, dir)

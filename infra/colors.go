@@ -11,8 +11,12 @@ import (
 type colorPlan struct {
 	Color    string
 	ImageTag string
-	Weight   int
-	Active   bool
+	// Digest pins the image ("" for releases recorded before digests):
+	// the task definition pulls repositoryUrl@digest, so a tag pushed
+	// again cannot change what a colour runs.
+	Digest string
+	Weight int
+	Active bool
 }
 
 // activeColor defaults to blue so a fresh stack needs no colour setting.
@@ -23,13 +27,14 @@ func activeColor(cfg stacks.Config) string {
 	return cfg.ActiveColor
 }
 
-// idleImageTag is the image the idle colour keeps warm; empty means the idle
-// colour runs the active image (first deploy, nothing to roll back to).
-func idleImageTag(cfg stacks.Config) string {
+// idleImage is the image (tag, digest) the idle colour keeps warm; an
+// empty idle tag means the idle colour runs the active image (first
+// deploy, nothing to roll back to).
+func idleImage(cfg stacks.Config) (string, string) {
 	if cfg.IdleImageTag == "" {
-		return cfg.ImageTag
+		return cfg.ImageTag, cfg.ImageDigest
 	}
-	return cfg.IdleImageTag
+	return cfg.IdleImageTag, cfg.IdleImageDigest
 }
 
 // colorPlans returns both colours, always blue then green, so resource
@@ -44,9 +49,10 @@ func colorPlans(cfg stacks.Config) ([]colorPlan, error) {
 	}
 	plans := make([]colorPlan, 0, 2)
 	for _, c := range []string{stacks.ColorBlue, stacks.ColorGreen} {
-		p := colorPlan{Color: c, ImageTag: idleImageTag(cfg), Weight: cfg.IdleWeight}
+		tag, digest := idleImage(cfg)
+		p := colorPlan{Color: c, ImageTag: tag, Digest: digest, Weight: cfg.IdleWeight}
 		if c == active {
-			p = colorPlan{Color: c, ImageTag: cfg.ImageTag, Weight: 100 - cfg.IdleWeight, Active: true}
+			p = colorPlan{Color: c, ImageTag: cfg.ImageTag, Digest: cfg.ImageDigest, Weight: 100 - cfg.IdleWeight, Active: true}
 		}
 		plans = append(plans, p)
 	}

@@ -4,7 +4,6 @@ import (
 	"fmt"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/cloudwatch"
-	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ecr"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ecs"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/lb"
@@ -20,7 +19,10 @@ import (
 type ecsService struct {
 	pulumi.ResourceState
 
-	URL                 pulumi.StringOutput
+	URL pulumi.StringOutput
+	// TestURL reaches the idle colour through the test listener ("" when
+	// kirikae:testListenerPort is 0).
+	TestURL             pulumi.StringOutput
 	ALBArnSuffix        pulumi.StringOutput
 	TargetGroupSuffixes map[string]pulumi.StringOutput // by colour
 	ClusterName         pulumi.StringOutput
@@ -32,7 +34,7 @@ type ecsService struct {
 
 // ecsShared are the resources both colours use.
 type ecsShared struct {
-	repo          *ecr.Repository
+	repo          *imageRepository
 	cluster       *ecs.Cluster
 	logGroup      *cloudwatch.LogGroup
 	executionRole *iam.Role
@@ -70,6 +72,7 @@ func newECSService(ctx *pulumi.Context, cfg stacks.Config, net *network) (*ecsSe
 	}
 
 	groups := make([]*lb.TargetGroup, len(plans))
+	var idleGroup *lb.TargetGroup
 	forward := lb.ListenerDefaultActionForwardTargetGroupArray{}
 	for i, p := range plans {
 		tg, err := s.createTargetGroup(ctx, cfg, net, p.Color)
@@ -77,6 +80,9 @@ func newECSService(ctx *pulumi.Context, cfg stacks.Config, net *network) (*ecsSe
 			return nil, err
 		}
 		groups[i] = tg
+		if !p.Active {
+			idleGroup = tg
+		}
 		s.TargetGroupSuffixes[p.Color] = tg.ArnSuffix
 		forward = append(forward, &lb.ListenerDefaultActionForwardTargetGroupArgs{
 			Arn:    tg.Arn,
@@ -85,6 +91,9 @@ func newECSService(ctx *pulumi.Context, cfg stacks.Config, net *network) (*ecsSe
 	}
 	listener, err := s.createListeners(ctx, cfg, alb, forward)
 	if err != nil {
+		return nil, err
+	}
+	if s.TestURL, err = s.createTestListener(ctx, cfg, alb, idleGroup); err != nil {
 		return nil, err
 	}
 	for i, p := range plans {
@@ -101,7 +110,7 @@ func newECSService(ctx *pulumi.Context, cfg stacks.Config, net *network) (*ecsSe
 	s.ALBArnSuffix = alb.ArnSuffix
 	if err := ctx.RegisterResourceOutputs(s, pulumi.Map{
 		"url":           s.URL,
-		"repositoryUrl": shared.repo.RepositoryUrl,
+		"repositoryUrl": shared.repo.url,
 		"clusterName":   shared.cluster.Name,
 		"listenerArn":   listener.Arn,
 	}); err != nil {
@@ -112,19 +121,6 @@ func newECSService(ctx *pulumi.Context, cfg stacks.Config, net *network) (*ecsSe
 
 func (s *ecsService) createShared(ctx *pulumi.Context, cfg stacks.Config) (*ecsShared, error) {
 	parent := pulumi.Parent(s)
-	repo, err := ecr.NewRepository(ctx, "repository", &ecr.RepositoryArgs{
-		Name: pulumi.String(cfg.ImageRepository),
-		// Immutable tags: a rollback to tag X must run the image that was
-		// verified as X, not whatever was pushed under that tag later.
-		ImageTagMutability: pulumi.String("IMMUTABLE"),
-		ImageScanningConfiguration: &ecr.RepositoryImageScanningConfigurationArgs{
-			ScanOnPush: pulumi.Bool(true),
-		},
-		Tags: tags(cfg),
-	}, parent)
-	if err != nil {
-		return nil, fmt.Errorf("create repository: %w", err)
-	}
 	cluster, err := ecs.NewCluster(ctx, "cluster", &ecs.ClusterArgs{
 		Name: pulumi.String(baseName(cfg)),
 		Tags: tags(cfg),
@@ -140,12 +136,13 @@ func (s *ecsService) createShared(ctx *pulumi.Context, cfg stacks.Config) (*ecsS
 	if err != nil {
 		return nil, fmt.Errorf("create log group: %w", err)
 	}
+	account := logGroup.Arn.ApplyT(accountOf).(pulumi.StringOutput)
+	repo, err := s.imageRepository(ctx, cfg, account)
+	if err != nil {
+		return nil, err
+	}
 	// Only ECS tasks of this account may assume the role.
-	assume := logGroup.Arn.ApplyT(func(arn string) (string, error) {
-		account, err := accountOf(arn)
-		if err != nil {
-			return "", err
-		}
+	assume := account.ApplyT(func(account string) (string, error) {
 		return assumeRolePolicy("ecs-tasks.amazonaws.com", account)
 	}).(pulumi.StringOutput)
 	role, err := iam.NewRole(ctx, "execution", &iam.RoleArgs{
@@ -155,7 +152,7 @@ func (s *ecsService) createShared(ctx *pulumi.Context, cfg stacks.Config) (*ecsS
 	if err != nil {
 		return nil, fmt.Errorf("create execution role: %w", err)
 	}
-	policy := pulumi.All(repo.Arn, logGroup.Arn).ApplyT(func(args []any) (string, error) {
+	policy := pulumi.All(repo.arn, logGroup.Arn).ApplyT(func(args []any) (string, error) {
 		return executionRolePolicy(args[0].(string), args[1].(string))
 	}).(pulumi.StringOutput)
 	attachment, err := iam.NewRolePolicy(ctx, "execution", &iam.RolePolicyArgs{

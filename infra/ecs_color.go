@@ -52,10 +52,10 @@ func (s *ecsService) createColor(ctx *pulumi.Context, cfg stacks.Config, net *ne
 	tg *lb.TargetGroup, listener *lb.Listener, p colorPlan,
 ) error {
 	parent := pulumi.Parent(s)
-	defs := pulumi.All(shared.repo.RepositoryUrl, shared.logGroup.Name).ApplyT(
+	defs := pulumi.All(shared.repo.url, shared.logGroup.Name).ApplyT(
 		func(args []any) (string, error) {
 			return containerDefinitions(containerSpec{
-				Image:    args[0].(string) + ":" + p.ImageTag,
+				Image:    imageReference(args[0].(string), p),
 				Port:     cfg.ContainerPort,
 				LogGroup: args[1].(string),
 				Region:   cfg.Region,
@@ -112,6 +112,16 @@ func (s *ecsService) createColor(ctx *pulumi.Context, cfg stacks.Config, net *ne
 	s.ServiceNames[p.Color] = svc.Name
 	s.TaskDefinitionArns[p.Color] = task.Arn
 	return nil
+}
+
+// imageReference is what a task pulls: by digest when the release knows
+// it (immutable: the image staging verified), else by tag.
+// https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task_definition_parameters.html#container_definition_image
+func imageReference(repositoryURL string, p colorPlan) string {
+	if p.Digest != "" {
+		return repositoryURL + "@" + p.Digest
+	}
+	return repositoryURL + ":" + p.ImageTag
 }
 
 // containerSpec is what varies between the two colours' containers.

@@ -94,6 +94,23 @@ func TestTaskImagesFollowActiveAndIdleTags(t *testing.T) {
 	}
 }
 
+// Tasks pull the image by the digest the release recorded, so a tag
+// pushed again (or deleted and pushed) cannot change what a colour runs.
+func TestTaskImagesPullByDigest(t *testing.T) {
+	const d1 = "sha256:1111111111111111111111111111111111111111111111111111111111111111"
+	const d2 = "sha256:2222222222222222222222222222222222222222222222222222222222222222"
+	cfg := testConfig(stacks.BackendECS)
+	cfg.ActiveColor, cfg.ImageDigest, cfg.IdleImageTag, cfg.IdleImageDigest = stacks.ColorGreen, d2, "v1", d1
+	m := run(t, cfg)
+	repoURL := str(t, m.one(t, "aws:ecr/repository:Repository", "repository").Outputs, "repositoryUrl")
+	assert.Equal(t, repoURL+"@"+d2, container(t, m, "green")["image"], "active colour: the release's digest")
+	assert.Equal(t, repoURL+"@"+d1, container(t, m, "blue")["image"], "idle colour: the previous release's digest")
+
+	cfg.IdleImageTag, cfg.IdleImageDigest = "", ""
+	m = run(t, cfg)
+	assert.Equal(t, repoURL+"@"+d2, container(t, m, "blue")["image"], "no idle image: the active digest")
+}
+
 func TestTaskDefinitionsAreFargateSizedFromConfig(t *testing.T) {
 	cfg := testConfig(stacks.BackendECS)
 	cfg.CPU, cfg.Memory = 512, 1024

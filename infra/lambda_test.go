@@ -8,6 +8,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	artifacts "github.com/kirikae/kirikae/build"
 	"github.com/kirikae/kirikae/stacks"
 )
 
@@ -103,6 +104,8 @@ func TestFunctionIsPublishedAndSizedFromConfig(t *testing.T) {
 	assert.Equal(t, "bootstrap", str(t, fn.Inputs, "handler"))
 	assert.Equal(t, float64(256), at(t, fn.Inputs, "memorySize").NumberValue())
 	assert.Equal(t, float64(10), at(t, fn.Inputs, "timeout").NumberValue())
+	assert.Equal(t, []string{"arm64"}, strs(t, fn.Inputs, "architectures"), "the architecture build.LambdaZip builds for")
+	assert.Equal(t, artifacts.DefaultLambdaArch, LambdaArchitecture)
 	role := m.one(t, "aws:iam/role:Role", "function")
 	assert.Equal(t, str(t, role.Outputs, "arn"), str(t, fn.Inputs, "role"))
 	assert.Contains(t, str(t, role.Inputs, "assumeRolePolicy"), `"Service":"lambda.amazonaws.com"`)

@@ -144,6 +144,7 @@ func testConfig(backend string) stacks.Config {
 		Backend:                 backend,
 		ServiceName:             "api",
 		ImageRepository:         "api",
+		ImageRepositoryOwner:    true,
 		ImageTag:                "v2",
 		CPU:                     256,
 		Memory:                  512,

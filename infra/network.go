@@ -205,6 +205,7 @@ func (n *network) createSecurityGroups(ctx *pulumi.Context, cfg stacks.Config) e
 			CidrBlocks: pulumi.StringArray{pulumi.String("0.0.0.0/0")},
 		})
 	}
+	ingress = append(ingress, testListenerIngress(cfg)...)
 	alb, err := ec2.NewSecurityGroup(ctx, "alb", &ec2.SecurityGroupArgs{
 		Description: pulumi.String("kirikae ALB: HTTP from anywhere"),
 		VpcId:       n.VpcID,

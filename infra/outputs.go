@@ -22,4 +22,5 @@ const (
 	OutputLambdaLatestVersion  = "lambdaLatestVersion"  // newest published version, which `live` may not point at yet (lambda)
 	OutputFrontendBucket       = "frontendBucket"       // bucket holding releases/<id>/ (frontend)
 	OutputDistributionID       = "distributionId"       // CloudFront distribution to invalidate (frontend)
+	OutputTestURL              = "testUrl"              // test listener: the idle colour before the flip (ecs, kirikae:testListenerPort)
 )

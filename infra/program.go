@@ -67,6 +67,11 @@ func build(ctx *pulumi.Context, cfg stacks.Config) (map[string]pulumi.StringOutp
 		out[OutputActiveColor] = pulumi.String(activeColor(cfg)).ToStringOutput()
 		active, idle := activeColor(cfg), cfg.IdleColor()
 		out[OutputClusterName] = svc.ClusterName
+		if cfg.TestListenerPort > 0 {
+			// Only with a test listener: stacks without one keep the
+			// outputs they always had.
+			out[OutputTestURL] = svc.TestURL
+		}
 		out[OutputActiveService] = svc.ServiceNames[active]
 		out[OutputActiveTaskDefinition] = svc.TaskDefinitionArns[active]
 		out[OutputIdleService] = svc.ServiceNames[idle]

@@ -35,8 +35,11 @@ func variants(t *testing.T) map[string]stacks.Config {
 	ecsTLS := testConfig(stacks.BackendECS)
 	ecsTLS.CertificateARN, ecsTLS.APIDomain = "arn:aws:acm:eu-west-1:123456789012:certificate/0f0e", "api.example.com"
 	ecsTLS.FrontendCertificateARN, ecsTLS.FrontendDomain = "arn:aws:acm:us-east-1:123456789012:certificate/9a8b", "www.example.com"
+	ecsTLS.ImagePullAccounts = []string{"210987654321"}
+	ecsPulls := testConfig(stacks.BackendECS)
+	ecsPulls.ImageRepositoryOwner, ecsPulls.ImageRegistryID = false, "111122223333"
 	return map[string]stacks.Config{
-		"ecs": ecs, "ecs-existing-vpc": ecsExistingVPC, "ecs-tls": ecsTLS,
+		"ecs": ecs, "ecs-existing-vpc": ecsExistingVPC, "ecs-tls": ecsTLS, "ecs-pulls": ecsPulls,
 		"lambda-s3": lambdaS3, "lambda-local-canary": lambdaLocal,
 	}
 }
@@ -105,7 +108,7 @@ func TestResourceTypesCoverEveryRegisteredType(t *testing.T) {
 	for _, typ := range types {
 		assert.True(t, seen[typ], "ResourceTypes lists %s but no variant registers it", typ)
 	}
-	assert.Len(t, types, 39)
+	assert.Len(t, types, 40)
 }
 
 // taggable are the registered types that accept tags.

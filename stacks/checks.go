@@ -43,6 +43,19 @@ func intOneOf(allowed ...int) checkFunc {
 	}
 }
 
+// testPort is 0 (no test listener) or a port the production listeners do
+// not use.
+func testPort(v any) []issue {
+	n := v.(int)
+	switch {
+	case n < 0 || n > 65535:
+		return bad("must be 0 (off) or between 1 and 65535")
+	case n == 80 || n == 443:
+		return bad("is a production listener port; pick another (e.g. 9000)")
+	}
+	return nil
+}
+
 // intRange checks min <= v <= max; max < min means no upper bound.
 func intRange(min, max int) checkFunc {
 	return func(v any) []issue {
@@ -107,7 +120,11 @@ func eachItem(re *regexp.Regexp, what string) checkFunc {
 
 var (
 	// Docker reference grammar for a tag.
-	reImageTag = regexp.MustCompile(`^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$`)
+	reImageTag  = regexp.MustCompile(`^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$`)
+	reAccountID = regexp.MustCompile(`^[0-9]{12}$`)
+	reCIDR      = regexp.MustCompile(`^([0-9]{1,3}\.){3}[0-9]{1,3}/[0-9]{1,2}$`)
+	// An image manifest digest as ECR reports it (imageDigest).
+	reDigest = regexp.MustCompile(`^sha256:[0-9a-f]{64}$`)
 	// ECR repository name grammar (AWS CreateRepository), 2..256 chars.
 	reRepository = regexp.MustCompile(`^(?:[a-z0-9]+(?:[._-][a-z0-9]+)*/)*[a-z0-9]+(?:[._-][a-z0-9]+)*$`)
 	// serviceName prefixes ALB and target group names (32 chars at most,

@@ -52,20 +52,36 @@ type Config struct {
 	// ECS (Fargate) service.
 	ImageRepository string // kirikae:imageRepository — ECR repository name
 	ImageTag        string // kirikae:imageTag — release value
-	CPU             int    // kirikae:cpu — Fargate CPU units
-	Memory          int    // kirikae:memory — Fargate memory MiB
-	DesiredCount    int    // kirikae:desiredCount
-	ContainerPort   int    // kirikae:containerPort
+	// One repository serves every stack, so promote deploys the digest
+	// staging verified: the owner creates it; the others pull from it,
+	// by registry account when that is another account.
+	ImageRepositoryOwner bool     // kirikae:imageRepositoryOwner
+	ImageRegistryID      string   // kirikae:imageRegistryId — "" = own account
+	ImagePullAccounts    []string // kirikae:imagePullAccounts — repository policy
+	CPU                  int      // kirikae:cpu — Fargate CPU units
+	Memory               int      // kirikae:memory — Fargate memory MiB
+	DesiredCount         int      // kirikae:desiredCount
+	ContainerPort        int      // kirikae:containerPort
 	// CertificateARN turns on the ALB's HTTPS listener (HTTP then only
 	// redirects); APIDomain is the name the certificate covers.
 	CertificateARN  string // kirikae:certificateArn
 	APIDomain       string // kirikae:apiDomain
 	HealthCheckPath string // kirikae:healthCheckPath
+	// TestListenerPort opens a second ALB listener that forwards to the
+	// idle colour only, so a staged release is verified before traffic
+	// moves (0: none); TestListenerCIDRs may reach it.
+	TestListenerPort  int      // kirikae:testListenerPort
+	TestListenerCIDRs []string // kirikae:testListenerCidrs
 	// ActiveColor is the colour that receives live traffic; the other colour
 	// keeps the previous release warm so a rollback is a weight flip.
 	ActiveColor  string // kirikae:activeColor — "blue" or "green"
 	IdleImageTag string // kirikae:idleImageTag — image of the idle colour ("" = imageTag)
-	LogRetention int    // kirikae:logRetentionDays
+	// ImageDigest and IdleImageDigest are what the tags resolved to in ECR
+	// when the release was staged: tasks pull by digest, so a tag pushed
+	// again (mutable repository) cannot change what runs.
+	ImageDigest     string // kirikae:imageDigest — release value
+	IdleImageDigest string // kirikae:idleImageDigest — release value
+	LogRetention    int    // kirikae:logRetentionDays
 	// IdleWeight is the percent of traffic sent to the idle colour while a
 	// canary bakes; 0 outside a canary.
 	IdleWeight int // kirikae:idleWeight — 0..100

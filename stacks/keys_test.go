@@ -79,7 +79,7 @@ func TestReleaseValues(t *testing.T) {
 		}
 	}
 	slices.Sort(got)
-	assert.Equal(t, []string{KeyActiveColor, KeyFrontendRelease, KeyIdleImageTag, KeyIdleWeight,
+	assert.Equal(t, []string{KeyActiveColor, KeyFrontendRelease, KeyIdleImageDigest, KeyIdleImageTag, KeyIdleWeight, KeyImageDigest,
 		KeyImageTag, KeyLambdaAliasVersion, KeyLambdaArtifact, KeyLambdaCanaryWeight}, got)
 }
 

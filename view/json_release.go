@@ -54,10 +54,7 @@ type releaseJSON struct {
 }
 
 func newReleaseJSON(r deploy.Release) releaseJSON {
-	values := r.Values
-	if values == nil {
-		values = map[string]string{}
-	}
+	values := r.Values.Map()
 	return releaseJSON{ID: r.ID, Kind: r.Kind, Verified: r.Verified, Reason: r.Reason, When: utc(r.When),
 		Who: r.Who, Commit: r.Commit, ImageTag: r.ImageTag, LambdaVersion: r.LambdaVersion,
 		FrontendRelease: r.FrontendRelease, ActiveColor: r.ActiveColor, DBSchemaVersion: r.DBSchemaVersion,
@@ -89,7 +86,7 @@ type planJSON struct {
 }
 
 func newPlanJSON(p *deploy.Plan) *planJSON {
-	doc := &planJSON{Stack: p.Stack, Plan: p.Kind, First: p.First, Current: orEmpty(p.Current), Target: orEmpty(p.Target),
+	doc := &planJSON{Stack: p.Stack, Plan: p.Kind, First: p.First, Current: p.Current.Map(), Target: p.Target.Map(),
 		Switches: append([]string{}, p.Switches...), Replaces: []string{}, Downtime: p.Downtime,
 		RollbackCommand: p.RollbackCommand, Fast: p.Fast, Targets: append([]string{}, p.Targets...)}
 	for _, r := range p.Replaces {
@@ -146,13 +143,6 @@ func newDeployedJSON(r *deploy.DeployResult) *deployedJSON {
 func orEmptyCounts(m map[string]int) map[string]int {
 	if m == nil {
 		return map[string]int{}
-	}
-	return m
-}
-
-func orEmpty(m map[string]string) map[string]string {
-	if m == nil {
-		return map[string]string{}
 	}
 	return m
 }

@@ -15,15 +15,15 @@ import (
 
 func fixtureRelease(version int, image, verified string) deploy.Release {
 	return deploy.Release{Stack: "staging", ID: version, ImageTag: image, FrontendRelease: "r2", ActiveColor: "green",
-		Values: map[string]string{"kirikae:imageTag": image}, ConfigHash: "abc123", Commit: "1a2b3c4", Who: "ci@runner",
+		Values: deploy.Values{Image: deploy.Image{Tag: image}}, ConfigHash: "abc123", Commit: "1a2b3c4", Who: "ci@runner",
 		When: t0.Add(time.Duration(version) * time.Minute), Kind: "deploy", DBSchemaVersion: "1", Verified: verified}
 }
 
 func fixturePlan() *deploy.Plan {
 	from := fixtureRelease(4, "v1", "passed")
 	return &deploy.Plan{Stack: "staging", Kind: "rollback",
-		Current:  map[string]string{"kirikae:imageTag": "v2", "kirikae:activeColor": "green"},
-		Target:   map[string]string{"kirikae:imageTag": "v1", "kirikae:activeColor": "blue"},
+		Current:  deploy.Values{Image: deploy.Image{Tag: "v2"}, ActiveColor: "green"},
+		Target:   deploy.Values{Image: deploy.Image{Tag: "v1"}, ActiveColor: "blue"},
 		Switches: []string{"traffic green → blue (v2 → v1)"},
 		Replaces: []deploy.ResourceChange{{URN: urn("aws:s3/bucketV2:BucketV2", "bucket"), Type: "aws:s3/bucketV2:BucketV2", Name: "bucket", Op: deploy.OpReplace}},
 		Preview:  &deploy.Result{Operation: "preview", Stack: "staging", Changes: map[string]int{"update": 1, "replace": 1, "same": 44}, Resources: fixtureResources()[1:3]},

@@ -37,7 +37,7 @@ func TestDestroySaysWhatBlocksItAndForceEmptyDeletes(t *testing.T) {
 	r = kirikae(t, dir, "destroy", "--stack", "staging", "--sandbox", "--yes", "--force-empty")
 	require.Equal(t, 0, r.code, r.stderr)
 	assert.Regexp(t, `emptied bucket kirikae-staging-frontend-\d+: \d+ object versions deleted`, r.stderr)
-	assert.Contains(t, r.stderr, "emptied repository kirikae-api: 1 images deleted")
+	assert.Contains(t, r.stderr, "emptied repository kirikae-api: 2 images deleted", "the initial image the first up pushed, and v9")
 	after, err = acct.Resources()
 	require.NoError(t, err)
 	assert.Empty(t, after)

@@ -26,6 +26,7 @@ func TestReviewedPlanAndDrift(t *testing.T) {
 	assert.Equal(t, 2, r.code, "a flag that contradicts the reviewed plan")
 	assert.Contains(t, r.stderr, "differs from the reviewed plan")
 
+	pushImage(t, dir, "v2")
 	r = kirikae(t, dir, "up", "--stack", "staging", "--sandbox", "--plan", plan)
 	require.Equal(t, 0, r.code, r.stderr)
 	assert.Equal(t, "v2", liveImage(t, dir, "staging"), "the reviewed image went live")

@@ -38,10 +38,19 @@ func fastVerify(t *testing.T, dir string) {
 	}
 }
 
+// pushImage pushes tag to staging's sandbox repository, as a pipeline's
+// build job pushes before it deploys: `up` refuses an image not in ECR.
+func pushImage(t *testing.T, dir, tag string) {
+	t.Helper()
+	r := kirikae(t, dir, "sandbox", "push-image", tag, "--stack", "staging", "--sandbox")
+	require.Equal(t, 0, r.code, r.stderr)
+}
+
 func TestEndToEndReleaseCycle(t *testing.T) {
 	dir := testproject.Copy(t)
 	fastVerify(t, dir)
 	require.Equal(t, 0, kirikae(t, dir, "up", "--stack", "staging", "--sandbox").code)
+	pushImage(t, dir, "v2")
 	r := kirikae(t, dir, "up", "--stack", "staging", "--sandbox", "--image", "v2")
 	require.Equal(t, 0, r.code, r.stderr)
 	assert.Contains(t, r.stdout, "Release plan for staging (deploy)")
@@ -84,12 +93,6 @@ func TestEndToEndReleaseCycle(t *testing.T) {
 
 	// A release whose tasks never pass their health check is rolled back
 	// by ECS's circuit breaker: exit 1, the previous release stays live.
-	// From here on the registry holds real programs for every release.
-	app := filepath.Join(testproject.Root(t), "app", "cmd", "server") // the copy has no go.mod
-	for _, tag := range []string{"v1", "v2", "v4"} {
-		r = kirikae(t, dir, "sandbox", "push-image", tag, "--stack", "staging", "--dir", app)
-		require.Equal(t, 0, r.code, r.stderr)
-	}
 	broken := filepath.Join(testproject.Root(t), "internal", "testproject", "workload")
 	r = kirikae(t, dir, "sandbox", "push-image", "v3-unhealthy", "--stack", "staging", "--dir", broken)
 	require.Equal(t, 0, r.code, r.stderr)
@@ -103,6 +106,7 @@ func TestEndToEndReleaseCycle(t *testing.T) {
 	r = kirikae(t, dir, "promote", "--from", "staging", "--to", "product", "--sandbox", "--yes")
 	assert.Equal(t, 2, r.code, "staging's latest release failed")
 	assert.Contains(t, r.stderr, "staging")
+	pushImage(t, dir, "v4")
 	require.Equal(t, 0, kirikae(t, dir, "up", "--stack", "staging", "--sandbox", "--image", "v4").code)
 	r = kirikae(t, dir, "promote", "--from", "staging", "--to", "product", "--sandbox")
 	assert.Equal(t, 2, r.code, "product needs --yes off a terminal")

@@ -149,7 +149,7 @@ func TestEndToEnd(t *testing.T) {
 		} `json:"updates"`
 	}
 	kirikaeJSON(t, dir, &hist, "history", "--stack", "staging", "--sandbox")
-	require.Len(t, hist.Updates, 1)
+	require.Len(t, hist.Updates, 2, "a first deploy creates the image repository, then everything else")
 	assert.Equal(t, "succeeded", hist.Updates[0].Result)
 
 	r = kirikae(t, dir, "up", "--stack", "prod", "--sandbox")
@@ -204,6 +204,6 @@ func TestConcurrentUpIsRefused(t *testing.T) {
 		Updates []struct{ Result string } `json:"updates"`
 	}
 	kirikaeJSON(t, dir, &hist, "history", "--stack", "staging", "--sandbox")
-	require.Len(t, hist.Updates, 1, "the refused up added no update")
+	require.Len(t, hist.Updates, 2, "the first up's two updates (its image repository, then everything); the refused up added none")
 	assert.Equal(t, "succeeded", hist.Updates[0].Result, "the running update is unharmed")
 }

@@ -73,7 +73,7 @@ func (f *factory) runPreview(ctx context.Context, o *previewOptions) error {
 		// The preview shows where the deploy ends up (after the switch), the
 		// same plan `up` would carry out.
 		previewing(v)
-		plan, err := s.PlanDeploy(ctx, deploy.DeployRequest{Overrides: overrides})
+		plan, err := s.PlanDeploy(ctx, deploy.DeployRequest{Overrides: overrides, Preview: true})
 		if err != nil {
 			return err
 		}

@@ -60,6 +60,7 @@ func TestPulumiProcessBudget(t *testing.T) {
 	}
 
 	count("up", "--stack", "staging", "--sandbox", "--yes")
+	pushImage(t, dir, "v2") // no Pulumi process: the build job's push
 	for _, c := range []struct {
 		args           []string
 		budget, engine int

@@ -9,7 +9,6 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
-	"runtime"
 	"syscall"
 
 	"github.com/spf13/cobra"
@@ -88,39 +87,13 @@ func (f *factory) runPushImage(ctx context.Context, tag, srcDir string) error {
 		msg:  fmt.Sprintf("push image: stack %s has no ECR repository %q in the sandbox yet", f.globals.Stack, cfg.ImageRepository),
 		hint: fmt.Sprintf("run `%s` first", inv.Command("up"))}
 	accountDir := deploy.PathsFor(dir, true).AccountDir(cfg)
-	if _, err := os.Stat(accountDir); errors.Is(err, os.ErrNotExist) || cfg.ImageRepository == "" {
+	pushed, err := deploy.PushSandboxImage(ctx, dir, accountDir, cfg.ImageRepository, tag, srcDir)
+	switch {
+	case errors.Is(err, deploy.ErrNoSandboxRepository):
 		return notDeployed
-	}
-	acct, err := sandbox.OpenAccount(accountDir)
-	if err != nil {
-		return err
-	}
-	if ok, err := acct.HasRepository(cfg.ImageRepository); err != nil {
-		return err
-	} else if !ok {
-		return notDeployed
-	}
-	if !filepath.IsAbs(srcDir) {
-		srcDir = filepath.Join(dir, srcDir)
-	}
-	tmp, err := os.MkdirTemp("", "kirikae-push-*")
-	if err != nil {
-		return fmt.Errorf("push image: %w", err)
-	}
-	defer os.RemoveAll(tmp)
-	out := filepath.Join(tmp, "program")
-	if err := build.Binary(ctx, srcDir, runtime.GOOS, runtime.GOARCH, tag, out); err != nil {
-		if errors.Is(err, build.ErrInvalidVersion) {
-			return usageError(fmt.Sprintf("push image: invalid tag %q: want a Docker tag (letters, digits, _ . -; at most 128; not starting with . or -)", tag))
-		}
-		return err
-	}
-	program, err := os.ReadFile(out)
-	if err != nil {
-		return fmt.Errorf("push image: read build: %w", err)
-	}
-	pushed, err := acct.PushImage(cfg.ImageRepository, tag, program)
-	if err != nil {
+	case errors.Is(err, build.ErrInvalidVersion):
+		return usageError(fmt.Sprintf("push image: invalid tag %q: want a Docker tag (letters, digits, _ . -; at most 128; not starting with . or -)", tag))
+	case err != nil:
 		return err
 	}
 	if f.globals.JSON {

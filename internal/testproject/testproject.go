@@ -34,7 +34,10 @@ func Copy(t testing.TB) string {
 	}
 	for _, e := range entries {
 		name := e.Name()
-		if !e.IsDir() && strings.HasPrefix(name, "Pulumi.") && strings.HasSuffix(name, ".yaml") {
+		// go.mod and go.sum: a first sandbox deploy builds the initial
+		// image from app/, which is part of the module.
+		isStack := strings.HasPrefix(name, "Pulumi.") && strings.HasSuffix(name, ".yaml")
+		if !e.IsDir() && (isStack || name == "go.mod" || name == "go.sum") {
 			copyFile(t, filepath.Join(src, name), filepath.Join(dst, name))
 		}
 	}
