@@ -32,6 +32,12 @@ func checks(cfg stacks.Config, outs map[string]Output, want Values, exact bool) 
 		if exact {
 			c.ExpectVersion = expectedVersion(cfg, outs, want)
 		}
+		if cfg.Backend == stacks.BackendLambda {
+			// A Lambda release is the published version alias live invokes,
+			// which the function learns from the Lambda service
+			// (AWS_LAMBDA_FUNCTION_VERSION), not from kirikae.
+			c.VersionField = verify.FunctionVersionField
+		}
 		out = append(out, c)
 	}
 	if url := outputString(outs, infra.OutputFrontendURL); cfg.FrontendEnabled && url != "" {

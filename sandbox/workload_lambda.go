@@ -164,7 +164,11 @@ func (w *workloads) function(rt routed) (*lambdaRun, error) {
 	fn := lambdart.NewFunction(lambdart.FunctionOptions{
 		Options:      lambdart.Options{Timeout: timeout, FunctionARN: rt.functionArn},
 		TaskRoot:     root,
-		Env:          rt.env,
+		// Lambda sets the reserved variables of the version it runs, which
+		// lets a function report what it is (the example app does):
+		// https://docs.aws.amazon.com/lambda/latest/dg/configuration-envvars.html#configuration-envvars-runtime
+		Env: append(append([]string{}, rt.env...),
+			"AWS_LAMBDA_FUNCTION_NAME="+rt.function, "AWS_LAMBDA_FUNCTION_VERSION="+rt.version),
 		Architecture: rt.arch,
 		Logs:         logs,
 		StartProcess: startProcess,

@@ -23,8 +23,9 @@ type answer struct {
 }
 
 // probe makes one GET and reads the served version: the JSON body's
-// "version" field, else the VersionHeader.
-func probe(ctx context.Context, client *http.Client, target string) (answer, error) {
+// "version" field, else the VersionHeader (or, for FunctionVersionField,
+// "functionVersion", else FunctionVersionHeader).
+func probe(ctx context.Context, client *http.Client, target, field string) (answer, error) {
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, target, nil)
 	if err != nil {
 		return answer{}, fmt.Errorf("%w: %w", errBadRequest, err)
@@ -42,12 +43,14 @@ func probe(ctx context.Context, client *http.Client, target string) (answer, err
 	if err != nil {
 		return answer{status: resp.StatusCode}, fmt.Errorf("read body: %w", err)
 	}
-	a := answer{status: resp.StatusCode, version: resp.Header.Get(VersionHeader)}
-	var doc struct {
-		Version any `json:"version"`
+	header, key := VersionHeader, "version"
+	if field == FunctionVersionField {
+		header, key = FunctionVersionHeader, FunctionVersionField
 	}
+	a := answer{status: resp.StatusCode, version: resp.Header.Get(header)}
+	var doc map[string]any
 	if json.Unmarshal(body, &doc) == nil {
-		switch v := doc.Version.(type) {
+		switch v := doc[key].(type) {
 		case string:
 			if v != "" {
 				a.version = v

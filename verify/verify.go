@@ -17,6 +17,10 @@ import (
 // its body is not JSON.
 const VersionHeader = "X-Kirikae-Version"
 
+// FunctionVersionHeader carries the Lambda function version that served a
+// response (app/api sets it on Lambda).
+const FunctionVersionHeader = "X-Kirikae-Function-Version"
+
 // Check is one endpoint to verify.
 type Check struct {
 	Name          string // "api", "frontend"
@@ -24,7 +28,16 @@ type Check struct {
 	Path          string // e.g. "/healthz" or "/kirikae-release.json"
 	ExpectStatus  int    // 0 means 200
 	ExpectVersion string // "" = don't check; else the served version must equal it
+	// VersionField names what ExpectVersion is compared with: "" is the
+	// release ("version" in the JSON body, else X-Kirikae-Version);
+	// FunctionVersionField is the published Lambda version that served the
+	// request ("functionVersion", else X-Kirikae-Function-Version).
+	VersionField string
 }
+
+// FunctionVersionField selects the Lambda function version a response
+// reports (the runtime's AWS_LAMBDA_FUNCTION_VERSION).
+const FunctionVersionField = "functionVersion"
 
 // Options tune Run. The zero value makes one attempt per check with the
 // default client and no overall deadline beyond ctx.
@@ -131,7 +144,7 @@ func runCheck(ctx context.Context, c Check, opts Options) Result {
 			break
 		}
 		res.Attempts++
-		a, err := probe(ctx, opts.Client, url)
+		a, err := probe(ctx, opts.Client, url, c.VersionField)
 		res.Status, res.Version = a.status, a.version
 		switch {
 		case errors.Is(err, errBadRequest):

@@ -169,3 +169,25 @@ func TestIntervalWaitEndsWithContext(t *testing.T) {
 	assert.False(t, wait(ctx, time.Hour))
 	assert.True(t, wait(t.Context(), 0))
 }
+
+// A Lambda check compares the published version that served the request,
+// from the body or, on a path with no JSON body, the header.
+func TestFunctionVersionField(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set(VersionHeader, "v1")
+		w.Header().Set(FunctionVersionHeader, "7")
+		if r.URL.Path == "/version" {
+			fmt.Fprint(w, `{"version":"v1","functionVersion":"7"}`)
+			return
+		}
+		fmt.Fprint(w, "ok")
+	}))
+	defer srv.Close()
+	for _, path := range []string{"/version", "/healthz"} {
+		res, err := Run(context.Background(), []Check{{Name: "api", URL: srv.URL, Path: path, ExpectVersion: "7", VersionField: FunctionVersionField}}, Options{})
+		require.NoError(t, err, path)
+		assert.Equal(t, "7", res[0].Version)
+		_, err = Run(context.Background(), []Check{{Name: "api", URL: srv.URL, Path: path, ExpectVersion: "6", VersionField: FunctionVersionField}}, Options{})
+		require.Error(t, err, path)
+	}
+}

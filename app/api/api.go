@@ -14,18 +14,32 @@ import (
 // header lets it verify on any path, including the plain-text health check.
 const VersionHeader = "X-Kirikae-Version"
 
+// FunctionVersionHeader carries the Lambda function version serving the
+// request, when the handler runs on Lambda.
+const FunctionVersionHeader = "X-Kirikae-Function-Version"
+
 // New returns the service's handler. version is the release baked into the
 // binary at build time (-ldflags -X main.Version=…): the service reports the
 // code it runs, never a value infra hands it, so a deploy that did not
 // actually switch code cannot pass verification.
-func New(version string) http.Handler {
+func New(version string) http.Handler { return NewOnLambda(version, "") }
+
+// NewOnLambda is New for a Lambda function: functionVersion is the
+// published version Lambda runs it as (AWS_LAMBDA_FUNCTION_VERSION, set by
+// the Lambda service, not by infra), reported beside the baked version so a
+// check can tell which published version an alias really invoked.
+func NewOnLambda(version, functionVersion string) http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 		_, _ = w.Write([]byte("ok"))
 	})
 	mux.HandleFunc("GET /version", func(w http.ResponseWriter, _ *http.Request) {
-		writeJSON(w, http.StatusOK, map[string]string{"version": version})
+		doc := map[string]string{"version": version}
+		if functionVersion != "" {
+			doc["functionVersion"] = functionVersion
+		}
+		writeJSON(w, http.StatusOK, doc)
 	})
 	mux.HandleFunc("GET /api/hello", func(w http.ResponseWriter, r *http.Request) {
 		name := r.URL.Query().Get("name")
@@ -42,6 +56,9 @@ func New(version string) http.Handler {
 	})
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set(VersionHeader, version)
+		if functionVersion != "" {
+			w.Header().Set(FunctionVersionHeader, functionVersion)
+		}
 		mux.ServeHTTP(w, r)
 	})
 }

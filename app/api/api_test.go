@@ -80,3 +80,12 @@ func TestHeadHealthz(t *testing.T) {
 	res := serve(t, "v1", http.MethodHead, "/healthz")
 	assert.Equal(t, http.StatusOK, res.StatusCode)
 }
+
+func TestOnLambdaReportsTheFunctionVersion(t *testing.T) {
+	rec := httptest.NewRecorder()
+	api.NewOnLambda("v1", "7").ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/version", nil))
+	var got map[string]string
+	require.NoError(t, json.NewDecoder(rec.Body).Decode(&got))
+	assert.Equal(t, map[string]string{"version": "v1", "functionVersion": "7"}, got)
+	assert.Equal(t, "7", rec.Header().Get(api.FunctionVersionHeader))
+}

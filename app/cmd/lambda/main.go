@@ -5,6 +5,8 @@
 package main
 
 import (
+	"os"
+
 	"github.com/aws/aws-lambda-go/lambda"
 
 	"github.com/kirikae/kirikae/app/api"
@@ -16,5 +18,8 @@ import (
 var Version = "dev"
 
 func main() {
-	lambda.Start(apigw.Handler(api.New(Version)))
+	// AWS_LAMBDA_FUNCTION_VERSION is a reserved variable the Lambda service
+	// sets to the published version it runs:
+	// https://docs.aws.amazon.com/lambda/latest/dg/configuration-envvars.html#configuration-envvars-runtime
+	lambda.Start(apigw.Handler(api.NewOnLambda(Version, os.Getenv("AWS_LAMBDA_FUNCTION_VERSION"))))
 }
