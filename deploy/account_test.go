@@ -12,6 +12,7 @@ import (
 
 	"github.com/kirikae/kirikae/deploy"
 	"github.com/kirikae/kirikae/internal/testproject"
+	"github.com/kirikae/kirikae/stacks"
 	"github.com/kirikae/kirikae/sandbox"
 )
 
@@ -71,12 +72,14 @@ func TestStagingAndProductDeployIntoOneSandboxAccount(t *testing.T) {
 }
 
 // kirikae:sandboxAccount opts into one account per stack: separate ids, and
-// the same names (the ECR repository) in both.
+// the same names in both (here each account owns a repository of the same
+// name; pulling staging's images across accounts is crossaccount_test.go's).
 func TestOneSandboxAccountPerStack(t *testing.T) {
 	dir := testproject.Copy(t)
 	for _, stack := range []string{"staging", "product"} {
 		editStackFile(t, dir, stack, "kirikae:sandboxAccount: "+stack)
 	}
+	setStackValue(t, dir, "product", stacks.KeyImageRepositoryOwner, `"true"`)
 	up(t, openSandbox(t, dir, "staging", nil))
 	up(t, openSandbox(t, dir, "product", nil))
 	staging, product := openAccount(t, dir, "staging"), openAccount(t, dir, "product")
