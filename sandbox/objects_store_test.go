@@ -255,3 +255,31 @@ func TestTwoProcessesWriteObjectsOfOneAccount(t *testing.T) {
 	require.NoError(t, err)
 	assert.Len(t, blobs, 200)
 }
+
+// Promote copies staging's objects into product's bucket: a copy from a
+// bucket of another account of the sandbox (a sibling state directory)
+// reads that account's object store.
+func TestCopyObjectFromAnotherAccount(t *testing.T) {
+	sharedRegistry(t)
+	root := t.TempDir()
+	staging := newHarnessAt(t, filepath.Join(root, "staging"))
+	product := newHarnessAt(t, filepath.Join(root, "product"))
+	staging.create(bucketType, "site", pmap(map[string]any{"bucket": "staging-site"}))
+	product.create(bucketType, "site", pmap(map[string]any{"bucket": "product-site"}))
+	require.NoError(t, staging.cloud().PutObjectMeta(t.Context(), "staging-site", "releases/r1/index.html", []byte("<h1>r1</h1>"),
+		cloud.ObjectMeta{ContentType: "text/html", CacheControl: "no-cache"}))
+
+	etag, err := product.cloud().CopyObject(t.Context(), "staging-site", "releases/r1/index.html", "product-site", "releases/r1/index.html")
+	require.NoError(t, err)
+	objs, err := staging.cloud().ListObjects(t.Context(), "staging-site", "")
+	require.NoError(t, err)
+	require.Len(t, objs, 1)
+	assert.Equal(t, objs[0].ETag, etag)
+	require.NoError(t, product.acct.view(func(st *state) error {
+		o, body, ok, err := product.acct.readObject(st, "product-site", "releases/r1/index.html")
+		assert.True(t, ok)
+		assert.Equal(t, "<h1>r1</h1>", string(body))
+		assert.Equal(t, "no-cache", o.CacheControl)
+		return err
+	}))
+}
