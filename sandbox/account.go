@@ -67,9 +67,10 @@ type state struct {
 	TaskRevisions map[string]int          `json:"taskRevisions"`
 	Lambda        map[string]*lambdaState `json:"lambda"`
 	Unhealthy     map[string]bool         `json:"unhealthy"`
-	// Objects are S3 object metadata by bucket and key; bodies live in
-	// content-addressed files under StateDir/objects.
-	Objects       map[string]map[string]object `json:"objects,omitempty"`
+	// LegacyObjects is where accounts created before the object store
+	// (objects_store.go) kept S3 object metadata, by bucket and key.
+	// OpenAccount moves it to the store once; nothing else reads it.
+	LegacyObjects map[string]map[string]object `json:"objects,omitempty"`
 	Invalidations map[string][]Invalidation    `json:"invalidations,omitempty"` // by distribution id
 	// KVS are CloudFront KeyValueStore key writes by store ARN and key,
 	// kept until the edges have them (kvs.go).
@@ -90,6 +91,10 @@ type state struct {
 	Images map[string][]*image `json:"images,omitempty"`
 	// Parameters are SSM Parameter Store parameters by name.
 	Parameters map[string]*parameter `json:"parameters,omitempty"`
+
+	// objs is the account's S3 objects, kept out of this file so an object
+	// write does not rewrite it.
+	objs objectStore
 }
 
 func newState() *state {
@@ -98,7 +103,6 @@ func newState() *state {
 		TaskRevisions: map[string]int{},
 		Lambda:        map[string]*lambdaState{},
 		Unhealthy:     map[string]bool{},
-		Objects:       map[string]map[string]object{},
 		Invalidations: map[string][]Invalidation{},
 		BreakerArmed:  map[string]bool{},
 		Running:       map[string]string{},
@@ -116,16 +120,20 @@ func OpenAccount(stateDir string) (*Account, error) {
 		return nil, fmt.Errorf("create sandbox state dir: %w", err)
 	}
 	a := &Account{dir: stateDir, shared: SharedDir()}
-	if err := a.view(func(st *state) error { a.id = st.AccountID; return nil }); err != nil {
+	legacy := false
+	if err := a.view(func(st *state) error {
+		a.id, legacy = st.AccountID, st.LegacyObjects != nil
+		return nil
+	}); err != nil {
 		return nil, err
 	}
-	if a.id == "" {
+	if a.id == "" || legacy {
 		if err := a.update(func(st *state) error {
 			if st.AccountID == "" {
 				st.AccountID = newAccountID(len(st.Resources) > 0)
 			}
 			a.id = st.AccountID
-			return nil
+			return st.migrateObjects()
 		}); err != nil {
 			return nil, err
 		}
@@ -187,12 +195,15 @@ func (a *Account) load() (*state, error) {
 	path := filepath.Join(a.dir, accountFile)
 	data, err := os.ReadFile(path)
 	if errors.Is(err, os.ErrNotExist) {
-		return newState(), nil
+		st := newState()
+		st.objs = objectStore{dir: a.dir}
+		return st, nil
 	}
 	if err != nil {
 		return nil, fmt.Errorf("read sandbox account: %w", err)
 	}
 	st := newState()
+	st.objs = objectStore{dir: a.dir}
 	if err := json.Unmarshal(data, st); err != nil {
 		return nil, fmt.Errorf("read sandbox account: %s is corrupt; delete the sandbox directory %s to reset the simulated account: %w", path, a.dir, err)
 	}
@@ -209,9 +220,6 @@ func (a *Account) load() (*state, error) {
 	}
 	if st.Unhealthy == nil {
 		st.Unhealthy = fresh.Unhealthy
-	}
-	if st.Objects == nil {
-		st.Objects = fresh.Objects
 	}
 	if st.Invalidations == nil {
 		st.Invalidations = fresh.Invalidations

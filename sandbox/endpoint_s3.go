@@ -6,6 +6,8 @@ import (
 	"errors"
 	"io"
 	"net/http"
+	"sort"
+	"strings"
 	"time"
 
 	"github.com/johannesboyne/gofakes3"
@@ -101,9 +103,24 @@ func (b *s3Backend) ListBucket(name string, prefix *gofakes3.Prefix, page gofake
 		if err := st.needBucketNamed(name); err != nil {
 			return err
 		}
+		ix, err := st.objs.index(name)
+		if err != nil {
+			return err
+		}
 		var match gofakes3.PrefixMatch
 		var n int64
-		keys := st.sortedKeys(name)
+		// Keys are sorted, so the listing starts at the prefix and ends
+		// at the first key past it: a page costs its own keys, not the
+		// bucket's.
+		start := prefix.Prefix
+		if page.HasMarker && page.Marker > start {
+			start = page.Marker
+		}
+		keys := ix.from(start)
+		if prefix.HasPrefix {
+			end := sort.Search(len(keys), func(i int) bool { return !strings.HasPrefix(keys[i], prefix.Prefix) })
+			keys = keys[:end]
+		}
 		for i, key := range keys {
 			if page.HasMarker && key <= page.Marker {
 				continue
@@ -114,7 +131,7 @@ func (b *s3Backend) ListBucket(name string, prefix *gofakes3.Prefix, page gofake
 			if match.CommonPrefix {
 				out.AddPrefix(match.MatchedPart)
 			} else {
-				o := st.Objects[name][key]
+				o := ix.objs[key]
 				out.Add(&gofakes3.Content{Key: key, LastModified: gofakes3.NewContentTime(modified(o)),
 					ETag: gofakes3.FormatETag(b.etag(o)), Size: int64(o.Size), StorageClass: "STANDARD"})
 			}

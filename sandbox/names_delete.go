@@ -11,7 +11,11 @@ import "fmt"
 // The provider's forceDestroy empties the bucket first:
 // https://www.pulumi.com/registry/packages/aws/api-docs/s3/bucketv2/#forcedestroy_nodejs
 func bucketNotEmpty(st *state, r *record) error {
-	if n := len(st.Objects[r.ID]); n > 0 && plain(r.Outputs["forceDestroy"]) != true {
+	n, err := st.objectCount(r.ID)
+	if err != nil {
+		return err
+	}
+	if n > 0 && plain(r.Outputs["forceDestroy"]) != true {
 		return &apiError{Code: "BucketNotEmpty", Status: 409, Message: fmt.Sprintf(
 			"The bucket you tried to delete is not empty (%s holds %d objects). You must delete all versions in the bucket.", r.ID, n)}
 	}

@@ -69,11 +69,15 @@ func (a *Account) listObjectVersions(w http.ResponseWriter, r *http.Request, buc
 		if _, rec := st.find(tokBucket, bucket, ""); rec == nil {
 			return notFound("NoSuchBucket", "The specified bucket does not exist")
 		}
-		for _, key := range st.sortedKeys(bucket) {
+		ix, err := st.objs.index(bucket)
+		if err != nil {
+			return err
+		}
+		for _, key := range ix.from(prefix) {
 			if !strings.HasPrefix(key, prefix) {
-				continue
+				break
 			}
-			o := st.Objects[bucket][key]
+			o := ix.objs[key]
 			b := &s3Backend{acct: a}
 			versions = append(versions, objectVersion{Key: key, VersionID: "null", IsLatest: true,
 				LastModified: modified(o).UTC().Format(time.RFC3339), ETag: fmt.Sprintf("%q", fmt.Sprintf("%x", b.etag(o))),

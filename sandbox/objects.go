@@ -6,11 +6,11 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"github.com/johannesboyne/gofakes3"
 	"os"
 	"path/filepath"
-	"sort"
 	"strings"
+
+	"github.com/johannesboyne/gofakes3"
 )
 
 const objectsDir = "objects"
@@ -23,9 +23,10 @@ const (
 	tokDistribution = "aws:cloudfront/distribution:Distribution"
 )
 
-// object is an S3 object's metadata. The body is stored once per content
-// under StateDir/objects/<sha256>, which keeps account.json small and keys
-// like "../x" from ever becoming file paths.
+// object is an S3 object's metadata, kept in the bucket's object log
+// (objects_store.go). The body is stored once per content under
+// StateDir/objects/<sha256>, which keeps keys like "../x" from ever
+// becoming file paths.
 type object struct {
 	ContentType string `json:"contentType"`
 	// CacheControl is the Cache-Control the object was stored with; S3
@@ -61,26 +62,34 @@ func (a *Account) putObjectMeta(bucket, key string, body []byte, meta object) er
 	}
 	sum, md := sha256.Sum256(body), md5.Sum(body)
 	hash := hex.EncodeToString(sum[:])
-	err := a.update(func(st *state) error {
+	err := a.updateObjects(func(st *state) error {
 		if err := st.needBucketNamed(bucket); err != nil {
 			return err
 		}
 		// The blob is written under the lock so a concurrent delete's
 		// garbage collection cannot remove it before it is referenced.
-		if err := os.MkdirAll(filepath.Join(a.dir, objectsDir), 0o700); err != nil {
-			return fmt.Errorf("create object store: %w", err)
+		// Blobs are named by their content, so one already there is
+		// this body.
+		if _, err := os.Stat(a.blobPath(hash)); err != nil {
+			if err := os.MkdirAll(filepath.Join(a.dir, objectsDir), 0o700); err != nil {
+				return fmt.Errorf("create object store: %w", err)
+			}
+			if err := writeFileAtomic(a.blobPath(hash), body); err != nil {
+				return err
+			}
 		}
-		if err := writeFileAtomic(a.blobPath(hash), body); err != nil {
+		ix, err := st.objs.index(bucket)
+		if err != nil {
 			return err
 		}
-		if st.Objects[bucket] == nil {
-			st.Objects[bucket] = map[string]object{}
-		}
-		old, had := st.Objects[bucket][key]
-		st.Objects[bucket][key] = object{ContentType: meta.ContentType, CacheControl: meta.CacheControl,
+		old, had := ix.objs[key]
+		o := object{ContentType: meta.ContentType, CacheControl: meta.CacheControl,
 			Size: len(body), SHA256: hash, MD5: hex.EncodeToString(md[:]), Modified: now()}
-		if had {
-			a.collect(st, old.SHA256)
+		if err := st.objs.write(bucket, logEntry{Key: key, O: &o}); err != nil {
+			return err
+		}
+		if had && old.SHA256 != hash {
+			st.objs.collect(old.SHA256)
 		}
 		return nil
 	})
@@ -90,24 +99,27 @@ func (a *Account) putObjectMeta(bucket, key string, body []byte, meta object) er
 	return nil
 }
 
-// copyObject copies an object within the account in one state update: the
+// copyObject copies an object within the account in one locked step: the
 // copy refers to the same content-addressed blob, so no bytes move, as in
 // S3's server-side copy. ok is false when the source bucket is not in
 // this account (the caller then copies across accounts).
 func (a *Account) copyObject(srcBucket, srcKey, dstBucket, dstKey string, meta object) (o object, ok bool, err error) {
-	err = a.update(func(st *state) error {
+	err = a.updateObjects(func(st *state) error {
 		if st.needBucketNamed(srcBucket) != nil {
 			return nil
 		}
 		ok = true
-		src, found := st.Objects[srcBucket][srcKey]
-		if !found {
+		src, err := st.objs.index(srcBucket)
+		if err != nil {
+			return err
+		}
+		found := false
+		if o, found = src.objs[srcKey]; !found {
 			return gofakes3.KeyNotFound(srcKey)
 		}
 		if err := st.needBucketNamed(dstBucket); err != nil {
 			return err
 		}
-		o = src
 		o.Modified = now()
 		if meta.ContentType != "" {
 			o.ContentType = meta.ContentType
@@ -115,13 +127,16 @@ func (a *Account) copyObject(srcBucket, srcKey, dstBucket, dstKey string, meta o
 		if meta.CacheControl != "" {
 			o.CacheControl = meta.CacheControl
 		}
-		if st.Objects[dstBucket] == nil {
-			st.Objects[dstBucket] = map[string]object{}
+		dst, err := st.objs.index(dstBucket)
+		if err != nil {
+			return err
 		}
-		old, had := st.Objects[dstBucket][dstKey]
-		st.Objects[dstBucket][dstKey] = o
+		old, had := dst.objs[dstKey]
+		if err := st.objs.write(dstBucket, logEntry{Key: dstKey, O: &o}); err != nil {
+			return err
+		}
 		if had && old.SHA256 != o.SHA256 {
-			a.collect(st, old.SHA256)
+			st.objs.collect(old.SHA256)
 		}
 		return nil
 	})
@@ -131,16 +146,31 @@ func (a *Account) copyObject(srcBucket, srcKey, dstBucket, dstKey string, meta o
 // deleteObjects deletes keys from bucket; keys that do not exist are not an
 // error, as in S3's DeleteObject.
 func (a *Account) deleteObjects(bucket string, keys ...string) error {
-	err := a.update(func(st *state) error {
+	err := a.updateObjects(func(st *state) error {
 		if err := st.needBucketNamed(bucket); err != nil {
 			return err
 		}
+		ix, err := st.objs.index(bucket)
+		if err != nil {
+			return err
+		}
+		var gone []logEntry
+		var hashes []string
+		seen := map[string]bool{}
 		for _, key := range keys {
-			if o, ok := st.Objects[bucket][key]; ok {
-				delete(st.Objects[bucket], key)
-				a.collect(st, o.SHA256)
+			if o, ok := ix.objs[key]; ok && !seen[key] {
+				seen[key] = true
+				gone = append(gone, logEntry{Key: key})
+				hashes = append(hashes, o.SHA256)
 			}
 		}
+		if len(gone) == 0 {
+			return nil
+		}
+		if err := st.objs.write(bucket, gone...); err != nil {
+			return err
+		}
+		st.objs.collect(hashes...)
 		return nil
 	})
 	if err != nil {
@@ -149,33 +179,14 @@ func (a *Account) deleteObjects(bucket string, keys ...string) error {
 	return nil
 }
 
-// sortedKeys lists a bucket's keys in S3's listing order (UTF-8 binary).
-func (st *state) sortedKeys(bucket string) []string {
-	keys := make([]string, 0, len(st.Objects[bucket]))
-	for k := range st.Objects[bucket] {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
-}
-
-// collect removes a blob no object refers to any more. A failed removal
-// only leaves garbage behind, so it is not an error.
-func (a *Account) collect(st *state, hash string) {
-	for _, objs := range st.Objects {
-		for _, o := range objs {
-			if o.SHA256 == hash {
-				return
-			}
-		}
-	}
-	_ = os.Remove(a.blobPath(hash))
-}
-
 // readObject returns an object and its body; ok is false when it does not
 // exist. The caller holds the lock.
 func (a *Account) readObject(st *state, bucket, key string) (object, []byte, bool, error) {
-	o, ok := st.Objects[bucket][key]
+	ix, err := st.objs.index(bucket)
+	if err != nil {
+		return object{}, nil, false, err
+	}
+	o, ok := ix.objs[key]
 	if !ok {
 		return object{}, nil, false, nil
 	}
@@ -186,12 +197,26 @@ func (a *Account) readObject(st *state, bucket, key string) (object, []byte, boo
 	return o, body, true, nil
 }
 
-// hasObjectsUnder reports whether any object key starts with prefix.
+// hasObjectsUnder reports whether any object key starts with prefix. An
+// unreadable index counts as none; reading an object reports the error.
 func (st *state) hasObjectsUnder(bucket, prefix string) bool {
-	for key := range st.Objects[bucket] {
-		if strings.HasPrefix(key, prefix) {
-			return true
-		}
+	ix, err := st.objs.index(bucket)
+	if err != nil {
+		return false
 	}
-	return false
+	keys := ix.from(prefix)
+	return len(keys) > 0 && strings.HasPrefix(keys[0], prefix)
 }
+
+// objectCount is how many objects bucket holds.
+func (st *state) objectCount(bucket string) (int, error) {
+	ix, err := st.objs.index(bucket)
+	if err != nil {
+		return 0, err
+	}
+	return len(ix.objs), nil
+}
+
+// dropObjects deletes every object of a deleted bucket, so a bucket
+// created again under its name starts empty, as on AWS.
+func (st *state) dropObjects(bucket string) error { return st.objs.drop(bucket) }

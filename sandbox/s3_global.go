@@ -32,7 +32,12 @@ func (a *Account) bucketOwner(bucket string) (*Account, error) {
 		if _, err := os.Stat(filepath.Join(dir, accountFile)); err != nil {
 			continue
 		}
-		other := &Account{dir: dir}
+		// Opened, not just read: an account from before the object store
+		// has its objects moved out of account.json first.
+		other, err := OpenAccount(dir)
+		if err != nil {
+			continue
+		}
 		if err := other.view(func(st *state) error { found = st.needBucketNamed(bucket) == nil; return nil }); err == nil && found {
 			return other, nil
 		}

@@ -308,7 +308,7 @@ func init() {
 			// Only an empty bucket (or forceDestroy, with which the provider
 			// empties it first) is deleted, so a recreated bucket starts empty.
 			refuseDelete: bucketNotEmpty,
-			remove:       func(st *state, r *record) { delete(st.Objects, r.ID) }},
+			remove:       func(st *state, r *record) { _ = st.dropObjects(r.ID) }},
 		&typeSpec{token: "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock", required: []string{"bucket"},
 			immutable: []string{"bucket"},
 			defaults: map[string]any{"blockPublicAcls": false, "blockPublicPolicy": false,

@@ -29,7 +29,7 @@ func BenchmarkFrontendUpload(b *testing.B) {
 	const size = 4 << 10
 	files := 2000
 	if n, err := strconv.Atoi(os.Getenv("KIRIKAE_BENCH_FILES")); err == nil && n > 0 {
-		files = n // a smaller run while the sandbox's object store is the bottleneck
+		files = n // a smaller, quicker run
 	}
 	acct, err := OpenAccount(b.TempDir())
 	if err != nil {
