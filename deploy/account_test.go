@@ -12,8 +12,8 @@ import (
 
 	"github.com/kirikae/kirikae/deploy"
 	"github.com/kirikae/kirikae/internal/testproject"
-	"github.com/kirikae/kirikae/stacks"
 	"github.com/kirikae/kirikae/sandbox"
+	"github.com/kirikae/kirikae/stacks"
 )
 
 // stackResources counts the account's resources tagged for each stack.

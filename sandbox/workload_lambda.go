@@ -162,8 +162,8 @@ func (w *workloads) function(rt routed) (*lambdaRun, error) {
 	stream := time.Now().UTC().Format("2006/01/02") + "/[" + rt.version + "]" + stableDigits(key+time.Now().String(), 32)
 	logs := w.acct.logWriter("/aws/lambda/"+rt.function, stream)
 	fn := lambdart.NewFunction(lambdart.FunctionOptions{
-		Options:      lambdart.Options{Timeout: timeout, FunctionARN: rt.functionArn},
-		TaskRoot:     root,
+		Options:  lambdart.Options{Timeout: timeout, FunctionARN: rt.functionArn},
+		TaskRoot: root,
 		// Lambda sets the reserved variables of the version it runs, which
 		// lets a function report what it is (the example app does):
 		// https://docs.aws.amazon.com/lambda/latest/dg/configuration-envvars.html#configuration-envvars-runtime
