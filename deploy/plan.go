@@ -96,6 +96,13 @@ func (s *Session) loadState(ctx context.Context) (*stackState, error) {
 	if st.values, st.deployed, err = s.liveValues(ctx, base, outs); err != nil {
 		return nil, err
 	}
+	if st.deployed && len(releases) == 0 && outputString(outs, OutputReleaseValues) != "" {
+		// The first deploy creates the image repository in an update of
+		// its own before anything else; a run stopped after that step left
+		// outputs but recorded no release: this is still the first deploy
+		// (its frontend never uploaded, nothing was verified).
+		st.values, st.deployed = baseValues(base), false
+	}
 	return st, nil
 }
 

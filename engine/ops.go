@@ -2,6 +2,7 @@ package engine
 
 import (
 	"context"
+	"github.com/pulumi/pulumi/sdk/v3/go/common/resource/plugin"
 	"path/filepath"
 	"sort"
 	"strconv"
@@ -300,6 +301,11 @@ func (s *Session) Outputs(ctx context.Context) (map[string]Output, error) {
 func eventOutputs(m map[string]any) map[string]Output {
 	out := make(map[string]Output, len(m))
 	for k, v := range m {
+		if v == plugin.UnknownStringValue {
+			// An update limited by targets leaves outputs that depend on
+			// resources it did not create unknown: they are not there.
+			continue
+		}
 		out[k] = Output{Value: v, Secret: v == secretMask}
 	}
 	return out
@@ -311,6 +317,9 @@ const secretMask = "[secret]"
 func outputs(m auto.OutputMap) map[string]Output {
 	out := make(map[string]Output, len(m))
 	for k, v := range m {
+		if v.Value == plugin.UnknownStringValue {
+			continue // see eventOutputs
+		}
 		out[k] = Output{Value: v.Value, Secret: v.Secret}
 	}
 	return out

@@ -88,7 +88,8 @@ func TestEndToEndReleaseCycle(t *testing.T) {
 	r = kirikae(t, dir, "rollback", "--stack", "staging", "--sandbox", "--yes")
 	require.Equal(t, 0, r.code, r.stderr)
 	assert.Contains(t, r.stdout, "Rolled back image v1")
-	assert.Contains(t, r.stdout, "1 resource touched")
+	// The listener, and the test listener that moves to the idle colour.
+	assert.Contains(t, r.stdout, "2 resources touched")
 	assert.Equal(t, "v1", liveImage(t, dir, "staging"))
 
 	// A release whose tasks never pass their health check is rolled back
