@@ -238,4 +238,15 @@ func TestZeroDowntimeUnderLoad(t *testing.T) {
 	}
 	assert.GreaterOrEqual(t, rate, float64(minRate), "the load was continuous")
 	assert.Equal(t, "v6", outputOf(t, s, infra.OutputImageTag))
+
+	// `releases` names each refused image as a failed release.
+	rels, err := s.Releases(context.Background())
+	require.NoError(t, err)
+	var refused []string
+	for _, r := range rels {
+		if r.Verified == deploy.VerifyFailed {
+			refused = append(refused, r.ImageTag)
+		}
+	}
+	assert.ElementsMatch(t, []string{"v3-crash", "v4-unhealthy", "v5"}, refused)
 }
