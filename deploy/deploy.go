@@ -325,10 +325,14 @@ func (r *run) fail(ctx context.Context, cause error, back Values) error {
 // anything), verifies it, and records it as an automatic rollback.
 func (r *run) rollback(ctx context.Context, back Values, reason string) (int, error) {
 	s := r.s
-	s.Phase("rollback: %s", joinPhrases(planSwitch(switchInput{
+	what := joinPhrases(planSwitch(switchInput{
 		backend: r.p.cfg.Backend, cur: r.applied, want: back, deployed: true, rollback: true,
 		liveLambda: outputString(r.last.Outputs, infra.OutputLambdaVersion),
-	}).switches))
+	}).switches)
+	if what == "" { // the release failed while staged: no traffic had moved
+		what = "the staged colour goes back to the live release; no traffic moved"
+	}
+	s.Phase("rollback: %s", what)
 	from := r.applied.FrontendRelease
 	if err := r.beforeRollbackSwitch(ctx, back); err != nil {
 		return 0, err
@@ -365,6 +369,13 @@ func (r *run) recordRelease(ctx context.Context, kind, verified, reason string) 
 		return Release{}, err
 	}
 	rel := s.newRelease(ctx, r.applied, outputString(r.last.Outputs, infra.OutputLambdaVersion), kind, verified, reason)
+	if img := r.p.Target.Image; verified == VerifyFailed && rel.ImageTag != "" && img.Tag != "" {
+		// A release refused on the idle colour never became active: the
+		// values applied still run the previous image, but the release
+		// that failed is the image the deploy staged, and `releases`
+		// must name it.
+		rel.ImageTag, rel.ImageDigest = img.Tag, img.Digest
+	}
 	rel, err = log.append(ctx, rel)
 	if err != nil {
 		return Release{}, fmt.Errorf("record release of %s: %w", s.Stack(), err)

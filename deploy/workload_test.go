@@ -54,7 +54,6 @@ func TestBrokenImagesTripTheCircuitBreaker(t *testing.T) {
 	dir := testproject.Copy(t)
 	s := openDeploy(t, dir, "staging", nil)
 	deployImage(t, s, "v1")
-	pushProgram(t, dir, "staging", "v1", appPkg, "v1")
 	_, v := served(t, dir, s, infra.OutputURL, "/version")
 	require.Equal(t, "v1", v, "the real v1 program answers")
 
@@ -84,7 +83,6 @@ func TestMissingImageTripsTheCircuitBreaker(t *testing.T) {
 	dir := testproject.Copy(t)
 	s := openDeploy(t, dir, "staging", nil)
 	deployImage(t, s, "v1")
-	pushProgram(t, dir, "staging", "v1", appPkg, "v1")
 	_, err := deployWith(s, map[string]string{stacks.KeyImageTag: "never-pushed"})
 	var cb *deploy.CircuitBreakerError
 	require.ErrorAs(t, err, &cb, "got %v", err)
@@ -128,7 +126,6 @@ func TestA5xxReleaseIsRolledBackByTheWatch(t *testing.T) {
 	require.NoError(t, err)
 	t.Cleanup(func() { _ = s.Close() })
 	deployImage(t, s, "v1")
-	pushProgram(t, dir, "staging", "v1", appPkg, "v1")
 	pushProgram(t, dir, "staging", "v2-api500", workloadPkg, "v2-api500")
 
 	// Users keep calling the API through the ALB while the release goes out.
