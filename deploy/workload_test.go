@@ -76,19 +76,10 @@ func TestBrokenImagesTripTheCircuitBreaker(t *testing.T) {
 	assert.Equal(t, "v4", v)
 }
 
-// An image that is not in the registry fails to pull: the circuit breaker
-// rolls the staged colour back.
-func TestMissingImageTripsTheCircuitBreaker(t *testing.T) {
-	t.Parallel()
-	dir := testproject.Copy(t)
-	s := openDeploy(t, dir, "staging", nil)
-	deployImage(t, s, "v1")
-	_, err := deployWith(s, map[string]string{stacks.KeyImageTag: "never-pushed"})
-	var cb *deploy.CircuitBreakerError
-	require.ErrorAs(t, err, &cb, "got %v", err)
-	_, v := served(t, dir, s, infra.OutputURL, "/version")
-	assert.Equal(t, "v1", v)
-}
+// An image missing from ECR never reaches ECS: up's preflight refuses it
+// (TestPreflightRefusesAnImageNotInECR); a task whose image disappears
+// after the preflight fails to pull and trips the circuit breaker
+// (sandbox's TestECSRunsTheImagesProgramAndTheCircuitBreakerRollsBack).
 
 // Four Lambda code deploys, each served by the code it published: the
 // sandbox runs each version's own bootstrap (the zip is rebuilt at one
