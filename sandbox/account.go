@@ -130,6 +130,10 @@ func OpenAccount(stateDir string) (*Account, error) {
 			return nil, err
 		}
 	}
+	// Other accounts find this one by id (names_accounts.go).
+	if err := a.registerAccount(); err != nil {
+		return nil, err
+	}
 	return a, nil
 }
 
