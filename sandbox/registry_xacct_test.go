@@ -3,6 +3,7 @@ package sandbox
 import (
 	"fmt"
 	"net/http"
+	"os"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -167,4 +168,18 @@ func TestDescribeImagesInAnotherAccountsRegistry(t *testing.T) {
 	_, err = c.ImageDigest(t.Context(), cloud.ImageRef{RegistryID: "999988887777", Repository: "app", Tag: "v1"})
 	require.ErrorAs(t, err, &nf)
 	assert.True(t, nf.NoRepository)
+}
+
+// Every opened account is found by its id; a deleted one is not.
+func TestAccountsAreFoundByID(t *testing.T) {
+	dir := t.TempDir()
+	a, err := OpenAccount(dir)
+	require.NoError(t, err)
+	_, found, ok := accountState(a.ID())
+	require.True(t, ok)
+	assert.Equal(t, dir, found)
+
+	require.NoError(t, os.RemoveAll(dir))
+	_, _, ok = accountState(a.ID())
+	assert.False(t, ok, "its directory is gone")
 }
