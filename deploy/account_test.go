@@ -13,6 +13,7 @@ import (
 	"github.com/kirikae/kirikae/deploy"
 	"github.com/kirikae/kirikae/internal/testproject"
 	"github.com/kirikae/kirikae/sandbox"
+	"github.com/kirikae/kirikae/stacks"
 )
 
 // stackResources counts the account's resources tagged for each stack.
@@ -77,6 +78,9 @@ func TestOneSandboxAccountPerStack(t *testing.T) {
 	for _, stack := range []string{"staging", "product"} {
 		editStackFile(t, dir, stack, "kirikae:sandboxAccount: "+stack)
 	}
+	// Each account its own repository: product does not pull from
+	// staging's here (crossaccount_test.go does).
+	setStackValue(t, dir, "product", stacks.KeyImageRepositoryOwner, `"true"`)
 	up(t, openSandbox(t, dir, "staging", nil))
 	up(t, openSandbox(t, dir, "product", nil))
 	staging, product := openAccount(t, dir, "staging"), openAccount(t, dir, "product")
