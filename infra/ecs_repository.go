@@ -71,8 +71,12 @@ func (s *ecsService) imageRepository(ctx *pulumi.Context, cfg stacks.Config, acc
 }
 
 // pullPolicy lets the other accounts' principals pull images (their own
-// IAM policies still have to allow it: the execution role's does).
+// IAM policies still have to allow it: the execution role's does), and
+// describe them: kirikae's preflight in the pulling stack resolves the
+// image's digest with DescribeImages in this registry, which a pull-only
+// policy refuses (AccessDeniedException).
 // https://docs.aws.amazon.com/AmazonECR/latest/userguide/repository-policy-examples.html#IAM_allow_other_accounts
+// https://docs.aws.amazon.com/AmazonECR/latest/APIReference/API_DescribeImages.html
 func pullPolicy(accounts []string) (string, error) {
 	principals := make([]string, len(accounts))
 	for i, a := range accounts {
@@ -82,6 +86,6 @@ func pullPolicy(accounts []string) (string, error) {
 		Sid:       "AllowPullFromOtherAccounts",
 		Effect:    "Allow",
 		Principal: map[string]any{"AWS": principals},
-		Action:    []string{"ecr:BatchCheckLayerAvailability", "ecr:GetDownloadUrlForLayer", "ecr:BatchGetImage"},
+		Action:    []string{"ecr:BatchCheckLayerAvailability", "ecr:GetDownloadUrlForLayer", "ecr:BatchGetImage", "ecr:DescribeImages"},
 	})
 }

@@ -69,5 +69,6 @@ func TestOwnerLetsPullAccountsPull(t *testing.T) {
 	require.Len(t, doc.Statement, 1)
 	assert.Equal(t, "Allow", doc.Statement[0].Effect)
 	assert.Equal(t, []string{"arn:aws:iam::210987654321:root", "arn:aws:iam::111122223333:root"}, doc.Statement[0].Principal["AWS"])
-	assert.ElementsMatch(t, []string{"ecr:BatchCheckLayerAvailability", "ecr:GetDownloadUrlForLayer", "ecr:BatchGetImage"}, doc.Statement[0].Action)
+	assert.ElementsMatch(t, []string{"ecr:BatchCheckLayerAvailability", "ecr:GetDownloadUrlForLayer", "ecr:BatchGetImage", "ecr:DescribeImages"}, doc.Statement[0].Action,
+		"the pulling stack's preflight describes the image")
 }

@@ -138,6 +138,11 @@ func OpenAccount(stateDir string) (*Account, error) {
 			return nil, err
 		}
 	}
+	// Other accounts find this one by id (names_accounts.go). A shared
+	// directory that cannot be written must not stop the account's own
+	// work: other accounts then find no registry under this id, which
+	// they report as a missing repository.
+	_ = a.registerAccount()
 	return a, nil
 }
 

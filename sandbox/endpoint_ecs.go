@@ -133,10 +133,12 @@ func describeTaskDefinition(st *state, in []byte) (any, error) {
 
 func (a *Account) ecrOps() map[string]jsonOp {
 	return map[string]jsonOp{
-		"DescribeRepositories": describeRepositories,
-		"DescribeImages":       describeImages,
-		"BatchGetImage":        batchGetImage,
-		"BatchDeleteImage":     a.batchDeleteImage,
+		// Another account's registry (registryId) answers as far as its
+		// repository's policy allows (registry_xacct.go).
+		"DescribeRepositories": crossAccount("ecr:DescribeRepositories", describeRepositories),
+		"DescribeImages":       crossAccount("ecr:DescribeImages", describeImages),
+		"BatchGetImage":        crossAccount("ecr:BatchGetImage", batchGetImage),
+		"BatchDeleteImage":     crossAccountWrite(a.batchDeleteImage),
 	}
 }
 

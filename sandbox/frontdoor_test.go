@@ -35,7 +35,7 @@ func blueGreen(t *testing.T, h *harness, blueWeight, greenWeight int) *live {
 		tg := h.create("aws:lb/targetGroup:TargetGroup", c.color, pmap(map[string]any{"name": "web-" + c.color}))
 		tgs[c.color] = str(tg.outs, "arn")
 		td := h.create(taskDefType, "td-"+c.color, pmap(map[string]any{"family": "web-" + c.color,
-			"containerDefinitions": `[{"name":"app","image":"123456789012.dkr.ecr.us-east-1.amazonaws.com/app:` + c.version + `"}]`}))
+			"containerDefinitions": `[{"name":"app","image":"` + ecrHost(h.acct) + `app:` + c.version + `"}]`}))
 		h.create("aws:ecs/service:Service", "svc-"+c.color, pmap(map[string]any{"name": "web-" + c.color,
 			"taskDefinition": str(td.outs, "arn"),
 			"loadBalancers":  []any{map[string]any{"targetGroupArn": tgs[c.color], "containerName": "app", "containerPort": 80}}}))

@@ -68,7 +68,8 @@ func TestStartRejectsEmptyStateDir(t *testing.T) {
 }
 
 func TestSupportedTypesCoverInfra(t *testing.T) {
-	assert.Len(t, SupportedTypes(), 40)
+	assert.Len(t, SupportedTypes(), 41)
+	assert.Contains(t, SupportedTypes(), "aws:ecr/repositoryPolicy:RepositoryPolicy")
 	assert.Contains(t, SupportedTypes(), "aws:iam/rolePolicy:RolePolicy")
 	assert.Contains(t, SupportedTypes(), "aws:cloudfront/responseHeadersPolicy:ResponseHeadersPolicy")
 	assert.Contains(t, SupportedTypes(), "aws:cloudwatch/metricAlarm:MetricAlarm")

@@ -175,7 +175,10 @@ func init() {
 			// name starts empty as a new ECR repository does; the next
 			// push collects the programs no image refers to any more.
 			refuseDelete: repositoryNotEmpty,
-			remove:       func(st *state, r *record) { delete(st.Images, r.ID) }},
+			remove: func(st *state, r *record) {
+				delete(st.Images, r.ID)
+				dropRepositoryPolicy(st, r.ID) // ecr_policy.go
+			}},
 		&typeSpec{token: "aws:ecs/cluster:Cluster", name: "name", nameMax: 255, immutable: []string{"name"},
 			create: func(e *env) (string, error) {
 				arn := e.arn("ecs", e.region, "cluster/"+e.name())

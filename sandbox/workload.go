@@ -118,8 +118,9 @@ func (a *Account) runDir(kind, sum string) (string, error) {
 	return dir, nil
 }
 
-// installProgram copies an image layer to an executable file once.
-func (a *Account) installProgram(layer string) (string, error) {
+// installProgram copies an image layer to an executable file once; the
+// layer is in registry's image store ("" = this account's).
+func (a *Account) installProgram(layer, registry string) (string, error) {
 	dir, err := a.runDir("ecs", layer)
 	if err != nil {
 		return "", err
@@ -128,7 +129,11 @@ func (a *Account) installProgram(layer string) (string, error) {
 	if _, err := os.Stat(path); err == nil {
 		return path, nil
 	}
-	data, err := os.ReadFile(a.layerPath(layer))
+	src := a.layerPath(layer)
+	if registry != "" {
+		src = filepath.Join(registry, imagesDir, layer)
+	}
+	data, err := os.ReadFile(src)
 	if err != nil {
 		return "", fmt.Errorf("read image layer: %w", err)
 	}

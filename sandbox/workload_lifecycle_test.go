@@ -54,7 +54,7 @@ func TestWorkloadsDieWithTheirProcess(t *testing.T) {
 	s := newECSStack(t, h, "")
 	_, err := h.acct.PushImage("app", "v1", program(t, "v1"))
 	require.NoError(t, err)
-	td := s.taskDef(ecrHost + "app:v1")
+	td := s.taskDef(ecrHost(h.acct) + "app:v1")
 	in := s.serviceInputs(td)
 	delete(in, "waitForSteadyState")
 	svc := h.create(tokService, "svc", pmap(in))

@@ -94,7 +94,10 @@ type taskSpec struct {
 	TaskDef string
 	Image   string
 	Layer   string // sha256 of the program; "" when the image cannot be pulled
-	PullErr string // CannotPullContainerError reason
+	// Registry is the state directory of the account whose registry
+	// holds the layer when it is not the task's own ("").
+	Registry string
+	PullErr  string // CannotPullContainerError reason
 	// Legacy: the image's repository holds no images at all, so nothing
 	// can run; the front door answers with the image tag instead.
 	Legacy    bool
@@ -139,8 +142,9 @@ func serviceSpecOf(st *state, ix index, id string) (serviceSpec, bool) {
 	return sp, true
 }
 
-// taskSpecOf resolves the container's image in the account's registry by
-// tag or digest, as the ECS agent pulls it.
+// taskSpecOf resolves the container's image in the registry its host
+// names (the account's own or another's) by tag or digest, as the ECS
+// agent pulls it.
 func taskSpecOf(st *state, ix index, tdARN, container string) taskSpec {
 	ts := taskSpec{TaskDef: tdARN}
 	var td map[string]any
@@ -191,8 +195,18 @@ func taskSpecOf(st *state, ix index, tdARN, container string) taskSpec {
 	}
 	repo, id, ok := parseImage(d.Image)
 	if !ok {
-		ts.Legacy = true // not this account's ECR: nothing the sandbox can pull
+		ts.Legacy = true // not ECR: nothing the sandbox can pull
 		return ts
+	}
+	// The host names the registry: another account's is read as far as
+	// its repository policy lets this account pull (registry_xacct.go).
+	if reg := registryOfImage(d.Image); reg != "" && reg != st.AccountID {
+		other, dir, err := otherRegistry(st.AccountID, reg, repo, pullActions...)
+		if err != nil {
+			ts.PullErr = pullDenied(d.Image, err)
+			return ts
+		}
+		st, ts.Registry = other, dir
 	}
 	if _, err := st.repository(repo); err != nil {
 		ts.PullErr = cannotPull(d.Image, "repository does not exist")

@@ -25,7 +25,7 @@ func (s *serviceRun) startTask(ts taskSpec, container string) (*ecsTask, error) 
 	if ts.PullErr != "" {
 		return nil, fmt.Errorf("%s", ts.PullErr)
 	}
-	program, err := s.w.acct.installProgram(ts.Layer)
+	program, err := s.w.acct.installProgram(ts.Layer, ts.Registry)
 	if err != nil {
 		return nil, err
 	}

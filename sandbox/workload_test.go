@@ -44,7 +44,9 @@ func program(t *testing.T, version string) []byte {
 	return p
 }
 
-const ecrHost = "123456789012.dkr.ecr.us-east-1.amazonaws.com/"
+// ecrHost is the account's own registry: an image under another
+// account's id is pulled from that account's registry.
+func ecrHost(a *Account) string { return a.ID() + ".dkr.ecr.us-east-1.amazonaws.com/" }
 
 // ecsStack is an ALB → one target group → one ECS service with the
 // circuit breaker and waitForSteadyState, as infra builds each colour.
@@ -85,7 +87,7 @@ func (s *ecsStack) serviceInputs(td string) map[string]any {
 
 // deploy points the service at a new task definition running image.
 func (s *ecsStack) deploy(image string) string {
-	td := s.taskDef(ecrHost + image)
+	td := s.taskDef(ecrHost(s.h.acct) + image)
 	if s.svc == nil {
 		s.svc = s.h.create(tokService, "svc", pmap(s.serviceInputs(td)))
 	} else {
@@ -204,7 +206,7 @@ func TestFirstDeploymentWithAMissingImageFails(t *testing.T) {
 	s := newECSStack(t, h, "")
 	_, err := h.acct.PushImage("app", "v1", program(t, "v1"))
 	require.NoError(t, err)
-	td := s.taskDef(ecrHost + "app:nope")
+	td := s.taskDef(ecrHost(h.acct) + "app:nope")
 	_, err = h.tryCreate(tokService, "svc", pmap(s.serviceInputs(td)))
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "CannotPullContainerError")

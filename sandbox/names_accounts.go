@@ -1,0 +1,121 @@
+package sandbox
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"syscall"
+)
+
+// Accounts reach each other by id: an image in another account's registry
+// is named <account>.dkr.ecr.<region>.amazonaws.com/<repository>, and ECR
+// calls take that account as registryId.
+// https://docs.aws.amazon.com/AmazonECR/latest/userguide/Registries.html
+// The sandbox keeps the map from account id to state directory beside the
+// bucket registry (SharedDir), written whenever an account is opened, so
+// a task in one account can pull from another's registry as AWS lets it
+// (subject to that repository's policy, registry_xacct.go).
+
+const accountsFile = "accounts.json"
+
+// registerAccount records this account's id and directory in the shared
+// registry. Accounts from before ids were drawn all carry DefaultAccount,
+// so that id names no one account and is never recorded.
+func (a *Account) registerAccount() error {
+	if a.shared == "" || a.id == "" || a.id == DefaultAccount {
+		return nil
+	}
+	dir, err := filepath.Abs(a.dir)
+	if err != nil {
+		return fmt.Errorf("register sandbox account: %w", err)
+	}
+	if reg, err := readAccounts(a.shared); err == nil && reg[a.id] == dir {
+		return nil // already there: most opens take no lock
+	}
+	return withAccounts(a.shared, func(reg map[string]string) bool {
+		if reg[a.id] == dir {
+			return false
+		}
+		reg[a.id] = dir
+		return true
+	})
+}
+
+// readAccounts reads the registry without its lock: writes replace the
+// file atomically.
+func readAccounts(shared string) (map[string]string, error) {
+	reg := map[string]string{}
+	data, err := os.ReadFile(filepath.Join(shared, accountsFile))
+	switch {
+	case errors.Is(err, os.ErrNotExist):
+		return reg, nil
+	case err != nil:
+		return nil, fmt.Errorf("read account registry: %w", err)
+	}
+	if err := json.Unmarshal(data, &reg); err != nil {
+		return nil, fmt.Errorf("read account registry: %s is corrupt; delete it and open the accounts again: %w",
+			filepath.Join(shared, accountsFile), err)
+	}
+	return reg, nil
+}
+
+// withAccounts runs fn on the registry under its lock and saves it when fn
+// says it changed.
+func withAccounts(shared string, fn func(map[string]string) bool) error {
+	if err := os.MkdirAll(shared, 0o700); err != nil {
+		return fmt.Errorf("create sandbox shared dir: %w", err)
+	}
+	f, err := os.OpenFile(filepath.Join(shared, accountsFile+".lock"), os.O_CREATE|os.O_RDWR, 0o600)
+	if err != nil {
+		return fmt.Errorf("open account registry lock: %w", err)
+	}
+	defer f.Close()
+	for {
+		err = syscall.Flock(int(f.Fd()), syscall.LOCK_EX)
+		if !errors.Is(err, syscall.EINTR) {
+			break
+		}
+	}
+	if err != nil {
+		return fmt.Errorf("lock account registry: %w", err)
+	}
+	defer func() { _ = syscall.Flock(int(f.Fd()), syscall.LOCK_UN) }()
+	reg, err := readAccounts(shared)
+	if err != nil {
+		return err
+	}
+	if !fn(reg) {
+		return nil
+	}
+	return writeAtomic(filepath.Join(shared, accountsFile), reg)
+}
+
+// accountState reads the state of the account whose id is id, without its
+// lock (its writes are atomic, and taking another account's lock while
+// holding ours could deadlock). ok is false when no live sandbox account
+// has that id: never registered, its directory deleted, or reset since.
+func accountState(id string) (st *state, dir string, ok bool) {
+	shared := SharedDir()
+	if shared == "" || id == "" {
+		return nil, "", false
+	}
+	reg, err := readAccounts(shared)
+	if err != nil || reg[id] == "" {
+		return nil, "", false
+	}
+	dir = reg[id]
+	data, err := os.ReadFile(filepath.Join(dir, accountFile))
+	if err != nil {
+		return nil, "", false
+	}
+	st = newState()
+	if json.Unmarshal(data, st) != nil || st.AccountID != id {
+		return nil, "", false
+	}
+	if st.Images == nil {
+		st.Images = map[string][]*image{}
+	}
+	return st, dir, true
+}
