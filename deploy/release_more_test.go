@@ -296,8 +296,7 @@ func TestLambdaStagesBehindPinnedAliasAndRollsBackTheAlias(t *testing.T) {
 	assert.NotEqual(t, a.Release.LambdaVersion, b.Release.LambdaVersion)
 	assert.Equal(t, b.Release.LambdaVersion, b.Release.Values.Lambda.Version, "the alias is pinned")
 	assert.Contains(t, phases, "stage: publish dist/lambda.zip behind alias live (stays on "+a.Release.LambdaVersion+")")
-	_, v := served(t, dir, s, infra.OutputURL, "/healthz")
-	assert.Equal(t, b.Release.LambdaVersion, v)
+	assert.Equal(t, b.Release.LambdaVersion, servedFunction(t, dir, s))
 
 	// Every later code deploy goes live too, though the alias is pinned
 	// to the previous deploy's version by then.
@@ -309,8 +308,9 @@ func TestLambdaStagesBehindPinnedAliasAndRollsBackTheAlias(t *testing.T) {
 		assert.False(t, seen[r.Release.LambdaVersion], "deploy %s published a new version", code)
 		seen[r.Release.LambdaVersion] = true
 		assert.Equal(t, outputOf(t, s, infra.OutputLambdaLatestVersion), r.Release.LambdaVersion, "alias live is on the version deploy %s published", code)
-		_, v := served(t, dir, s, infra.OutputURL, "/healthz")
-		assert.Equal(t, r.Release.LambdaVersion, v, "deploy %s is what the endpoint serves", code)
+		assert.Equal(t, r.Release.LambdaVersion, servedFunction(t, dir, s), "deploy %s is what the endpoint serves", code)
+		_, v := served(t, dir, s, infra.OutputURL, "/version")
+		assert.Equal(t, code, v, "by its own code")
 	}
 	// What Lambda was given: a function declaring arm64, and a zip whose
 	// bootstrap is an executable arm64 program.
@@ -332,8 +332,7 @@ func TestLambdaStagesBehindPinnedAliasAndRollsBackTheAlias(t *testing.T) {
 	assert.Equal(t, []string{"alias live " + latest + " → " + a.Release.LambdaVersion}, p.Switches)
 	assert.Equal(t, 1, res.Updates)
 	assert.Equal(t, a.Release.LambdaVersion, res.Release.LambdaVersion)
-	_, v = served(t, dir, s, infra.OutputURL, "/healthz")
-	assert.Equal(t, a.Release.LambdaVersion, v)
+	assert.Equal(t, a.Release.LambdaVersion, servedFunction(t, dir, s))
 	assert.Equal(t, latest, outputOf(t, s, infra.OutputLambdaLatestVersion), "nothing new was published")
 }
 
