@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/aws/smithy-go"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ecr"
@@ -45,6 +46,26 @@ type ImageNotFoundError struct {
 	Err          error
 }
 
+// ImageAccessDeniedError: the repository is in another account whose
+// repository policy does not let this one read it.
+// https://docs.aws.amazon.com/AmazonECR/latest/userguide/repository-policy-examples.html
+type ImageAccessDeniedError struct {
+	Ref ImageRef
+	Err error
+}
+
+func (e *ImageAccessDeniedError) Error() string {
+	return fmt.Sprintf("ECR repository %s in account %s does not let this account read it", e.Ref.Repository, e.Ref.RegistryID)
+}
+
+func (e *ImageAccessDeniedError) Unwrap() error { return e.Err }
+
+// isAccessDenied reports an IAM or resource-policy refusal.
+func isAccessDenied(err error) bool {
+	var api smithy.APIError
+	return errors.As(err, &api) && api.ErrorCode() == "AccessDeniedException"
+}
+
 func (e *ImageNotFoundError) Error() string {
 	if e.NoRepository {
 		return fmt.Sprintf("ECR repository %s does not exist", e.Ref.Repository)
@@ -82,6 +103,8 @@ func (a *AWS) ImageDigest(ctx context.Context, ref ImageRef) (string, error) {
 		return "", &ImageNotFoundError{Ref: ref, Err: err}
 	case errors.As(err, &noRepo):
 		return "", &ImageNotFoundError{Ref: ref, NoRepository: true, Err: err}
+	case isAccessDenied(err):
+		return "", &ImageAccessDeniedError{Ref: ref, Err: err}
 	case err != nil:
 		return "", fmt.Errorf("describe image %s: %w", ref, err)
 	}

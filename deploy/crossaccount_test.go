@@ -99,7 +99,9 @@ func TestPromoteAcrossAccountsRunsStagingsImage(t *testing.T) {
 	}
 	require.Error(t, err)
 	t.Logf("promote without the pull policy: %v", err)
-	assert.Contains(t, err.Error(), "AccessDeniedException")
+	var denied *deploy.ImagePullDeniedError
+	require.ErrorAs(t, err, &denied, "a typed error with the setting that grants the pull")
+	assert.Contains(t, denied.Hint(deploy.Invocation{}), "kirikae:imagePullAccounts")
 	assert.Equal(t, before, historyLen(t, prod), "nothing changed in product")
 	_, v := served(t, dir, prod, infra.OutputURL, "/version")
 	assert.Equal(t, "v1", v, "product keeps serving what it had")

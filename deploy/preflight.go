@@ -6,6 +6,7 @@ import (
 	"fmt"
 
 	"github.com/kirikae/kirikae/cloud"
+	"github.com/kirikae/kirikae/engine"
 	"github.com/kirikae/kirikae/stacks"
 )
 
@@ -51,6 +52,26 @@ func (e *ImageMissingError) Hint(inv Invocation) string {
 		e.Ref.Repository, tag)
 }
 
+// ImagePullDeniedError: the stack pulls from another account's repository
+// whose policy does not list this account; found before anything changed.
+type ImagePullDeniedError struct {
+	Stack string
+	Ref   cloud.ImageRef
+	Err   error
+}
+
+func (e *ImagePullDeniedError) Error() string {
+	return fmt.Sprintf("preflight %s: %s; nothing changed", e.Stack, engine.FirstLine(e.Err.Error()))
+}
+
+func (e *ImagePullDeniedError) Unwrap() error { return e.Err }
+
+// Hint names the setting that grants the pull.
+func (e *ImagePullDeniedError) Hint(Invocation) string {
+	return fmt.Sprintf("add %s's account id to kirikae:imagePullAccounts in the stack that owns repository %s (account %s), deploy that stack, then run this again",
+		e.Stack, e.Ref.Repository, e.Ref.RegistryID)
+}
+
 // imageRef is where cfg's stack pulls img from.
 func imageRef(cfg stacks.Config, img Image) cloud.ImageRef {
 	return cloud.ImageRef{RegistryID: cfg.ImageRegistryID, Repository: cfg.ImageRepository, Tag: img.Tag, Digest: img.Digest}
@@ -89,6 +110,8 @@ func (s *Session) resolveImage(ctx context.Context, cfg stacks.Config, cur, want
 		return want, errNoRepositoryYet
 	case errors.As(err, &nf):
 		return want, &ImageMissingError{Stack: s.Stack(), Ref: ref, NoRepository: nf.NoRepository, Sandbox: s.Sandbox(), Err: err}
+	case errors.As(err, new(*cloud.ImageAccessDeniedError)):
+		return want, &ImagePullDeniedError{Stack: s.Stack(), Ref: ref, Err: err}
 	case err != nil:
 		return want, fmt.Errorf("preflight %s: %w", s.Stack(), err)
 	}
