@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strconv"
 
+	"github.com/kirikae/kirikae/engine"
 	"github.com/kirikae/kirikae/infra"
 	"github.com/kirikae/kirikae/stacks"
 )
@@ -36,6 +37,10 @@ type Plan struct {
 	From *Release `json:"from,omitempty"`
 	// First: the stack has never been deployed; nothing is live to switch.
 	First bool `json:"first,omitempty"`
+	// Basis says what a plan without a preview (Preview nil: a rollback
+	// that only switches) was computed from, for the user to read before
+	// confirming; the engine checks nothing until the update runs.
+	Basis string `json:"basis,omitempty"`
 
 	steps      []step
 	releases   []Release // the stack's releases when planned, newest first
@@ -70,12 +75,16 @@ type stackState struct {
 	deployed bool
 	releases []Release
 	outputs  map[string]Output
-	base     stacks.Config // the repo file's config
+	// resources are the stack's resources in state: what a rollback's
+	// targeted update names without a preview.
+	resources []engine.StateResource
+	base      stacks.Config // the repo file's config
 }
 
-// loadState reads what is live from the stack's outputs (one engine
-// process) and the release log (no engine process); Pulumi history is read
-// only for stacks deployed before kirikae exported its release values.
+// loadState reads what is live from the stack's state (its outputs and
+// resources: the file backend's state file, else one `stack export`) and
+// the release log (no engine process); Pulumi history is read only for
+// stacks deployed before kirikae exported its release values.
 func (s *Session) loadState(ctx context.Context) (*stackState, error) {
 	base, err := stacks.Load(s.ProjectDir(), s.Stack())
 	if err != nil {
@@ -85,11 +94,13 @@ func (s *Session) loadState(ctx context.Context) (*stackState, error) {
 	if err != nil {
 		return nil, err
 	}
-	outs, err := s.Outputs(ctx)
+	state, err := s.State(ctx)
 	if err != nil {
 		return nil, err
 	}
-	st := &stackState{base: base, releases: releases, outputs: outs}
+	outs := state.Outputs
+	s.alarmTopic = outputString(outs, infra.OutputAlarmTopicArn)
+	st := &stackState{base: base, releases: releases, outputs: outs, resources: state.Resources}
 	if len(releases) > 0 {
 		st.latest = releases[0].ID
 	}
@@ -180,6 +191,21 @@ type planKind struct {
 
 // plan turns wanted release values into steps and previews the result.
 func (s *Session) plan(ctx context.Context, st *stackState, pk planKind, want Values, extra map[string]string) (*Plan, error) {
+	p, err := s.planSteps(ctx, st, pk, want, extra)
+	if err != nil {
+		return nil, err
+	}
+	pre, err := s.Session.Preview(ctx, p.Target.Config(), PreviewOptions{})
+	if err != nil {
+		return nil, err
+	}
+	p.setPreview(pre)
+	return p, nil
+}
+
+// planSteps turns wanted release values into steps, without the engine:
+// the plan has no preview yet.
+func (s *Session) planSteps(ctx context.Context, st *stackState, pk planKind, want Values, extra map[string]string) (*Plan, error) {
 	kind := pk.kind
 	cfg, err := st.base.With(want.Config())
 	if err != nil {
@@ -200,19 +226,26 @@ func (s *Session) plan(ctx context.Context, st *stackState, pk planKind, want Va
 		canaryPercent: cfg.CanaryPercent, cur: st.values, want: want, extra: extra,
 		deployed: st.deployed, liveLambda: live, rollback: kind == KindRollback,
 	})
-	pre, err := s.Session.Preview(ctx, sp.final.Config(), PreviewOptions{})
-	if err != nil {
-		return nil, err
-	}
 	p := &Plan{
 		Stack: s.Stack(), Kind: kind, Current: st.values, Target: sp.final,
-		Switches: sp.switches, Preview: pre, steps: sp.steps, base: st.latest,
+		Switches: sp.switches, steps: sp.steps, base: st.latest,
 		deployed: st.deployed, liveLambda: live, cfg: cfg, releases: st.releases,
 		outputs: st.outputs, First: !st.deployed, registry: registry,
+		Downtime: "none: switch only",
 	}
 	if p.Switches == nil {
 		p.Switches = []string{}
 	}
+	if live, ok := LiveRelease(st.releases); ok {
+		p.RollbackCommand = s.rollbackCommand(live.ID)
+	}
+	return p, nil
+}
+
+// setPreview adds the engine's preview to a plan: what it replaces, and
+// so the downtime to expect.
+func (p *Plan) setPreview(pre *Result) {
+	p.Preview = pre
 	for _, r := range pre.Resources {
 		if r.Op == OpReplace && r.Type != typeTaskDefinition {
 			p.Replaces = append(p.Replaces, r)
@@ -222,10 +255,6 @@ func (s *Session) plan(ctx context.Context, st *stackState, pk planKind, want Va
 	if n := len(p.Replaces); n > 0 {
 		p.Downtime = fmt.Sprintf("possible: %d resources replaced", n)
 	}
-	if live, ok := LiveRelease(st.releases); ok {
-		p.RollbackCommand = s.rollbackCommand(live.ID)
-	}
-	return p, nil
 }
 
 func (s *Session) rollbackCommand(version int) string {
@@ -240,10 +269,12 @@ const (
 	typeListener       = "aws:lb/listener:Listener"
 	typeAlias          = "aws:lambda/alias:Alias"
 	typeDistribution   = "aws:cloudfront/distribution:Distribution"
+	typeKVSKey         = "aws:cloudfront/keyvaluestoreKey:KeyvaluestoreKey"
 )
 
 var switchTypes = map[string]bool{
 	typeTaskDefinition: true, typeService: true, typeListener: true, typeAlias: true, typeDistribution: true,
+	typeKVSKey: true,
 }
 
 func outputString(outs map[string]Output, name string) string {

@@ -9,13 +9,9 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
-	"slices"
-	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
-
-	"golang.org/x/sync/errgroup"
 
 	"github.com/kirikae/kirikae/backend"
 	"github.com/kirikae/kirikae/journal"
@@ -102,20 +98,8 @@ func (l releaseLog) key(id int) string {
 
 // ids lists the stored release ids, ascending.
 func (l releaseLog) ids(ctx context.Context) ([]int, error) {
-	keys, err := l.store.List(ctx, l.dir)
-	if err != nil {
-		return nil, err
-	}
-	var out []int
-	for _, k := range keys {
-		n, err := strconv.Atoi(strings.TrimSuffix(strings.TrimPrefix(k, l.dir), ".json"))
-		if err != nil || n <= 0 {
-			continue // not a release record: leave it alone
-		}
-		out = append(out, n)
-	}
-	slices.Sort(out)
-	return out, nil
+	ls, err := l.listAll(ctx)
+	return ls.records, err
 }
 
 // latest is the newest release id, 0 when there is none.
@@ -127,35 +111,18 @@ func (l releaseLog) latest(ctx context.Context) (int, error) {
 	return ids[len(ids)-1], nil
 }
 
-// list reads every release, newest first. Records are read concurrently:
-// on an s3:// backend each one is a request.
+// list reads every release, newest first: the newest index and the
+// records after it (release_index.go). When more than a few records are
+// newer than the index, it writes a fresh one for the next reader.
 func (l releaseLog) list(ctx context.Context) ([]Release, error) {
-	ids, err := l.ids(ctx)
+	rels, from, raw, err := l.read(ctx)
 	if err != nil {
 		return nil, err
 	}
-	out := make([]Release, len(ids))
-	g, gctx := errgroup.WithContext(ctx)
-	g.SetLimit(16)
-	for i, id := range ids {
-		g.Go(func() error {
-			raw, err := l.store.Get(gctx, l.key(id))
-			if err != nil {
-				return fmt.Errorf("read release %d: %w", id, err)
-			}
-			var r Release
-			if err := json.Unmarshal(raw, &r); err != nil {
-				return fmt.Errorf("read release %d: %w", id, err)
-			}
-			r.ID = id // the name is the id, whatever the body says
-			out[len(ids)-1-i] = r
-			return nil
-		})
+	if len(rels) > 0 && rels[0].ID-from > indexLag {
+		_ = l.writeIndex(ctx, rels, from, raw) // a cache: best effort
 	}
-	if err := g.Wait(); err != nil {
-		return nil, err
-	}
-	return out, nil
+	return rels, nil
 }
 
 // append stores r under the next free id and returns it with that id.
@@ -180,6 +147,9 @@ func (l releaseLog) append(ctx context.Context, r Release) (Release, error) {
 		if err != nil {
 			return Release{}, err
 		}
+		// The record is what counts; a failed index write only makes
+		// the next reader read this record itself.
+		_ = l.updateIndex(ctx)
 		return r, nil
 	}
 	return Release{}, fmt.Errorf("record release of %s: 100 ids in a row were taken", r.Stack)

@@ -205,6 +205,8 @@ func TestSwitchDeployRollbackAndAutomaticRollback(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, a.Release.ID, p.From.ID, "default target: the previous verified release")
 	assert.True(t, p.Fast)
+	assert.Nil(t, p.Preview, "a switch-only rollback is planned without an engine preview")
+	assert.Contains(t, p.Basis, "without an engine preview")
 	assert.Equal(t, []string{"traffic green → blue (v2 → v1)"}, p.Switches)
 	assert.Equal(t, "none: switch only", p.Downtime)
 	assert.Equal(t, "kirikae rollback --stack staging --to 2 --sandbox", p.RollbackCommand)

@@ -2,8 +2,10 @@ package deploy
 
 import (
 	"context"
+	"fmt"
 	"strconv"
 
+	"github.com/kirikae/kirikae/engine"
 	"github.com/kirikae/kirikae/stacks"
 )
 
@@ -21,9 +23,14 @@ type RollbackRequest struct {
 }
 
 // PlanRollback plans re-applying a previous release's values through the
-// normal program, so state stays consistent. When every change is a
-// switch resource (listener, the colours' services and task definitions,
-// alias, distribution) the plan is Fast: the update is limited to them.
+// normal program, so state stays consistent. A rollback that only switches
+// (listener weights, the colours' images, alias `live`, the frontend's
+// KeyValueStore key) is planned from the release record and the live
+// values alone, without an engine preview: its targets are the switch
+// resources in state, so the one update is limited to them (Fast, Basis
+// says so). Anything else (a Lambda artifact to publish again, a frontend
+// key to create or delete) is previewed, and the update is limited to the
+// switch resources only when the preview changes nothing else.
 // Nothing is changed; an unknown target is a *ReleaseNotFoundError.
 func (s *Session) PlanRollback(ctx context.Context, req RollbackRequest) (*Plan, error) {
 	if !req.Force {
@@ -40,9 +47,9 @@ func (s *Session) PlanRollback(ctx context.Context, req RollbackRequest) (*Plan,
 	if err != nil {
 		return nil, err
 	}
-	cur := st.values.Schema
-	if target.DBSchemaVersion != cur && !req.AllowSchemaRollback {
-		return nil, &SchemaChangeError{Stack: s.Stack(), Target: target.ID, CurrentSchema: cur, TargetSchema: target.DBSchemaVersion}
+	cur := st.values
+	if target.DBSchemaVersion != cur.Schema && !req.AllowSchemaRollback {
+		return nil, &SchemaChangeError{Stack: s.Stack(), Target: target.ID, CurrentSchema: cur.Schema, TargetSchema: target.DBSchemaVersion}
 	}
 	want := st.values
 	want.Image = target.Values.Image
@@ -58,15 +65,88 @@ func (s *Session) PlanRollback(ctx context.Context, req RollbackRequest) (*Plan,
 			want.Lambda.Version = ""
 		}
 	}
-	p, err := s.plan(ctx, st, planKind{kind: KindRollback}, want, nil)
+	pk := planKind{kind: KindRollback}
+	p, err := s.planSteps(ctx, st, pk, want, nil)
 	if err != nil {
 		return nil, err
+	}
+	if types, ok := switchOnly(p.cfg.Backend, p.Current, p.Target, st.deployed); ok {
+		if targets, ok := targetsOf(s.stackURN(), st.resources, types); ok {
+			p.Fast, p.Targets = true, targets
+			p.Basis = fmt.Sprintf("release %d's record and the live release values, without an engine preview: the update is limited to the switch resources", target.ID)
+		}
+	}
+	if !p.Fast {
+		if p, err = s.plan(ctx, st, pk, want, nil); err != nil {
+			return nil, err
+		}
+		p.Fast, p.Targets = fastTargets(s.stackURN(), p.Preview)
 	}
 	t := target
 	p.From = &t
 	p.forced = req.Force
-	p.Fast, p.Targets = fastTargets(s.stackURN(), p.Preview)
 	return p, nil
+}
+
+// switchOnly says which switch resource types going from cur to want
+// changes, when those values are all that changes; false when anything
+// else may (a Lambda artifact publishes a version; a frontend key is
+// created or deleted; a value this list does not know).
+func switchOnly(backend string, cur, want Values, deployed bool) (map[string]bool, bool) {
+	if !deployed {
+		return nil, false
+	}
+	types := map[string]bool{}
+	seen := cur
+	if backend == stacks.BackendECS {
+		if colorImages(cur) != colorImages(want) {
+			// A colour gets another image: its task definition's new
+			// revision, and its service.
+			types[typeTaskDefinition], types[typeService] = true, true
+		}
+		if cur.activeColor() != want.activeColor() || cur.IdleWeight != want.IdleWeight {
+			// Weights of the production listener, the test listener's
+			// idle colour.
+			types[typeListener] = true
+		}
+		seen.Image, seen.IdleImage, seen.ActiveColor, seen.IdleWeight = want.Image, want.IdleImage, want.ActiveColor, want.IdleWeight
+	}
+	if backend == stacks.BackendLambda && cur.Lambda.Artifact == want.Lambda.Artifact {
+		if cur.Lambda != want.Lambda {
+			types[typeAlias] = true
+		}
+		seen.Lambda = want.Lambda
+	}
+	if cur.FrontendRelease != want.FrontendRelease && cur.FrontendRelease != "" && want.FrontendRelease != "" {
+		types[typeKVSKey] = true
+		seen.FrontendRelease = want.FrontendRelease
+	}
+	seen.Schema = want.Schema
+	return types, seen == want
+}
+
+// colorImages is the image each colour runs, blue then green.
+func colorImages(v Values) [2]Image {
+	idle := v.idleImage()
+	if v.activeColor() == stacks.ColorBlue {
+		return [2]Image{v.Image, idle}
+	}
+	return [2]Image{idle, v.Image}
+}
+
+// targetsOf is the stack and every resource of those types in state: the
+// URNs a switch-only update is limited to. false when a type has no
+// resource (the switch would create one: that needs a preview).
+func targetsOf(stackURN string, resources []engine.StateResource, types map[string]bool) ([]string, bool) {
+	targets := []string{stackURN}
+	found := map[string]bool{}
+	for _, r := range resources {
+		if types[r.Type] {
+			targets = append(targets, r.URN)
+			found[r.Type] = true
+		}
+	}
+	return targets, len(found) == len(types)
 }
 
 // findRelease resolves a rollback target.

@@ -88,8 +88,9 @@ func TestEndToEndReleaseCycle(t *testing.T) {
 	r = kirikae(t, dir, "rollback", "--stack", "staging", "--sandbox", "--yes")
 	require.Equal(t, 0, r.code, r.stderr)
 	assert.Contains(t, r.stdout, "Rolled back image v1")
-	// The listener, and the test listener that moves to the idle colour.
-	assert.Contains(t, r.stdout, "2 resources touched")
+	// The production listener's weights and the test listener's idle
+	// colour: the count is the update's own summary.
+	assert.Contains(t, r.stdout, "1 engine update, 2 resources touched: 2 updated")
 	assert.Equal(t, "v1", liveImage(t, dir, "staging"))
 
 	// A release whose tasks never pass their health check is rolled back

@@ -33,8 +33,11 @@ and are never reused, so a command printed by any earlier deploy still
 restores that exact release), or an image tag or frontend release id.
 Without --to it goes back to the newest earlier verified release. When only
 release values differ the update is limited to the switch resources (listener,
-alias, distribution, …) and the summary says how many it touched: an ECS
-rollback to the warm idle colour is a weight flip.
+alias, frontend key, …) and the summary says how many it touched: an ECS
+rollback to the warm idle colour is a weight flip. Such a plan is computed
+from the release record and the live release values, without an engine
+preview (it says so), and runs as one engine update; on a terminal it still
+asks before applying.
 
 During a deploy freeze (kirikae lock) rollback refuses unless --force: an
 incident does not wait for the freeze to end, and the journal says it was
@@ -88,13 +91,18 @@ func (f *factory) runRollback(ctx context.Context, o *rollbackOptions) error {
 	defer v.Close()
 	return f.withStack(ctx, v, nil, func(s *deploy.Session) error {
 		previewing(v)
-		s.SetEventHandler(nil) // the plan shows its preview once
+		s.SetEventHandler(nil) // a plan that previews shows its preview once
 		plan, err := s.PlanRollback(ctx, deploy.RollbackRequest{To: o.To, Image: o.Image, AllowSchemaRollback: o.AllowSchemaRollback, Force: o.Force})
 		if err != nil {
 			return err
 		}
 		if err := v.Plan(plan); err != nil {
 			return fmt.Errorf("render plan: %w", err)
+		}
+		if plan.Basis != "" {
+			// Said before the question: what is confirmed is kirikae's
+			// plan; the engine's own steps appear as the update runs.
+			v.Notice("plan computed from " + plan.Basis + "; the engine reports each step as it applies it")
 		}
 		if err := f.confirm(ctx, "roll back"); err != nil {
 			return err
