@@ -55,7 +55,7 @@ type ImageAccessDeniedError struct {
 }
 
 func (e *ImageAccessDeniedError) Error() string {
-	return fmt.Sprintf("ECR repository %s in account %s does not let this account read it", e.Ref.Repository, e.Ref.RegistryID)
+	return fmt.Sprintf("ECR repository %s in account %s does not let this account read it: %v", e.Ref.Repository, e.Ref.RegistryID, e.Err)
 }
 
 func (e *ImageAccessDeniedError) Unwrap() error { return e.Err }

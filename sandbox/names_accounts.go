@@ -64,24 +64,11 @@ func readAccounts(shared string) (map[string]string, error) {
 // withAccounts runs fn on the registry under its lock and saves it when fn
 // says it changed.
 func withAccounts(shared string, fn func(map[string]string) bool) error {
-	if err := os.MkdirAll(shared, 0o700); err != nil {
-		return fmt.Errorf("create sandbox shared dir: %w", err)
-	}
-	f, err := os.OpenFile(filepath.Join(shared, accountsFile+".lock"), os.O_CREATE|os.O_RDWR, 0o600)
-	if err != nil {
-		return fmt.Errorf("open account registry lock: %w", err)
-	}
-	defer f.Close()
-	for {
-		err = syscall.Flock(int(f.Fd()), syscall.LOCK_EX)
-		if !errors.Is(err, syscall.EINTR) {
-			break
-		}
-	}
+	unlock, err := lockShared(shared, accountsFile)
 	if err != nil {
 		return fmt.Errorf("lock account registry: %w", err)
 	}
-	defer func() { _ = syscall.Flock(int(f.Fd()), syscall.LOCK_UN) }()
+	defer unlock()
 	reg, err := readAccounts(shared)
 	if err != nil {
 		return err
@@ -118,4 +105,30 @@ func accountState(id string) (st *state, dir string, ok bool) {
 		st.Images = map[string][]*image{}
 	}
 	return st, dir, true
+}
+
+// lockShared takes the exclusive lock of one registry in the machine-wide
+// shared dir (the bucket names, the account ids); the caller unlocks.
+func lockShared(shared, name string) (func(), error) {
+	if err := os.MkdirAll(shared, 0o700); err != nil {
+		return nil, fmt.Errorf("create sandbox shared dir: %w", err)
+	}
+	f, err := os.OpenFile(filepath.Join(shared, name+".lock"), os.O_CREATE|os.O_RDWR, 0o600)
+	if err != nil {
+		return nil, err
+	}
+	for {
+		err = syscall.Flock(int(f.Fd()), syscall.LOCK_EX)
+		if !errors.Is(err, syscall.EINTR) {
+			break
+		}
+	}
+	if err != nil {
+		_ = f.Close()
+		return nil, err
+	}
+	return func() {
+		_ = syscall.Flock(int(f.Fd()), syscall.LOCK_UN)
+		_ = f.Close()
+	}, nil
 }

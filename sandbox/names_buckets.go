@@ -7,7 +7,6 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
-	"syscall"
 )
 
 // S3 bucket names are one namespace across every account: "Amazon S3
@@ -83,24 +82,11 @@ func (a *Account) withBuckets(fn func(map[string]bucketOwner) (bool, error)) err
 	if a.shared == "" {
 		return nil
 	}
-	if err := os.MkdirAll(a.shared, 0o700); err != nil {
-		return fmt.Errorf("create sandbox shared dir: %w", err)
-	}
-	f, err := os.OpenFile(filepath.Join(a.shared, bucketsFile+".lock"), os.O_CREATE|os.O_RDWR, 0o600)
-	if err != nil {
-		return fmt.Errorf("open bucket registry lock: %w", err)
-	}
-	defer f.Close()
-	for {
-		err = syscall.Flock(int(f.Fd()), syscall.LOCK_EX)
-		if !errors.Is(err, syscall.EINTR) {
-			break
-		}
-	}
+	unlock, err := lockShared(a.shared, bucketsFile)
 	if err != nil {
 		return fmt.Errorf("lock bucket registry: %w", err)
 	}
-	defer func() { _ = syscall.Flock(int(f.Fd()), syscall.LOCK_UN) }()
+	defer unlock()
 	path := filepath.Join(a.shared, bucketsFile)
 	reg := map[string]bucketOwner{}
 	data, err := os.ReadFile(path)
