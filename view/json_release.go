@@ -81,14 +81,17 @@ type planJSON struct {
 	RollbackCommand string            `json:"rollbackCommand,omitempty"`
 	Fast            bool              `json:"fast"`
 	Targets         []string          `json:"targets"`
-	From            *releaseJSON      `json:"from,omitempty"`
-	Preview         *resultJSON       `json:"preview,omitempty"`
+	// Basis: what a plan made without an engine preview was computed from
+	// (a switch-only rollback); "" when the engine previewed it.
+	Basis   string       `json:"basis,omitempty"`
+	From    *releaseJSON `json:"from,omitempty"`
+	Preview *resultJSON  `json:"preview,omitempty"`
 }
 
 func newPlanJSON(p *deploy.Plan) *planJSON {
 	doc := &planJSON{Stack: p.Stack, Plan: p.Kind, First: p.First, Current: p.Current.Map(), Target: p.Target.Map(),
 		Switches: append([]string{}, p.Switches...), Replaces: []string{}, Downtime: p.Downtime,
-		RollbackCommand: p.RollbackCommand, Fast: p.Fast, Targets: append([]string{}, p.Targets...)}
+		RollbackCommand: p.RollbackCommand, Fast: p.Fast, Targets: append([]string{}, p.Targets...), Basis: p.Basis}
 	for _, r := range p.Replaces {
 		doc.Replaces = append(doc.Replaces, r.URN)
 	}

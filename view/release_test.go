@@ -1,6 +1,7 @@
 package view
 
 import (
+	"bytes"
 	"encoding/json"
 	"strings"
 	"testing"
@@ -106,4 +107,19 @@ func TestPlanHumanFlagsReplacementsAndUndo(t *testing.T) {
 	assert.Contains(t, out, "undo with")
 	assert.Contains(t, out, "kirikae rollback --stack staging --to 6")
 	assert.Contains(t, out, "possible: 1 resource replaced")
+}
+
+// A plan made without an engine preview says what it was computed from.
+func TestPlanJSONCarriesItsBasis(t *testing.T) {
+	var buf bytes.Buffer
+	v := NewJSON(&buf, JSONOptions{})
+	require.NoError(t, v.Plan(&deploy.Plan{Stack: "staging", Kind: deploy.KindRollback, Fast: true,
+		Basis: "release 4's record and the live release values, without an engine preview"}))
+	var doc struct {
+		Basis   string          `json:"basis"`
+		Preview json.RawMessage `json:"preview"`
+	}
+	require.NoError(t, json.Unmarshal(bytes.TrimSpace(buf.Bytes()), &doc), buf.String())
+	assert.Contains(t, doc.Basis, "without an engine preview")
+	assert.Nil(t, doc.Preview)
 }
