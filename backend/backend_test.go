@@ -4,21 +4,18 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"sync"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
-	"github.com/johannesboyne/gofakes3"
-	"github.com/johannesboyne/gofakes3/backend/s3mem"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/kirikae/kirikae/backend"
+	"github.com/kirikae/kirikae/backend/backendtest"
 )
 
 // contract runs the behaviour every store must have.
@@ -94,15 +91,7 @@ func TestFileStoreCreateNeverOverwrites(t *testing.T) {
 }
 
 func TestS3StoreOverGofakes3(t *testing.T) {
-	mem := s3mem.New()
-	srv := httptest.NewServer(gofakes3.New(mem).Server())
-	defer srv.Close()
-	require.NoError(t, mem.CreateBucket("team-state"))
-	client := s3.New(s3.Options{
-		Region: "us-east-1", BaseEndpoint: aws.String(srv.URL), UsePathStyle: true,
-		Credentials: credentials.NewStaticCredentialsProvider("AKIDEXAMPLE", "secret", ""),
-	})
-	st := backend.NewS3(client, "team-state", "kirikae")
+	st, client := backendtest.S3(t)
 	contract(t, st)
 	assert.Equal(t, "s3://team-state/kirikae", st.Location())
 	// Records sit beside Pulumi's .pulumi/ under the same prefix.

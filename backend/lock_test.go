@@ -3,32 +3,20 @@ package backend_test
 import (
 	"context"
 	"errors"
-	"net/http/httptest"
 	"sync"
 	"testing"
 	"time"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/credentials"
-	"github.com/aws/aws-sdk-go-v2/service/s3"
-	"github.com/johannesboyne/gofakes3"
-	"github.com/johannesboyne/gofakes3/backend/s3mem"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/kirikae/kirikae/backend"
+	"github.com/kirikae/kirikae/backend/backendtest"
 )
 
 func gofakes3Store(t *testing.T) backend.Store {
-	mem := s3mem.New()
-	srv := httptest.NewServer(gofakes3.New(mem).Server())
-	t.Cleanup(srv.Close)
-	require.NoError(t, mem.CreateBucket("team-state"))
-	client := s3.New(s3.Options{
-		Region: "us-east-1", BaseEndpoint: aws.String(srv.URL), UsePathStyle: true,
-		Credentials: credentials.NewStaticCredentialsProvider("AKIDEXAMPLE", "secret", ""),
-	})
-	return backend.NewS3(client, "team-state", "kirikae")
+	st, _ := backendtest.S3(t)
+	return st
 }
 
 func stores(t *testing.T) map[string]backend.Store {

@@ -3,7 +3,6 @@ package deploy_test
 import (
 	"context"
 	"errors"
-	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -11,15 +10,11 @@ import (
 	"testing"
 	"time"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/credentials"
-	"github.com/aws/aws-sdk-go-v2/service/s3"
-	"github.com/johannesboyne/gofakes3"
-	"github.com/johannesboyne/gofakes3/backend/s3mem"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/kirikae/kirikae/backend"
+	"github.com/kirikae/kirikae/backend/backendtest"
 	"github.com/kirikae/kirikae/deploy"
 	"github.com/kirikae/kirikae/internal/testproject"
 	"github.com/kirikae/kirikae/journal"
@@ -29,15 +24,8 @@ import (
 // teamStore is an s3:// backend's record store over gofakes3, which
 // honours the conditional PUT (If-None-Match: *) the lock is made of.
 func teamStore(t *testing.T) backend.Store {
-	mem := s3mem.New()
-	srv := httptest.NewServer(gofakes3.New(mem).Server())
-	t.Cleanup(srv.Close)
-	require.NoError(t, mem.CreateBucket("team-state"))
-	client := s3.New(s3.Options{
-		Region: "us-east-1", BaseEndpoint: aws.String(srv.URL), UsePathStyle: true,
-		Credentials: credentials.NewStaticCredentialsProvider("AKIDEXAMPLE", "secret", ""),
-	})
-	return backend.NewS3(client, "team-state", "kirikae")
+	st, _ := backendtest.S3(t)
+	return st
 }
 
 // Two clients (a CI run and a laptop) race `up` on one stack whose records
