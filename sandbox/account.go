@@ -281,23 +281,20 @@ func writeFileAtomic(path string, data []byte) error {
 // update runs fn on the state under the exclusive lock and saves the result
 // only if fn succeeds.
 func (a *Account) update(fn func(*state) error) error {
-	unlock, err := a.lock(true)
-	if err != nil {
-		return err
-	}
-	defer unlock()
-	st, err := a.load()
-	if err != nil {
-		return err
-	}
-	if err := fn(st); err != nil {
-		return err
-	}
-	return writeAtomic(filepath.Join(a.dir, accountFile), st)
+	return a.withState(true, func(st *state) error {
+		if err := fn(st); err != nil {
+			return err
+		}
+		return writeAtomic(filepath.Join(a.dir, accountFile), st)
+	})
 }
 
-func (a *Account) view(fn func(*state) error) error {
-	unlock, err := a.lock(false)
+func (a *Account) view(fn func(*state) error) error { return a.withState(false, fn) }
+
+// withState loads the state under the account's lock (exclusive for a
+// writer) and runs fn on it; saving is the caller's.
+func (a *Account) withState(exclusive bool, fn func(*state) error) error {
+	unlock, err := a.lock(exclusive)
 	if err != nil {
 		return err
 	}

@@ -3,18 +3,7 @@ package sandbox
 // updateObjects runs fn under the exclusive lock, like update, but never
 // saves account.json: object writes go to the object store (one appended
 // line per write), and fn must not change anything else in st.
-func (a *Account) updateObjects(fn func(*state) error) error {
-	unlock, err := a.lock(true)
-	if err != nil {
-		return err
-	}
-	defer unlock()
-	st, err := a.load()
-	if err != nil {
-		return err
-	}
-	return fn(st)
-}
+func (a *Account) updateObjects(fn func(*state) error) error { return a.withState(true, fn) }
 
 // migrateObjects moves the object metadata an account created before the
 // object store kept in account.json into the store. It runs inside update,
