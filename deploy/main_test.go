@@ -3,23 +3,19 @@ package deploy_test
 import (
 	"os"
 	"testing"
+
+	"github.com/kirikae/kirikae/sandbox"
 )
 
 // TestMain gives the package's sandbox accounts one bucket registry of
 // their own, as the accounts of one machine share one, instead of the
 // user's.
 func TestMain(m *testing.M) {
-	os.Exit(runShared(m))
-}
-
-func runShared(m *testing.M) int {
-	if os.Getenv("KIRIKAE_SANDBOX_SHARED") == "" {
-		dir, err := os.MkdirTemp("", "kirikae-sandbox-shared-")
-		if err != nil {
-			panic(err)
-		}
-		defer os.RemoveAll(dir)
-		os.Setenv("KIRIKAE_SANDBOX_SHARED", dir)
+	cleanup, err := sandbox.IsolateShared()
+	if err != nil {
+		panic(err)
 	}
-	return m.Run()
+	code := m.Run()
+	cleanup()
+	os.Exit(code)
 }

@@ -44,6 +44,25 @@ func SharedDir() string {
 	return filepath.Join(home, ".local", "state", "kirikae", "sandbox")
 }
 
+// IsolateShared points SharedDir at a new temporary directory unless
+// KIRIKAE_SANDBOX_SHARED already names one, so a test binary's accounts
+// share registries of their own instead of the user's; cleanup removes
+// the directory it made.
+func IsolateShared() (cleanup func(), err error) {
+	if os.Getenv("KIRIKAE_SANDBOX_SHARED") != "" {
+		return func() {}, nil
+	}
+	dir, err := os.MkdirTemp("", "kirikae-sandbox-shared-")
+	if err != nil {
+		return nil, fmt.Errorf("create sandbox shared dir: %w", err)
+	}
+	if err := os.Setenv("KIRIKAE_SANDBOX_SHARED", dir); err != nil {
+		_ = os.RemoveAll(dir)
+		return nil, fmt.Errorf("set KIRIKAE_SANDBOX_SHARED: %w", err)
+	}
+	return func() { _ = os.RemoveAll(dir) }, nil
+}
+
 // bucketOwner is who owns a bucket name.
 type bucketOwner struct {
 	Account string `json:"account"` // account id

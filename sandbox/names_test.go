@@ -287,3 +287,25 @@ func TestBatchDeleteImageByTagKeepsOtherTags(t *testing.T) {
 	require.NoError(t, err)
 	assert.Len(t, left["imageDetails"], 1)
 }
+
+// IsolateShared gives a test binary registries of its own, and keeps a
+// directory someone already chose.
+func TestIsolateShared(t *testing.T) {
+	t.Setenv("KIRIKAE_SANDBOX_SHARED", "")
+	require.NoError(t, os.Unsetenv("KIRIKAE_SANDBOX_SHARED"))
+	cleanup, err := IsolateShared()
+	require.NoError(t, err)
+	dir := SharedDir()
+	assert.DirExists(t, dir)
+	assert.Contains(t, filepath.Base(dir), "kirikae-sandbox-shared-")
+	cleanup()
+	assert.NoDirExists(t, dir)
+
+	chosen := t.TempDir()
+	t.Setenv("KIRIKAE_SANDBOX_SHARED", chosen)
+	cleanup, err = IsolateShared()
+	require.NoError(t, err)
+	cleanup()
+	assert.Equal(t, chosen, SharedDir())
+	assert.DirExists(t, chosen)
+}
