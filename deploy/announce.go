@@ -123,14 +123,9 @@ func releaseNameOf(values Values) string {
 // reference through Parameter Store with this run's credentials (the deploy
 // role has them, the preview role does not).
 func (s *Session) readSecrets(ctx context.Context, into map[string]*string) error {
-	secrets := map[string]stacks.Secret{
-		stacks.KeySlackWebhookURL: s.Config.SlackWebhook,
-		stacks.KeyWebhookURL:      s.Config.WebhookURL,
-		stacks.KeyWebhookSecret:   s.Config.WebhookSecret,
-	}
 	var all auto.ConfigMap
 	for key, dst := range into {
-		sec := secrets[key]
+		sec := s.Config.SecretOf(key)
 		switch {
 		case !sec.Set:
 		case sec.Ref != "":

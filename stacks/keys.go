@@ -51,6 +51,19 @@ func SecretKeys() []string {
 	return out
 }
 
+// SecretOf returns the value of secret key name in c (the zero Secret for a
+// key that is not a secret key).
+func (c Config) SecretOf(name string) Secret {
+	k, ok := keyIndex[name]
+	if !ok || k.Type != TypeSecret || k.field == nil {
+		return Secret{}
+	}
+	if s, ok := k.field(&c).(*Secret); ok {
+		return *s
+	}
+	return Secret{}
+}
+
 // Lookup returns the key with exactly this name.
 func Lookup(name string) (Key, bool) {
 	k, ok := keyIndex[name]

@@ -210,3 +210,15 @@ func TestSecretKeysAcceptSSMReferences(t *testing.T) {
 	assert.Equal(t, Secret{Set: true, Ref: "arn:aws:ssm:us-east-1:123456789012:parameter/team/hook"}, cfg.WebhookURL)
 	assert.False(t, cfg.WebhookSecret.Set)
 }
+
+// SecretOf reads a secret key by name from the key table, so code that
+// handles every secret key cannot miss one added later.
+func TestSecretOfReadsEverySecretKey(t *testing.T) {
+	cfg, err := Parse(testFile, []byte(stackYAML("kirikae:slackWebhookUrl: ssm:/team/slack")), "test")
+	require.NoError(t, err)
+	assert.Equal(t, cfg.SlackWebhook, cfg.SecretOf(KeySlackWebhookURL))
+	assert.Equal(t, "/team/slack", cfg.SecretOf(KeySlackWebhookURL).Ref)
+	assert.False(t, cfg.SecretOf(KeyWebhookURL).Set)
+	assert.Equal(t, Secret{}, cfg.SecretOf(KeyImageTag), "not a secret key")
+	assert.Len(t, SecretKeys(), 3)
+}

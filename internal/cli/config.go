@@ -99,12 +99,9 @@ func emptyPassphraseProblems(cfg stacks.Config) []string {
 		return nil
 	}
 	var out []string
-	for _, k := range []struct {
-		key string
-		sec stacks.Secret
-	}{{stacks.KeySlackWebhookURL, cfg.SlackWebhook}, {stacks.KeyWebhookURL, cfg.WebhookURL}, {stacks.KeyWebhookSecret, cfg.WebhookSecret}} {
-		if k.sec.Ciphertext != "" {
-			out = append(out, fmt.Sprintf("%s: is encrypted with the empty passphrase, which protects nothing; store it with `aws ssm put-parameter --type SecureString --name NAME --value …` and set %s to %sNAME", k.key, k.key, stacks.SSMRefPrefix))
+	for _, key := range stacks.SecretKeys() {
+		if cfg.SecretOf(key).Ciphertext != "" {
+			out = append(out, fmt.Sprintf("%s: is encrypted with the empty passphrase, which protects nothing; store it with `aws ssm put-parameter --type SecureString --name NAME --value …` and set %s to %sNAME", key, key, stacks.SSMRefPrefix))
 		}
 	}
 	return out
