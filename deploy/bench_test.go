@@ -190,7 +190,7 @@ func BenchmarkRollbackVsDeploy(b *testing.B) {
 }
 
 // BenchmarkModeledAWSTime: the AWS time the sandbox's latency model
-// (sandbox/latency.go) charges a deploy, a rollback and a promote of one
+// (sandbox/core/latency.go) charges a deploy, a rollback and a promote of one
 // release, per backend, with the scaled clock at 1/100 unless
 // KIRIKAE_SANDBOX_TIME_SCALE says otherwise. The frontend's switch is
 // measured with the backend's (both stacks carry one).

@@ -12,6 +12,10 @@ import (
 
 	"github.com/kirikae/kirikae/cloud"
 	"github.com/kirikae/kirikae/infra"
+
+	"github.com/kirikae/kirikae/sandbox/cloudfront"
+	"github.com/kirikae/kirikae/sandbox/core"
+	"github.com/kirikae/kirikae/sandbox/frontdoor"
 )
 
 // kvsSite is kirikae's frontend shape: a private bucket with two releases,
@@ -45,14 +49,14 @@ func newKVSSite(t *testing.T, spa bool, actions ...string) *kvsSite {
 		meta := cloud.ObjectMeta{ContentType: cloud.ContentType(key), CacheControl: cloud.CacheControl(key)}
 		require.NoError(t, c.PutObjectMeta(t.Context(), bucket, key, []byte(body), meta))
 	}
-	store := h.create(tokKeyValueStore, "releases", pmap(map[string]any{"name": "site"}))
-	key := h.create(tokKVSKey, "release", pmap(map[string]any{"keyValueStoreArn": str(store.outs, "arn"), "key": "release", "value": "r1"}))
-	fn := h.create(tokFunction, "release", pmap(map[string]any{"name": "site", "runtime": "cloudfront-js-2.0",
-		"code": infra.ViewerRequestCode(spa), "keyValueStoreAssociations": []any{str(store.outs, "arn")}}))
+	store := h.create(core.TokKeyValueStore, "releases", pmap(map[string]any{"name": "site"}))
+	key := h.create(core.TokKVSKey, "release", pmap(map[string]any{"keyValueStoreArn": core.Str(store.outs, "arn"), "key": "release", "value": "r1"}))
+	fn := h.create(core.TokFunction, "release", pmap(map[string]any{"name": "site", "runtime": "cloudfront-js-2.0",
+		"code": infra.ViewerRequestCode(spa), "keyValueStoreAssociations": []any{core.Str(store.outs, "arn")}}))
 	d := distribution(h, map[string]any{
 		"origins": []any{map[string]any{"originId": "s3", "domainName": bucket + ".s3.us-east-1.amazonaws.com", "originAccessControlId": "E123"}},
 		"defaultCacheBehavior": map[string]any{"targetOriginId": "s3", "cachePolicyId": "658327ea-f89d-4fab-a63d-7e88639e58f6",
-			"functionAssociations": []any{map[string]any{"eventType": "viewer-request", "functionArn": str(fn.outs, "arn")}}},
+			"functionAssociations": []any{map[string]any{"eventType": "viewer-request", "functionArn": core.Str(fn.outs, "arn")}}},
 	})
 	if len(actions) > 0 {
 		stmts := `{"Version":"2012-10-17","Statement":[`
@@ -61,21 +65,21 @@ func newKVSSite(t *testing.T, spa bool, actions ...string) *kvsSite {
 				stmts += ","
 			}
 			stmts += `{"Effect":"Allow","Principal":{"Service":"cloudfront.amazonaws.com"},"Action":"` + a +
-				`","Resource":"*","Condition":{"StringEquals":{"AWS:SourceArn":"` + str(d.outs, "arn") + `"}}}`
+				`","Resource":"*","Condition":{"StringEquals":{"AWS:SourceArn":"` + core.Str(d.outs, "arn") + `"}}}`
 		}
 		h.create("aws:s3/bucketPolicy:BucketPolicy", "site", pmap(map[string]any{"bucket": bucket, "policy": stmts + "]}"}))
 	}
-	return &kvsSite{bucket: bucket, h: h, c: c, host: str(d.outs, "domainName"), dist: d.id, key: key}
+	return &kvsSite{bucket: bucket, h: h, c: c, host: core.Str(d.outs, "domainName"), dist: d.id, key: key}
 }
 
 func (s *kvsSite) get(t *testing.T, path string) (int, string, http.Header) {
 	t.Helper()
-	rec := fetch(t, s.h.acct.Handler(), s.host, path)
+	rec := fetch(t, frontdoor.Handler(s.h.acct), s.host, path)
 	return rec.Code, rec.Body.String(), rec.Header()
 }
 
 func (s *kvsSite) switchTo(release string) {
-	s.key = s.h.update(s.key, pmap(map[string]any{"keyValueStoreArn": str(s.key.inputs, "keyValueStoreArn"), "key": "release", "value": release}), false)
+	s.key = s.h.update(s.key, pmap(map[string]any{"keyValueStoreArn": core.Str(s.key.inputs, "keyValueStoreArn"), "key": "release", "value": release}), false)
 }
 
 func TestFunctionServesTheReleaseTheKeyNames(t *testing.T) {
@@ -159,7 +163,7 @@ func TestEdgeCacheServesUntilTheInvalidationCompletes(t *testing.T) {
 	assert.Equal(t, "Hit from cloudfront", hdr.Get("X-Cache"))
 
 	require.NoError(t, s.c.Invalidate(t.Context(), s.dist, []string{"/*"}))
-	invs, err := s.h.acct.Invalidations(s.dist)
+	invs, err := cloudfront.Invalidations(s.h.acct, s.dist)
 	require.NoError(t, err)
 	require.Len(t, invs, 1)
 	assert.Equal(t, "InProgress", invs[0].Status(time.Now()))
@@ -184,37 +188,37 @@ func TestInvalidationWaitPastItsDeadlineIsATypedError(t *testing.T) {
 }
 
 func TestCacheTTLFollowsCacheControlWithinThePolicy(t *testing.T) {
-	p := managedPolicies["658327ea-f89d-4fab-a63d-7e88639e58f6"]
-	assert.Equal(t, time.Second, p.ttl("no-cache"), "CachingOptimized's minimum TTL")
-	assert.Equal(t, 365*24*time.Hour, p.ttl(cloud.CacheImmutable))
-	assert.Equal(t, 24*time.Hour, p.ttl(""))
-	assert.Equal(t, 60*time.Second, p.ttl("max-age=600, s-maxage=60"))
-	assert.Zero(t, managedPolicies["4135ea2d-6df8-44a3-9df3-4b5a84be39ad"].ttl("max-age=600"))
+	p := cloudfront.ManagedPolicies["658327ea-f89d-4fab-a63d-7e88639e58f6"]
+	assert.Equal(t, time.Second, p.Ttl("no-cache"), "CachingOptimized's minimum TTL")
+	assert.Equal(t, 365*24*time.Hour, p.Ttl(cloud.CacheImmutable))
+	assert.Equal(t, 24*time.Hour, p.Ttl(""))
+	assert.Equal(t, 60*time.Second, p.Ttl("max-age=600, s-maxage=60"))
+	assert.Zero(t, cloudfront.ManagedPolicies["4135ea2d-6df8-44a3-9df3-4b5a84be39ad"].Ttl("max-age=600"))
 }
 
 func TestFunctionCodeThatDoesNotCompileIsRejected(t *testing.T) {
 	h := newHarness(t)
-	chk := h.check(tokFunction, "f", nil, pmap(map[string]any{"name": "f", "runtime": "cloudfront-js-2.0", "code": "function handler(event) {"}))
+	chk := h.check(core.TokFunction, "f", nil, pmap(map[string]any{"name": "f", "runtime": "cloudfront-js-2.0", "code": "function handler(event) {"}))
 	require.Len(t, chk.Failures, 1)
 	assert.Equal(t, "code", chk.Failures[0].Property)
-	chk = h.check(tokFunction, "f", nil, pmap(map[string]any{"name": "f", "runtime": "nodejs20.x", "code": "function handler(e) { return e.request }"}))
+	chk = h.check(core.TokFunction, "f", nil, pmap(map[string]any{"name": "f", "runtime": "nodejs20.x", "code": "function handler(e) { return e.request }"}))
 	require.Len(t, chk.Failures, 1)
 	assert.Equal(t, "runtime", chk.Failures[0].Property)
 }
 
 func TestFunctionRuntimeLimits(t *testing.T) {
-	_, err := compileFunction("import crypto from 'crypto';\nfunction handler(e) { return e.request }")
+	_, err := cloudfront.CompileFunction("import crypto from 'crypto';\nfunction handler(e) { return e.request }")
 	assert.ErrorContains(t, err, "only the 'cloudfront' module")
-	ev := cfEvent{Version: "1.0", Request: cfRequest{Method: "GET", URI: "/"}}
-	_, _, err = runViewerRequest("function handler(e) { while (true) {} }", ev, nil)
+	ev := cloudfront.CFEvent{Version: "1.0", Request: cloudfront.CFRequest{Method: "GET", URI: "/"}}
+	_, _, err = cloudfront.RunViewerRequest("function handler(e) { while (true) {} }", ev, nil)
 	assert.ErrorContains(t, err, "compute budget")
-	_, _, err = runViewerRequest("function handler(e) { e.request.uri = 'x'; return e.request }", ev, nil)
+	_, _, err = cloudfront.RunViewerRequest("function handler(e) { e.request.uri = 'x'; return e.request }", ev, nil)
 	assert.ErrorContains(t, err, "invalid uri")
-	req, resp, err := runViewerRequest("function handler(e) { e.request.headers['x-a'] = {value: 'b'}; return e.request }", ev, nil)
+	req, resp, err := cloudfront.RunViewerRequest("function handler(e) { e.request.headers['x-a'] = {value: 'b'}; return e.request }", ev, nil)
 	require.NoError(t, err)
 	assert.Nil(t, resp)
 	assert.Equal(t, "b", req.Headers["x-a"].Value)
-	_, resp, err = runViewerRequest("function handler(e) { return {statusCode: 302, headers: {location: {value: '/x'}}} }", ev, nil)
+	_, resp, err = cloudfront.RunViewerRequest("function handler(e) { return {statusCode: 302, headers: {location: {value: '/x'}}} }", ev, nil)
 	require.NoError(t, err)
-	assert.Equal(t, "/x", functionResponse(resp).headers["Location"])
+	assert.Equal(t, "/x", frontdoor.FunctionResponse(resp).Headers["Location"])
 }

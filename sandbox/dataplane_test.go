@@ -9,6 +9,11 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/kirikae/kirikae/sandbox/cloudfront"
+	"github.com/kirikae/kirikae/sandbox/core"
+	"github.com/kirikae/kirikae/sandbox/ecs"
+	"github.com/kirikae/kirikae/sandbox/frontdoor"
 )
 
 func TestObjectsPersistAcrossAccountHandles(t *testing.T) {
@@ -19,7 +24,7 @@ func TestObjectsPersistAcrossAccountHandles(t *testing.T) {
 		require.NoError(t, writer.PutObject(t.Context(), "site", key, []byte("body of "+key), ""))
 	}
 
-	other, err := OpenAccount(h.acct.Dir())
+	other, err := core.OpenAccount(h.acct.Dir())
 	require.NoError(t, err)
 	reader := cloudOf(t, other)
 	got, err := reader.ListPrefixes(t.Context(), "site", "releases/")
@@ -36,7 +41,7 @@ func TestObjectsPersistAcrossAccountHandles(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, []string{"other", "releases"}, got)
 
-	blobs, err := os.ReadDir(filepath.Join(h.acct.Dir(), objectsDir))
+	blobs, err := os.ReadDir(filepath.Join(h.acct.Dir(), core.ObjectsDir))
 	require.NoError(t, err)
 	assert.Len(t, blobs, 2, "deleted objects' bodies are removed from disk")
 }
@@ -49,8 +54,8 @@ func TestObjectBodiesAreSharedAndKeptWhileReferenced(t *testing.T) {
 	require.NoError(t, c.PutObject(t.Context(), "site", "releases/r2/a", []byte("same"), ""))
 	_, err := c.DeletePrefix(t.Context(), "site", "releases/r1/")
 	require.NoError(t, err)
-	err = h.acct.view(func(st *state) error {
-		_, body, ok, err := h.acct.readObject(st, "site", "releases/r2/a")
+	err = h.acct.View(func(st *core.State) error {
+		_, body, ok, err := h.acct.ReadObject(st, "site", "releases/r2/a")
 		assert.True(t, ok)
 		assert.Equal(t, "same", string(body))
 		return err
@@ -99,7 +104,7 @@ func TestInvalidationsAreRecordedPerDistribution(t *testing.T) {
 	c := h.cloud()
 	require.NoError(t, c.Invalidate(t.Context(), d.id, []string{"/*"}))
 	require.NoError(t, c.Invalidate(t.Context(), d.id, []string{"/index.html", "/kirikae-release.json"}))
-	got, err := h.acct.Invalidations(d.id)
+	got, err := cloudfront.Invalidations(h.acct, d.id)
 	require.NoError(t, err)
 	require.Len(t, got, 2)
 	assert.Equal(t, []string{"/*"}, got[0].Paths)
@@ -108,7 +113,7 @@ func TestInvalidationsAreRecordedPerDistribution(t *testing.T) {
 
 	assert.ErrorContains(t, c.Invalidate(t.Context(), "EUNKNOWN", []string{"/*"}), "NoSuchDistribution")
 	assert.Error(t, c.Invalidate(t.Context(), d.id, nil))
-	got, err = h.acct.Invalidations("EUNKNOWN")
+	got, err = cloudfront.Invalidations(h.acct, "EUNKNOWN")
 	require.NoError(t, err)
 	assert.Empty(t, got)
 }
@@ -125,7 +130,7 @@ func ecsService(t *testing.T, h *harness, versions ...string) (cluster *live, sv
 }
 
 func serviceInputs(cluster, td *live) map[string]any {
-	return map[string]any{"name": "api", "cluster": cluster.id, "taskDefinition": str(td.outs, "arn")}
+	return map[string]any{"name": "api", "cluster": cluster.id, "taskDefinition": core.Str(td.outs, "arn")}
 }
 
 func TestRunningTaskDefinitionFindsServiceByNameOrARN(t *testing.T) {
@@ -135,7 +140,7 @@ func TestRunningTaskDefinitionFindsServiceByNameOrARN(t *testing.T) {
 	for _, q := range [][2]string{{"main", "api"}, {cluster.id, svc.id}, {cluster.id, "api"}} {
 		got, err := c.RunningTaskDefinition(t.Context(), q[0], q[1])
 		require.NoError(t, err, q)
-		assert.Equal(t, str(tds[0].outs, "arn"), got, q)
+		assert.Equal(t, core.Str(tds[0].outs, "arn"), got, q)
 	}
 	_, err := c.RunningTaskDefinition(t.Context(), "other", "api")
 	assert.ErrorContains(t, err, "ClusterNotFoundException")
@@ -150,18 +155,18 @@ func TestRunningTaskDefinitionResolvesFamilyReferences(t *testing.T) {
 	h.create("aws:ecs/service:Service", "web", pmap(map[string]any{"name": "web", "cluster": cluster.id, "taskDefinition": "api"}))
 	got, err := h.cloud().RunningTaskDefinition(t.Context(), "main", "web")
 	require.NoError(t, err)
-	assert.Equal(t, str(tds[1].outs, "arn"), got, "a bare family means its newest revision")
+	assert.Equal(t, core.Str(tds[1].outs, "arn"), got, "a bare family means its newest revision")
 }
 
 func TestCircuitBreakerKeepsTheOldTaskDefinitionRunning(t *testing.T) {
 	h := newHarness(t)
 	cluster, svc, tds := ecsService(t, h, "v1", "v2", "v3")
-	oldARN, newARN := str(tds[0].outs, "arn"), str(tds[1].outs, "arn")
+	oldARN, newARN := core.Str(tds[0].outs, "arn"), core.Str(tds[1].outs, "arn")
 	c := h.cloud()
-	require.NoError(t, h.acct.SimulateCircuitBreaker("api"))
+	require.NoError(t, ecs.SimulateCircuitBreaker(h.acct, "api"))
 
 	svc = h.update(svc, pmap(serviceInputs(cluster, tds[1])), false)
-	assert.Equal(t, newARN, str(svc.outs, "taskDefinition"), "Pulumi sees the requested task definition")
+	assert.Equal(t, newARN, core.Str(svc.outs, "taskDefinition"), "Pulumi sees the requested task definition")
 	got, err := c.RunningTaskDefinition(t.Context(), "main", "api")
 	require.NoError(t, err)
 	assert.Equal(t, oldARN, got, "ECS rolled back to the old one")
@@ -170,28 +175,28 @@ func TestCircuitBreakerKeepsTheOldTaskDefinitionRunning(t *testing.T) {
 	h.update(svc, pmap(serviceInputs(cluster, tds[2])), false)
 	got, err = c.RunningTaskDefinition(t.Context(), "main", "api")
 	require.NoError(t, err)
-	assert.Equal(t, str(tds[2].outs, "arn"), got)
+	assert.Equal(t, core.Str(tds[2].outs, "arn"), got)
 }
 
 func TestCircuitBreakerWaitsForATaskDefinitionChange(t *testing.T) {
 	h := newHarness(t)
 	cluster, svc, tds := ecsService(t, h, "v1", "v2")
-	require.NoError(t, h.acct.SimulateCircuitBreaker(svc.id))
+	require.NoError(t, ecs.SimulateCircuitBreaker(h.acct, svc.id))
 	in := serviceInputs(cluster, tds[0])
 	in["desiredCount"] = 3
 	svc = h.update(svc, pmap(in), false)
 	h.update(svc, pmap(serviceInputs(cluster, tds[1])), false)
 	got, err := h.cloud().RunningTaskDefinition(t.Context(), "main", "api")
 	require.NoError(t, err)
-	assert.Equal(t, str(tds[0].outs, "arn"), got, "the armed breaker survived the unrelated update")
+	assert.Equal(t, core.Str(tds[0].outs, "arn"), got, "the armed breaker survived the unrelated update")
 
-	assert.ErrorContains(t, h.acct.SimulateCircuitBreaker("nope"), "ServiceNotFoundException")
+	assert.ErrorContains(t, ecs.SimulateCircuitBreaker(h.acct, "nope"), "ServiceNotFoundException")
 }
 
 func TestFrontDoorServesWhatARolledBackServiceRuns(t *testing.T) {
 	h := newHarness(t)
 	lb := blueGreen(t, h, 100, 0)
-	var blue *Resource
+	var blue *core.Resource
 	res, err := h.acct.Resources()
 	require.NoError(t, err)
 	for i := range res {
@@ -200,27 +205,27 @@ func TestFrontDoorServesWhatARolledBackServiceRuns(t *testing.T) {
 		}
 	}
 	require.NotNil(t, blue)
-	require.NoError(t, h.acct.SimulateCircuitBreaker("web-blue"))
+	require.NoError(t, ecs.SimulateCircuitBreaker(h.acct, "web-blue"))
 	td := h.create(taskDefType, "td-blue-v9", pmap(map[string]any{"family": "web-blue",
 		"containerDefinitions": `[{"name":"app","image":"web:v9"}]`}))
 	svc := &live{typ: blue.Type, name: "svc-blue", id: blue.ID, inputs: pmap(blue.Inputs), outs: pmap(blue.Outputs)}
 	in := blue.Inputs
-	in["taskDefinition"] = str(td.outs, "arn")
+	in["taskDefinition"] = core.Str(td.outs, "arn")
 	h.update(svc, pmap(in), false)
 
-	_, ans := get(t, h.acct.Handler(), str(lb.outs, "dnsName"))
+	_, ans := get(t, frontdoor.Handler(h.acct), core.Str(lb.outs, "dnsName"))
 	assert.Equal(t, "v1", ans.Version, "the old tasks still serve")
 }
 
 func TestHTTPClientReachesTheFrontDoorByHostName(t *testing.T) {
 	h := newHarness(t)
 	lb := blueGreen(t, h, 100, 0)
-	addr, closer, err := ListenHTTP(t.Context(), h.acct)
+	addr, closer, err := frontdoor.ListenHTTP(t.Context(), h.acct)
 	require.NoError(t, err)
 	defer closer.Close()
 	client := FrontDoorClient(addr)
 	for _, scheme := range []string{"http", "https"} {
-		resp, err := client.Get(scheme + "://" + str(lb.outs, "dnsName") + "/healthz")
+		resp, err := client.Get(scheme + "://" + core.Str(lb.outs, "dnsName") + "/healthz")
 		require.NoError(t, err)
 		body, err := io.ReadAll(resp.Body)
 		resp.Body.Close()

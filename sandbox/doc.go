@@ -18,7 +18,7 @@
 // package cloud pointed at that endpoint; the sandbox has no client API of
 // its own.
 //
-// Workloads are real programs (workload*.go): an ECS service's tasks run the
+// Workloads are real programs (package workload): an ECS service's tasks run the
 // program of the image its task definition names, resolved in the account's
 // ECR registry, as local processes with target-group health checks and the
 // deployment circuit breaker; API Gateway invokes the published package of
@@ -27,6 +27,12 @@
 // account, start on demand from its state, and never outlive the process.
 // An ALB's listeners are told apart by port: http://DNS-NAME:PORT/ through
 // the front door reaches the listener on PORT (no port: 80, or 443 when 80
-// only redirects). Their output is kept per log stream (logstore.go) and the
-// 5xx they serve feed the account's CloudWatch alarms (alarms_eval.go).
+// only redirects). Their output is kept per log stream (logs/store.go) and the
+// 5xx they serve feed the account's CloudWatch alarms (cloudwatch/alarms.go).
+//
+// The code is laid out by AWS service, as moto lays out its services: one
+// folder per service (its resource models, registered with the provider,
+// and its API handlers), shared pieces below them in core, the provider,
+// workloads and front door above them, and this package wiring them
+// together (README.md shows the tree).
 package sandbox

@@ -9,14 +9,20 @@ import (
 	"net/http"
 	"sync"
 	"time"
-)
 
-// The static credentials the sandbox's AWS endpoint accepts. They are not
-// secret: they only prove that a client was configured for this sandbox, the
-// way a real account rejects keys it never issued.
-const (
-	AccessKeyID     = "AKIAKIRIKAESANDBOX00"
-	SecretAccessKey = "kirikae/sandbox/not-a-secret/0123456789ab"
+	"github.com/kirikae/kirikae/sandbox/cloudfront"
+	"github.com/kirikae/kirikae/sandbox/cloudwatch"
+	"github.com/kirikae/kirikae/sandbox/core"
+	"github.com/kirikae/kirikae/sandbox/ecr"
+	"github.com/kirikae/kirikae/sandbox/ecs"
+	"github.com/kirikae/kirikae/sandbox/frontdoor"
+	"github.com/kirikae/kirikae/sandbox/lambda"
+	"github.com/kirikae/kirikae/sandbox/logs"
+	s3svc "github.com/kirikae/kirikae/sandbox/s3"
+	"github.com/kirikae/kirikae/sandbox/sns"
+	"github.com/kirikae/kirikae/sandbox/ssm"
+	"github.com/kirikae/kirikae/sandbox/sts"
+	"github.com/kirikae/kirikae/sandbox/workload"
 )
 
 // Endpoint is a running local AWS endpoint plus the front door that answers
@@ -34,17 +40,17 @@ type Endpoint struct {
 	release func() // of the account's workloads
 }
 
-// Serve starts the AWS endpoint and the front door on loopback ports over the
+// serveAccount starts the AWS endpoint and the front door on loopback ports over the
 // account in the background, until Close or ctx ends. Both read the account
 // from disk on every request, so deploys running in other processes are
 // seen at once.
-func Serve(ctx context.Context, a *Account) (*Endpoint, error) {
-	ep := &Endpoint{release: a.holdWorkloads()}
-	apiAddr, err := ep.listen(a.APIHandler())
+func serveAccount(ctx context.Context, a *core.Account) (*Endpoint, error) {
+	ep := &Endpoint{release: workload.HoldWorkloads(a)}
+	apiAddr, err := ep.listen(APIHandler(a))
 	if err != nil {
 		return nil, fmt.Errorf("listen for sandbox AWS endpoint: %w", err)
 	}
-	fdAddr, err := ep.listen(a.Handler())
+	fdAddr, err := ep.listen(frontdoor.Handler(a))
 	if err != nil {
 		_ = ep.Close()
 		return nil, fmt.Errorf("listen for sandbox front door: %w", err)
@@ -58,7 +64,7 @@ func Serve(ctx context.Context, a *Account) (*Endpoint, error) {
 }
 
 func (ep *Endpoint) listen(h http.Handler) (string, error) {
-	lis, err := listenOwner()
+	lis, err := core.ListenOwner()
 	if err != nil {
 		return "", err
 	}
@@ -116,8 +122,8 @@ func (t *frontDoorTransport) RoundTrip(req *http.Request) (*http.Response, error
 // protocols. Every request must carry a SigV4 signature made with the
 // sandbox's credentials; the credential scope's service picks the API, as
 // the host name would on AWS.
-func (a *Account) APIHandler() http.Handler {
-	s3 := a.s3Handler()
+func APIHandler(a *core.Account) http.Handler {
+	s3 := s3svc.S3Handler(a)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		body, err := io.ReadAll(r.Body)
 		if err != nil {
@@ -125,10 +131,10 @@ func (a *Account) APIHandler() http.Handler {
 			return
 		}
 		r.Body = io.NopCloser(bytes.NewReader(body))
-		auth, aerr := verifySigV4(r, body)
-		svc := auth.service
+		auth, aerr := core.VerifySigV4(r, body)
+		svc := auth.Service
 		if aerr != nil {
-			writeError(w, r, protocolOf(svc, r), aerr)
+			core.WriteError(w, r, core.ProtocolOf(svc, r), aerr)
 			return
 		}
 		// The body was consumed for the signature check; give it back.
@@ -137,25 +143,25 @@ func (a *Account) APIHandler() http.Handler {
 		case "s3":
 			s3.ServeHTTP(w, r)
 		case "sts":
-			a.serveSTS(w, r)
+			sts.ServeSTS(a, w, r)
 		case "monitoring":
-			a.serveCloudWatch(w, r, body)
+			cloudwatch.ServeCloudWatch(a, w, r, body)
 		case "ecs":
-			a.serveJSON11(w, r, body, ecsTargetPrefix, a.ecsOps())
+			a.ServeJSON11(w, r, body, ecs.TargetPrefix, ecs.Ops(a))
 		case "ecr":
-			a.serveJSON11(w, r, body, ecrTargetPrefix, a.ecrOps())
+			a.ServeJSON11(w, r, body, ecr.TargetPrefix, ecr.Ops(a))
 		case "lambda":
-			a.serveLambda(w, r)
+			lambda.ServeLambda(a, w, r)
 		case "cloudfront":
-			a.serveCloudFront(w, r, body)
+			cloudfront.ServeCloudFront(a, w, r, body)
 		case "ssm":
-			a.serveSSM(w, r, body)
+			ssm.ServeSSM(a, w, r, body)
 		case "logs":
-			a.serveLogs(w, r, body)
+			logs.ServeLogs(a, w, r, body)
 		case "sns":
-			a.serveSNS(w, r)
+			sns.ServeSNS(a, w, r)
 		default:
-			writeError(w, r, protoQuery, &apiError{Status: http.StatusBadRequest, Code: "UnknownOperationException",
+			core.WriteError(w, r, core.ProtoQuery, &core.APIError{Status: http.StatusBadRequest, Code: "UnknownOperationException",
 				Message: fmt.Sprintf("the kirikae sandbox does not serve the AWS service %q", svc)})
 		}
 	})

@@ -9,6 +9,9 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/kirikae/kirikae/sandbox/core"
+	"github.com/kirikae/kirikae/sandbox/ecr"
 )
 
 // needAWSCLI finds the AWS CLI: a client nobody here wrote is the judge of
@@ -48,7 +51,7 @@ func awsCLI(t *testing.T, ep *Endpoint, keyID, secret string, args ...string) (s
 
 func awsJSON(t *testing.T, ep *Endpoint, args ...string) map[string]any {
 	t.Helper()
-	out, errOut, ok := awsCLI(t, ep, AccessKeyID, SecretAccessKey, args...)
+	out, errOut, ok := awsCLI(t, ep, core.AccessKeyID, core.SecretAccessKey, args...)
 	require.True(t, ok, "aws %v: %s", args, errOut)
 	var v map[string]any
 	require.NoError(t, json.Unmarshal([]byte(out), &v), out)
@@ -65,10 +68,10 @@ func awsAccount(t *testing.T) (*harness, *Endpoint) {
 	h.update(fn, function(t, "v2", map[string]any{"name": "api"}), false)
 	h.create(aliasType, "live", pmap(map[string]any{"name": "live", "functionName": "api", "functionVersion": "2",
 		"routingConfig": map[string]any{"additionalVersionWeights": map[string]any{"1": 0.25}}}))
-	h.create(tokAlarm, "errors", pmap(map[string]any{"name": "api-errors", "comparisonOperator": "GreaterThanThreshold",
+	h.create(core.TokAlarm, "errors", pmap(map[string]any{"name": "api-errors", "comparisonOperator": "GreaterThanThreshold",
 		"evaluationPeriods": 1, "threshold": 5, "metricName": "Errors", "namespace": "AWS/Lambda", "period": 60,
 		"statistic": "Sum", "dimensions": map[string]any{"FunctionName": "api"}}))
-	h.create(tokRepository, "repo", pmap(map[string]any{"name": "kirikae-api"}))
+	h.create(core.TokRepository, "repo", pmap(map[string]any{"name": "kirikae-api"}))
 	return h, serve(t, h.acct)
 }
 
@@ -79,13 +82,13 @@ func TestAWSCLIAgainstTheEndpoint(t *testing.T) {
 	require.NoError(t, os.WriteFile(dir+"/index.html", []byte("<h1>r1</h1>"), 0o600))
 
 	t.Run("s3", func(t *testing.T) {
-		_, errOut, ok := awsCLI(t, ep, AccessKeyID, SecretAccessKey, "s3", "cp", dir+"/index.html", "s3://site/releases/r1/index.html")
+		_, errOut, ok := awsCLI(t, ep, core.AccessKeyID, core.SecretAccessKey, "s3", "cp", dir+"/index.html", "s3://site/releases/r1/index.html")
 		require.True(t, ok, errOut)
-		out, errOut, ok := awsCLI(t, ep, AccessKeyID, SecretAccessKey, "s3", "ls", "s3://site/releases/")
+		out, errOut, ok := awsCLI(t, ep, core.AccessKeyID, core.SecretAccessKey, "s3", "ls", "s3://site/releases/")
 		require.True(t, ok, errOut)
 		assert.Contains(t, out, "PRE r1/")
-		err := h.acct.view(func(st *state) error {
-			_, body, found, err := h.acct.readObject(st, "site", "releases/r1/index.html")
+		err := h.acct.View(func(st *core.State) error {
+			_, body, found, err := h.acct.ReadObject(st, "site", "releases/r1/index.html")
 			assert.True(t, found, "the object is in the account the provider and front door use")
 			assert.Equal(t, "<h1>r1</h1>", string(body))
 			return err
@@ -108,7 +111,7 @@ func TestAWSCLIAgainstTheEndpoint(t *testing.T) {
 		assert.Equal(t, "api", td["taskDefinition"].(map[string]any)["family"])
 	})
 	t.Run("cloudfront", func(t *testing.T) {
-		list := h.resources(tokDistribution)
+		list := h.resources(core.TokDistribution)
 		require.Len(t, list, 1)
 		got := awsJSON(t, ep, "cloudfront", "get-distribution", "--id", list[0].ID)
 		cfg := got["Distribution"].(map[string]any)["DistributionConfig"].(map[string]any)
@@ -138,7 +141,7 @@ func TestAWSCLIAgainstTheEndpoint(t *testing.T) {
 		imgs := awsJSON(t, ep, "ecr", "describe-images", "--repository-name", "kirikae-api")
 		assert.Empty(t, imgs["imageDetails"])
 
-		pushed, err := h.acct.PushImage("kirikae-api", "v1", []byte("program v1"))
+		pushed, err := ecr.PushImage(h.acct, "kirikae-api", "v1", []byte("program v1"))
 		require.NoError(t, err)
 		imgs = awsJSON(t, ep, "ecr", "describe-images", "--repository-name", "kirikae-api")
 		require.Len(t, imgs["imageDetails"], 1)
@@ -155,11 +158,11 @@ func TestAWSCLIAgainstTheEndpoint(t *testing.T) {
 		assert.Contains(t, img["imageManifest"], `"schemaVersion":2`)
 		require.Len(t, got["failures"], 1)
 		assert.Equal(t, "ImageNotFound", got["failures"].([]any)[0].(map[string]any)["failureCode"])
-		_, errOut, ok := awsCLI(t, ep, AccessKeyID, SecretAccessKey, "ecr", "describe-images",
+		_, errOut, ok := awsCLI(t, ep, core.AccessKeyID, core.SecretAccessKey, "ecr", "describe-images",
 			"--repository-name", "kirikae-api", "--image-ids", "imageTag=v2")
 		assert.False(t, ok)
 		assert.Contains(t, errOut, "ImageNotFoundException")
-		_, errOut, ok = awsCLI(t, ep, AccessKeyID, SecretAccessKey, "ecr", "describe-repositories", "--repository-names", "nope")
+		_, errOut, ok = awsCLI(t, ep, core.AccessKeyID, core.SecretAccessKey, "ecr", "describe-repositories", "--repository-names", "nope")
 		assert.False(t, ok)
 		assert.Contains(t, errOut, "RepositoryNotFoundException")
 	})
@@ -168,13 +171,13 @@ func TestAWSCLIAgainstTheEndpoint(t *testing.T) {
 func TestAWSCLIWithOtherCredentialsIsRefused(t *testing.T) {
 	needAWSCLI(t)
 	_, ep := awsAccount(t)
-	_, errOut, ok := awsCLI(t, ep, "AKIAOTHERKEY00000000", SecretAccessKey, "sts", "get-caller-identity")
+	_, errOut, ok := awsCLI(t, ep, "AKIAOTHERKEY00000000", core.SecretAccessKey, "sts", "get-caller-identity")
 	assert.False(t, ok)
 	assert.Contains(t, errOut, "InvalidClientTokenId")
-	_, errOut, ok = awsCLI(t, ep, AccessKeyID, "wrong-secret", "ecs", "describe-services", "--services", "api")
+	_, errOut, ok = awsCLI(t, ep, core.AccessKeyID, "wrong-secret", "ecs", "describe-services", "--services", "api")
 	assert.False(t, ok)
 	assert.Contains(t, errOut, "SignatureDoesNotMatch")
-	_, errOut, ok = awsCLI(t, ep, AccessKeyID, "wrong-secret", "s3", "ls", "s3://site/")
+	_, errOut, ok = awsCLI(t, ep, core.AccessKeyID, "wrong-secret", "s3", "ls", "s3://site/")
 	assert.False(t, ok)
 	assert.Contains(t, errOut, "SignatureDoesNotMatch")
 }
@@ -188,7 +191,7 @@ func TestAWSCLIUnknownOperationIsAnError(t *testing.T) {
 		{"cloudfront", "list-distributions"},
 		{"sts", "get-session-token"},
 	} {
-		_, errOut, ok := awsCLI(t, ep, AccessKeyID, SecretAccessKey, args...)
+		_, errOut, ok := awsCLI(t, ep, core.AccessKeyID, core.SecretAccessKey, args...)
 		assert.False(t, ok, "%v must not succeed silently", args)
 		assert.Regexp(t, "UnknownOperationException|InvalidAction", errOut, args)
 	}

@@ -5,6 +5,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/kirikae/kirikae/sandbox/core"
 )
 
 // The AWS CLI sets an alarm's state through the endpoint and sees it back
@@ -13,7 +15,7 @@ import (
 func TestAWSCLISetAlarmState(t *testing.T) {
 	needAWSCLI(t)
 	_, ep := awsAccount(t)
-	out, errOut, ok := awsCLI(t, ep, AccessKeyID, SecretAccessKey, "cloudwatch", "set-alarm-state",
+	out, errOut, ok := awsCLI(t, ep, core.AccessKeyID, core.SecretAccessKey, "cloudwatch", "set-alarm-state",
 		"--alarm-name", "api-errors", "--state-value", "ALARM", "--state-reason", "testing the rollback")
 	require.True(t, ok, "set-alarm-state: %s", errOut)
 	assert.Empty(t, out, "SetAlarmState has no output")
@@ -28,12 +30,12 @@ func TestAWSCLISetAlarmState(t *testing.T) {
 	firing := awsJSON(t, ep, "cloudwatch", "describe-alarms", "--state-value", "ALARM")
 	assert.Len(t, firing["MetricAlarms"], 1, "the state filter sees the new state")
 
-	_, errOut, ok = awsCLI(t, ep, AccessKeyID, SecretAccessKey, "cloudwatch", "set-alarm-state",
+	_, errOut, ok = awsCLI(t, ep, core.AccessKeyID, core.SecretAccessKey, "cloudwatch", "set-alarm-state",
 		"--alarm-name", "nope", "--state-value", "OK", "--state-reason", "x")
 	assert.False(t, ok)
 	assert.Contains(t, errOut, "ResourceNotFound")
 
-	_, errOut, ok = awsCLI(t, ep, AccessKeyID, SecretAccessKey, "cloudwatch", "set-alarm-state",
+	_, errOut, ok = awsCLI(t, ep, core.AccessKeyID, core.SecretAccessKey, "cloudwatch", "set-alarm-state",
 		"--alarm-name", "api-errors", "--state-value", "BROKEN", "--state-reason", "x")
 	assert.False(t, ok)
 	assert.Contains(t, errOut, "BROKEN")

@@ -10,6 +10,9 @@ import (
 	"github.com/kirikae/kirikae/cloud"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/kirikae/kirikae/sandbox/core"
+	"github.com/kirikae/kirikae/sandbox/logs"
 )
 
 // The AWS CLI, a client nobody here wrote, is the judge: what a workload
@@ -19,14 +22,14 @@ import (
 func TestAWSCLIReadsAndWritesLogs(t *testing.T) {
 	needAWSCLI(t)
 	h := newHarness(t)
-	h.create(tokLogGroup, "logs", pmap(map[string]any{"name": "/ecs/api-staging", "retentionInDays": 14}))
+	h.create(core.TokLogGroup, "logs", pmap(map[string]any{"name": "/ecs/api-staging", "retentionInDays": 14}))
 	ep := serve(t, h.acct)
 	base := time.Now().Add(-time.Minute).UnixMilli()
-	require.NoError(t, h.acct.PutLogEvents("/ecs/api-staging", "blue/api/task1",
-		LogEvent{Timestamp: base, Message: "listening on :8080"},
-		LogEvent{Timestamp: base + 2000, Message: "GET /healthz 200"}))
-	require.NoError(t, h.acct.PutLogEvents("/ecs/api-staging", "green/api/task2",
-		LogEvent{Timestamp: base + 1000, Message: "GET /api/x 500 ERROR boom"}))
+	require.NoError(t, logs.PutLogEvents(h.acct, "/ecs/api-staging", "blue/api/task1",
+		logs.LogEvent{Timestamp: base, Message: "listening on :8080"},
+		logs.LogEvent{Timestamp: base + 2000, Message: "GET /healthz 200"}))
+	require.NoError(t, logs.PutLogEvents(h.acct, "/ecs/api-staging", "green/api/task2",
+		logs.LogEvent{Timestamp: base + 1000, Message: "GET /api/x 500 ERROR boom"}))
 
 	groups := awsJSON(t, ep, "logs", "describe-log-groups", "--log-group-name-prefix", "/ecs/")
 	require.Len(t, groups["logGroups"], 1)
@@ -44,13 +47,13 @@ func TestAWSCLIReadsAndWritesLogs(t *testing.T) {
 	assert.Equal(t, []string{"GET /healthz 200"}, messages(since))
 
 	// The CLI writes too, into a stream it creates; PutLogEvents needs it.
-	_, errOut, ok := awsCLI(t, ep, AccessKeyID, SecretAccessKey, "logs", "put-log-events", "--log-group-name", "/ecs/api-staging",
+	_, errOut, ok := awsCLI(t, ep, core.AccessKeyID, core.SecretAccessKey, "logs", "put-log-events", "--log-group-name", "/ecs/api-staging",
 		"--log-stream-name", "manual", "--log-events", fmt.Sprintf("timestamp=%d,message=hello", base+3000))
 	require.False(t, ok, "a missing stream is refused")
 	assert.Contains(t, errOut, "ResourceNotFoundException")
-	_, errOut, ok = awsCLI(t, ep, AccessKeyID, SecretAccessKey, "logs", "create-log-stream", "--log-group-name", "/ecs/api-staging", "--log-stream-name", "manual")
+	_, errOut, ok = awsCLI(t, ep, core.AccessKeyID, core.SecretAccessKey, "logs", "create-log-stream", "--log-group-name", "/ecs/api-staging", "--log-stream-name", "manual")
 	require.True(t, ok, errOut)
-	_, errOut, ok = awsCLI(t, ep, AccessKeyID, SecretAccessKey, "logs", "put-log-events", "--log-group-name", "/ecs/api-staging",
+	_, errOut, ok = awsCLI(t, ep, core.AccessKeyID, core.SecretAccessKey, "logs", "put-log-events", "--log-group-name", "/ecs/api-staging",
 		"--log-stream-name", "manual", "--log-events", fmt.Sprintf("timestamp=%d,message=hello", base+3000))
 	require.True(t, ok, errOut)
 	got := awsJSON(t, ep, "logs", "get-log-events", "--log-group-name", "/ecs/api-staging", "--log-stream-name", "manual", "--start-from-head")
@@ -62,7 +65,7 @@ func TestAWSCLIReadsAndWritesLogs(t *testing.T) {
 	}
 	assert.Equal(t, []string{"blue/api/task1", "green/api/task2", "manual"}, names)
 
-	_, errOut, ok = awsCLI(t, ep, AccessKeyID, SecretAccessKey, "logs", "filter-log-events", "--log-group-name", "/nope")
+	_, errOut, ok = awsCLI(t, ep, core.AccessKeyID, core.SecretAccessKey, "logs", "filter-log-events", "--log-group-name", "/nope")
 	assert.False(t, ok)
 	assert.Contains(t, errOut, "ResourceNotFoundException")
 }
@@ -72,13 +75,13 @@ func TestAWSCLIReadsAndWritesLogs(t *testing.T) {
 func TestFilterLogEventsPages(t *testing.T) {
 	needAWSCLI(t)
 	h := newHarness(t)
-	var evs []LogEvent
+	var evs []logs.LogEvent
 	for i := range 5 {
-		evs = append(evs, LogEvent{Timestamp: int64(1000 + i), Message: fmt.Sprintf("line %d", i)})
+		evs = append(evs, logs.LogEvent{Timestamp: int64(1000 + i), Message: fmt.Sprintf("line %d", i)})
 	}
-	require.NoError(t, h.acct.PutLogEvents("/aws/lambda/api", "2026/11/25/[1]abc", evs...))
+	require.NoError(t, logs.PutLogEvents(h.acct, "/aws/lambda/api", "2026/11/25/[1]abc", evs...))
 	ep := serve(t, h.acct)
-	out, errOut, ok := awsCLI(t, ep, AccessKeyID, SecretAccessKey, "logs", "filter-log-events", "--log-group-name", "/aws/lambda/api", "--page-size", "2")
+	out, errOut, ok := awsCLI(t, ep, core.AccessKeyID, core.SecretAccessKey, "logs", "filter-log-events", "--log-group-name", "/aws/lambda/api", "--page-size", "2")
 	require.True(t, ok, errOut)
 	var v map[string]any
 	require.NoError(t, json.Unmarshal([]byte(out), &v))
@@ -98,8 +101,8 @@ func messages(v map[string]any) []string {
 // the typed error `logs` turns into guidance.
 func TestDataPlaneReadsLogs(t *testing.T) {
 	h := newHarness(t)
-	require.NoError(t, h.acct.PutLogEvents("/ecs/api", "blue/api/t1", LogEvent{Timestamp: 1000, Message: "b1"}, LogEvent{Timestamp: 3000, Message: "b2"}))
-	require.NoError(t, h.acct.PutLogEvents("/ecs/api", "green/api/t2", LogEvent{Timestamp: 2000, Message: "g1"}))
+	require.NoError(t, logs.PutLogEvents(h.acct, "/ecs/api", "blue/api/t1", logs.LogEvent{Timestamp: 1000, Message: "b1"}, logs.LogEvent{Timestamp: 3000, Message: "b2"}))
+	require.NoError(t, logs.PutLogEvents(h.acct, "/ecs/api", "green/api/t2", logs.LogEvent{Timestamp: 2000, Message: "g1"}))
 	c := h.cloud()
 	page, err := c.LogEvents(t.Context(), cloud.LogQuery{Group: "/ecs/api", StreamPrefix: "blue/", Start: time.UnixMilli(1500)})
 	require.NoError(t, err)

@@ -15,6 +15,10 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/kirikae/kirikae/sandbox/core"
+	"github.com/kirikae/kirikae/sandbox/ecr"
+	"github.com/kirikae/kirikae/sandbox/ecs"
 )
 
 // signed sends a request signed for service with the given secret.
@@ -26,7 +30,7 @@ func signed(t *testing.T, ep *Endpoint, secret, service, method, path, target, b
 		req.Header.Set("X-Amz-Target", target)
 		req.Header.Set("Content-Type", "application/x-amz-json-1.1")
 	}
-	creds := aws.Credentials{AccessKeyID: AccessKeyID, SecretAccessKey: secret}
+	creds := aws.Credentials{AccessKeyID: core.AccessKeyID, SecretAccessKey: secret}
 	require.NoError(t, v4.NewSigner().SignHTTP(t.Context(), creds, req, hash(body), service, "us-east-1", time.Now()))
 	resp, err := http.DefaultClient.Do(req)
 	require.NoError(t, err)
@@ -50,11 +54,11 @@ func TestEndpointRefusesUnsignedAndMissignedRequests(t *testing.T) {
 	resp.Body.Close()
 	assert.Equal(t, http.StatusForbidden, resp.StatusCode, "no signature")
 
-	resp, out := signed(t, ep, "not-the-secret", "ecs", http.MethodPost, "/", ecsTargetPrefix+".DescribeServices", `{"services":["x"]}`)
+	resp, out := signed(t, ep, "not-the-secret", "ecs", http.MethodPost, "/", ecs.TargetPrefix+".DescribeServices", `{"services":["x"]}`)
 	assert.Equal(t, http.StatusForbidden, resp.StatusCode)
 	assert.Equal(t, "SignatureDoesNotMatch", out["__type"])
 
-	resp, out = signed(t, ep, SecretAccessKey, "ecs", http.MethodPost, "/", ecsTargetPrefix+".DescribeServices", `{"services":["x"]}`)
+	resp, out = signed(t, ep, core.SecretAccessKey, "ecs", http.MethodPost, "/", ecs.TargetPrefix+".DescribeServices", `{"services":["x"]}`)
 	assert.Equal(t, http.StatusOK, resp.StatusCode, out)
 	assert.Equal(t, []any{map[string]any{"arn": "x", "reason": "MISSING"}}, out["failures"])
 }
@@ -62,14 +66,14 @@ func TestEndpointRefusesUnsignedAndMissignedRequests(t *testing.T) {
 func TestEndpointUnknownOperationsAreErrors(t *testing.T) {
 	ep := serve(t, newHarness(t).acct)
 	for _, c := range []struct{ service, method, path, target, code string }{
-		{"ecs", http.MethodPost, "/", ecsTargetPrefix + ".ListClusters", "UnknownOperationException"},
-		{"ecr", http.MethodPost, "/", ecrTargetPrefix + ".PutImage", "UnknownOperationException"},
+		{"ecs", http.MethodPost, "/", ecs.TargetPrefix + ".ListClusters", "UnknownOperationException"},
+		{"ecr", http.MethodPost, "/", ecr.TargetPrefix + ".PutImage", "UnknownOperationException"},
 		{"lambda", http.MethodGet, "/2015-03-31/functions/", "", "UnknownOperationException"},
 		{"cloudfront", http.MethodGet, "/2020-05-31/distribution", "", "UnknownOperationException"},
 		{"dynamodb", http.MethodPost, "/", "DynamoDB_20120810.ListTables", "UnknownOperationException"},
 		{"sts", http.MethodPost, "/?Action=AssumeRole", "", "InvalidAction"},
 	} {
-		resp, out := signed(t, ep, SecretAccessKey, c.service, c.method, c.path, c.target, "")
+		resp, out := signed(t, ep, core.SecretAccessKey, c.service, c.method, c.path, c.target, "")
 		assert.GreaterOrEqual(t, resp.StatusCode, 400, c)
 		got := resp.Header.Get("X-Amzn-ErrorType")
 		if got == "" {
@@ -84,7 +88,7 @@ func TestEndpointS3RefusesOtherKeysWithS3Errors(t *testing.T) {
 	h.create(bucketType, "site", pmap(map[string]any{"bucket": "site"}))
 	ep := serve(t, h.acct)
 	client := s3.New(s3.Options{Region: "us-east-1", BaseEndpoint: aws.String(ep.URL), UsePathStyle: true,
-		Credentials: credentials.NewStaticCredentialsProvider("AKIAOTHERKEY00000000", SecretAccessKey, "")})
+		Credentials: credentials.NewStaticCredentialsProvider("AKIAOTHERKEY00000000", core.SecretAccessKey, "")})
 	_, err := client.ListObjectsV2(context.Background(), &s3.ListObjectsV2Input{Bucket: aws.String("site")})
 	assert.ErrorContains(t, err, "InvalidAccessKeyId")
 }
@@ -95,7 +99,7 @@ func TestS3ObjectsAreWhatCloudFrontServes(t *testing.T) {
 	d := distribution(h, nil)
 	c := h.cloud()
 	require.NoError(t, c.PutObject(t.Context(), "site", "releases/r2/index.html", []byte("<h1>r2</h1>"), "text/html"))
-	resp, err := c.HTTPClient().Get("https://" + str(d.outs, "domainName") + "/")
+	resp, err := c.HTTPClient().Get("https://" + core.Str(d.outs, "domainName") + "/")
 	require.NoError(t, err)
 	defer resp.Body.Close()
 	body, _ := io.ReadAll(resp.Body)

@@ -8,6 +8,9 @@ import (
 	"github.com/kirikae/kirikae/verify"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/kirikae/kirikae/sandbox/core"
+	"github.com/kirikae/kirikae/sandbox/frontdoor"
 )
 
 func fetch(t *testing.T, h http.Handler, host, path string) *httptest.ResponseRecorder {
@@ -31,13 +34,13 @@ func site(t *testing.T, h *harness, extra map[string]any) string {
 	} {
 		require.NoError(t, c.PutObject(t.Context(), "site", key, []byte(body), ""))
 	}
-	return str(distribution(h, extra).outs, "domainName")
+	return core.Str(distribution(h, extra).outs, "domainName")
 }
 
 func TestCloudFrontServesObjectsUnderTheOriginPath(t *testing.T) {
 	h := newHarness(t)
 	host := site(t, h, nil)
-	handler := h.acct.Handler()
+	handler := frontdoor.Handler(h.acct)
 
 	rec := fetch(t, handler, host, "/")
 	assert.Equal(t, http.StatusOK, rec.Code)
@@ -59,18 +62,18 @@ func TestCloudFrontServesObjectsUnderTheOriginPath(t *testing.T) {
 func TestCloudFrontUnhealthyReleaseIs503(t *testing.T) {
 	h := newHarness(t)
 	host := site(t, h, nil)
-	require.NoError(t, h.acct.MarkUnhealthy("r2"))
-	rec := fetch(t, h.acct.Handler(), host, "/kirikae-release.json")
+	require.NoError(t, frontdoor.MarkUnhealthy(h.acct, "r2"))
+	rec := fetch(t, frontdoor.Handler(h.acct), host, "/kirikae-release.json")
 	assert.Equal(t, http.StatusServiceUnavailable, rec.Code)
-	require.NoError(t, h.acct.MarkHealthy("r2"))
-	assert.Equal(t, http.StatusOK, fetch(t, h.acct.Handler(), host, "/kirikae-release.json").Code)
+	require.NoError(t, frontdoor.MarkHealthy(h.acct, "r2"))
+	assert.Equal(t, http.StatusOK, fetch(t, frontdoor.Handler(h.acct), host, "/kirikae-release.json").Code)
 }
 
 func TestCloudFrontCustomErrorResponseServesTheAppShell(t *testing.T) {
 	h := newHarness(t)
 	host := site(t, h, map[string]any{"customErrorResponses": []any{
 		map[string]any{"errorCode": 403, "responseCode": 200, "responsePagePath": "/index.html"}}})
-	rec := fetch(t, h.acct.Handler(), host, "/deep/link")
+	rec := fetch(t, frontdoor.Handler(h.acct), host, "/deep/link")
 	assert.Equal(t, http.StatusOK, rec.Code)
 	assert.Equal(t, "<p>r2</p>", rec.Body.String())
 }
@@ -79,7 +82,7 @@ func TestCloudFrontWithoutUploadsAnswersTheVersion(t *testing.T) {
 	h := newHarness(t)
 	host := site(t, h, map[string]any{"origins": []any{map[string]any{"originId": "s3",
 		"domainName": "site.s3.us-east-1.amazonaws.com", "originPath": "/releases/r3"}}})
-	rec := fetch(t, h.acct.Handler(), host, "/kirikae-release.json")
+	rec := fetch(t, frontdoor.Handler(h.acct), host, "/kirikae-release.json")
 	assert.Equal(t, http.StatusOK, rec.Code)
 	assert.JSONEq(t, `{"version":"r3"}`, rec.Body.String())
 	assert.Equal(t, "r3", rec.Header().Get("X-Kirikae-Version"))
@@ -88,7 +91,7 @@ func TestCloudFrontWithoutUploadsAnswersTheVersion(t *testing.T) {
 func TestVerifyPassesAgainstTheSimulatedCloudFront(t *testing.T) {
 	h := newHarness(t)
 	host := site(t, h, nil)
-	addr, closer, err := ListenHTTP(t.Context(), h.acct)
+	addr, closer, err := frontdoor.ListenHTTP(t.Context(), h.acct)
 	require.NoError(t, err)
 	defer closer.Close()
 	check := verify.Check{Name: "frontend", URL: "https://" + host, Path: "/kirikae-release.json", ExpectVersion: "r2"}
@@ -96,7 +99,7 @@ func TestVerifyPassesAgainstTheSimulatedCloudFront(t *testing.T) {
 	_, err = verify.Run(t.Context(), []verify.Check{check}, opts)
 	require.NoError(t, err)
 
-	require.NoError(t, h.acct.MarkUnhealthy("r2"))
+	require.NoError(t, frontdoor.MarkUnhealthy(h.acct, "r2"))
 	_, err = verify.Run(t.Context(), []verify.Check{check}, opts)
 	assert.ErrorContains(t, err, "status 503")
 }

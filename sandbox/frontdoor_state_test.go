@@ -5,6 +5,9 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/assert"
+
+	"github.com/kirikae/kirikae/sandbox/core"
+	"github.com/kirikae/kirikae/sandbox/frontdoor"
 )
 
 // These tests set AWS state apart from what a deploy asked for: the front
@@ -19,12 +22,12 @@ func TestFrontDoorReportsTheImageTheTaskDefinitionRuns(t *testing.T) {
 	td := h.create(taskDefType, "td", pmap(map[string]any{"family": "web",
 		"containerDefinitions": `[{"name":"sidecar","image":"envoy:1.30"},` +
 			`{"name":"app","image":"repo/app:v7","environment":[{"name":"KIRIKAE_VERSION","value":"v8"}]}]`}))
-	h.create("aws:ecs/service:Service", "svc", pmap(map[string]any{"name": "web", "taskDefinition": str(td.outs, "arn"),
-		"loadBalancers": []any{map[string]any{"targetGroupArn": str(tg.outs, "arn"), "containerName": "app", "containerPort": 80}}}))
-	h.create("aws:lb/listener:Listener", "http", pmap(map[string]any{"loadBalancerArn": str(lb.outs, "arn"),
-		"defaultActions": []any{map[string]any{"type": "forward", "targetGroupArn": str(tg.outs, "arn")}}}))
+	h.create("aws:ecs/service:Service", "svc", pmap(map[string]any{"name": "web", "taskDefinition": core.Str(td.outs, "arn"),
+		"loadBalancers": []any{map[string]any{"targetGroupArn": core.Str(tg.outs, "arn"), "containerName": "app", "containerPort": 80}}}))
+	h.create("aws:lb/listener:Listener", "http", pmap(map[string]any{"loadBalancerArn": core.Str(lb.outs, "arn"),
+		"defaultActions": []any{map[string]any{"type": "forward", "targetGroupArn": core.Str(tg.outs, "arn")}}}))
 
-	code, ans := get(t, h.acct.Handler(), str(lb.outs, "dnsName"))
+	code, ans := get(t, frontdoor.Handler(h.acct), core.Str(lb.outs, "dnsName"))
 	assert.Equal(t, http.StatusOK, code)
 	assert.Equal(t, "v7", ans.Version, "the image of the container behind the target group")
 }
@@ -37,7 +40,7 @@ func TestImageTagOfReferences(t *testing.T) {
 		"app@sha256:0123abcd":       "sha256:0123abcd",
 		"public.ecr.aws/x/y:latest": "latest",
 	} {
-		assert.Equal(t, want, imageTag(in), in)
+		assert.Equal(t, want, frontdoor.ImageTag(in), in)
 	}
 }
 
@@ -53,7 +56,7 @@ func lambdaAPI(t *testing.T, h *harness, alias map[string]any) string {
 	al := h.create(aliasType, "live", pmap(in))
 	api := h.create("aws:apigatewayv2/api:Api", "http", pmap(map[string]any{"protocolType": "HTTP"}))
 	h.create("aws:apigatewayv2/integration:Integration", "int", pmap(map[string]any{"apiId": api.id,
-		"integrationType": "AWS_PROXY", "integrationUri": str(al.outs, "invokeArn")}))
+		"integrationType": "AWS_PROXY", "integrationUri": core.Str(al.outs, "invokeArn")}))
 	return api.id + ".execute-api.us-east-1.amazonaws.com"
 }
 
@@ -61,9 +64,9 @@ func TestFrontDoorReportsTheOldVersionWhileTheAliasStaysThere(t *testing.T) {
 	h := newHarness(t)
 	// A deploy published version 2 but the alias was left on version 1.
 	host := lambdaAPI(t, h, map[string]any{"functionVersion": "1"})
-	fns := h.resources(functionType)
+	fns := h.resources(core.FunctionType)
 	assert.Equal(t, "2", fns[0].Outputs["version"], "version 2 was published")
-	_, ans := get(t, h.acct.Handler(), host)
+	_, ans := get(t, frontdoor.Handler(h.acct), host)
 	assert.Equal(t, "1", ans.Version, "the alias, not the newest version, serves")
 }
 
@@ -71,7 +74,7 @@ func TestFrontDoorFollowsAliasRoutingWeights(t *testing.T) {
 	h := newHarness(t)
 	host := lambdaAPI(t, h, map[string]any{"functionVersion": "1",
 		"routingConfig": map[string]any{"additionalVersionWeights": map[string]any{"2": 0.1}}})
-	handler := h.acct.Handler()
+	handler := frontdoor.Handler(h.acct)
 	seen := map[string]int{}
 	for range 20 {
 		_, ans := get(t, handler, host)
@@ -84,7 +87,7 @@ func TestPickWeighted(t *testing.T) {
 	count := func(weights []uint64, n int) []int {
 		out := make([]int, len(weights))
 		for i := range n {
-			out[pickWeighted(weights, uint64(i))]++
+			out[frontdoor.PickWeighted(weights, uint64(i))]++
 		}
 		return out
 	}

@@ -9,15 +9,19 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/kirikae/kirikae/sandbox/core"
+	"github.com/kirikae/kirikae/sandbox/frontdoor"
+	"github.com/kirikae/kirikae/sandbox/workload"
 )
 
-func get(t *testing.T, h http.Handler, host string) (int, answer) {
+func get(t *testing.T, h http.Handler, host string) (int, workload.Answer) {
 	t.Helper()
 	req := httptest.NewRequest(http.MethodGet, "/health", nil)
 	req.Host = host
 	rec := httptest.NewRecorder()
 	h.ServeHTTP(rec, req)
-	var ans answer
+	var ans workload.Answer
 	if rec.Code == http.StatusOK || rec.Code == http.StatusServiceUnavailable {
 		require.NoError(t, json.Unmarshal(rec.Body.Bytes(), &ans))
 	}
@@ -33,14 +37,14 @@ func blueGreen(t *testing.T, h *harness, blueWeight, greenWeight int) *live {
 	tgs := map[string]string{}
 	for _, c := range []struct{ color, version string }{{"blue", "v1"}, {"green", "v2"}} {
 		tg := h.create("aws:lb/targetGroup:TargetGroup", c.color, pmap(map[string]any{"name": "web-" + c.color}))
-		tgs[c.color] = str(tg.outs, "arn")
+		tgs[c.color] = core.Str(tg.outs, "arn")
 		td := h.create(taskDefType, "td-"+c.color, pmap(map[string]any{"family": "web-" + c.color,
 			"containerDefinitions": `[{"name":"app","image":"` + ecrHost(h.acct) + `app:` + c.version + `"}]`}))
 		h.create("aws:ecs/service:Service", "svc-"+c.color, pmap(map[string]any{"name": "web-" + c.color,
-			"taskDefinition": str(td.outs, "arn"),
+			"taskDefinition": core.Str(td.outs, "arn"),
 			"loadBalancers":  []any{map[string]any{"targetGroupArn": tgs[c.color], "containerName": "app", "containerPort": 80}}}))
 	}
-	h.create("aws:lb/listener:Listener", "http", pmap(map[string]any{"loadBalancerArn": str(lb.outs, "arn"), "port": 80,
+	h.create("aws:lb/listener:Listener", "http", pmap(map[string]any{"loadBalancerArn": core.Str(lb.outs, "arn"), "port": 80,
 		"defaultActions": []any{map[string]any{"type": "forward", "forward": map[string]any{"targetGroups": []any{
 			map[string]any{"arn": tgs["blue"], "weight": blueWeight},
 			map[string]any{"arn": tgs["green"], "weight": greenWeight},
@@ -51,24 +55,24 @@ func blueGreen(t *testing.T, h *harness, blueWeight, greenWeight int) *live {
 func TestFrontDoorFollowsALBWeightsToTaskVersion(t *testing.T) {
 	h := newHarness(t)
 	lb := blueGreen(t, h, 0, 100)
-	handler := h.acct.Handler()
-	code, ans := get(t, handler, str(lb.outs, "dnsName"))
+	handler := frontdoor.Handler(h.acct)
+	code, ans := get(t, handler, core.Str(lb.outs, "dnsName"))
 	assert.Equal(t, http.StatusOK, code)
-	assert.Equal(t, answer{Version: "v2", Color: "green"}, ans)
-	code, ans = get(t, handler, str(lb.outs, "dnsName")+":80")
+	assert.Equal(t, workload.Answer{Version: "v2", Color: "green"}, ans)
+	code, ans = get(t, handler, core.Str(lb.outs, "dnsName")+":80")
 	assert.Equal(t, http.StatusOK, code, "port 80 is the same listener")
 	assert.Equal(t, "v2", ans.Version)
-	code, _ = get(t, handler, str(lb.outs, "dnsName")+":8080")
+	code, _ = get(t, handler, core.Str(lb.outs, "dnsName")+":8080")
 	assert.Equal(t, http.StatusBadGateway, code, "no listener on 8080")
 }
 
 func TestFrontDoorSplitsTrafficByWeight(t *testing.T) {
 	h := newHarness(t)
 	lb := blueGreen(t, h, 90, 10)
-	handler := h.acct.Handler()
+	handler := frontdoor.Handler(h.acct)
 	seen := map[string]int{}
 	for range 20 {
-		_, ans := get(t, handler, str(lb.outs, "dnsName"))
+		_, ans := get(t, handler, core.Str(lb.outs, "dnsName"))
 		seen[ans.Color]++
 	}
 	assert.Equal(t, map[string]int{"blue": 18, "green": 2}, seen)
@@ -81,9 +85,9 @@ func TestFrontDoorFollowsAPIGatewayToAliasVersion(t *testing.T) {
 	alias := h.create(aliasType, "live", pmap(map[string]any{"name": "live", "functionName": "api", "functionVersion": "1"}))
 	api := h.create("aws:apigatewayv2/api:Api", "http", pmap(map[string]any{"protocolType": "HTTP"}))
 	h.create("aws:apigatewayv2/integration:Integration", "int", pmap(map[string]any{"apiId": api.id,
-		"integrationType": "AWS_PROXY", "integrationUri": str(alias.outs, "invokeArn")}))
+		"integrationType": "AWS_PROXY", "integrationUri": core.Str(alias.outs, "invokeArn")}))
 
-	code, ans := get(t, h.acct.Handler(), api.id+".execute-api.us-east-1.amazonaws.com")
+	code, ans := get(t, frontdoor.Handler(h.acct), api.id+".execute-api.us-east-1.amazonaws.com")
 	assert.Equal(t, http.StatusOK, code)
 	assert.Equal(t, "1", ans.Version, "the alias, not the newest version, decides")
 }
@@ -93,25 +97,25 @@ func TestFrontDoorServesCloudFrontOriginRelease(t *testing.T) {
 	d := h.create("aws:cloudfront/distribution:Distribution", "cdn", pmap(map[string]any{"enabled": true,
 		"origins":              []any{map[string]any{"domainName": "b.s3.amazonaws.com", "originPath": "/releases/r42"}},
 		"defaultCacheBehavior": map[string]any{}, "restrictions": map[string]any{}, "viewerCertificate": map[string]any{}}))
-	_, ans := get(t, h.acct.Handler(), str(d.outs, "domainName"))
+	_, ans := get(t, frontdoor.Handler(h.acct), core.Str(d.outs, "domainName"))
 	assert.Equal(t, "r42", ans.Version)
 }
 
 func TestFrontDoorUnknownHostIs404(t *testing.T) {
 	h := newHarness(t)
-	code, _ := get(t, h.acct.Handler(), "example.com")
+	code, _ := get(t, frontdoor.Handler(h.acct), "example.com")
 	assert.Equal(t, http.StatusNotFound, code)
 }
 
 func TestListenHTTPServesTheHandler(t *testing.T) {
 	h := newHarness(t)
 	lb := blueGreen(t, h, 100, 0)
-	addr, closer, err := ListenHTTP(t.Context(), h.acct)
+	addr, closer, err := frontdoor.ListenHTTP(t.Context(), h.acct)
 	require.NoError(t, err)
 	defer closer.Close()
 	req, err := http.NewRequestWithContext(t.Context(), http.MethodGet, "http://"+addr+"/", nil)
 	require.NoError(t, err)
-	req.Host = str(lb.outs, "dnsName")
+	req.Host = core.Str(lb.outs, "dnsName")
 	resp, err := http.DefaultClient.Do(req)
 	require.NoError(t, err)
 	defer resp.Body.Close()
@@ -132,11 +136,11 @@ func TestFrontDoorRoutesEachListenerByPort(t *testing.T) {
 		}
 	}
 	require.NotEmpty(t, green)
-	h.create("aws:lb/listener:Listener", "test", pmap(map[string]any{"loadBalancerArn": str(lb.outs, "arn"), "port": 9000,
+	h.create("aws:lb/listener:Listener", "test", pmap(map[string]any{"loadBalancerArn": core.Str(lb.outs, "arn"), "port": 9000,
 		"defaultActions": []any{map[string]any{"type": "forward", "targetGroupArn": green}}}))
-	handler := h.acct.Handler()
-	_, ans := get(t, handler, str(lb.outs, "dnsName"))
+	handler := frontdoor.Handler(h.acct)
+	_, ans := get(t, handler, core.Str(lb.outs, "dnsName"))
 	assert.Equal(t, "blue", ans.Color, "production listener")
-	_, ans = get(t, handler, str(lb.outs, "dnsName")+":9000")
+	_, ans = get(t, handler, core.Str(lb.outs, "dnsName")+":9000")
 	assert.Equal(t, "green", ans.Color, "test listener")
 }

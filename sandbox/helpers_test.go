@@ -10,14 +10,18 @@ import (
 	pulumirpc "github.com/pulumi/pulumi/sdk/v3/proto/go"
 	"github.com/stretchr/testify/require"
 	"google.golang.org/protobuf/types/known/structpb"
+
+	"github.com/kirikae/kirikae/sandbox/core"
+	providersvc "github.com/kirikae/kirikae/sandbox/provider"
+	"github.com/kirikae/kirikae/sandbox/workload"
 )
 
 // harness drives the provider the way the engine does: Check, then
 // Create/Update with the checked inputs.
 type harness struct {
 	t    *testing.T
-	p    *provider
-	acct *Account
+	p    *providersvc.Provider
+	acct *core.Account
 	ctx  context.Context
 }
 
@@ -30,17 +34,17 @@ func newHarness(t *testing.T) *harness {
 // handle on the same state as another process would.
 func newHarnessAt(t *testing.T, dir string) *harness {
 	t.Helper()
-	acct, err := OpenAccount(dir)
+	acct, err := core.OpenAccount(dir)
 	require.NoError(t, err)
-	t.Cleanup(func() { _ = acct.StopWorkloads() })
-	return &harness{t: t, p: newProvider(acct, ""), acct: acct, ctx: context.Background()}
+	t.Cleanup(func() { _ = workload.StopWorkloads(acct) })
+	return &harness{t: t, p: providersvc.NewProvider(acct, ""), acct: acct, ctx: context.Background()}
 }
 
 func urn(typ, name string) string { return "urn:pulumi:dev::sbtest::" + typ + "::" + name }
 
 func wire(t *testing.T, pm resource.PropertyMap) *structpb.Struct {
 	t.Helper()
-	s, err := marshalProps(pm, "test")
+	s, err := core.MarshalProps(pm, "test")
 	require.NoError(t, err)
 	return s
 }
@@ -49,7 +53,7 @@ func pmap(m map[string]any) resource.PropertyMap { return resource.NewPropertyMa
 
 func props(t *testing.T, s *structpb.Struct) resource.PropertyMap {
 	t.Helper()
-	pm, err := unmarshalProps(s, "test")
+	pm, err := core.UnmarshalProps(s, "test")
 	require.NoError(t, err)
 	return pm
 }

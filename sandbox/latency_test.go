@@ -6,6 +6,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/kirikae/kirikae/sandbox/core"
 )
 
 // Each modeled operation is recorded where the sandbox performs it: a
@@ -15,7 +17,7 @@ import (
 func TestModeledTimeIsRecordedPerOperation(t *testing.T) {
 	t.Setenv("KIRIKAE_SANDBOX_TIME_SCALE", "")
 	h := newHarness(t)
-	ResetModeledTime()
+	core.ResetModeledTime()
 	start := time.Now()
 	cluster, svc, tds := ecsService(t, h, "v1", "v2")
 	h.update(svc, pmap(serviceInputs(cluster, tds[1])), false)
@@ -23,17 +25,17 @@ func TestModeledTimeIsRecordedPerOperation(t *testing.T) {
 	require.NoError(t, h.cloud().Invalidate(t.Context(), d.id, []string{"/*"}))
 	assert.Less(t, time.Since(start), 5*time.Second, "scale 0 waits for nothing")
 
-	m := ModeledTime()
-	assert.Equal(t, 2, m.Count[ECSSteadyState], "create and update of the service")
-	assert.Equal(t, 1, m.Count[DistributionUpdate])
-	assert.Equal(t, 1, m.Count[InvalidationCompleted])
+	m := core.ModeledTime()
+	assert.Equal(t, 2, m.Count[core.ECSSteadyState], "create and update of the service")
+	assert.Equal(t, 1, m.Count[core.DistributionUpdate])
+	assert.Equal(t, 1, m.Count[core.InvalidationCompleted])
 	assert.Equal(t, 2*330*time.Second+300*time.Second+60*time.Second, m.Total)
 
 	// A failed request models nothing.
 	require.Error(t, h.cloud().Invalidate(t.Context(), "EUNKNOWN", []string{"/*"}))
-	assert.Equal(t, 1, ModeledTime().Count[InvalidationCompleted])
-	ResetModeledTime()
-	assert.Zero(t, ModeledTime().Total)
+	assert.Equal(t, 1, core.ModeledTime().Count[core.InvalidationCompleted])
+	core.ResetModeledTime()
+	assert.Zero(t, core.ModeledTime().Total)
 }
 
 // On the scaled clock a waited-on operation sleeps its scaled duration; a
@@ -41,12 +43,12 @@ func TestModeledTimeIsRecordedPerOperation(t *testing.T) {
 func TestModeledTimeRunsOnTheScaledClock(t *testing.T) {
 	t.Setenv("KIRIKAE_SANDBOX_TIME_SCALE", "0.001")
 	start := time.Now()
-	delay(t.Context(), ECSSteadyState) // 330 s × 0.001
+	core.Delay(t.Context(), core.ECSSteadyState) // 330 s × 0.001
 	assert.GreaterOrEqual(t, time.Since(start), 330*time.Millisecond)
 	start = time.Now()
-	delay(t.Context(), InvalidationCompleted)
+	core.Delay(t.Context(), core.InvalidationCompleted)
 	assert.Less(t, time.Since(start), 50*time.Millisecond)
 
 	t.Setenv("KIRIKAE_SANDBOX_TIME_SCALE", "-1")
-	assert.Zero(t, timeScale())
+	assert.Zero(t, core.TimeScale())
 }

@@ -11,6 +11,9 @@ import (
 	pulumirpc "github.com/pulumi/pulumi/sdk/v3/proto/go"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/kirikae/kirikae/sandbox/core"
+	"github.com/kirikae/kirikae/sandbox/ecr"
 )
 
 // inRegion points the harness's provider at region, as the engine's
@@ -41,15 +44,15 @@ func TestDuplicateNamesFailWithAWSCodes(t *testing.T) {
 		first, again map[string]any
 		code         string
 	}{
-		{tokTargetGroup, map[string]any{"name": "tg", "port": 80}, map[string]any{"name": "tg", "port": 8080}, "DuplicateTargetGroupName"},
-		{tokLoadBalancer, map[string]any{"name": "web"}, map[string]any{"name": "web", "internal": true}, "DuplicateLoadBalancerName"},
-		{tokService, map[string]any{"name": "svc", "cluster": "c"}, map[string]any{"name": "svc", "cluster": "c"}, "InvalidParameterException"},
-		{tokOAC, oac("site"), oac("site"), "OriginAccessControlAlreadyExists"},
+		{core.TokTargetGroup, map[string]any{"name": "tg", "port": 80}, map[string]any{"name": "tg", "port": 8080}, "DuplicateTargetGroupName"},
+		{core.TokLoadBalancer, map[string]any{"name": "web"}, map[string]any{"name": "web", "internal": true}, "DuplicateLoadBalancerName"},
+		{core.TokService, map[string]any{"name": "svc", "cluster": "c"}, map[string]any{"name": "svc", "cluster": "c"}, "InvalidParameterException"},
+		{core.TokOAC, oac("site"), oac("site"), "OriginAccessControlAlreadyExists"},
 		{"aws:iam/role:Role", map[string]any{"name": "r", "assumeRolePolicy": "{}"}, map[string]any{"name": "r", "assumeRolePolicy": "{}"}, "EntityAlreadyExists"},
 		{"aws:cloudwatch/logGroup:LogGroup", map[string]any{"name": "/ecs/x"}, map[string]any{"name": "/ecs/x"}, "ResourceAlreadyExistsException"},
-		{functionType, map[string]any{"name": "f", "role": roleArnInput}, map[string]any{"name": "f", "role": roleArnInput}, "ResourceConflictException"},
+		{core.FunctionType, map[string]any{"name": "f", "role": roleArnInput}, map[string]any{"name": "f", "role": roleArnInput}, "ResourceConflictException"},
 		{"aws:ec2/securityGroup:SecurityGroup", map[string]any{"name": "sg", "vpcId": "vpc-1"}, map[string]any{"name": "sg", "vpcId": "vpc-1"}, "InvalidGroup.Duplicate"},
-		{tokRepository, map[string]any{"name": "api"}, map[string]any{"name": "api"}, "RepositoryAlreadyExistsException"},
+		{core.TokRepository, map[string]any{"name": "api"}, map[string]any{"name": "api"}, "RepositoryAlreadyExistsException"},
 		{bucketType, map[string]any{"bucket": "site"}, map[string]any{"bucket": "site"}, "BucketAlreadyOwnedByYou"},
 	}
 	for _, c := range cases {
@@ -74,8 +77,8 @@ func TestDuplicateNamesAreScoped(t *testing.T) {
 	h := newHarness(t).inRegion("eu-west-1")
 	h.create("aws:ec2/securityGroup:SecurityGroup", "a", pmap(map[string]any{"name": "sg", "vpcId": "vpc-1"}))
 	h.create("aws:ec2/securityGroup:SecurityGroup", "b", pmap(map[string]any{"name": "sg", "vpcId": "vpc-2"}))
-	h.create(tokService, "a", pmap(map[string]any{"name": "svc", "cluster": "one"}))
-	h.create(tokService, "b", pmap(map[string]any{"name": "svc", "cluster": "two"}))
+	h.create(core.TokService, "a", pmap(map[string]any{"name": "svc", "cluster": "one"}))
+	h.create(core.TokService, "b", pmap(map[string]any{"name": "svc", "cluster": "two"}))
 	h.create("aws:cloudwatch/logGroup:LogGroup", "a", pmap(map[string]any{"name": "/x"}))
 	h.inRegion("us-west-2").create("aws:cloudwatch/logGroup:LogGroup", "b", pmap(map[string]any{"name": "/x"}))
 	_, err := h.tryCreate("aws:iam/role:Role", "a", pmap(map[string]any{"name": "r", "assumeRolePolicy": "{}"}))
@@ -87,13 +90,13 @@ func TestDuplicateNamesAreScoped(t *testing.T) {
 // Idempotent create APIs answer the existing resource instead of failing.
 func TestIdempotentCreatesAnswerTheExistingResource(t *testing.T) {
 	h := newHarness(t)
-	a := h.create(tokCluster, "a", pmap(map[string]any{"name": "main"}))
-	b := h.create(tokCluster, "b", pmap(map[string]any{"name": "main"}))
+	a := h.create(core.TokCluster, "a", pmap(map[string]any{"name": "main"}))
+	b := h.create(core.TokCluster, "b", pmap(map[string]any{"name": "main"}))
 	assert.Equal(t, a.id, b.id, "CreateCluster returns the ACTIVE cluster of that name")
-	assert.Len(t, h.resources(tokCluster), 1)
+	assert.Len(t, h.resources(core.TokCluster), 1)
 
-	tg := h.create(tokTargetGroup, "a", pmap(map[string]any{"name": "tg", "port": 80}))
-	same := h.create(tokTargetGroup, "b", pmap(map[string]any{"name": "tg", "port": 80}))
+	tg := h.create(core.TokTargetGroup, "a", pmap(map[string]any{"name": "tg", "port": 80}))
+	same := h.create(core.TokTargetGroup, "b", pmap(map[string]any{"name": "tg", "port": 80}))
 	assert.Equal(t, tg.id, same.id, "the same settings: CreateTargetGroup succeeds with the existing group")
 
 	site := h.create(bucketType, "a", pmap(map[string]any{"bucket": "legacy-site"}))
@@ -131,41 +134,41 @@ func TestNonEmptyBucketAndRepositoryAreNotDeleted(t *testing.T) {
 	sharedRegistry(t)
 	h := newHarness(t)
 	b := h.create(bucketType, "site", pmap(map[string]any{"bucket": "full"}))
-	require.NoError(t, h.acct.putObject("full", "releases/r1/index.html", []byte("x"), "text/html"))
+	require.NoError(t, h.acct.PutObject("full", "releases/r1/index.html", []byte("x"), "text/html"))
 	err := h.tryDelete(b)
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "BucketNotEmpty: ")
 	assert.Len(t, h.resources(bucketType), 1, "the bucket and its objects stay")
 
 	repo := repoWith(h, "api", "IMMUTABLE")
-	_, err = h.acct.PushImage("api", "v1", []byte("one"))
+	_, err = ecr.PushImage(h.acct, "api", "v1", []byte("one"))
 	require.NoError(t, err)
 	err = h.tryDelete(repo)
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "RepositoryNotEmptyException: ")
 
-	require.NoError(t, h.acct.deleteObjects("full", "releases/r1/index.html"))
+	require.NoError(t, h.acct.DeleteObjects("full", "releases/r1/index.html"))
 	require.NoError(t, h.tryDelete(b), "an empty bucket is deleted")
 }
 
 func TestEveryAccountHasItsOwnID(t *testing.T) {
 	dir := t.TempDir()
-	a, err := OpenAccount(dir)
+	a, err := core.OpenAccount(dir)
 	require.NoError(t, err)
-	b, err := OpenAccount(t.TempDir())
+	b, err := core.OpenAccount(t.TempDir())
 	require.NoError(t, err)
 	assert.Regexp(t, `^[1-9][0-9]{11}$`, a.ID())
 	assert.NotEqual(t, a.ID(), b.ID())
-	again, err := OpenAccount(dir)
+	again, err := core.OpenAccount(dir)
 	require.NoError(t, err)
 	assert.Equal(t, a.ID(), again.ID(), "the id is drawn once")
 
 	legacy := t.TempDir()
-	require.NoError(t, os.WriteFile(filepath.Join(legacy, accountFile),
+	require.NoError(t, os.WriteFile(filepath.Join(legacy, core.AccountFile),
 		[]byte(`{"seq":1,"resources":{"x":{"type":"aws:sns/topic:Topic","id":"t","inputs":{},"outputs":{}}}}`), 0o600))
-	old, err := OpenAccount(legacy)
+	old, err := core.OpenAccount(legacy)
 	require.NoError(t, err)
-	assert.Equal(t, DefaultAccount, old.ID(), "an account from before ids keeps the one its ARNs carry")
+	assert.Equal(t, core.DefaultAccount, old.ID(), "an account from before ids keeps the one its ARNs carry")
 }
 
 // Two engines (staging and product) writing one account at once lose
@@ -188,7 +191,7 @@ func TestConcurrentProvidersShareOneAccount(t *testing.T) {
 		}()
 	}
 	wg.Wait()
-	all, err := OpenAccount(dir)
+	all, err := core.OpenAccount(dir)
 	require.NoError(t, err)
 	res, err := all.Resources()
 	require.NoError(t, err)
@@ -227,10 +230,10 @@ func TestLifecycleConfigurationNeedsItsBucketAndValidRules(t *testing.T) {
 	h.create(bucketType, "site", pmap(map[string]any{"bucket": "with-rules"}))
 	rule := map[string]any{"id": "expire", "status": "Enabled",
 		"noncurrentVersionExpiration": map[string]any{"noncurrentDays": 30}}
-	h.create(tokLifecycle, "rules", pmap(map[string]any{"bucket": "with-rules", "rules": []any{rule}}))
-	_, err := h.tryCreate(tokLifecycle, "none", pmap(map[string]any{"bucket": "nope", "rules": []any{rule}}))
+	h.create(core.TokLifecycle, "rules", pmap(map[string]any{"bucket": "with-rules", "rules": []any{rule}}))
+	_, err := h.tryCreate(core.TokLifecycle, "none", pmap(map[string]any{"bucket": "nope", "rules": []any{rule}}))
 	assert.ErrorContains(t, err, "NoSuchBucket")
-	bad := h.check(tokLifecycle, "bad", nil, pmap(map[string]any{"bucket": "with-rules",
+	bad := h.check(core.TokLifecycle, "bad", nil, pmap(map[string]any{"bucket": "with-rules",
 		"rules": []any{map[string]any{"id": "x", "status": "On"}}}))
 	require.Len(t, bad.Failures, 1)
 	assert.Contains(t, bad.Failures[0].Reason, "Enabled or Disabled")
@@ -242,7 +245,7 @@ func TestRepositoryEmptiedThroughECRCanBeDeleted(t *testing.T) {
 	h := newHarness(t)
 	repo := repoWith(h, "api", "IMMUTABLE")
 	for _, tag := range []string{"v1", "v2"} {
-		_, err := h.acct.PushImage("api", tag, []byte("program "+tag))
+		_, err := ecr.PushImage(h.acct, "api", tag, []byte("program "+tag))
 		require.NoError(t, err)
 	}
 	c := h.cloud()
@@ -257,7 +260,7 @@ func TestRepositoryEmptiedThroughECRCanBeDeleted(t *testing.T) {
 	n, err = c.RepositoryImages(t.Context(), "api")
 	require.NoError(t, err)
 	assert.Zero(t, n)
-	entries, err := os.ReadDir(filepath.Join(h.acct.Dir(), imagesDir))
+	entries, err := os.ReadDir(filepath.Join(h.acct.Dir(), ecr.ImagesDir))
 	require.NoError(t, err)
 	assert.Empty(t, entries, "the deleted images' programs are collected")
 	require.NoError(t, h.tryDelete(repo))
@@ -271,19 +274,19 @@ func TestRepositoryEmptiedThroughECRCanBeDeleted(t *testing.T) {
 func TestBatchDeleteImageByTagKeepsOtherTags(t *testing.T) {
 	h := newHarness(t)
 	repoWith(h, "api", "MUTABLE")
-	_, err := h.acct.PushImage("api", "v1", []byte("same"))
+	_, err := ecr.PushImage(h.acct, "api", "v1", []byte("same"))
 	require.NoError(t, err)
-	_, err = h.acct.PushImage("api", "latest", []byte("same"))
+	_, err = ecr.PushImage(h.acct, "api", "latest", []byte("same"))
 	require.NoError(t, err)
 	var out map[string]any
-	require.NoError(t, h.acct.update(func(st *state) error {
-		res, err := h.acct.batchDeleteImage(st, []byte(`{"repositoryName":"api","imageIds":[{"imageTag":"latest"},{"imageTag":"nope"}]}`))
+	require.NoError(t, h.acct.Update(func(st *core.State) error {
+		res, err := ecr.BatchDeleteImage(h.acct, st, []byte(`{"repositoryName":"api","imageIds":[{"imageTag":"latest"},{"imageTag":"nope"}]}`))
 		out, _ = res.(map[string]any)
 		return err
 	}))
 	assert.Len(t, out["imageIds"], 1)
 	assert.Len(t, out["failures"], 1)
-	left, err := ecrCall(t, h.acct, describeImages, map[string]any{"repositoryName": "api"})
+	left, err := ecrCall(t, h.acct, ecr.DescribeImages, map[string]any{"repositoryName": "api"})
 	require.NoError(t, err)
 	assert.Len(t, left["imageDetails"], 1)
 }
@@ -293,9 +296,9 @@ func TestBatchDeleteImageByTagKeepsOtherTags(t *testing.T) {
 func TestIsolateShared(t *testing.T) {
 	t.Setenv("KIRIKAE_SANDBOX_SHARED", "")
 	require.NoError(t, os.Unsetenv("KIRIKAE_SANDBOX_SHARED"))
-	cleanup, err := IsolateShared()
+	cleanup, err := core.IsolateShared()
 	require.NoError(t, err)
-	dir := SharedDir()
+	dir := core.SharedDir()
 	assert.DirExists(t, dir)
 	assert.Contains(t, filepath.Base(dir), "kirikae-sandbox-shared-")
 	cleanup()
@@ -303,9 +306,9 @@ func TestIsolateShared(t *testing.T) {
 
 	chosen := t.TempDir()
 	t.Setenv("KIRIKAE_SANDBOX_SHARED", chosen)
-	cleanup, err = IsolateShared()
+	cleanup, err = core.IsolateShared()
 	require.NoError(t, err)
 	cleanup()
-	assert.Equal(t, chosen, SharedDir())
+	assert.Equal(t, chosen, core.SharedDir())
 	assert.DirExists(t, chosen)
 }

@@ -13,6 +13,8 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/kirikae/kirikae/cloud"
+
+	"github.com/kirikae/kirikae/sandbox/core"
 )
 
 // fileID is what tells a rewritten file from one left alone: writeAtomic
@@ -28,7 +30,7 @@ func TestObjectWritesLeaveTheAccountFileAlone(t *testing.T) {
 	h := newHarness(t)
 	h.create(bucketType, "site", pmap(map[string]any{"bucket": "site"}))
 	c := h.cloud()
-	account := filepath.Join(h.acct.Dir(), accountFile)
+	account := filepath.Join(h.acct.Dir(), core.AccountFile)
 	before := fileID(t, account)
 
 	require.NoError(t, c.PutObjectMeta(t.Context(), "site", "releases/r1/app.js", []byte("one"),
@@ -56,9 +58,9 @@ func TestOpenAccountMovesObjectsOutOfAnOldAccountFileOnce(t *testing.T) {
 	// account.json, bodies content-addressed under objects/.
 	body := []byte("<h1>old</h1>")
 	const sha = "6ef1e4e4e8f3e4bc2b3d2ac4d6d0f2d3b40d1bc3b6bd4c9d0b2f16c5ad3d0c81" // any name: bodies are looked up by it
-	require.NoError(t, os.MkdirAll(filepath.Join(h.acct.Dir(), objectsDir), 0o700))
-	require.NoError(t, os.WriteFile(h.acct.blobPath(sha), body, 0o600))
-	path := filepath.Join(h.acct.Dir(), accountFile)
+	require.NoError(t, os.MkdirAll(filepath.Join(h.acct.Dir(), core.ObjectsDir), 0o700))
+	require.NoError(t, os.WriteFile(h.acct.BlobPath(sha), body, 0o600))
+	path := filepath.Join(h.acct.Dir(), core.AccountFile)
 	var doc map[string]any
 	raw, err := os.ReadFile(path)
 	require.NoError(t, err)
@@ -72,7 +74,7 @@ func TestOpenAccountMovesObjectsOutOfAnOldAccountFileOnce(t *testing.T) {
 	require.NoError(t, err)
 	require.NoError(t, os.WriteFile(path, raw, 0o600))
 
-	old, err := OpenAccount(h.acct.Dir())
+	old, err := core.OpenAccount(h.acct.Dir())
 	require.NoError(t, err)
 	raw, err = os.ReadFile(path)
 	require.NoError(t, err)
@@ -83,8 +85,8 @@ func TestOpenAccountMovesObjectsOutOfAnOldAccountFileOnce(t *testing.T) {
 	require.Len(t, objs, 2)
 	assert.Equal(t, "releases/r1/index.html", objs[1].Key)
 	assert.Equal(t, "0123456789abcdef0123456789abcdef", objs[1].ETag, "the ETag survives")
-	err = old.view(func(st *state) error {
-		o, got, ok, err := old.readObject(st, "site", "releases/r1/index.html")
+	err = old.View(func(st *core.State) error {
+		o, got, ok, err := old.ReadObject(st, "site", "releases/r1/index.html")
 		assert.True(t, ok)
 		assert.Equal(t, body, got)
 		assert.Equal(t, "no-cache", o.CacheControl)
@@ -96,7 +98,7 @@ func TestOpenAccountMovesObjectsOutOfAnOldAccountFileOnce(t *testing.T) {
 	// Once: opening again does not bring back what was deleted since.
 	_, err = c.DeletePrefix(t.Context(), "site", "releases/r1/gone")
 	require.NoError(t, err)
-	again, err := OpenAccount(h.acct.Dir())
+	again, err := core.OpenAccount(h.acct.Dir())
 	require.NoError(t, err)
 	objs, err = cloudOf(t, again).ListObjects(t.Context(), "site", "")
 	require.NoError(t, err)
@@ -106,19 +108,19 @@ func TestOpenAccountMovesObjectsOutOfAnOldAccountFileOnce(t *testing.T) {
 
 // forget drops this process's replayed index of bucket, so the next read
 // starts from the file as another process would.
-func forget(a *Account, bucket string) {
-	indexes.Lock()
-	defer indexes.Unlock()
-	delete(indexes.m, objectStore{dir: a.dir}.logPath(bucket))
+func forget(a *core.Account, bucket string) {
+	core.Indexes.Lock()
+	defer core.Indexes.Unlock()
+	delete(core.Indexes.M, core.ObjectStore{Root: a.Dir()}.LogPath(bucket))
 }
 
-func keysOf(t *testing.T, a *Account, bucket string) []string {
+func keysOf(t *testing.T, a *core.Account, bucket string) []string {
 	t.Helper()
 	var keys []string
-	require.NoError(t, a.view(func(st *state) error {
-		ix, err := st.objs.index(bucket)
+	require.NoError(t, a.View(func(st *core.State) error {
+		ix, err := st.Objs.Index(bucket)
 		if err == nil {
-			keys = append([]string(nil), ix.sorted()...)
+			keys = append([]string(nil), ix.Sorted()...)
 		}
 		return err
 	}))
@@ -131,10 +133,10 @@ func keysOf(t *testing.T, a *Account, bucket string) []string {
 func TestObjectIndexFollowsOtherWriters(t *testing.T) {
 	h := newHarness(t)
 	h.create(bucketType, "site", pmap(map[string]any{"bucket": "site"}))
-	require.NoError(t, h.acct.putObject("site", "a", []byte("a"), ""))
+	require.NoError(t, h.acct.PutObject("site", "a", []byte("a"), ""))
 	assert.Equal(t, []string{"a"}, keysOf(t, h.acct, "site"))
-	store := objectStore{dir: h.acct.Dir()}
-	log := store.logPath("site")
+	store := core.ObjectStore{Root: h.acct.Dir()}
+	log := store.LogPath("site")
 
 	f, err := os.OpenFile(log, os.O_APPEND|os.O_WRONLY, 0)
 	require.NoError(t, err)
@@ -143,17 +145,17 @@ func TestObjectIndexFollowsOtherWriters(t *testing.T) {
 	require.NoError(t, f.Close())
 	assert.Equal(t, []string{"a", "b"}, keysOf(t, h.acct, "site"), "an append")
 
-	long := map[string]object{}
+	long := map[string]core.Object{}
 	for _, k := range []string{"c", "d", "e", "f", "g", "h"} {
-		long[k] = object{SHA256: "x"}
+		long[k] = core.Object{SHA256: "x"}
 	}
-	require.NoError(t, store.snapshot("site", long))
+	require.NoError(t, store.Snapshot("site", long))
 	assert.Equal(t, []string{"c", "d", "e", "f", "g", "h"}, keysOf(t, h.acct, "site"), "a rewrite")
 
 	require.NoError(t, os.Remove(log))
 	assert.Empty(t, keysOf(t, h.acct, "site"), "a deleted log")
-	long["i"] = object{SHA256: "x"}
-	require.NoError(t, store.snapshot("site", long))
+	long["i"] = core.Object{SHA256: "x"}
+	require.NoError(t, store.Snapshot("site", long))
 	assert.Len(t, keysOf(t, h.acct, "site"), 7, "a log made again")
 }
 
@@ -162,8 +164,8 @@ func TestObjectIndexFollowsOtherWriters(t *testing.T) {
 func TestObjectLogSurvivesAPartialLine(t *testing.T) {
 	h := newHarness(t)
 	h.create(bucketType, "site", pmap(map[string]any{"bucket": "site"}))
-	require.NoError(t, h.acct.putObject("site", "a", []byte("a"), ""))
-	log := objectStore{dir: h.acct.Dir()}.logPath("site")
+	require.NoError(t, h.acct.PutObject("site", "a", []byte("a"), ""))
+	log := core.ObjectStore{Root: h.acct.Dir()}.LogPath("site")
 	f, err := os.OpenFile(log, os.O_APPEND|os.O_WRONLY, 0)
 	require.NoError(t, err)
 	_, err = f.WriteString(`{"k":"half","o":{"conte`)
@@ -172,7 +174,7 @@ func TestObjectLogSurvivesAPartialLine(t *testing.T) {
 	forget(h.acct, "site")
 	assert.Equal(t, []string{"a"}, keysOf(t, h.acct, "site"))
 
-	require.NoError(t, h.acct.putObject("site", "b", []byte("b"), ""))
+	require.NoError(t, h.acct.PutObject("site", "b", []byte("b"), ""))
 	forget(h.acct, "site")
 	assert.Equal(t, []string{"a", "b"}, keysOf(t, h.acct, "site"))
 	raw, err := os.ReadFile(log)
@@ -185,13 +187,13 @@ func TestObjectLogSurvivesAPartialLine(t *testing.T) {
 func TestObjectLogIsCompacted(t *testing.T) {
 	h := newHarness(t)
 	h.create(bucketType, "site", pmap(map[string]any{"bucket": "site"}))
-	require.NoError(t, h.acct.putObject("site", "keep", []byte("k"), ""))
-	var entries []logEntry
-	for range compactSlack + 10 {
-		entries = append(entries, logEntry{Key: "churn", O: &object{SHA256: "x"}}, logEntry{Key: "churn"})
+	require.NoError(t, h.acct.PutObject("site", "keep", []byte("k"), ""))
+	var entries []core.LogEntry
+	for range core.CompactSlack + 10 {
+		entries = append(entries, core.LogEntry{Key: "churn", O: &core.Object{SHA256: "x"}}, core.LogEntry{Key: "churn"})
 	}
-	require.NoError(t, h.acct.updateObjects(func(st *state) error { return st.objs.write("site", entries...) }))
-	raw, err := os.ReadFile(objectStore{dir: h.acct.Dir()}.logPath("site"))
+	require.NoError(t, h.acct.UpdateObjects(func(st *core.State) error { return st.Objs.Write("site", entries...) }))
+	raw, err := os.ReadFile(core.ObjectStore{Root: h.acct.Dir()}.LogPath("site"))
 	require.NoError(t, err)
 	assert.Equal(t, 2, strings.Count(string(raw), "\n"), "the generation line and the one live object")
 	forget(h.acct, "site")
@@ -203,14 +205,14 @@ func TestObjectLogIsCompacted(t *testing.T) {
 func TestListingByPrefixPages(t *testing.T) {
 	h := newHarness(t)
 	h.create(bucketType, "site", pmap(map[string]any{"bucket": "site"}))
-	var entries []logEntry
+	var entries []core.LogEntry
 	for i := range 2500 {
 		for _, p := range []string{"a/", "b/", "c/"} {
-			entries = append(entries, logEntry{Key: p + strings.Repeat("x", i%7) + string(rune('A'+i%26)) + itoa(i),
-				O: &object{MD5: "0123456789abcdef0123456789abcdef"}})
+			entries = append(entries, core.LogEntry{Key: p + strings.Repeat("x", i%7) + string(rune('A'+i%26)) + itoa(i),
+				O: &core.Object{MD5: "0123456789abcdef0123456789abcdef"}})
 		}
 	}
-	require.NoError(t, h.acct.updateObjects(func(st *state) error { return st.objs.write("site", entries...) }))
+	require.NoError(t, h.acct.UpdateObjects(func(st *core.State) error { return st.Objs.Write("site", entries...) }))
 	objs, err := h.cloud().ListObjects(t.Context(), "site", "b/")
 	require.NoError(t, err)
 	require.Len(t, objs, 2500, "three pages of b/, nothing of a/ or c/")
@@ -231,10 +233,10 @@ func itoa(i int) string {
 // objects written by both at once all land, and each sees the other's.
 func TestTwoProcessesWriteObjectsOfOneAccount(t *testing.T) {
 	if dir := os.Getenv("KIRIKAE_TEST_OBJECT_WRITER"); dir != "" {
-		acct, err := OpenAccount(dir)
+		acct, err := core.OpenAccount(dir)
 		require.NoError(t, err)
 		for i := range 100 {
-			require.NoError(t, acct.putObject("site", "theirs/"+itoa(i), []byte("t"+itoa(i)), ""))
+			require.NoError(t, acct.PutObject("site", "theirs/"+itoa(i), []byte("t"+itoa(i)), ""))
 		}
 		return
 	}
@@ -244,14 +246,14 @@ func TestTwoProcessesWriteObjectsOfOneAccount(t *testing.T) {
 	cmd.Env = append(os.Environ(), "KIRIKAE_TEST_OBJECT_WRITER="+h.acct.Dir())
 	require.NoError(t, cmd.Start())
 	for i := range 100 {
-		require.NoError(t, h.acct.putObject("site", "mine/"+itoa(i), []byte("m"+itoa(i)), ""))
+		require.NoError(t, h.acct.PutObject("site", "mine/"+itoa(i), []byte("m"+itoa(i)), ""))
 	}
 	require.NoError(t, cmd.Wait())
 	keys := keysOf(t, h.acct, "site")
 	forget(h.acct, "site")
 	assert.Equal(t, keys, keysOf(t, h.acct, "site"), "the replayed index matches the log")
 	assert.Len(t, keys, 200)
-	blobs, err := os.ReadDir(filepath.Join(h.acct.Dir(), objectsDir))
+	blobs, err := os.ReadDir(filepath.Join(h.acct.Dir(), core.ObjectsDir))
 	require.NoError(t, err)
 	assert.Len(t, blobs, 200)
 }
@@ -275,8 +277,8 @@ func TestCopyObjectFromAnotherAccount(t *testing.T) {
 	require.NoError(t, err)
 	require.Len(t, objs, 1)
 	assert.Equal(t, objs[0].ETag, etag)
-	require.NoError(t, product.acct.view(func(st *state) error {
-		o, body, ok, err := product.acct.readObject(st, "product-site", "releases/r1/index.html")
+	require.NoError(t, product.acct.View(func(st *core.State) error {
+		o, body, ok, err := product.acct.ReadObject(st, "product-site", "releases/r1/index.html")
 		assert.True(t, ok)
 		assert.Equal(t, "<h1>r1</h1>", string(body))
 		assert.Equal(t, "no-cache", o.CacheControl)

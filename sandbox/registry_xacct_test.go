@@ -10,6 +10,11 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/kirikae/kirikae/cloud"
+
+	"github.com/kirikae/kirikae/sandbox/core"
+	"github.com/kirikae/kirikae/sandbox/ecr"
+	"github.com/kirikae/kirikae/sandbox/frontdoor"
+	"github.com/kirikae/kirikae/sandbox/workload"
 )
 
 // pullPolicyFor is the policy kirikae's infra writes for a pulling account.
@@ -35,35 +40,35 @@ func TestRepositoryPolicyIsCheckedStoredAndGoesWithTheRepository(t *testing.T) {
 		`{"Statement":[]}`:         "no Statement",
 		`{"Statement":{"Effect":"Allow","Action":"ecr:*"}}`: "needs a Principal",
 	} {
-		resp := h.check(tokRepositoryPolicy, "p", nil, pmap(map[string]any{"repository": "app", "policy": policy}))
+		resp := h.check(core.TokRepositoryPolicy, "p", nil, pmap(map[string]any{"repository": "app", "policy": policy}))
 		require.Len(t, resp.GetFailures(), 1, policy)
 		assert.Contains(t, resp.GetFailures()[0].GetReason(), why, policy)
 	}
-	ok := h.check(tokRepositoryPolicy, "p", nil, pmap(map[string]any{"repository": "app", "policy": pullPolicyFor("111122223333")}))
+	ok := h.check(core.TokRepositoryPolicy, "p", nil, pmap(map[string]any{"repository": "app", "policy": pullPolicyFor("111122223333")}))
 	assert.Empty(t, ok.GetFailures())
 
-	_, err := h.tryCreate(tokRepositoryPolicy, "p", pmap(map[string]any{"repository": "app", "policy": pullPolicyFor("111122223333")}))
+	_, err := h.tryCreate(core.TokRepositoryPolicy, "p", pmap(map[string]any{"repository": "app", "policy": pullPolicyFor("111122223333")}))
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "RepositoryNotFoundException", "the repository must exist first")
 
-	repo := h.create(tokRepository, "repo", pmap(map[string]any{"name": "app"}))
-	pol := h.create(tokRepositoryPolicy, "p", pmap(map[string]any{"repository": "app", "policy": pullPolicyFor("111122223333")}))
+	repo := h.create(core.TokRepository, "repo", pmap(map[string]any{"name": "app"}))
+	pol := h.create(core.TokRepositoryPolicy, "p", pmap(map[string]any{"repository": "app", "policy": pullPolicyFor("111122223333")}))
 	assert.Equal(t, "app", pol.id)
-	assert.Equal(t, h.acct.ID(), str(pol.outs, "registryId"))
-	assert.Equal(t, pullPolicyFor("111122223333"), mustState(t, h.acct).repositoryPolicy("app"))
+	assert.Equal(t, h.acct.ID(), core.Str(pol.outs, "registryId"))
+	assert.Equal(t, pullPolicyFor("111122223333"), ecr.RepositoryPolicy(mustState(t, h.acct), "app"))
 
 	h.delete(pol)
-	assert.Empty(t, mustState(t, h.acct).repositoryPolicy("app"), "delete removes it")
+	assert.Empty(t, ecr.RepositoryPolicy(mustState(t, h.acct), "app"), "delete removes it")
 
-	pol = h.create(tokRepositoryPolicy, "p", pmap(map[string]any{"repository": "app", "policy": pullPolicyFor("111122223333")}))
+	pol = h.create(core.TokRepositoryPolicy, "p", pmap(map[string]any{"repository": "app", "policy": pullPolicyFor("111122223333")}))
 	h.delete(repo)
-	assert.Empty(t, mustState(t, h.acct).repositoryPolicy("app"), "the policy goes with its repository")
+	assert.Empty(t, ecr.RepositoryPolicy(mustState(t, h.acct), "app"), "the policy goes with its repository")
 	assert.Empty(t, h.read(pol).GetId(), "a refresh sees it gone")
 }
 
 func TestPolicyEvaluation(t *testing.T) {
-	doc := func(s string) policyDoc {
-		d, err := parsePolicy(s)
+	doc := func(s string) ecr.PolicyDoc {
+		d, err := ecr.ParsePolicy(s)
 		require.NoError(t, err)
 		return d
 	}
@@ -82,7 +87,7 @@ func TestPolicyEvaluation(t *testing.T) {
 			`{"Effect":"Deny","Principal":{"AWS":"` + b + `"},"Action":"ecr:BatchGetImage"}]}`, false},
 		{`{"Statement":{"Effect":"Allow","Principal":"*","Action":"ecr:*","Condition":{"StringEquals":{"aws:PrincipalOrgID":"o-1"}}}}`, false},
 	} {
-		assert.Equal(t, c.want, doc(c.policy).allows(b, pullActions...), c.policy)
+		assert.Equal(t, c.want, doc(c.policy).Allows(b, ecr.PullActions...), c.policy)
 	}
 }
 
@@ -90,8 +95,8 @@ func TestPolicyEvaluation(t *testing.T) {
 // v1, and an account B that pulls from it.
 func twoAccounts(t *testing.T) (owner, puller *harness, digest string) {
 	owner, puller = newHarness(t), newHarness(t)
-	owner.create(tokRepository, "repo", pmap(map[string]any{"name": "app", "imageTagMutability": "IMMUTABLE"}))
-	pushed, err := owner.acct.PushImage("app", "v1", program(t, "v1"))
+	owner.create(core.TokRepository, "repo", pmap(map[string]any{"name": "app", "imageTagMutability": "IMMUTABLE"}))
+	pushed, err := ecr.PushImage(owner.acct, "app", "v1", program(t, "v1"))
 	require.NoError(t, err)
 	return owner, puller, pushed.Digest
 }
@@ -104,9 +109,9 @@ func TestTaskPullsFromAnotherAccountOnlyWithItsPolicy(t *testing.T) {
 	image := ecrHost(owner.acct) + "app@" + digest
 	s := newECSStack(t, puller, "")
 	td := s.taskDef(image)
-	spec := func() taskSpec {
+	spec := func() workload.TaskSpec {
 		st := mustState(t, puller.acct)
-		return taskSpecOf(st, newIndex(st), td, "app")
+		return workload.TaskSpecOf(st, core.NewIndex(st), td, "app")
 	}
 
 	denied := spec()
@@ -115,7 +120,7 @@ func TestTaskPullsFromAnotherAccountOnlyWithItsPolicy(t *testing.T) {
 	assert.Contains(t, denied.PullErr, "ecr:BatchGetImage")
 	assert.False(t, denied.Legacy)
 
-	pol := owner.create(tokRepositoryPolicy, "pull", pmap(map[string]any{"repository": "app",
+	pol := owner.create(core.TokRepositoryPolicy, "pull", pmap(map[string]any{"repository": "app",
 		"policy": pullPolicyFor("arn:aws:iam::999988887777:root")}))
 	assert.Contains(t, spec().PullErr, "403 Forbidden", "a policy for another account")
 
@@ -127,8 +132,8 @@ func TestTaskPullsFromAnotherAccountOnlyWithItsPolicy(t *testing.T) {
 	assert.NotEmpty(t, ok.Layer)
 
 	// The real program runs in B from A's image.
-	s.svc = puller.create(tokService, "svc", pmap(s.serviceInputs(td)))
-	code, body := served(t, puller.acct.Handler(), str(s.lb.outs, "dnsName"), "/version")
+	s.svc = puller.create(core.TokService, "svc", pmap(s.serviceInputs(td)))
+	code, body := served(t, frontdoor.Handler(puller.acct), core.Str(s.lb.outs, "dnsName"), "/version")
 	require.Equal(t, http.StatusOK, code, body)
 	assert.Equal(t, "v1", versionOf(t, body))
 
@@ -150,7 +155,7 @@ func TestDescribeImagesInAnotherAccountsRegistry(t *testing.T) {
 	assert.Contains(t, err.Error(), "AccessDeniedException")
 	assert.Contains(t, err.Error(), "ecr:DescribeImages")
 
-	pol := owner.create(tokRepositoryPolicy, "pull", pmap(map[string]any{"repository": "app",
+	pol := owner.create(core.TokRepositoryPolicy, "pull", pmap(map[string]any{"repository": "app",
 		"policy": pullPolicyFor(puller.acct.ID(), "ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer")}))
 	_, err = c.ImageDigest(t.Context(), ref)
 	assert.Contains(t, err.Error(), "AccessDeniedException", "pulling is not describing")
@@ -173,13 +178,13 @@ func TestDescribeImagesInAnotherAccountsRegistry(t *testing.T) {
 // Every opened account is found by its id; a deleted one is not.
 func TestAccountsAreFoundByID(t *testing.T) {
 	dir := t.TempDir()
-	a, err := OpenAccount(dir)
+	a, err := core.OpenAccount(dir)
 	require.NoError(t, err)
-	_, found, ok := accountState(a.ID())
+	_, found, ok := core.AccountState(a.ID())
 	require.True(t, ok)
 	assert.Equal(t, dir, found)
 
 	require.NoError(t, os.RemoveAll(dir))
-	_, _, ok = accountState(a.ID())
+	_, _, ok = core.AccountState(a.ID())
 	assert.False(t, ok, "its directory is gone")
 }

@@ -12,18 +12,21 @@ import (
 	pulumirpc "github.com/pulumi/pulumi/sdk/v3/proto/go"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/kirikae/kirikae/sandbox/core"
+	"github.com/kirikae/kirikae/sandbox/provider"
 )
 
 func TestCheckAutonamesAndKeepsOldName(t *testing.T) {
 	h := newHarness(t)
 	first := props(t, h.check(bucketType, "Site_Assets", nil, pmap(nil)).Inputs)
-	assert.Regexp(t, `^site-assets-[0-9a-f]{7}$`, str(first, "bucket"), "S3 names are lower case")
+	assert.Regexp(t, `^site-assets-[0-9a-f]{7}$`, core.Str(first, "bucket"), "S3 names are lower case")
 
 	again := props(t, h.check(bucketType, "Site_Assets", first, pmap(map[string]any{"tags": map[string]any{"a": "b"}})).Inputs)
-	assert.Equal(t, str(first, "bucket"), str(again, "bucket"), "an update must keep the physical name")
+	assert.Equal(t, core.Str(first, "bucket"), core.Str(again, "bucket"), "an update must keep the physical name")
 
 	explicit := props(t, h.check(bucketType, "x", first, pmap(map[string]any{"bucket": "mine"})).Inputs)
-	assert.Equal(t, "mine", str(explicit, "bucket"))
+	assert.Equal(t, "mine", core.Str(explicit, "bucket"))
 }
 
 func TestCheckReportsMissingRequiredAndLongNames(t *testing.T) {
@@ -71,7 +74,7 @@ func TestDiffReplacesOnImmutableAndUpdatesOtherwise(t *testing.T) {
 	assert.Equal(t, pulumirpc.PropertyDiff_UPDATE_REPLACE, renamed.DetailedDiff["bucket"].Kind)
 
 	unknownName := pmap(map[string]any{})
-	unknownName["bucket"] = unknown()
+	unknownName["bucket"] = core.Unknown()
 	assert.Equal(t, []string{"bucket"}, h.diff(b, unknownName).Replaces, "an unknown immutable value may change")
 }
 
@@ -87,11 +90,11 @@ func TestDiffIgnoresDefaultsAndComparesArchivesByHash(t *testing.T) {
 func TestUpdateMergesOutputsWithNewInputs(t *testing.T) {
 	h := newHarness(t)
 	fn := h.create("aws:lambda/function:Function", "fn", function(t, "v1", map[string]any{"timeout": 30}))
-	arn := str(fn.outs, "arn")
+	arn := core.Str(fn.outs, "arn")
 
 	up := h.update(fn, function(t, "v1", map[string]any{"description": "hello"}), false)
-	assert.Equal(t, arn, str(up.outs, "arn"), "computed outputs survive an update")
-	assert.Equal(t, "hello", str(up.outs, "description"))
+	assert.Equal(t, arn, core.Str(up.outs, "arn"), "computed outputs survive an update")
+	assert.Equal(t, "hello", core.Str(up.outs, "description"))
 	assert.Equal(t, 3.0, up.outs["timeout"].NumberValue(), "a dropped input reverts to the AWS default")
 	assert.Equal(t, fn.id, up.id)
 }
@@ -103,8 +106,8 @@ func TestTaskDefinitionRevisionsCountPerFamily(t *testing.T) {
 	}
 	first := h.create(taskDefType, "td", in("app:1"))
 	assert.Equal(t, 1.0, first.outs["revision"].NumberValue())
-	assert.Equal(t, "arn:aws:ecs:us-east-1:"+h.acct.ID()+":task-definition/api:1", str(first.outs, "arn"))
-	assert.Equal(t, "arn:aws:ecs:us-east-1:"+h.acct.ID()+":task-definition/api", str(first.outs, "arnWithoutRevision"))
+	assert.Equal(t, "arn:aws:ecs:us-east-1:"+h.acct.ID()+":task-definition/api:1", core.Str(first.outs, "arn"))
+	assert.Equal(t, "arn:aws:ecs:us-east-1:"+h.acct.ID()+":task-definition/api", core.Str(first.outs, "arnWithoutRevision"))
 
 	d := h.diff(first, in("app:2"))
 	assert.Equal(t, []string{"containerDefinitions"}, d.Replaces, "task definitions are immutable")
@@ -114,7 +117,7 @@ func TestTaskDefinitionRevisionsCountPerFamily(t *testing.T) {
 	// Create-before-delete replacement: the new revision must survive the old one's deletion.
 	second := h.create(taskDefType, "td", in("app:2"))
 	h.delete(first)
-	assert.Equal(t, "arn:aws:ecs:us-east-1:"+h.acct.ID()+":task-definition/api:2", str(second.outs, "arn"))
+	assert.Equal(t, "arn:aws:ecs:us-east-1:"+h.acct.ID()+":task-definition/api:2", core.Str(second.outs, "arn"))
 	assert.Equal(t, second.id, h.read(second).Id)
 	third := h.create(taskDefType, "td", in("app:3"))
 	assert.Equal(t, 3.0, third.outs["revision"].NumberValue(), "revisions keep counting after deletions")
@@ -123,26 +126,26 @@ func TestTaskDefinitionRevisionsCountPerFamily(t *testing.T) {
 func TestLambdaPublishesVersionsOnlyOnRealChanges(t *testing.T) {
 	h := newHarness(t)
 	fn := h.create("aws:lambda/function:Function", "fn", function(t, "v1", map[string]any{"name": "api"}))
-	assert.Equal(t, "1", str(fn.outs, "version"))
-	assert.Equal(t, "arn:aws:lambda:us-east-1:"+h.acct.ID()+":function:api:1", str(fn.outs, "qualifiedArn"))
+	assert.Equal(t, "1", core.Str(fn.outs, "version"))
+	assert.Equal(t, "arn:aws:lambda:us-east-1:"+h.acct.ID()+":function:api:1", core.Str(fn.outs, "qualifiedArn"))
 	assert.Equal(t, "arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/arn:aws:lambda:us-east-1:"+h.acct.ID()+":function:api/invocations",
-		str(fn.outs, "invokeArn"))
+		core.Str(fn.outs, "invokeArn"))
 
 	fn = h.update(fn, function(t, "v1", map[string]any{"name": "api", "tags": map[string]any{"a": "b"}}), false)
-	assert.Equal(t, "1", str(fn.outs, "version"), "a tag change publishes nothing")
+	assert.Equal(t, "1", core.Str(fn.outs, "version"), "a tag change publishes nothing")
 
 	preview := h.update(fn, function(t, "v2", map[string]any{"name": "api"}), true)
 	assert.True(t, preview.outs["version"].IsComputed(), "preview cannot know the next version")
 
 	fn = h.update(fn, function(t, "v2", map[string]any{"name": "api"}), false)
-	assert.Equal(t, "2", str(fn.outs, "version"), "preview must not have consumed a version")
-	assert.Equal(t, "arn:aws:lambda:us-east-1:"+h.acct.ID()+":function:api:2", str(fn.outs, "qualifiedArn"))
+	assert.Equal(t, "2", core.Str(fn.outs, "version"), "preview must not have consumed a version")
+	assert.Equal(t, "arn:aws:lambda:us-east-1:"+h.acct.ID()+":function:api:2", core.Str(fn.outs, "qualifiedArn"))
 
 	fn = h.update(fn, function(t, "v2", map[string]any{"name": "api", "memorySize": 256}), false)
-	assert.Equal(t, "3", str(fn.outs, "version"), "a configuration change publishes too")
+	assert.Equal(t, "3", core.Str(fn.outs, "version"), "a configuration change publishes too")
 
 	plainFn := h.create("aws:lambda/function:Function", "plain", pmap(map[string]any{"role": roleArnInput}))
-	assert.Equal(t, "$LATEST", str(plainFn.outs, "version"))
+	assert.Equal(t, "$LATEST", core.Str(plainFn.outs, "version"))
 }
 
 func TestAliasMustPointAtPublishedVersion(t *testing.T) {
@@ -150,8 +153,8 @@ func TestAliasMustPointAtPublishedVersion(t *testing.T) {
 	fn := h.create("aws:lambda/function:Function", "fn", function(t, "v1", map[string]any{"name": "api"}))
 	h.update(fn, function(t, "v2", map[string]any{"name": "api"}), false)
 
-	old := h.create(aliasType, "live", pmap(map[string]any{"name": "live", "functionName": str(fn.outs, "arn"), "functionVersion": "1"}))
-	assert.Equal(t, "arn:aws:lambda:us-east-1:"+h.acct.ID()+":function:api:live", str(old.outs, "arn"),
+	old := h.create(aliasType, "live", pmap(map[string]any{"name": "live", "functionName": core.Str(fn.outs, "arn"), "functionVersion": "1"}))
+	assert.Equal(t, "arn:aws:lambda:us-east-1:"+h.acct.ID()+":function:api:live", core.Str(old.outs, "arn"),
 		"an alias may point at an older version")
 
 	in := pmap(map[string]any{"name": "next", "functionName": "api", "functionVersion": "7"})
@@ -172,7 +175,7 @@ func TestReadSeesDriftAndOutOfBandDeletion(t *testing.T) {
 	assert.Equal(t, lg.id, got.Id)
 	assert.Equal(t, 1.0, props(t, got.Properties)["retentionInDays"].NumberValue())
 	assert.Equal(t, 1.0, props(t, got.Inputs)["retentionInDays"].NumberValue())
-	assert.Equal(t, str(lg.outs, "arn"), str(props(t, got.Properties), "arn"))
+	assert.Equal(t, core.Str(lg.outs, "arn"), core.Str(props(t, got.Properties), "arn"))
 	refreshed := &live{typ: lg.typ, name: lg.name, id: got.Id, inputs: props(t, got.Inputs), outs: props(t, got.Properties)}
 	assert.Equal(t, []string{"retentionInDays"}, h.diff(refreshed, pmap(map[string]any{"name": "app", "retentionInDays": 7})).Diffs,
 		"the next up puts the program's value back")
@@ -192,7 +195,7 @@ func TestPreviewCreatePersistsNothingAndLeavesComputedUnknown(t *testing.T) {
 	assert.Empty(t, resp.Id)
 	assert.True(t, outs["dnsName"].IsComputed())
 	assert.True(t, outs["arn"].IsComputed())
-	assert.Equal(t, "application", str(outs, "loadBalancerType"), "defaults are known in preview")
+	assert.Equal(t, "application", core.Str(outs, "loadBalancerType"), "defaults are known in preview")
 	res, err := h.acct.Resources()
 	require.NoError(t, err)
 	assert.Empty(t, res)
@@ -272,7 +275,7 @@ func TestAWSShapedOutputs(t *testing.T) {
 			for k, re := range c.want {
 				got := r.id
 				if k != "id" {
-					got = str(r.outs, k)
+					got = core.Str(r.outs, k)
 				}
 				assert.Regexp(t, regexp.MustCompile(re), got, k)
 			}
@@ -282,15 +285,15 @@ func TestAWSShapedOutputs(t *testing.T) {
 
 func TestCorruptAccountIsReportedNotOverwritten(t *testing.T) {
 	dir := t.TempDir()
-	path := filepath.Join(dir, accountFile)
+	path := filepath.Join(dir, core.AccountFile)
 	require.NoError(t, os.WriteFile(path, []byte("{oops"), 0o600))
-	_, err := OpenAccount(dir)
+	_, err := core.OpenAccount(dir)
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), path)
 	assert.Contains(t, err.Error(), "delete the sandbox directory")
 
-	a := &Account{dir: dir}
-	h := &harness{t: t, p: newProvider(a, ""), acct: a, ctx: t.Context()}
+	a := &core.Account{Root: dir}
+	h := &harness{t: t, p: provider.NewProvider(a, ""), acct: a, ctx: t.Context()}
 	_, err = h.tryCreate(vpcType, "v", pmap(map[string]any{"cidrBlock": "10.0.0.0/16"}))
 	require.Error(t, err)
 	data, _ := os.ReadFile(path)
@@ -306,12 +309,12 @@ func TestConcurrentAccountsDoNotLoseUpdates(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			a, err := OpenAccount(dir) // separate Account = separate lock file handle, like another process
+			a, err := core.OpenAccount(dir) // separate Account = separate lock file handle, like another process
 			if err != nil {
 				errs <- err
 				return
 			}
-			p := newProvider(a, "")
+			p := provider.NewProvider(a, "")
 			for i := range each {
 				_, err := p.Create(t.Context(), &pulumirpc.CreateRequest{Urn: urn(vpcType, "v"), Type: vpcType,
 					Properties: wire(t, pmap(map[string]any{"cidrBlock": "10.0.0.0/16", "i": i}))})
@@ -327,7 +330,7 @@ func TestConcurrentAccountsDoNotLoseUpdates(t *testing.T) {
 	for err := range errs {
 		require.NoError(t, err)
 	}
-	a, err := OpenAccount(dir)
+	a, err := core.OpenAccount(dir)
 	require.NoError(t, err)
 	res, err := a.Resources()
 	require.NoError(t, err)

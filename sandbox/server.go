@@ -9,16 +9,11 @@ import (
 
 	pulumirpc "github.com/pulumi/pulumi/sdk/v3/proto/go"
 	"google.golang.org/grpc"
+
+	"github.com/kirikae/kirikae/sandbox/core"
+	"github.com/kirikae/kirikae/sandbox/provider"
+	"github.com/kirikae/kirikae/sandbox/workload"
 )
-
-// ProviderVersion is the pulumi-aws version the sandbox claims to be. It must
-// equal the pulumi-aws SDK in go.mod, or the engine would look for a plugin of
-// another version instead of using the sandbox.
-const ProviderVersion = "6.83.4"
-
-// DefaultAccount is the account id of sandbox accounts created before each
-// account drew its own.
-const DefaultAccount = "123456789012"
 
 // Options configure Start.
 type Options struct {
@@ -28,7 +23,7 @@ type Options struct {
 
 // Server is a running sandbox provider.
 type Server struct {
-	account  *Account
+	account  *core.Account
 	listener net.Listener
 	grpc     *grpc.Server
 	done     chan struct{} // closed when Serve returns
@@ -41,17 +36,17 @@ type Server struct {
 // Start serves the sandbox provider on 127.0.0.1 in the background until
 // Close is called or ctx ends.
 func Start(ctx context.Context, opts Options) (*Server, error) {
-	acct, err := OpenAccount(opts.StateDir)
+	acct, err := core.OpenAccount(opts.StateDir)
 	if err != nil {
 		return nil, err
 	}
-	lis, err := listenOwner()
+	lis, err := core.ListenOwner()
 	if err != nil {
 		return nil, fmt.Errorf("listen for sandbox provider: %w", err)
 	}
 	s := &Server{account: acct, listener: lis, grpc: grpc.NewServer(), done: make(chan struct{}),
-		release: acct.holdWorkloads()}
-	pulumirpc.RegisterResourceProviderServer(s.grpc, newProvider(acct, opts.Account))
+		release: workload.HoldWorkloads(acct)}
+	pulumirpc.RegisterResourceProviderServer(s.grpc, provider.NewProvider(acct, opts.Account))
 	go func() {
 		s.serveErr = s.grpc.Serve(lis)
 		close(s.done)
@@ -74,7 +69,7 @@ func (s *Server) Port() int { return s.listener.Addr().(*net.TCPAddr).Port }
 func (s *Server) DebugProviders() string { return fmt.Sprintf("aws:%d", s.Port()) }
 
 // Account is the simulated account the server works on.
-func (s *Server) Account() *Account { return s.account }
+func (s *Server) Account() *core.Account { return s.account }
 
 // Close stops the server immediately; in-flight calls fail.
 func (s *Server) Close() error {

@@ -14,12 +14,15 @@ import (
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/credentials/insecure"
 	"google.golang.org/protobuf/types/known/emptypb"
+
+	"github.com/kirikae/kirikae/sandbox/core"
+	"github.com/kirikae/kirikae/sandbox/provider"
 )
 
 func TestProviderVersionMatchesGoMod(t *testing.T) {
 	mod, err := os.ReadFile("../go.mod")
 	require.NoError(t, err)
-	assert.Regexp(t, `(?m)^\s*github.com/pulumi/pulumi-aws/sdk/v6 v`+regexp.QuoteMeta(ProviderVersion)+`(\s|$)`, string(mod),
+	assert.Regexp(t, `(?m)^\s*github.com/pulumi/pulumi-aws/sdk/v6 v`+regexp.QuoteMeta(provider.ProviderVersion)+`(\s|$)`, string(mod),
 		"the engine asks for the SDK's version; a mismatch makes it look for a plugin binary")
 }
 
@@ -34,14 +37,14 @@ func TestStartServesGRPCAndCloses(t *testing.T) {
 	client := pulumirpc.NewResourceProviderClient(cc)
 	info, err := client.GetPluginInfo(t.Context(), &emptypb.Empty{})
 	require.NoError(t, err)
-	assert.Equal(t, ProviderVersion, info.Version)
+	assert.Equal(t, provider.ProviderVersion, info.Version)
 
 	// Region is remembered per engine connection.
 	_, err = client.Configure(t.Context(), &pulumirpc.ConfigureRequest{Variables: map[string]string{"aws:region": "ap-south-1"}})
 	require.NoError(t, err)
 	resp, err := client.Create(t.Context(), &pulumirpc.CreateRequest{Type: bucketType, Properties: wire(t, pmap(map[string]any{"bucket": "b"}))})
 	require.NoError(t, err)
-	assert.Equal(t, "b.s3.ap-south-1.amazonaws.com", str(props(t, resp.Properties), "bucketRegionalDomainName"))
+	assert.Equal(t, "b.s3.ap-south-1.amazonaws.com", core.Str(props(t, resp.Properties), "bucketRegionalDomainName"))
 
 	_, err = client.Invoke(t.Context(), &pulumirpc.InvokeRequest{Tok: "aws:index/getRegion:getRegion"})
 	require.ErrorContains(t, err, "does not simulate invoke aws:index/getRegion:getRegion")
@@ -68,9 +71,9 @@ func TestStartRejectsEmptyStateDir(t *testing.T) {
 }
 
 func TestSupportedTypesCoverInfra(t *testing.T) {
-	assert.Len(t, SupportedTypes(), 41)
-	assert.Contains(t, SupportedTypes(), "aws:ecr/repositoryPolicy:RepositoryPolicy")
-	assert.Contains(t, SupportedTypes(), "aws:iam/rolePolicy:RolePolicy")
-	assert.Contains(t, SupportedTypes(), "aws:cloudfront/responseHeadersPolicy:ResponseHeadersPolicy")
-	assert.Contains(t, SupportedTypes(), "aws:cloudwatch/metricAlarm:MetricAlarm")
+	assert.Len(t, core.SupportedTypes(), 41)
+	assert.Contains(t, core.SupportedTypes(), "aws:ecr/repositoryPolicy:RepositoryPolicy")
+	assert.Contains(t, core.SupportedTypes(), "aws:iam/rolePolicy:RolePolicy")
+	assert.Contains(t, core.SupportedTypes(), "aws:cloudfront/responseHeadersPolicy:ResponseHeadersPolicy")
+	assert.Contains(t, core.SupportedTypes(), "aws:cloudwatch/metricAlarm:MetricAlarm")
 }

@@ -15,6 +15,9 @@ import (
 	"google.golang.org/protobuf/types/known/structpb"
 
 	"github.com/kirikae/kirikae/cloud"
+
+	"github.com/kirikae/kirikae/sandbox/core"
+	"github.com/kirikae/kirikae/sandbox/provider"
 )
 
 // BenchmarkFrontendUpload measures the case on the sandbox
@@ -31,11 +34,11 @@ func BenchmarkFrontendUpload(b *testing.B) {
 	if n, err := strconv.Atoi(os.Getenv("KIRIKAE_BENCH_FILES")); err == nil && n > 0 {
 		files = n // a smaller, quicker run
 	}
-	acct, err := OpenAccount(b.TempDir())
+	acct, err := core.OpenAccount(b.TempDir())
 	if err != nil {
 		b.Fatal(err)
 	}
-	p := newProvider(acct, "")
+	p := provider.NewProvider(acct, "")
 	chk, err := p.Check(context.Background(), &pulumirpc.CheckRequest{Urn: urn(bucketType, "site"), Type: bucketType,
 		News: mustStruct(b, map[string]any{"bucket": "site"})})
 	if err != nil {
@@ -44,12 +47,12 @@ func BenchmarkFrontendUpload(b *testing.B) {
 	if _, err := p.Create(context.Background(), &pulumirpc.CreateRequest{Urn: urn(bucketType, "site"), Type: bucketType, Properties: chk.Inputs}); err != nil {
 		b.Fatal(err)
 	}
-	ep, err := Serve(context.Background(), acct)
+	ep, err := serveAccount(context.Background(), acct)
 	if err != nil {
 		b.Fatal(err)
 	}
 	defer ep.Close()
-	c := cloud.NewAt(cloud.Endpoint{URL: ep.URL, Region: "us-east-1", AccessKeyID: AccessKeyID, SecretAccessKey: SecretAccessKey})
+	c := cloud.NewAt(cloud.Endpoint{URL: ep.URL, Region: "us-east-1", AccessKeyID: core.AccessKeyID, SecretAccessKey: core.SecretAccessKey})
 	dir := b.TempDir()
 	write := func(release int) {
 		for i := range files {
@@ -85,7 +88,7 @@ func BenchmarkFrontendUpload(b *testing.B) {
 			write(r)
 			start := time.Now()
 			cmd := exec.Command(bin, "--endpoint-url", ep.URL, "s3", "sync", "--only-show-errors", dir, fmt.Sprintf("s3://site/sync/big%d-%d/", r, n))
-			cmd.Env = append(os.Environ(), "AWS_ACCESS_KEY_ID="+AccessKeyID, "AWS_SECRET_ACCESS_KEY="+SecretAccessKey,
+			cmd.Env = append(os.Environ(), "AWS_ACCESS_KEY_ID="+core.AccessKeyID, "AWS_SECRET_ACCESS_KEY="+core.SecretAccessKey,
 				"AWS_DEFAULT_REGION=us-east-1", "AWS_CONFIG_FILE=/dev/null", "AWS_SHARED_CREDENTIALS_FILE=/dev/null")
 			if out, err := cmd.CombinedOutput(); err != nil {
 				b.Fatalf("aws s3 sync: %v: %s", err, out)
@@ -97,7 +100,7 @@ func BenchmarkFrontendUpload(b *testing.B) {
 }
 
 func mustStruct(b *testing.B, m map[string]any) *structpb.Struct {
-	s, err := marshalProps(pmap(m), "bench")
+	s, err := core.MarshalProps(pmap(m), "bench")
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -15,6 +15,10 @@ import (
 
 	"github.com/kirikae/kirikae/build"
 	"github.com/kirikae/kirikae/internal/lambdart"
+
+	"github.com/kirikae/kirikae/sandbox/core"
+	"github.com/kirikae/kirikae/sandbox/frontdoor"
+	"github.com/kirikae/kirikae/sandbox/logs"
 )
 
 // appFunction is the inputs of the example app's function with the
@@ -44,13 +48,13 @@ func TestLambdaCodeDeploysAreServedByTheNewCode(t *testing.T) {
 	// published version must keep its own code.
 	zip := filepath.Join(t.TempDir(), "function.zip")
 	buildLambda(t, "r1", zip)
-	fn := h.create(functionType, "fn", appFunction(t, zip))
+	fn := h.create(core.FunctionType, "fn", appFunction(t, zip))
 	alias := h.create(aliasType, "live", pmap(map[string]any{"name": "live", "functionName": "api", "functionVersion": "1"}))
 	api := h.create("aws:apigatewayv2/api:Api", "http", pmap(map[string]any{"protocolType": "HTTP"}))
 	h.create("aws:apigatewayv2/integration:Integration", "int", pmap(map[string]any{"apiId": api.id,
-		"integrationType": "AWS_PROXY", "integrationUri": str(alias.outs, "invokeArn"), "payloadFormatVersion": "2.0"}))
+		"integrationType": "AWS_PROXY", "integrationUri": core.Str(alias.outs, "invokeArn"), "payloadFormatVersion": "2.0"}))
 	host := api.id + ".execute-api.us-east-1.amazonaws.com"
-	front := h.acct.Handler()
+	front := frontdoor.Handler(h.acct)
 
 	code, body := served(t, front, host, "/version")
 	require.Equal(t, http.StatusOK, code, body)
@@ -59,7 +63,7 @@ func TestLambdaCodeDeploysAreServedByTheNewCode(t *testing.T) {
 	for _, release := range []string{"r2", "r3", "r4", "r5"} {
 		buildLambda(t, release, zip)
 		fn = h.update(fn, appFunction(t, zip), false)
-		v := str(fn.outs, "version")
+		v := core.Str(fn.outs, "version")
 		alias = h.update(alias, pmap(map[string]any{"name": "live", "functionName": "api", "functionVersion": v}), false)
 		code, body = served(t, front, host, "/version")
 		require.Equal(t, http.StatusOK, code, body)
@@ -81,10 +85,10 @@ func TestLambdaCodeDeploysAreServedByTheNewCode(t *testing.T) {
 	}
 	assert.Equal(t, map[string]int{"r4": 5, "r5": 5}, seen)
 
-	streams, err := h.acct.LogStreams("/aws/lambda/api", "")
+	streams, err := logs.LogStreams(h.acct, "/aws/lambda/api", "")
 	require.NoError(t, err)
 	require.NotEmpty(t, streams, "each execution environment has a log stream")
-	evs, err := h.acct.FilterLogEvents(LogQuery{Group: "/aws/lambda/api", Streams: []string{streams[0].Name}})
+	evs, err := logs.FilterLogEvents(h.acct, logs.LogQuery{Group: "/aws/lambda/api", Streams: []string{streams[0].Name}})
 	require.NoError(t, err)
 	require.NotEmpty(t, evs)
 	assert.Contains(t, evs[0].Message, "START RequestId: ")
@@ -107,17 +111,17 @@ func TestLambdaErrorsTripTheAliasAlarm(t *testing.T) {
 	require.NoError(t, zw.Close())
 	require.NoError(t, f.Close())
 
-	h.create(functionType, "fn", appFunction(t, zipPath))
+	h.create(core.FunctionType, "fn", appFunction(t, zipPath))
 	alias := h.create(aliasType, "live", pmap(map[string]any{"name": "live", "functionName": "api", "functionVersion": "1"}))
 	api := h.create("aws:apigatewayv2/api:Api", "http", pmap(map[string]any{"protocolType": "HTTP"}))
 	h.create("aws:apigatewayv2/integration:Integration", "int", pmap(map[string]any{"apiId": api.id,
-		"integrationType": "AWS_PROXY", "integrationUri": str(alias.outs, "invokeArn"), "payloadFormatVersion": "2.0"}))
-	h.create(tokAlarm, "errors", pmap(map[string]any{"name": "api-lambda-errors", "namespace": "AWS/Lambda",
+		"integrationType": "AWS_PROXY", "integrationUri": core.Str(alias.outs, "invokeArn"), "payloadFormatVersion": "2.0"}))
+	h.create(core.TokAlarm, "errors", pmap(map[string]any{"name": "api-lambda-errors", "namespace": "AWS/Lambda",
 		"metricName": "Errors", "statistic": "Sum", "period": 60, "evaluationPeriods": 1, "threshold": 1,
 		"comparisonOperator": "GreaterThanOrEqualToThreshold",
 		"dimensions":         map[string]any{"FunctionName": "api", "Resource": "api:live"}}))
 
-	code, body := served(t, h.acct.Handler(), api.id+".execute-api.us-east-1.amazonaws.com", "/api/hello")
+	code, body := served(t, frontdoor.Handler(h.acct), api.id+".execute-api.us-east-1.amazonaws.com", "/api/hello")
 	assert.Equal(t, http.StatusInternalServerError, code, body)
 	alarms, err := h.cloud().Alarms(t.Context(), "api-")
 	require.NoError(t, err)

@@ -12,6 +12,10 @@ import (
 	"time"
 
 	"github.com/stretchr/testify/require"
+
+	"github.com/kirikae/kirikae/sandbox/core"
+	"github.com/kirikae/kirikae/sandbox/ecr"
+	"github.com/kirikae/kirikae/sandbox/workload"
 )
 
 const childEnv = "KIRIKAE_TEST_WORKLOAD_CHILD"
@@ -25,16 +29,16 @@ func TestWorkloadChild(t *testing.T) {
 		t.Skip("only run as the child of TestWorkloadsDieWithTheirProcess")
 	}
 	dir, id, _ := strings.Cut(spec, "|")
-	acct, err := OpenAccount(dir)
+	acct, err := core.OpenAccount(dir)
 	require.NoError(t, err)
-	run := acct.workloads().service(id)
+	run := workload.Workloads(acct).Service(id)
 	for {
-		run.mu.Lock()
+		run.Mu.Lock()
 		var pid int
-		if len(run.deps) > 0 && len(run.deps[0].tasks) > 0 {
-			pid = run.deps[0].tasks[0].cmd.Process.Pid
+		if len(run.Deps) > 0 && len(run.Deps[0].Tasks) > 0 {
+			pid = run.Deps[0].Tasks[0].Cmd.Process.Pid
 		}
-		run.mu.Unlock()
+		run.Mu.Unlock()
 		if pid != 0 {
 			fmt.Printf("pid %d\n", pid)
 			break
@@ -52,13 +56,13 @@ func TestWorkloadsDieWithTheirProcess(t *testing.T) {
 	}
 	h := newHarness(t)
 	s := newECSStack(t, h, "")
-	_, err := h.acct.PushImage("app", "v1", program(t, "v1"))
+	_, err := ecr.PushImage(h.acct, "app", "v1", program(t, "v1"))
 	require.NoError(t, err)
 	td := s.taskDef(ecrHost(h.acct) + "app:v1")
 	in := s.serviceInputs(td)
 	delete(in, "waitForSteadyState")
-	svc := h.create(tokService, "svc", pmap(in))
-	require.NoError(t, h.acct.StopWorkloads()) // only the child runs tasks
+	svc := h.create(core.TokService, "svc", pmap(in))
+	require.NoError(t, workload.StopWorkloads(h.acct)) // only the child runs tasks
 
 	cmd := exec.Command(os.Args[0], "-test.run=^TestWorkloadChild$", "-test.count=1")
 	cmd.Env = append(os.Environ(), childEnv+"="+h.acct.Dir()+"|"+svc.id)

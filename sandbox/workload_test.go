@@ -19,6 +19,13 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/kirikae/kirikae/build"
+
+	"github.com/kirikae/kirikae/sandbox/core"
+	"github.com/kirikae/kirikae/sandbox/ecr"
+	"github.com/kirikae/kirikae/sandbox/ecs"
+	"github.com/kirikae/kirikae/sandbox/frontdoor"
+	"github.com/kirikae/kirikae/sandbox/logs"
+	"github.com/kirikae/kirikae/sandbox/workload"
 )
 
 // programs caches test programs by baked version across tests.
@@ -46,7 +53,7 @@ func program(t *testing.T, version string) []byte {
 
 // ecrHost is the account's own registry: an image under another
 // account's id is pulled from that account's registry.
-func ecrHost(a *Account) string { return a.ID() + ".dkr.ecr.us-east-1.amazonaws.com/" }
+func ecrHost(a *core.Account) string { return a.ID() + ".dkr.ecr.us-east-1.amazonaws.com/" }
 
 // ecsStack is an ALB → one target group → one ECS service with the
 // circuit breaker and waitForSteadyState, as infra builds each colour.
@@ -63,9 +70,9 @@ func newECSStack(t *testing.T, h *harness, image string) *ecsStack {
 	s.lb = h.create("aws:lb/loadBalancer:LoadBalancer", "alb", pmap(map[string]any{"name": "web"}))
 	s.tg = h.create("aws:lb/targetGroup:TargetGroup", "blue", pmap(map[string]any{"name": "web-blue", "port": 8080,
 		"healthCheck": map[string]any{"path": "/healthz", "interval": 15, "healthyThreshold": 2, "unhealthyThreshold": 3, "matcher": "200-399"}}))
-	h.create("aws:lb/listener:Listener", "http", pmap(map[string]any{"loadBalancerArn": str(s.lb.outs, "arn"), "port": 80,
+	h.create("aws:lb/listener:Listener", "http", pmap(map[string]any{"loadBalancerArn": core.Str(s.lb.outs, "arn"), "port": 80,
 		"defaultActions": []any{map[string]any{"type": "forward", "forward": map[string]any{"targetGroups": []any{
-			map[string]any{"arn": str(s.tg.outs, "arn"), "weight": 100}}}}}}))
+			map[string]any{"arn": core.Str(s.tg.outs, "arn"), "weight": 100}}}}}}))
 	return s
 }
 
@@ -75,21 +82,21 @@ func (s *ecsStack) taskDef(image string) string {
 		`"environment":[{"name":"GREETING","value":"hi"}],`+
 		`"logConfiguration":{"logDriver":"awslogs","options":{"awslogs-group":"/ecs/web","awslogs-stream-prefix":"blue"}}}]`, image)
 	td := s.h.create(taskDefType, fmt.Sprintf("td-%d", s.revision), pmap(map[string]any{"family": "web-blue", "containerDefinitions": defs}))
-	return str(td.outs, "arn")
+	return core.Str(td.outs, "arn")
 }
 
 func (s *ecsStack) serviceInputs(td string) map[string]any {
 	return map[string]any{"name": "web-blue", "taskDefinition": td, "desiredCount": 1, "waitForSteadyState": true,
 		"healthCheckGracePeriodSeconds": 60,
 		"deploymentCircuitBreaker":      map[string]any{"enable": true, "rollback": true},
-		"loadBalancers":                 []any{map[string]any{"targetGroupArn": str(s.tg.outs, "arn"), "containerName": "app", "containerPort": 8080}}}
+		"loadBalancers":                 []any{map[string]any{"targetGroupArn": core.Str(s.tg.outs, "arn"), "containerName": "app", "containerPort": 8080}}}
 }
 
 // deploy points the service at a new task definition running image.
 func (s *ecsStack) deploy(image string) string {
 	td := s.taskDef(ecrHost(s.h.acct) + image)
 	if s.svc == nil {
-		s.svc = s.h.create(tokService, "svc", pmap(s.serviceInputs(td)))
+		s.svc = s.h.create(core.TokService, "svc", pmap(s.serviceInputs(td)))
 	} else {
 		s.svc = s.h.update(s.svc, pmap(s.serviceInputs(td)), false)
 	}
@@ -120,7 +127,7 @@ func (s *ecsStack) primary(t *testing.T) string {
 	var svc struct {
 		Deployments []struct{ Status, TaskDefinition string }
 	}
-	out, err := describeServices(mustState(t, s.h.acct), []byte(`{"services":["web-blue"]}`))
+	out, err := ecs.DescribeServices(mustState(t, s.h.acct), []byte(`{"services":["web-blue"]}`))
 	require.NoError(t, err)
 	raw, _ := json.Marshal(out.(map[string]any)["services"].([]any)[0])
 	require.NoError(t, json.Unmarshal(raw, &svc))
@@ -132,9 +139,9 @@ func (s *ecsStack) primary(t *testing.T) string {
 	return ""
 }
 
-func mustState(t *testing.T, a *Account) *state {
-	var out *state
-	require.NoError(t, a.view(func(st *state) error { out = st; return nil }))
+func mustState(t *testing.T, a *core.Account) *core.State {
+	var out *core.State
+	require.NoError(t, a.View(func(st *core.State) error { out = st; return nil }))
 	return out
 }
 
@@ -142,15 +149,15 @@ func TestECSRunsTheImagesProgramAndTheCircuitBreakerRollsBack(t *testing.T) {
 	h := newHarness(t)
 	s := newECSStack(t, h, "")
 	for _, v := range []string{"v1", "v2-crash", "v3-unhealthy"} {
-		_, err := h.acct.PushImage("app", v, program(t, v))
+		_, err := ecr.PushImage(h.acct, "app", v, program(t, v))
 		require.NoError(t, err)
 	}
 	// v4 is a build that says it is v9: the front door serves what the
 	// program answers, not the tag.
-	_, err := h.acct.PushImage("app", "v4", program(t, "v9"))
+	_, err := ecr.PushImage(h.acct, "app", "v4", program(t, "v9"))
 	require.NoError(t, err)
-	front := h.acct.Handler()
-	host := str(s.lb.outs, "dnsName")
+	front := frontdoor.Handler(h.acct)
+	host := core.Str(s.lb.outs, "dnsName")
 
 	steady := s.deploy("app:v1")
 	code, body := served(t, front, host, "/version")
@@ -165,13 +172,13 @@ func TestECSRunsTheImagesProgramAndTheCircuitBreakerRollsBack(t *testing.T) {
 		start := time.Now()
 		requested := s.deploy(bad.image)
 		t.Logf("%s: rolled back in %s", bad.image, time.Since(start))
-		assert.Equal(t, requested, str(s.svc.outs, "taskDefinition"), "Pulumi's output is what was asked for")
+		assert.Equal(t, requested, core.Str(s.svc.outs, "taskDefinition"), "Pulumi's output is what was asked for")
 		assert.Equal(t, steady, s.primary(t), "%s: the circuit breaker made the steady task definition PRIMARY again", bad.image)
 		code, body = served(t, front, host, "/version")
 		require.Equal(t, http.StatusOK, code, body)
 		assert.Equal(t, "v1", versionOf(t, body), "%s: the old version keeps serving", bad.image)
-		run := h.acct.workloads().service(s.svc.id)
-		_, reason, _ := run.status(requested)
+		run := workload.Workloads(h.acct).Service(s.svc.id)
+		_, reason, _ := run.Status(requested)
 		assert.Contains(t, reason, bad.reason)
 	}
 
@@ -185,13 +192,13 @@ func TestECSRunsTheImagesProgramAndTheCircuitBreakerRollsBack(t *testing.T) {
 	assert.Equal(t, "v9", versionOf(t, body))
 
 	// The program's output is in its awslogs stream.
-	streams, err := h.acct.LogStreams("/ecs/web", "")
+	streams, err := logs.LogStreams(h.acct, "/ecs/web", "")
 	require.NoError(t, err)
 	require.NotEmpty(t, streams)
 	var all []string
 	for _, st := range streams {
 		assert.True(t, strings.HasPrefix(st.Name, "blue/app/"), st.Name)
-		evs, err := h.acct.FilterLogEvents(LogQuery{Group: "/ecs/web", Streams: []string{st.Name}})
+		evs, err := logs.FilterLogEvents(h.acct, logs.LogQuery{Group: "/ecs/web", Streams: []string{st.Name}})
 		require.NoError(t, err)
 		for _, e := range evs {
 			all = append(all, e.Message)
@@ -204,10 +211,10 @@ func TestECSRunsTheImagesProgramAndTheCircuitBreakerRollsBack(t *testing.T) {
 func TestFirstDeploymentWithAMissingImageFails(t *testing.T) {
 	h := newHarness(t)
 	s := newECSStack(t, h, "")
-	_, err := h.acct.PushImage("app", "v1", program(t, "v1"))
+	_, err := ecr.PushImage(h.acct, "app", "v1", program(t, "v1"))
 	require.NoError(t, err)
 	td := s.taskDef(ecrHost(h.acct) + "app:nope")
-	_, err = h.tryCreate(tokService, "svc", pmap(s.serviceInputs(td)))
+	_, err = h.tryCreate(core.TokService, "svc", pmap(s.serviceInputs(td)))
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "CannotPullContainerError")
 }
@@ -215,23 +222,23 @@ func TestFirstDeploymentWithAMissingImageFails(t *testing.T) {
 func TestWorkloadsStopWithTheirLastUser(t *testing.T) {
 	h := newHarness(t)
 	s := newECSStack(t, h, "")
-	_, err := h.acct.PushImage("app", "v1", program(t, "v1"))
+	_, err := ecr.PushImage(h.acct, "app", "v1", program(t, "v1"))
 	require.NoError(t, err)
 	ep := serve(t, h.acct) // one user of the workloads
 	s.deploy("app:v1")
-	run := h.acct.workloads().service(s.svc.id)
-	healthy, _ := run.targets()
+	run := workload.Workloads(h.acct).Service(s.svc.id)
+	healthy, _ := run.Targets()
 	require.Len(t, healthy, 1)
-	run.mu.Lock()
-	pid := run.deps[0].tasks[0].cmd.Process.Pid
-	run.mu.Unlock()
+	run.Mu.Lock()
+	pid := run.Deps[0].Tasks[0].Cmd.Process.Pid
+	run.Mu.Unlock()
 	require.NoError(t, syscall.Kill(pid, 0), "the task runs")
 
 	require.NoError(t, ep.Close())
 	assert.ErrorIs(t, syscall.Kill(pid, 0), syscall.ESRCH, "closing the last user stopped the task")
 
 	// Started again from the account's state on demand.
-	code, body := served(t, h.acct.Handler(), str(s.lb.outs, "dnsName"), "/version")
+	code, body := served(t, frontdoor.Handler(h.acct), core.Str(s.lb.outs, "dnsName"), "/version")
 	require.Equal(t, http.StatusOK, code, body)
 	assert.Equal(t, "v1", versionOf(t, body))
 }
@@ -239,21 +246,21 @@ func TestWorkloadsStopWithTheirLastUser(t *testing.T) {
 func TestAlarmFromServed5xx(t *testing.T) {
 	h := newHarness(t)
 	s := newECSStack(t, h, "")
-	_, err := h.acct.PushImage("app", "v5-api500", program(t, "v5-api500"))
+	_, err := ecr.PushImage(h.acct, "app", "v5-api500", program(t, "v5-api500"))
 	require.NoError(t, err)
 	s.deploy("app:v5-api500")
-	h.create(tokAlarm, "alb-5xx", pmap(map[string]any{"name": "web-alb-5xx", "namespace": "AWS/ApplicationELB",
+	h.create(core.TokAlarm, "alb-5xx", pmap(map[string]any{"name": "web-alb-5xx", "namespace": "AWS/ApplicationELB",
 		"metricName": "HTTPCode_Target_5XX_Count", "statistic": "Sum", "period": 60, "evaluationPeriods": 1,
 		"threshold": 5, "comparisonOperator": "GreaterThanOrEqualToThreshold", "treatMissingData": "notBreaching",
-		"dimensions": map[string]any{"LoadBalancer": str(s.lb.outs, "arnSuffix")}}))
+		"dimensions": map[string]any{"LoadBalancer": core.Str(s.lb.outs, "arnSuffix")}}))
 	c := h.cloud()
 	alarms, err := c.Alarms(t.Context(), "web-")
 	require.NoError(t, err)
 	require.Len(t, alarms, 1)
 	assert.NotEqual(t, "ALARM", alarms[0].State, "nothing failed yet")
 
-	front := h.acct.Handler()
-	host := str(s.lb.outs, "dnsName")
+	front := frontdoor.Handler(h.acct)
+	host := core.Str(s.lb.outs, "dnsName")
 	code, _ := served(t, front, host, "/healthz")
 	require.Equal(t, http.StatusOK, code, "the release passes its health check")
 	for range 4 {

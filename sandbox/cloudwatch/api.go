@@ -1,0 +1,253 @@
+package cloudwatch
+
+import (
+	"encoding/json"
+	"encoding/xml"
+	"fmt"
+	"math"
+	"net/http"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/aws/smithy-go/encoding/cbor"
+
+	"github.com/kirikae/kirikae/sandbox/core"
+)
+
+const (
+	cloudWatchTarget   = "GraniteServiceVersion20100801"
+	cloudWatchCBORPath = "/service/" + cloudWatchTarget + "/operation/"
+)
+
+type alarmDimension struct {
+	Name  string `json:"Name" xml:"Name"`
+	Value string `json:"Value" xml:"Value"`
+}
+
+// metricAlarm is one alarm of DescribeAlarms.
+// https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_MetricAlarm.html
+type metricAlarm struct {
+	AlarmName          string           `json:"AlarmName" xml:"AlarmName"`
+	AlarmArn           string           `json:"AlarmArn" xml:"AlarmArn"`
+	AlarmDescription   string           `json:"AlarmDescription,omitempty" xml:"AlarmDescription,omitempty"`
+	ActionsEnabled     bool             `json:"ActionsEnabled" xml:"ActionsEnabled"`
+	AlarmActions       []string         `json:"AlarmActions" xml:"AlarmActions>member"`
+	OKActions          []string         `json:"OKActions" xml:"OKActions>member"`
+	StateValue         string           `json:"StateValue" xml:"StateValue"`
+	StateReason        string           `json:"StateReason" xml:"StateReason"`
+	MetricName         string           `json:"MetricName,omitempty" xml:"MetricName,omitempty"`
+	Namespace          string           `json:"Namespace,omitempty" xml:"Namespace,omitempty"`
+	Statistic          string           `json:"Statistic,omitempty" xml:"Statistic,omitempty"`
+	Dimensions         []alarmDimension `json:"Dimensions" xml:"Dimensions>member"`
+	Period             int              `json:"Period,omitempty" xml:"Period,omitempty"`
+	EvaluationPeriods  int              `json:"EvaluationPeriods" xml:"EvaluationPeriods"`
+	Threshold          float64          `json:"Threshold" xml:"Threshold"`
+	ComparisonOperator string           `json:"ComparisonOperator" xml:"ComparisonOperator"`
+	TreatMissingData   string           `json:"TreatMissingData,omitempty" xml:"TreatMissingData,omitempty"`
+}
+
+type alarmFilter struct {
+	AlarmNames      []string
+	AlarmNamePrefix string
+	StateValue      string
+}
+
+// ServeCloudWatch answers DescribeAlarms in each protocol CloudWatch speaks:
+// awsQuery (older SDKs), awsJson1_0 and smithy rpcv2Cbor (current AWS CLI
+// and aws-sdk-go-v2).
+// https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_DescribeAlarms.html
+func ServeCloudWatch(a *core.Account, w http.ResponseWriter, r *http.Request, body []byte) {
+	p := core.ProtocolOf("monitoring", r)
+	var op string
+	var f alarmFilter
+	switch p {
+	case core.ProtoCBOR:
+		op = strings.TrimPrefix(r.URL.Path, cloudWatchCBORPath)
+		if v, err := cbor.Decode(body); err == nil && len(body) > 0 {
+			f = cborFilter(v)
+		}
+	case core.ProtoJSON:
+		op = strings.TrimPrefix(r.Header.Get("X-Amz-Target"), cloudWatchTarget+".")
+		_ = json.Unmarshal(body, &f)
+	default:
+		op = core.QueryAction(r)
+		f.AlarmNamePrefix, f.StateValue = r.Form.Get("AlarmNamePrefix"), r.Form.Get("StateValue")
+		for i := 1; r.Form.Has("AlarmNames.member." + strconv.Itoa(i)); i++ {
+			f.AlarmNames = append(f.AlarmNames, r.Form.Get("AlarmNames.member."+strconv.Itoa(i)))
+		}
+	}
+	if op == "SetAlarmState" {
+		serveSetAlarmState(a, w, r, p, body)
+		return
+	}
+	if op != "DescribeAlarms" {
+		e := core.UnknownOperation(op)
+		if p == core.ProtoQuery {
+			e = core.InvalidAction(op)
+		}
+		core.WriteError(w, r, p, e)
+		return
+	}
+	var alarms []metricAlarm
+	if err := a.View(func(st *core.State) error { alarms = describeAlarms(st, f, alarmEvaluator(a)); return nil }); err != nil {
+		core.WriteError(w, r, p, core.AsAPIError(err))
+		return
+	}
+	out := map[string]any{"MetricAlarms": alarms, "CompositeAlarms": []any{}}
+	switch p {
+	case core.ProtoCBOR:
+		raw, _ := json.Marshal(out)
+		var generic any
+		_ = json.Unmarshal(raw, &generic)
+		w.Header().Set("Smithy-Protocol", "rpc-v2-cbor")
+		w.Header().Set("Content-Type", "application/cbor")
+		_, _ = w.Write(cbor.Encode(toCBOR(generic)))
+	case core.ProtoJSON:
+		core.WriteJSON(w, "application/x-amz-json-1.0", out)
+	default:
+		core.WriteXML(w, http.StatusOK, struct {
+			XMLName xml.Name `xml:"DescribeAlarmsResponse"`
+			Xmlns   string   `xml:"xmlns,attr"`
+			Result  struct {
+				MetricAlarms []metricAlarm `xml:"MetricAlarms>member"`
+			} `xml:"DescribeAlarmsResult"`
+			Metadata core.ResponseMetadata `xml:"ResponseMetadata"`
+		}{Xmlns: "http://monitoring.amazonaws.com/doc/2010-08-01/",
+			Result: struct {
+				MetricAlarms []metricAlarm `xml:"MetricAlarms>member"`
+			}{alarms},
+			Metadata: core.ResponseMetadata{RequestID: core.RequestID}})
+	}
+}
+
+// describeAlarms lists the account's metric alarms. The sandbox has no
+// metrics, so every alarm is INSUFFICIENT_DATA, as a new alarm is on AWS.
+func describeAlarms(st *core.State, f alarmFilter, eval func(metricAlarm, map[string]any) (string, string, bool)) []metricAlarm {
+	out := []metricAlarm{}
+	for _, o := range core.NewIndex(st)[core.TokAlarm] {
+		name := core.StrOf(o, "name")
+		if len(f.AlarmNames) > 0 && !core.Contains(f.AlarmNames, name) || !strings.HasPrefix(name, f.AlarmNamePrefix) {
+			continue
+		}
+		al := metricAlarm{AlarmName: name, AlarmArn: core.StrOf(o, "arn"), AlarmDescription: core.StrOf(o, "alarmDescription"),
+			AlarmActions: stringList(o["alarmActions"]), OKActions: stringList(o["okActions"]),
+			StateValue: "INSUFFICIENT_DATA", StateReason: "Unchecked: Initial alarm creation",
+			MetricName: core.StrOf(o, "metricName"), Namespace: core.StrOf(o, "namespace"), Statistic: core.StrOf(o, "statistic"),
+			Period: core.Number(o["period"]), EvaluationPeriods: core.Number(o["evaluationPeriods"]),
+			ComparisonOperator: core.StrOf(o, "comparisonOperator"), TreatMissingData: core.StrOf(o, "treatMissingData"),
+			Dimensions: []alarmDimension{}}
+		if set, ok := st.AlarmStates[name]; ok {
+			al.StateValue, al.StateReason = set.Value, set.Reason
+		}
+		al.ActionsEnabled, _ = o["actionsEnabled"].(bool)
+		al.Threshold, _ = o["threshold"].(float64)
+		dims, _ := o["dimensions"].(map[string]any)
+		for k, v := range dims {
+			s, _ := v.(string)
+			al.Dimensions = append(al.Dimensions, alarmDimension{Name: k, Value: s})
+		}
+		sort.Slice(al.Dimensions, func(i, j int) bool { return al.Dimensions[i].Name < al.Dimensions[j].Name })
+		if eval != nil { // what the front door served (cloudwatch/alarms.go)
+			if v, reason, ok := eval(al, o); ok {
+				al.StateValue, al.StateReason = v, reason
+			}
+		}
+		if f.StateValue != "" && f.StateValue != al.StateValue {
+			continue
+		}
+		out = append(out, al)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].AlarmName < out[j].AlarmName })
+	return out
+}
+
+func stringList(v any) []string {
+	out := []string{}
+	for _, x := range core.ListOf(v) {
+		if s, ok := x.(string); ok {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+func cborFilter(v cbor.Value) alarmFilter {
+	var f alarmFilter
+	m, _ := v.(cbor.Map)
+	if s, ok := m["AlarmNamePrefix"].(cbor.String); ok {
+		f.AlarmNamePrefix = string(s)
+	}
+	if s, ok := m["StateValue"].(cbor.String); ok {
+		f.StateValue = string(s)
+	}
+	if l, ok := m["AlarmNames"].(cbor.List); ok {
+		for _, x := range l {
+			if s, ok := x.(cbor.String); ok {
+				f.AlarmNames = append(f.AlarmNames, string(s))
+			}
+		}
+	}
+	return f
+}
+
+// toCBOR converts decoded JSON to CBOR values; whole numbers become CBOR
+// integers, which rpcv2Cbor clients read for both integer and double shapes.
+func toCBOR(v any) cbor.Value {
+	switch v := v.(type) {
+	case map[string]any:
+		m := cbor.Map{}
+		for k, x := range v {
+			m[k] = toCBOR(x)
+		}
+		return m
+	case []any:
+		l := cbor.List{}
+		for _, x := range v {
+			l = append(l, toCBOR(x))
+		}
+		return l
+	case string:
+		return cbor.String(v)
+	case bool:
+		return cbor.Bool(v)
+	case float64:
+		if v == math.Trunc(v) && math.Abs(v) < 1<<53 {
+			if v < 0 {
+				return cbor.NegInt(uint64(-v))
+			}
+			return cbor.Uint(uint64(v))
+		}
+		return cbor.Float64(v)
+	}
+	return &cbor.Nil{}
+}
+
+// SetAlarmState sets an alarm's state until the next evaluation, as
+// CloudWatch's SetAlarmState does "for testing purposes"
+// (https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_SetAlarmState.html).
+// The sandbox has no metrics, so nothing re-evaluates it: it holds until
+// set again. An unknown alarm is ResourceNotFound, as on AWS.
+func SetAlarmState(a *core.Account, name, value, reason string) error {
+	switch value {
+	case "OK", "ALARM", "INSUFFICIENT_DATA":
+	default:
+		return fmt.Errorf("set alarm state: invalid state %q (OK, ALARM or INSUFFICIENT_DATA)", value)
+	}
+	return a.Update(func(st *core.State) error {
+		found := false
+		for _, o := range core.NewIndex(st)[core.TokAlarm] {
+			if core.StrOf(o, "name") == name {
+				found = true
+			}
+		}
+		if !found {
+			return fmt.Errorf("set alarm state: ResourceNotFound: alarm %s does not exist", name)
+		}
+		if st.AlarmStates == nil {
+			st.AlarmStates = map[string]core.AlarmState{}
+		}
+		st.AlarmStates[name] = core.AlarmState{Value: value, Reason: reason}
+		return nil
+	})
+}

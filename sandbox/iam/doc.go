@@ -1,0 +1,2 @@
+// Package iam simulates AWS IAM roles, role policies and attachments.
+package iam

@@ -1,0 +1,38 @@
+package sandbox
+
+import (
+	"github.com/kirikae/kirikae/sandbox/apigateway"
+	"github.com/kirikae/kirikae/sandbox/cloudfront"
+	"github.com/kirikae/kirikae/sandbox/cloudwatch"
+	"github.com/kirikae/kirikae/sandbox/ec2"
+	"github.com/kirikae/kirikae/sandbox/ecr"
+	"github.com/kirikae/kirikae/sandbox/ecs"
+	"github.com/kirikae/kirikae/sandbox/elbv2"
+	"github.com/kirikae/kirikae/sandbox/iam"
+	"github.com/kirikae/kirikae/sandbox/lambda"
+	"github.com/kirikae/kirikae/sandbox/logs"
+	"github.com/kirikae/kirikae/sandbox/s3"
+	"github.com/kirikae/kirikae/sandbox/sns"
+)
+
+// Every simulated service registers its resource types with the provider's
+// registry (sandbox/core) here, once, before any provider runs: adding a
+// service is adding its folder and its line below.
+func init() {
+	for _, register := range []func(){
+		apigateway.Register,
+		cloudfront.Register,
+		cloudwatch.Register,
+		ec2.Register,
+		ecr.Register,
+		ecs.Register,
+		elbv2.Register,
+		iam.Register,
+		lambda.Register,
+		logs.Register,
+		s3.Register,
+		sns.Register,
+	} {
+		register()
+	}
+}

@@ -1,0 +1,3 @@
+// Package sns simulates Amazon SNS topics and subscriptions and the SNS
+// query API (Publish).
+package sns

@@ -1,0 +1,3 @@
+// Package ssm simulates AWS Systems Manager Parameter Store and its JSON 1.1
+// API.
+package ssm

@@ -1,0 +1,2 @@
+// Package sts answers AWS STS GetCallerIdentity for the sandbox's one user.
+package sts

@@ -1,7 +1,0 @@
-package sandbox
-
-import "syscall"
-
-func processAttrs() *syscall.SysProcAttr {
-	return &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
-}
