@@ -44,6 +44,16 @@ func serveLists(a *core.Account, w http.ResponseWriter, r *http.Request, parts [
 	core.WriteXML(w, http.StatusOK, out)
 }
 
+// listHead is what CloudFront's lists share: one page of at most 100.
+type listHead struct {
+	Xmlns    string `xml:"xmlns,attr"`
+	Marker   string `xml:"Marker"`
+	MaxItems int    `xml:"MaxItems"`
+	Quantity int    `xml:"Quantity"`
+}
+
+func newListHead() listHead { return listHead{Xmlns: cloudFrontXMLNS, MaxItems: 100} }
+
 type distributionSummary struct {
 	ID               string `xml:"Id"`
 	ARN              string `xml:"ARN"`
@@ -56,15 +66,12 @@ type distributionSummary struct {
 // listDistributions: https://docs.aws.amazon.com/cloudfront/latest/APIReference/API_ListDistributions.html
 func listDistributions(st *core.State) any {
 	var out struct {
-		XMLName     xml.Name              `xml:"DistributionList"`
-		Xmlns       string                `xml:"xmlns,attr"`
-		Marker      string                `xml:"Marker"`
-		MaxItems    int                   `xml:"MaxItems"`
+		XMLName xml.Name `xml:"DistributionList"`
+		listHead
 		IsTruncated bool                  `xml:"IsTruncated"`
-		Quantity    int                   `xml:"Quantity"`
 		Items       []distributionSummary `xml:"Items>DistributionSummary"`
 	}
-	out.Xmlns, out.MaxItems = cloudFrontXMLNS, 100
+	out.listHead = newListHead()
 	for _, o := range core.NewIndex(st)[core.TokDistribution] {
 		d := distributionOf(o)
 		out.Items = append(out.Items, distributionSummary{ID: d.ID, ARN: d.ARN, Status: d.Status,
@@ -87,13 +94,11 @@ type keyValueStore struct {
 // https://docs.aws.amazon.com/cloudfront/latest/APIReference/API_ListKeyValueStores.html
 func listKeyValueStores(st *core.State) any {
 	var out struct {
-		XMLName  xml.Name        `xml:"KeyValueStoreList"`
-		Xmlns    string          `xml:"xmlns,attr"`
-		MaxItems int             `xml:"MaxItems"`
-		Quantity int             `xml:"Quantity"`
-		Items    []keyValueStore `xml:"Items>KeyValueStore"`
+		XMLName xml.Name `xml:"KeyValueStoreList"`
+		listHead
+		Items []keyValueStore `xml:"Items>KeyValueStore"`
 	}
-	out.Xmlns, out.MaxItems = cloudFrontXMLNS, 100
+	out.listHead = newListHead()
 	for _, o := range core.NewIndex(st)[core.TokKeyValueStore] {
 		arn := core.StrOf(o, "arn")
 		out.Items = append(out.Items, keyValueStore{Name: core.StrOf(o, "id"), ID: core.LastSegment(arn, "/"),

@@ -56,16 +56,27 @@ func listClusters(st *core.State, _ []byte) (any, error) {
 	return map[string]any{"clusterArns": arns}, nil
 }
 
-// listServices: https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_ListServices.html
-func listServices(st *core.State, in []byte) (any, error) {
-	var req struct {
-		Cluster string `json:"cluster"`
-	}
-	if err := core.Decode(in, &req); err != nil {
-		return nil, err
+// inCluster is the cluster member of ECS requests.
+type inCluster struct {
+	Cluster string `json:"cluster"`
+}
+
+func (c inCluster) cluster() string { return c.Cluster }
+
+// decodeIn reads a request naming a cluster and resolves the cluster.
+func decodeIn(st *core.State, in []byte, req interface{ cluster() string }) (core.Index, string, error) {
+	if err := core.Decode(in, req); err != nil {
+		return nil, "", err
 	}
 	ix := core.NewIndex(st)
-	cluster, err := clusterOf(ix, req.Cluster)
+	cluster, err := clusterOf(ix, req.cluster())
+	return ix, cluster, err
+}
+
+// listServices: https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_ListServices.html
+func listServices(st *core.State, in []byte) (any, error) {
+	var req inCluster
+	ix, cluster, err := decodeIn(st, in, &req)
 	if err != nil {
 		return nil, err
 	}
@@ -118,14 +129,10 @@ func arnRegion(arn string) string {
 // https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_ListTasks.html
 func listTasks(a *core.Account, st *core.State, in []byte) (any, error) {
 	var req struct {
-		Cluster     string `json:"cluster"`
+		inCluster
 		ServiceName string `json:"serviceName"`
 	}
-	if err := core.Decode(in, &req); err != nil {
-		return nil, err
-	}
-	ix := core.NewIndex(st)
-	cluster, err := clusterOf(ix, req.Cluster)
+	ix, cluster, err := decodeIn(st, in, &req)
 	if err != nil {
 		return nil, err
 	}
@@ -140,19 +147,15 @@ func listTasks(a *core.Account, st *core.State, in []byte) (any, error) {
 // describeTasks: https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_DescribeTasks.html
 func describeTasks(a *core.Account, st *core.State, in []byte) (any, error) {
 	var req struct {
-		Cluster string   `json:"cluster"`
-		Tasks   []string `json:"tasks"`
+		inCluster
+		Tasks []string `json:"tasks"`
 	}
-	if err := core.Decode(in, &req); err != nil {
+	ix, cluster, err := decodeIn(st, in, &req)
+	if err != nil {
 		return nil, err
 	}
 	if len(req.Tasks) == 0 {
 		return nil, core.BadRequest("InvalidParameterException", "Tasks cannot be empty.")
-	}
-	ix := core.NewIndex(st)
-	cluster, err := clusterOf(ix, req.Cluster)
-	if err != nil {
-		return nil, err
 	}
 	running := tasksIn(a, st, regionOf(ix), cluster, "")
 	tasks, failures := []any{}, []any{}

@@ -13,45 +13,29 @@ import (
 
 // ECSTasks reports the running tasks of the ECS service id.
 func ECSTasks(a *core.Account, serviceID string) []ecs.Task {
-	s := Workloads(a).Service(serviceID)
-	s.Mu.Lock()
-	defer s.Mu.Unlock()
 	var out []ecs.Task
-	for _, d := range s.Deps {
-		for _, t := range d.Tasks {
-			if t.stopped != "" {
-				continue
-			}
-			health := "UNKNOWN"
-			switch state, _ := targetState(t, s.spec); state {
-			case "healthy":
-				health = "HEALTHY"
-			case "unhealthy":
-				health = "UNHEALTHY"
-			}
-			out = append(out, ecs.Task{ID: t.id, TaskDefinition: d.spec.TaskDef, Container: s.spec.Container,
-				StartedAt: t.started, HealthStatus: health})
+	eachRunning(a, serviceID, func(s *ServiceRun, d *ecsDeployment, t *ecsTask) {
+		health := "UNKNOWN"
+		switch state, _ := targetState(t, s.spec); state {
+		case "healthy":
+			health = "HEALTHY"
+		case "unhealthy":
+			health = "UNHEALTHY"
 		}
-	}
+		out = append(out, ecs.Task{ID: t.id, TaskDefinition: d.spec.TaskDef, Container: s.spec.Container,
+			StartedAt: t.started, HealthStatus: health})
+	})
 	return out
 }
 
 // TargetHealth reports the targets the ECS service id registers with its
 // target group: each running task, on its port, with its health-check state.
 func TargetHealth(a *core.Account, serviceID string) []elbv2.Target {
-	s := Workloads(a).Service(serviceID)
-	s.Mu.Lock()
-	defer s.Mu.Unlock()
 	var out []elbv2.Target
-	for _, d := range s.Deps {
-		for _, t := range d.Tasks {
-			if t.stopped != "" {
-				continue
-			}
-			state, reason := targetState(t, s.spec)
-			out = append(out, elbv2.Target{ID: "127.0.0.1", Port: t.port, State: state, Reason: reason})
-		}
-	}
+	eachRunning(a, serviceID, func(s *ServiceRun, _ *ecsDeployment, t *ecsTask) {
+		state, reason := targetState(t, s.spec)
+		out = append(out, elbv2.Target{ID: "127.0.0.1", Port: t.port, State: state, Reason: reason})
+	})
 	return out
 }
 
@@ -66,5 +50,19 @@ func targetState(t *ecsTask, spec serviceSpec) (state, reason string) {
 		return "unhealthy", "Target.FailedHealthChecks"
 	default:
 		return "initial", "Elb.InitialHealthChecking"
+	}
+}
+
+// eachRunning calls fn for each running task of the service, under its lock.
+func eachRunning(a *core.Account, serviceID string, fn func(s *ServiceRun, d *ecsDeployment, t *ecsTask)) {
+	s := Workloads(a).Service(serviceID)
+	s.Mu.Lock()
+	defer s.Mu.Unlock()
+	for _, d := range s.Deps {
+		for _, t := range d.Tasks {
+			if t.stopped == "" {
+				fn(s, d, t)
+			}
+		}
 	}
 }
