@@ -16,6 +16,7 @@ import (
 // item) or "" for the whole value.
 type issue struct {
 	value string
+	item  int // 1-based list item the issue is about; 0 for the whole value
 	msg   string
 }
 

@@ -140,6 +140,15 @@ type Config struct {
 	WebhookSecret Secret   // kirikae:webhookSecret — secret (secure: value)
 	AlertEmails   []string // kirikae:alertEmails — SNS email subscriptions
 
+	// Checks of the team's own, before the flip and after it
+	// (docs/checks-and-migrations.md). Staging and product must agree on
+	// them: they are config, and parity compares their values.
+	SmokeChecks    []SmokeCheck  // kirikae:smokeChecks — METHOD PATH STATUS [TEXT]
+	SmokeCommand   string        // kirikae:smokeCommand — run from the project directory
+	SmokeTimeout   time.Duration // kirikae:smokeTimeout
+	MigrateCommand string        // kirikae:migrateCommand — arguments for the new image
+	MigrateTimeout time.Duration // kirikae:migrateTimeout
+
 	// DBSchemaVersion is the schema the release expects; rollback refuses to
 	// cross a schema change without --allow-schema-rollback.
 	DBSchemaVersion string // kirikae:dbSchemaVersion

@@ -123,6 +123,8 @@ func set(k Key, c *Config, v any) {
 		*p = v.(float64)
 	case *[]string:
 		*p = v.([]string)
+	case *[]SmokeCheck:
+		*p = smokeEntries(v.([]string))
 	case *Secret:
 		*p = v.(Secret)
 	default:
@@ -145,6 +147,8 @@ func get(k Key, c *Config) any {
 		return *p
 	case *[]string:
 		return *p
+	case *[]SmokeCheck:
+		return smokeTexts(*p)
 	case *Secret:
 		return *p
 	}

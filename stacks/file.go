@@ -27,6 +27,9 @@ type StackFile struct {
 type Entry struct {
 	Key  string // exact spelling, e.g. "kirikae:imageTag"
 	Line int
+	// ItemLines are the lines of a list's items, so a problem with one
+	// item names its own line.
+	ItemLines []int
 	// Value is the value as viper decoded it: string, int, bool, float64,
 	// []any, map[string]any or nil.
 	Value any
@@ -139,6 +142,11 @@ func ParseStackFile(file string, data []byte) (StackFile, []Problem) {
 		e.Value = values[strings.ToLower(e.Key)]
 		if val.Kind == yaml.ScalarNode && val.Tag != "!!null" {
 			e.Text = val.Value
+		}
+		if val.Kind == yaml.SequenceNode {
+			for _, item := range val.Content {
+				e.ItemLines = append(e.ItemLines, item.Line)
+			}
 		}
 		if m, ok := e.Value.(map[string]any); ok && len(m) == 1 {
 			if ct, ok := m["secure"].(string); ok {

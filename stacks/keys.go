@@ -27,6 +27,10 @@ type Key struct {
 	// Release marks values that deploys and rollbacks move (image tags,
 	// colours, weights) rather than values people edit by hand.
 	Release bool
+	// Same marks keys whose values, not only presence, must match across
+	// stacks: the checks a release must pass are the same in staging and
+	// product, or staging proves nothing about product.
+	Same bool
 
 	// field points at the Config field holding the value; nil for keys that
 	// only the Pulumi AWS provider reads (aws:profile ...).
@@ -140,4 +144,9 @@ const (
 	KeyWebhookSecret           = "kirikae:webhookSecret"
 	KeyAlertEmails             = "kirikae:alertEmails"
 	KeyDBSchemaVersion         = "kirikae:dbSchemaVersion"
+	KeySmokeChecks             = "kirikae:smokeChecks"
+	KeySmokeCommand            = "kirikae:smokeCommand"
+	KeySmokeTimeout            = "kirikae:smokeTimeout"
+	KeyMigrateCommand          = "kirikae:migrateCommand"
+	KeyMigrateTimeout          = "kirikae:migrateTimeout"
 )

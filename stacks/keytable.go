@@ -230,4 +230,21 @@ var keyTable = []Key{
 	{Name: KeyDBSchemaVersion, Type: TypeString, Rule: "empty or `[A-Za-z0-9][A-Za-z0-9._-]{0,63}`",
 		Meaning: "database schema the release expects; rollback will not cross a change",
 		field:   func(c *Config) any { return &c.DBSchemaVersion }, check: pattern(reSchema, "schema version ([A-Za-z0-9][A-Za-z0-9._-]{0,63})", true)},
+
+	// Your own checks and migrations (docs/checks-and-migrations.md).
+	{Name: KeySmokeChecks, Type: TypeStringList, Same: true, Rule: "`METHOD PATH STATUS [TEXT]` entries; same in every stack",
+		Meaning: "requests the idle colour (or new Lambda version) must answer before the flip, and the live URL after it: STATUS, and a body containing TEXT when given",
+		field:   func(c *Config) any { return &c.SmokeChecks }, check: smokeProblems},
+	{Name: KeySmokeCommand, Type: TypeString, Same: true, Rule: "a shell command; same in every stack",
+		Meaning: "your own test, run from the project directory before the flip with KIRIKAE_SMOKE_URL, KIRIKAE_STACK and KIRIKAE_RELEASE; exit 0 passes",
+		field:   func(c *Config) any { return &c.SmokeCommand }},
+	{Name: KeySmokeTimeout, Type: TypeDuration, Default: "5m", Rule: "> 0",
+		Meaning: "how long smokeCommand may run",
+		field:   func(c *Config) any { return &c.SmokeTimeout }, check: minDuration(0, true)},
+	{Name: KeyMigrateCommand, Type: TypeString, Same: true, Rule: "arguments for the new image; same in every stack",
+		Meaning: "run once per release before the new code takes traffic: an ECS one-off task of the new task definition, or the new Lambda version invoked with a migration event; non-zero exit refuses the release",
+		field:   func(c *Config) any { return &c.MigrateCommand }},
+	{Name: KeyMigrateTimeout, Type: TypeDuration, Default: "10m", Rule: "> 0",
+		Meaning: "how long the migration may run before the release is refused",
+		field:   func(c *Config) any { return &c.MigrateTimeout }, check: minDuration(0, true)},
 }

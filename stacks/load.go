@@ -65,6 +65,7 @@ func fromFile(f StackFile, stack string, problems []Problem) (Config, error) {
 	o := newOrigin(f.Path)
 	for _, e := range f.Entries {
 		o.lines[e.Key] = e.Line
+		o.items[e.Key] = e.ItemLines
 		k, ok := Lookup(e.Key)
 		if !ok {
 			problems = append(problems, o.problem(e.Key, "", unknownKeyMessage(e.Key)))
@@ -88,7 +89,7 @@ func fromFile(f StackFile, stack string, problems []Problem) (Config, error) {
 			continue
 		}
 		for _, is := range checkOf(k)(v) {
-			problems = append(problems, o.problem(k.Name, is.value, is.msg))
+			problems = append(problems, o.itemProblem(k.Name, is.item, is.value, is.msg))
 		}
 	}
 	problems = append(problems, validate(c, o)...)

@@ -60,6 +60,7 @@ func TestDefaultsApplied(t *testing.T) {
 		Strategy: StrategyBlueGreen, CanaryPercent: 10, BakeTime: 5 * time.Minute, WatchTime: 2 * time.Minute, VerifyStatus: 200,
 		VerifyTimeout: 60 * time.Second, VerifyAttempts: 5, Alarm5xxThreshold: 10, AlarmUnhealthyThreshold: 1,
 		AlarmLambdaErrors: 5, AlarmLambdaThrottles: 1, AlarmCloudFront5xxRate: 5,
+		SmokeTimeout: 5 * time.Minute, MigrateTimeout: 10 * time.Minute,
 	}
 	assert.Equal(t, want, c)
 }

@@ -18,6 +18,7 @@ func (c Config) With(overrides map[string]string) (Config, error) {
 	out.PublicSubnetIDs = slices.Clone(c.PublicSubnetIDs)
 	out.PrivateSubnetIDs = slices.Clone(c.PrivateSubnetIDs)
 	out.AlertEmails = slices.Clone(c.AlertEmails)
+	out.SmokeChecks = slices.Clone(c.SmokeChecks)
 
 	o := newOrigin(c.File)
 	var problems []Problem

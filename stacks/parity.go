@@ -2,26 +2,52 @@ package stacks
 
 import (
 	"fmt"
+	"reflect"
 	"strings"
 )
 
-// Difference is a key one stack file has and another lacks.
+// Difference is a key one stack file has and another lacks, or a key
+// whose value must be the same in both (Key.Same) and is not.
 type Difference struct {
 	Key     string
 	In      string // file that has the key
 	Line    int    // line of the key in In
-	Missing string // file that lacks it
+	Missing string // file that lacks it (or holds another value)
+	// Differs is set when both files have the key with different values.
+	Differs bool
 }
 
 func (d Difference) String() string {
+	if d.Differs {
+		return fmt.Sprintf("%s:%d: %s differs from %s; every stack must check the same way (staging proves nothing about product otherwise)", d.In, d.Line, d.Key, d.Missing)
+	}
 	return fmt.Sprintf("%s:%d: %s is set here but missing from %s; every stack must set the same keys", d.In, d.Line, d.Key, d.Missing)
 }
 
 // Parity returns the keys present in one file and not the other: a setting
 // added to staging only would otherwise reach product as a silent default.
-// Values may differ; key sets may not.
+// Values may differ, except for the keys marked Same (the release's own
+// checks and migration); key sets may not.
 func Parity(a, b StackFile) []Difference {
-	return append(missingFrom(a, b), missingFrom(b, a)...)
+	return append(append(missingFrom(a, b), missingFrom(b, a)...), sameValues(a, b)...)
+}
+
+// sameValues reports the Same keys both files set to different values.
+func sameValues(a, b StackFile) []Difference {
+	theirs := map[string]Entry{}
+	for _, e := range b.Entries {
+		theirs[e.Key] = e
+	}
+	var out []Difference
+	for _, e := range a.Entries {
+		k, ok := Lookup(e.Key)
+		other, both := theirs[e.Key]
+		if !ok || !k.Same || !both || reflect.DeepEqual(e.Value, other.Value) {
+			continue
+		}
+		out = append(out, Difference{Key: e.Key, In: a.Path, Line: e.Line, Missing: b.Path, Differs: true})
+	}
+	return out
 }
 
 func missingFrom(have, lack StackFile) []Difference {

@@ -14,6 +14,7 @@ type origin struct {
 	file     string            // default file for problems
 	files    map[string]string // per-key file (overrides)
 	lines    map[string]int
+	items    map[string][]int // lines of list items, per key
 	texts    map[string]string
 	skip     map[string]bool // keys already reported (bad type): check nothing more
 	reported map[string]bool // keys with any problem, so cross checks stay quiet
@@ -21,7 +22,7 @@ type origin struct {
 
 func newOrigin(file string) *origin {
 	return &origin{file: file, files: map[string]string{}, lines: map[string]int{},
-		texts: map[string]string{}, skip: map[string]bool{}, reported: map[string]bool{}}
+		items: map[string][]int{}, texts: map[string]string{}, skip: map[string]bool{}, reported: map[string]bool{}}
 }
 
 func (o *origin) problem(key, value, msg string) Problem {
@@ -31,6 +32,16 @@ func (o *origin) problem(key, value, msg string) Problem {
 		file = f
 	}
 	return Problem{File: file, Key: key, Line: o.lines[key], Value: value, Message: msg}
+}
+
+// itemProblem is problem on the line of the key's item'th list item
+// (1-based), when the file says where it is.
+func (o *origin) itemProblem(key string, item int, value, msg string) Problem {
+	p := o.problem(key, value, msg)
+	if lines := o.items[key]; item > 0 && item <= len(lines) {
+		p.Line = lines[item-1]
+	}
+	return p
 }
 
 // text is the value as the user wrote it, else the typed value rendered.
@@ -73,7 +84,7 @@ func validate(c Config, o *origin) []Problem {
 			if val == "" {
 				val = o.text(k.Name, v)
 			}
-			out = append(out, o.problem(k.Name, val, is.msg))
+			out = append(out, o.itemProblem(k.Name, is.item, val, is.msg))
 		}
 	}
 	out = append(out, crossCheck(c, o)...)
