@@ -20,13 +20,17 @@ var errBadRequest = errors.New("invalid request")
 type answer struct {
 	status  int
 	version string
+	body    []byte
 }
 
-// probe makes one GET and reads the served version: the JSON body's
+// probe makes one request (GET when method is "") and reads the served version: the JSON body's
 // "version" field, else the VersionHeader (or, for FunctionVersionField,
 // "functionVersion", else FunctionVersionHeader).
-func probe(ctx context.Context, client *http.Client, target, field string) (answer, error) {
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, target, nil)
+func probe(ctx context.Context, client *http.Client, method, target, field string) (answer, error) {
+	if method == "" {
+		method = http.MethodGet
+	}
+	req, err := http.NewRequestWithContext(ctx, method, target, nil)
 	if err != nil {
 		return answer{}, fmt.Errorf("%w: %w", errBadRequest, err)
 	}
@@ -47,7 +51,7 @@ func probe(ctx context.Context, client *http.Client, target, field string) (answ
 	if field == FunctionVersionField {
 		header, key = FunctionVersionHeader, FunctionVersionField
 	}
-	a := answer{status: resp.StatusCode, version: resp.Header.Get(header)}
+	a := answer{status: resp.StatusCode, version: resp.Header.Get(header), body: body}
 	var doc map[string]any
 	if json.Unmarshal(body, &doc) == nil {
 		switch v := doc[key].(type) {

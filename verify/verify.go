@@ -4,10 +4,12 @@
 package verify
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
 	"net/http"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -33,6 +35,10 @@ type Check struct {
 	// FunctionVersionField is the published Lambda version that served the
 	// request ("functionVersion", else X-Kirikae-Function-Version).
 	VersionField string
+	// Method is the request's method; "" is GET.
+	Method string
+	// ExpectText, when set, must occur in the body (a smoke check's TEXT).
+	ExpectText string
 }
 
 // FunctionVersionField selects the Lambda function version a response
@@ -144,16 +150,18 @@ func runCheck(ctx context.Context, c Check, opts Options) Result {
 			break
 		}
 		res.Attempts++
-		a, err := probe(ctx, opts.Client, url, c.VersionField)
+		a, err := probe(ctx, opts.Client, c.Method, url, c.VersionField)
 		res.Status, res.Version = a.status, a.version
 		switch {
 		case errors.Is(err, errBadRequest):
-			res.Err = fmt.Sprintf("GET %s: %v", url, err)
+			res.Err = fmt.Sprintf("%s %s: %v", method(c), url, err)
 			return res
 		case err != nil:
 			problem, wantText = err.Error(), fmt.Sprintf("want %d", want)
 		case a.status != want:
-			problem, wantText = fmt.Sprintf("status %d", a.status), fmt.Sprintf("want %d", want)
+			problem, wantText = fmt.Sprintf("status %d%s", a.status, excerpt(a.body)), fmt.Sprintf("want %d", want)
+		case c.ExpectText != "" && !bytes.Contains(a.body, []byte(c.ExpectText)):
+			problem, wantText = "status "+strconv.Itoa(a.status)+excerpt(a.body), fmt.Sprintf("want a body containing %q", c.ExpectText)
 		case c.ExpectVersion != "" && a.version == "":
 			problem, wantText = "did not report a version", "want "+c.ExpectVersion
 		case c.ExpectVersion != "" && a.version != c.ExpectVersion:
@@ -163,11 +171,35 @@ func runCheck(ctx context.Context, c Check, opts Options) Result {
 			return res
 		}
 	}
-	res.Err = fmt.Sprintf("GET %s: %s after %s (%s)", url, problem, plural(res.Attempts, "attempt"), wantText)
+	res.Err = fmt.Sprintf("%s %s: %s after %s (%s)", method(c), url, problem, plural(res.Attempts, "attempt"), wantText)
 	if err := ctx.Err(); err != nil {
 		res.Err += ": " + err.Error()
 	}
 	return res
+}
+
+func method(c Check) string {
+	if c.Method == "" {
+		return http.MethodGet
+	}
+	return c.Method
+}
+
+// excerptLen bounds the body a failure message quotes: enough for an error
+// line, never a page.
+const excerptLen = 120
+
+// excerpt quotes the start of a body for a failure message, " (body: …)",
+// or "" for an empty body.
+func excerpt(body []byte) string {
+	s := strings.Join(strings.Fields(string(body)), " ")
+	if s == "" {
+		return ""
+	}
+	if len(s) > excerptLen {
+		s = s[:excerptLen] + "…"
+	}
+	return fmt.Sprintf(" (body: %q)", s)
 }
 
 // wait sleeps d unless ctx ends first; it reports whether to go on.
