@@ -92,7 +92,7 @@ func (s *Session) Deploy(ctx context.Context, p *Plan, o DeployOptions) (*Deploy
 		}()
 		err := r.execute(ctx)
 		end.Changes = r.res.Changes
-		var notes []string
+		notes := r.notes
 		if p.forced && freeze.Frozen {
 			notes = append(notes, fmt.Sprintf("forced (--force) during a deploy freeze by %s: %s", freeze.Who, freeze.Reason))
 		}
@@ -123,7 +123,13 @@ type run struct {
 	applied Values // release values of the last update
 	last    *Result
 	res     *DeployResult
+	// smoked: the smoke command ran before the flip; notes go to the
+	// journal entry (what the team's own checks and the migration did).
+	smoked bool
+	notes  []string
 }
+
+func (r *run) note(s string) { r.notes = append(r.notes, s) }
 
 func (r *run) frontendChanged() bool {
 	return !r.p.deployed || r.p.Current.FrontendRelease != r.p.Target.FrontendRelease
@@ -210,6 +216,9 @@ func (r *run) execute(ctx context.Context) error {
 		verified = VerifyPassed
 		for _, res := range results {
 			s.Phase("verify: %s ok (%s)", res.Check.Name, res.Version)
+		}
+		if err := r.smoke(ctx, "the live URL", outputString(outs, infra.OutputURL), !r.smoked); err != nil {
+			return r.fail(ctx, err, r.rollbackValues())
 		}
 		if err := s.watch(ctx, cfg); err != nil {
 			return r.fail(ctx, err, r.rollbackValues())

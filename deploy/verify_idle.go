@@ -37,5 +37,6 @@ func (r *run) verifyIdle(ctx context.Context, staged Values) error {
 	for _, res := range results {
 		r.s.Phase("verify: idle %s ok (%s)", idle, res.Version)
 	}
-	return nil
+	r.smoked = true
+	return r.smoke(ctx, "idle "+idle+" through the test listener", url, true)
 }

@@ -41,7 +41,7 @@ func Copy(t testing.TB) string {
 			copyFile(t, filepath.Join(src, name), filepath.Join(dst, name))
 		}
 	}
-	for _, dir := range []string{"app", "web"} {
+	for _, dir := range []string{"app", "web", "smoke"} {
 		root := filepath.Join(src, dir)
 		if _, err := os.Stat(root); err != nil {
 			continue
