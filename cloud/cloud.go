@@ -76,6 +76,8 @@ type Cloud interface {
 	// AWS; for the sandbox, one that dials the simulated front door for
 	// every AWS-shaped host name.
 	HTTPClient() *http.Client
+	// Tasks runs one-off ECS tasks (migrations).
+	Tasks
 }
 
 // ServiceStatus is what ECS reports about one service.

@@ -127,6 +127,8 @@ type run struct {
 	// journal entry (what the team's own checks and the migration did).
 	smoked bool
 	notes  []string
+	// migrated: this release's migration ran and exited 0.
+	migrated bool
 }
 
 func (r *run) note(s string) { r.notes = append(r.notes, s) }
@@ -177,6 +179,9 @@ func (r *run) execute(ctx context.Context) error {
 			return err
 		}
 		if err := s.checkRollout(ctx, r.last.Outputs); err != nil {
+			return r.fail(ctx, err, p.Current)
+		}
+		if err := r.migrate(ctx, st); err != nil {
 			return r.fail(ctx, err, p.Current)
 		}
 		if st.kind == stepStage {
@@ -302,7 +307,8 @@ func (r *run) fail(ctx context.Context, cause error, back Values) error {
 	var fe *verify.FailedError
 	var ae *AlarmError
 	isCB, isAlarm := errors.As(cause, &cb), errors.As(cause, &ae)
-	if !isCB && !isAlarm && !errors.As(cause, &fe) {
+	me, isMigration := isMigrationError(cause)
+	if !isCB && !isAlarm && !isMigration && !errors.As(cause, &fe) {
 		return cause // interrupted, or kirikae could not tell: change nothing more
 	}
 	check, reason := failedCheck(cause)
@@ -311,6 +317,8 @@ func (r *run) fail(ctx context.Context, cause error, back Values) error {
 		check, reason = "rollout", cause.Error()
 	case isAlarm:
 		check, reason = "watch", ae.Error()
+	case isMigration:
+		check, reason = "migrate", me.Error()
 	}
 	failed, err := r.recordRelease(ctx, r.kind, VerifyFailed, check+": "+reason)
 	if err != nil {
@@ -385,6 +393,7 @@ func (r *run) recordRelease(ctx context.Context, kind, verified, reason string) 
 		// must name it.
 		rel.ImageTag, rel.ImageDigest = img.Tag, img.Digest
 	}
+	rel.Migrated = r.migrated && kind != KindAutoRollback
 	rel, err = log.append(ctx, rel)
 	if err != nil {
 		return Release{}, fmt.Errorf("record release of %s: %w", s.Stack(), err)

@@ -41,6 +41,10 @@ type Plan struct {
 	// that only switches) was computed from, for the user to read before
 	// confirming; the engine checks nothing until the update runs.
 	Basis string `json:"basis,omitempty"`
+	// Migration says what applying the plan does to the database: the
+	// migration a release runs before traffic moves, or the migrations a
+	// rollback crosses.
+	Migration string `json:"migration,omitempty"`
 
 	steps      []step
 	releases   []Release // the stack's releases when planned, newest first
@@ -239,6 +243,7 @@ func (s *Session) planSteps(ctx context.Context, st *stackState, pk planKind, wa
 	if live, ok := LiveRelease(st.releases); ok {
 		p.RollbackCommand = s.rollbackCommand(live.ID)
 	}
+	p.Migration = p.migrationPlan()
 	return p, nil
 }
 

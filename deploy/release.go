@@ -53,8 +53,11 @@ type Release struct {
 	When            time.Time `json:"when"`
 	Kind            string    `json:"kind"`
 	DBSchemaVersion string    `json:"dbSchemaVersion,omitempty"`
-	Verified        string    `json:"verified"`
-	Reason          string    `json:"reason,omitempty"`
+	// Migrated: the release ran kirikae:migrateCommand (exit 0) before it
+	// took traffic; its database is at DBSchemaVersion.
+	Migrated bool   `json:"migrated,omitempty"`
+	Verified string `json:"verified"`
+	Reason   string `json:"reason,omitempty"`
 }
 
 // Name says what a release serves: "image v2, frontend r3", or

@@ -111,9 +111,15 @@ type SchemaChangeError struct {
 	Target        int
 	CurrentSchema string
 	TargetSchema  string
+	// Migrations are the releases since Target that ran a migration.
+	Migrations []int
 }
 
 func (e *SchemaChangeError) Error() string {
+	if len(e.Migrations) > 0 {
+		return fmt.Sprintf("rollback of %s to release %d crosses the database migration of %s (schema %s → %s)",
+			e.Stack, e.Target, releaseList(e.Migrations), orNone(e.CurrentSchema), orNone(e.TargetSchema))
+	}
 	return fmt.Sprintf("rollback of %s to release %d crosses a database schema change (%s → %s)",
 		e.Stack, e.Target, orNone(e.CurrentSchema), orNone(e.TargetSchema))
 }

@@ -48,8 +48,9 @@ func (s *Session) PlanRollback(ctx context.Context, req RollbackRequest) (*Plan,
 		return nil, err
 	}
 	cur := st.values
-	if target.DBSchemaVersion != cur.Schema && !req.AllowSchemaRollback {
-		return nil, &SchemaChangeError{Stack: s.Stack(), Target: target.ID, CurrentSchema: cur.Schema, TargetSchema: target.DBSchemaVersion}
+	crossed := migrationsSince(st.releases, target.ID)
+	if (target.DBSchemaVersion != cur.Schema || len(crossed) > 0) && !req.AllowSchemaRollback {
+		return nil, &SchemaChangeError{Stack: s.Stack(), Target: target.ID, CurrentSchema: cur.Schema, TargetSchema: target.DBSchemaVersion, Migrations: crossed}
 	}
 	want := st.values
 	want.Image = target.Values.Image
@@ -82,6 +83,7 @@ func (s *Session) PlanRollback(ctx context.Context, req RollbackRequest) (*Plan,
 		}
 		p.Fast, p.Targets = fastTargets(s.stackURN(), p.Preview)
 	}
+	p.Migration = crossingPlan(crossed, cur.Schema, target.DBSchemaVersion)
 	t := target
 	p.From = &t
 	p.forced = req.Force

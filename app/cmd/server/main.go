@@ -29,6 +29,9 @@ var Version = "dev"
 const shutdownGrace = 20 * time.Second
 
 func main() {
+	if len(os.Args) > 1 && os.Args[1] == "migrate" {
+		os.Exit(migrate(os.Stdout, os.Args[2:]))
+	}
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, os.Interrupt)
 	defer stop()
 	port := os.Getenv("PORT")

@@ -6,6 +6,10 @@
 //	*crash*      exits at start
 //	*unhealthy*  answers 500 on /healthz
 //	*api500*     passes /healthz, answers 500 on /api/…
+//	*migrate3*   its `migrate` command fails with exit code 3
+//
+// Run as `workload migrate` (an ECS command override, kirikae:migrateCommand)
+// it is a database migration that prints what it did and exits.
 package main
 
 import (
@@ -20,6 +24,15 @@ var Version = "dev"
 
 func main() {
 	log.SetFlags(0)
+	if len(os.Args) > 1 && os.Args[1] == "migrate" {
+		if strings.Contains(Version, "migrate3") {
+			log.Printf("migrate: version %s: applying 0042_add_orders", Version)
+			log.Printf("migrate: 0042_add_orders: column orders.total already exists")
+			os.Exit(3)
+		}
+		log.Printf("migrate: version %s: schema migrated", Version)
+		return
+	}
 	if strings.Contains(Version, "crash") {
 		log.Fatalf("version %s: crashing at start", Version)
 	}
