@@ -52,6 +52,9 @@ func (h *Human) Plan(p *deploy.Plan) error {
 	if !first {
 		t.add("downtime", p.Downtime)
 	}
+	if p.Migration != "" {
+		t.add("database", p.Migration)
+	}
 	if p.Fast {
 		t.add("fast path", fmt.Sprintf("update limited to %s", plural(len(p.Targets), "switch resource")))
 	}

@@ -48,6 +48,7 @@ type releaseJSON struct {
 	FrontendRelease string            `json:"frontendRelease,omitempty"`
 	ActiveColor     string            `json:"activeColor,omitempty"`
 	DBSchemaVersion string            `json:"dbSchemaVersion,omitempty"`
+	Migrated        bool              `json:"migrated,omitempty"`
 	ConfigHash      string            `json:"configHash"`
 	Values          map[string]string `json:"values"`
 	RollbackCommand string            `json:"rollbackCommand,omitempty"`
@@ -58,7 +59,7 @@ func newReleaseJSON(r deploy.Release) releaseJSON {
 	return releaseJSON{ID: r.ID, Kind: r.Kind, Verified: r.Verified, Reason: r.Reason, When: utc(r.When),
 		Who: r.Who, Commit: r.Commit, ImageTag: r.ImageTag, LambdaVersion: r.LambdaVersion,
 		FrontendRelease: r.FrontendRelease, ActiveColor: r.ActiveColor, DBSchemaVersion: r.DBSchemaVersion,
-		ConfigHash: r.ConfigHash, Values: values}
+		Migrated: r.Migrated, ConfigHash: r.ConfigHash, Values: values}
 }
 
 type releasesDoc struct {
@@ -83,15 +84,19 @@ type planJSON struct {
 	Targets         []string          `json:"targets"`
 	// Basis: what a plan made without an engine preview was computed from
 	// (a switch-only rollback); "" when the engine previewed it.
-	Basis   string       `json:"basis,omitempty"`
-	From    *releaseJSON `json:"from,omitempty"`
-	Preview *resultJSON  `json:"preview,omitempty"`
+	Basis string `json:"basis,omitempty"`
+	// Migration: what applying the plan does to the database (a release's
+	// migration, the migrations a rollback crosses); "" for nothing.
+	Migration string       `json:"migration,omitempty"`
+	From      *releaseJSON `json:"from,omitempty"`
+	Preview   *resultJSON  `json:"preview,omitempty"`
 }
 
 func newPlanJSON(p *deploy.Plan) *planJSON {
 	doc := &planJSON{Stack: p.Stack, Plan: p.Kind, First: p.First, Current: p.Current.Map(), Target: p.Target.Map(),
 		Switches: append([]string{}, p.Switches...), Replaces: []string{}, Downtime: p.Downtime,
-		RollbackCommand: p.RollbackCommand, Fast: p.Fast, Targets: append([]string{}, p.Targets...), Basis: p.Basis}
+		RollbackCommand: p.RollbackCommand, Fast: p.Fast, Targets: append([]string{}, p.Targets...), Basis: p.Basis,
+		Migration: p.Migration}
 	for _, r := range p.Replaces {
 		doc.Replaces = append(doc.Replaces, r.URN)
 	}

@@ -32,6 +32,9 @@ func (m *Markdown) Plan(p *deploy.Plan) error {
 	if !first {
 		fmt.Fprintf(&b, "- downtime: %s\n", mdEscape.Replace(p.Downtime))
 	}
+	if p.Migration != "" {
+		fmt.Fprintf(&b, "- database: %s\n", mdEscape.Replace(p.Migration))
+	}
 	if p.RollbackCommand != "" {
 		fmt.Fprintf(&b, "- undo with %s\n", codeSpan(p.RollbackCommand))
 	}
