@@ -30,7 +30,7 @@ func main() {
 			log.Printf("migrate: 0042_add_orders: column orders.total already exists")
 			os.Exit(3)
 		}
-		log.Printf("migrate: version %s: schema migrated", Version)
+		log.Printf("migrate: release %s: database schema is up to date", Version)
 		return
 	}
 	if strings.Contains(Version, "crash") {
