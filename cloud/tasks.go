@@ -9,6 +9,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ecs"
+	"github.com/aws/aws-sdk-go-v2/service/lambda"
 	ecstypes "github.com/aws/aws-sdk-go-v2/service/ecs/types"
 )
 
@@ -20,6 +21,9 @@ type Tasks interface {
 	// RunTask starts t, streams the container's log lines to onLog while it
 	// runs, and waits (at most maxWait) until ECS reports it STOPPED.
 	RunTask(ctx context.Context, t OneOffTask, maxWait time.Duration, onLog func(string)) (TaskResult, error)
+	// Invoke calls a function version synchronously: a Lambda release
+	// checked before alias live moves to it, its migration event.
+	Invoke(ctx context.Context, function, qualifier string, payload []byte) ([]byte, error)
 }
 
 // OneOffTask is one task run to completion.
@@ -187,4 +191,28 @@ func (a *AWS) followTaskLogs(ctx context.Context, lc *ecstypes.LogConfiguration,
 		}
 	}()
 	return l
+}
+
+// Invoke calls one version of a function synchronously (RequestResponse)
+// and returns its response payload; a function error (the handler failed,
+// the runtime crashed) is an error carrying the payload.
+// https://docs.aws.amazon.com/lambda/latest/api/API_Invoke.html
+func (a *AWS) Invoke(ctx context.Context, function, qualifier string, payload []byte) ([]byte, error) {
+	out, err := a.fn.Invoke(ctx, &lambda.InvokeInput{
+		FunctionName: aws.String(function), Qualifier: aws.String(qualifier), Payload: payload,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("invoke %s:%s: %w", function, qualifier, err)
+	}
+	if out.FunctionError != nil {
+		return out.Payload, fmt.Errorf("invoke %s:%s: %s: %s", function, qualifier, aws.ToString(out.FunctionError), truncateBytes(out.Payload, 300))
+	}
+	return out.Payload, nil
+}
+
+func truncateBytes(b []byte, n int) string {
+	if len(b) <= n {
+		return string(b)
+	}
+	return string(b[:n]) + "…"
 }

@@ -121,8 +121,8 @@ func (s *Session) runSmokeCommand(ctx context.Context, cfg stacks.Config, base, 
 // that is base itself; the sandbox's hosts answer only to the data
 // plane's client, so the command gets a local listener forwarding to it.
 func (s *Session) reachable(ctx context.Context, base string) (string, func(), error) {
-	if !s.Sandbox() {
-		return base, func() {}, nil
+	if !s.Sandbox() || strings.HasPrefix(base, "http://127.0.0.1:") {
+		return base, func() {}, nil // AWS's own address, or already local
 	}
 	c, err := s.cloudAPI(ctx)
 	if err != nil {

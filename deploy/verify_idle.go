@@ -15,10 +15,16 @@ import (
 // its own version before anyone is switched to it. After the flip the
 // usual checks run again through the production listener. Nothing is
 // checked when the stack has no test listener, verification is skipped,
-// or the stage is a Lambda one (its alias does not move until the switch).
+// or the stage is a Lambda one (its alias does not move until the switch;
+// only the smoke checks reach the new version, by invoking it).
 // https://docs.aws.amazon.com/codedeploy/latest/userguide/deployment-steps-ecs.html
 func (r *run) verifyIdle(ctx context.Context, staged Values) error {
 	cfg := r.p.cfg
+	if cfg.Backend == stacks.BackendLambda {
+		// The smoke checks reach the published version by invoking it
+		// (lambda_candidate.go).
+		return r.smokeCandidate(ctx)
+	}
 	url := outputString(r.last.Outputs, infra.OutputTestURL)
 	if url == "" || r.o.SkipVerify || cfg.Backend != stacks.BackendECS {
 		return nil
