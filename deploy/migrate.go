@@ -2,6 +2,7 @@ package deploy
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
@@ -38,7 +39,7 @@ type MigrationError struct {
 func (e *MigrationError) Error() string {
 	why := "exit " + fmt.Sprint(deref(e.ExitCode))
 	if e.ExitCode == nil {
-		why = "the container never ran: " + e.StoppedReason
+		why = "it did not run to an exit code: " + e.StoppedReason
 	}
 	msg := fmt.Sprintf("migration %q of %s: %s", e.Command, e.Stack, why)
 	if e.Output != "" {
@@ -63,7 +64,7 @@ func deref(p *int) int {
 // code (a staged image, or the stack's first deploy) with a migrate
 // command. Rollbacks never migrate; a no-op up stages nothing.
 func (p *Plan) migrates() bool {
-	if p.cfg.MigrateCommand == "" || p.Kind == KindRollback || p.cfg.Backend != stacks.BackendECS {
+	if p.cfg.MigrateCommand == "" || p.Kind == KindRollback {
 		return false
 	}
 	if !p.deployed {
@@ -79,7 +80,11 @@ func (p *Plan) migrates() bool {
 
 // migrationPlan says in the plan what the release does to the database.
 func (p *Plan) migrationPlan() string {
-	if p.migrates() {
+	switch {
+	case p.migrates() && p.cfg.Backend == stacks.BackendLambda:
+		return fmt.Sprintf("runs %q once, by invoking the newly published version with a migration event, before alias live moves (schema %s)",
+			p.cfg.MigrateCommand, orNone(p.cfg.DBSchemaVersion))
+	case p.migrates():
 		return fmt.Sprintf("runs %q once, as a one-off task of the new task definition, before any traffic moves (schema %s)",
 			p.cfg.MigrateCommand, orNone(p.cfg.DBSchemaVersion))
 	}
@@ -93,6 +98,9 @@ func (r *run) migrate(ctx context.Context, st step) error {
 		return nil
 	}
 	cfg, outs := r.p.cfg, r.last.Outputs
+	if cfg.Backend == stacks.BackendLambda {
+		return r.migrateLambda(ctx)
+	}
 	svc, td := infra.OutputIdleService, infra.OutputIdleTaskDefinition
 	if !r.p.deployed {
 		svc, td = infra.OutputActiveService, infra.OutputActiveTaskDefinition
@@ -122,6 +130,63 @@ func (r *run) migrate(ctx context.Context, st step) error {
 	}
 	r.migrated = true
 	r.note(fmt.Sprintf("migrated: %q exited 0 (schema %s, task %s)", cfg.MigrateCommand, orNone(cfg.DBSchemaVersion), shortARN(res.TaskARN)))
+	r.s.Phase("migrate: ok (schema %s)", orNone(cfg.DBSchemaVersion))
+	return nil
+}
+
+// MigrateEvent is the event a Lambda version is invoked with to run the
+// migration (app/cmd/lambda answers it with a MigrateResult).
+type MigrateEvent struct {
+	Migrate []string `json:"kirikaeMigrate"`
+}
+
+// MigrateResult is a Lambda migration's answer.
+type MigrateResult struct {
+	ExitCode int    `json:"exitCode"`
+	Output   string `json:"output"`
+}
+
+// migrateLambda invokes the version the stage published (nothing when it
+// published none: the code did not change) with a MigrateEvent.
+// https://docs.aws.amazon.com/lambda/latest/api/API_Invoke.html
+func (r *run) migrateLambda(ctx context.Context) error {
+	cfg := r.p.cfg
+	version := outputString(r.last.Outputs, infra.OutputLambdaLatestVersion)
+	if version == "" || version == r.p.liveLambda {
+		return nil
+	}
+	c, err := r.s.cloudAPI(ctx)
+	if err != nil {
+		return err
+	}
+	r.s.Phase("migrate: %s by invoking version %s", cfg.MigrateCommand, version)
+	payload, err := json.Marshal(MigrateEvent{Migrate: strings.Fields(cfg.MigrateCommand)})
+	if err != nil {
+		return fmt.Errorf("migrate %s: %w", r.s.Stack(), err)
+	}
+	ctx, cancel := context.WithTimeout(ctx, cfg.MigrateTimeout)
+	defer cancel()
+	out, err := c.Invoke(ctx, infra.FunctionName(cfg), version, payload)
+	var res MigrateResult
+	if err == nil {
+		err = json.Unmarshal(out, &res)
+	}
+	if err != nil {
+		// The function failed (or answered something else): no exit code.
+		return &MigrationError{Stack: r.s.Stack(), Command: cfg.MigrateCommand, Task: "version " + version,
+			StoppedReason: err.Error()}
+	}
+	text := strings.TrimRight(res.Output, "\n")
+	for _, line := range lastLines(text, 40) {
+		r.s.Phase("migrate | %s", line)
+	}
+	if res.ExitCode != 0 {
+		code := res.ExitCode
+		return &MigrationError{Stack: r.s.Stack(), Command: cfg.MigrateCommand, Task: "version " + version,
+			ExitCode: &code, Output: tail(strings.Join(lastLines(text, 20), "\n"), smokeOutputTail)}
+	}
+	r.migrated = true
+	r.note(fmt.Sprintf("migrated: %q exited 0 (schema %s, version %s)", cfg.MigrateCommand, orNone(cfg.DBSchemaVersion), version))
 	r.s.Phase("migrate: ok (schema %s)", orNone(cfg.DBSchemaVersion))
 	return nil
 }

@@ -50,5 +50,5 @@ func TestAFailedMigrationNamesItsExitAndOutput(t *testing.T) {
 	err := &MigrationError{Stack: "staging", Command: "migrate", ExitCode: &code, Output: "applying 0042\ncolumn exists"}
 	assert.Equal(t, `migration "migrate" of staging: exit 3; output ends: applying 0042 ⏎ column exists`, err.Error())
 	err = &MigrationError{Stack: "staging", Command: "migrate", StoppedReason: "CannotPullContainerError: pull access denied"}
-	assert.Equal(t, `migration "migrate" of staging: the container never ran: CannotPullContainerError: pull access denied`, err.Error())
+	assert.Equal(t, `migration "migrate" of staging: it did not run to an exit code: CannotPullContainerError: pull access denied`, err.Error())
 }

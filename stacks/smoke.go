@@ -111,15 +111,3 @@ func smokeProblems(v any) []issue {
 	}
 	return out
 }
-
-// migrateProblems refuses a migration kirikae would not run: on Lambda the
-// migration (an invocation of the new version with a migration event) is
-// not built yet, and a release that silently skipped its migration would
-// be worse than none.
-func migrateProblems(c Config, o *origin) []Problem {
-	if c.MigrateCommand == "" || c.Backend != BackendLambda || o.reported[KeyMigrateCommand] || o.reported[KeyBackend] {
-		return nil
-	}
-	return []Problem{o.problem(KeyMigrateCommand, c.MigrateCommand,
-		"runs on ECS only for now (a one-off task of the new task definition); on Lambda, migrate outside the release and remove "+KeyMigrateCommand)}
-}

@@ -72,9 +72,3 @@ func TestParityComparesTheValuesOfChecksAndMigration(t *testing.T) {
 	assert.Equal(t, Difference{Key: KeySmokeChecks, In: "Pulumi.staging.yaml", Line: 5, Missing: "Pulumi.product.yaml", Differs: true}, got[0])
 	assert.Equal(t, "Pulumi.staging.yaml:5: kirikae:smokeChecks differs from Pulumi.product.yaml; every stack must check the same way (staging proves nothing about product otherwise)", got[0].String())
 }
-
-func TestMigrateCommandIsRefusedOnLambda(t *testing.T) {
-	assert.Equal(t, []string{`Pulumi.test.yaml:5: kirikae:migrateCommand: "migrate" runs on ECS only for now (a one-off task of the new task definition); on Lambda, migrate outside the release and remove kirikae:migrateCommand`},
-		problemsOf(t, stackYAML("kirikae:backend: lambda", "kirikae:migrateCommand: migrate")))
-	assert.Nil(t, problemsOf(t, stackYAML("kirikae:migrateCommand: migrate")))
-}

@@ -88,7 +88,6 @@ func validate(c Config, o *origin) []Problem {
 		}
 	}
 	out = append(out, crossCheck(c, o)...)
-	out = append(out, migrateProblems(c, o)...)
 	out = append(out, tlsProblems(c, o)...)
 	return append(out, pathProblems(c, o)...)
 }

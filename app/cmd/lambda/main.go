@@ -5,8 +5,11 @@
 package main
 
 import (
+	"context"
+	"encoding/json"
 	"os"
 
+	"github.com/aws/aws-lambda-go/events"
 	"github.com/aws/aws-lambda-go/lambda"
 
 	"github.com/kirikae/kirikae/app/api"
@@ -21,5 +24,12 @@ func main() {
 	// AWS_LAMBDA_FUNCTION_VERSION is a reserved variable the Lambda service
 	// sets to the published version it runs:
 	// https://docs.aws.amazon.com/lambda/latest/dg/configuration-envvars.html#configuration-envvars-runtime
-	lambda.Start(apigw.Handler(api.NewOnLambda(Version, os.Getenv("AWS_LAMBDA_FUNCTION_VERSION"))))
+	http := apigw.Handler(api.NewOnLambda(Version, os.Getenv("AWS_LAMBDA_FUNCTION_VERSION")))
+	lambda.Start(handler(func(ctx context.Context, raw json.RawMessage) (any, error) {
+		var ev events.APIGatewayV2HTTPRequest
+		if err := json.Unmarshal(raw, &ev); err != nil {
+			return nil, err
+		}
+		return http(ctx, ev)
+	}))
 }
