@@ -132,8 +132,9 @@ func (s *Session) reachable(ctx context.Context, base string) (string, func(), e
 	if err != nil {
 		return "", nil, fmt.Errorf("parse smoke URL %s: %w", base, err)
 	}
-	proxy := httputil.NewSingleHostReverseProxy(u)
-	proxy.Transport = c.HTTPClient().Transport
+	// SetURL also sends the target's Host: the front door routes by it.
+	proxy := &httputil.ReverseProxy{Rewrite: func(pr *httputil.ProxyRequest) { pr.SetURL(u) },
+		Transport: c.HTTPClient().Transport}
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return "", nil, fmt.Errorf("listen for the smoke command: %w", err)

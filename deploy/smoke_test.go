@@ -116,9 +116,13 @@ func TestSmokeChecksAndCommandRefuseABrokenReleaseBeforeTheFlip(t *testing.T) {
 	}
 	rels, err := s.Releases(context.Background())
 	require.NoError(t, err)
-	assert.Equal(t, deploy.VerifyFailed, rels[0].Verified)
-	assert.Equal(t, "v2-api500", rels[0].ImageTag)
-	assert.Contains(t, rels[0].Reason, "smoke GET /api/hello")
+	// Newest first: the staged colour put back (no traffic had moved),
+	// then the refused release.
+	require.GreaterOrEqual(t, len(rels), 3)
+	assert.Equal(t, deploy.KindAutoRollback, rels[0].Kind)
+	assert.Equal(t, deploy.VerifyFailed, rels[1].Verified)
+	assert.Equal(t, "v2-api500", rels[1].ImageTag)
+	assert.Contains(t, rels[1].Reason, "smoke GET /api/hello")
 	recs, err := s.Journal(context.Background(), time.Time{})
 	require.NoError(t, err)
 	assert.Equal(t, journal.ResultFailed, recs[0].Result)
