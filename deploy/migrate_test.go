@@ -13,7 +13,6 @@ import (
 	"github.com/kirikae/kirikae/deploy"
 	"github.com/kirikae/kirikae/infra"
 	"github.com/kirikae/kirikae/internal/testproject"
-	"github.com/kirikae/kirikae/sandbox"
 	"github.com/kirikae/kirikae/stacks"
 )
 
@@ -23,9 +22,9 @@ func migrationsRun(t *testing.T, dir string) int {
 	t.Helper()
 	cfg, err := stacks.Load(dir, "staging")
 	require.NoError(t, err)
-	evs, err := account(t, dir).FilterLogEvents(sandbox.LogQuery{Group: infra.LogGroupName(cfg), Pattern: `"schema is up to date"`})
+	msgs, err := account(t, dir).LogMessages(infra.LogGroupName(cfg), `"schema is up to date"`)
 	require.NoError(t, err)
-	return len(evs)
+	return len(msgs)
 }
 
 // phaseIndex is where the first phase starting with prefix is, -1 if none.

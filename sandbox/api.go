@@ -125,6 +125,18 @@ func (a *Account) PutLogEvents(group, stream string, events ...LogEvent) error {
 	return logs.PutLogEvents(a.Account, group, stream, events...)
 }
 
+// LogMessages returns the messages of a CloudWatch Logs group's events
+// that match a filter pattern ("" = all), oldest first, as FilterLogEvents
+// selects them.
+func (a *Account) LogMessages(group, pattern string) ([]string, error) {
+	evs, err := logs.FilterLogEvents(a.Account, logs.LogQuery{Group: group, Pattern: pattern})
+	out := make([]string, 0, len(evs))
+	for _, e := range evs {
+		out = append(out, e.Message)
+	}
+	return out, err
+}
+
 // SimulateCircuitBreaker arms the ECS deployment circuit breaker of the
 // service: its next task definition change is rolled back.
 func (a *Account) SimulateCircuitBreaker(service string) error {

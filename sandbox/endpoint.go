@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"net/http"
 	"sync"
 	"time"
@@ -151,7 +152,9 @@ func APIHandler(a *core.Account) http.Handler {
 		case "monitoring":
 			cloudwatch.ServeCloudWatch(a, w, r, body)
 		case "ecs":
-			a.ServeJSON11(w, r, body, ecs.TargetPrefix, ecs.Ops(a))
+			ops := ecs.Ops(a)
+			maps.Copy(ops, ecs.TaskOps(a, workload.TaskRunner(a)))
+			a.ServeJSON11(w, r, body, ecs.TargetPrefix, ops)
 		case "ecr":
 			a.ServeJSON11(w, r, body, ecr.TargetPrefix, ecr.Ops(a))
 		case "lambda":

@@ -89,7 +89,7 @@ func serviceDescription(ix core.Index, st *core.State, r *core.Record) map[strin
 	if lbs == nil {
 		lbs = []any{}
 	}
-	return map[string]any{
+	desc := map[string]any{
 		"serviceArn": r.ID, "serviceName": core.StrOf(outs, "name"), "clusterArn": core.StrOf(outs, "cluster"),
 		"status": "ACTIVE", "desiredCount": count, "runningCount": count, "pendingCount": 0,
 		"launchType": launch, "taskDefinition": td, "loadBalancers": lbs,
@@ -100,6 +100,37 @@ func serviceDescription(ix core.Index, st *core.State, r *core.Record) map[strin
 			"launchType": launch, "rolloutState": "COMPLETED", "createdAt": core.Epoch(""), "updatedAt": core.Epoch(""),
 		}},
 	}
+	if nc := networkConfiguration(outs["networkConfiguration"]); nc != nil {
+		desc["networkConfiguration"] = nc
+	}
+	return desc
+}
+
+// networkConfiguration renders a service's awsvpc settings (the provider's
+// {subnets, securityGroups, assignPublicIp}) as ECS reports them, which is
+// what RunTask takes back for a task in the same network.
+// https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_NetworkConfiguration.html
+func networkConfiguration(v any) map[string]any {
+	if l, ok := v.([]any); ok && len(l) > 0 {
+		v = l[0]
+	}
+	m, ok := v.(map[string]any)
+	if !ok {
+		return nil
+	}
+	public := "DISABLED"
+	if b, _ := m["assignPublicIp"].(bool); b {
+		public = "ENABLED"
+	}
+	list := func(k string) []any {
+		if l, ok := m[k].([]any); ok {
+			return l
+		}
+		return []any{}
+	}
+	return map[string]any{"awsvpcConfiguration": map[string]any{
+		"subnets": list("subnets"), "securityGroups": list("securityGroups"), "assignPublicIp": public,
+	}}
 }
 
 // describeTaskDefinition accepts an ARN, family:revision or family (the
