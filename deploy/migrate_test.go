@@ -114,8 +114,13 @@ func TestMigrationRunsOncePerReleaseBeforeTheSwitch(t *testing.T) {
 	assert.Equal(t, "migrate", vf.Check)
 	rels, err := s.Releases(context.Background())
 	require.NoError(t, err)
-	assert.Equal(t, deploy.VerifyFailed, rels[0].Verified)
-	assert.False(t, rels[0].Migrated)
+	// Newest first: the staged colour put back, then the refused release.
+	require.GreaterOrEqual(t, len(rels), 2)
+	assert.Equal(t, deploy.KindAutoRollback, rels[0].Kind)
+	assert.Equal(t, deploy.VerifyFailed, rels[1].Verified)
+	assert.Equal(t, "v3-migrate3", rels[1].ImageTag)
+	assert.Contains(t, rels[1].Reason, "migrate: migration \"migrate\" of staging: exit 3")
+	assert.False(t, rels[1].Migrated)
 	_, v = served(t, dir, s, infra.OutputURL, "/version")
 	assert.Equal(t, "v1", v, "the previous release still serves")
 }
