@@ -53,7 +53,14 @@ func (r *run) smoke(ctx context.Context, where, base string, command bool) error
 	}
 	if cs := smokeChecks(cfg, base); len(cs) > 0 {
 		r.s.Phase("smoke: %d %s on %s", len(cs), plural(len(cs), "check"), where)
-		if _, err := r.s.runChecks(ctx, cfg, cs); err != nil {
+		var err error
+		if isLocal(base) {
+			// The candidate Lambda version's listener: a plain client.
+			_, err = verify.Run(ctx, cs, r.s.checkOptions(cfg, &http.Client{Timeout: 30 * time.Second}))
+		} else {
+			_, err = r.s.runChecks(ctx, cfg, cs)
+		}
+		if err != nil {
 			return err
 		}
 		r.note("smoke checks passed on " + where)
@@ -121,7 +128,7 @@ func (s *Session) runSmokeCommand(ctx context.Context, cfg stacks.Config, base, 
 // that is base itself; the sandbox's hosts answer only to the data
 // plane's client, so the command gets a local listener forwarding to it.
 func (s *Session) reachable(ctx context.Context, base string) (string, func(), error) {
-	if !s.Sandbox() || strings.HasPrefix(base, "http://127.0.0.1:") {
+	if !s.Sandbox() || isLocal(base) {
 		return base, func() {}, nil // AWS's own address, or already local
 	}
 	c, err := s.cloudAPI(ctx)
@@ -143,6 +150,9 @@ func (s *Session) reachable(ctx context.Context, base string) (string, func(), e
 	go func() { _ = srv.Serve(ln) }()
 	return "http://" + ln.Addr().String(), func() { _ = srv.Close() }, nil
 }
+
+// isLocal reports a URL kirikae itself serves on this machine.
+func isLocal(base string) bool { return strings.HasPrefix(base, "http://127.0.0.1:") }
 
 func lastLines(s string, n int) []string {
 	if s == "" {

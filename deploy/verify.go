@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/http"
 	"strings"
 	"time"
 
@@ -78,15 +79,19 @@ func (s *Session) runChecks(ctx context.Context, cfg stacks.Config, cs []verify.
 	if err != nil {
 		return nil, err
 	}
+	return verify.Run(ctx, cs, s.checkOptions(cfg, c.HTTPClient()))
+}
+
+// checkOptions are the stack's attempts, interval and timeout for checks
+// made with client.
+func (s *Session) checkOptions(cfg stacks.Config, client *http.Client) verify.Options {
 	interval := s.verifyInterval
 	if interval < 0 {
 		// Spread the attempts over half the timeout, so a slow start still
 		// passes, but never wait long between two of them.
 		interval = min(cfg.VerifyTimeout/time.Duration(2*max(cfg.VerifyAttempts, 1)), 5*time.Second)
 	}
-	return verify.Run(ctx, cs, verify.Options{
-		Attempts: cfg.VerifyAttempts, Interval: interval, Timeout: cfg.VerifyTimeout, Client: c.HTTPClient(),
-	})
+	return verify.Options{Attempts: cfg.VerifyAttempts, Interval: interval, Timeout: cfg.VerifyTimeout, Client: client}
 }
 
 // failedCheck names the first failed check and why.

@@ -158,7 +158,9 @@ func APIHandler(a *core.Account) http.Handler {
 		case "ecr":
 			a.ServeJSON11(w, r, body, ecr.TargetPrefix, ecr.Ops(a))
 		case "lambda":
-			lambda.ServeLambda(a, w, r)
+			if !lambda.ServeInvoke(a, w, r, workload.Invoker(a)) {
+				lambda.ServeLambda(a, w, r)
+			}
 		case "cloudfront":
 			cloudfront.ServeCloudFront(a, w, r, body)
 		case "ssm":

@@ -193,3 +193,25 @@ func (r *lambdaRun) Invoke(ctx context.Context, version string, event []byte) ([
 	fmt.Fprintf(r.logs, "REPORT RequestId: %s\tDuration: %.2f ms\n", id, float64(time.Since(start).Microseconds())/1000)
 	return out, err
 }
+
+// Invoker runs Lambda's Invoke (lambda.ServeInvoke) on the version's warm
+// environment, as API Gateway's integration does.
+func Invoker(a *core.Account) func(ctx context.Context, function, version string, event []byte) ([]byte, error) {
+	return func(ctx context.Context, function, version string, event []byte) ([]byte, error) {
+		rt := Routed{Kind: KindAPI, Function: function, Version: version, Legacy: true}
+		if err := a.View(func(st *core.State) error {
+			LambdaTarget(st, core.NewIndex(st), &rt)
+			return nil
+		}); err != nil {
+			return nil, err
+		}
+		if rt.Legacy {
+			return nil, fmt.Errorf("version %s of %s has no package the sandbox can run", version, function)
+		}
+		fn, err := Workloads(a).Function(rt)
+		if err != nil {
+			return nil, err
+		}
+		return fn.Invoke(ctx, version, event)
+	}
+}
