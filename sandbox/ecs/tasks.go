@@ -37,8 +37,8 @@ const (
 	StopUserInitiated            = "UserInitiated"
 )
 
-// Task is one task RunTask started.
-type Task struct {
+// OneOffTask is one task RunTask started.
+type OneOffTask struct {
 	ARN, ClusterARN, TaskDef, Container, StartedBy, Group string
 	// Command and Env are the container override: the program's arguments
 	// and extra environment.
@@ -58,7 +58,7 @@ type Task struct {
 }
 
 // Running marks the container started.
-func (t *Task) Running() {
+func (t *OneOffTask) Running() {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	if t.lastStatus != StatusStopped {
@@ -69,7 +69,7 @@ func (t *Task) Running() {
 // Stopped records the end of the task, once: the container's exit code
 // (nil when it never ran), the stopped reason and code. A task StopTask
 // stopped keeps the reason StopTask gave.
-func (t *Task) Stopped(exitCode *int, reason, stopCode string) {
+func (t *OneOffTask) Stopped(exitCode *int, reason, stopCode string) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	if t.lastStatus == StatusStopped {
@@ -84,7 +84,7 @@ func (t *Task) Stopped(exitCode *int, reason, stopCode string) {
 
 // requestStop marks the task to stop for reason; false when it already
 // stopped.
-func (t *Task) requestStop(reason string) bool {
+func (t *OneOffTask) requestStop(reason string) bool {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	if t.lastStatus == StatusStopped {
@@ -95,7 +95,7 @@ func (t *Task) requestStop(reason string) bool {
 }
 
 // describe renders the task as RunTask and DescribeTasks return it.
-func (t *Task) describe() map[string]any {
+func (t *OneOffTask) describe() map[string]any {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	c := map[string]any{"name": t.Container, "lastStatus": t.lastStatus, "taskArn": t.ARN}
@@ -134,18 +134,18 @@ func epochOf(t time.Time) float64 { return float64(t.UnixMilli()) / 1000 }
 // t.Stopped (at once, for an image that cannot be pulled); Stop sends it
 // SIGTERM, then SIGKILL after the stop timeout.
 type TaskRunner interface {
-	Start(st *core.State, t *Task)
-	Stop(t *Task)
+	Start(st *core.State, t *OneOffTask)
+	Stop(t *OneOffTask)
 }
 
 // tasks are the one-off tasks this process started, per account: like the
 // processes that run them, they do not outlive the process.
 var (
 	tasksMu sync.Mutex
-	tasksBy = map[string]map[string]*Task{} // account dir → task ARN → task
+	tasksBy = map[string]map[string]*OneOffTask{} // account dir → task ARN → task
 )
 
-func findTask(a *core.Account, ref string) *Task {
+func findTask(a *core.Account, ref string) *OneOffTask {
 	tasksMu.Lock()
 	defer tasksMu.Unlock()
 	for arn, t := range tasksBy[a.Dir()] {
@@ -156,11 +156,11 @@ func findTask(a *core.Account, ref string) *Task {
 	return nil
 }
 
-func keepTask(a *core.Account, t *Task) {
+func keepTask(a *core.Account, t *OneOffTask) {
 	tasksMu.Lock()
 	defer tasksMu.Unlock()
 	if tasksBy[a.Dir()] == nil {
-		tasksBy[a.Dir()] = map[string]*Task{}
+		tasksBy[a.Dir()] = map[string]*OneOffTask{}
 	}
 	tasksBy[a.Dir()][t.ARN] = t
 }
@@ -169,7 +169,7 @@ func keepTask(a *core.Account, t *Task) {
 func TaskOps(a *core.Account, r TaskRunner) map[string]core.JSONOp {
 	return map[string]core.JSONOp{
 		"RunTask":       func(st *core.State, in []byte) (any, error) { return runTask(a, r, st, in) },
-		"DescribeTasks": func(st *core.State, in []byte) (any, error) { return describeTasks(a, st, in) },
+		"DescribeTasks": func(st *core.State, in []byte) (any, error) { return describeAllTasks(a, st, in) },
 		"StopTask":      func(st *core.State, in []byte) (any, error) { return stopTask(a, r, in) },
 	}
 }
@@ -252,7 +252,7 @@ func runTask(a *core.Account, r TaskRunner, st *core.State, in []byte) (any, err
 	if err := json.Unmarshal([]byte(core.StrOf(td, "containerDefinitions")), &defs); err != nil || len(defs) == 0 {
 		return nil, core.BadRequest("ClientException", "TaskDefinition has no container definitions.")
 	}
-	t0 := Task{Container: defs[0].Name}
+	t0 := OneOffTask{Container: defs[0].Name}
 	for _, o := range req.Overrides.ContainerOverrides {
 		known := false
 		for _, d := range defs {
@@ -274,7 +274,7 @@ func runTask(a *core.Account, r TaskRunner, st *core.State, in []byte) (any, err
 	prefix := strings.Replace(clusterARN, ":cluster/", ":task/", 1)
 	tasks := []any{}
 	for range req.Count {
-		t := &Task{ARN: prefix + "/" + taskID(), ClusterARN: clusterARN, TaskDef: arn, Container: t0.Container,
+		t := &OneOffTask{ARN: prefix + "/" + taskID(), ClusterARN: clusterARN, TaskDef: arn, Container: t0.Container,
 			Command: t0.Command, Env: t0.Env, StartedBy: req.StartedBy, Group: group, CreatedAt: time.Now(),
 			lastStatus: StatusProvisioning, desiredStatus: StatusRunning}
 		keepTask(a, t)
@@ -290,9 +290,10 @@ func taskID() string {
 	return hex.EncodeToString(b)
 }
 
-// describeTasks reports tasks by ARN or id; one this process never started
-// is a MISSING failure, as ECS reports an unknown task.
-func describeTasks(a *core.Account, st *core.State, in []byte) (any, error) {
+// describeAllTasks reports one-off tasks by ARN or id, and the services'
+// tasks (api_list.go's describeTasks) for every other reference; a task
+// neither knows is a MISSING failure, as ECS reports an unknown task.
+func describeAllTasks(a *core.Account, st *core.State, in []byte) (any, error) {
 	var req struct {
 		Cluster string   `json:"cluster"`
 		Tasks   []string `json:"tasks"`
@@ -300,22 +301,32 @@ func describeTasks(a *core.Account, st *core.State, in []byte) (any, error) {
 	if err := core.Decode(in, &req); err != nil {
 		return nil, err
 	}
-	if len(req.Tasks) == 0 {
-		return nil, core.BadRequest("InvalidParameterException", "Tasks cannot be empty.")
-	}
-	if req.Cluster != "" && req.Cluster != "default" && !clusterExists(core.NewIndex(st), req.Cluster) {
-		return nil, clusterNotFound(req.Cluster)
-	}
-	tasks, failures := []any{}, []any{}
+	var oneOffs []any
+	var others []string
 	for _, ref := range req.Tasks {
-		t := findTask(a, ref)
-		if t == nil {
-			failures = append(failures, map[string]any{"arn": ref, "reason": "MISSING"})
-			continue
+		if t := findTask(a, ref); t != nil {
+			oneOffs = append(oneOffs, t.describe())
+		} else {
+			others = append(others, ref)
 		}
-		tasks = append(tasks, t.describe())
 	}
-	return map[string]any{"tasks": tasks, "failures": failures}, nil
+	if len(others) == 0 && len(oneOffs) > 0 {
+		if req.Cluster != "" && req.Cluster != "default" && !clusterExists(core.NewIndex(st), req.Cluster) {
+			return nil, clusterNotFound(req.Cluster)
+		}
+		return map[string]any{"tasks": oneOffs, "failures": []any{}}, nil
+	}
+	rest, err := json.Marshal(map[string]any{"cluster": req.Cluster, "tasks": others})
+	if err != nil {
+		return nil, err
+	}
+	out, err := describeTasks(a, st, rest)
+	if err != nil {
+		return nil, err
+	}
+	doc := out.(map[string]any)
+	doc["tasks"] = append(oneOffs, doc["tasks"].([]any)...)
+	return doc, nil
 }
 
 // stopTask stops a task; its stoppedReason is the reason given ("Task

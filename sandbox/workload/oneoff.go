@@ -43,7 +43,7 @@ type oneOffProc struct {
 // (<prefix>/<container>/<task id>) line by line, and the task is STOPPED
 // only once the last line is stored, so whoever sees STOPPED can read
 // every line.
-func (r *oneOffRunner) Start(st *core.State, t *ecs.Task) {
+func (r *oneOffRunner) Start(st *core.State, t *ecs.OneOffTask) {
 	ts := TaskSpecOf(st, core.NewIndex(st), t.TaskDef, t.Container)
 	if ts.PullErr != "" {
 		// https://docs.aws.amazon.com/AmazonECS/latest/developerguide/stopped-task-error-codes.html
@@ -97,7 +97,7 @@ func (r *oneOffRunner) Start(st *core.State, t *ecs.Task) {
 	}()
 }
 
-func (r *oneOffRunner) command(ts TaskSpec, t *ecs.Task) (*exec.Cmd, error) {
+func (r *oneOffRunner) command(ts TaskSpec, t *ecs.OneOffTask) (*exec.Cmd, error) {
 	program, err := installProgram(r.w.acct, ts.Layer, ts.Registry)
 	if err != nil {
 		return nil, err
@@ -115,7 +115,7 @@ func (r *oneOffRunner) command(ts TaskSpec, t *ecs.Task) (*exec.Cmd, error) {
 }
 
 // Stop sends SIGTERM, then SIGKILL after the stop timeout (scaled).
-func (r *oneOffRunner) Stop(t *ecs.Task) {
+func (r *oneOffRunner) Stop(t *ecs.OneOffTask) {
 	oneOffMu.Lock()
 	p := oneOffProcs[t.ARN]
 	oneOffMu.Unlock()
