@@ -12,7 +12,7 @@ import (
 	"github.com/kirikae/kirikae/stacks"
 )
 
-// Exit codes, documented in --help and the README.
+// Exit codes, documented in --help and docs/commands.md.
 const (
 	ExitOK       = 0
 	ExitFailed   = 1
