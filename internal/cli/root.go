@@ -41,6 +41,8 @@ type Globals struct {
 	Yes     bool
 	Cwd     string
 	Backend string
+	// Verbose streams the Pulumi engine's own stderr to ours.
+	Verbose bool
 }
 
 const rootHelp = `kirikae keeps your AWS infrastructure and its deploys in one Go program.
@@ -101,6 +103,7 @@ func newRoot(io *IO) (*cobra.Command, *factory) {
 	pf.BoolVar(&g.JSON, "json", false, "print one JSON object (up: JSON lines of events, then the result)")
 	pf.BoolVarP(&g.Yes, "yes", "y", false, "apply without asking (required for product when not on a terminal)")
 	pf.StringVar(&g.Cwd, "cwd", ".", "project directory (where Pulumi.yaml is)")
+	pf.BoolVarP(&g.Verbose, "verbose", "v", false, "stream the Pulumi engine's own stderr (plugin, language host and passphrase errors)")
 	pf.StringVar(&g.Backend, "backend", "", "state backend URL: s3://BUCKET[/PREFIX]?region=R or file://DIR (release records live beside the state); default: .kirikae state")
 
 	f := &factory{io: io, globals: g}
