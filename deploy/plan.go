@@ -238,6 +238,11 @@ func (s *Session) planSteps(ctx context.Context, st *stackState, pk planKind, wa
 	}
 	if live, ok := LiveRelease(st.releases); ok {
 		p.RollbackCommand = s.rollbackCommand(live.ID)
+		if live.DBSchemaVersion != sp.final.Schema {
+			// Undoing this release crosses its schema change, which
+			// rollback refuses without the flag (SchemaChangeError).
+			p.RollbackCommand += " --allow-schema-rollback"
+		}
 	}
 	return p, nil
 }

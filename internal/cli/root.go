@@ -81,7 +81,10 @@ func newRoot(io *IO) (*cobra.Command, *factory) {
 		SilenceUsage:  true,
 		SilenceErrors: true,
 		PersistentPreRunE: func(cmd *cobra.Command, _ []string) error {
-			return bindEnv(v, cmd, g)
+			if err := bindEnv(v, cmd, g); err != nil {
+				return err
+			}
+			return checkSandboxKeys(cmd, g)
 		},
 		// kirikae alone is a usage mistake: print the help, exit 2.
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -94,9 +97,7 @@ func newRoot(io *IO) (*cobra.Command, *factory) {
 	root.SetIn(io.In)
 	root.SetOut(io.Out)
 	root.SetErr(io.ErrOut)
-	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error {
-		return usageError(err.Error() + "; see --help")
-	})
+	root.SetFlagErrorFunc(flagError)
 	pf := root.PersistentFlags()
 	pf.StringVarP(&g.Stack, "stack", "s", "", "stack to operate on (a Pulumi.<stack>.yaml in the project)")
 	pf.BoolVar(&g.Sandbox, "sandbox", false, "run against simulated AWS under .kirikae/sandbox (nothing is created in AWS)")
