@@ -130,6 +130,7 @@ func newRoot(io *IO) (*cobra.Command, *factory) {
 		newVersionCmd(f),
 		newEngineCmd(f),
 		newSandboxCmd(f),
+		newOpenCmd(f),
 	)
 	return root, f
 }

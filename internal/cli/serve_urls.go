@@ -1,0 +1,104 @@
+package cli
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net"
+	"os"
+	"path/filepath"
+	"syscall"
+
+	"github.com/kirikae/kirikae/deploy"
+	"github.com/kirikae/kirikae/infra"
+	"github.com/kirikae/kirikae/sandbox/localurl"
+)
+
+// serveURLs are the local addresses of a stack's public endpoints while
+// `sandbox serve` runs (the --json banner's "urls").
+type serveURLs struct {
+	URL         string `json:"url"`
+	FrontendURL string `json:"frontendUrl"`
+	TestURL     string `json:"testUrl"`
+}
+
+// The endpoints, in --port order: url at N, frontendUrl at N+1, testUrl at N+2.
+var publicOutputs = []string{infra.OutputURL, infra.OutputFrontendURL, infra.OutputTestURL}
+
+// openLocalURLs opens a local port per public endpoint of the stack (Serve
+// starts answering); each reads the stack's output from the sandbox's state
+// on every request.
+func openLocalURLs(projectDir, stack, frontDoor string, basePort int) (*localurl.Server, error) {
+	var routes []localurl.Route
+	for _, name := range publicOutputs {
+		routes = append(routes, localurl.Route{Output: name, Target: func() (string, error) {
+			outs, ok, err := deploy.LocalOutputs(projectDir, stack, true)
+			if err != nil {
+				return "", err
+			}
+			v, _ := outs[name].Value.(string)
+			if !ok || v == "" {
+				return "", localurl.ErrNoTarget
+			}
+			return v, nil
+		}})
+	}
+	// TODO(split): listen through the sandbox's owner-checking listener
+	// once it is exported, as the front door and the endpoint do.
+	return localurl.Open(frontDoor, basePort, routes, net.Listen)
+}
+
+func urlsOf(s *localurl.Server) serveURLs {
+	return serveURLs{URL: s.URLs[infra.OutputURL], FrontendURL: s.URLs[infra.OutputFrontendURL], TestURL: s.URLs[infra.OutputTestURL]}
+}
+
+// servedURLs is what a running serve leaves for `kirikae open`.
+type servedURLs struct {
+	PID   int       `json:"pid"`
+	Stack string    `json:"stack"`
+	URLs  serveURLs `json:"urls"`
+}
+
+// urlsFile sits in the project's sandbox dir (.kirikae/sandbox), beside
+// the serve lock: one serve runs per project.
+func urlsFile(projectDir string) string {
+	return filepath.Join(filepath.Dir(deploy.PathsFor(projectDir, true).Account), "serve-urls.json")
+}
+
+func announceURLs(projectDir string, stack string, urls serveURLs) error {
+	raw, err := json.Marshal(servedURLs{PID: os.Getpid(), Stack: stack, URLs: urls})
+	if err != nil {
+		return err
+	}
+	if err := os.WriteFile(urlsFile(projectDir), raw, 0o600); err != nil {
+		return fmt.Errorf("announce local urls: %w", err)
+	}
+	return nil
+}
+
+func removeURLs(projectDir string, stack string) {
+	if got, err := readServedURLs(projectDir); err == nil && got.PID == os.Getpid() && got.Stack == stack {
+		_ = os.Remove(urlsFile(projectDir))
+	}
+}
+
+var errNotServing = errors.New("no sandbox serve is running")
+
+// readServedURLs returns the running serve's local URLs.
+func readServedURLs(projectDir string) (servedURLs, error) {
+	var got servedURLs
+	raw, err := os.ReadFile(urlsFile(projectDir))
+	if errors.Is(err, os.ErrNotExist) {
+		return got, errNotServing
+	}
+	if err != nil {
+		return got, err
+	}
+	if err := json.Unmarshal(raw, &got); err != nil {
+		return got, fmt.Errorf("read %s: %w", urlsFile(projectDir), err)
+	}
+	if got.PID <= 0 || syscall.Kill(got.PID, 0) != nil {
+		return got, errNotServing
+	}
+	return got, nil
+}
