@@ -43,8 +43,7 @@ func TestSaltedStackFileIsNamed(t *testing.T) {
 
 	r = kirikae(t, dir, "preview", "--stack", "staging", "--sandbox")
 	assert.Equal(t, 2, r.code, r.stderr)
-	line := strings.TrimSpace(r.stderr)
-	assert.NotContains(t, line, "\n", "one line")
+	line := errorLine(t, r.stderr)
 	assert.Contains(t, line, "Pulumi.staging.yaml's encryptionsalt line was made with another passphrase")
 	assert.Contains(t, line, "incorrect passphrase")
 	assert.Contains(t, line, "delete the encryptionsalt line")
@@ -62,10 +61,20 @@ func TestSaltedStackFileIsNamed(t *testing.T) {
 	r = kirikae(t, dir, "preview", "--stack", "staging", "--sandbox", "--json")
 	require.Equal(t, 0, r.code, "a stale salt outlived the stack file: %s", r.stderr)
 	var res map[string]any
-	require.NoError(t, json.Unmarshal([]byte(lastLine(r.stdout)), &res), r.stdout)
+	require.NoError(t, json.Unmarshal([]byte(r.stdout), &res), r.stdout)
+	assert.Equal(t, false, res["hasChanges"])
 }
 
-func lastLine(s string) string {
-	lines := strings.Split(strings.TrimSpace(s), "\n")
-	return lines[len(lines)-1]
+// errorLine is the one "kirikae: …" line of stderr (the sandbox notice
+// may come before it).
+func errorLine(t *testing.T, stderr string) string {
+	t.Helper()
+	var found []string
+	for _, l := range strings.Split(stderr, "\n") {
+		if strings.HasPrefix(l, "kirikae: ") {
+			found = append(found, l)
+		}
+	}
+	require.Len(t, found, 1, "one error line: %s", stderr)
+	return found[0]
 }
