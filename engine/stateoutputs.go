@@ -27,3 +27,20 @@ func LocalOutputs(projectDir, stack string, sandbox bool) (outs map[string]Outpu
 	}
 	return outputs(raw), true, nil
 }
+
+// SandboxEnv is the Pulumi environment kirikae gives the engine in the
+// sandbox, less the provider attachment (which belongs to a running
+// provider): backend, private PULUMI_HOME, passphrase. `sandbox env`
+// prints it so a plain pulumi command opens the same stacks.
+func SandboxEnv(projectDir string) (map[string]string, error) {
+	p := PathsFor(projectDir, true)
+	env, err := passphraseEnv(p)
+	if err != nil {
+		return nil, err
+	}
+	env["PULUMI_BACKEND_URL"] = p.BackendURL("")
+	env["PULUMI_HOME"] = p.Home
+	env["PULUMI_SKIP_UPDATE_CHECK"] = "true"
+	env["PULUMI_DIY_BACKEND_NO_LEGACY_WARNING"] = "true"
+	return env, nil
+}

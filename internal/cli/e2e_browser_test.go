@@ -2,8 +2,11 @@ package cli_test
 
 import (
 	"context"
+	"os"
 	"os/exec"
+	"path/filepath"
 	"regexp"
+	"strings"
 	"testing"
 	"time"
 
@@ -70,4 +73,29 @@ func TestBrowserSeesTheLiveFrontendRelease(t *testing.T) {
 	r = kirikae(t, dir, "open", "--stack", "staging", "--sandbox")
 	require.Equal(t, 0, r.code, r.stderr)
 	assert.Equal(t, page+"\n", r.stdout)
+
+	// sandbox env's exports alone point the AWS CLI and pulumi at the
+	// same sandbox while serve runs.
+	t.Run("sandbox env", func(t *testing.T) {
+		needAWS(t)
+		var outs struct {
+			Outputs map[string]struct{ Value any } `json:"outputs"`
+		}
+		kirikaeJSON(t, dir, &outs, "outputs", "--stack", "staging", "--sandbox")
+		bucket, _ := outs.Outputs["frontendBucket"].Value.(string)
+		require.NotEmpty(t, bucket)
+		sh := exec.Command("bash", "-euc", `eval "$(kirikae sandbox env --stack staging)"; aws s3 ls; pulumi stack ls --json`)
+		sh.Dir = dir
+		for _, kv := range os.Environ() {
+			if !strings.HasPrefix(kv, "AWS_") && !strings.HasPrefix(kv, "PULUMI_") && !strings.HasPrefix(kv, "PATH=") {
+				sh.Env = append(sh.Env, kv)
+			}
+		}
+		sh.Env = append(sh.Env, "PATH="+filepath.Dir(kirikaeBin(t))+":"+os.Getenv("PATH"),
+			"AWS_CONFIG_FILE=/dev/null", "AWS_SHARED_CREDENTIALS_FILE=/dev/null")
+		out, err := sh.CombinedOutput()
+		require.NoError(t, err, "%s", out)
+		assert.Contains(t, string(out), bucket, "aws s3 ls lists the stack's frontend bucket")
+		assert.Contains(t, string(out), `"name": "staging"`, "pulumi stack ls finds kirikae's stack")
+	})
 }

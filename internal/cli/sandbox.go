@@ -51,7 +51,7 @@ is on disk. Ctrl-C (SIGINT) or SIGTERM stops it.`,
 		},
 	}
 	serve.Flags().IntVar(&basePort, "port", 0, "first local port of the stack's endpoints (url, frontendUrl, testUrl at N, N+1, N+2); 0: free ports")
-	cmd.AddCommand(serve)
+	cmd.AddCommand(serve, newSandboxEnvCmd(f))
 	var srcDir string
 	push := &cobra.Command{
 		Use:   "push-image TAG --stack STACK [--dir DIR] [--json]",
@@ -166,7 +166,14 @@ func (f *factory) runSandboxServe(ctx context.Context, basePort int) error {
 	defer local.Close()
 	b := serveBanner{AWSEndpoint: ep.URL, FrontDoor: ep.FrontDoor, Region: cfg.Region,
 		AccessKeyID: sandbox.AccessKeyID, SecretAccessKey: sandbox.SecretAccessKey, URLs: urlsOf(local)}
-	if err := announceURLs(dir, f.globals.Stack, b.URLs); err != nil {
+	// A resource provider over the same account, for a plain pulumi
+	// command run with `sandbox env`'s exports.
+	provider, stopProvider, err := deploy.StartSandboxProvider(ctx, dir, cfg)
+	if err != nil {
+		return err
+	}
+	defer func() { _ = stopProvider() }()
+	if err := announceURLs(dir, servedURLs{Stack: f.globals.Stack, URLs: b.URLs, AWSEndpoint: ep.URL, Region: cfg.Region, Provider: provider}); err != nil {
 		return err
 	}
 	defer removeURLs(dir, f.globals.Stack)

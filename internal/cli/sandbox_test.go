@@ -91,10 +91,12 @@ func TestSandboxServeJSONBannerAndCleanStop(t *testing.T) {
 		t.Fatal("serve did not stop")
 	}
 
-	// Stopped, open says how to start it.
-	code, _, errOut = runMain("open", "--stack", "staging", "--sandbox", "--cwd", dir)
-	assert.Equal(t, ExitBadInput, code)
-	assert.Contains(t, errOut, "`kirikae sandbox serve --stack staging")
+	// Stopped, open and env say how to start it.
+	for _, args := range [][]string{{"open", "--stack", "staging", "--sandbox"}, {"sandbox", "env", "--stack", "staging"}} {
+		code, _, errOut = runMain(append(args, "--cwd", dir)...)
+		assert.Equal(t, ExitBadInput, code, args)
+		assert.Contains(t, errOut, "`kirikae sandbox serve --stack staging", args)
+	}
 
 	// Stopped, the lock is free again.
 	ctx2, cancel2 := context.WithCancel(context.Background())

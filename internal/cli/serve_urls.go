@@ -57,6 +57,11 @@ type servedURLs struct {
 	PID   int       `json:"pid"`
 	Stack string    `json:"stack"`
 	URLs  serveURLs `json:"urls"`
+	// What `sandbox env` exports: the AWS endpoint and region, and the
+	// resource provider serve runs for a plain pulumi command.
+	AWSEndpoint string `json:"awsEndpoint"`
+	Region      string `json:"region"`
+	Provider    string `json:"provider"`
 }
 
 // urlsFile sits in the project's sandbox dir (.kirikae/sandbox), beside
@@ -65,8 +70,9 @@ func urlsFile(projectDir string) string {
 	return filepath.Join(filepath.Dir(deploy.PathsFor(projectDir, true).Account), "serve-urls.json")
 }
 
-func announceURLs(projectDir string, stack string, urls serveURLs) error {
-	raw, err := json.Marshal(servedURLs{PID: os.Getpid(), Stack: stack, URLs: urls})
+func announceURLs(projectDir string, served servedURLs) error {
+	served.PID = os.Getpid()
+	raw, err := json.Marshal(served)
 	if err != nil {
 		return err
 	}
