@@ -4,14 +4,13 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"net"
 	"os"
 	"path/filepath"
 	"syscall"
 
 	"github.com/kirikae/kirikae/deploy"
 	"github.com/kirikae/kirikae/infra"
-	"github.com/kirikae/kirikae/sandbox/localurl"
+	"github.com/kirikae/kirikae/sandbox"
 )
 
 // serveURLs are the local addresses of a stack's public endpoints while
@@ -28,27 +27,25 @@ var publicOutputs = []string{infra.OutputURL, infra.OutputFrontendURL, infra.Out
 // openLocalURLs opens a local port per public endpoint of the stack (Serve
 // starts answering); each reads the stack's output from the sandbox's state
 // on every request.
-func openLocalURLs(projectDir, stack, frontDoor string, basePort int) (*localurl.Server, error) {
-	var routes []localurl.Route
+func openLocalURLs(projectDir, stack, frontDoor string, basePort int) (*sandbox.LocalURLs, error) {
+	var routes []sandbox.LocalRoute
 	for _, name := range publicOutputs {
-		routes = append(routes, localurl.Route{Output: name, Target: func() (string, error) {
+		routes = append(routes, sandbox.LocalRoute{Output: name, Target: func() (string, error) {
 			outs, ok, err := deploy.LocalOutputs(projectDir, stack, true)
 			if err != nil {
 				return "", err
 			}
 			v, _ := outs[name].Value.(string)
 			if !ok || v == "" {
-				return "", localurl.ErrNoTarget
+				return "", sandbox.ErrNoLocalTarget
 			}
 			return v, nil
 		}})
 	}
-	// TODO(split): listen through the sandbox's owner-checking listener
-	// once it is exported, as the front door and the endpoint do.
-	return localurl.Open(frontDoor, basePort, routes, net.Listen)
+	return sandbox.OpenLocalURLs(frontDoor, basePort, routes)
 }
 
-func urlsOf(s *localurl.Server) serveURLs {
+func urlsOf(s *sandbox.LocalURLs) serveURLs {
 	return serveURLs{URL: s.URLs[infra.OutputURL], FrontendURL: s.URLs[infra.OutputFrontendURL], TestURL: s.URLs[infra.OutputTestURL]}
 }
 

@@ -22,6 +22,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/kirikae/kirikae/sandbox/core"
 )
 
 // Route is one endpoint: the output that names it and how to read that
@@ -43,13 +45,9 @@ type Server struct {
 	listeners []net.Listener
 }
 
-// Listen is how a port is opened (net.Listen in tests; the sandbox's own
-// listener, which refuses other local users, in kirikae).
-type Listen func(network, addr string) (net.Listener, error)
-
 // Start opens one port per route on 127.0.0.1 and serves them.
-func Start(frontDoor string, basePort int, routes []Route, listen Listen) (*Server, error) {
-	s, err := Open(frontDoor, basePort, routes, listen)
+func Start(frontDoor string, basePort int, routes []Route) (*Server, error) {
+	s, err := Open(frontDoor, basePort, routes)
 	if err != nil {
 		return nil, err
 	}
@@ -60,15 +58,17 @@ func Start(frontDoor string, basePort int, routes []Route, listen Listen) (*Serv
 // Open opens one port per route on 127.0.0.1: basePort, basePort+1, … in
 // route order, or free ports when basePort is 0. frontDoor is the front
 // door's host:port. Connections wait in the ports' backlogs until Serve,
-// so the URLs can be announced before anyone is answered.
-func Open(frontDoor string, basePort int, routes []Route, listen Listen) (*Server, error) {
+// so the URLs can be announced before anyone is answered. Like the
+// sandbox's other doors, a port serves only this user's processes
+// (core.ListenOwnerAt).
+func Open(frontDoor string, basePort int, routes []Route) (*Server, error) {
 	s := &Server{URLs: map[string]string{}}
 	for i, r := range routes {
 		port := 0
 		if basePort > 0 {
 			port = basePort + i
 		}
-		ln, err := listen("tcp", net.JoinHostPort("127.0.0.1", strconv.Itoa(port)))
+		ln, err := core.ListenOwnerAt(net.JoinHostPort("127.0.0.1", strconv.Itoa(port)))
 		if err != nil {
 			_ = s.Close()
 			return nil, fmt.Errorf("open local port for %s: %w", r.Output, err)

@@ -39,7 +39,7 @@ func TestEachPortSendsItsHostToTheFrontDoor(t *testing.T) {
 		{Output: "frontendUrl", Target: func() (string, error) { return "https://d1.cloudfront.net", nil }},
 		{Output: "gateway", Target: func() (string, error) { return "https://a1.execute-api.us-east-1.amazonaws.com/prod/", nil }},
 		{Output: "testUrl", Target: func() (string, error) { return "", ErrNoTarget }},
-	}, net.Listen)
+	})
 	require.NoError(t, err)
 	defer s.Close()
 
@@ -68,7 +68,7 @@ func TestBasePortGivesStablePorts(t *testing.T) {
 	base := ln.Addr().(*net.TCPAddr).Port
 	ln.Close()
 	none := func() (string, error) { return "", ErrNoTarget }
-	s, err := Start("127.0.0.1:1", base, []Route{{Output: "url", Target: none}, {Output: "frontendUrl", Target: none}}, net.Listen)
+	s, err := Start("127.0.0.1:1", base, []Route{{Output: "url", Target: none}, {Output: "frontendUrl", Target: none}})
 	if err != nil {
 		t.Skipf("port %d taken meanwhile: %v", base, err)
 	}
