@@ -74,7 +74,7 @@ func (s *Session) Deploy(ctx context.Context, p *Plan, o DeployOptions) (*Deploy
 	if freeze.Frozen && !p.forced {
 		return nil, s.CheckFreeze(ctx, p.Kind)
 	}
-	r := &run{s: s, p: p, o: o, kind: p.Kind, applied: p.Current, res: &DeployResult{Stack: s.Stack(), Changes: map[string]int{}}}
+	r := &run{started: time.Now(), s: s, p: p, o: o, kind: p.Kind, applied: p.Current, res: &DeployResult{Stack: s.Stack(), Changes: map[string]int{}}}
 	if o.Kind != "" {
 		r.kind = o.Kind
 	}
@@ -116,6 +116,7 @@ func (s *Session) Deploy(ctx context.Context, p *Plan, o DeployOptions) (*Deploy
 
 // run is one Deploy in progress.
 type run struct {
+	started time.Time
 	s       *Session
 	p       *Plan
 	o       DeployOptions
@@ -312,6 +313,9 @@ func (r *run) fail(ctx context.Context, cause error, back Values) error {
 		return cause // interrupted, or kirikae could not tell: change nothing more
 	}
 	check, reason := failedCheck(cause)
+	if said := s.functionError(ctx, r.started); said != "" && !isCB && !isAlarm {
+		reason += "; the function's log says: " + said
+	}
 	switch {
 	case isCB:
 		check, reason = "rollout", cause.Error()

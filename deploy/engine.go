@@ -62,3 +62,9 @@ func PathsFor(projectDir string, sandbox bool) engine.Paths {
 func EnsureCLI(ctx context.Context, opts CLIOptions) (*engine.CLI, error) {
 	return engine.EnsureCLI(ctx, opts)
 }
+
+// LocalOutputs reads a stack's outputs from the project's own file backend
+// without the engine (ok false: no state yet).
+func LocalOutputs(projectDir, stack string, sandbox bool) (map[string]Output, bool, error) {
+	return engine.LocalOutputs(projectDir, stack, sandbox)
+}

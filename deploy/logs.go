@@ -34,6 +34,11 @@ type LogsOptions struct {
 	// Poll is how often Follow asks again (default 2s, well inside
 	// FilterLogEvents' rate quota).
 	Poll time.Duration
+	// FollowLive (with Follow, ECS) moves to the other colour's streams
+	// when a deploy or rollback flips the live colour, and tells
+	// OnColorChange (may be nil) before it reads them.
+	FollowLive    bool
+	OnColorChange func(from, to LogSource)
 }
 
 // LogColorError is a --color that does not apply: not blue or green, or
@@ -110,6 +115,10 @@ func (s *Session) Logs(ctx context.Context, src LogSource, o LogsOptions, emit f
 		poll = 2 * time.Second
 	}
 	seen := map[string]bool{} // ids of the events emitted at q.Start
+	following := time.Now()
+	// With FollowLive a flip back re-reads a colour from when following
+	// began; what was printed then is not printed again.
+	printed := map[string]bool{}
 	for {
 		// The query stays fixed while its pages are read (a token belongs
 		// to its query); the next poll starts at the newest event.
@@ -127,7 +136,7 @@ func (s *Session) Logs(ctx context.Context, src LogSource, o LogsOptions, emit f
 				return err
 			}
 			for _, ev := range page.Events {
-				if seen[ev.ID] {
+				if seen[ev.ID] || printed[ev.ID] {
 					continue
 				}
 				if ev.Time.After(newest) {
@@ -135,6 +144,9 @@ func (s *Session) Logs(ctx context.Context, src LogSource, o LogsOptions, emit f
 				}
 				if ev.Time.Equal(newest) {
 					newSeen[ev.ID] = true
+				}
+				if o.FollowLive {
+					printed[ev.ID] = true
 				}
 				if err := emit(ev); err != nil {
 					return err
@@ -151,5 +163,27 @@ func (s *Session) Logs(ctx context.Context, src LogSource, o LogsOptions, emit f
 		if err := sleepCtx(ctx, poll); err != nil {
 			return nil // the user stopped following
 		}
+		if o.FollowLive {
+			if next, moved := s.followLive(ctx, src, o.OnColorChange); moved {
+				// The new colour's events since following began: its
+				// tasks started before the flip, so their first lines
+				// are older than the last event read.
+				src, q.StreamPrefix, q.Start, seen = next, next.StreamPrefix, following, map[string]bool{}
+			}
+		}
 	}
+}
+
+// followLive re-reads which colour is live (the stack's outputs, as
+// LogSource does) and reports whether it is another than src's. A failed
+// read keeps the current colour until the next poll.
+func (s *Session) followLive(ctx context.Context, src LogSource, changed func(from, to LogSource)) (LogSource, bool) {
+	next, err := s.LogSource(ctx, "")
+	if err != nil || next.Color == "" || next.Color == src.Color {
+		return src, false
+	}
+	if changed != nil {
+		changed(src, next)
+	}
+	return next, true
 }

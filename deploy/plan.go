@@ -242,6 +242,17 @@ func (s *Session) planSteps(ctx context.Context, st *stackState, pk planKind, wa
 	}
 	if live, ok := LiveRelease(st.releases); ok {
 		p.RollbackCommand = s.rollbackCommand(live.ID)
+		// A deploy or promote records the stack file's schema version; a
+		// rollback puts its target's back.
+		next := st.base.DBSchemaVersion
+		if kind == KindRollback {
+			next = sp.final.Schema
+		}
+		if live.DBSchemaVersion != next {
+			// Undoing this release crosses its schema change, which
+			// rollback refuses without the flag (SchemaChangeError).
+			p.RollbackCommand += " --allow-schema-rollback"
+		}
 	}
 	p.Migration = p.migrationPlan()
 	return p, nil

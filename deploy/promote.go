@@ -21,20 +21,37 @@ func (s *Session) PlanPromote(ctx context.Context, from *Session, release int) (
 	if err != nil {
 		return nil, err
 	}
-	refuse := func(format string, args ...any) error {
+	refuse := func(format string, args ...any) *PromoteRefusedError {
 		return &PromoteRefusedError{From: from.Stack(), To: s.Stack(), Reason: fmt.Sprintf(format, args...)}
 	}
 	if len(src) == 0 {
 		return nil, refuse("%s has no releases", from.Stack())
 	}
 	latest := src[0]
+	good := latest.Kind != KindAutoRollback && latest.Verified == VerifyPassed
+	if release > 0 && latest.ID != release {
+		e := refuse("release %d of %s is not its latest release, which is now %d (%s)", release, from.Stack(), latest.ID, latest.Name())
+		if asked, ok := findRelease(src, release); ok && asked.Verified == VerifyPassed {
+			e.Reason = fmt.Sprintf("the pipeline verified release %d of %s, but its latest release is now %d (%s); run the pipeline again for it", release, from.Stack(), latest.ID, latest.Name())
+		} else if ok {
+			e.Reason = fmt.Sprintf("release %d of %s did not pass verification (%s%s), and its latest release is now %d (%s)", release, from.Stack(), asked.Verified, reasonSuffix(asked.Reason), latest.ID, latest.Name())
+		}
+		if good {
+			e.Promotable = latest.ID
+		} else {
+			e.NeedsFix = true
+		}
+		return nil, e
+	}
 	switch {
-	case release > 0 && latest.ID != release:
-		return nil, refuse("the pipeline verified release %d of %s, but its latest release is now %d (%s); run the pipeline again for it", release, from.Stack(), latest.ID, latest.Name())
 	case latest.Kind == KindAutoRollback:
-		return nil, refuse("the last deploy to %s failed and was rolled back automatically (release %d)", from.Stack(), latest.ID)
+		e := refuse("the last deploy to %s failed and was rolled back automatically (release %d)", from.Stack(), latest.ID)
+		e.NeedsFix = true
+		return nil, e
 	case latest.Verified == VerifyFailed:
-		return nil, refuse("release %d of %s failed verification: %s", latest.ID, from.Stack(), latest.Reason)
+		e := refuse("release %d of %s failed verification: %s", latest.ID, from.Stack(), latest.Reason)
+		e.NeedsFix = true
+		return nil, e
 	case latest.Verified != VerifyPassed:
 		return nil, refuse("release %d of %s was never verified (%s)", latest.ID, from.Stack(), latest.Verified)
 	}
@@ -62,4 +79,20 @@ func (s *Session) PlanPromote(ctx context.Context, from *Session, release int) (
 		return nil, err
 	}
 	return p, nil
+}
+
+func findRelease(rs []Release, id int) (Release, bool) {
+	for _, r := range rs {
+		if r.ID == id {
+			return r, true
+		}
+	}
+	return Release{}, false
+}
+
+func reasonSuffix(reason string) string {
+	if reason == "" {
+		return ""
+	}
+	return ": " + reason
 }

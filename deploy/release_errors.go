@@ -46,6 +46,7 @@ func (e *VerifyFailedError) Hint(inv Invocation) string {
 // service runs another task definition than the one kirikae asked for.
 type CircuitBreakerError struct {
 	Stack     string
+	Cluster   string
 	Service   string
 	Requested string
 	Running   string
@@ -65,8 +66,15 @@ func (e *CircuitBreakerError) Error() string {
 }
 
 // Hint points at why tasks never became healthy.
-func (e *CircuitBreakerError) Hint(Invocation) string {
-	return fmt.Sprintf("the new tasks never became healthy; read the service events (`aws ecs describe-services --services %s`) and the task logs, then deploy a fixed image", e.Service)
+func (e *CircuitBreakerError) Hint(inv Invocation) string {
+	describe := fmt.Sprintf("aws ecs describe-services --cluster %s --services %s", e.Cluster, e.Service)
+	logs := inv.For(e.Stack).Command("logs")
+	for _, colour := range []string{"blue", "green"} {
+		if strings.HasSuffix(e.Service, "-"+colour) {
+			logs = inv.For(e.Stack).Command("logs", "--color", colour)
+		}
+	}
+	return fmt.Sprintf("the new tasks never became healthy; read the service events (`%s`) and the task logs (`%s`), then deploy a fixed image", describe, logs)
 }
 
 func shortARN(arn string) string {
@@ -136,6 +144,12 @@ func (e *SchemaChangeError) BadInput() bool { return true }
 type PromoteRefusedError struct {
 	From, To string
 	Reason   string
+	// Promotable is the source's latest release when it passed
+	// verification and another one was asked for (0: none).
+	Promotable int
+	// NeedsFix: the source's latest deploy failed, so only a new release
+	// helps; `up` with the same values would change nothing.
+	NeedsFix bool
 }
 
 func (e *PromoteRefusedError) Error() string {
@@ -144,6 +158,17 @@ func (e *PromoteRefusedError) Error() string {
 
 // Hint says how to get a promotable release.
 func (e *PromoteRefusedError) Hint(inv Invocation) string {
+	switch {
+	case e.Promotable > 0:
+		return fmt.Sprintf("to promote %s's latest release, which passed verification, run `%s`", e.From,
+			inv.For("").Command("promote", "--from", e.From, "--to", e.To, "--release", strconv.Itoa(e.Promotable)))
+	case e.NeedsFix && inv.Sandbox:
+		return fmt.Sprintf("the release that failed is no longer live, so `up` alone changes nothing: push a fixed image (`%s`), deploy it (`%s`), then promote",
+			inv.For(e.From).Command("sandbox push-image FIXED_TAG"), inv.For(e.From).Command("up", "--image", "FIXED_TAG"))
+	case e.NeedsFix:
+		return fmt.Sprintf("the release that failed is no longer live, so `up` alone changes nothing: push a fixed image, deploy it (`%s`), then promote",
+			inv.For(e.From).Command("up", "--image", "FIXED_TAG"))
+	}
 	return fmt.Sprintf("deploy a release to %s that passes verification (`%s`), then promote", e.From, inv.For(e.From).Command("up"))
 }
 

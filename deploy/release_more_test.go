@@ -55,6 +55,11 @@ func TestPromoteAppliesStagingsVerifiedRelease(t *testing.T) {
 	_, err = prod.PlanPromote(ctx, staging, again.Release.ID-1)
 	require.ErrorAs(t, err, &refused)
 	assert.Contains(t, err.Error(), "latest release is now")
+	// That release was never verified: the error must not say a pipeline
+	// verified it, and the hint offers the latest, which passed.
+	assert.Contains(t, err.Error(), "did not pass verification")
+	assert.NotContains(t, err.Error(), "the pipeline verified")
+	assert.Equal(t, again.Release.ID, refused.Promotable)
 	assert.Zero(t, historyLen(t, prod), "nothing changed")
 
 	plan, err := prod.PlanPromote(ctx, staging, again.Release.ID)
@@ -98,6 +103,12 @@ func TestRollbackSchemaGuardAndCheckpointRestore(t *testing.T) {
 	s := openDeploy(t, dir, "staging", nil)
 	a := deployImage(t, s, "v1")
 	setStackValue(t, dir, "staging", stacks.KeyDBSchemaVersion, `"2"`)
+	// The plan's "undo with" crosses the schema change, so it carries the
+	// flag rollback would otherwise refuse it without.
+	require.NoError(t, pushImage(ctx, s, "v2"))
+	bp, err := s.PlanDeploy(ctx, deploy.DeployRequest{Overrides: map[string]string{stacks.KeyImageTag: "v2"}})
+	require.NoError(t, err)
+	assert.Contains(t, bp.RollbackCommand, "--to 1 --sandbox --allow-schema-rollback")
 	b := deployImage(t, s, "v2")
 	assert.Equal(t, "2", b.Release.DBSchemaVersion)
 

@@ -6,6 +6,7 @@ import (
 	"io"
 
 	"github.com/kirikae/kirikae/cloud"
+	"github.com/kirikae/kirikae/engine"
 	"github.com/kirikae/kirikae/sandbox"
 	"github.com/kirikae/kirikae/stacks"
 )
@@ -53,3 +54,15 @@ func OpenSandboxAccount(projectDir, stack string) (*sandbox.Account, error) {
 	}
 	return sandbox.OpenAccount(PathsFor(projectDir, true).AccountDir(cfg))
 }
+
+// StartSandboxProvider starts the sandbox's resource provider over the
+// stack's account for tools outside kirikae (`sandbox serve`, for a plain
+// pulumi command through `sandbox env`): the PULUMI_DEBUG_PROVIDERS value
+// and how to stop it.
+func StartSandboxProvider(ctx context.Context, projectDir string, cfg stacks.Config) (string, func() error, error) {
+	return startSandboxProvider(ctx, PathsFor(projectDir, true).AccountDir(cfg))
+}
+
+// SandboxEnv is the Pulumi environment of the project's sandbox stacks
+// (backend, PULUMI_HOME, passphrase), without the provider attachment.
+func SandboxEnv(projectDir string) (map[string]string, error) { return engine.SandboxEnv(projectDir) }

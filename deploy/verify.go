@@ -129,7 +129,7 @@ func (s *Session) checkRollout(ctx context.Context, outs map[string]Output) erro
 			return fmt.Errorf("check rollout of %s: %w", svc, err)
 		}
 		if !sameTaskDefinition(running, want) {
-			return &CircuitBreakerError{Stack: s.Stack(), Service: svc, Requested: want, Running: running}
+			return &CircuitBreakerError{Stack: s.Stack(), Cluster: cluster, Service: svc, Requested: want, Running: running}
 		}
 	}
 	return nil

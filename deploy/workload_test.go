@@ -152,3 +152,26 @@ func TestA5xxReleaseIsRolledBackByTheWatch(t *testing.T) {
 	_, v := served(t, dir, s, infra.OutputURL, "/version")
 	assert.Equal(t, "v1", v, "switched back to the release that works")
 }
+
+// A Lambda stack on a machine without qemu-user: the arm64 bootstrap
+// cannot start, and the failed verification says why, from the
+// function's log, instead of a bare status 500.
+func TestLambdaWithoutEmulatorFailsNamingIt(t *testing.T) {
+	if runtime.GOARCH == "arm64" {
+		t.Skip("arm64 runs the bootstrap natively; no emulator is needed")
+	}
+	dir := testproject.Copy(t)
+	setStackValue(t, dir, "staging", stacks.KeyBackend, stacks.BackendLambda)
+	zip := filepath.Join(dir, "build", "lambda.zip")
+	require.NoError(t, os.MkdirAll(filepath.Dir(zip), 0o755))
+	setStackValue(t, dir, "staging", stacks.KeyLambdaArtifact, "build/lambda.zip")
+	require.NoError(t, build.LambdaZip(t.Context(), filepath.Join(testproject.Root(t), "app", "cmd", "lambda"), "arm64", "r1", zip))
+	s := openDeploy(t, dir, "staging", nil)
+	// The sandbox runs in this process: without qemu on PATH it finds none.
+	t.Setenv("PATH", t.TempDir())
+	_, err := deployWith(s, nil)
+	var vf *deploy.VerifyFailedError
+	require.ErrorAs(t, err, &vf)
+	assert.Contains(t, err.Error(), "the function's log says: ")
+	assert.Contains(t, err.Error(), "apt-get install qemu-user")
+}

@@ -118,7 +118,7 @@ func passphraseEnv(p Paths) (map[string]string, error) {
 		return nil, err
 	}
 	// Set, even to "": a pipeline whose stacks keep secrets only as SSM
-	// references uses the empty passphrase on purpose (README "State and
+	// references uses the empty passphrase on purpose (docs/security.md "State and
 	// secrets"), and Pulumi accepts it.
 	if _, set := os.LookupEnv("PULUMI_CONFIG_PASSPHRASE"); set {
 		return map[string]string{}, nil

@@ -32,6 +32,10 @@ type CLIOptions struct {
 	SkipPath bool
 	// Progress receives one-line progress messages ("building Pulumi CLI …").
 	Progress func(string)
+	// EngineStderr, when set, receives the engine's own stderr as it is
+	// written (kirikae --verbose): plugin, language host and passphrase
+	// errors are there before they reach a one-line error.
+	EngineStderr io.Writer
 }
 
 // CLI is a resolved Pulumi CLI.

@@ -63,6 +63,25 @@ func (p pinnedCommand) Run(ctx context.Context, workdir string, stdin io.Reader,
 	return stdout.String(), stderr.String(), code, err
 }
 
+// teeStderr copies every command's stderr to w as well (nil: cmd as is).
+func teeStderr(cmd auto.PulumiCommand, w io.Writer) auto.PulumiCommand {
+	if w == nil {
+		return cmd
+	}
+	return stderrTee{PulumiCommand: cmd, w: w}
+}
+
+type stderrTee struct {
+	auto.PulumiCommand
+	w io.Writer
+}
+
+func (t stderrTee) Run(ctx context.Context, workdir string, stdin io.Reader,
+	additionalOutput, additionalErrorOutput []io.Writer, additionalEnv []string, args ...string,
+) (string, string, int, error) {
+	return t.PulumiCommand.Run(ctx, workdir, stdin, additionalOutput, append(additionalErrorOutput, t.w), additionalEnv, args...)
+}
+
 // withNonInteractive makes every command fail instead of prompting (and
 // hanging), as the SDK does; flags after "--" belong to the program.
 func withNonInteractive(args []string) []string {

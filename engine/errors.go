@@ -82,7 +82,9 @@ type OperationError struct {
 }
 
 func (e *OperationError) Error() string {
-	reason := FirstLine(e.Err.Error())
+	// The engine's own "error:" line (incorrect passphrase, a missing
+	// plugin, a crashed language host), not the SDK's "exit status 1".
+	reason := Message(e.Err.Error())
 	if len(e.Errors) > 0 {
 		reason = strings.Join(e.Errors, "; ")
 	}
@@ -90,9 +92,12 @@ func (e *OperationError) Error() string {
 }
 func (e *OperationError) Unwrap() error { return e.Err }
 
-// Hint says where to look next.
+// Hint says where to look next, never the command that just failed.
 func (e *OperationError) Hint(inv Invocation) string {
 	inv = inv.For(e.Stack)
+	if e.Op == "preview" || e.Op == "drift" {
+		return fmt.Sprintf("nothing was changed; fix the cause named above (`--verbose` shows the engine's own output), and `%s` shows what was applied before", inv.Command("history"))
+	}
 	return fmt.Sprintf("the stack state is saved; fix the cause and run `%s`, or `%s` to see what was applied", inv.Command("preview"), inv.Command("history"))
 }
 
@@ -139,7 +144,7 @@ func (s *Session) classify(op string, err error, diags []string) error {
 	if err != nil && s.opened != nil && s.opened.Err() != nil {
 		return &CancelledError{Op: op, Stack: s.opts.Stack, Err: err}
 	}
-	return classify(op, s.opts.Stack, err, diags)
+	return s.passphraseCause(classify(op, s.opts.Stack, err, diags))
 }
 
 // CancelledError means the user cancelled the operation (Ctrl-C): the
@@ -214,7 +219,8 @@ func stateError(stack string, err error) error {
 // Message picks the "error: …" line out of the CLI's stderr dump.
 func Message(msg string) string {
 	for _, line := range strings.Split(msg, "\n") {
-		line = strings.TrimSpace(line)
+		// The SDK's error puts the CLI's first stderr line after "stderr: ".
+		line = strings.TrimPrefix(strings.TrimSpace(line), "stderr: ")
 		if strings.HasPrefix(line, "error: ") {
 			return strings.TrimPrefix(line, "error: ")
 		}

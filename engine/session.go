@@ -59,6 +59,8 @@ type Session struct {
 	project *workspace.Project
 	ws      *quietWorkspace
 	stack   auto.Stack
+	// stateDir is a file backend's directory ("" for other backends).
+	stateDir string
 	// stopProvider stops the sandbox provider (nil: none running).
 	stopProvider func() error
 	// store holds kirikae's records (releases) beside the state.
@@ -161,6 +163,9 @@ func (s *Session) openWorkspace(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	if dir, ok := strings.CutPrefix(env["PULUMI_BACKEND_URL"], "file://"); ok {
+		s.stateDir = dir
+	}
 	workDir := filepath.Join(s.Paths.Work, s.opts.Stack)
 	if err := s.writeStackFile(workDir, nil); err != nil {
 		return err
@@ -169,7 +174,7 @@ func (s *Session) openWorkspace(ctx context.Context) error {
 		auto.WorkDir(workDir),
 		auto.Project(*s.project),
 		auto.Program(s.program),
-		auto.Pulumi(s.CLI.Command()),
+		auto.Pulumi(teeStderr(s.CLI.Command(), s.opts.CLI.EngineStderr)),
 		auto.SecretsProvider("passphrase"),
 		auto.EnvVars(env),
 	)
@@ -255,8 +260,9 @@ func (s *Session) program(ctx *pulumi.Context) error {
 
 // writeStackFile writes the workspace's Pulumi.<stack>.yaml: the repo's file
 // with release values applied. The repo file itself is never written, so a
-// deploy (or a CI run) leaves no diff in the worktree. The encryption salt
-// Pulumi generated on first use is carried over between runs.
+// deploy (or a CI run) leaves no diff in the worktree. Without a salt in the
+// repo's file, the one the stack's state was written with (else the one
+// Pulumi generated on first use) is carried over between runs (saltFor).
 func (s *Session) writeStackFile(workDir string, values map[string]string) error {
 	if err := os.MkdirAll(workDir, 0o700); err != nil {
 		return fmt.Errorf("create work dir: %w", err)
@@ -270,12 +276,12 @@ func (s *Session) writeStackFile(workDir string, values map[string]string) error
 	if err := yaml.Unmarshal(raw, &doc); err != nil {
 		return fmt.Errorf("parse stack file %s: %w", name, err)
 	}
-	if _, ok := doc["encryptionsalt"]; !ok {
-		if prev, err := os.ReadFile(filepath.Join(workDir, name)); err == nil {
-			old := map[string]any{}
-			if yaml.Unmarshal(prev, &old) == nil && old["encryptionsalt"] != nil {
-				doc["encryptionsalt"] = old["encryptionsalt"]
-			}
+	if err := checkSecretsLines(s.opts.Stack, name, doc); err != nil {
+		return err
+	}
+	if _, ok := doc[keySalt]; !ok {
+		if salt := saltFor(s.stateDir, string(s.project.Name), s.opts.Stack, filepath.Join(workDir, name)); salt != "" {
+			doc[keySalt] = salt
 		}
 	}
 	cfg, _ := doc["config"].(map[string]any)

@@ -10,6 +10,7 @@ import (
 	"github.com/kirikae/kirikae/sandbox/ecr"
 	"github.com/kirikae/kirikae/sandbox/ecs"
 	"github.com/kirikae/kirikae/sandbox/frontdoor"
+	"github.com/kirikae/kirikae/sandbox/localurl"
 	"github.com/kirikae/kirikae/sandbox/logs"
 	"github.com/kirikae/kirikae/sandbox/provider"
 	"github.com/kirikae/kirikae/sandbox/sns"
@@ -147,4 +148,20 @@ func (a *Account) SimulateCircuitBreaker(service string) error {
 // the account in the background, until Close or ctx ends.
 func Serve(ctx context.Context, a *Account) (*Endpoint, error) {
 	return serveAccount(ctx, a.Account)
+}
+
+// LocalRoute is one public endpoint of a stack served at a local address
+// (see package localurl); ErrNoLocalTarget is what its Target returns while
+// the stack has no such endpoint.
+type (
+	LocalRoute = localurl.Route
+	LocalURLs  = localurl.Server
+)
+
+var ErrNoLocalTarget = localurl.ErrNoTarget
+
+// OpenLocalURLs opens a local address per route that sends its requests to
+// the front door with the route's host name (call Serve to answer).
+func OpenLocalURLs(frontDoor string, basePort int, routes []LocalRoute) (*LocalURLs, error) {
+	return localurl.Open(frontDoor, basePort, routes)
 }

@@ -128,3 +128,35 @@ func TestLambdaErrorsTripTheAliasAlarm(t *testing.T) {
 	require.Len(t, alarms, 1)
 	assert.Equal(t, "ALARM", alarms[0].State, alarms[0].Reason)
 }
+
+// A function for the other architecture on a machine without qemu-user:
+// the invocation fails as API Gateway's 500, and the function's log says
+// what is missing and how to install it.
+func TestLambdaWithoutEmulatorSaysWhatIsMissing(t *testing.T) {
+	other := map[string]string{"amd64": "arm64", "arm64": "amd64"}[runtime.GOARCH]
+	if other == "" {
+		t.Skipf("no other architecture for %s", runtime.GOARCH)
+	}
+	h := newHarness(t)
+	zip := filepath.Join(t.TempDir(), "function.zip")
+	require.NoError(t, build.LambdaZip(t.Context(), filepath.Join("..", "app", "cmd", "lambda"), other, "r1", zip))
+	pm := appFunction(t, zip)
+	pm["architectures"] = resource.NewArrayProperty([]resource.PropertyValue{resource.NewStringProperty(map[string]string{"arm64": lambdart.ArchARM64, "amd64": lambdart.ArchX86_64}[other])})
+	h.create(core.FunctionType, "fn", pm)
+	alias := h.create(aliasType, "live", pmap(map[string]any{"name": "live", "functionName": "api", "functionVersion": "1"}))
+	api := h.create("aws:apigatewayv2/api:Api", "http", pmap(map[string]any{"protocolType": "HTTP"}))
+	h.create("aws:apigatewayv2/integration:Integration", "int", pmap(map[string]any{"apiId": api.id,
+		"integrationType": "AWS_PROXY", "integrationUri": core.Str(alias.outs, "invokeArn"), "payloadFormatVersion": "2.0"}))
+	t.Setenv("PATH", t.TempDir()) // no qemu-aarch64 / qemu-x86_64 to find
+
+	code, _ := served(t, frontdoor.Handler(h.acct), api.id+".execute-api.us-east-1.amazonaws.com", "/version")
+	assert.Equal(t, http.StatusInternalServerError, code)
+	evs, err := logs.FilterLogEvents(h.acct, logs.LogQuery{Group: "/aws/lambda/api"})
+	require.NoError(t, err)
+	var text string
+	for _, ev := range evs {
+		text += ev.Message + "\n"
+	}
+	assert.Contains(t, text, "Error: ")
+	assert.Contains(t, text, "apt-get install qemu-user", "the log names what is missing: %s", text)
+}

@@ -159,7 +159,7 @@ type Config struct {
 // (`ssm:/name`, in plain text: the name is not the credential). kirikae
 // never decrypts ciphertext outside the Pulumi engine; a reference is read
 // at send time with the deploy role's credentials, so a stack that keeps
-// only references holds nothing a passphrase must protect (README "State
+// only references holds nothing a passphrase must protect (docs/security.md "State
 // and secrets").
 type Secret struct {
 	// Set reports whether the key is present.

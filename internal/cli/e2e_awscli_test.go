@@ -27,6 +27,11 @@ type serveBanner struct {
 	Region          string `json:"region"`
 	AccessKeyID     string `json:"accessKeyId"`
 	SecretAccessKey string `json:"secretAccessKey"`
+	URLs            struct {
+		URL         string `json:"url"`
+		FrontendURL string `json:"frontendUrl"`
+		TestURL     string `json:"testUrl"`
+	} `json:"urls"`
 }
 
 // startServe runs `kirikae sandbox serve --json` in dir and returns its

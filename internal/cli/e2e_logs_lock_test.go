@@ -1,11 +1,13 @@
 package cli_test
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"os"
 	"os/exec"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -66,6 +68,43 @@ func TestLogsCommand(t *testing.T) {
 
 	r = kirikae(t, dir, "logs", "--stack", "staging", "--sandbox", "--color", "red")
 	assert.Equal(t, 2, r.code)
+
+	// --follow stays on the live colour across a deploy's flip, says so,
+	// and prints the new release's first lines.
+	follow := exec.Command(kirikaeBin(t), "logs", "--stack", "staging", "--sandbox", "--follow")
+	follow.Dir = dir
+	follow.Env = append(os.Environ(), "NO_COLOR=1")
+	var followed lockedBuffer
+	follow.Stdout, follow.Stderr = &followed, &followed
+	require.NoError(t, follow.Start())
+	t.Cleanup(func() { _ = follow.Process.Kill(); _ = follow.Wait() })
+	require.Eventually(t, func() bool { return strings.Contains(followed.String(), "GET /healthz 200") }, 30*time.Second, 100*time.Millisecond)
+	r = kirikae(t, dir, "sandbox", "push-image", "v2", "--stack", "staging")
+	require.Equal(t, 0, r.code, r.stderr)
+	r = kirikae(t, dir, "up", "--stack", "staging", "--sandbox", "--image", "v2")
+	require.Equal(t, 0, r.code, r.stderr)
+	assert.Eventually(t, func() bool {
+		out := followed.String()
+		return strings.Contains(out, "the live colour changed: "+active+" → "+idle) && strings.Contains(out, "serving version v2")
+	}, 30*time.Second, 200*time.Millisecond, "follow output: %s", &followed)
+}
+
+// lockedBuffer is a bytes.Buffer a running process and the test share.
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
 }
 
 // A deploy lock left by a killed kirikae on this machine is named by the

@@ -12,7 +12,7 @@ import (
 	"github.com/kirikae/kirikae/stacks"
 )
 
-// Exit codes, documented in --help and the README.
+// Exit codes, documented in --help and docs/commands.md.
 const (
 	ExitOK       = 0
 	ExitFailed   = 1
@@ -106,6 +106,8 @@ func report(w io.Writer, err error, inv deploy.Invocation) int {
 	msg := firstLine(err.Error())
 	if s := commandSuggestion(err); s != "" {
 		msg += "; did you mean `kirikae " + s + "`?"
+	} else if s := stackAsArgument(err, inv); s != "" {
+		msg += "; a stack is named with --stack: did you mean `" + s + "`?"
 	}
 	if hint := hintOf(err, inv); hint != "" {
 		msg += "; next: " + hint

@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"fmt"
+	"io"
 	"os"
 	"time"
 
@@ -110,12 +111,21 @@ func (f *factory) deployOptions(v view.View, overrides map[string]string) deploy
 		Backend:    f.globals.Backend,
 		Overrides:  overrides,
 		CLI: deploy.CLIOptions{
-			Explicit: os.Getenv("KIRIKAE_PULUMI"),
-			Progress: v.Notice,
+			Explicit:     os.Getenv("KIRIKAE_PULUMI"),
+			Progress:     v.Notice,
+			EngineStderr: f.engineStderr(),
 		},
 		OnEvent:    v.Event,
 		Invocation: f.invocation(),
 	}
+}
+
+// engineStderr is where the engine's own stderr goes: ours with --verbose.
+func (f *factory) engineStderr() io.Writer {
+	if !f.globals.Verbose {
+		return nil
+	}
+	return f.io.ErrOut
 }
 
 // invocation is the options in effect that every suggested command repeats.

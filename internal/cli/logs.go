@@ -25,7 +25,9 @@ func newLogsCmd(f *factory, runF func(context.Context, *logsOptions) error) *cob
 		Long: `Print the workload's log events from CloudWatch Logs, oldest first: for ECS
 the streams of the colour serving now (--color picks the other one, e.g. the
 idle colour a failed deploy left behind), for Lambda the function's log group
-/aws/lambda/<function>. --follow keeps printing new events until Ctrl-C.
+/aws/lambda/<function>. --follow keeps printing new events until Ctrl-C;
+without --color it follows the live colour across a deploy's or a
+rollback's flip, saying when it changes.
 
 Events are read through CloudWatch Logs' FilterLogEvents, the same call in
 the sandbox, where the workload processes' output is captured as log events.
@@ -67,7 +69,12 @@ func (f *factory) runLogs(ctx context.Context, o *logsOptions) error {
 		}
 		v.Notice("logs of " + f.globals.Stack + ": " + where)
 		n := 0
-		err = s.Logs(ctx, src, deploy.LogsOptions{Since: o.Since, Follow: o.Follow, Pattern: o.Filter}, func(e deploy.LogEvent) error {
+		// Without --color, --follow stays on whichever colour is live.
+		lo := deploy.LogsOptions{Since: o.Since, Follow: o.Follow, Pattern: o.Filter, FollowLive: o.Color == "",
+			OnColorChange: func(from, to deploy.LogSource) {
+				v.Notice(fmt.Sprintf("the live colour changed: %s → %s; following %s (streams %s*)", from.Color, to.Color, to.Color, to.StreamPrefix))
+			}}
+		err = s.Logs(ctx, src, lo, func(e deploy.LogEvent) error {
 			n++
 			return v.LogEvent(e)
 		})

@@ -44,7 +44,7 @@ incident does not wait for the freeze to end, and the journal says it was
 forced.
 
 If kirikae:dbSchemaVersion differs between the live and the target release,
-rollback refuses unless --allow-schema-rollback: see "Databases" in the README.
+rollback refuses unless --allow-schema-rollback: see "Databases" in docs/deploys.md.
 
 --checkpoint UPDATE is for damaged state, not releases: it restores the state
 checkpoint kept after update UPDATE as "kirikae history" numbers it (file

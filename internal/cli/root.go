@@ -41,6 +41,8 @@ type Globals struct {
 	Yes     bool
 	Cwd     string
 	Backend string
+	// Verbose streams the Pulumi engine's own stderr to ours.
+	Verbose bool
 }
 
 const rootHelp = `kirikae keeps your AWS infrastructure and its deploys in one Go program.
@@ -79,7 +81,10 @@ func newRoot(io *IO) (*cobra.Command, *factory) {
 		SilenceUsage:  true,
 		SilenceErrors: true,
 		PersistentPreRunE: func(cmd *cobra.Command, _ []string) error {
-			return bindEnv(v, cmd, g)
+			if err := bindEnv(v, cmd, g); err != nil {
+				return err
+			}
+			return checkSandboxKeys(cmd, g)
 		},
 		// kirikae alone is a usage mistake: print the help, exit 2.
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -92,15 +97,14 @@ func newRoot(io *IO) (*cobra.Command, *factory) {
 	root.SetIn(io.In)
 	root.SetOut(io.Out)
 	root.SetErr(io.ErrOut)
-	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error {
-		return usageError(err.Error() + "; see --help")
-	})
+	root.SetFlagErrorFunc(flagError)
 	pf := root.PersistentFlags()
 	pf.StringVarP(&g.Stack, "stack", "s", "", "stack to operate on (a Pulumi.<stack>.yaml in the project)")
 	pf.BoolVar(&g.Sandbox, "sandbox", false, "run against simulated AWS under .kirikae/sandbox (nothing is created in AWS)")
 	pf.BoolVar(&g.JSON, "json", false, "print one JSON object (up: JSON lines of events, then the result)")
 	pf.BoolVarP(&g.Yes, "yes", "y", false, "apply without asking (required for product when not on a terminal)")
 	pf.StringVar(&g.Cwd, "cwd", ".", "project directory (where Pulumi.yaml is)")
+	pf.BoolVarP(&g.Verbose, "verbose", "v", false, "stream the Pulumi engine's own stderr (plugin, language host and passphrase errors)")
 	pf.StringVar(&g.Backend, "backend", "", "state backend URL: s3://BUCKET[/PREFIX]?region=R or file://DIR (release records live beside the state); default: .kirikae state")
 
 	f := &factory{io: io, globals: g}
@@ -126,6 +130,7 @@ func newRoot(io *IO) (*cobra.Command, *factory) {
 		newVersionCmd(f),
 		newEngineCmd(f),
 		newSandboxCmd(f),
+		newOpenCmd(f),
 	)
 	return root, f
 }

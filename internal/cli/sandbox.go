@@ -25,25 +25,33 @@ func newSandboxCmd(f *factory) *cobra.Command {
 		Short: "Work with the simulated AWS account of the sandbox",
 		Args:  cobra.NoArgs,
 	}
-	cmd.AddCommand(&cobra.Command{
-		Use:   "serve --stack STACK [--json]",
+	var basePort int
+	serve := &cobra.Command{
+		Use:   "serve --stack STACK [--port N] [--json]",
 		Short: "Serve the sandbox's AWS endpoint and front door until interrupted",
 		Long: `serve runs, in the foreground, a local AWS endpoint over the stack's simulated
 account (S3, CloudFront, ECS, ECR, CloudWatch, Lambda, STS over their real wire
 protocols) and the front door that answers for the stack's load balancer, API
 Gateway and CloudFront host names. It prints the endpoint, the front door,
-the region and the static credentials; with --json the first line is one JSON
-object with the keys awsEndpoint, frontDoor, region, accessKeyId and
-secretAccessKey. Other kirikae commands keep working while it runs: the
-account is on disk. Ctrl-C (SIGINT) or SIGTERM stops it.`,
-		Example: `  kirikae sandbox serve --stack staging
-  aws --endpoint-url http://127.0.0.1:PORT s3 ls
-  curl -H 'Host: <the stack's url host>' http://FRONT-DOOR/healthz`,
+the region and the static credentials. Each public endpoint of the stack
+(its url, testUrl and frontendUrl outputs) also gets a local address a
+browser opens as it is, http://127.0.0.1:PORT/, which sends its requests to
+the front door with the endpoint's host name: --port N puts them at N, N+1
+and N+2 (default: free ports). With --json the first line is one JSON
+object with the keys awsEndpoint, frontDoor, region, accessKeyId,
+secretAccessKey and urls ({"url", "frontendUrl", "testUrl"}: the local
+addresses). Other kirikae commands keep working while it runs: the account
+is on disk. Ctrl-C (SIGINT) or SIGTERM stops it.`,
+		Example: `  kirikae sandbox serve --stack staging --port 8400
+  curl http://127.0.0.1:8400/version          # the stack's url
+  open http://127.0.0.1:8401/                 # its frontend, in a browser`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return f.runSandboxServe(cmd.Context())
+			return f.runSandboxServe(cmd.Context(), basePort)
 		},
-	})
+	}
+	serve.Flags().IntVar(&basePort, "port", 0, "first local port of the stack's endpoints (url, frontendUrl, testUrl at N, N+1, N+2); 0: free ports")
+	cmd.AddCommand(serve, newSandboxEnvCmd(f))
 	var srcDir string
 	push := &cobra.Command{
 		Use:   "push-image TAG --stack STACK [--dir DIR] [--json]",
@@ -106,14 +114,15 @@ func (f *factory) runPushImage(ctx context.Context, tag, srcDir string) error {
 // serveBanner is the first thing serve prints; its JSON form is the
 // contract scripts read.
 type serveBanner struct {
-	AWSEndpoint     string `json:"awsEndpoint"`
-	FrontDoor       string `json:"frontDoor"`
-	Region          string `json:"region"`
-	AccessKeyID     string `json:"accessKeyId"`
-	SecretAccessKey string `json:"secretAccessKey"`
+	AWSEndpoint     string    `json:"awsEndpoint"`
+	FrontDoor       string    `json:"frontDoor"`
+	Region          string    `json:"region"`
+	AccessKeyID     string    `json:"accessKeyId"`
+	SecretAccessKey string    `json:"secretAccessKey"`
+	URLs            serveURLs `json:"urls"`
 }
 
-func (f *factory) runSandboxServe(ctx context.Context) error {
+func (f *factory) runSandboxServe(ctx context.Context, basePort int) error {
 	if err := f.requireStack(); err != nil {
 		return err
 	}
@@ -150,8 +159,25 @@ func (f *factory) runSandboxServe(ctx context.Context) error {
 		AWSEndpoint: ep.URL, FrontDoor: ep.FrontDoor}); err != nil {
 		return err
 	}
+	local, err := openLocalURLs(dir, f.globals.Stack, ep.FrontDoor, basePort)
+	if err != nil {
+		return usageError(fmt.Sprintf("sandbox serve: %s; pick another --port", err))
+	}
+	defer local.Close()
 	b := serveBanner{AWSEndpoint: ep.URL, FrontDoor: ep.FrontDoor, Region: cfg.Region,
-		AccessKeyID: sandbox.AccessKeyID, SecretAccessKey: sandbox.SecretAccessKey}
+		AccessKeyID: sandbox.AccessKeyID, SecretAccessKey: sandbox.SecretAccessKey, URLs: urlsOf(local)}
+	// A resource provider over the same account, for a plain pulumi
+	// command run with `sandbox env`'s exports.
+	provider, stopProvider, err := deploy.StartSandboxProvider(ctx, dir, cfg)
+	if err != nil {
+		return err
+	}
+	defer func() { _ = stopProvider() }()
+	if err := announceURLs(dir, servedURLs{Stack: f.globals.Stack, URLs: b.URLs, AWSEndpoint: ep.URL, Region: cfg.Region, Provider: provider}); err != nil {
+		return err
+	}
+	defer removeURLs(dir, f.globals.Stack)
+	local.Serve() // after the announcement: `kirikae open` finds what answers
 	if err := writeBanner(f.io.Out, b, f.globals.Stack, f.globals.JSON); err != nil {
 		return err
 	}
@@ -164,12 +190,16 @@ func writeBanner(w io.Writer, b serveBanner, stack string, asJSON bool) error {
 		return json.NewEncoder(w).Encode(b)
 	}
 	_, err := fmt.Fprintf(w, `sandbox: simulated AWS of stack %s; Ctrl-C stops it
+  url           %s
+  frontendUrl   %s
+  testUrl       %s
   AWS endpoint  %s
   front door    %s
   region        %s
   credentials   AWS_ACCESS_KEY_ID=%s AWS_SECRET_ACCESS_KEY=%s
-  try           aws --endpoint-url %s s3 ls
-                curl -H 'Host: <the stack's url host>' http://%s/
-`, stack, b.AWSEndpoint, b.FrontDoor, b.Region, b.AccessKeyID, b.SecretAccessKey, b.AWSEndpoint, b.FrontDoor)
+  try           curl %s/version
+                AWS_ACCESS_KEY_ID=%s AWS_SECRET_ACCESS_KEY=%s aws --endpoint-url %s --region %s s3 ls
+`, stack, b.URLs.URL+"/", b.URLs.FrontendURL+"/", b.URLs.TestURL+"/", b.AWSEndpoint, b.FrontDoor, b.Region,
+		b.AccessKeyID, b.SecretAccessKey, b.URLs.URL, b.AccessKeyID, b.SecretAccessKey, b.AWSEndpoint, b.Region)
 	return err
 }

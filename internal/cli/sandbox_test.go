@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"io"
+	"net/http"
 	"strings"
 	"testing"
 	"time"
@@ -40,20 +41,43 @@ func TestSandboxServeJSONBannerAndCleanStop(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	line, done := serveInBackground(t, ctx, dir, "--json")
-	var banner map[string]string
-	require.NoError(t, json.Unmarshal([]byte(line), &banner), line)
-	for _, k := range []string{"awsEndpoint", "frontDoor", "region", "accessKeyId", "secretAccessKey"} {
-		assert.NotEmpty(t, banner[k], k)
+	var full struct {
+		URLs map[string]string `json:"urls"`
 	}
+	require.NoError(t, json.Unmarshal([]byte(line), &full), line)
+	urls := full.URLs
+	banner := map[string]string{}
+	var fields map[string]json.RawMessage
+	require.NoError(t, json.Unmarshal([]byte(line), &fields), line)
+	for _, k := range []string{"awsEndpoint", "frontDoor", "region", "accessKeyId", "secretAccessKey"} {
+		var v string
+		require.NoError(t, json.Unmarshal(fields[k], &v), k)
+		banner[k] = v
+		assert.NotEmpty(t, v, k)
+	}
+	// Each public endpoint has a local address a browser opens as it is;
+	// before a deploy it says what to do.
+	for _, k := range []string{"url", "frontendUrl", "testUrl"} {
+		assert.Regexp(t, `^http://127\.0\.0\.1:\d+$`, urls[k], k)
+	}
+	resp, err := http.Get(urls["url"] + "/version")
+	require.NoError(t, err)
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	assert.Equal(t, http.StatusServiceUnavailable, resp.StatusCode)
+	assert.Contains(t, string(body), "kirikae up")
+	code, out, errOut := runMain("open", "--stack", "staging", "--sandbox", "--cwd", dir)
+	assert.Equal(t, ExitOK, code, errOut)
+	assert.Equal(t, urls["frontendUrl"]+"/\n", out)
 
 	// The banner is enough to reach the endpoint with an AWS SDK: the
 	// staging bucket does not exist before a deploy, and S3 says so.
 	client := s3.New(s3.Options{Region: banner["region"], BaseEndpoint: aws.String(banner["awsEndpoint"]), UsePathStyle: true,
 		Credentials: credentials.NewStaticCredentialsProvider(banner["accessKeyId"], banner["secretAccessKey"], "")})
-	_, err := client.ListObjectsV2(ctx, &s3.ListObjectsV2Input{Bucket: aws.String("nope")})
+	_, err = client.ListObjectsV2(ctx, &s3.ListObjectsV2Input{Bucket: aws.String("nope")})
 	assert.ErrorContains(t, err, "NoSuchBucket")
 
-	code, _, errOut := runMain("sandbox", "serve", "--stack", "staging", "--cwd", dir)
+	code, _, errOut = runMain("sandbox", "serve", "--stack", "staging", "--cwd", dir)
 	assert.Equal(t, ExitBadInput, code)
 	assert.Contains(t, errOut, "already running")
 	assert.Contains(t, errOut, banner["awsEndpoint"], "names the running one")
@@ -65,6 +89,13 @@ func TestSandboxServeJSONBannerAndCleanStop(t *testing.T) {
 		assert.Equal(t, ExitOK, code, "an interrupt is a clean stop")
 	case <-time.After(10 * time.Second):
 		t.Fatal("serve did not stop")
+	}
+
+	// Stopped, open and env say how to start it.
+	for _, args := range [][]string{{"open", "--stack", "staging", "--sandbox"}, {"sandbox", "env", "--stack", "staging"}} {
+		code, _, errOut = runMain(append(args, "--cwd", dir)...)
+		assert.Equal(t, ExitBadInput, code, args)
+		assert.Contains(t, errOut, "`kirikae sandbox serve --stack staging", args)
 	}
 
 	// Stopped, the lock is free again.

@@ -12,7 +12,7 @@ import (
 
 // DeployRoles maps each repository variable holding a deploy role ARN to the
 // only environment whose jobs may use it. The roles' trust policies accept
-// only that environment's OIDC subject (README "In CI/CD"); this keeps the
+// only that environment's OIDC subject (docs/pipeline.md); this keeps the
 // workflows honest about it too.
 var DeployRoles = map[string]string{
 	"AWS_STAGING_ROLE_ARN": "staging",

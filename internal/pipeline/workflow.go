@@ -6,7 +6,7 @@
 // multi-line step lives in scripts/ci so it can run outside Actions.
 //
 // It only reads YAML; the rules are in rules.go and the tests run them on
-// .github/workflows (README "In CI/CD").
+// .github/workflows (docs/pipeline.md).
 package pipeline
 
 import (

@@ -213,20 +213,20 @@ jobs:
 	assert.ErrorContains(t, err, "not a mapping")
 }
 
-// TestREADMEDescribesEveryJob keeps README's "In CI/CD" section and the
-// workflows from drifting apart: each workflow file and each job id must be
-// named there (as `id`).
+// TestREADMEDescribesEveryJob keeps docs/pipeline.md (the README's "In
+// CI/CD" section, moved there) and the workflows from drifting apart: each
+// workflow file and each job id must be named there (as `id`).
 func TestREADMEDescribesEveryJob(t *testing.T) {
-	data, err := os.ReadFile(filepath.Join(repoRoot, "README.md"))
+	data, err := os.ReadFile(filepath.Join(repoRoot, "docs", "pipeline.md"))
 	require.NoError(t, err)
-	section := readmeSection(string(data), "## In CI/CD")
-	require.NotEmpty(t, section, "README has an '## In CI/CD' section")
+	section := readmeSection("\n"+string(data), "# In CI/CD")
+	require.NotEmpty(t, section, "docs/pipeline.md has an '# In CI/CD' section")
 	ws, err := Load(os.DirFS(repoRoot))
 	require.NoError(t, err)
 	for _, w := range ws {
-		assert.Contains(t, section, path.Base(w.File), "README In CI/CD names workflow %s", w.File)
+		assert.Contains(t, section, path.Base(w.File), "docs/pipeline.md names workflow %s", w.File)
 		for _, j := range w.Jobs {
-			assert.Contains(t, section, "`"+j.ID+"`", "README In CI/CD describes job %s of %s", j.ID, w.File)
+			assert.Contains(t, section, "`"+j.ID+"`", "docs/pipeline.md describes job %s of %s", j.ID, w.File)
 		}
 	}
 }

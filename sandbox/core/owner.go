@@ -18,8 +18,12 @@ import (
 // that owns the client end, and a connection from anyone else is closed
 // before a byte is read. On systems without /proc/net/tcp the check is off
 // (the doors are loopback-only either way).
-func ListenOwner() (net.Listener, error) {
-	lis, err := net.Listen("tcp", "127.0.0.1:0")
+func ListenOwner() (net.Listener, error) { return ListenOwnerAt("127.0.0.1:0") }
+
+// ListenOwnerAt is ListenOwner at a given loopback address (a stable port
+// the user asked for, as `sandbox serve --port` does).
+func ListenOwnerAt(addr string) (net.Listener, error) {
+	lis, err := net.Listen("tcp", addr)
 	if err != nil {
 		return nil, err
 	}

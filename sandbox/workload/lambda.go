@@ -189,6 +189,14 @@ func (r *lambdaRun) Invoke(ctx context.Context, version string, event []byte) ([
 	fmt.Fprintf(r.logs, "START RequestId: %s Version: %s\n", id, version)
 	start := time.Now()
 	out, err := r.fn.Invoke(ctx, event)
+	if err != nil {
+		// Lambda writes why an invocation failed into the function's log
+		// stream, e.g. "RequestId: … Error: Runtime exited with error: …"
+		// (https://docs.aws.amazon.com/lambda/latest/dg/troubleshooting-invocation.html),
+		// so a runtime that cannot start (no emulator for an arm64
+		// bootstrap) is named where the function's logs are read.
+		fmt.Fprintf(r.logs, "RequestId: %s Error: %v\n", id, err)
+	}
 	fmt.Fprintf(r.logs, "END RequestId: %s\n", id)
 	fmt.Fprintf(r.logs, "REPORT RequestId: %s\tDuration: %.2f ms\n", id, float64(time.Since(start).Microseconds())/1000)
 	return out, err
