@@ -102,10 +102,7 @@ func WriteError(w http.ResponseWriter, r *http.Request, p Protocol, e *APIError)
 		_, _ = w.Write(cbor.Encode(cbor.Map{"__type": cbor.String(e.Code), "message": cbor.String(e.Message)}))
 	case ProtoEC2:
 		// https://docs.aws.amazon.com/AWSEC2/latest/APIReference/errors-overview.html
-		w.Header().Set("Content-Type", "text/xml")
-		w.WriteHeader(e.Status)
-		_, _ = w.Write([]byte(xml.Header))
-		_ = xml.NewEncoder(w).Encode(struct {
+		WriteXML(w, e.Status, struct {
 			XMLName xml.Name `xml:"Response"`
 			Errors  struct {
 				Error struct{ Code, Message string }
@@ -128,10 +125,7 @@ func WriteError(w http.ResponseWriter, r *http.Request, p Protocol, e *APIError)
 		if e.Status >= 500 {
 			typ = "Receiver"
 		}
-		w.Header().Set("Content-Type", "text/xml")
-		w.WriteHeader(e.Status)
-		_, _ = w.Write([]byte(xml.Header))
-		_ = xml.NewEncoder(w).Encode(struct {
+		WriteXML(w, e.Status, struct {
 			XMLName xml.Name `xml:"ErrorResponse"`
 			Error   struct {
 				Type, Code, Message string

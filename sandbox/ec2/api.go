@@ -37,15 +37,23 @@ type vpc struct {
 
 // describeVpcs: https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DescribeVpcs.html
 func describeVpcs(st *core.State, form url.Values) (any, error) {
-	var out struct {
+	return struct {
 		VpcSet core.Items[vpc] `xml:"vpcSet"`
-	}
-	for _, v := range core.Filter(core.NewIndex(st)[tokVpc], "id", core.QueryList(form, "VpcId", "")) {
-		out.VpcSet.Item = append(out.VpcSet.Item, vpc{VpcID: core.StrOf(v, "id"), OwnerID: st.AccountID,
+	}{described(st, form, tokVpc, "VpcId", func(v map[string]any) vpc {
+		return vpc{VpcID: core.StrOf(v, "id"), OwnerID: st.AccountID,
 			State: "available", CidrBlock: core.StrOf(v, "cidrBlock"), DhcpOptionsID: core.StrOf(v, "dhcpOptionsId"),
-			InstanceTenancy: core.StrOf(v, "instanceTenancy"), TagSet: core.Items[core.Tag]{Item: core.TagsOf(v)}})
+			InstanceTenancy: core.StrOf(v, "instanceTenancy"), TagSet: core.Items[core.Tag]{Item: core.TagsOf(v)}}
+	})}, nil
+}
+
+// described is the account's resources of typ that the request's id list
+// (idParam.N; all when absent) names, in the answer's shape T.
+func described[T any](st *core.State, form url.Values, typ, idParam string, of func(r map[string]any) T) core.Items[T] {
+	var out core.Items[T]
+	for _, r := range core.Filter(core.NewIndex(st)[typ], "id", core.QueryList(form, idParam, "")) {
+		out.Item = append(out.Item, of(r))
 	}
-	return out, nil
+	return out
 }
 
 type subnet struct {
@@ -63,16 +71,14 @@ type subnet struct {
 
 // describeSubnets: https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DescribeSubnets.html
 func describeSubnets(st *core.State, form url.Values) (any, error) {
-	var out struct {
+	return struct {
 		SubnetSet core.Items[subnet] `xml:"subnetSet"`
-	}
-	for _, s := range core.Filter(core.NewIndex(st)[tokSubnet], "id", core.QueryList(form, "SubnetId", "")) {
-		out.SubnetSet.Item = append(out.SubnetSet.Item, subnet{SubnetID: core.StrOf(s, "id"),
+	}{described(st, form, tokSubnet, "SubnetId", func(s map[string]any) subnet {
+		return subnet{SubnetID: core.StrOf(s, "id"),
 			SubnetArn: core.StrOf(s, "arn"), VpcID: core.StrOf(s, "vpcId"), OwnerID: st.AccountID, State: "available",
 			CidrBlock: core.StrOf(s, "cidrBlock"), AvailabilityZone: core.StrOf(s, "availabilityZone"),
-			MapPublicIPOnLaunch: core.BoolOf(s, "mapPublicIpOnLaunch"), TagSet: core.Items[core.Tag]{Item: core.TagsOf(s)}})
-	}
-	return out, nil
+			MapPublicIPOnLaunch: core.BoolOf(s, "mapPublicIpOnLaunch"), TagSet: core.Items[core.Tag]{Item: core.TagsOf(s)}}
+	})}, nil
 }
 
 type ipPermission struct {
@@ -106,17 +112,15 @@ type securityGroup struct {
 // inputs, as the provider passed them.
 // https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DescribeSecurityGroups.html
 func describeSecurityGroups(st *core.State, form url.Values) (any, error) {
-	var out struct {
+	return struct {
 		SecurityGroupInfo core.Items[securityGroup] `xml:"securityGroupInfo"`
-	}
-	for _, g := range core.Filter(core.NewIndex(st)[tokSecurityGroup], "id", core.QueryList(form, "GroupId", "")) {
-		out.SecurityGroupInfo.Item = append(out.SecurityGroupInfo.Item, securityGroup{GroupID: core.StrOf(g, "id"),
+	}{described(st, form, tokSecurityGroup, "GroupId", func(g map[string]any) securityGroup {
+		return securityGroup{GroupID: core.StrOf(g, "id"),
 			GroupName: core.StrOf(g, "name"), GroupDescription: core.StrOf(g, "description"), VpcID: core.StrOf(g, "vpcId"),
 			OwnerID: st.AccountID, IPPermissions: core.Items[ipPermission]{Item: permissions(g, "ingress")},
 			IPPermissionsEgress: core.Items[ipPermission]{Item: permissions(g, "egress")},
-			TagSet:              core.Items[core.Tag]{Item: core.TagsOf(g)}})
-	}
-	return out, nil
+			TagSet:              core.Items[core.Tag]{Item: core.TagsOf(g)}}
+	})}, nil
 }
 
 func permissions(g map[string]any, k string) []ipPermission {

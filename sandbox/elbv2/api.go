@@ -3,6 +3,7 @@ package elbv2
 import (
 	"net/http"
 	"net/url"
+	"strconv"
 
 	"github.com/kirikae/kirikae/sandbox/core"
 )
@@ -74,7 +75,7 @@ func describeTargetHealth(a *core.Account, st *core.State, form url.Values) (any
 		}
 		for _, t := range TargetHealth(a, core.StrOf(svc, "id")) {
 			out.TargetHealthDescriptions.Member = append(out.TargetHealthDescriptions.Member, targetHealthDescription{
-				Target: targetDescription{ID: t.ID, Port: t.Port}, HealthCheckPort: "traffic-port",
+				Target: targetDescription{ID: t.ID, Port: t.Port}, HealthCheckPort: strconv.Itoa(t.Port), // traffic-port: the target's own
 				TargetHealth: targetHealth{State: t.State, Reason: t.Reason}})
 		}
 	}

@@ -30,8 +30,7 @@ type availabilityZone struct {
 // describeLoadBalancers: https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_DescribeLoadBalancers.html
 func describeLoadBalancers(st *core.State, form url.Values) (any, error) {
 	ix := core.NewIndex(st)
-	lbs := core.Filter(ix[core.TokLoadBalancer], "arn", core.QueryList(form, "LoadBalancerArns", "member"))
-	lbs = core.Filter(lbs, "name", core.QueryList(form, "Names", "member"))
+	lbs := named(ix[core.TokLoadBalancer], form, "LoadBalancerArns")
 	var out struct{ LoadBalancers core.Members[loadBalancer] }
 	for _, lb := range lbs {
 		scheme := "internet-facing"
@@ -181,8 +180,7 @@ type targetGroup struct {
 // https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_DescribeTargetGroups.html
 func describeTargetGroups(st *core.State, form url.Values) (any, error) {
 	ix := core.NewIndex(st)
-	tgs := core.Filter(ix[core.TokTargetGroup], "arn", core.QueryList(form, "TargetGroupArns", "member"))
-	tgs = core.Filter(tgs, "name", core.QueryList(form, "Names", "member"))
+	tgs := named(ix[core.TokTargetGroup], form, "TargetGroupArns")
 	var out struct{ TargetGroups core.Members[targetGroup] }
 	for _, tg := range tgs {
 		hc, _ := tg["healthCheck"].(map[string]any)
@@ -219,6 +217,13 @@ func loadBalancersOf(ix core.Index, tg string) []string {
 		}
 	}
 	return out
+}
+
+// named keeps the resources the request names by ARN (arnsParam) and by
+// name (Names); a request naming none describes them all.
+func named(entries []map[string]any, form url.Values, arnsParam string) []map[string]any {
+	entries = core.Filter(entries, "arn", core.QueryList(form, arnsParam, "member"))
+	return core.Filter(entries, "name", core.QueryList(form, "Names", "member"))
 }
 
 func nonEmpty(s string) []string {
