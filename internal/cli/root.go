@@ -126,6 +126,7 @@ func newRoot(io *IO) (*cobra.Command, *factory) {
 		newVersionCmd(f),
 		newEngineCmd(f),
 		newSandboxCmd(f),
+		newIAMCmd(f),
 	)
 	return root, f
 }
