@@ -21,10 +21,10 @@ type Document struct {
 type Statement struct {
 	Sid         string    `json:"Sid,omitempty"`
 	Effect      string    `json:"Effect"`
-	Action      values   `json:"Action,omitempty"`
-	NotAction   values   `json:"NotAction,omitempty"`
-	Resource    values   `json:"Resource,omitempty"`
-	NotResource values   `json:"NotResource,omitempty"`
+	Action      values    `json:"Action,omitempty"`
+	NotAction   values    `json:"NotAction,omitempty"`
+	Resource    values    `json:"Resource,omitempty"`
+	NotResource values    `json:"NotResource,omitempty"`
 	Condition   condition `json:"Condition,omitempty"`
 }
 
