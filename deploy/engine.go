@@ -25,6 +25,7 @@ type (
 	RestoreResult  = engine.RestoreResult
 
 	Hinted                = engine.Hinted
+	AccessDeniedError     = engine.AccessDeniedError
 	BadInput              = engine.BadInput
 	CancelledError        = engine.CancelledError
 	CheckpointError       = engine.CheckpointError
@@ -62,3 +63,7 @@ func PathsFor(projectDir string, sandbox bool) engine.Paths {
 func EnsureCLI(ctx context.Context, opts CLIOptions) (*engine.CLI, error) {
 	return engine.EnsureCLI(ctx, opts)
 }
+
+// AsAccessDenied is engine.AsAccessDenied: AWS's refusal found in err,
+// typed, or nil.
+func AsAccessDenied(err error) *AccessDeniedError { return engine.AsAccessDenied(err) }
