@@ -21,6 +21,11 @@ func (s *Session) Lock(op string) (func(), error) {
 	if s.ReadOnly() {
 		return s.readLock(op)
 	}
+	if op == "deploy" || op == "up" {
+		if err := s.checkPassphrase(); err != nil {
+			return nil, err
+		}
+	}
 	opID := journal.NewID()
 	unlock, err := s.Session.LockAs(backend.LockInfo{Op: op, OpID: opID, Who: who(), CIRun: journal.CIRunURL()})
 	var ce *ConcurrentUpdateError

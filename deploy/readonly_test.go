@@ -97,3 +97,20 @@ func TestPreviewAndDriftWriteNothing(t *testing.T) {
 		assert.Equal(t, "locks/kirikae/staging.json", refused.Key)
 	}
 }
+
+// up refuses a stack whose secrets are "encrypted" with the empty
+// passphrase, before anything is created, as config check does in CI.
+func TestUpRefusesSecureValuesUnderTheEmptyPassphrase(t *testing.T) {
+	t.Setenv("PULUMI_CONFIG_PASSPHRASE", "")
+	dir := testproject.Copy(t)
+	editStackFile(t, dir, "staging", "kirikae:slackWebhookUrl:\n    secure: v1:AAAAAAAAAAAAAAAA:BBBBBBBBBBBBBBBBBBBBBBBB")
+	s := openSandbox(t, dir, "staging", nil)
+	_, err := s.Up(context.Background(), deploy.UpOptions{})
+	var empty *deploy.EmptyPassphraseError
+	require.ErrorAs(t, err, &empty)
+	assert.Equal(t, []string{"kirikae:slackWebhookUrl"}, empty.Keys)
+	assert.Contains(t, empty.Hint(deploy.Invocation{}), "aws ssm put-parameter --type SecureString")
+	_, err = s.PlanDeploy(context.Background(), deploy.DeployRequest{})
+	require.ErrorAs(t, err, &empty, "refused before planning an apply")
+	assert.Empty(t, resourcesOf(t, dir), "nothing was created")
+}
