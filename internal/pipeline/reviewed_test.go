@@ -29,7 +29,9 @@ run)
 esac
 `
 
-func ghKey(path string) string { return strings.NewReplacer("/", "_", "?", "_", "&", "_", "=", "_").Replace(path) }
+func ghKey(path string) string {
+	return strings.NewReplacer("/", "_", "?", "_", "&", "_", "=", "_").Replace(path)
+}
 
 // The staging job applies only a plan the preview job of this repository's
 // pr.yml wrote on a pull_request run: not a fork's, not another workflow's,
