@@ -144,7 +144,7 @@ func TestAuthorizeAnswersAWSAccessDenied(t *testing.T) {
 			{"Effect":"Deny","Action":"s3:GetObject","Resource":"arn:aws:s3:::state/secret"}]}`),
 	}}
 	var d Directory
-	require.NoError(t, d.Bind("AKIAPREVIEW", "kirikae", role))
+	require.NoError(t, d.Bind("AKIAPREVIEW", "secret", "kirikae", role))
 
 	assert.NoError(t, d.Authorize("AKIAPREVIEW", req("s3:GetObject", "arn:aws:s3:::state/k")))
 	assert.NoError(t, d.Authorize("AKIAADMIN", req("s3:PutObject", "arn:aws:s3:::state/k")), "a key no role holds is the administrator's")
@@ -160,5 +160,5 @@ func TestAuthorizeAnswersAWSAccessDenied(t *testing.T) {
 	assert.True(t, denied.Explicit)
 	assert.Contains(t, err.Error(), "with an explicit deny in an identity-based policy")
 
-	assert.Error(t, d.Bind("k", "s", &Role{Name: "deploy:staging", Account: "1"}), "IAM role names have no colon")
+	assert.Error(t, d.Bind("k", "secret", "s", &Role{Name: "deploy:staging", Account: "1"}), "IAM role names have no colon")
 }
