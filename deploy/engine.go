@@ -25,6 +25,7 @@ type (
 	RestoreResult  = engine.RestoreResult
 
 	Hinted                = engine.Hinted
+	AccessDeniedError     = engine.AccessDeniedError
 	BadInput              = engine.BadInput
 	CancelledError        = engine.CancelledError
 	CheckpointError       = engine.CheckpointError
@@ -68,3 +69,7 @@ func EnsureCLI(ctx context.Context, opts CLIOptions) (*engine.CLI, error) {
 func LocalOutputs(projectDir, stack string, sandbox bool) (map[string]Output, bool, error) {
 	return engine.LocalOutputs(projectDir, stack, sandbox)
 }
+
+// AsAccessDenied is engine.AsAccessDenied: AWS's refusal found in err,
+// typed, or nil.
+func AsAccessDenied(err error) *AccessDeniedError { return engine.AsAccessDenied(err) }

@@ -33,6 +33,10 @@ func maskSecrets(s string) string { return urlCredentials.ReplaceAllString(s, "$
 // first (fn does not run when that fails), the end entry after, with the
 // outcome. fill adds what fn learned (release, changes) to the end entry.
 func (s *Session) journaled(ctx context.Context, op string, start journal.Entry, fn func(end *journal.Entry) error) error {
+	if s.ReadOnly() {
+		// Previews and drift checks leave no trace in the journal.
+		return fn(&journal.Entry{})
+	}
 	start.Op, start.Stack = op, s.Stack()
 	start.OpID = s.takeLockOpID() // the id the deploy lock names ("" = a new one)
 	if start.Commit == "" {

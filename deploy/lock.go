@@ -18,6 +18,14 @@ import (
 // id, so `cancel` can tell from the journal whether a lock's operation
 // ever ended.
 func (s *Session) Lock(op string) (func(), error) {
+	if s.ReadOnly() {
+		return s.readLock(op)
+	}
+	if op == "deploy" || op == "up" {
+		if err := s.checkPassphrase(); err != nil {
+			return nil, err
+		}
+	}
 	opID := journal.NewID()
 	unlock, err := s.Session.LockAs(backend.LockInfo{Op: op, OpID: opID, Who: who(), CIRun: journal.CIRunURL()})
 	var ce *ConcurrentUpdateError
@@ -32,6 +40,29 @@ func (s *Session) Lock(op string) (func(), error) {
 		s.lockOpID = ""
 		unlock()
 	}, nil
+}
+
+// readLock is Lock for a run that writes nothing: it takes no lock, and
+// when a deploy holds it says so, since the run then reads the state that
+// deploy last saved, not what it is about to apply.
+func (s *Session) readLock(op string) (func(), error) {
+	switch op {
+	case "preview", "drift", "plan":
+	default:
+		// Anything else would change the stack: refused before it starts.
+		return nil, &backend.ReadOnlyError{Op: op, Key: engine.LockKey(s.ProjectName(), s.Stack())}
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	held, err := s.HeldLock(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if held != nil {
+		s.Phase("%s: %s is being changed by %s since %s; this %s reads the state saved before it",
+			op, s.Stack(), held.Holder, held.Holder.Since.UTC().Format(time.RFC3339), op)
+	}
+	return func() {}, nil
 }
 
 // journalRefusal records an operation the lock refused, so the journal

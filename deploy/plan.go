@@ -163,6 +163,11 @@ func (s *Session) planState(ctx context.Context) (*stackState, func(), error) {
 // PlanDeploy plans a switch-style deploy of the requested release values
 // and previews it. Nothing is changed.
 func (s *Session) PlanDeploy(ctx context.Context, req DeployRequest) (*Plan, error) {
+	if !req.Preview {
+		if err := s.checkPassphrase(); err != nil {
+			return nil, err
+		}
+	}
 	st, unlock, err := s.planState(ctx)
 	if err != nil {
 		return nil, err

@@ -2,14 +2,18 @@ package deploy
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/kirikae/kirikae/engine"
+	"github.com/kirikae/kirikae/stacks"
 )
 
 // PlanFile is what a reviewer approved: `preview --save-plan FILE` writes
@@ -31,6 +35,31 @@ type PlanFile struct {
 	ImageDigest string `json:"imageDigest,omitempty"`
 	// Changes are the preview's counts, for the reviewer and the error.
 	Changes map[string]int `json:"changes,omitempty"`
+	// Binding is a SHA-256 of everything above: a plan whose overrides or
+	// change summary were edited after the preview no longer matches it.
+	// It is a checksum, not a signature: what makes the file the one the
+	// preview job wrote is where the pipeline takes it from
+	// (scripts/ci/reviewed-plans.sh).
+	Binding string `json:"binding"`
+}
+
+// PlanOverrideKeys are the release values a reviewed plan may carry: those
+// preview's flags set (--image, --frontend-release). Anything else in a
+// plan's overrides (an idle image, an active colour, an s3:// Lambda
+// artifact) was never something a reviewer chose, and is refused.
+var PlanOverrideKeys = []string{stacks.KeyImageTag, stacks.KeyFrontendRelease}
+
+// Bound returns pf with its Binding computed.
+func (pf PlanFile) Bound() PlanFile {
+	pf.Binding = pf.binding()
+	return pf
+}
+
+func (pf PlanFile) binding() string {
+	pf.Binding = ""
+	raw, _ := json.Marshal(pf) // map keys marshal sorted: one text per content
+	sum := sha256.Sum256(raw)
+	return hex.EncodeToString(sum[:])
 }
 
 // PlanFileFor describes the stack as it is now, with the release values
@@ -53,7 +82,7 @@ func (s *Session) PlanFileFor(ctx context.Context, overrides map[string]string, 
 		return PlanFile{}, err
 	}
 	return PlanFile{Stack: s.Stack(), LatestRelease: latest, ConfigHash: cfg, ProgramHash: prog,
-		Overrides: maps.Clone(overrides), Changes: changes}, nil
+		Overrides: maps.Clone(overrides), Changes: changes}.Bound(), nil
 }
 
 // SavePlan writes pf to path (0600: it names the stack and its values).
@@ -77,6 +106,15 @@ func LoadPlan(path string) (PlanFile, error) {
 	var pf PlanFile
 	if err := json.Unmarshal(raw, &pf); err != nil || pf.Stack == "" {
 		return PlanFile{}, &PlanFileError{Path: path, Reason: "not a kirikae plan file (make one with `kirikae preview --save-plan FILE`)"}
+	}
+	for k := range pf.Overrides {
+		if !slices.Contains(PlanOverrideKeys, k) {
+			return PlanFile{}, &PlanFileError{Path: path, Reason: fmt.Sprintf("the plan overrides %s, which no preview flag sets (a reviewed plan carries only %s)",
+				k, strings.Join(PlanOverrideKeys, " and "))}
+		}
+	}
+	if pf.Binding != pf.binding() {
+		return PlanFile{}, &PlanFileError{Path: path, Reason: "the plan was changed after its preview (its binding does not match its overrides and change summary)"}
 	}
 	return pf, nil
 }

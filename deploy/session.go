@@ -38,6 +38,9 @@ type Options struct {
 	// Records replaces the store of kirikae's records beside the state
 	// (see engine.Options.Records).
 	Records backend.Store
+	// ReadOnly: the run writes nothing, neither lock, journal entry nor
+	// record (preview, drift; engine.Options.ReadOnly).
+	ReadOnly bool
 }
 
 // engineOptions are the options the engine adapter needs: everything but
@@ -47,7 +50,7 @@ func (o Options) engineOptions() engine.Options {
 	eo := engine.Options{
 		ProjectDir: o.ProjectDir, Stack: o.Stack, Sandbox: o.Sandbox, Backend: o.Backend,
 		Overrides: o.Overrides, CLI: o.CLI, OnEvent: o.OnEvent, Invocation: o.Invocation,
-		Exports: releaseExports, Records: o.Records,
+		Exports: releaseExports, Records: o.Records, ReadOnly: o.ReadOnly,
 	}
 	if o.Sandbox {
 		eo.StartProvider = startSandboxProvider

@@ -48,6 +48,10 @@ type Options struct {
 	// give two sessions one s3 store this way, as two machines share an
 	// s3:// backend.
 	Records backend.Store
+	// ReadOnly opens the records store for a run that writes nothing
+	// (preview, drift): any write is refused (backend.ReadOnly), and the
+	// deploy lock is only read.
+	ReadOnly bool
 }
 
 // Session is an opened stack: config loaded, engine located, workspace ready.
@@ -141,6 +145,9 @@ func newSession(ctx context.Context, opts Options) (*Session, error) {
 	}
 	if opts.Records != nil {
 		store = opts.Records
+	}
+	if opts.ReadOnly {
+		store = backend.ReadOnly(store)
 	}
 	if opts.CLI.ToolsDir == "" {
 		if st, err := os.Stat(filepath.Join(dir, "tools", "pulumi", "go.mod")); err == nil && !st.IsDir() {
@@ -346,6 +353,9 @@ func (s *Session) AllConfig(ctx context.Context) (auto.ConfigMap, error) {
 // Store is the records store beside the state (releases, journal,
 // freezes), opened with the session.
 func (s *Session) Store() backend.Store { return s.store }
+
+// ReadOnly reports whether the session writes nothing (Options.ReadOnly).
+func (s *Session) ReadOnly() bool { return s.opts.ReadOnly }
 
 // ProjectError means the directory is not a kirikae project.
 type ProjectError struct {

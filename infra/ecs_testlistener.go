@@ -46,21 +46,26 @@ func (s *ecsService) createTestListener(ctx *pulumi.Context, cfg stacks.Config, 
 	return pulumi.Sprintf("http://%s:%d", alb.DnsName, cfg.TestListenerPort), nil
 }
 
-// testListenerIngress lets kirikae:testListenerCidrs (anywhere when unset)
-// reach the test listener; nothing else is opened for it.
-func testListenerIngress(cfg stacks.Config) ec2.SecurityGroupIngressArray {
+// testListenerIngress lets kirikae:testListenerCidrs, or when unset only
+// the VPC's own range, reach the test listener; nothing else is opened for
+// it. The idle colour it serves is the previous release after a flip: open
+// to the internet, a fixed vulnerability would stay reachable there.
+func testListenerIngress(cfg stacks.Config, vpcCIDR pulumi.StringOutput) ec2.SecurityGroupIngressArray {
 	if cfg.TestListenerPort == 0 || cfg.Backend != stacks.BackendECS {
 		return nil
 	}
-	cidrs := cfg.TestListenerCIDRs
-	if len(cidrs) == 0 {
-		cidrs = []string{"0.0.0.0/0"}
+	cidrs := pulumi.ToStringArray(cfg.TestListenerCIDRs).ToStringArrayOutput()
+	if len(cfg.TestListenerCIDRs) == 0 {
+		if cfg.VPCID != "" {
+			return nil // validation asks for the CIDRs; closed meanwhile
+		}
+		cidrs = pulumi.StringArray{vpcCIDR}.ToStringArrayOutput()
 	}
 	return ec2.SecurityGroupIngressArray{&ec2.SecurityGroupIngressArgs{
 		Description: pulumi.String("kirikae test listener: the idle colour, before traffic moves"),
 		Protocol:    pulumi.String("tcp"),
 		FromPort:    pulumi.Int(cfg.TestListenerPort),
 		ToPort:      pulumi.Int(cfg.TestListenerPort),
-		CidrBlocks:  pulumi.ToStringArray(cidrs),
+		CidrBlocks:  cidrs,
 	}}
 }

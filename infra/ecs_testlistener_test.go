@@ -63,3 +63,43 @@ func TestTestListenerUsesTheCertificate(t *testing.T) {
 	assert.Equal(t, cfg.CertificateARN, str(t, test.Inputs, "certificateArn"))
 	assert.Equal(t, albSSLPolicy, str(t, test.Inputs, "sslPolicy"))
 }
+
+// testListenerCIDRs reads who the ALB's security group lets reach port.
+func testListenerCIDRs(t *testing.T, m *mocks, port float64) []string {
+	t.Helper()
+	var open []string
+	sg := m.one(t, "aws:ec2/securityGroup:SecurityGroup", "alb")
+	for _, rule := range at(t, sg.Inputs, "ingress").ArrayValue() {
+		r := rule.ObjectValue()
+		if r[resource.PropertyKey("fromPort")].NumberValue() == port {
+			for _, c := range r[resource.PropertyKey("cidrBlocks")].ArrayValue() {
+				open = append(open, c.StringValue())
+			}
+		}
+	}
+	return open
+}
+
+// Without kirikae:testListenerCidrs only the created VPC's range reaches
+// the test listener: after a flip it serves the previous release, which
+// must not stay on the internet.
+func TestTestListenerIsPrivateByDefault(t *testing.T) {
+	cfg := testConfig(stacks.BackendECS)
+	cfg.TestListenerPort = 9000
+	m := run(t, cfg)
+	vpc := m.one(t, "aws:ec2/vpc:Vpc", "vpc")
+	assert.Equal(t, []string{str(t, vpc.Inputs, "cidrBlock")}, testListenerCIDRs(t, m, 9000))
+	assert.NotContains(t, testListenerCIDRs(t, m, 9000), "0.0.0.0/0")
+}
+
+// In a VPC kirikae did not create, the program knows no range: only the
+// CIDRs the stack names open the port (validation requires them).
+func TestTestListenerInAGivenVPCOpensOnlyTheNamedCIDRs(t *testing.T) {
+	cfg := testConfig(stacks.BackendECS)
+	cfg.VPCID = "vpc-0abc"
+	cfg.PublicSubnetIDs, cfg.PrivateSubnetIDs = []string{"subnet-1", "subnet-2"}, []string{"subnet-3", "subnet-4"}
+	cfg.TestListenerPort = 9000
+	assert.Empty(t, testListenerCIDRs(t, run(t, cfg), 9000), "closed without CIDRs")
+	cfg.TestListenerCIDRs = []string{"10.20.0.0/16"}
+	assert.Equal(t, []string{"10.20.0.0/16"}, testListenerCIDRs(t, run(t, cfg), 9000))
+}

@@ -15,7 +15,12 @@ import (
 type network struct {
 	pulumi.ResourceState
 
-	VpcID                pulumi.StringOutput
+	VpcID pulumi.StringOutput
+	// VpcCIDR is the created VPC's IPv4 range: who may reach the test
+	// listener when kirikae:testListenerCidrs names no one. It is unknown
+	// for a given VPC (kirikae:vpcId), whose stacks must name the CIDRs
+	// (stacks validation): the program reads no data source but the zones.
+	VpcCIDR              pulumi.StringOutput
 	PublicSubnetIDs      pulumi.StringArrayOutput
 	PrivateSubnetIDs     pulumi.StringArrayOutput
 	ALBSecurityGroup     pulumi.StringOutput
@@ -77,6 +82,7 @@ func (n *network) createVPC(ctx *pulumi.Context, cfg stacks.Config) error {
 	if err != nil {
 		return fmt.Errorf("create vpc: %w", err)
 	}
+	n.VpcCIDR = vpc.CidrBlock
 	igw, err := ec2.NewInternetGateway(ctx, "igw", &ec2.InternetGatewayArgs{
 		VpcId: vpc.ID(),
 		Tags:  namedTags(cfg, baseName(cfg)),
@@ -205,7 +211,7 @@ func (n *network) createSecurityGroups(ctx *pulumi.Context, cfg stacks.Config) e
 			CidrBlocks: pulumi.StringArray{pulumi.String("0.0.0.0/0")},
 		})
 	}
-	ingress = append(ingress, testListenerIngress(cfg)...)
+	ingress = append(ingress, testListenerIngress(cfg, n.VpcCIDR)...)
 	alb, err := ec2.NewSecurityGroup(ctx, "alb", &ec2.SecurityGroupArgs{
 		Description: pulumi.String("kirikae ALB: HTTP from anywhere"),
 		VpcId:       n.VpcID,

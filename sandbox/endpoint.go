@@ -127,7 +127,12 @@ func (t *frontDoorTransport) RoundTrip(req *http.Request) (*http.Response, error
 // protocols. Every request must carry a SigV4 signature made with the
 // sandbox's credentials; the credential scope's service picks the API, as
 // the host name would on AWS.
-func APIHandler(a *core.Account) http.Handler {
+func APIHandler(a *core.Account) http.Handler { return APIHandlerWith(a, nil) }
+
+// APIHandlerWith is APIHandler also accepting the credentials of the IAM
+// role sessions dir holds, and authorising their requests against the
+// roles' policies (endpoint_iam.go); a nil dir has no roles.
+func APIHandlerWith(a *core.Account, dir *iam.Directory) http.Handler {
 	s3 := s3svc.S3Handler(a)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		body, err := io.ReadAll(r.Body)
@@ -136,8 +141,11 @@ func APIHandler(a *core.Account) http.Handler {
 			return
 		}
 		r.Body = io.NopCloser(bytes.NewReader(body))
-		auth, aerr := core.VerifySigV4(r, body)
+		auth, aerr := core.VerifySigV4Keys(r, body, dir.Secret)
 		svc := auth.Service
+		if aerr == nil {
+			aerr = authorize(dir, auth.AccessKey(), svc, r, body)
+		}
 		if aerr != nil {
 			core.WriteError(w, r, core.ProtocolOf(svc, r), aerr)
 			return

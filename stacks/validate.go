@@ -146,11 +146,41 @@ func crossCheck(c Config, o *origin) []Problem {
 			}
 		}
 	}
+	out = append(out, testListenerProblems(c, o, quiet)...)
 	if !quiet(KeyLambdaCanaryWeight, KeyLambdaAliasVersion) && c.LambdaCanaryWeight > 0 && c.LambdaAliasVersion == "" {
 		out = append(out, o.problem(KeyLambdaCanaryWeight, o.text(KeyLambdaCanaryWeight, c.LambdaCanaryWeight),
 			fmt.Sprintf("needs %s (the version alias live stays on during the canary)", KeyLambdaAliasVersion)))
 	}
 	return out
+}
+
+// ProtectedStack is the stack whose test listener may not face the
+// internet.
+const ProtectedStack = "product"
+
+// testListenerProblems keeps the test listener private: after a flip it
+// serves the previous release, so a vulnerability fixed in production would
+// stay reachable there. By default only the VPC's range reaches it, which
+// kirikae knows only for the VPC it creates; product never opens it to
+// everyone.
+func testListenerProblems(c Config, o *origin, quiet func(keys ...string) bool) []Problem {
+	if c.Backend != BackendECS || c.TestListenerPort == 0 || quiet(KeyTestListenerPort, KeyTestListenerCIDRs, KeyVPCID) {
+		return nil
+	}
+	if c.VPCID != "" && len(c.TestListenerCIDRs) == 0 {
+		return []Problem{o.problem(KeyTestListenerCIDRs, "",
+			fmt.Sprintf("is required with %s and %s: kirikae reads no range of a VPC it did not create; give the VPC's CIDR or the addresses that verify releases", KeyVPCID, KeyTestListenerPort))}
+	}
+	if c.Stack != ProtectedStack {
+		return nil
+	}
+	for _, cidr := range c.TestListenerCIDRs {
+		if strings.HasSuffix(cidr, "/0") {
+			return []Problem{o.problem(KeyTestListenerCIDRs, cidr,
+				"opens product's test listener (the previous release after a flip) to the internet; name the addresses that verify releases, or leave it empty for the VPC's range")}
+		}
+	}
+	return nil
 }
 
 func containsInt(ns []int, n int) bool {

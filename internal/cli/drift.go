@@ -29,7 +29,7 @@ accept it into state with "kirikae refresh".`,
 func (f *factory) runDrift(ctx context.Context) error {
 	v := f.view(viewOptions{diff: true})
 	defer v.Close()
-	return f.withStack(ctx, v, nil, func(s *deploy.Session) error {
+	return f.withReadOnlyStack(ctx, v, nil, func(s *deploy.Session) error {
 		res, err := s.Drift(ctx)
 		if err != nil {
 			return err

@@ -103,6 +103,11 @@ func report(w io.Writer, err error, inv deploy.Invocation) int {
 		}
 		return code
 	}
+	// AWS's refusal, from the data plane or the provider, becomes one line
+	// naming the role and the action it lacks.
+	if denied := deploy.AsAccessDenied(err); denied != nil {
+		err = denied
+	}
 	msg := firstLine(err.Error())
 	if s := commandSuggestion(err); s != "" {
 		msg += "; did you mean `kirikae " + s + "`?"

@@ -76,11 +76,12 @@ func (f *factory) knownStacks() string {
 
 // open opens the stack named by --stack, telling the user once when the
 // run is simulated.
-func (f *factory) open(ctx context.Context, v view.View, overrides map[string]string) (*deploy.Session, error) {
+func (f *factory) open(ctx context.Context, v view.View, overrides map[string]string, readOnly bool) (*deploy.Session, error) {
 	if err := f.requireStack(); err != nil {
 		return nil, err
 	}
 	opts := f.deployOptions(v, overrides)
+	opts.ReadOnly = readOnly
 	opts.OnEvent = quietAfterCancel(ctx, v.Event)
 	s, err := deploy.Open(ctx, opts)
 	if err != nil {
@@ -95,7 +96,18 @@ func (f *factory) open(ctx context.Context, v view.View, overrides map[string]st
 
 // withStack opens --stack, hands the session to fn, and closes it.
 func (f *factory) withStack(ctx context.Context, v view.View, overrides map[string]string, fn func(*deploy.Session) error) error {
-	s, err := f.open(ctx, v, overrides)
+	return f.withSession(ctx, v, overrides, false, fn)
+}
+
+// withReadOnlyStack is withStack for a run that writes nothing, neither
+// lock, journal entry nor record: preview and drift, which PR code and the
+// nightly check run with roles that may not write (docs/roles.md).
+func (f *factory) withReadOnlyStack(ctx context.Context, v view.View, overrides map[string]string, fn func(*deploy.Session) error) error {
+	return f.withSession(ctx, v, overrides, true, fn)
+}
+
+func (f *factory) withSession(ctx context.Context, v view.View, overrides map[string]string, readOnly bool, fn func(*deploy.Session) error) error {
+	s, err := f.open(ctx, v, overrides, readOnly)
 	if err != nil {
 		return err
 	}

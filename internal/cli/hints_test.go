@@ -25,6 +25,7 @@ func TestEveryHintKeepsTheFlagsInEffect(t *testing.T) {
 		&deploy.LockHeldError{Stack: "staging"},
 		&deploy.NoLogsError{Stack: "staging", Group: "/ecs/x"},
 		&deploy.OperationError{Op: "up", Stack: "staging", Err: cause},
+		&deploy.AccessDeniedError{Role: "kirikae-preview", Action: "s3:PutObject", Err: cause},
 		&deploy.CancelledError{Op: "up", Stack: "staging", Err: cause},
 		&deploy.VerifyFailedError{Stack: "staging", Err: cause},
 		&deploy.VerifyFailedError{Stack: "staging", RolledBackTo: 3, Err: cause},

@@ -69,7 +69,7 @@ func (f *factory) runPreview(ctx context.Context, o *previewOptions) error {
 	v := f.view(viewOptions{diff: o.Diff, markdown: o.Markdown, command: cmdLine})
 	defer v.Close()
 	overrides := releaseOverrides(o.Image, o.FrontendRelease)
-	return f.withStack(ctx, v, overrides, func(s *deploy.Session) error {
+	return f.withReadOnlyStack(ctx, v, overrides, func(s *deploy.Session) error {
 		// The preview shows where the deploy ends up (after the switch), the
 		// same plan `up` would carry out.
 		previewing(v)

@@ -131,6 +131,7 @@ func newRoot(io *IO) (*cobra.Command, *factory) {
 		newEngineCmd(f),
 		newSandboxCmd(f),
 		newOpenCmd(f),
+		newIAMCmd(f),
 	)
 	return root, f
 }

@@ -38,6 +38,8 @@ const (
 	RuleRoleEnvironment  = "role-environment"
 	RuleRunScripts       = "run-scripts"
 	RulePulumiVersion    = "pulumi-version"
+	RuleRoleWorkflow     = "role-workflow"
+	RuleDeployFromMain   = "deploy-from-main"
 )
 
 // Options are what the rules need beyond the workflows themselves.
@@ -121,6 +123,8 @@ func Check(ws []*Workflow, o Options) []Finding {
 		out = append(out, checkCancel(w)...)
 		out = append(out, checkPassphraseEnv(w)...)
 		out = append(out, checkRoleEnvironment(w)...)
+		out = append(out, checkRoleWorkflow(w)...)
+		out = append(out, checkDeployFromMain(w)...)
 		out = append(out, checkRunScripts(w, o.Repo)...)
 		out = append(out, checkPulumiVersion(w, o.PulumiVersion)...)
 		if reach[w.File] {

@@ -36,6 +36,7 @@ type Workflow struct {
 type Job struct {
 	ID          string
 	Environment string     // environment name, "" for none
+	If          string     // the job's if: condition, "" for none
 	Permissions *yaml.Node // nil when absent
 	Concurrency *Concurrency
 	Env         *yaml.Node
@@ -127,6 +128,7 @@ func parseJob(id string, n *yaml.Node) (Job, error) {
 	}
 	j := Job{ID: id, node: n}
 	j.Environment = environment(get(n, "environment"))
+	j.If = scalar(get(n, "if"))
 	j.Permissions = get(n, "permissions")
 	j.Env = get(n, "env")
 	j.Concurrency = concurrency(get(n, "concurrency"))

@@ -104,6 +104,7 @@ const goodDeploy = `on:
 permissions: {}
 jobs:
   staging:
+    if: github.ref == 'refs/heads/main'
     runs-on: ubuntu-latest
     environment: staging
     concurrency: {group: kirikae-staging, cancel-in-progress: false}
@@ -134,8 +135,12 @@ func TestRules(t *testing.T) {
 		{"checkout persists credentials", map[string]string{"pr.yml": strings.Replace(goodPR, "persist-credentials: false", "persist-credentials: true", 1)}, []string{RuleCheckout}},
 		{"workflow cancels in progress", map[string]string{"pr.yml": strings.Replace(goodPR, "permissions: {}\n", "permissions: {}\nconcurrency: {group: pr, cancel-in-progress: true}\n", 1)}, []string{RuleCancel}},
 		{"job cancels by expression", map[string]string{"deploy.yml": strings.Replace(goodDeploy, "cancel-in-progress: false", "cancel-in-progress: \"${{ github.ref != 'refs/heads/main' }}\"", 1)}, []string{RuleCancel}},
-		{"pull request assumes the staging role", map[string]string{"pr.yml": strings.Replace(goodPR, "AWS_PREVIEW_ROLE_ARN", "AWS_STAGING_ROLE_ARN", 1)}, []string{RulePRSecrets, RuleRoleEnvironment}},
-		{"pull request reads the product role by index", map[string]string{"pr.yml": strings.Replace(goodPR, "vars.AWS_PREVIEW_ROLE_ARN", "vars['AWS_PRODUCT_ROLE_ARN']", 1)}, []string{RulePRSecrets, RuleRoleEnvironment}},
+		{"pull request assumes the staging role", map[string]string{"pr.yml": strings.Replace(goodPR, "AWS_PREVIEW_ROLE_ARN", "AWS_STAGING_ROLE_ARN", 1)}, []string{RulePRSecrets, RuleRoleEnvironment, RuleRoleWorkflow, RuleDeployFromMain}},
+		{"pull request reads the product role by index", map[string]string{"pr.yml": strings.Replace(goodPR, "vars.AWS_PREVIEW_ROLE_ARN", "vars['AWS_PRODUCT_ROLE_ARN']", 1)}, []string{RulePRSecrets, RuleRoleEnvironment, RuleRoleWorkflow, RuleDeployFromMain}},
+		{"deploy job runs from any branch", map[string]string{"deploy.yml": strings.Replace(goodDeploy, "    if: github.ref == 'refs/heads/main'\n", "", 1)}, []string{RuleDeployFromMain}},
+		{"deploy job guarded by another ref", map[string]string{"deploy.yml": strings.Replace(goodDeploy, "refs/heads/main'", "refs/heads/release'", 1)}, []string{RuleDeployFromMain}},
+		{"deploy role in another workflow", map[string]string{"release.yml": goodDeploy}, []string{RuleRoleWorkflow}},
+		{"drift with the preview role", map[string]string{"drift.yml": strings.Replace(goodPR, "on: pull_request", "on: schedule", 1)}, []string{RuleRoleWorkflow}},
 		{"pull request gets the passphrase", map[string]string{"pr.yml": goodPR + "        env: {PULUMI_CONFIG_PASSPHRASE: \"${{ secrets.PULUMI_CONFIG_PASSPHRASE }}\"}\n"}, []string{RulePRSecrets}},
 		{"pull_request_target dumps every secret", map[string]string{"pr.yml": strings.Replace(goodPR, "on: pull_request", "on: [pull_request_target]", 1) + "        env: {ALL: \"${{ toJSON(secrets) }}\"}\n"}, []string{RulePRSecrets}},
 		{"pull request job in product", map[string]string{"pr.yml": strings.Replace(goodPR, "    runs-on: ubuntu-latest\n", "    runs-on: ubuntu-latest\n    environment: {name: product}\n", 1)}, []string{RulePREnvironment}},

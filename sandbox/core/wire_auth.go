@@ -55,13 +55,30 @@ func parseAuthorization(h string) (sigAuth, bool) {
 // accepted: nothing kirikae calls uses it.
 // https://docs.aws.amazon.com/IAM/latest/UserGuide/create-signed-request.html
 func VerifySigV4(r *http.Request, body []byte) (sigAuth, *APIError) {
+	return VerifySigV4Keys(r, body, nil)
+}
+
+// SecretOf returns the secret access key of an access key other than the
+// sandbox's own (an IAM role's session credentials), false when unknown.
+type SecretOf func(accessKey string) (string, bool)
+
+// AccessKey is the access key the request was signed with.
+func (a sigAuth) AccessKey() string { return a.accessKey }
+
+// VerifySigV4Keys is VerifySigV4 accepting, besides the sandbox's own
+// credentials, those secretOf knows.
+func VerifySigV4Keys(r *http.Request, body []byte, secretOf SecretOf) (sigAuth, *APIError) {
 	a, ok := parseAuthorization(r.Header.Get("Authorization"))
 	if !ok {
 		// https://docs.aws.amazon.com/AWSEC2/latest/APIReference/errors-overview.html (MissingAuthenticationToken)
 		return a, &APIError{Status: http.StatusForbidden, Code: "MissingAuthenticationToken",
 			Message: "Request is missing a valid AWS Signature Version 4 Authorization header"}
 	}
-	if a.accessKey != AccessKeyID {
+	secret, known := SecretAccessKey, a.accessKey == AccessKeyID
+	if !known && secretOf != nil {
+		secret, known = secretOf(a.accessKey)
+	}
+	if !known {
 		code := "InvalidClientTokenId"
 		switch ProtocolOf(a.Service, r) {
 		case ProtoS3:
@@ -95,7 +112,7 @@ func VerifySigV4(r *http.Request, body []byte) (sigAuth, *APIError) {
 			clone.Header[http.CanonicalHeaderKey(h)] = r.Header.Values(h)
 		}
 	}
-	creds := aws.Credentials{AccessKeyID: AccessKeyID, SecretAccessKey: SecretAccessKey}
+	creds := aws.Credentials{AccessKeyID: a.accessKey, SecretAccessKey: secret}
 	err = v4.NewSigner().SignHTTP(r.Context(), creds, clone, payloadHash, a.Service, a.region, signingTime,
 		func(o *v4.SignerOptions) {
 			// S3 signs the path as sent; every other service escapes it twice.
