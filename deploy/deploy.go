@@ -188,14 +188,9 @@ func (r *run) execute(ctx context.Context) error {
 		}
 	}
 	outs := r.last.Outputs
-	if r.frontendChanged() {
-		if bucket == "" {
-			bucket = outputString(outs, infra.OutputFrontendBucket)
-			if err := s.ensureFrontendRelease(ctx, cfg, bucket, release, r.kind != KindRollback); err != nil {
-				return err
-			}
-		}
-		if err := s.invalidate(ctx, outs); err != nil {
+	if r.frontendChanged() && bucket == "" {
+		bucket = outputString(outs, infra.OutputFrontendBucket)
+		if err := s.ensureFrontendRelease(ctx, cfg, bucket, release, r.kind != KindRollback); err != nil {
 			return err
 		}
 	}
@@ -333,14 +328,10 @@ func (r *run) rollback(ctx context.Context, back Values, reason string) (int, er
 		what = "the staged colour goes back to the live release; no traffic moved"
 	}
 	s.Phase("rollback: %s", what)
-	from := r.applied.FrontendRelease
 	if err := r.beforeRollbackSwitch(ctx, back); err != nil {
 		return 0, err
 	}
 	if err := r.up(ctx, back, "kirikae auto-rollback: "+truncate(reason, 200), nil); err != nil {
-		return 0, err
-	}
-	if err := r.afterRollbackSwitch(ctx, from); err != nil {
 		return 0, err
 	}
 	verified, why := VerifySkipped, ""

@@ -7,7 +7,6 @@ import (
 	"path/filepath"
 	"slices"
 	"sync"
-	"time"
 
 	"github.com/kirikae/kirikae/cloud"
 	"github.com/kirikae/kirikae/infra"
@@ -107,51 +106,18 @@ func (s *Session) previousFrontend(ctx context.Context, have []string, release s
 	return ""
 }
 
-// invalidate drops CloudFront's cached copies after a release switch and
-// waits until CloudFront reports the invalidation Completed, so what is
-// verified next is what viewers get. Releases never share cache entries
-// (the viewer-request function puts the release id into the cache key), so
-// this is a safety net for objects cached under a path outside releases/;
-// the wait also outlasts the key's propagation to the edges (seconds).
-// A wait past its deadline is an error: verifying then proves nothing.
-func (s *Session) invalidate(ctx context.Context, outs map[string]Output) error {
-	id := outputString(outs, infra.OutputDistributionID)
-	if id == "" {
-		return nil
-	}
-	c, err := s.cloudAPI(ctx)
-	if err != nil {
-		return err
-	}
-	s.Phase("invalidate: distribution %s, waiting for it to complete", id)
-	if err := c.InvalidateAndWait(ctx, id, []string{"/*"}, s.invalidationWait()); err != nil {
-		return fmt.Errorf("invalidate distribution %s: %w", id, err)
-	}
-	return nil
-}
-
-// invalidationWait is how long kirikae waits for an invalidation: AWS
-// usually completes one within a few minutes, the SDK's waiter polls every
-// 20 s at first. The sandbox runs the same waits on its scaled clock.
-func (s *Session) invalidationWait() cloud.WaitOptions {
-	w := cloud.WaitOptions{MaxWait: 15 * time.Minute, MinDelay: 5 * time.Second, MaxDelay: 30 * time.Second}
-	if s.Sandbox() {
-		scale := sandboxTimeScale()
-		w.MaxWait = max(time.Duration(float64(w.MaxWait)*scale), 5*time.Second)
-		w.MinDelay = max(time.Duration(float64(w.MinDelay)*scale), 10*time.Millisecond)
-		w.MaxDelay = max(time.Duration(float64(w.MaxDelay)*scale), w.MinDelay)
-	}
-	return w
-}
-
-// afterRollbackSwitch invalidates after an automatic rollback moved the
-// frontend back from the release it replaced (from).
-func (r *run) afterRollbackSwitch(ctx context.Context, from string) error {
-	if from == r.applied.FrontendRelease || r.last == nil {
-		return nil
-	}
-	return r.s.invalidate(ctx, r.last.Outputs)
-}
+// A switch needs no CloudFront invalidation, and kirikae waits for none.
+// The viewer-request function runs "before checking to see whether the
+// requested object is in the CloudFront cache"
+// (https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/function-code-choose-purpose.html),
+// so the URI it rewrites to releases/<id>/… is the cache key: a new
+// release's objects are new keys, never stale copies of the old one's.
+// And nothing is cached outside those prefixes: the distribution has one
+// cache behaviour, which carries the function, and no custom error pages
+// (pinned by infra's TestEveryFrontendRequestGoesThroughTheReleaseSwitch),
+// so no path is shared between releases and none needs invalidating.
+// What the switch waits for is the key's propagation, which verification
+// retries through.
 
 // pruneFrontend deletes old releases, keeping cfg.KeepReleases and always
 // the live one and the one before it (the rollback target).
