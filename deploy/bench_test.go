@@ -190,19 +190,22 @@ func BenchmarkRollbackVsDeploy(b *testing.B) {
 }
 
 // BenchmarkModeledAWSTime: the AWS time the sandbox's latency model
-// (sandbox/core/latency.go) charges a deploy, a rollback and a promote of one
-// release, per backend, with the scaled clock at 1/100 unless
-// KIRIKAE_SANDBOX_TIME_SCALE says otherwise. The frontend's switch is
-// measured with the backend's (both stacks carry one).
+// (sandbox/core/latency.go) charges a deploy of a new release, a promote and a
+// rollback to the previous release, per backend and for the frontend, with
+// the scaled clock at 1/100 unless KIRIKAE_SANDBOX_TIME_SCALE says
+// otherwise. Each figure is the model's time for that part's own
+// operations (modeledOf), so an image deploy that leaves the frontend
+// alone charges the frontend nothing. scripts/bench modeled prints them as
+// one JSON object.
 func BenchmarkModeledAWSTime(b *testing.B) {
 	if os.Getenv("KIRIKAE_SANDBOX_TIME_SCALE") == "" {
 		b.Setenv("KIRIKAE_SANDBOX_TIME_SCALE", "0.01")
 	}
 	ctx := context.Background()
-	modeled := func(f func()) time.Duration {
+	modeled := func(part string, f func()) time.Duration {
 		sandbox.ResetModeledTime()
 		f()
-		return sandbox.ModeledTime().Total
+		return modeledOf(sandbox.ModeledTime(), part)
 	}
 	promote := func(dir string) {
 		command(b, dir, "product", func(prod *deploy.Session) {
@@ -230,15 +233,56 @@ func BenchmarkModeledAWSTime(b *testing.B) {
 		promote(dir)
 		var dep, prom, rb time.Duration
 		for i := 0; i < b.N; i++ {
-			dep = modeled(func() { deployCmd(b, dir, "staging", release(fmt.Sprintf("v%d", i+2))) })
-			prom = modeled(func() { promote(dir) })
-			rb = modeled(func() { rollbackCmd(b, dir, "staging", first.Release.ID) })
+			dep = modeled(backend, func() { deployCmd(b, dir, "staging", release(fmt.Sprintf("v%d", i+2))) })
+			prom = modeled(backend, func() { promote(dir) })
+			rb = modeled(backend, func() { rollbackCmd(b, dir, "staging", first.Release.ID) })
 		}
 		b.ReportMetric(dep.Seconds(), backend+"-deploy-s")
 		b.ReportMetric(rb.Seconds(), backend+"-rollback-s")
 		b.ReportMetric(prom.Seconds(), backend+"-promote-s")
 		b.ReportMetric(float64(rb)/float64(dep), backend+"-rollback/deploy")
+		if backend != stacks.BackendECS {
+			continue
+		}
+		// The frontend on the ECS stack: a deploy of a new frontend
+		// release (upload, carry-over, switch) and the rollback to the
+		// release before it (switch only).
+		var fdep, frb time.Duration
+		for i := 0; i < b.N; i++ {
+			_, before := deployCmd(b, dir, "staging", map[string]string{stacks.KeyFrontendRelease: fmt.Sprintf("f%d", 2*i+1)})
+			fdep = modeled(partFrontend, func() {
+				deployCmd(b, dir, "staging", map[string]string{stacks.KeyFrontendRelease: fmt.Sprintf("f%d", 2*i+2)})
+			})
+			frb = modeled(partFrontend, func() { rollbackCmd(b, dir, "staging", before.Release.ID) })
+		}
+		b.ReportMetric(fdep.Seconds(), partFrontend+"-deploy-s")
+		b.ReportMetric(frb.Seconds(), partFrontend+"-rollback-s")
 	}
+}
+
+const partFrontend = "frontend"
+
+// modelParts says which part of a release each modeled operation belongs
+// to: the API's backend or the frontend.
+var modelParts = map[sandbox.LatencyKind]string{
+	sandbox.ECSSteadyState:        stacks.BackendECS,
+	sandbox.ListenerModify:        stacks.BackendECS,
+	sandbox.LambdaPublish:         stacks.BackendLambda,
+	sandbox.LambdaAlias:           stacks.BackendLambda,
+	sandbox.KVSPropagation:        partFrontend,
+	sandbox.InvalidationCompleted: partFrontend,
+	sandbox.DistributionUpdate:    partFrontend,
+}
+
+// modeledOf sums m's operations that belong to part.
+func modeledOf(m sandbox.Modeled, part string) time.Duration {
+	var d time.Duration
+	for kind, v := range m.ByKind {
+		if modelParts[kind] == part {
+			d += v
+		}
+	}
+	return d
 }
 
 // BenchmarkEngineFloor compares a preview of an empty program (the cost of
