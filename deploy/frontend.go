@@ -35,10 +35,11 @@ func (s *Session) ensureFrontendRelease(ctx context.Context, cfg stacks.Config, 
 	if err := s.putFrontendRelease(ctx, c, cfg, have, bucket, release, upload); err != nil {
 		return err
 	}
+	ids := []string{release}
 	if live := s.liveFrontend(ctx); slices.Contains(have, live) {
-		return s.carryAssets(ctx, bucket, live, release)
+		ids = append(ids, live)
 	}
-	return nil
+	return s.shareAssets(ctx, bucket, ids...)
 }
 
 // putFrontendRelease uploads (or, for a promote, copies) the release unless
@@ -58,17 +59,21 @@ func (s *Session) putFrontendRelease(ctx context.Context, c cloud.Cloud, cfg sta
 		dir = filepath.Join(s.ProjectDir(), dir)
 	}
 	prefix := infra.ReleasePrefix(release) + "/"
-	opts := cloud.UploadOptions{Previous: s.previousFrontend(ctx, have, release), Progress: s.uploadProgress()}
+	opts := cloud.UploadOptions{Previous: s.previousFrontend(ctx, have, release), Shared: infra.AssetsPrefix, Progress: s.uploadProgress()}
 	s.Phase("upload: frontend %s from %s", release, cfg.FrontendDir)
 	st, err := cloud.UploadRelease(ctx, c, bucket, prefix, dir, opts)
 	if err != nil {
 		return fmt.Errorf("upload frontend release %s: %w", release, err)
 	}
-	s.Phase("upload: %d files (%d sent, %d copied unchanged from %s)", st.Files, st.Uploaded, st.Copied, opts.Previous)
-	doc, _ := json.Marshal(map[string]string{"version": release})
+	s.Phase("upload: %d files (%d sent, %d copied unchanged from %s, %d already there; %d shared hashed assets)",
+		st.Files, st.Uploaded, st.Copied, opts.Previous, st.Skipped, len(st.Assets))
 	meta := cloud.ObjectMeta{ContentType: "application/json", CacheControl: cloud.CacheRevalidate}
-	if err := c.PutObjectMeta(ctx, bucket, prefix+ReleaseFile, doc, meta); err != nil {
-		return fmt.Errorf("upload frontend release %s: %w", release, err)
+	manifest, _ := json.Marshal(cloud.Manifest{Assets: st.Assets})
+	doc, _ := json.Marshal(map[string]string{"version": release})
+	for name, body := range map[string][]byte{cloud.AssetManifest: manifest, ReleaseFile: doc} {
+		if err := c.PutObjectMeta(ctx, bucket, prefix+name, body, meta); err != nil {
+			return fmt.Errorf("upload frontend release %s: %w", release, err)
+		}
 	}
 	return nil
 }
@@ -146,6 +151,11 @@ func (s *Session) pruneFrontend(ctx context.Context, cfg stacks.Config, bucket s
 	pruned, err := cloud.Prune(ctx, c, bucket, releasesPrefix, keep, keepN)
 	if err != nil {
 		return nil, fmt.Errorf("prune frontend releases: %w", err)
+	}
+	// Shared assets live as long as a release left in the bucket lists
+	// them; this runs under the deploy lock, so no upload is under way.
+	if _, err := cloud.PruneAssets(ctx, c, bucket, releasesPrefix, infra.AssetsPrefix); err != nil {
+		return pruned, fmt.Errorf("prune frontend assets: %w", err)
 	}
 	return pruned, nil
 }

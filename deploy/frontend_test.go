@@ -16,6 +16,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/kirikae/kirikae/cloud"
 	"github.com/kirikae/kirikae/deploy"
 	"github.com/kirikae/kirikae/infra"
 	"github.com/kirikae/kirikae/internal/testproject"
@@ -212,4 +213,13 @@ func TestPromoteCopiesStagingsFrontendObjects(t *testing.T) {
 		assert.Equal(t, http.StatusOK, code, path)
 		assert.Equal(t, want, got, path)
 	}
+}
+
+// The upload and the viewer-request function agree on which names are
+// content-hashed: the upload stores those under the shared prefix, the
+// function sends their requests there.
+func TestUploadAndViewerRequestAgreeOnHashedNames(t *testing.T) {
+	code := infra.ViewerRequestCode(false)
+	assert.Contains(t, code, "const hashed = /"+cloud.HashedPattern+"/;")
+	assert.Contains(t, code, "request.uri = '/"+infra.AssetsPrefix+"' + uri.substring(1);")
 }
