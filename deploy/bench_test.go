@@ -2,6 +2,7 @@ package deploy_test
 
 import (
 	"context"
+	"crypto/md5"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -318,4 +319,45 @@ func BenchmarkEngineFloor(b *testing.B) {
 	b.ReportMetric(float64(noop.Nanoseconds())/n, "noop-up-ns/op")
 	b.ReportMetric(float64(preview)/float64(floor), "preview/floor")
 	b.ReportMetric(float64(noop)/float64(floor), "noop-up/floor")
+}
+
+// BenchmarkFrontendReleases: three frontend releases of a 2,000-file build
+// (index.html and 1,999 content-hashed 4 KB chunks, as a bundler names
+// them) through the deploy a user runs (`up --frontend-release`: plan,
+// upload, switch, verify, record, prune), end to end, in one run: release
+// 1 uploads everything, release 2 changes one file (index.html), release
+// 3 is identical to release 2. KIRIKAE_BENCH_FILES sets a smaller build.
+func BenchmarkFrontendReleases(b *testing.B) {
+	files := 2000
+	if n, err := strconv.Atoi(os.Getenv("KIRIKAE_BENCH_FILES")); err == nil && n > 1 {
+		files = n
+	}
+	for i := 0; i < b.N; i++ {
+		dir := testproject.Copy(b)
+		deployCmd(b, dir, "staging", image("v1"))
+		dist := filepath.Join(dir, "web", "dist")
+		require.NoError(b, os.RemoveAll(dist))
+		require.NoError(b, os.MkdirAll(dist, 0o755))
+		for n := 1; n < files; n++ {
+			body := []byte(strings.Repeat(fmt.Sprintf("%04d", n), 1<<10))
+			sum := md5.Sum(body)
+			name := fmt.Sprintf("chunk%04d.%x.js", n, sum[:4])
+			require.NoError(b, os.WriteFile(filepath.Join(dist, name), body, 0o644))
+		}
+		page := func(text string) {
+			require.NoError(b, os.WriteFile(filepath.Join(dist, "index.html"), []byte("<p>"+text+"</p>"), 0o644))
+		}
+		var took [3]time.Duration
+		for r := range took {
+			if r < 2 {
+				page(fmt.Sprintf("release %d", r+1)) // release 3 keeps release 2's page
+			}
+			took[r], _ = deployCmd(b, dir, "staging", map[string]string{stacks.KeyFrontendRelease: fmt.Sprintf("big%d", r+1)})
+		}
+		for r, d := range took {
+			b.ReportMetric(ms(d), fmt.Sprintf("release%d-ms", r+1))
+		}
+		b.ReportMetric(float64(took[1])/float64(took[0]), "release2/release1")
+		b.ReportMetric(float64(took[2])/float64(took[0]), "release3/release1")
+	}
 }
