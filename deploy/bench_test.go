@@ -357,6 +357,11 @@ func BenchmarkFrontendReleases(b *testing.B) {
 		for r, d := range took {
 			b.ReportMetric(ms(d), fmt.Sprintf("release%d-ms", r+1))
 		}
+		b.Logf("releases of %d files: %v", files, took)
+		// The stack's tasks stop before the temp dir is removed.
+		acct, err := deploy.OpenSandboxAccount(dir, "staging")
+		require.NoError(b, err)
+		require.NoError(b, acct.StopWorkloads())
 		b.ReportMetric(float64(took[1])/float64(took[0]), "release2/release1")
 		b.ReportMetric(float64(took[2])/float64(took[0]), "release3/release1")
 	}
