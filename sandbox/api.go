@@ -14,6 +14,7 @@ import (
 	"github.com/kirikae/kirikae/sandbox/provider"
 	"github.com/kirikae/kirikae/sandbox/sns"
 	"github.com/kirikae/kirikae/sandbox/ssm"
+	"github.com/kirikae/kirikae/sandbox/workload"
 )
 
 // The sandbox's public surface, kept here so callers outside sandbox/
@@ -46,6 +47,21 @@ type (
 	Invalidation = core.Invalidation
 	// SNSMessage is a message published to an SNS topic.
 	SNSMessage = sns.SNSMessage
+	// Modeled is the modeled AWS time, in all and by operation.
+	Modeled = core.Modeled
+	// LatencyKind names one modeled AWS operation.
+	LatencyKind = core.LatencyKind
+)
+
+// The modeled AWS operations (core/latency.go).
+const (
+	ECSSteadyState        = core.ECSSteadyState
+	ListenerModify        = core.ListenerModify
+	LambdaPublish         = core.LambdaPublish
+	LambdaAlias           = core.LambdaAlias
+	KVSPropagation        = core.KVSPropagation
+	InvalidationCompleted = core.InvalidationCompleted
+	DistributionUpdate    = core.DistributionUpdate
 )
 
 var (
@@ -136,3 +152,7 @@ func (a *Account) SimulateCircuitBreaker(service string) error {
 func Serve(ctx context.Context, a *Account) (*Endpoint, error) {
 	return serveAccount(ctx, a.Account)
 }
+
+// StopWorkloads stops every task and function process this process runs
+// for the account (workload.StopWorkloads).
+func (a *Account) StopWorkloads() error { return workload.StopWorkloads(a.Account) }
