@@ -188,9 +188,14 @@ func (r *run) execute(ctx context.Context) error {
 		}
 	}
 	outs := r.last.Outputs
-	if r.frontendChanged() && bucket == "" {
-		bucket = outputString(outs, infra.OutputFrontendBucket)
-		if err := s.ensureFrontendRelease(ctx, cfg, bucket, release, r.kind != KindRollback); err != nil {
+	if r.frontendChanged() {
+		if bucket == "" {
+			bucket = outputString(outs, infra.OutputFrontendBucket)
+			if err := s.ensureFrontendRelease(ctx, cfg, bucket, release, r.kind != KindRollback); err != nil {
+				return err
+			}
+		}
+		if err := s.awaitEdge(ctx, cfg, outs); err != nil {
 			return err
 		}
 	}
@@ -331,8 +336,14 @@ func (r *run) rollback(ctx context.Context, back Values, reason string) (int, er
 	if err := r.beforeRollbackSwitch(ctx, back); err != nil {
 		return 0, err
 	}
+	from := r.applied.FrontendRelease
 	if err := r.up(ctx, back, "kirikae auto-rollback: "+truncate(reason, 200), nil); err != nil {
 		return 0, err
+	}
+	if from != back.FrontendRelease {
+		if err := s.awaitEdge(ctx, r.p.cfg, r.last.Outputs); err != nil {
+			return 0, err
+		}
 	}
 	verified, why := VerifySkipped, ""
 	if !r.o.SkipVerify {

@@ -7,10 +7,12 @@ import (
 	"path/filepath"
 	"slices"
 	"sync"
+	"time"
 
 	"github.com/kirikae/kirikae/cloud"
 	"github.com/kirikae/kirikae/infra"
 	"github.com/kirikae/kirikae/stacks"
+	"github.com/kirikae/kirikae/verify"
 )
 
 const releasesPrefix = "releases/"
@@ -121,8 +123,48 @@ func (s *Session) previousFrontend(ctx context.Context, have []string, release s
 // cache behaviour, which carries the function, and no custom error pages
 // (pinned by infra's TestEveryFrontendRequestGoesThroughTheReleaseSwitch),
 // so no path is shared between releases and none needs invalidating.
-// What the switch waits for is the key's propagation, which verification
-// retries through.
+// What the switch waits for is the key's propagation to the edges
+// (seconds; AWS gives no bound and no API reports it), by watching the
+// edge serve the release (awaitEdge).
+
+// edgeWait bounds awaitEdge: how often it looks and for how long. The
+// sandbox runs them on its scaled clock, as it propagates keys.
+func (s *Session) edgeWait() (interval, budget time.Duration) {
+	interval, budget = time.Second, 2*time.Minute
+	if s.Sandbox() {
+		scale := sandboxTimeScale()
+		interval = max(time.Duration(float64(interval)*scale), 10*time.Millisecond)
+		budget = max(time.Duration(float64(budget)*scale), 2*time.Second)
+	}
+	return interval, budget
+}
+
+// awaitEdge waits, after a frontend switch, until the distribution serves
+// the switched-to release's kirikae-release.json, so what is verified next
+// is what viewers get. Past its budget it gives up quietly: verification
+// then reports what is served.
+func (s *Session) awaitEdge(ctx context.Context, cfg stacks.Config, outs map[string]Output) error {
+	url, want := outputString(outs, infra.OutputFrontendURL), outputString(outs, infra.OutputFrontendRelease)
+	if !cfg.FrontendEnabled || url == "" || want == "" {
+		return nil
+	}
+	c, err := s.cloudAPI(ctx)
+	if err != nil {
+		return err
+	}
+	interval, budget := s.edgeWait()
+	start := time.Now()
+	check := verify.Check{Name: "frontend", URL: url, Path: "/" + ReleaseFile, ExpectVersion: want}
+	_, err = verify.Run(ctx, []verify.Check{check}, verify.Options{
+		Attempts: int(budget/interval) + 1, Interval: interval, Timeout: budget, Client: c.HTTPClient()})
+	if ctx.Err() != nil {
+		return ctx.Err()
+	}
+	if err == nil {
+		s.Phase("propagate: frontend %s served by the edges after %s", want, time.Since(start).Round(time.Millisecond))
+	}
+	return nil
+}
 
 // pruneFrontend deletes old releases, keeping cfg.KeepReleases and always
 // the live one and the one before it (the rollback target).
