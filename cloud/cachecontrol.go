@@ -20,7 +20,12 @@ const (
 
 // hashedName matches names like app.a0a13285.js: a hash of at least 8 hex
 // digits before the extension (web/README.md's build names them so).
-var hashedName = regexp.MustCompile(`\.[0-9a-f]{8,}\.[A-Za-z0-9]+$`)
+// The viewer-request function (infra/cfjs/viewer_request.js) matches the
+// same HashedPattern to send such names to the shared assets.
+var hashedName = regexp.MustCompile(HashedPattern)
+
+// HashedPattern is the regular expression of a content-hashed file name.
+const HashedPattern = `\.[0-9a-f]{8,}\.[A-Za-z0-9]+$`
 
 // CacheControl is the Cache-Control a frontend object is uploaded with.
 func CacheControl(key string) string {

@@ -40,6 +40,10 @@ type Cloud interface {
 	// CopyObject copies one object server-side, with its metadata, and
 	// returns the copy's ETag.
 	CopyObject(ctx context.Context, srcBucket, srcKey, dstBucket, dstKey string) (string, error)
+	// GetObject reads one object's body.
+	GetObject(ctx context.Context, bucket, key string) ([]byte, error)
+	// DeleteObjects deletes the given keys and returns how many.
+	DeleteObjects(ctx context.Context, bucket string, keys []string) (int, error)
 	// Invalidate asks CloudFront to drop cached paths (e.g. "/*").
 	Invalidate(ctx context.Context, distributionID string, paths []string) error
 	// InvalidateAndWait invalidates paths and waits until CloudFront

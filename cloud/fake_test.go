@@ -165,3 +165,22 @@ func (m *memCloud) LogEvents(context.Context, LogQuery) (LogPage, error) {
 func (m *memCloud) Publish(context.Context, string, string, string) (string, error) {
 	return "", errors.New("not faked")
 }
+
+func (m *memCloud) GetObject(_ context.Context, bucket, key string) ([]byte, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	o, ok := m.objects[bucket+"/"+key]
+	if !ok {
+		return nil, errors.New("NoSuchKey: " + key)
+	}
+	return []byte(o.body), nil
+}
+
+func (m *memCloud) DeleteObjects(_ context.Context, bucket string, keys []string) (int, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	for _, k := range keys {
+		delete(m.objects, bucket+"/"+k)
+	}
+	return len(keys), nil
+}

@@ -25,6 +25,12 @@ type UploadOptions struct {
 	// (e.g. "releases/r41/"): a file whose MD5 equals the ETag of the
 	// object at the same path there is copied server-side, not sent again.
 	Previous string
+	// Shared, when set, is the prefix content-hashed files go to instead
+	// of the release's (e.g. "assets/"; see assets.go): stored once for
+	// every release, skipped when already there. A hashed name already
+	// there with other content is an error: it would change what every
+	// release referencing it serves.
+	Shared string
 	// Progress, when set, is called after each file with the count done.
 	Progress func(done, total int)
 }
@@ -35,6 +41,9 @@ type UploadStats struct {
 	Uploaded int `json:"uploaded"` // sent with PutObject
 	Copied   int `json:"copied"`   // copied server-side from the previous release
 	Skipped  int `json:"skipped"`  // already there with the same content
+	// Assets are the files stored under UploadOptions.Shared, relative to
+	// it: the release's manifest (Manifest).
+	Assets []string `json:"-"`
 }
 
 // UploadDir uploads every regular file under dir to bucket at prefix plus
@@ -78,6 +87,17 @@ func UploadRelease(ctx context.Context, c Cloud, bucket, prefix, dir string, opt
 			return st, err
 		}
 	}
+	shared := map[string]string{}
+	if opts.Shared != "" {
+		if shared, err = etags(ctx, c, bucket, opts.Shared); err != nil {
+			return st, err
+		}
+		for _, f := range files {
+			if IsHashed(f.Rel) {
+				st.Assets = append(st.Assets, f.Rel)
+			}
+		}
+	}
 	var uploaded, copied, skipped, done atomic.Int64
 	g, gctx := errgroup.WithContext(ctx)
 	g.SetLimit(uploadWorkers)
@@ -90,9 +110,21 @@ func UploadRelease(ctx context.Context, c Cloud, bucket, prefix, dir string, opt
 			sum := md5.Sum(body)
 			md := hex.EncodeToString(sum[:])
 			key := prefix + f.Rel
+			isShared := opts.Shared != "" && IsHashed(f.Rel)
+			if isShared {
+				key = opts.Shared + f.Rel
+			}
 			switch {
-			case have[f.Rel] == md:
+			case isShared && shared[f.Rel] == md, !isShared && have[f.Rel] == md:
 				skipped.Add(1)
+			case isShared && shared[f.Rel] != "":
+				return fmt.Errorf("upload s3://%s/%s: a shared asset of that name holds other content (ETag %s, this file's MD5 %s); content-hashed names must change with their content", bucket, key, shared[f.Rel], md)
+			case isShared:
+				meta := ObjectMeta{ContentType: ContentType(key), CacheControl: CacheControl(key)}
+				if err := c.PutObjectMeta(gctx, bucket, key, body, meta); err != nil {
+					return fmt.Errorf("upload s3://%s/%s: %w", bucket, key, err)
+				}
+				uploaded.Add(1)
 			case prev[f.Rel] == md:
 				etag, err := c.CopyObject(gctx, bucket, opts.Previous+f.Rel, bucket, key)
 				if err != nil {
@@ -116,7 +148,7 @@ func UploadRelease(ctx context.Context, c Cloud, bucket, prefix, dir string, opt
 		})
 	}
 	err = g.Wait()
-	st = UploadStats{Files: len(files), Uploaded: int(uploaded.Load()), Copied: int(copied.Load()), Skipped: int(skipped.Load())}
+	st = UploadStats{Files: len(files), Uploaded: int(uploaded.Load()), Copied: int(copied.Load()), Skipped: int(skipped.Load()), Assets: st.Assets}
 	return st, err
 }
 

@@ -2,6 +2,7 @@ package deploy_test
 
 import (
 	"context"
+	"crypto/md5"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -190,19 +191,22 @@ func BenchmarkRollbackVsDeploy(b *testing.B) {
 }
 
 // BenchmarkModeledAWSTime: the AWS time the sandbox's latency model
-// (sandbox/core/latency.go) charges a deploy, a rollback and a promote of one
-// release, per backend, with the scaled clock at 1/100 unless
-// KIRIKAE_SANDBOX_TIME_SCALE says otherwise. The frontend's switch is
-// measured with the backend's (both stacks carry one).
+// (sandbox/core/latency.go) charges a deploy of a new release, a promote and a
+// rollback to the previous release, per backend and for the frontend, with
+// the scaled clock at 1/100 unless KIRIKAE_SANDBOX_TIME_SCALE says
+// otherwise. Each figure is the model's time for that part's own
+// operations (modeledOf), so an image deploy that leaves the frontend
+// alone charges the frontend nothing. scripts/bench modeled prints them as
+// one JSON object.
 func BenchmarkModeledAWSTime(b *testing.B) {
 	if os.Getenv("KIRIKAE_SANDBOX_TIME_SCALE") == "" {
 		b.Setenv("KIRIKAE_SANDBOX_TIME_SCALE", "0.01")
 	}
 	ctx := context.Background()
-	modeled := func(f func()) time.Duration {
+	modeled := func(part string, f func()) time.Duration {
 		sandbox.ResetModeledTime()
 		f()
-		return sandbox.ModeledTime().Total
+		return modeledOf(sandbox.ModeledTime(), part)
 	}
 	promote := func(dir string) {
 		command(b, dir, "product", func(prod *deploy.Session) {
@@ -230,15 +234,56 @@ func BenchmarkModeledAWSTime(b *testing.B) {
 		promote(dir)
 		var dep, prom, rb time.Duration
 		for i := 0; i < b.N; i++ {
-			dep = modeled(func() { deployCmd(b, dir, "staging", release(fmt.Sprintf("v%d", i+2))) })
-			prom = modeled(func() { promote(dir) })
-			rb = modeled(func() { rollbackCmd(b, dir, "staging", first.Release.ID) })
+			dep = modeled(backend, func() { deployCmd(b, dir, "staging", release(fmt.Sprintf("v%d", i+2))) })
+			prom = modeled(backend, func() { promote(dir) })
+			rb = modeled(backend, func() { rollbackCmd(b, dir, "staging", first.Release.ID) })
 		}
 		b.ReportMetric(dep.Seconds(), backend+"-deploy-s")
 		b.ReportMetric(rb.Seconds(), backend+"-rollback-s")
 		b.ReportMetric(prom.Seconds(), backend+"-promote-s")
 		b.ReportMetric(float64(rb)/float64(dep), backend+"-rollback/deploy")
+		if backend != stacks.BackendECS {
+			continue
+		}
+		// The frontend on the ECS stack: a deploy of a new frontend
+		// release (upload, carry-over, switch) and the rollback to the
+		// release before it (switch only).
+		var fdep, frb time.Duration
+		for i := 0; i < b.N; i++ {
+			_, before := deployCmd(b, dir, "staging", map[string]string{stacks.KeyFrontendRelease: fmt.Sprintf("f%d", 2*i+1)})
+			fdep = modeled(partFrontend, func() {
+				deployCmd(b, dir, "staging", map[string]string{stacks.KeyFrontendRelease: fmt.Sprintf("f%d", 2*i+2)})
+			})
+			frb = modeled(partFrontend, func() { rollbackCmd(b, dir, "staging", before.Release.ID) })
+		}
+		b.ReportMetric(fdep.Seconds(), partFrontend+"-deploy-s")
+		b.ReportMetric(frb.Seconds(), partFrontend+"-rollback-s")
 	}
+}
+
+const partFrontend = "frontend"
+
+// modelParts says which part of a release each modeled operation belongs
+// to: the API's backend or the frontend.
+var modelParts = map[sandbox.LatencyKind]string{
+	sandbox.ECSSteadyState:        stacks.BackendECS,
+	sandbox.ListenerModify:        stacks.BackendECS,
+	sandbox.LambdaPublish:         stacks.BackendLambda,
+	sandbox.LambdaAlias:           stacks.BackendLambda,
+	sandbox.KVSPropagation:        partFrontend,
+	sandbox.InvalidationCompleted: partFrontend,
+	sandbox.DistributionUpdate:    partFrontend,
+}
+
+// modeledOf sums m's operations that belong to part.
+func modeledOf(m sandbox.Modeled, part string) time.Duration {
+	var d time.Duration
+	for kind, v := range m.ByKind {
+		if modelParts[kind] == part {
+			d += v
+		}
+	}
+	return d
 }
 
 // BenchmarkEngineFloor compares a preview of an empty program (the cost of
@@ -274,4 +319,50 @@ func BenchmarkEngineFloor(b *testing.B) {
 	b.ReportMetric(float64(noop.Nanoseconds())/n, "noop-up-ns/op")
 	b.ReportMetric(float64(preview)/float64(floor), "preview/floor")
 	b.ReportMetric(float64(noop)/float64(floor), "noop-up/floor")
+}
+
+// BenchmarkFrontendReleases: three frontend releases of a 2,000-file build
+// (index.html and 1,999 content-hashed 4 KB chunks, as a bundler names
+// them) through the deploy a user runs (`up --frontend-release`: plan,
+// upload, switch, verify, record, prune), end to end, in one run: release
+// 1 uploads everything, release 2 changes one file (index.html), release
+// 3 is identical to release 2. KIRIKAE_BENCH_FILES sets a smaller build.
+func BenchmarkFrontendReleases(b *testing.B) {
+	files := 2000
+	if n, err := strconv.Atoi(os.Getenv("KIRIKAE_BENCH_FILES")); err == nil && n > 1 {
+		files = n
+	}
+	for i := 0; i < b.N; i++ {
+		dir := testproject.Copy(b)
+		deployCmd(b, dir, "staging", image("v1"))
+		dist := filepath.Join(dir, "web", "dist")
+		require.NoError(b, os.RemoveAll(dist))
+		require.NoError(b, os.MkdirAll(dist, 0o755))
+		for n := 1; n < files; n++ {
+			body := []byte(strings.Repeat(fmt.Sprintf("%04d", n), 1<<10))
+			sum := md5.Sum(body)
+			name := fmt.Sprintf("chunk%04d.%x.js", n, sum[:4])
+			require.NoError(b, os.WriteFile(filepath.Join(dist, name), body, 0o644))
+		}
+		page := func(text string) {
+			require.NoError(b, os.WriteFile(filepath.Join(dist, "index.html"), []byte("<p>"+text+"</p>"), 0o644))
+		}
+		var took [3]time.Duration
+		for r := range took {
+			if r < 2 {
+				page(fmt.Sprintf("release %d", r+1)) // release 3 keeps release 2's page
+			}
+			took[r], _ = deployCmd(b, dir, "staging", map[string]string{stacks.KeyFrontendRelease: fmt.Sprintf("big%d", r+1)})
+		}
+		for r, d := range took {
+			b.ReportMetric(ms(d), fmt.Sprintf("release%d-ms", r+1))
+		}
+		b.Logf("releases of %d files: %v", files, took)
+		// The stack's tasks stop before the temp dir is removed.
+		acct, err := deploy.OpenSandboxAccount(dir, "staging")
+		require.NoError(b, err)
+		require.NoError(b, acct.StopWorkloads())
+		b.ReportMetric(float64(took[1])/float64(took[0]), "release2/release1")
+		b.ReportMetric(float64(took[2])/float64(took[0]), "release3/release1")
+	}
 }

@@ -207,7 +207,7 @@ func (r *run) execute(ctx context.Context) error {
 				return err
 			}
 		}
-		if err := s.invalidate(ctx, outs); err != nil {
+		if err := s.awaitEdge(ctx, cfg, outs); err != nil {
 			return err
 		}
 	}
@@ -354,15 +354,17 @@ func (r *run) rollback(ctx context.Context, back Values, reason string) (int, er
 		what = "the staged colour goes back to the live release; no traffic moved"
 	}
 	s.Phase("rollback: %s", what)
-	from := r.applied.FrontendRelease
 	if err := r.beforeRollbackSwitch(ctx, back); err != nil {
 		return 0, err
 	}
+	from := r.applied.FrontendRelease
 	if err := r.up(ctx, back, "kirikae auto-rollback: "+truncate(reason, 200), nil); err != nil {
 		return 0, err
 	}
-	if err := r.afterRollbackSwitch(ctx, from); err != nil {
-		return 0, err
+	if from != back.FrontendRelease {
+		if err := s.awaitEdge(ctx, r.p.cfg, r.last.Outputs); err != nil {
+			return 0, err
+		}
 	}
 	verified, why := VerifySkipped, ""
 	if !r.o.SkipVerify {

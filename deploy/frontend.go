@@ -12,6 +12,7 @@ import (
 	"github.com/kirikae/kirikae/cloud"
 	"github.com/kirikae/kirikae/infra"
 	"github.com/kirikae/kirikae/stacks"
+	"github.com/kirikae/kirikae/verify"
 )
 
 const releasesPrefix = "releases/"
@@ -36,10 +37,11 @@ func (s *Session) ensureFrontendRelease(ctx context.Context, cfg stacks.Config, 
 	if err := s.putFrontendRelease(ctx, c, cfg, have, bucket, release, upload); err != nil {
 		return err
 	}
+	ids := []string{release}
 	if live := s.liveFrontend(ctx); slices.Contains(have, live) {
-		return s.carryAssets(ctx, bucket, live, release)
+		ids = append(ids, live)
 	}
-	return nil
+	return s.shareAssets(ctx, bucket, ids...)
 }
 
 // putFrontendRelease uploads (or, for a promote, copies) the release unless
@@ -59,17 +61,21 @@ func (s *Session) putFrontendRelease(ctx context.Context, c cloud.Cloud, cfg sta
 		dir = filepath.Join(s.ProjectDir(), dir)
 	}
 	prefix := infra.ReleasePrefix(release) + "/"
-	opts := cloud.UploadOptions{Previous: s.previousFrontend(ctx, have, release), Progress: s.uploadProgress()}
+	opts := cloud.UploadOptions{Previous: s.previousFrontend(ctx, have, release), Shared: infra.AssetsPrefix, Progress: s.uploadProgress()}
 	s.Phase("upload: frontend %s from %s", release, cfg.FrontendDir)
 	st, err := cloud.UploadRelease(ctx, c, bucket, prefix, dir, opts)
 	if err != nil {
 		return fmt.Errorf("upload frontend release %s: %w", release, err)
 	}
-	s.Phase("upload: %d files (%d sent, %d copied unchanged from %s)", st.Files, st.Uploaded, st.Copied, opts.Previous)
-	doc, _ := json.Marshal(map[string]string{"version": release})
+	s.Phase("upload: %d files (%d sent, %d copied unchanged from %s, %d already there; %d shared hashed assets)",
+		st.Files, st.Uploaded, st.Copied, opts.Previous, st.Skipped, len(st.Assets))
 	meta := cloud.ObjectMeta{ContentType: "application/json", CacheControl: cloud.CacheRevalidate}
-	if err := c.PutObjectMeta(ctx, bucket, prefix+ReleaseFile, doc, meta); err != nil {
-		return fmt.Errorf("upload frontend release %s: %w", release, err)
+	manifest, _ := json.Marshal(cloud.Manifest{Assets: st.Assets})
+	doc, _ := json.Marshal(map[string]string{"version": release})
+	for name, body := range map[string][]byte{cloud.AssetManifest: manifest, ReleaseFile: doc} {
+		if err := c.PutObjectMeta(ctx, bucket, prefix+name, body, meta); err != nil {
+			return fmt.Errorf("upload frontend release %s: %w", release, err)
+		}
 	}
 	return nil
 }
@@ -107,50 +113,57 @@ func (s *Session) previousFrontend(ctx context.Context, have []string, release s
 	return ""
 }
 
-// invalidate drops CloudFront's cached copies after a release switch and
-// waits until CloudFront reports the invalidation Completed, so what is
-// verified next is what viewers get. Releases never share cache entries
-// (the viewer-request function puts the release id into the cache key), so
-// this is a safety net for objects cached under a path outside releases/;
-// the wait also outlasts the key's propagation to the edges (seconds).
-// A wait past its deadline is an error: verifying then proves nothing.
-func (s *Session) invalidate(ctx context.Context, outs map[string]Output) error {
-	id := outputString(outs, infra.OutputDistributionID)
-	if id == "" {
+// A switch needs no CloudFront invalidation, and kirikae waits for none.
+// The viewer-request function runs "before checking to see whether the
+// requested object is in the CloudFront cache"
+// (https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/function-code-choose-purpose.html),
+// so the URI it rewrites to releases/<id>/… is the cache key: a new
+// release's objects are new keys, never stale copies of the old one's.
+// And nothing is cached outside those prefixes: the distribution has one
+// cache behaviour, which carries the function, and no custom error pages
+// (pinned by infra's TestEveryFrontendRequestGoesThroughTheReleaseSwitch),
+// so no path is shared between releases and none needs invalidating.
+// What the switch waits for is the key's propagation to the edges
+// (seconds; AWS gives no bound and no API reports it), by watching the
+// edge serve the release (awaitEdge).
+
+// edgeWait bounds awaitEdge: how often it looks and for how long. The
+// sandbox runs them on its scaled clock, as it propagates keys.
+func (s *Session) edgeWait() (interval, budget time.Duration) {
+	interval, budget = time.Second, 2*time.Minute
+	if s.Sandbox() {
+		scale := sandboxTimeScale()
+		interval = max(time.Duration(float64(interval)*scale), 10*time.Millisecond)
+		budget = max(time.Duration(float64(budget)*scale), 2*time.Second)
+	}
+	return interval, budget
+}
+
+// awaitEdge waits, after a frontend switch, until the distribution serves
+// the switched-to release's kirikae-release.json, so what is verified next
+// is what viewers get. Past its budget it gives up quietly: verification
+// then reports what is served.
+func (s *Session) awaitEdge(ctx context.Context, cfg stacks.Config, outs map[string]Output) error {
+	url, want := outputString(outs, infra.OutputFrontendURL), outputString(outs, infra.OutputFrontendRelease)
+	if !cfg.FrontendEnabled || url == "" || want == "" {
 		return nil
 	}
 	c, err := s.cloudAPI(ctx)
 	if err != nil {
 		return err
 	}
-	s.Phase("invalidate: distribution %s, waiting for it to complete", id)
-	if err := c.InvalidateAndWait(ctx, id, []string{"/*"}, s.invalidationWait()); err != nil {
-		return fmt.Errorf("invalidate distribution %s: %w", id, err)
+	interval, budget := s.edgeWait()
+	start := time.Now()
+	check := verify.Check{Name: "frontend", URL: url, Path: "/" + ReleaseFile, ExpectVersion: want}
+	_, err = verify.Run(ctx, []verify.Check{check}, verify.Options{
+		Attempts: int(budget/interval) + 1, Interval: interval, Timeout: budget, Client: c.HTTPClient()})
+	if ctx.Err() != nil {
+		return ctx.Err()
+	}
+	if err == nil {
+		s.Phase("propagate: frontend %s served by the edges after %s", want, time.Since(start).Round(time.Millisecond))
 	}
 	return nil
-}
-
-// invalidationWait is how long kirikae waits for an invalidation: AWS
-// usually completes one within a few minutes, the SDK's waiter polls every
-// 20 s at first. The sandbox runs the same waits on its scaled clock.
-func (s *Session) invalidationWait() cloud.WaitOptions {
-	w := cloud.WaitOptions{MaxWait: 15 * time.Minute, MinDelay: 5 * time.Second, MaxDelay: 30 * time.Second}
-	if s.Sandbox() {
-		scale := sandboxTimeScale()
-		w.MaxWait = max(time.Duration(float64(w.MaxWait)*scale), 5*time.Second)
-		w.MinDelay = max(time.Duration(float64(w.MinDelay)*scale), 10*time.Millisecond)
-		w.MaxDelay = max(time.Duration(float64(w.MaxDelay)*scale), w.MinDelay)
-	}
-	return w
-}
-
-// afterRollbackSwitch invalidates after an automatic rollback moved the
-// frontend back from the release it replaced (from).
-func (r *run) afterRollbackSwitch(ctx context.Context, from string) error {
-	if from == r.applied.FrontendRelease || r.last == nil {
-		return nil
-	}
-	return r.s.invalidate(ctx, r.last.Outputs)
 }
 
 // pruneFrontend deletes old releases, keeping cfg.KeepReleases and always
@@ -180,6 +193,11 @@ func (s *Session) pruneFrontend(ctx context.Context, cfg stacks.Config, bucket s
 	pruned, err := cloud.Prune(ctx, c, bucket, releasesPrefix, keep, keepN)
 	if err != nil {
 		return nil, fmt.Errorf("prune frontend releases: %w", err)
+	}
+	// Shared assets live as long as a release left in the bucket lists
+	// them; this runs under the deploy lock, so no upload is under way.
+	if _, err := cloud.PruneAssets(ctx, c, bucket, releasesPrefix, infra.AssetsPrefix); err != nil {
+		return pruned, fmt.Errorf("prune frontend assets: %w", err)
 	}
 	return pruned, nil
 }

@@ -11,55 +11,80 @@ import (
 	"github.com/kirikae/kirikae/infra"
 )
 
-// carryAssets copies into release to the content-hashed assets of release
-// from that to lacks (server-side, never overwriting). A viewer who loaded
-// from's index.html just before the switch asks for from's assets just
-// after it, and the viewer-request function sends that request to to's
-// prefix: without the carried assets it would get a 404 and a broken page.
-// Hashed names are content addresses, so an added file can never be
-// served in place of one of to's own.
-func (s *Session) carryAssets(ctx context.Context, bucket, from, to string) error {
-	if bucket == "" || from == "" || to == "" || from == to {
+// shareAssets makes sure the content-hashed assets of each release are in
+// the shared prefix, where the viewer-request function sends every request
+// for a hashed name (cloud/assets.go). A release uploaded since assets are
+// shared has them there already and none in its own prefix: one short
+// listing finds nothing to do. A release uploaded before keeps its hashed
+// files in its prefix; they are copied across (server-side, never
+// overwriting: a hashed name is a content address) before a switch to it or
+// away from it, so the live release's pages find their assets after the
+// switch — a viewer who loaded the old index.html just before it asks for
+// the old assets just after it — and so do the target's.
+func (s *Session) shareAssets(ctx context.Context, bucket string, releases ...string) error {
+	if bucket == "" {
 		return nil
 	}
 	c, err := s.cloudAPI(ctx)
 	if err != nil {
 		return err
 	}
-	fromPrefix, toPrefix := infra.ReleasePrefix(from)+"/", infra.ReleasePrefix(to)+"/"
-	src, err := c.ListObjects(ctx, bucket, fromPrefix)
-	if err != nil {
-		return fmt.Errorf("carry assets of frontend %s: %w", from, err)
-	}
-	dst, err := c.ListObjects(ctx, bucket, toPrefix)
-	if err != nil {
-		return fmt.Errorf("carry assets into frontend %s: %w", to, err)
-	}
-	have := map[string]bool{}
-	for _, o := range dst {
-		have[strings.TrimPrefix(o.Key, toPrefix)] = true
+	type move struct{ from, rel string }
+	var missing []move
+	var have map[string]bool
+	for _, id := range releases {
+		if id == "" {
+			continue
+		}
+		prefix := infra.ReleasePrefix(id) + "/"
+		objs, err := c.ListObjects(ctx, bucket, prefix)
+		if err != nil {
+			return fmt.Errorf("share assets of frontend %s: %w", id, err)
+		}
+		for _, o := range objs {
+			rel := strings.TrimPrefix(o.Key, prefix)
+			if !cloud.IsHashed(rel) {
+				continue
+			}
+			if have == nil {
+				if have, err = sharedAssets(ctx, c, bucket); err != nil {
+					return err
+				}
+			}
+			if !have[rel] {
+				have[rel] = true
+				missing = append(missing, move{o.Key, rel})
+			}
+		}
 	}
 	g, gctx := errgroup.WithContext(ctx)
 	g.SetLimit(16)
-	n := 0
-	for _, o := range src {
-		rel := strings.TrimPrefix(o.Key, fromPrefix)
-		if have[rel] || cloud.CacheControl(rel) != cloud.CacheImmutable {
-			continue
-		}
-		n++
+	for _, m := range missing {
 		g.Go(func() error {
-			_, err := c.CopyObject(gctx, bucket, o.Key, bucket, toPrefix+rel)
+			_, err := c.CopyObject(gctx, bucket, m.from, bucket, infra.AssetsPrefix+m.rel)
 			return err
 		})
 	}
 	if err := g.Wait(); err != nil {
-		return fmt.Errorf("carry assets of frontend %s into %s: %w", from, to, err)
+		return fmt.Errorf("share frontend assets: %w", err)
 	}
-	if n > 0 {
-		s.Phase("carry: %d hashed assets of frontend %s into %s, for pages loaded before the switch", n, from, to)
+	if len(missing) > 0 {
+		s.Phase("share: %d hashed assets of %s into %s, for pages loaded before the switch", len(missing), strings.Join(releases, ", "), infra.AssetsPrefix)
 	}
 	return nil
+}
+
+// sharedAssets is the set of asset paths under the shared prefix.
+func sharedAssets(ctx context.Context, c cloud.Cloud, bucket string) (map[string]bool, error) {
+	objs, err := c.ListObjects(ctx, bucket, infra.AssetsPrefix)
+	if err != nil {
+		return nil, fmt.Errorf("list shared frontend assets: %w", err)
+	}
+	out := make(map[string]bool, len(objs))
+	for _, o := range objs {
+		out[strings.TrimPrefix(o.Key, infra.AssetsPrefix)] = true
+	}
+	return out, nil
 }
 
 // liveFrontend is the frontend release serving now, from the release log.
@@ -74,12 +99,12 @@ func (s *Session) liveFrontend(ctx context.Context) string {
 	return ""
 }
 
-// beforeRollbackSwitch carries the failed release's assets into the one
-// the automatic rollback goes back to (see carryAssets).
+// beforeRollbackSwitch makes sure the assets of the failed release and of
+// the one the automatic rollback goes back to are shared (see shareAssets).
 func (r *run) beforeRollbackSwitch(ctx context.Context, back Values) error {
 	from, to := r.applied.FrontendRelease, back.FrontendRelease
 	if !r.p.cfg.FrontendEnabled || r.last == nil || from == to {
 		return nil
 	}
-	return r.s.carryAssets(ctx, outputString(r.last.Outputs, infra.OutputFrontendBucket), from, to)
+	return r.s.shareAssets(ctx, outputString(r.last.Outputs, infra.OutputFrontendBucket), to, from)
 }

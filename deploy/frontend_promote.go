@@ -2,7 +2,9 @@ package deploy
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
+	"slices"
 	"sync/atomic"
 
 	"golang.org/x/sync/errgroup"
@@ -44,7 +46,7 @@ func (s *Session) planFrontendCopy(ctx context.Context, from *Session, release s
 //
 // Across accounts the copy runs with this stack's credentials, so the
 // source bucket's policy must let this account's deploy role list the
-// bucket (s3:ListBucket) and read releases/* (s3:GetObject):
+// bucket (s3:ListBucket) and read releases/* and assets/* (s3:GetObject):
 // https://docs.aws.amazon.com/AmazonS3/latest/userguide/example-walkthroughs-managing-access-example2.html
 func (s *Session) copyFrontendRelease(ctx context.Context, c cloud.Cloud, src *frontendSource, bucket string) error {
 	srcC, err := src.from.cloudAPI(ctx)
@@ -79,6 +81,69 @@ func (s *Session) copyFrontendRelease(ctx context.Context, c cloud.Cloud, src *f
 	if err := g.Wait(); err != nil {
 		return fmt.Errorf("copy frontend release %s from %s: %w", src.release, src.from.Stack(), err)
 	}
-	s.Phase("copy: %d objects, checksums equal", done.Load())
+	shared, err := s.copySharedAssets(ctx, c, src, bucket, objs)
+	if err != nil {
+		return err
+	}
+	s.Phase("copy: %d objects and %d shared assets, checksums equal", done.Load(), shared)
 	return nil
+}
+
+// copySharedAssets copies the shared assets the source release's manifest
+// lists (objs is the release's listing) that bucket lacks, and returns how
+// many it copied. A source release from before assets were shared has no
+// manifest and its hashed files in its prefix, copied above.
+func (s *Session) copySharedAssets(ctx context.Context, c cloud.Cloud, src *frontendSource, bucket string, objs []cloud.Object) (int, error) {
+	srcC, err := src.from.cloudAPI(ctx)
+	if err != nil {
+		return 0, err
+	}
+	key := infra.ReleasePrefix(src.release) + "/" + cloud.AssetManifest
+	if !slices.ContainsFunc(objs, func(o cloud.Object) bool { return o.Key == key }) {
+		return 0, nil
+	}
+	raw, err := srcC.GetObject(ctx, src.bucket, key)
+	if err != nil {
+		return 0, fmt.Errorf("read asset manifest of frontend %s: %w", src.release, err)
+	}
+	var m cloud.Manifest
+	if err := json.Unmarshal(raw, &m); err != nil {
+		return 0, fmt.Errorf("read asset manifest of frontend %s: %w", src.release, err)
+	}
+	have, err := sharedAssets(ctx, c, bucket)
+	if err != nil {
+		return 0, err
+	}
+	srcObjs, err := srcC.ListObjects(ctx, src.bucket, infra.AssetsPrefix)
+	if err != nil {
+		return 0, fmt.Errorf("list shared assets of %s: %w", src.from.Stack(), err)
+	}
+	etags := map[string]string{}
+	for _, o := range srcObjs {
+		etags[o.Key] = o.ETag
+	}
+	var n atomic.Int64
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(16)
+	for _, rel := range m.Assets {
+		if have[rel] {
+			continue
+		}
+		key := infra.AssetsPrefix + rel
+		g.Go(func() error {
+			etag, err := c.CopyObject(gctx, src.bucket, key, bucket, key)
+			if err != nil {
+				return err
+			}
+			if etag != etags[key] {
+				return fmt.Errorf("copy s3://%s/%s: the copy's checksum (ETag %s) differs from the source's (%s)", src.bucket, key, etag, etags[key])
+			}
+			n.Add(1)
+			return nil
+		})
+	}
+	if err := g.Wait(); err != nil {
+		return 0, fmt.Errorf("copy shared assets of frontend %s from %s: %w", src.release, src.from.Stack(), err)
+	}
+	return int(n.Load()), nil
 }

@@ -232,51 +232,6 @@ func openCLI(bin, source string, atLeast bool) (*CLI, error) {
 	return &CLI{Path: bin, Version: got.String(), Source: source, command: pinnedCommand{path: bin, version: got}}, nil
 }
 
-// buildCLI builds the pinned CLI into the cache. A file lock serialises
-// concurrent kirikae processes; the binary is written under a temporary name
-// and renamed, so a killed build never leaves a half-written pulumi behind.
-func buildCLI(ctx context.Context, opts CLIOptions, root, bin string) error {
-	gobin, err := exec.LookPath("go")
-	if err != nil {
-		return &CLIMissingError{Reason: "no Pulumi CLI found and no Go toolchain to build one"}
-	}
-	if err := os.MkdirAll(filepath.Dir(bin), 0o755); err != nil {
-		return fmt.Errorf("create CLI cache dir: %w", err)
-	}
-	unlock, err := lockFile(filepath.Join(root, ".build.lock"))
-	if err != nil {
-		return fmt.Errorf("lock CLI cache: %w", err)
-	}
-	defer unlock()
-	if _, err := os.Stat(bin); err == nil {
-		return nil // another process built it while we waited for the lock
-	}
-	if opts.Progress != nil {
-		opts.Progress(fmt.Sprintf("building Pulumi CLI v%s once into %s (~10 min on 2 cores; later runs reuse it)", PulumiVersion, root))
-	}
-	tmp := fmt.Sprintf("%s.tmp-%d", bin, os.Getpid())
-	defer os.Remove(tmp)
-	cmd := exec.CommandContext(ctx, gobin, "build",
-		"-ldflags", "-X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=v"+PulumiVersion,
-		"-o", tmp, "github.com/pulumi/pulumi/pkg/v3/cmd/pulumi")
-	cmd.Dir = opts.ToolsDir
-	out, err := cmd.CombinedOutput()
-	if err != nil {
-		return &CLIMissingError{Reason: fmt.Sprintf("building the Pulumi CLI failed: %v: %s", err, lastLines(string(out), 5))}
-	}
-	sum, err := FileSHA256(tmp)
-	if err != nil {
-		return err
-	}
-	if err := writeChecksum(bin, sum); err != nil {
-		return err
-	}
-	if err := os.Rename(tmp, bin); err != nil {
-		return fmt.Errorf("install built CLI: %w", err)
-	}
-	return nil
-}
-
 func lockFile(path string) (func(), error) {
 	f, err := os.OpenFile(path, os.O_CREATE|os.O_RDWR, 0o644)
 	if err != nil {

@@ -2,10 +2,12 @@ package engine
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"regexp"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -129,7 +131,22 @@ func TestCachedCLIIsVerifiedByItsRecordedChecksum(t *testing.T) {
 	assert.Contains(t, err.Error(), "kirikae engine")
 }
 
+// fakeGoScript stands in for go: `go list` names three packages, and
+// `go build -v` names them as it "compiles" (the CLI's last) and writes a
+// stand-in CLI to its -o path, so the rebuild path runs in milliseconds.
+const fakeGoScript = `#!/bin/sh
+if [ "$1" = list ]; then printf 'a\nb\n%[1]s\n'; exit 0; fi
+printf 'a\nb\n' >&2
+sleep 0.3
+echo %[1]s >&2
+while [ "$1" != -o ]; do shift; done
+printf '#!/bin/sh\necho v%[2]s\n' > "$2"
+chmod 755 "$2"
+`
+
 func TestMismatchedCacheIsRebuilt(t *testing.T) {
+	buildProgressEvery = 100 * time.Millisecond
+	t.Cleanup(func() { buildProgressEvery = time.Minute })
 	cache := t.TempDir()
 	bin := filepath.Join(cache, "v"+PulumiVersion, "bin", "pulumi")
 	fakePulumi(t, bin, PulumiVersion)
@@ -137,8 +154,7 @@ func TestMismatchedCacheIsRebuilt(t *testing.T) {
 	// A fake go that "builds" the stand-in, so the rebuild path runs in
 	// milliseconds.
 	goDir := t.TempDir()
-	script := "#!/bin/sh\nwhile [ \"$1\" != -o ]; do shift; done\nprintf '#!/bin/sh\\necho v" + PulumiVersion + "\\n' > \"$2\"\nchmod 755 \"$2\"\n"
-	require.NoError(t, os.WriteFile(filepath.Join(goDir, "go"), []byte(script), 0o755))
+	require.NoError(t, os.WriteFile(filepath.Join(goDir, "go"), []byte(fmt.Sprintf(fakeGoScript, cliPackage, PulumiVersion)), 0o755))
 	t.Setenv("PATH", goDir+string(os.PathListSeparator)+os.Getenv("PATH"))
 	var progress []string
 	cli, err := EnsureCLI(context.Background(), CLIOptions{CacheDir: cache, SkipPath: true, ToolsDir: t.TempDir(),
@@ -147,6 +163,17 @@ func TestMismatchedCacheIsRebuilt(t *testing.T) {
 	assert.Equal(t, "built", cli.Source)
 	require.NotEmpty(t, progress)
 	assert.Contains(t, progress[0], "rebuilding it")
+	// One line per phase, each with the time since the build started.
+	phases := progress[1:]
+	require.GreaterOrEqual(t, len(phases), 5, "%q", phases)
+	n := len(phases)
+	for i, want := range map[int]string{0: "1/3 resolving modules", 1: "2/3 compiling up to 3 packages",
+		2: "compiled 2 of up to 3 packages", n - 2: "3/3 linking, 3 packages compiled", n - 1: "done"} {
+		assert.Contains(t, phases[i], want)
+	}
+	for _, p := range phases {
+		assert.Regexp(t, `^building Pulumi CLI v\S+: .* \(\d+s\)$`, p)
+	}
 	sum, err := FileSHA256(bin)
 	require.NoError(t, err)
 	raw, err := os.ReadFile(bin + ".sha256")

@@ -25,9 +25,17 @@ func (s *ecsService) createTargetGroup(ctx *pulumi.Context, cfg stacks.Config, n
 		Protocol:   pulumi.String(targetGroupProtocol),
 		TargetType: pulumi.String(targetGroupTargetType),
 		VpcId:      net.VpcID,
-		// Short drain: after a weight flip the old colour keeps no traffic
-		// worth waiting five minutes for.
-		DeregistrationDelay: pulumi.Int(30),
+		// deregistration_delay.timeout_seconds: how long a task leaving
+		// the group finishes requests in flight before ECS stops it (AWS's
+		// default is 300 s, 0..3600 allowed:
+		// https://docs.aws.amazon.com/elasticloadbalancing/latest/application/edit-target-group-attributes.html#deregistration-delay).
+		// A deploy replaces only the idle colour's tasks, which production
+		// no longer reaches (weight 0 since the flip), so only the test
+		// listener's requests can be in flight; the colour that was live
+		// keeps its tasks registered at the flip (weights move, targets
+		// stay), so its in-flight requests finish where they are. The
+		// delay bounds every ECS deploy's steady-state wait.
+		DeregistrationDelay: pulumi.Int(cfg.DrainSeconds),
 		HealthCheck: &lb.TargetGroupHealthCheckArgs{
 			Enabled:            pulumi.Bool(true),
 			Path:               pulumi.String(cfg.HealthCheckPath),

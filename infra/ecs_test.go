@@ -169,6 +169,20 @@ func TestTargetGroupsCheckHealthOnTheContainerPort(t *testing.T) {
 	}
 }
 
+// Both colours drain for kirikae:drainSeconds, not AWS's default 300 s:
+// the delay is what an ECS deploy's steady-state wait lasts.
+func TestTargetGroupsDrainForDrainSeconds(t *testing.T) {
+	for _, secs := range []int{0, 10, 45} {
+		cfg := testConfig(stacks.BackendECS)
+		cfg.DrainSeconds = secs
+		m := run(t, cfg)
+		for _, color := range []string{"blue", "green"} {
+			tg := m.one(t, typeTargetGroup, color)
+			assert.Equal(t, float64(secs), at(t, tg.Inputs, "deregistrationDelay").NumberValue(), color)
+		}
+	}
+}
+
 func TestSharedResourcesAreNamedFromConfig(t *testing.T) {
 	cfg := testConfig(stacks.BackendECS)
 	cfg.ImageRepository = "team/api"

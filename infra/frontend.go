@@ -49,6 +49,11 @@ func ReleasePrefix(release string) string {
 	return "releases/" + release
 }
 
+// AssetsPrefix is the key prefix of the content-hashed files every release
+// shares (cloud/assets.go); the viewer-request function sends requests for
+// hashed names there (cfjs/viewer_request.js).
+const AssetsPrefix = "assets/"
+
 func newFrontend(ctx *pulumi.Context, cfg stacks.Config) (*frontend, error) {
 	f := &frontend{}
 	if err := ctx.RegisterComponentResource(TypeFrontend, "frontend", f); err != nil {

@@ -73,3 +73,19 @@ func TestSpaFallbackIsAFunctionSetting(t *testing.T) {
 	assert.Contains(t, code, "const spaFallback = true;")
 	assert.Equal(t, 1, strings.Count(ViewerRequestCode(true), "spaFallback = true"))
 }
+
+// No path is cached outside a release prefix, so a switch has nothing to
+// invalidate (deploy/frontend.go): every viewer request meets the
+// viewer-request function — one cache behaviour, which carries it — and no
+// custom error response sends CloudFront to a page under a shared path.
+// Adding either would make that path shared between releases.
+func TestEveryFrontendRequestGoesThroughTheReleaseSwitch(t *testing.T) {
+	dist := run(t, testConfig(stacks.BackendECS)).one(t, typeDistribution, "cdn")
+	assert.False(t, has(dist.Inputs, "orderedCacheBehaviors") && len(at(t, dist.Inputs, "orderedCacheBehaviors").ArrayValue()) > 0,
+		"another cache behaviour would serve paths the function never rewrites")
+	assert.False(t, has(dist.Inputs, "customErrorResponses") && len(at(t, dist.Inputs, "customErrorResponses").ArrayValue()) > 0,
+		"a custom error page is fetched under its own path, shared by every release")
+	fns := at(t, dist.Inputs, "defaultCacheBehavior", "functionAssociations").ArrayValue()
+	require.Len(t, fns, 1)
+	assert.Equal(t, "viewer-request", str(t, dist.Inputs, "defaultCacheBehavior", "functionAssociations", 0, "eventType"))
+}

@@ -151,6 +151,7 @@ func testConfig(backend string) stacks.Config {
 		DesiredCount:            1,
 		ContainerPort:           8080,
 		HealthCheckPath:         "/healthz",
+		DrainSeconds:            10,
 		LogRetention:            14,
 		LambdaArtifact:          "s3://artifacts/api/v2.zip",
 		LambdaMemory:            256,

@@ -15,6 +15,7 @@ import (
 	"github.com/kirikae/kirikae/sandbox/provider"
 	"github.com/kirikae/kirikae/sandbox/sns"
 	"github.com/kirikae/kirikae/sandbox/ssm"
+	"github.com/kirikae/kirikae/sandbox/workload"
 )
 
 // The sandbox's public surface, kept here so callers outside sandbox/
@@ -47,6 +48,21 @@ type (
 	Invalidation = core.Invalidation
 	// SNSMessage is a message published to an SNS topic.
 	SNSMessage = sns.SNSMessage
+	// Modeled is the modeled AWS time, in all and by operation.
+	Modeled = core.Modeled
+	// LatencyKind names one modeled AWS operation.
+	LatencyKind = core.LatencyKind
+)
+
+// The modeled AWS operations (core/latency.go).
+const (
+	ECSSteadyState        = core.ECSSteadyState
+	ListenerModify        = core.ListenerModify
+	LambdaPublish         = core.LambdaPublish
+	LambdaAlias           = core.LambdaAlias
+	KVSPropagation        = core.KVSPropagation
+	InvalidationCompleted = core.InvalidationCompleted
+	DistributionUpdate    = core.DistributionUpdate
 )
 
 var (
@@ -165,3 +181,7 @@ var ErrNoLocalTarget = localurl.ErrNoTarget
 func OpenLocalURLs(frontDoor string, basePort int, routes []LocalRoute) (*LocalURLs, error) {
 	return localurl.Open(frontDoor, basePort, routes)
 }
+
+// StopWorkloads stops every task and function process this process runs
+// for the account (workload.StopWorkloads).
+func (a *Account) StopWorkloads() error { return workload.StopWorkloads(a.Account) }

@@ -18,8 +18,9 @@ import (
 	"github.com/kirikae/kirikae/sandbox/frontdoor"
 )
 
-// kvsSite is kirikae's frontend shape: a private bucket with two releases,
-// read through an origin access control; a KeyValueStore key naming the live
+// kvsSite is kirikae's frontend shape: a private bucket with two releases
+// and the content-hashed assets they share (assets/), read through an
+// origin access control; a KeyValueStore key naming the live
 // release; the viewer-request function kirikae deploys. policy is the
 // bucket policy's actions for the distribution ("" = no policy).
 type kvsSite struct {
@@ -40,10 +41,10 @@ func newKVSSite(t *testing.T, spa bool, actions ...string) *kvsSite {
 	c := h.cloud()
 	for key, body := range map[string]string{
 		"releases/r1/index.html":           `<script src="app.11111111.js"></script>`,
-		"releases/r1/app.11111111.js":      "r1()",
+		"assets/app.11111111.js":           "r1()",
 		"releases/r1/kirikae-release.json": `{"version":"r1"}`,
 		"releases/r2/index.html":           `<script src="app.22222222.js"></script>`,
-		"releases/r2/app.22222222.js":      "r2()",
+		"assets/app.22222222.js":           "r2()",
 		"releases/r2/kirikae-release.json": `{"version":"r2"}`,
 	} {
 		meta := cloud.ObjectMeta{ContentType: cloud.ContentType(key), CacheControl: cloud.CacheControl(key)}
@@ -98,8 +99,12 @@ func TestFunctionServesTheReleaseTheKeyNames(t *testing.T) {
 	assert.JSONEq(t, `{"version":"r2"}`, body)
 	_, body, _ = s.get(t, "/index.html")
 	assert.Equal(t, `<script src="app.22222222.js"></script>`, body)
-	code, _, _ = s.get(t, "/app.11111111.js")
-	assert.Equal(t, http.StatusNotFound, code, "r1's asset is not part of r2")
+	_, body, _ = s.get(t, "/app.11111111.js")
+	assert.Equal(t, "r1()", body, "r1's page loaded before the switch still finds its asset")
+	_, body, _ = s.get(t, "/app.22222222.js")
+	assert.Equal(t, "r2()", body)
+	code, _, _ = s.get(t, "/app.33333333.js")
+	assert.Equal(t, http.StatusNotFound, code, "a hashed name nobody uploaded")
 }
 
 func TestMissingKeyThroughOACIs403WithoutListBucket(t *testing.T) {
@@ -157,7 +162,7 @@ func TestEdgeCacheServesUntilTheInvalidationCompletes(t *testing.T) {
 	_, body, hdr := s.get(t, "/app.11111111.js")
 	assert.Equal(t, "r1()", body)
 	assert.Equal(t, "Miss from cloudfront", hdr.Get("X-Cache"))
-	require.NoError(t, s.c.PutObjectMeta(t.Context(), s.bucket, "releases/r1/app.11111111.js", []byte("changed()"), cloud.ObjectMeta{}))
+	require.NoError(t, s.c.PutObjectMeta(t.Context(), s.bucket, "assets/app.11111111.js", []byte("changed()"), cloud.ObjectMeta{}))
 	_, body, hdr = s.get(t, "/app.11111111.js")
 	assert.Equal(t, "r1()", body, "served from the edge cache")
 	assert.Equal(t, "Hit from cloudfront", hdr.Get("X-Cache"))
@@ -171,7 +176,7 @@ func TestEdgeCacheServesUntilTheInvalidationCompletes(t *testing.T) {
 	assert.Equal(t, "r1()", body, "the invalidation has not completed")
 
 	start := time.Now()
-	require.NoError(t, s.c.InvalidateAndWait(t.Context(), s.dist, []string{"/releases/r1/*"}, cloud.WaitOptions{MaxWait: 5 * time.Second, MinDelay: 20 * time.Millisecond, MaxDelay: 50 * time.Millisecond}))
+	require.NoError(t, s.c.InvalidateAndWait(t.Context(), s.dist, []string{"/assets/*"}, cloud.WaitOptions{MaxWait: 5 * time.Second, MinDelay: 20 * time.Millisecond, MaxDelay: 50 * time.Millisecond}))
 	assert.GreaterOrEqual(t, time.Since(start), 250*time.Millisecond, "the waiter waited for Completed")
 	_, body, hdr = s.get(t, "/app.11111111.js")
 	assert.Equal(t, "changed()", body)

@@ -67,6 +67,9 @@ type Config struct {
 	CertificateARN  string // kirikae:certificateArn
 	APIDomain       string // kirikae:apiDomain
 	HealthCheckPath string // kirikae:healthCheckPath
+	// DrainSeconds is both target groups' deregistration delay: how long
+	// a task leaving its target group may finish requests in flight.
+	DrainSeconds int // kirikae:drainSeconds
 	// TestListenerPort opens a second ALB listener that forwards to the
 	// idle colour only, so a staged release is verified before traffic
 	// moves (0: none); TestListenerCIDRs may reach it.

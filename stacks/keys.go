@@ -103,6 +103,7 @@ const (
 	KeyDesiredCount            = "kirikae:desiredCount"
 	KeyContainerPort           = "kirikae:containerPort"
 	KeyHealthCheckPath         = "kirikae:healthCheckPath"
+	KeyDrainSeconds            = "kirikae:drainSeconds"
 	KeyTestListenerPort        = "kirikae:testListenerPort"
 	KeyTestListenerCIDRs       = "kirikae:testListenerCidrs"
 	KeyActiveColor             = "kirikae:activeColor"

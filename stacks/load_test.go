@@ -54,7 +54,7 @@ func TestDefaultsApplied(t *testing.T) {
 	want := Config{
 		Stack: "staging", File: testFile, Region: "us-east-1", Backend: BackendECS, ServiceName: "kirikae",
 		ImageRepository: "kirikae-api", ImageRepositoryOwner: true, ImageTag: "v1", CPU: 256, Memory: 512, DesiredCount: 1,
-		ContainerPort: 8080, HealthCheckPath: "/healthz", ActiveColor: ColorBlue, LogRetention: 14,
+		ContainerPort: 8080, HealthCheckPath: "/healthz", DrainSeconds: 10, ActiveColor: ColorBlue, LogRetention: 14,
 		LambdaArtifact: "app/lambda", LambdaMemory: 256, LambdaTimeout: 10, LambdaRuntime: "provided.al2023",
 		LambdaHandler: "bootstrap", FrontendRelease: "r1", SandboxAccount: "shared", FrontendDir: "web/dist", KeepReleases: 5,
 		Strategy: StrategyBlueGreen, CanaryPercent: 10, BakeTime: 5 * time.Minute, WatchTime: 2 * time.Minute, VerifyStatus: 200,

@@ -26,13 +26,15 @@ type LatencyKind string
 const (
 	// ECSSteadyState: an ECS service with a new task definition reaches
 	// steady state (the provider's waitForSteadyState). Its new tasks must
-	// pass a target group health check — one, at the default 30 s interval:
-	// https://docs.aws.amazon.com/elasticloadbalancing/latest/application/target-group-health-checks.html
-	// — and the old tasks drain for the target group's deregistration delay,
-	// 300 s by default:
-	// https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_GatewayConnectorDeregistrationDelay.html
+	// pass the target group's health check, and its old tasks drain for
+	// the target group's deregistration delay before ECS stops them:
+	// https://docs.aws.amazon.com/AmazonECS/latest/developerguide/load-balancer-connection-draining.html
 	// (the delay is what makes a steady-state wait last minutes in practice:
 	// https://github.com/hashicorp/terraform-provider-aws/issues/16012).
+	// The ecs package computes both from the service's target group
+	// (TypeSpec.Latency); the fixed figure here, one health check at the
+	// default 30 s interval plus the default 300 s delay, is for a service
+	// without one.
 	ECSSteadyState LatencyKind = "ecs-steady-state"
 	// ListenerModify: ModifyListener returns at once, but "rule updates do
 	// not take effect immediately, so requests could be routed using the
@@ -141,9 +143,18 @@ func ResetModeledTime() {
 // AWS, waits the scaled duration (or until ctx ends: a cancelled engine
 // must not hang on a modeled wait).
 func Delay(ctx context.Context, kind LatencyKind) {
+	delayFor(ctx, kind, -1)
+}
+
+// delayFor is Delay with the operation's duration d, or the kind's fixed
+// figure when d < 0.
+func delayFor(ctx context.Context, kind LatencyKind, d time.Duration) {
 	l, ok := latencies[kind]
 	if !ok {
 		return
+	}
+	if d >= 0 {
+		l.d = d
 	}
 	meter.Lock()
 	meter.m.Total += l.d
@@ -162,10 +173,11 @@ func Delay(ctx context.Context, kind LatencyKind) {
 	}
 }
 
-// DelayResource models the Create or Update of a resource of type typ.
-func DelayResource(ctx context.Context, typ string) {
+// DelayResource models the Create or Update of a resource of type typ
+// taking d, or its kind's fixed figure when d < 0 (see TypeSpec.Latency).
+func DelayResource(ctx context.Context, typ string, d time.Duration) {
 	if kind, ok := resourceLatency[typ]; ok {
-		Delay(ctx, kind)
+		delayFor(ctx, kind, d)
 	}
 }
 

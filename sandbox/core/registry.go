@@ -6,6 +6,8 @@ import (
 	"sort"
 	"strings"
 	"time"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 )
 
 // TypeSpec is everything type-specific about a simulated resource. One table
@@ -26,6 +28,11 @@ type TypeSpec struct {
 	// RefuseDelete is AWS refusing a delete (a bucket with objects);
 	// nothing is deleted when it returns an error.
 	RefuseDelete func(st *State, r *Record) error
+	// Latency, when set, is the modeled AWS time of a Create (old is nil)
+	// or Update from old to new outputs/inputs, read from the settings it
+	// depends on in st; a negative result means the kind's fixed figure
+	// (latency.go).
+	Latency func(st *State, old, new resource.PropertyMap) time.Duration
 }
 
 func (t *TypeSpec) isImmutable(k string) bool {

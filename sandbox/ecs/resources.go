@@ -26,7 +26,7 @@ func Register() {
 				e.PutDefault("cluster", e.Arn("ecs", e.Region, "cluster/default"))
 				return e.Arn("ecs", e.Region, "service/"+core.LastSegment(e.Str("cluster"), "/")+"/"+e.Name()), nil
 			},
-			Update: updateService, Remove: removeService},
+			Update: updateService, Remove: removeService, Latency: steadyState},
 	)
 }
 

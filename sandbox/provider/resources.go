@@ -93,7 +93,7 @@ func (p *Provider) Create(ctx context.Context, req *pulumirpc.CreateRequest) (*p
 	if err := p.fault(ctx, "create", typ); err != nil {
 		return nil, err
 	}
-	core.DelayResource(ctx, typ) // modeled AWS time (core/latency.go)
+	core.DelayResource(ctx, typ, p.latency(t, nil, inputs)) // modeled AWS time (core/latency.go)
 	var id string
 	err = p.acct.Update(func(st *core.State) error {
 		st.Seq++
@@ -223,7 +223,7 @@ func (p *Provider) Update(ctx context.Context, req *pulumirpc.UpdateRequest) (*p
 	if err := p.fault(ctx, "update", typ); err != nil {
 		return nil, err
 	}
-	core.DelayResource(ctx, typ) // modeled AWS time (core/latency.go)
+	core.DelayResource(ctx, typ, p.latency(t, olds, news)) // modeled AWS time (core/latency.go)
 	arn := core.Str(olds, "arn")
 	err = p.acct.Update(func(st *core.State) error {
 		_, r := st.Find(typ, req.GetId(), arn)
@@ -291,4 +291,19 @@ func (p *Provider) Delete(ctx context.Context, req *pulumirpc.DeleteRequest) (*e
 		return nil, fmt.Errorf("delete %s: %w", typ, err)
 	}
 	return &emptypb.Empty{}, nil
+}
+
+// latency is the modeled AWS time of creating (old nil) or updating a
+// resource of type t, from the settings it depends on (TypeSpec.Latency);
+// negative: its kind's fixed figure.
+func (p *Provider) latency(t *core.TypeSpec, old, new resource.PropertyMap) time.Duration {
+	d := time.Duration(-1)
+	if t.Latency == nil {
+		return d
+	}
+	_ = p.acct.View(func(st *core.State) error {
+		d = t.Latency(st, old, new)
+		return nil
+	})
+	return d
 }
