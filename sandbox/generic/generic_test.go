@@ -126,3 +126,15 @@ func TestTableMatchesGoMod(t *testing.T) {
 	require.NoError(t, err)
 	assert.Contains(t, head, "sdk/v6 "+string(want[1])+";", "run go generate ./sandbox/generic")
 }
+
+func TestRefuseNamesTheClosestType(t *testing.T) {
+	err := Refuse("aws:sqs/queue:Queu")
+	assert.EqualError(t, err, `resource type "aws:sqs/queue:Queu" does not exist in pulumi-aws v6; did you mean "aws:sqs/queue:Queue"?`)
+}
+
+func TestOnceReportsEachTypeOnce(t *testing.T) {
+	var o Once
+	assert.True(t, o.First("aws:sqs/queue:Queue"))
+	assert.False(t, o.First("aws:sqs/queue:Queue"))
+	assert.True(t, o.First("aws:dynamodb/table:Table"))
+}

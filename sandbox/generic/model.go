@@ -16,6 +16,17 @@ type Place struct {
 	Partition string // "aws" when empty
 	Region    string
 	Account   string
+	// Draw returns n characters of alphabet for a generated id; nil draws
+	// from crypto/rand. The sandbox passes its deterministic entropy, so
+	// the same account and sequence give the same ids.
+	Draw func(n int, alphabet string) string
+}
+
+func (p Place) draw(n int, alphabet string) string {
+	if p.Draw != nil {
+		return p.Draw(n, alphabet)
+	}
+	return alnum(n, alphabet)
 }
 
 func (p Place) partition() string {
@@ -30,7 +41,7 @@ func (p Place) partition() string {
 // not set are filled; values are plausible, never behaviour: the sandbox
 // holds the state, nothing acts on it.
 func (t *Type) Create(out resource.PropertyMap, at Place) string {
-	name := t.physicalName(out)
+	name := t.physicalName(out, at)
 	var id string
 	if t.NameProperty() == "" && t.idKind != "arn" && t.idKind != "url" {
 		id = t.newID(at)
@@ -65,7 +76,7 @@ func (t *Type) newID(at Place) string {
 	if ex, ok := strings.CutPrefix(t.idKind, "ex="); ok {
 		return shaped(strings.Trim(ex, `'"`+"`"), at)
 	}
-	return t.Module() + "-" + alnum(17, lowerHex)
+	return t.Module() + "-" + at.draw(17, lowerHex)
 }
 
 // Update recomputes the outputs that follow inputs (tagsAll follows tags,
@@ -82,13 +93,13 @@ func (t *Type) Update(out resource.PropertyMap) {
 
 // physicalName is the resource's name input, or a fresh one when it has none,
 // so its ARN still names something.
-func (t *Type) physicalName(out resource.PropertyMap) string {
+func (t *Type) physicalName(out resource.PropertyMap, at Place) string {
 	if n := t.NameProperty(); n != "" {
 		if v := out[resource.PropertyKey(n)]; v.IsString() && v.StringValue() != "" {
 			return v.StringValue()
 		}
 	}
-	return t.Module() + "-" + alnum(12, lowerHex)
+	return t.Module() + "-" + at.draw(12, lowerHex)
 }
 
 // arn follows the general ARN format
@@ -135,7 +146,7 @@ func (t *Type) output(p Prop, at Place, name, arn string, out resource.PropertyM
 		case timeLike.MatchString(p.Name):
 			return str(time.Now().UTC().Format(time.RFC3339)), true
 		case strings.HasSuffix(p.Name, "Id"):
-			return str(alnum(20, upperAlnum)), true
+			return str(at.draw(20, upperAlnum)), true
 		}
 		return str(""), true
 	case Number:
@@ -165,7 +176,7 @@ func shaped(example string, at Place) string {
 	var b strings.Builder
 	last := 0
 	for _, m := range placeholders.FindAllStringIndex(example, -1) {
-		b.WriteString(scramble(example[last:m[0]]))
+		b.WriteString(scramble(example[last:m[0]], at))
 		if strings.Contains(example[m[0]:m[1]], "-") {
 			b.WriteString(at.Region)
 		} else {
@@ -173,7 +184,7 @@ func shaped(example string, at Place) string {
 		}
 		last = m[1]
 	}
-	b.WriteString(scramble(example[last:]))
+	b.WriteString(scramble(example[last:], at))
 	return b.String()
 }
 
@@ -181,20 +192,20 @@ var prefixRe = regexp.MustCompile(`^[a-z]+-`)
 
 // scramble redraws letters and digits, keeping a lower-case word prefix such
 // as "vpc-" or "sg-".
-func scramble(s string) string {
+func scramble(s string, at Place) string {
 	var b strings.Builder
 	keep := prefixRe.FindString(s)
 	b.WriteString(keep)
 	for _, r := range s[len(keep):] {
 		switch {
 		case r >= '0' && r <= '9':
-			b.WriteString(alnum(1, digits))
+			b.WriteString(at.draw(1, digits))
 		case r >= 'a' && r <= 'f':
-			b.WriteString(alnum(1, lowerHex))
+			b.WriteString(at.draw(1, lowerHex))
 		case r >= 'a' && r <= 'z':
-			b.WriteString(alnum(1, lower))
+			b.WriteString(at.draw(1, lower))
 		case r >= 'A' && r <= 'Z':
-			b.WriteString(alnum(1, upper))
+			b.WriteString(at.draw(1, upper))
 		default:
 			b.WriteRune(r)
 		}
