@@ -25,23 +25,24 @@ func Notice(token string) string {
 	return fmt.Sprintf("%s is simulated generically by the kirikae sandbox: no behaviour, state only", token)
 }
 
-// Once reports each type the first time it is seen, so a deploy says
-// "simulated generically" once per type, not once per resource.
+// Once reports each key (a type, or an engine run and a type) the first
+// time it is seen, so a deploy says "simulated generically" once per type,
+// not once per resource.
 type Once struct {
 	mu   sync.Mutex
 	seen map[string]bool
 }
 
-// First reports whether token is seen for the first time.
-func (o *Once) First(token string) bool {
+// First reports whether key is seen for the first time.
+func (o *Once) First(key string) bool {
 	o.mu.Lock()
 	defer o.mu.Unlock()
-	if o.seen[token] {
+	if o.seen[key] {
 		return false
 	}
 	if o.seen == nil {
 		o.seen = map[string]bool{}
 	}
-	o.seen[token] = true
+	o.seen[key] = true
 	return true
 }
