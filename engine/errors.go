@@ -90,9 +90,12 @@ func (e *OperationError) Error() string {
 }
 func (e *OperationError) Unwrap() error { return e.Err }
 
-// Hint says where to look next.
+// Hint says where to look next. A failed preview changed nothing.
 func (e *OperationError) Hint(inv Invocation) string {
 	inv = inv.For(e.Stack)
+	if e.Op == "preview" {
+		return fmt.Sprintf("nothing was changed; fix the cause in the program or the stack's config, then run `%s`", inv.Command("preview"))
+	}
 	return fmt.Sprintf("the stack state is saved; fix the cause and run `%s`, or `%s` to see what was applied", inv.Command("preview"), inv.Command("history"))
 }
 
