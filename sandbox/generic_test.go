@@ -1,11 +1,14 @@
 package sandbox
 
 import (
+	"net/http"
 	"testing"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/kirikae/kirikae/sandbox/core"
 )
 
 // A type without a dedicated model deploys with the outputs its SDK
@@ -63,4 +66,22 @@ func TestAWSCLIListsGenericQueuesAndTables(t *testing.T) {
 	assert.Equal(t, []any{"orders"}, got["TableNames"])
 	got = awsJSON(t, ep, "--region", "eu-west-1", "dynamodb", "list-tables")
 	assert.Equal(t, []any{}, got["TableNames"], "tables are regional")
+}
+
+// Older SDKs speak SQS's query protocol: the same list, in XML.
+// https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_ListQueues.html
+func TestSQSQueryProtocolListsQueues(t *testing.T) {
+	h := newHarness(t)
+	h.create("aws:sqs/queue:Queue", "jobs", pmap(map[string]any{"name": "jobs"}))
+	h.create("aws:sqs/queue:Queue", "other", pmap(map[string]any{"name": "other"}))
+	ep := serve(t, h.acct)
+	resp, out := signed(t, ep, core.SecretAccessKey, "sqs", http.MethodGet, "/?Action=ListQueues&QueueNamePrefix=jo", "", "")
+	require.Equal(t, http.StatusOK, resp.StatusCode, out)
+	raw := out["raw"].(string)
+	assert.Contains(t, raw, "<ListQueuesResult><QueueUrl>https://sqs.us-east-1.amazonaws.com/"+h.acct.ID()+"/jobs</QueueUrl></ListQueuesResult>")
+	assert.NotContains(t, raw, "other")
+
+	resp, out = signed(t, ep, core.SecretAccessKey, "sqs", http.MethodGet, "/?Action=SendMessage", "", "")
+	assert.Equal(t, http.StatusBadRequest, resp.StatusCode)
+	assert.Contains(t, out["raw"], "InvalidAction", "no messages: generic queues have no behaviour")
 }
