@@ -31,6 +31,16 @@ type YoursInput struct {
 	FunctionRole *iam.Role
 }
 
+// Role is the service's role whichever the backend: FunctionRole for
+// lambda, ExecutionRole for ecs. Attach a policy to it to grant the service
+// your resources.
+func (in YoursInput) Role() *iam.Role {
+	if in.FunctionRole != nil {
+		return in.FunctionRole
+	}
+	return in.ExecutionRole
+}
+
 // Name is the physical name kirikae would give a resource of this stack:
 // <service>-<stack>-<suffix>, so two stacks in one account never collide.
 func (in YoursInput) Name(suffix string) string { return physicalName(in.Config, suffix) }

@@ -77,6 +77,7 @@ func TestYoursGetsConfigNetworkAndRoleOfECS(t *testing.T) {
 	assert.Equal(t, m.one(t, "aws:ec2/securityGroup:SecurityGroup", "alb").ID, got["albSG"])
 	assert.Equal(t, m.one(t, "aws:iam/role:Role", "execution").Outputs["arn"].StringValue(), got["role"])
 	assert.Nil(t, in.FunctionRole)
+	assert.Same(t, in.ExecutionRole, in.Role())
 
 	for _, c := range []string{TypeNetwork, TypeECSService, TypeFrontend, TypeMonitoring} {
 		assert.Contains(t, got, "component "+c, "Yours runs after the built-in components")
@@ -91,6 +92,7 @@ func TestYoursGetsTheFunctionRoleOfLambda(t *testing.T) {
 	in, got, m := yoursGot(t, cfg)
 	assert.Nil(t, in.Network, "the lambda backend has no VPC")
 	assert.Nil(t, in.ExecutionRole)
+	assert.Same(t, in.FunctionRole, in.Role())
 	assert.Equal(t, m.one(t, "aws:iam/role:Role", "function").Outputs["arn"].StringValue(), got["role"])
 }
 
