@@ -5,10 +5,10 @@ package sqs
 
 import (
 	"encoding/base64"
-	"encoding/json"
-	"encoding/xml"
 	"net/http"
+	"net/url"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/kirikae/kirikae/sandbox/core"
@@ -38,39 +38,26 @@ func Serve(a *core.Account, w http.ResponseWriter, r *http.Request, body []byte,
 		})
 		return
 	}
-	if action := core.QueryAction(r); action != "ListQueues" {
-		core.WriteError(w, r, core.ProtoQuery, core.InvalidAction(action))
-		return
-	}
-	req := listRequest{QueueNamePrefix: r.Form.Get("QueueNamePrefix"), NextToken: r.Form.Get("NextToken")}
-	if n := r.Form.Get("MaxResults"); n != "" {
-		if err := json.Unmarshal([]byte(n), &req.MaxResults); err != nil {
-			core.WriteError(w, r, core.ProtoQuery, core.BadRequest("InvalidParameterValue", "MaxResults must be a number"))
-			return
-		}
-	}
-	var res *listResult
-	err := a.View(func(st *core.State) error {
-		var err error
-		res, err = list(st, region, req)
-		return err
+	a.ServeQuery(w, r, "http://queue.amazonaws.com/doc/2012-11-05/", map[string]core.QueryOp{
+		"ListQueues": func(st *core.State, form url.Values) (any, error) {
+			req := listRequest{QueueNamePrefix: form.Get("QueueNamePrefix"), NextToken: form.Get("NextToken")}
+			if n := form.Get("MaxResults"); n != "" {
+				var err error
+				if req.MaxResults, err = strconv.Atoi(n); err != nil {
+					return nil, core.BadRequest("InvalidParameterValue", "MaxResults must be a number")
+				}
+			}
+			res, err := list(st, region, req)
+			if err != nil {
+				return nil, err
+			}
+			// The query protocol repeats <QueueUrl> for each queue.
+			return struct {
+				QueueURLs []string `xml:"QueueUrl"`
+				NextToken string   `xml:"NextToken,omitempty"`
+			}{res.QueueURLs, res.NextToken}, nil
+		},
 	})
-	if err != nil {
-		core.WriteError(w, r, core.ProtoQuery, core.AsAPIError(err))
-		return
-	}
-	core.WriteXML(w, http.StatusOK, struct {
-		XMLName xml.Name `xml:"ListQueuesResponse"`
-		Xmlns   string   `xml:"xmlns,attr"`
-		Result  struct {
-			QueueURLs []string `xml:"QueueUrl"`
-			NextToken string   `xml:"NextToken,omitempty"`
-		} `xml:"ListQueuesResult"`
-		Metadata core.ResponseMetadata `xml:"ResponseMetadata"`
-	}{Xmlns: "http://queue.amazonaws.com/doc/2012-11-05/", Result: struct {
-		QueueURLs []string `xml:"QueueUrl"`
-		NextToken string   `xml:"NextToken,omitempty"`
-	}{res.QueueURLs, res.NextToken}, Metadata: core.ResponseMetadata{RequestID: core.RequestID}})
 }
 
 type listRequest struct {
