@@ -30,6 +30,9 @@ type ecsService struct {
 	// compares the requested task definition with what ECS really runs.
 	ServiceNames       map[string]pulumi.StringOutput
 	TaskDefinitionArns map[string]pulumi.StringOutput
+	// ExecutionRole is the role ECS starts the tasks with (image pulls,
+	// log writes); Yours receives it.
+	ExecutionRole *iam.Role
 }
 
 // ecsShared are the resources both colours use.
@@ -60,6 +63,7 @@ func newECSService(ctx *pulumi.Context, cfg stacks.Config, net *network) (*ecsSe
 	if err != nil {
 		return nil, err
 	}
+	s.ExecutionRole = shared.executionRole
 	alb, err := lb.NewLoadBalancer(ctx, "alb", &lb.LoadBalancerArgs{
 		Name:             pulumi.String(limitedName(baseName(cfg), "", maxALBName)),
 		LoadBalancerType: pulumi.String("application"),

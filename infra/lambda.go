@@ -40,6 +40,8 @@ type lambdaAPI struct {
 	// switch-style deploy stages it behind the pinned alias, then moves
 	// the alias to it.
 	PublishedVersion pulumi.StringOutput
+	// Role is the role the function runs as; Yours receives it.
+	Role *iam.Role
 }
 
 func newLambdaAPI(ctx *pulumi.Context, cfg stacks.Config) (*lambdaAPI, error) {
@@ -158,6 +160,7 @@ func (a *lambdaAPI) createFunction(ctx *pulumi.Context, cfg stacks.Config, code 
 	if err != nil {
 		return nil, fmt.Errorf("create function role: %w", err)
 	}
+	a.Role = role
 	name := baseName(cfg)
 	// Created before the function so Lambda does not create it first with
 	// unlimited retention and no tags.

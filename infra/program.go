@@ -15,12 +15,23 @@ import (
 	"github.com/kirikae/kirikae/stacks"
 )
 
-// Program returns the Pulumi program of one stack.
+// Program returns the Pulumi program of one stack: the built-in components,
+// then the team's own resources (Yours).
 func Program(cfg stacks.Config) pulumi.RunFunc {
+	return ProgramWith(cfg, Yours)
+}
+
+// ProgramWith is Program with another function in the place of Yours.
+func ProgramWith(cfg stacks.Config, yours YoursFunc) pulumi.RunFunc {
 	return func(ctx *pulumi.Context) error {
-		outputs, err := build(ctx, cfg)
+		outputs, in, err := build(ctx, cfg)
 		if err != nil {
 			return err
+		}
+		if yours != nil {
+			if err := yours(ctx, in); err != nil {
+				return fmt.Errorf("create your resources (infra/yours.go): %w", err)
+			}
 		}
 		for name, value := range outputs {
 			ctx.Export(name, value)
@@ -40,10 +51,11 @@ func OutputNames() []string {
 	}
 }
 
-// build registers the components and returns the stack outputs. Every
-// output exists for both backends (empty where it does not apply) so later
-// layers can read them without knowing the backend.
-func build(ctx *pulumi.Context, cfg stacks.Config) (map[string]pulumi.StringOutput, error) {
+// build registers the components and returns the stack outputs and what
+// Yours is given. Every output exists for both backends (empty where it does
+// not apply) so later layers can read them without knowing the backend.
+func build(ctx *pulumi.Context, cfg stacks.Config) (map[string]pulumi.StringOutput, YoursInput, error) {
+	in := YoursInput{Config: cfg, Tags: tags(cfg)}
 	empty := pulumi.String("").ToStringOutput()
 	out := map[string]pulumi.StringOutput{}
 	for _, name := range OutputNames() {
@@ -55,12 +67,14 @@ func build(ctx *pulumi.Context, cfg stacks.Config) (map[string]pulumi.StringOutp
 	case stacks.BackendECS:
 		net, err := newNetwork(ctx, cfg)
 		if err != nil {
-			return nil, err
+			return nil, in, err
 		}
 		svc, err := newECSService(ctx, cfg, net)
 		if err != nil {
-			return nil, err
+			return nil, in, err
 		}
+		in.Network = net.forYours()
+		in.ExecutionRole = svc.ExecutionRole
 		targets.ecs = svc
 		out[OutputURL] = svc.URL
 		out[OutputImageTag] = pulumi.String(cfg.ImageTag).ToStringOutput()
@@ -79,21 +93,22 @@ func build(ctx *pulumi.Context, cfg stacks.Config) (map[string]pulumi.StringOutp
 	case stacks.BackendLambda:
 		api, err := newLambdaAPI(ctx, cfg)
 		if err != nil {
-			return nil, err
+			return nil, in, err
 		}
+		in.FunctionRole = api.Role
 		targets.lambda = api
 		out[OutputURL] = api.URL
 		out[OutputLambdaVersion] = api.AliasVersion
 		out[OutputLambdaLatestVersion] = api.PublishedVersion
 	default:
-		return nil, fmt.Errorf("build program: backend %q is neither %s nor %s",
+		return nil, in, fmt.Errorf("build program: backend %q is neither %s nor %s",
 			cfg.Backend, stacks.BackendECS, stacks.BackendLambda)
 	}
 
 	if cfg.FrontendEnabled {
 		fe, err := newFrontend(ctx, cfg)
 		if err != nil {
-			return nil, err
+			return nil, in, err
 		}
 		targets.frontend = fe
 		out[OutputFrontendURL] = fe.URL
@@ -104,8 +119,8 @@ func build(ctx *pulumi.Context, cfg stacks.Config) (map[string]pulumi.StringOutp
 
 	mon, err := newMonitoring(ctx, cfg, targets)
 	if err != nil {
-		return nil, err
+		return nil, in, err
 	}
 	out[OutputAlarmTopicArn] = mon.TopicArn
-	return out, nil
+	return out, in, nil
 }

@@ -192,7 +192,7 @@ func outputsOf(t *testing.T, cfg stacks.Config) map[string]string {
 		got = map[string]string{}
 	)
 	err := pulumi.RunErr(func(ctx *pulumi.Context) error {
-		outs, err := build(ctx, cfg)
+		outs, _, err := build(ctx, cfg)
 		if err != nil {
 			return err
 		}

@@ -15,6 +15,7 @@ import (
 	"github.com/kirikae/kirikae/sandbox/cloudfront"
 	"github.com/kirikae/kirikae/sandbox/cloudwatch"
 	"github.com/kirikae/kirikae/sandbox/core"
+	"github.com/kirikae/kirikae/sandbox/dynamodb"
 	"github.com/kirikae/kirikae/sandbox/ec2"
 	"github.com/kirikae/kirikae/sandbox/ecr"
 	"github.com/kirikae/kirikae/sandbox/ecs"
@@ -25,6 +26,7 @@ import (
 	"github.com/kirikae/kirikae/sandbox/logs"
 	s3svc "github.com/kirikae/kirikae/sandbox/s3"
 	"github.com/kirikae/kirikae/sandbox/sns"
+	"github.com/kirikae/kirikae/sandbox/sqs"
 	"github.com/kirikae/kirikae/sandbox/ssm"
 	"github.com/kirikae/kirikae/sandbox/sts"
 	"github.com/kirikae/kirikae/sandbox/workload"
@@ -185,6 +187,10 @@ func APIHandlerWith(a *core.Account, dir *iam.Directory) http.Handler {
 			elbv2.Serve(a, w, r)
 		case "apigateway":
 			apigateway.Serve(a, w, r)
+		case "sqs":
+			sqs.Serve(a, w, r, body, auth.Region())
+		case "dynamodb":
+			dynamodb.Serve(a, w, r, body, auth.Region())
 		default:
 			core.WriteError(w, r, core.ProtoQuery, &core.APIError{Status: http.StatusBadRequest, Code: "UnknownOperationException",
 				Message: fmt.Sprintf("the kirikae sandbox does not serve the AWS service %q", svc)})

@@ -208,6 +208,9 @@ func TestAWSCLIUnknownOperationIsAnError(t *testing.T) {
 		{"iam", "list-users"},
 		{"sns", "list-subscriptions"},
 		{"apigatewayv2", "get-domain-names"},
+		// Generic queues and tables are state only: no messages, no items.
+		{"sqs", "send-message", "--queue-url", "https://sqs.us-east-1.amazonaws.com/000000000000/q", "--message-body", "x"},
+		{"dynamodb", "get-item", "--table-name", "t", "--key", `{"id":{"S":"1"}}`},
 	} {
 		_, errOut, ok := awsCLI(t, ep, core.AccessKeyID, core.SecretAccessKey, args...)
 		assert.False(t, ok, "%v must not succeed silently", args)

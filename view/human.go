@@ -36,6 +36,9 @@ type Human struct {
 	// event of an update is not mistaken for refresh drift.
 	shown map[string]bool
 	lines int // step and diagnostic lines printed
+	// errs are the error diagnostics printed, as the engine keeps them
+	// for the closing error (first line, no "error: ").
+	errs []string
 
 	// planned holds URNs the release plan listed: their steps are not
 	// printed again while the plan is applied (the status line counts them).
@@ -145,11 +148,23 @@ func (h *Human) Event(e deploy.Event) {
 		h.clearStatus()
 		fmt.Fprintln(h.out, line)
 		h.lines++
+		if e.Kind == deploy.EventDiagnostic && e.Severity == "error" {
+			msg, _, _ := strings.Cut(strings.TrimPrefix(strings.TrimSpace(e.Message), "error: "), "\n")
+			h.errs = append(h.errs, strings.TrimSpace(msg))
+		}
 	}
 	if h.opts.TTY {
 		h.startTicker()
 		h.drawStatus()
 	}
+}
+
+// ShownErrors are the error diagnostics this view has printed, so the
+// command's closing line need not say them again.
+func (h *Human) ShownErrors() []string {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return append([]string(nil), h.errs...)
 }
 
 func (h *Human) eventLine(e deploy.Event) string {

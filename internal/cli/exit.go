@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/kirikae/kirikae/deploy"
@@ -80,8 +81,9 @@ func codeOf(err error) int {
 // report prints err as one line — what failed, why, and the next command —
 // and returns the exit code. Validation problems follow, one per line, since
 // fixing them all at once is the point of collecting them. Suggested
-// commands are built from inv, the options in effect.
-func report(w io.Writer, err error, inv deploy.Invocation) int {
+// commands are built from inv, the options in effect. shown are the engine
+// errors the view printed already: the line refers to them, not repeats them.
+func report(w io.Writer, err error, inv deploy.Invocation, shown ...string) int {
 	if err == nil {
 		return ExitOK
 	}
@@ -108,7 +110,7 @@ func report(w io.Writer, err error, inv deploy.Invocation) int {
 	if denied := deploy.AsAccessDenied(err); denied != nil {
 		err = denied
 	}
-	msg := firstLine(err.Error())
+	msg := sayOnce(err, firstLine(err.Error()), shown)
 	if s := commandSuggestion(err); s != "" {
 		msg += "; did you mean `kirikae " + s + "`?"
 	} else if s := stackAsArgument(err, inv); s != "" {
@@ -119,6 +121,22 @@ func report(w io.Writer, err error, inv deploy.Invocation) int {
 	}
 	fmt.Fprintln(w, "kirikae: "+msg)
 	return code
+}
+
+// sayOnce shortens msg when every engine error it carries was printed
+// above it by the view, so an error is said once: "preview staging failed
+// (error above)".
+func sayOnce(err error, msg string, shown []string) string {
+	var oe *deploy.OperationError
+	if len(shown) == 0 || !errors.As(err, &oe) || len(oe.Errors) == 0 {
+		return msg
+	}
+	for _, e := range oe.Errors {
+		if !slices.Contains(shown, e) {
+			return msg
+		}
+	}
+	return strings.Replace(msg, oe.Error(), fmt.Sprintf("%s %s failed (error above)", oe.Op, oe.Stack), 1)
 }
 
 // cancelledLine is the one line a Ctrl-C ends with.

@@ -16,6 +16,9 @@ import (
 type factory struct {
 	io      *IO
 	globals *Globals
+	// humans are the human views this run created: what they printed is
+	// not repeated by the closing error line (see sayOnce).
+	humans []interface{ ShownErrors() []string }
 }
 
 // viewOptions select a rendering.
@@ -36,8 +39,21 @@ func (f *factory) view(o viewOptions) view.View {
 		// NO_COLOR asks for plain output: no colour, and no spinner or
 		// status line redrawn with carriage returns either.
 		plain := os.Getenv("NO_COLOR") != ""
-		return view.NewHuman(f.io.Out, f.io.ErrOut, view.HumanOptions{TTY: f.io.TTY && !plain, Color: f.io.TTY && !plain, ShowDiff: o.diff})
+		h := view.NewHuman(f.io.Out, f.io.ErrOut, view.HumanOptions{TTY: f.io.TTY && !plain, Color: f.io.TTY && !plain, ShowDiff: o.diff})
+		if shows, ok := h.(interface{ ShownErrors() []string }); ok {
+			f.humans = append(f.humans, shows)
+		}
+		return h
 	}
+}
+
+// shownErrors are the error diagnostics the command's views printed.
+func (f *factory) shownErrors() []string {
+	var out []string
+	for _, h := range f.humans {
+		out = append(out, h.ShownErrors()...)
+	}
+	return out
 }
 
 // previewing tells the view that planning started: a terminal shows a

@@ -12,6 +12,7 @@ import (
 
 	"github.com/kirikae/kirikae/deploy"
 	"github.com/kirikae/kirikae/stacks"
+	"github.com/kirikae/kirikae/view"
 )
 
 // Every error that suggests a kirikae command must repeat the options in
@@ -120,4 +121,25 @@ func TestRollbackHelpNamesTheToPlaceholder(t *testing.T) {
 	require.Equal(t, ExitOK, code)
 	assert.Contains(t, out, "--to RELEASE")
 	assert.NotContains(t, out, "--to kirikae")
+}
+
+// An engine error the human view printed as it happened is not repeated by
+// the closing line: the command says it once.
+func TestEngineErrorShownAboveIsSaidOnce(t *testing.T) {
+	msg := `resource type "aws:sqs/queue:Queu" does not exist in pulumi-aws v6; did you mean "aws:sqs/queue:Queue"?`
+	var out bytes.Buffer
+	v := view.NewHuman(&out, &out, view.HumanOptions{})
+	v.Event(deploy.Event{Kind: deploy.EventDiagnostic, Severity: "error", URN: "urn:pulumi:staging::kirikae::aws:sqs/queue:Queu::jobs",
+		Name: "jobs", Message: "error: " + msg + "\n"})
+	shown := v.(interface{ ShownErrors() []string }).ShownErrors()
+	err := &deploy.OperationError{Op: "preview", Stack: "staging", Errors: []string{msg}, Err: errors.New("exit status 255")}
+	report(&out, err, deploy.Invocation{Stack: "staging", Sandbox: true}, shown...)
+	assert.Equal(t, 1, strings.Count(out.String(), msg), out.String())
+	assert.Contains(t, out.String(), "kirikae: preview staging failed (error above); next: nothing was changed")
+
+	// Not shown (the view streamed nothing, as during up's planning): the
+	// closing line carries the error itself.
+	out.Reset()
+	report(&out, err, deploy.Invocation{Stack: "staging", Sandbox: true})
+	assert.Equal(t, 1, strings.Count(out.String(), msg), out.String())
 }

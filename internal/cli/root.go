@@ -172,5 +172,5 @@ func Main(ctx context.Context, args []string, io *IO) int {
 	if err != nil && ctx.Err() != nil && !errors.Is(err, context.Canceled) {
 		err = &cancelledError{err: err}
 	}
-	return report(io.ErrOut, err, f.invocation())
+	return report(io.ErrOut, err, f.invocation(), f.shownErrors()...)
 }

@@ -2,9 +2,7 @@ package core
 
 import (
 	"encoding/json"
-	"fmt"
 	"sort"
-	"strings"
 	"time"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
@@ -64,11 +62,6 @@ func SupportedTypes() []string {
 	}
 	sort.Strings(out)
 	return out
-}
-
-func Unsupported(typ string) error {
-	return fmt.Errorf("the kirikae sandbox does not simulate resource type %q; simulated types: %s",
-		typ, strings.Join(SupportedTypes(), ", "))
 }
 
 func JSONString(k string, wantArray bool) func(e *Env) []string {

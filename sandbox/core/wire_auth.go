@@ -20,6 +20,10 @@ type sigAuth struct {
 	signature                        string
 }
 
+// Region is the region of the credential scope: the region the caller
+// addressed, as the endpoint's host name would say on AWS.
+func (a sigAuth) Region() string { return a.region }
+
 // parseAuthorization reads
 //
 //	AWS4-HMAC-SHA256 Credential=AKID/20240101/us-east-1/s3/aws4_request, SignedHeaders=host;x-amz-date, Signature=hex

@@ -29,7 +29,7 @@ func ProtocolOf(service string, r *http.Request) Protocol {
 		return ProtoS3
 	case "cloudfront":
 		return ProtoRESTXML
-	case "ecs", "ecr", "logs":
+	case "ecs", "ecr", "logs", "dynamodb":
 		return ProtoJSON
 	case "lambda", "apigateway":
 		return ProtoRESTJSON
@@ -39,6 +39,10 @@ func ProtocolOf(service string, r *http.Request) Protocol {
 		if r.Header.Get("Smithy-Protocol") == "rpc-v2-cbor" {
 			return ProtoCBOR
 		}
+		if r.Header.Get("X-Amz-Target") != "" {
+			return ProtoJSON
+		}
+	case "sqs": // awsJson1_0 since 2023, query before
 		if r.Header.Get("X-Amz-Target") != "" {
 			return ProtoJSON
 		}

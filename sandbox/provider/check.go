@@ -46,6 +46,7 @@ func (p *Provider) Check(ctx context.Context, req *pulumirpc.CheckRequest) (*pul
 	if err != nil {
 		return nil, err
 	}
+	p.noteGeneric(ctx, t, req.GetUrn())
 	olds, news, err := core.UnmarshalOldsNews(req)
 	if err != nil {
 		return nil, err

@@ -12,6 +12,7 @@ import (
 
 	"github.com/kirikae/kirikae/sandbox/core"
 	"github.com/kirikae/kirikae/sandbox/ec2"
+	"github.com/kirikae/kirikae/sandbox/generic"
 )
 
 // Provider implements the aws resource provider against the simulated
@@ -25,6 +26,7 @@ type Provider struct {
 	mu      sync.Mutex
 	regions map[string]string // by engine connection: each provider instance dials its own
 	engine  string
+	generic generic.Once // engine runs and types already told "simulated generically"
 }
 
 func NewProvider(acct *core.Account, accountID string) *Provider {

@@ -13,6 +13,7 @@ import (
 	"google.golang.org/protobuf/types/known/structpb"
 
 	"github.com/kirikae/kirikae/sandbox/core"
+	"github.com/kirikae/kirikae/sandbox/generic"
 	"github.com/kirikae/kirikae/sandbox/workload"
 )
 
@@ -20,7 +21,10 @@ func lookup(typ string) (*core.TypeSpec, error) {
 	if t := core.Specs[typ]; t != nil {
 		return t, nil
 	}
-	return nil, status.Error(codes.InvalidArgument, core.Unsupported(typ).Error())
+	if t := genericSpec(typ); t != nil {
+		return t, nil // no dedicated model: state only (sandbox/generic)
+	}
+	return nil, status.Error(codes.InvalidArgument, generic.Refuse(typ).Error())
 }
 
 // typeOf prefers the request's type and falls back to the URN for engines
