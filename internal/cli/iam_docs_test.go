@@ -18,9 +18,9 @@ import (
 
 var updateRoles = flag.Bool("update-roles", false, "rewrite docs/roles.md's policies from kirikae iam")
 
-// rolesBlock is a command in an sh block followed by its output in a json
-// block.
-var rolesBlock = regexp.MustCompile("(?s)```sh\n(kirikae iam [^\n]*)\n```\n\n```json\n(.*?)```\n")
+// rolesBlock is a command in an sh block, the docs test's note naming this
+// test, and the command's output in a json block.
+var rolesBlock = regexp.MustCompile("(?s)```sh\n(kirikae iam [^\n]*)\n```\n<!-- tested: TestRolesDocMatchesTheCommands -->\n\n```json\n(.*?)```\n")
 
 // TestRolesDocMatchesTheCommands runs every `kirikae iam` command of
 // docs/roles.md and fails when a policy printed there is not what the
