@@ -95,6 +95,7 @@ const (
 	KeyImageDigest             = "kirikae:imageDigest"
 	KeyIdleImageDigest         = "kirikae:idleImageDigest"
 	KeyCPU                     = "kirikae:cpu"
+	KeyCPUArchitecture         = "kirikae:cpuArchitecture"
 	KeyMemory                  = "kirikae:memory"
 	KeyDesiredCount            = "kirikae:desiredCount"
 	KeyContainerPort           = "kirikae:containerPort"
