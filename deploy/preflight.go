@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/kirikae/kirikae/cloud"
 	"github.com/kirikae/kirikae/engine"
@@ -12,14 +13,23 @@ import (
 
 // ImageMissingError: the image a deploy or promote would run is not in the
 // stack's ECR repository. It is found before anything is staged: nothing
-// changed, and the fix is to push the image.
+// changed, and the fix is to push the image (or, with no repository yet,
+// to bootstrap the stack that owns it).
 type ImageMissingError struct {
 	Stack string
 	Ref   cloud.ImageRef
 	// NoRepository: the repository itself is missing.
 	NoRepository bool
-	Sandbox      bool
-	Err          error
+	// Owner: this stack owns the repository (kirikae:imageRepositoryOwner),
+	// so its own bootstrap creates it.
+	Owner   bool
+	Sandbox bool
+	// RepositoryURI is where the image is pushed, as ECR reports it; ""
+	// when unknown.
+	RepositoryURI string
+	// Platform is the OCI platform the stack runs (linux/arm64).
+	Platform string
+	Err      error
 }
 
 func (e *ImageMissingError) Error() string {
@@ -32,24 +42,46 @@ func (e *ImageMissingError) Error() string {
 
 func (e *ImageMissingError) Unwrap() error { return e.Err }
 
-// Hint says how to push the image, in the sandbox or to AWS.
+// Hint says how to create the repository or push the image, in the
+// sandbox or to AWS.
 func (e *ImageMissingError) Hint(inv Invocation) string {
 	tag := e.Ref.Tag
 	if tag == "" {
 		tag = e.Ref.Digest
 	}
-	if e.NoRepository {
-		return fmt.Sprintf("deploy the stack that creates it first (kirikae:imageRepositoryOwner: \"true\"; check kirikae:imageRepository and kirikae:imageRegistryId), push %s to it, then run this again", tag)
+	if e.NoRepository && !e.Owner {
+		return fmt.Sprintf("bootstrap the stack that owns repository %s (kirikae:imageRepositoryOwner: \"true\"; check kirikae:imageRepository and kirikae:imageRegistryId) with `kirikae bootstrap --stack <owner>`, push %s to it, then run this again", e.Ref.Repository, tag)
 	}
+	push := e.pushCommand(inv, tag)
+	if e.NoRepository {
+		return fmt.Sprintf("create it with `%s`, push the image (%s), then run this again", inv.Command("bootstrap"), push)
+	}
+	return fmt.Sprintf("push it (%s), then run this again", push)
+}
+
+// pushCommand is how the image gets into the repository: sandbox
+// push-image, or docker from the repository root (app/Dockerfile copies
+// go.mod and app/ from there) tagged with the registry's own name, so the
+// push finds the image it built.
+// https://docs.aws.amazon.com/AmazonECR/latest/userguide/docker-push-ecr-image.html
+func (e *ImageMissingError) pushCommand(inv Invocation, tag string) string {
 	if e.Sandbox {
 		inv.Sandbox = false // push-image always works on the sandbox
 		inv.Stack = ""
-		return fmt.Sprintf("push it with `%s --stack %s`, then run this again",
-			inv.Command("sandbox push-image", tag), e.Stack)
+		return fmt.Sprintf("`%s --stack %s`", inv.Command("sandbox push-image", tag), e.Stack)
 	}
-	return fmt.Sprintf("build and push it: `docker build -t %[1]s:%[2]s app` and `docker push <account>.dkr.ecr.<region>.amazonaws.com/%[1]s:%[2]s` "+
-		"(log in first: `aws ecr get-login-password | docker login --username AWS --password-stdin <account>.dkr.ecr.<region>.amazonaws.com`), then run this again",
-		e.Ref.Repository, tag)
+	uri := e.RepositoryURI
+	if uri == "" {
+		uri = "<account>.dkr.ecr.<region>.amazonaws.com/" + e.Ref.Repository
+	}
+	registry, _, _ := strings.Cut(uri, "/")
+	platform := e.Platform
+	if platform == "" {
+		platform = stacks.PlatformOf(stacks.ArchARM64).OCI
+	}
+	return fmt.Sprintf("from the repository root: `aws ecr get-login-password | docker login --username AWS --password-stdin %[1]s`, "+
+		"`docker build --platform %[2]s -f app/Dockerfile -t %[3]s:%[4]s .` and `docker push %[3]s:%[4]s`",
+		registry, platform, uri, tag)
 }
 
 // ImagePullDeniedError: the stack pulls from another account's repository
@@ -109,7 +141,13 @@ func (s *Session) resolveImage(ctx context.Context, cfg stacks.Config, cur, want
 		// the registry step pushes the initial image now.
 		return want, errNoRepositoryYet
 	case errors.As(err, &nf):
-		return want, &ImageMissingError{Stack: s.Stack(), Ref: ref, NoRepository: nf.NoRepository, Sandbox: s.Sandbox(), Err: err}
+		missing := &ImageMissingError{Stack: s.Stack(), Ref: ref, NoRepository: nf.NoRepository,
+			Owner: cfg.ImageRepositoryOwner, Sandbox: s.Sandbox(), Platform: cfg.Platform().OCI, Err: err}
+		if !nf.NoRepository {
+			// Only for the hint: a failure leaves the placeholder.
+			missing.RepositoryURI, _ = c.RepositoryURI(ctx, cfg.ImageRegistryID, cfg.ImageRepository)
+		}
+		return want, missing
 	case errors.As(err, new(*cloud.ImageAccessDeniedError)):
 		return want, &ImagePullDeniedError{Stack: s.Stack(), Ref: ref, Err: err}
 	case err != nil:

@@ -52,8 +52,8 @@ account is on disk. Ctrl-C (SIGINT) or SIGTERM stops it.`,
 machine, with TAG baked in as its version, and stores it as image TAG in the
 ECR repository of the stack's simulated account (kirikae:imageRepository),
 as docker push would. It prints the image digest; with --json one object
-with the keys repository, tag and digest. The stack must be deployed in the
-sandbox first. When the repository's tags are immutable (kirikae's infra
+with the keys repository, tag and digest. The repository must exist first:
+` + "`kirikae bootstrap --stack STACK --sandbox`" + ` creates it. When the repository's tags are immutable (kirikae's infra
 makes them so), pushing a tag it already holds fails with
 ImageTagAlreadyExistsException, as in ECR.`,
 		Example: `  kirikae sandbox push-image v2 --stack staging`,
@@ -85,7 +85,7 @@ func (f *factory) runPushImage(ctx context.Context, tag, srcDir string) error {
 	inv.Sandbox = true
 	notDeployed := &exitError{code: ExitFailed,
 		msg:  fmt.Sprintf("push image: stack %s has no ECR repository %q in the sandbox yet", f.globals.Stack, cfg.ImageRepository),
-		hint: fmt.Sprintf("run `%s` first", inv.Command("up"))}
+		hint: fmt.Sprintf("create it with `%s` first", inv.Command("bootstrap"))}
 	accountDir := deploy.PathsFor(dir, true).AccountDir(cfg)
 	pushed, err := deploy.PushSandboxImage(ctx, dir, accountDir, cfg.ImageRepository, tag, srcDir)
 	switch {
