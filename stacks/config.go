@@ -107,6 +107,10 @@ type Config struct {
 	FrontendEnabled bool   // kirikae:frontendEnabled
 	FrontendRelease string // kirikae:frontendRelease — release value: /releases/<id>
 	FrontendBucket  string // kirikae:frontendBucket — "" = derived from serviceName+stack
+	// FrontendReadAccounts may read this stack's releases from another
+	// account: a cross-account promote copies them with its own
+	// credentials, which the bucket policy must allow.
+	FrontendReadAccounts []string // kirikae:frontendReadAccounts
 	// SandboxAccount names the simulated AWS account the stack deploys into
 	// with --sandbox; stacks naming the same account share it.
 	SandboxAccount string // kirikae:sandboxAccount

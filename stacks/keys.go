@@ -115,6 +115,7 @@ const (
 	KeyFrontendEnabled         = "kirikae:frontendEnabled"
 	KeyFrontendRelease         = "kirikae:frontendRelease"
 	KeyFrontendBucket          = "kirikae:frontendBucket"
+	KeyFrontendReadAccounts    = "kirikae:frontendReadAccounts"
 	KeySandboxAccount          = "kirikae:sandboxAccount"
 	KeyCertificateARN          = "kirikae:certificateArn"
 	KeyAPIDomain               = "kirikae:apiDomain"
