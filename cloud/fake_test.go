@@ -125,6 +125,7 @@ func (m *memCloud) ImageDigest(context.Context, ImageRef) (string, error) { retu
 
 func (m *memCloud) HasImages(context.Context, string, string) (bool, error)       { return false, nil }
 func (m *memCloud) RepositoryURI(context.Context, string, string) (string, error) { return "", nil }
+func (m *memCloud) ImagePlatforms(context.Context, ImageRef) ([]string, error)    { return nil, nil }
 func (m *memCloud) ObjectVersions(context.Context, string) (int, error) {
 	return 0, errors.New("not faked")
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/kirikae/kirikae/cloud"
@@ -154,7 +155,58 @@ func (s *Session) resolveImage(ctx context.Context, cfg stacks.Config, cur, want
 		return want, fmt.Errorf("preflight %s: %w", s.Stack(), err)
 	}
 	want.Image.Digest = digest
+	ref.Digest = digest
+	if err := s.checkPlatform(ctx, c, cfg, ref); err != nil {
+		return want, err
+	}
 	return want, nil
+}
+
+// checkPlatform refuses an image with no manifest for the stack's
+// platform: its tasks would never start (CannotPullContainerError: image
+// Manifest does not contain descriptor matching platform), and the
+// circuit breaker would find out minutes later. An image whose manifest
+// names no platform is left to ECS.
+// https://docs.aws.amazon.com/AmazonECS/latest/developerguide/stopped-task-error-codes.html
+func (s *Session) checkPlatform(ctx context.Context, c cloud.Cloud, cfg stacks.Config, ref cloud.ImageRef) error {
+	have, err := c.ImagePlatforms(ctx, ref)
+	if err != nil {
+		return fmt.Errorf("preflight %s: %w", s.Stack(), err)
+	}
+	want := cfg.Platform().OCI
+	if len(have) == 0 || slices.Contains(have, want) {
+		return nil
+	}
+	return &ImagePlatformError{Stack: s.Stack(), Ref: ref, Want: want, Have: have, Sandbox: s.Sandbox()}
+}
+
+// ImagePlatformError: the image is built for platforms the stack's tasks
+// do not run on (kirikae:cpuArchitecture). Found before anything changed.
+type ImagePlatformError struct {
+	Stack   string
+	Ref     cloud.ImageRef
+	Want    string   // the stack's platform, linux/arm64
+	Have    []string // the image's
+	Sandbox bool
+}
+
+func (e *ImagePlatformError) Error() string {
+	return fmt.Sprintf("preflight %s: image %s is built for %s, but the stack's tasks run on %s (kirikae:cpuArchitecture); nothing changed",
+		e.Stack, e.Ref, strings.Join(e.Have, ", "), e.Want)
+}
+
+// Hint says how to push an image for the stack's platform. Tags are
+// immutable, so it goes under a new tag.
+func (e *ImagePlatformError) Hint(inv Invocation) string {
+	if e.Sandbox {
+		up := inv.Command("up", "--image", "NEWTAG")
+		inv.Sandbox = false
+		inv.Stack = ""
+		return fmt.Sprintf("build it for %s and push it under a new tag: `%s --platform %s --stack %s`, then `%s` (or set kirikae:cpuArchitecture to the image's)",
+			e.Want, inv.Command("sandbox push-image", "NEWTAG"), e.Want, e.Stack, up)
+	}
+	return fmt.Sprintf("build it for %s and push it under a new tag (`docker build --platform %s -f app/Dockerfile -t REGISTRY/%s:NEWTAG .`, `docker push REGISTRY/%s:NEWTAG`), then `%s` (or set kirikae:cpuArchitecture to the image's)",
+		e.Want, e.Want, e.Ref.Repository, e.Ref.Repository, inv.Command("up", "--image", "NEWTAG"))
 }
 
 // emptyRepository reports whether the stack's repository holds no image.
