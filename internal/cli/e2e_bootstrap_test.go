@@ -2,6 +2,8 @@ package cli_test
 
 import (
 	"encoding/json"
+	"io"
+	"net/http"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -10,6 +12,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/kirikae/kirikae/internal/testproject"
+	"github.com/kirikae/kirikae/sandbox"
 )
 
 // bootstrapResult is the result line of `bootstrap --json`.
@@ -79,4 +82,47 @@ func TestFirstDeployFromAnEmptyAccount(t *testing.T) {
 	require.Equal(t, 0, r.code, r.stderr)
 	assert.Equal(t, "v2", liveImage(t, dir, "staging"))
 	assert.NotContains(t, r.stderr, "is empty: building image", "the pushed image, not one the deploy built")
+
+	// The task definitions declare the stack's platform, read by the AWS
+	// CLI as on AWS.
+	var outs struct {
+		Outputs map[string]struct {
+			Value any `json:"value"`
+		} `json:"outputs"`
+	}
+	kirikaeJSON(t, dir, &outs, "outputs", "--stack", "staging", "--sandbox")
+	td, _ := outs.Outputs["activeTaskDefinition"].Value.(string)
+	url, _ := outs.Outputs["url"].Value.(string)
+	require.NotEmpty(t, td)
+	b, _ := startServe(t, dir)
+	var described struct {
+		TaskDefinition struct {
+			RuntimePlatform struct {
+				CPUArchitecture       string `json:"cpuArchitecture"`
+				OperatingSystemFamily string `json:"operatingSystemFamily"`
+			} `json:"runtimePlatform"`
+		} `json:"taskDefinition"`
+	}
+	require.NoError(t, json.Unmarshal([]byte(awsAt(t, b, "ecs", "describe-task-definition", "--task-definition", td)), &described))
+	assert.Equal(t, "ARM64", described.TaskDefinition.RuntimePlatform.CPUArchitecture)
+	assert.Equal(t, "LINUX", described.TaskDefinition.RuntimePlatform.OperatingSystemFamily)
+
+	// An image built for the other platform is refused before anything is
+	// staged, naming both platforms; v2 keeps serving.
+	kirikaeJSON(t, dir, &pushed, "sandbox", "push-image", "v3", "--platform", "linux/amd64", "--stack", "staging", "--sandbox", "--dir", server)
+	r = kirikae(t, dir, "up", "--stack", "staging", "--sandbox", "--image", "v3", "--yes")
+	assert.Equal(t, 1, r.code, r.stderr)
+	assert.Contains(t, r.stderr, "built for linux/amd64, but the stack's tasks run on linux/arm64")
+	assert.Contains(t, r.stderr, "--platform linux/arm64")
+	assert.Equal(t, "v2", liveImage(t, dir, "staging"))
+	resp, err := sandbox.FrontDoorClient(b.FrontDoor).Get(url + "/version")
+	require.NoError(t, err)
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	assert.Equal(t, http.StatusOK, resp.StatusCode)
+	assert.Contains(t, string(body), `"v2"`, "the previous release still serves through the front door")
+
+	r = kirikae(t, dir, "sandbox", "push-image", "v4", "--platform", "linux/s390x", "--stack", "staging", "--dir", server)
+	assert.Equal(t, 2, r.code, r.stderr)
+	assert.Contains(t, r.stderr, "linux/arm64 or linux/amd64")
 }
