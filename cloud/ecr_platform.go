@@ -111,7 +111,11 @@ func (a *AWS) configBlob(ctx context.Context, ref ImageRef, digest string) (ociP
 	if err != nil {
 		return ociPlatform{}, fmt.Errorf("read config of %s: %w", ref, err)
 	}
-	resp, err := http.DefaultClient.Do(req)
+	client := a.http
+	if client == nil {
+		client = http.DefaultClient
+	}
+	resp, err := client.Do(req)
 	if err != nil {
 		return ociPlatform{}, fmt.Errorf("read config of %s: %w", ref, err)
 	}
