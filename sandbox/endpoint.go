@@ -10,12 +10,16 @@ import (
 	"sync"
 	"time"
 
+	"github.com/kirikae/kirikae/sandbox/apigateway"
 	"github.com/kirikae/kirikae/sandbox/cloudfront"
 	"github.com/kirikae/kirikae/sandbox/cloudwatch"
 	"github.com/kirikae/kirikae/sandbox/core"
+	"github.com/kirikae/kirikae/sandbox/ec2"
 	"github.com/kirikae/kirikae/sandbox/ecr"
 	"github.com/kirikae/kirikae/sandbox/ecs"
+	"github.com/kirikae/kirikae/sandbox/elbv2"
 	"github.com/kirikae/kirikae/sandbox/frontdoor"
+	"github.com/kirikae/kirikae/sandbox/iam"
 	"github.com/kirikae/kirikae/sandbox/lambda"
 	"github.com/kirikae/kirikae/sandbox/logs"
 	s3svc "github.com/kirikae/kirikae/sandbox/s3"
@@ -160,6 +164,14 @@ func APIHandler(a *core.Account) http.Handler {
 			logs.ServeLogs(a, w, r, body)
 		case "sns":
 			sns.ServeSNS(a, w, r)
+		case "ec2":
+			ec2.Serve(a, w, r)
+		case "iam":
+			iam.Serve(a, w, r)
+		case "elasticloadbalancing":
+			elbv2.Serve(a, w, r)
+		case "apigateway":
+			apigateway.Serve(a, w, r)
 		default:
 			core.WriteError(w, r, core.ProtoQuery, &core.APIError{Status: http.StatusBadRequest, Code: "UnknownOperationException",
 				Message: fmt.Sprintf("the kirikae sandbox does not serve the AWS service %q", svc)})

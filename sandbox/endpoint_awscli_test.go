@@ -129,6 +129,19 @@ func TestAWSCLIAgainstTheEndpoint(t *testing.T) {
 		versions := awsJSON(t, ep, "lambda", "list-versions-by-function", "--function-name", "api")["Versions"].([]any)
 		assert.Len(t, versions, 3, "$LATEST, 1 and 2")
 	})
+	t.Run("lambda list-functions, get-function, list-aliases", func(t *testing.T) {
+		fns := awsJSON(t, ep, "lambda", "list-functions")["Functions"].([]any)
+		require.Len(t, fns, 1)
+		assert.Equal(t, "api", fns[0].(map[string]any)["FunctionName"])
+		fn := h.resources("aws:lambda/function:Function")[0]
+		got := awsJSON(t, ep, "lambda", "get-function", "--function-name", "api")
+		assert.Equal(t, fn.Outputs["arn"], got["Configuration"].(map[string]any)["FunctionArn"])
+		assert.Equal(t, fn.Outputs["codeSha256"], got["Configuration"].(map[string]any)["CodeSha256"])
+		aliases := awsJSON(t, ep, "lambda", "list-aliases", "--function-name", "api")["Aliases"].([]any)
+		require.Len(t, aliases, 1)
+		assert.Equal(t, "live", aliases[0].(map[string]any)["Name"])
+		assert.Equal(t, "2", aliases[0].(map[string]any)["FunctionVersion"])
+	})
 	t.Run("cloudwatch", func(t *testing.T) {
 		got := awsJSON(t, ep, "cloudwatch", "describe-alarms", "--alarm-names", "api-errors")
 		alarms := got["MetricAlarms"].([]any)
@@ -186,10 +199,15 @@ func TestAWSCLIUnknownOperationIsAnError(t *testing.T) {
 	needAWSCLI(t)
 	_, ep := awsAccount(t)
 	for _, args := range [][]string{
-		{"ecs", "list-clusters"},
-		{"lambda", "list-functions"},
-		{"cloudfront", "list-distributions"},
+		{"ecs", "list-container-instances"},
+		{"lambda", "list-layers"},
+		{"cloudfront", "list-cache-policies"},
 		{"sts", "get-session-token"},
+		{"elbv2", "describe-account-limits"},
+		{"ec2", "describe-instances"},
+		{"iam", "list-users"},
+		{"sns", "list-subscriptions"},
+		{"apigatewayv2", "get-domain-names"},
 	} {
 		_, errOut, ok := awsCLI(t, ep, core.AccessKeyID, core.SecretAccessKey, args...)
 		assert.False(t, ok, "%v must not succeed silently", args)

@@ -66,12 +66,17 @@ func TestEndpointRefusesUnsignedAndMissignedRequests(t *testing.T) {
 func TestEndpointUnknownOperationsAreErrors(t *testing.T) {
 	ep := serve(t, newHarness(t).acct)
 	for _, c := range []struct{ service, method, path, target, code string }{
-		{"ecs", http.MethodPost, "/", ecs.TargetPrefix + ".ListClusters", "UnknownOperationException"},
+		{"ecs", http.MethodPost, "/", ecs.TargetPrefix + ".ListContainerInstances", "UnknownOperationException"},
 		{"ecr", http.MethodPost, "/", ecr.TargetPrefix + ".PutImage", "UnknownOperationException"},
-		{"lambda", http.MethodGet, "/2015-03-31/functions/", "", "UnknownOperationException"},
-		{"cloudfront", http.MethodGet, "/2020-05-31/distribution", "", "UnknownOperationException"},
+		{"lambda", http.MethodGet, "/2018-10-31/layers", "", "UnknownOperationException"},
+		{"cloudfront", http.MethodGet, "/2020-05-31/cache-policy", "", "UnknownOperationException"},
+		{"apigateway", http.MethodGet, "/v2/domainnames", "", "UnknownOperationException"},
 		{"dynamodb", http.MethodPost, "/", "DynamoDB_20120810.ListTables", "UnknownOperationException"},
 		{"sts", http.MethodPost, "/?Action=AssumeRole", "", "InvalidAction"},
+		{"ec2", http.MethodPost, "/?Action=DescribeInstances", "", "InvalidAction"},
+		{"elasticloadbalancing", http.MethodPost, "/?Action=DescribeAccountLimits", "", "InvalidAction"},
+		{"iam", http.MethodPost, "/?Action=ListUsers", "", "InvalidAction"},
+		{"sns", http.MethodPost, "/?Action=ListSubscriptions", "", "InvalidAction"},
 	} {
 		resp, out := signed(t, ep, core.SecretAccessKey, c.service, c.method, c.path, c.target, "")
 		assert.GreaterOrEqual(t, resp.StatusCode, 400, c)

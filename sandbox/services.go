@@ -13,6 +13,7 @@ import (
 	"github.com/kirikae/kirikae/sandbox/logs"
 	"github.com/kirikae/kirikae/sandbox/s3"
 	"github.com/kirikae/kirikae/sandbox/sns"
+	"github.com/kirikae/kirikae/sandbox/workload"
 )
 
 // Every simulated service registers its resource types with the provider's
@@ -35,4 +36,11 @@ func init() {
 	} {
 		register()
 	}
+}
+
+// The layers above the services tell them what only they know: the tasks
+// running and their health checks.
+func init() {
+	ecs.RunningTasks = workload.ECSTasks
+	elbv2.TargetHealth = workload.TargetHealth
 }

@@ -70,6 +70,18 @@ func needAWS(t *testing.T) string {
 // banner printed and no user configuration.
 func awsAt(t *testing.T, b serveBanner, args ...string) string {
 	t.Helper()
+	out, err := awsCmd(t, b, args...).Output()
+	var ee *exec.ExitError
+	if errors.As(err, &ee) {
+		t.Fatalf("aws %v: %v: %s", args, err, ee.Stderr)
+	}
+	require.NoError(t, err)
+	return string(out)
+}
+
+// awsCmd is the AWS CLI command against the sandbox's endpoint.
+func awsCmd(t *testing.T, b serveBanner, args ...string) *exec.Cmd {
+	t.Helper()
 	cmd := exec.Command(needAWS(t), append([]string{"--endpoint-url", b.AWSEndpoint, "--output", "json"}, args...)...)
 	for _, kv := range os.Environ() {
 		if !strings.HasPrefix(kv, "AWS_") {
@@ -77,14 +89,9 @@ func awsAt(t *testing.T, b serveBanner, args ...string) string {
 		}
 	}
 	cmd.Env = append(cmd.Env, "AWS_ACCESS_KEY_ID="+b.AccessKeyID, "AWS_SECRET_ACCESS_KEY="+b.SecretAccessKey,
-		"AWS_DEFAULT_REGION="+b.Region, "AWS_CONFIG_FILE=/dev/null", "AWS_SHARED_CREDENTIALS_FILE=/dev/null")
-	out, err := cmd.Output()
-	var ee *exec.ExitError
-	if errors.As(err, &ee) {
-		t.Fatalf("aws %v: %v: %s", args, err, ee.Stderr)
-	}
-	require.NoError(t, err)
-	return string(out)
+		"AWS_DEFAULT_REGION="+b.Region, "AWS_CONFIG_FILE=/dev/null", "AWS_SHARED_CREDENTIALS_FILE=/dev/null",
+		"AWS_MAX_ATTEMPTS=1")
+	return cmd
 }
 
 func field(t *testing.T, v any, path ...any) any {
@@ -158,6 +165,7 @@ func TestAWSCLIAgainstSandboxServe(t *testing.T) {
 		require.NoError(t, err)
 		assert.Equal(t, acct.ID(), field(t, got, "Account"), "the account the stack deploys into, with its own id")
 	})
+	t.Run("read everything", func(t *testing.T) { checkAWSReads(t, b, dir, out) })
 	t.Run("front door by host name", func(t *testing.T) {
 		api, err := url.Parse(out("url"))
 		require.NoError(t, err)

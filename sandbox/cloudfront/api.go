@@ -13,7 +13,8 @@ import (
 const cloudFrontXMLNS = "http://cloudfront.amazonaws.com/doc/2020-05-31/"
 
 // ServeCloudFront answers CloudFront's REST-XML API (version 2020-05-31):
-// CreateInvalidation, GetInvalidation and GetDistribution.
+// CreateInvalidation, GetInvalidation and GetDistribution, and the list and
+// get calls of api_list.go.
 // https://docs.aws.amazon.com/cloudfront/latest/APIReference/API_Operations_Amazon_CloudFront.html
 func ServeCloudFront(a *core.Account, w http.ResponseWriter, r *http.Request, body []byte) {
 	parts := strings.Split(strings.Trim(r.URL.Path, "/"), "/")
@@ -54,7 +55,7 @@ func ServeCloudFront(a *core.Account, w http.ResponseWriter, r *http.Request, bo
 		}
 		fail(core.NotFound("NoSuchInvalidation", "The specified invalidation does not exist: "+parts[4]))
 	default:
-		fail(core.UnknownOperation(r.Method + " " + r.URL.Path))
+		serveLists(a, w, r, parts)
 	}
 }
 
@@ -155,42 +156,46 @@ func distribution(a *core.Account, id string) (cfDistribution, string, error) {
 		if len(ds) == 0 {
 			return noSuchDistribution(id)
 		}
-		o := ds[0]
-		etag = core.StrOf(o, "etag")
-		d = cfDistribution{Xmlns: cloudFrontXMLNS, ID: id, ARN: core.StrOf(o, "arn"), Status: "Deployed",
-			LastModifiedTime: core.StrOf(o, "lastModifiedTime"), DomainName: core.StrOf(o, "domainName")}
-		c := &d.DistributionConfig
-		c.CallerReference, c.Comment = core.StrOf(o, "callerReference"), core.StrOf(o, "comment")
-		c.DefaultRootObject, c.PriceClass, c.HTTPVersion = core.StrOf(o, "defaultRootObject"), core.StrOf(o, "priceClass"), core.StrOf(o, "httpVersion")
-		c.Enabled, _ = o["enabled"].(bool)
-		c.IsIPV6Enabled, _ = o["isIpv6Enabled"].(bool)
-		for _, al := range core.ListOf(o["aliases"]) {
-			if s, ok := al.(string); ok {
-				c.Aliases.Items = append(c.Aliases.Items, s)
-			}
-		}
-		c.Aliases.Quantity = len(c.Aliases.Items)
-		for _, raw := range core.ListOf(o["origins"]) {
-			m, _ := raw.(map[string]any)
-			org := cfOrigin{ID: core.StrOf(m, "originId"), DomainName: core.StrOf(m, "domainName"),
-				OriginPath: core.StrOf(m, "originPath"), OriginAccessControlID: core.StrOf(m, "originAccessControlId")}
-			c.Origins.Items = append(c.Origins.Items, org)
-		}
-		c.Origins.Quantity = len(c.Origins.Items)
-		dcb, _ := o["defaultCacheBehavior"].(map[string]any)
-		c.DefaultCacheBehavior.TargetOriginID = core.StrOf(dcb, "targetOriginId")
-		c.DefaultCacheBehavior.ViewerProtocolPolicy = core.StrOf(dcb, "viewerProtocolPolicy")
-		c.DefaultCacheBehavior.CachePolicyID = core.StrOf(dcb, "cachePolicyId")
-		for _, raw := range core.ListOf(o["customErrorResponses"]) {
-			m, _ := raw.(map[string]any)
-			er := cfErrorResponse{ErrorCode: core.Number(m["errorCode"]), ResponsePagePath: core.StrOf(m, "responsePagePath")}
-			if rc := core.Number(m["responseCode"]); rc != 0 {
-				er.ResponseCode = strconv.Itoa(rc)
-			}
-			c.CustomErrorResponses.Items = append(c.CustomErrorResponses.Items, er)
-		}
-		c.CustomErrorResponses.Quantity = len(c.CustomErrorResponses.Items)
+		d, etag = distributionOf(ds[0]), core.StrOf(ds[0], "etag")
 		return nil
 	})
 	return d, etag, err
+}
+
+// distributionOf is the Distribution shape of a distribution's outputs.
+func distributionOf(o map[string]any) cfDistribution {
+	d := cfDistribution{Xmlns: cloudFrontXMLNS, ID: core.StrOf(o, "id"), ARN: core.StrOf(o, "arn"), Status: "Deployed",
+		LastModifiedTime: core.StrOf(o, "lastModifiedTime"), DomainName: core.StrOf(o, "domainName")}
+	c := &d.DistributionConfig
+	c.CallerReference, c.Comment = core.StrOf(o, "callerReference"), core.StrOf(o, "comment")
+	c.DefaultRootObject, c.PriceClass, c.HTTPVersion = core.StrOf(o, "defaultRootObject"), core.StrOf(o, "priceClass"), core.StrOf(o, "httpVersion")
+	c.Enabled, _ = o["enabled"].(bool)
+	c.IsIPV6Enabled, _ = o["isIpv6Enabled"].(bool)
+	for _, al := range core.ListOf(o["aliases"]) {
+		if s, ok := al.(string); ok {
+			c.Aliases.Items = append(c.Aliases.Items, s)
+		}
+	}
+	c.Aliases.Quantity = len(c.Aliases.Items)
+	for _, raw := range core.ListOf(o["origins"]) {
+		m, _ := raw.(map[string]any)
+		org := cfOrigin{ID: core.StrOf(m, "originId"), DomainName: core.StrOf(m, "domainName"),
+			OriginPath: core.StrOf(m, "originPath"), OriginAccessControlID: core.StrOf(m, "originAccessControlId")}
+		c.Origins.Items = append(c.Origins.Items, org)
+	}
+	c.Origins.Quantity = len(c.Origins.Items)
+	dcb, _ := o["defaultCacheBehavior"].(map[string]any)
+	c.DefaultCacheBehavior.TargetOriginID = core.StrOf(dcb, "targetOriginId")
+	c.DefaultCacheBehavior.ViewerProtocolPolicy = core.StrOf(dcb, "viewerProtocolPolicy")
+	c.DefaultCacheBehavior.CachePolicyID = core.StrOf(dcb, "cachePolicyId")
+	for _, raw := range core.ListOf(o["customErrorResponses"]) {
+		m, _ := raw.(map[string]any)
+		er := cfErrorResponse{ErrorCode: core.Number(m["errorCode"]), ResponsePagePath: core.StrOf(m, "responsePagePath")}
+		if rc := core.Number(m["responseCode"]); rc != 0 {
+			er.ResponseCode = strconv.Itoa(rc)
+		}
+		c.CustomErrorResponses.Items = append(c.CustomErrorResponses.Items, er)
+	}
+	c.CustomErrorResponses.Quantity = len(c.CustomErrorResponses.Items)
+	return d
 }

@@ -12,6 +12,7 @@ const (
 	TokAlias            = "aws:lambda/alias:Alias"
 	TokTopic            = "aws:sns/topic:Topic"
 	TokLogGroup         = "aws:cloudwatch/logGroup:LogGroup"
+	TokListener         = "aws:lb/listener:Listener"
 	TokTargetGroup      = "aws:lb/targetGroup:TargetGroup"
 	TokLoadBalancer     = "aws:lb/loadBalancer:LoadBalancer"
 	TokOAC              = "aws:cloudfront/originAccessControl:OriginAccessControl"

@@ -19,6 +19,7 @@ const (
 	ProtoJSON                     // ECS, ECR (awsJson1_1), CloudWatch JSON 1.0
 	ProtoRESTJSON                 // Lambda
 	ProtoCBOR                     // CloudWatch (smithy rpcv2Cbor)
+	ProtoEC2                      // EC2 (ec2Query)
 )
 
 // ProtocolOf tells the protocol of a request to service.
@@ -30,8 +31,10 @@ func ProtocolOf(service string, r *http.Request) Protocol {
 		return ProtoRESTXML
 	case "ecs", "ecr", "logs":
 		return ProtoJSON
-	case "lambda":
+	case "lambda", "apigateway":
 		return ProtoRESTJSON
+	case "ec2":
+		return ProtoEC2
 	case "monitoring":
 		if r.Header.Get("Smithy-Protocol") == "rpc-v2-cbor" {
 			return ProtoCBOR
@@ -97,6 +100,17 @@ func WriteError(w http.ResponseWriter, r *http.Request, p Protocol, e *APIError)
 		w.Header().Set("Content-Type", "application/cbor")
 		w.WriteHeader(e.Status)
 		_, _ = w.Write(cbor.Encode(cbor.Map{"__type": cbor.String(e.Code), "message": cbor.String(e.Message)}))
+	case ProtoEC2:
+		// https://docs.aws.amazon.com/AWSEC2/latest/APIReference/errors-overview.html
+		WriteXML(w, e.Status, struct {
+			XMLName xml.Name `xml:"Response"`
+			Errors  struct {
+				Error struct{ Code, Message string }
+			}
+			RequestID string
+		}{Errors: struct {
+			Error struct{ Code, Message string }
+		}{struct{ Code, Message string }{e.Code, e.Message}}, RequestID: RequestID})
 	case ProtoS3:
 		w.Header().Set("Content-Type", "application/xml")
 		w.WriteHeader(e.Status)
@@ -111,10 +125,7 @@ func WriteError(w http.ResponseWriter, r *http.Request, p Protocol, e *APIError)
 		if e.Status >= 500 {
 			typ = "Receiver"
 		}
-		w.Header().Set("Content-Type", "text/xml")
-		w.WriteHeader(e.Status)
-		_, _ = w.Write([]byte(xml.Header))
-		_ = xml.NewEncoder(w).Encode(struct {
+		WriteXML(w, e.Status, struct {
 			XMLName xml.Name `xml:"ErrorResponse"`
 			Error   struct {
 				Type, Code, Message string

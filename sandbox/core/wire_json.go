@@ -82,3 +82,25 @@ func StrOf(m map[string]any, k string) string {
 // ecrMutatingOps are the ECR operations that change the account; the JSON
 // endpoint runs them under the exclusive lock and saves their state.
 var ecrMutatingOps = map[string]bool{"BatchDeleteImage": true}
+
+// ServeRESTJSON answers a restJson1 request (Lambda, API Gateway) with op's
+// value, read from a view of the account; a nil op is an operation the
+// sandbox does not serve.
+// https://smithy.io/2.0/aws/protocols/aws-restjson1-protocol.html
+func (a *Account) ServeRESTJSON(w http.ResponseWriter, r *http.Request, op func(st *State) (any, error)) {
+	if op == nil {
+		WriteError(w, r, ProtoRESTJSON, UnknownOperation(r.Method+" "+r.URL.Path))
+		return
+	}
+	var out any
+	err := a.View(func(st *State) error {
+		var err error
+		out, err = op(st)
+		return err
+	})
+	if err != nil {
+		WriteError(w, r, ProtoRESTJSON, AsAPIError(err))
+		return
+	}
+	WriteJSON(w, "application/json", out)
+}

@@ -11,10 +11,16 @@ const (
 	TargetPrefix = "AmazonEC2ContainerServiceV20141113"
 )
 
+// Ops are the ECS operations the endpoint serves (api_list.go has the
+// List calls and the tasks).
 func Ops(a *core.Account) map[string]core.JSONOp {
 	return map[string]core.JSONOp{
 		"DescribeServices":       DescribeServices,
 		"DescribeTaskDefinition": describeTaskDefinition,
+		"ListClusters":           listClusters,
+		"ListServices":           listServices,
+		"ListTasks":              func(st *core.State, in []byte) (any, error) { return listTasks(a, st, in) },
+		"DescribeTasks":          func(st *core.State, in []byte) (any, error) { return describeTasks(a, st, in) },
 	}
 }
 

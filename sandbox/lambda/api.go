@@ -8,8 +8,9 @@ import (
 	"github.com/kirikae/kirikae/sandbox/core"
 )
 
-// ServeLambda answers Lambda's REST-JSON API (version 2015-03-31): GetAlias
-// and ListVersionsByFunction.
+// ServeLambda answers Lambda's REST-JSON API (version 2015-03-31): GetAlias,
+// ListVersionsByFunction, and ListFunctions, GetFunction and ListAliases
+// (api_list.go).
 // https://docs.aws.amazon.com/lambda/latest/api/API_GetAlias.html
 // https://docs.aws.amazon.com/lambda/latest/api/API_ListVersionsByFunction.html
 func ServeLambda(a *core.Account, w http.ResponseWriter, r *http.Request) {
@@ -19,27 +20,21 @@ func ServeLambda(a *core.Account, w http.ResponseWriter, r *http.Request) {
 			parts[i] = u
 		}
 	}
-	var out any
 	var op func(st *core.State) (any, error)
+	get := r.Method == http.MethodGet && len(parts) >= 2 && parts[0] == "2015-03-31" && parts[1] == "functions"
 	switch {
-	case r.Method == http.MethodGet && len(parts) == 5 && parts[0] == "2015-03-31" && parts[1] == "functions" && parts[3] == "aliases":
+	case get && len(parts) == 2:
+		op = listFunctions
+	case get && len(parts) == 3:
+		op = func(st *core.State) (any, error) { return getFunction(st, parts[2]) }
+	case get && len(parts) == 4 && parts[3] == "aliases":
+		op = func(st *core.State) (any, error) { return listAliases(st, parts[2]) }
+	case get && len(parts) == 5 && parts[3] == "aliases":
 		op = func(st *core.State) (any, error) { return getAlias(st, parts[2], parts[4]) }
-	case r.Method == http.MethodGet && len(parts) == 4 && parts[0] == "2015-03-31" && parts[1] == "functions" && parts[3] == "versions":
+	case get && len(parts) == 4 && parts[3] == "versions":
 		op = func(st *core.State) (any, error) { return listVersions(st, parts[2]) }
-	default:
-		core.WriteError(w, r, core.ProtoRESTJSON, core.UnknownOperation(r.Method+" "+r.URL.Path))
-		return
 	}
-	err := a.View(func(st *core.State) error {
-		var err error
-		out, err = op(st)
-		return err
-	})
-	if err != nil {
-		core.WriteError(w, r, core.ProtoRESTJSON, core.AsAPIError(err))
-		return
-	}
-	core.WriteJSON(w, "application/json", out)
+	a.ServeRESTJSON(w, r, op)
 }
 
 func functionNotFound(fn string) error {
@@ -68,16 +63,22 @@ func getAlias(st *core.State, function, name string) (any, error) {
 		if FunctionName(core.StrOf(al, "functionName")) != f["id"] || core.StrOf(al, "name") != name {
 			continue
 		}
-		out := map[string]any{
-			"AliasArn": al["arn"], "Name": name, "FunctionVersion": al["functionVersion"],
-			"Description": core.StrOf(al, "description"), "RevisionId": core.StableDigits(core.StrOf(al, "arn")+core.StrOf(al, "functionVersion"), 12),
-		}
-		if w := AliasWeights(al); len(w) > 0 {
-			out["RoutingConfig"] = map[string]any{"AdditionalVersionWeights": w}
-		}
-		return out, nil
+		return aliasOf(al), nil
 	}
 	return nil, core.NotFound("ResourceNotFoundException", "Cannot find alias arn: "+core.StrOf(f, "arn")+":"+name)
+}
+
+// aliasOf is Lambda's AliasConfiguration.
+// https://docs.aws.amazon.com/lambda/latest/api/API_AliasConfiguration.html
+func aliasOf(al map[string]any) map[string]any {
+	out := map[string]any{
+		"AliasArn": al["arn"], "Name": core.StrOf(al, "name"), "FunctionVersion": al["functionVersion"],
+		"Description": core.StrOf(al, "description"), "RevisionId": core.StableDigits(core.StrOf(al, "arn")+core.StrOf(al, "functionVersion"), 12),
+	}
+	if w := AliasWeights(al); len(w) > 0 {
+		out["RoutingConfig"] = map[string]any{"AdditionalVersionWeights": w}
+	}
+	return out
 }
 
 // AliasWeights reads routingConfig.additionalVersionWeights: version → the
@@ -102,19 +103,22 @@ func listVersions(st *core.State, function string) (any, error) {
 		return nil, err
 	}
 	id := core.StrOf(f, "id")
-	config := func(version, sha string) map[string]any {
-		arn := core.StrOf(f, "arn") + ":" + version
-		return map[string]any{
-			"FunctionName": id, "FunctionArn": arn, "Version": version, "Runtime": f["runtime"],
-			"Handler": f["handler"], "Role": f["role"], "MemorySize": f["memorySize"], "Timeout": f["timeout"],
-			"CodeSha256": sha, "LastModified": f["lastModified"], "State": "Active", "PackageType": "Zip",
-		}
-	}
-	versions := []any{config("$LATEST", core.StrOf(f, "codeSha256"))}
+	versions := []any{functionConfiguration(f, "$LATEST", core.StrOf(f, "codeSha256"))}
 	if ls := st.Lambda[id]; ls != nil {
 		for _, v := range ls.Published {
-			versions = append(versions, config(v, ls.Code[v]))
+			versions = append(versions, functionConfiguration(f, v, ls.Code[v]))
 		}
 	}
 	return map[string]any{"Versions": versions}, nil
+}
+
+// functionConfiguration is Lambda's FunctionConfiguration of one version.
+// https://docs.aws.amazon.com/lambda/latest/api/API_FunctionConfiguration.html
+func functionConfiguration(f map[string]any, version, sha string) map[string]any {
+	arn := core.StrOf(f, "arn") + ":" + version
+	return map[string]any{
+		"FunctionName": core.StrOf(f, "id"), "FunctionArn": arn, "Version": version, "Runtime": f["runtime"],
+		"Handler": f["handler"], "Role": f["role"], "MemorySize": f["memorySize"], "Timeout": f["timeout"],
+		"CodeSha256": sha, "LastModified": f["lastModified"], "State": "Active", "PackageType": "Zip",
+	}
 }

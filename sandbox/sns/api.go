@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io/fs"
 	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -18,6 +19,7 @@ import (
 
 const (
 	snsMessages = "sns-messages.jsonl"
+	snsXMLNS    = "http://sns.amazonaws.com/doc/2010-03-31/"
 )
 
 // SNSMessage is a message published to a topic of the account, as the
@@ -35,7 +37,7 @@ type SNSMessage struct {
 // https://docs.aws.amazon.com/sns/latest/api/API_Publish.html
 func ServeSNS(a *core.Account, w http.ResponseWriter, r *http.Request) {
 	if action := core.QueryAction(r); action != "Publish" {
-		core.WriteError(w, r, core.ProtoQuery, core.InvalidAction(action))
+		a.ServeQuery(w, r, snsXMLNS, map[string]core.QueryOp{"ListTopics": listTopics})
 		return
 	}
 	msg := SNSMessage{TopicArn: r.Form.Get("TopicArn"), Subject: r.Form.Get("Subject"), Message: r.Form.Get("Message"),
@@ -67,7 +69,7 @@ func ServeSNS(a *core.Account, w http.ResponseWriter, r *http.Request) {
 			MessageID string `xml:"MessageId"`
 		} `xml:"PublishResult"`
 		Metadata core.ResponseMetadata `xml:"ResponseMetadata"`
-	}{Xmlns: "http://sns.amazonaws.com/doc/2010-03-31/", Result: struct {
+	}{Xmlns: snsXMLNS, Result: struct {
 		MessageID string `xml:"MessageId"`
 	}{msg.MessageID}, Metadata: core.ResponseMetadata{RequestID: core.RequestID}})
 }
@@ -131,4 +133,14 @@ func SNSMessages(a *core.Account, topicArn string) ([]SNSMessage, error) {
 		return nil
 	})
 	return out, err
+}
+
+// listTopics: https://docs.aws.amazon.com/sns/latest/api/API_ListTopics.html
+func listTopics(st *core.State, _ url.Values) (any, error) {
+	type topic struct{ TopicArn string }
+	var out struct{ Topics core.Members[topic] }
+	for _, t := range core.NewIndex(st)[core.TokTopic] {
+		out.Topics.Member = append(out.Topics.Member, topic{core.StrOf(t, "arn")})
+	}
+	return out, nil
 }
