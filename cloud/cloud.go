@@ -68,6 +68,10 @@ type Cloud interface {
 	ImageDigest(ctx context.Context, ref ImageRef) (string, error)
 	// HasImages reports whether an ECR repository holds any image.
 	HasImages(ctx context.Context, registryID, repository string) (bool, error)
+	// ImagePlatforms returns the platforms (linux/arm64) an image runs on.
+	ImagePlatforms(ctx context.Context, ref ImageRef) ([]string, error)
+	// RepositoryURI returns where images of an ECR repository are pushed.
+	RepositoryURI(ctx context.Context, registryID, repository string) (string, error)
 	// Parameter reads an SSM Parameter Store value, decrypting a
 	// SecureString: where a stack keeps the credentials its notifications
 	// need, readable by the deploy role and not by the preview role.

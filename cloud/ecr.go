@@ -134,3 +134,22 @@ func (a *AWS) HasImages(ctx context.Context, registryID, repository string) (boo
 	}
 	return len(out.ImageDetails) > 0, nil
 }
+
+// RepositoryURI returns the URI images of the repository are pushed to
+// and pulled from (<account>.dkr.ecr.<region>.amazonaws.com/<name>), as
+// ECR reports it.
+// https://docs.aws.amazon.com/AmazonECR/latest/APIReference/API_DescribeRepositories.html
+func (a *AWS) RepositoryURI(ctx context.Context, registryID, repository string) (string, error) {
+	in := &ecr.DescribeRepositoriesInput{RepositoryNames: []string{repository}}
+	if registryID != "" {
+		in.RegistryId = aws.String(registryID)
+	}
+	out, err := a.ecr.DescribeRepositories(ctx, in)
+	if err != nil {
+		return "", fmt.Errorf("describe repository %s: %w", repository, err)
+	}
+	if len(out.Repositories) == 0 {
+		return "", fmt.Errorf("describe repository %s: none returned", repository)
+	}
+	return aws.ToString(out.Repositories[0].RepositoryUri), nil
+}

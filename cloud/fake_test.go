@@ -123,7 +123,9 @@ func (m *memCloud) HTTPClient() *http.Client { return http.DefaultClient }
 
 func (m *memCloud) ImageDigest(context.Context, ImageRef) (string, error) { return "", nil }
 
-func (m *memCloud) HasImages(context.Context, string, string) (bool, error) { return false, nil }
+func (m *memCloud) HasImages(context.Context, string, string) (bool, error)       { return false, nil }
+func (m *memCloud) RepositoryURI(context.Context, string, string) (string, error) { return "", nil }
+func (m *memCloud) ImagePlatforms(context.Context, ImageRef) ([]string, error)    { return nil, nil }
 func (m *memCloud) ObjectVersions(context.Context, string) (int, error) {
 	return 0, errors.New("not faked")
 }

@@ -160,7 +160,7 @@ func TestDestroyNamesTheFullBucketAndForceEmptyDeletesIt(t *testing.T) {
 func TestDestroyNamesTheRepositoryWithImagesAndForceEmptyFinishes(t *testing.T) {
 	dir := testproject.Copy(t)
 	up(t, openSandbox(t, dir, "staging", nil))
-	_, err := account(t, dir).PushImage("kirikae-api", "v9", []byte("#!program v9"))
+	_, err := account(t, dir).PushImage("kirikae-api", "v9", "", []byte("#!program v9"))
 	require.NoError(t, err)
 
 	_, _, err = openSandbox(t, dir, "staging", nil).DestroyWith(context.Background(), deploy.DestroyOptions{})

@@ -28,6 +28,11 @@ func pullAccountsLine(ids ...string) string {
 	return line
 }
 
+// readAccountsLine is staging's kirikae:frontendReadAccounts as YAML.
+func readAccountsLine(ids ...string) string {
+	return strings.Replace(pullAccountsLine(ids...), "kirikae:imagePullAccounts", "kirikae:frontendReadAccounts", 1)
+}
+
 // replaceInStackFile swaps one exact piece of a stack file for another.
 func replaceInStackFile(t testing.TB, dir, stack, old, new string) {
 	t.Helper()
@@ -58,6 +63,9 @@ func TestPromoteAcrossAccountsRunsStagingsImage(t *testing.T) {
 	require.NotEqual(t, stagingAcct.ID(), productAcct.ID())
 	setStackValue(t, dir, "product", stacks.KeyImageRegistryID, `"`+stagingAcct.ID()+`"`)
 	editStackFile(t, dir, "staging", pullAccountsLine(productAcct.ID()))
+	// Product's promote copies staging's frontend release with product's
+	// credentials: staging's bucket policy lets product's account read it.
+	editStackFile(t, dir, "staging", readAccountsLine(productAcct.ID()))
 
 	staging := openDeploy(t, dir, "staging", nil)
 	prod := openDeploy(t, dir, "product", nil)
@@ -104,5 +112,22 @@ func TestPromoteAcrossAccountsRunsStagingsImage(t *testing.T) {
 	assert.Contains(t, denied.Hint(deploy.Invocation{}), "kirikae:imagePullAccounts")
 	assert.Equal(t, before, historyLen(t, prod), "nothing changed in product")
 	_, v := served(t, dir, prod, infra.OutputURL, "/version")
+	assert.Equal(t, "v1", v, "product keeps serving what it had")
+
+	// Product may pull again, but staging's bucket no longer lets it read
+	// the frontend release: S3 refuses the copy (AccessDenied), the
+	// promote fails, and product keeps serving v1.
+	replaceInStackFile(t, dir, "staging", pullAccountsLine(), pullAccountsLine(productAcct.ID()))
+	replaceInStackFile(t, dir, "staging", readAccountsLine(productAcct.ID()), readAccountsLine())
+	v3, err := deployWith(staging, map[string]string{stacks.KeyImageTag: "v3", stacks.KeyFrontendRelease: "r3"})
+	require.NoError(t, err)
+	require.Equal(t, deploy.VerifyPassed, v3.Release.Verified)
+	plan, err = prod.PlanPromote(ctx, staging, v3.Release.ID)
+	if err == nil {
+		_, err = prod.Deploy(ctx, plan, deploy.DeployOptions{})
+	}
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "AccessDenied")
+	_, v = served(t, dir, prod, infra.OutputURL, "/version")
 	assert.Equal(t, "v1", v, "product keeps serving what it had")
 }

@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
+	"strings"
 
 	"github.com/kirikae/kirikae/cloud"
 	"github.com/kirikae/kirikae/engine"
@@ -12,14 +14,23 @@ import (
 
 // ImageMissingError: the image a deploy or promote would run is not in the
 // stack's ECR repository. It is found before anything is staged: nothing
-// changed, and the fix is to push the image.
+// changed, and the fix is to push the image (or, with no repository yet,
+// to bootstrap the stack that owns it).
 type ImageMissingError struct {
 	Stack string
 	Ref   cloud.ImageRef
 	// NoRepository: the repository itself is missing.
 	NoRepository bool
-	Sandbox      bool
-	Err          error
+	// Owner: this stack owns the repository (kirikae:imageRepositoryOwner),
+	// so its own bootstrap creates it.
+	Owner   bool
+	Sandbox bool
+	// RepositoryURI is where the image is pushed, as ECR reports it; ""
+	// when unknown.
+	RepositoryURI string
+	// Platform is the OCI platform the stack runs (linux/arm64).
+	Platform string
+	Err      error
 }
 
 func (e *ImageMissingError) Error() string {
@@ -32,24 +43,46 @@ func (e *ImageMissingError) Error() string {
 
 func (e *ImageMissingError) Unwrap() error { return e.Err }
 
-// Hint says how to push the image, in the sandbox or to AWS.
+// Hint says how to create the repository or push the image, in the
+// sandbox or to AWS.
 func (e *ImageMissingError) Hint(inv Invocation) string {
 	tag := e.Ref.Tag
 	if tag == "" {
 		tag = e.Ref.Digest
 	}
-	if e.NoRepository {
-		return fmt.Sprintf("deploy the stack that creates it first (kirikae:imageRepositoryOwner: \"true\"; check kirikae:imageRepository and kirikae:imageRegistryId), push %s to it, then run this again", tag)
+	if e.NoRepository && !e.Owner {
+		return fmt.Sprintf("bootstrap the stack that owns repository %s (kirikae:imageRepositoryOwner: \"true\"; check kirikae:imageRepository and kirikae:imageRegistryId) with `kirikae bootstrap --stack <owner>`, push %s to it, then run this again", e.Ref.Repository, tag)
 	}
+	push := e.pushCommand(inv, tag)
+	if e.NoRepository {
+		return fmt.Sprintf("create it with `%s`, push the image (%s), then run this again", inv.Command("bootstrap"), push)
+	}
+	return fmt.Sprintf("push it (%s), then run this again", push)
+}
+
+// pushCommand is how the image gets into the repository: sandbox
+// push-image, or docker from the repository root (app/Dockerfile copies
+// go.mod and app/ from there) tagged with the registry's own name, so the
+// push finds the image it built.
+// https://docs.aws.amazon.com/AmazonECR/latest/userguide/docker-push-ecr-image.html
+func (e *ImageMissingError) pushCommand(inv Invocation, tag string) string {
 	if e.Sandbox {
 		inv.Sandbox = false // push-image always works on the sandbox
 		inv.Stack = ""
-		return fmt.Sprintf("push it with `%s --stack %s`, then run this again",
-			inv.Command("sandbox push-image", tag), e.Stack)
+		return fmt.Sprintf("`%s --stack %s`", inv.Command("sandbox push-image", tag), e.Stack)
 	}
-	return fmt.Sprintf("build and push it: `docker build -t %[1]s:%[2]s app` and `docker push <account>.dkr.ecr.<region>.amazonaws.com/%[1]s:%[2]s` "+
-		"(log in first: `aws ecr get-login-password | docker login --username AWS --password-stdin <account>.dkr.ecr.<region>.amazonaws.com`), then run this again",
-		e.Ref.Repository, tag)
+	uri := e.RepositoryURI
+	if uri == "" {
+		uri = "<account>.dkr.ecr.<region>.amazonaws.com/" + e.Ref.Repository
+	}
+	registry, _, _ := strings.Cut(uri, "/")
+	platform := e.Platform
+	if platform == "" {
+		platform = stacks.PlatformOf(stacks.ArchARM64).OCI
+	}
+	return fmt.Sprintf("from the repository root: `aws ecr get-login-password | docker login --username AWS --password-stdin %[1]s`, "+
+		"`docker build --platform %[2]s -f app/Dockerfile -t %[3]s:%[4]s .` and `docker push %[3]s:%[4]s`",
+		registry, platform, uri, tag)
 }
 
 // ImagePullDeniedError: the stack pulls from another account's repository
@@ -109,14 +142,71 @@ func (s *Session) resolveImage(ctx context.Context, cfg stacks.Config, cur, want
 		// the registry step pushes the initial image now.
 		return want, errNoRepositoryYet
 	case errors.As(err, &nf):
-		return want, &ImageMissingError{Stack: s.Stack(), Ref: ref, NoRepository: nf.NoRepository, Sandbox: s.Sandbox(), Err: err}
+		missing := &ImageMissingError{Stack: s.Stack(), Ref: ref, NoRepository: nf.NoRepository,
+			Owner: cfg.ImageRepositoryOwner, Sandbox: s.Sandbox(), Platform: cfg.Platform().OCI, Err: err}
+		if !nf.NoRepository {
+			// Only for the hint: a failure leaves the placeholder.
+			missing.RepositoryURI, _ = c.RepositoryURI(ctx, cfg.ImageRegistryID, cfg.ImageRepository)
+		}
+		return want, missing
 	case errors.As(err, new(*cloud.ImageAccessDeniedError)):
 		return want, &ImagePullDeniedError{Stack: s.Stack(), Ref: ref, Err: err}
 	case err != nil:
 		return want, fmt.Errorf("preflight %s: %w", s.Stack(), err)
 	}
 	want.Image.Digest = digest
+	ref.Digest = digest
+	if err := s.checkPlatform(ctx, c, cfg, ref); err != nil {
+		return want, err
+	}
 	return want, nil
+}
+
+// checkPlatform refuses an image with no manifest for the stack's
+// platform: its tasks would never start (CannotPullContainerError: image
+// Manifest does not contain descriptor matching platform), and the
+// circuit breaker would find out minutes later. An image whose manifest
+// names no platform is left to ECS.
+// https://docs.aws.amazon.com/AmazonECS/latest/developerguide/stopped-task-error-codes.html
+func (s *Session) checkPlatform(ctx context.Context, c cloud.Cloud, cfg stacks.Config, ref cloud.ImageRef) error {
+	have, err := c.ImagePlatforms(ctx, ref)
+	if err != nil {
+		return fmt.Errorf("preflight %s: %w", s.Stack(), err)
+	}
+	want := cfg.Platform().OCI
+	if len(have) == 0 || slices.Contains(have, want) {
+		return nil
+	}
+	return &ImagePlatformError{Stack: s.Stack(), Ref: ref, Want: want, Have: have, Sandbox: s.Sandbox()}
+}
+
+// ImagePlatformError: the image is built for platforms the stack's tasks
+// do not run on (kirikae:cpuArchitecture). Found before anything changed.
+type ImagePlatformError struct {
+	Stack   string
+	Ref     cloud.ImageRef
+	Want    string   // the stack's platform, linux/arm64
+	Have    []string // the image's
+	Sandbox bool
+}
+
+func (e *ImagePlatformError) Error() string {
+	return fmt.Sprintf("preflight %s: image %s is built for %s, but the stack's tasks run on %s (kirikae:cpuArchitecture); nothing changed",
+		e.Stack, e.Ref, strings.Join(e.Have, ", "), e.Want)
+}
+
+// Hint says how to push an image for the stack's platform. Tags are
+// immutable, so it goes under a new tag.
+func (e *ImagePlatformError) Hint(inv Invocation) string {
+	if e.Sandbox {
+		up := inv.Command("up", "--image", "NEWTAG")
+		inv.Sandbox = false
+		inv.Stack = ""
+		return fmt.Sprintf("build it for %s and push it under a new tag: `%s --platform %s --stack %s`, then `%s` (or set kirikae:cpuArchitecture to the image's)",
+			e.Want, inv.Command("sandbox push-image", "NEWTAG"), e.Want, e.Stack, up)
+	}
+	return fmt.Sprintf("build it for %s and push it under a new tag (`docker build --platform %s -f app/Dockerfile -t REGISTRY/%s:NEWTAG .`, `docker push REGISTRY/%s:NEWTAG`), then `%s` (or set kirikae:cpuArchitecture to the image's)",
+		e.Want, e.Want, e.Ref.Repository, e.Ref.Repository, inv.Command("up", "--image", "NEWTAG"))
 }
 
 // emptyRepository reports whether the stack's repository holds no image.

@@ -71,7 +71,14 @@ func TestPreflightRefusesAnImageNotInECR(t *testing.T) {
 	assert.Contains(t, missing.Hint(deploy.Invocation{Stack: "staging", Sandbox: true}), "kirikae sandbox push-image v9 --stack staging")
 	onAWS := *missing
 	onAWS.Sandbox = false
-	assert.Contains(t, onAWS.Hint(deploy.Invocation{Stack: "staging"}), "docker push <account>.dkr.ecr.<region>.amazonaws.com/kirikae-api:v9")
+	// On AWS: built from the repository root (app/Dockerfile copies go.mod
+	// and app/), for the stack's platform, tagged with the registry URL ECR
+	// reports, and pushed under that same name.
+	require.Regexp(t, `^\d{12}\.dkr\.ecr\.us-east-1\.amazonaws\.com/kirikae-api$`, missing.RepositoryURI)
+	hint := onAWS.Hint(deploy.Invocation{Stack: "staging"})
+	assert.Contains(t, hint, "`docker build --platform linux/arm64 -f app/Dockerfile -t "+missing.RepositoryURI+":v9 .`")
+	assert.Contains(t, hint, "`docker push "+missing.RepositoryURI+":v9`")
+	assert.Contains(t, hint, "--password-stdin "+strings.Split(missing.RepositoryURI, "/")[0])
 	assert.Equal(t, before, snapshot(t, dir), "state and the simulated account are byte-identical")
 	after, err := s.Releases(ctx)
 	require.NoError(t, err)

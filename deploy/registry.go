@@ -73,8 +73,8 @@ func (r *run) sandboxInitialImage(ctx context.Context, tag string) error {
 	if err != nil || has {
 		return err
 	}
-	s.Phase("registry: %s is empty: building image %s from %s and pushing it (sandbox)", cfg.ImageRepository, tag, SandboxImageSource)
-	pushed, err := PushSandboxImage(ctx, s.ProjectDir(), s.Paths.AccountDir(s.Config), cfg.ImageRepository, tag, SandboxImageSource)
+	s.Phase("registry: %s is empty: building image %s for %s from %s and pushing it (sandbox)", cfg.ImageRepository, tag, cfg.Platform().OCI, SandboxImageSource)
+	pushed, err := PushSandboxImage(ctx, s.ProjectDir(), s.Paths.AccountDir(s.Config), cfg.ImageRepository, tag, SandboxImageSource, cfg.Platform().OCI)
 	if errors.Is(err, ErrNoSandboxRepository) && !cfg.ImageRepositoryOwner {
 		return fmt.Errorf("push initial image: %w: %s pulls from the repository another stack creates; deploy that stack first", err, s.Stack())
 	}

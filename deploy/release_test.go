@@ -52,7 +52,7 @@ func pushImage(ctx context.Context, s *deploy.Session, tag string) error {
 	if err != nil {
 		return err
 	}
-	_, err = deploy.PushSandboxImage(ctx, s.ProjectDir(), s.Paths.AccountDir(cfg), cfg.ImageRepository, tag, deploy.SandboxImageSource)
+	_, err = deploy.PushSandboxImage(ctx, s.ProjectDir(), s.Paths.AccountDir(cfg), cfg.ImageRepository, tag, deploy.SandboxImageSource, cfg.Platform().OCI)
 	if errors.Is(err, deploy.ErrNoSandboxRepository) || sandbox.ErrorCode(err) == "ImageTagAlreadyExistsException" {
 		return nil
 	}

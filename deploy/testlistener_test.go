@@ -53,7 +53,7 @@ func TestIdleColourIsVerifiedThroughTheTestListenerBeforeTheFlip(t *testing.T) {
 	require.NoError(t, err)
 	acct, err := deploy.OpenSandboxAccount(dir, "staging")
 	require.NoError(t, err)
-	_, err = acct.PushImage(cfg.ImageRepository, "v3", program)
+	_, err = acct.PushImage(cfg.ImageRepository, "v3", "", program)
 	require.NoError(t, err)
 	phases = nil
 	_, err = deployWith(s, map[string]string{stacks.KeyImageTag: "v3"})

@@ -32,7 +32,7 @@ func pushProgram(t testing.TB, dir, stack, tag, pkg, version string) {
 	require.NoError(t, build.Binary(t.Context(), filepath.Join(testproject.Root(t), pkg), runtime.GOOS, runtime.GOARCH, version, out))
 	program, err := os.ReadFile(out)
 	require.NoError(t, err)
-	_, err = account(t, dir).PushImage(cfg.ImageRepository, tag, program)
+	_, err = account(t, dir).PushImage(cfg.ImageRepository, tag, "", program)
 	if sandbox.ErrorCode(err) == "ImageTagAlreadyExistsException" {
 		// deployImage already pushed this tag from the app, as a pipeline
 		// would; the repository's tags are immutable.

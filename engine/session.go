@@ -133,7 +133,7 @@ func newSession(ctx context.Context, opts Options) (*Session, error) {
 			return nil, err
 		}
 	}
-	if !opts.Sandbox && !HasAWSCredentials() {
+	if !opts.Sandbox && !HasAWSCredentials(ctx) {
 		return nil, &CredentialsError{}
 	}
 	paths := PathsFor(dir, opts.Sandbox)

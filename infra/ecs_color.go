@@ -78,7 +78,16 @@ func (s *ecsService) createColor(ctx *pulumi.Context, cfg stacks.Config, net *ne
 		RequiresCompatibilities: pulumi.StringArray{pulumi.String("FARGATE")},
 		ExecutionRoleArn:        shared.executionRole.Arn,
 		ContainerDefinitions:    defs,
-		Tags:                    tags(cfg),
+		// Fargate runs LINUX/X86_64 unless told otherwise, and a task
+		// whose image has no manifest for its platform never starts
+		// (CannotPullContainerError): the platform is the stack's, the
+		// one the pipeline builds the image for.
+		// https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task_definition_parameters.html#runtime-platform
+		RuntimePlatform: &ecs.TaskDefinitionRuntimePlatformArgs{
+			OperatingSystemFamily: pulumi.String(stacks.ECSOperatingSystem),
+			CpuArchitecture:       pulumi.String(cfg.Platform().ECS),
+		},
+		Tags: tags(cfg),
 	}, parent)
 	if err != nil {
 		return fmt.Errorf("create %s task definition: %w", p.Color, err)

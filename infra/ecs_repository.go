@@ -1,6 +1,7 @@
 package infra
 
 import (
+	"encoding/json"
 	"fmt"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ecr"
@@ -55,6 +56,16 @@ func (s *ecsService) imageRepository(ctx *pulumi.Context, cfg stacks.Config, acc
 	if err != nil {
 		return nil, fmt.Errorf("create repository: %w", err)
 	}
+	lifecycle, err := lifecyclePolicy(cfg.KeepReleases)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := ecr.NewLifecyclePolicy(ctx, "repository-lifecycle", &ecr.LifecyclePolicyArgs{
+		Repository: repo.Name,
+		Policy:     pulumi.String(lifecycle),
+	}, pulumi.Parent(s)); err != nil {
+		return nil, fmt.Errorf("create repository lifecycle policy: %w", err)
+	}
 	if len(cfg.ImagePullAccounts) > 0 {
 		policy, err := pullPolicy(cfg.ImagePullAccounts)
 		if err != nil {
@@ -88,4 +99,29 @@ func pullPolicy(accounts []string) (string, error) {
 		Principal: map[string]any{"AWS": principals},
 		Action:    []string{"ecr:BatchCheckLayerAvailability", "ecr:GetDownloadUrlForLayer", "ecr:BatchGetImage", "ecr:DescribeImages"},
 	})
+}
+
+// imagesPerRelease is how many images the repository keeps per release
+// kirikae:keepReleases keeps: each release runs one image, and builds that
+// never became a release (a failed staging deploy) push images too.
+const imagesPerRelease = 3
+
+// lifecyclePolicy expires the oldest images beyond imagesPerRelease ×
+// keepReleases, so the repository does not grow forever while every image
+// a kept release (a rollback target) runs stays. ECR applies it by push
+// time, on its own schedule.
+// https://docs.aws.amazon.com/AmazonECR/latest/userguide/LifecyclePolicies.html
+// https://docs.aws.amazon.com/AmazonECR/latest/userguide/lifecycle_policy_parameters.html
+func lifecyclePolicy(keepReleases int) (string, error) {
+	keep := max(keepReleases, 2) * imagesPerRelease
+	b, err := json.Marshal(map[string]any{"rules": []any{map[string]any{
+		"rulePriority": 1,
+		"description":  fmt.Sprintf("keep the newest %d images (%d per kept release)", keep, imagesPerRelease),
+		"selection":    map[string]any{"tagStatus": "any", "countType": "imageCountMoreThan", "countNumber": keep},
+		"action":       map[string]any{"type": "expire"},
+	}}})
+	if err != nil {
+		return "", fmt.Errorf("marshal lifecycle policy: %w", err)
+	}
+	return string(b), nil
 }

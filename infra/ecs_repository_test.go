@@ -72,3 +72,38 @@ func TestOwnerLetsPullAccountsPull(t *testing.T) {
 	assert.ElementsMatch(t, []string{"ecr:BatchCheckLayerAvailability", "ecr:GetDownloadUrlForLayer", "ecr:BatchGetImage", "ecr:DescribeImages"}, doc.Statement[0].Action,
 		"the pulling stack's preflight describes the image")
 }
+
+// The owner's repository expires images beyond what kept releases need,
+// newest kept; a stack that does not own it manages no lifecycle.
+// https://docs.aws.amazon.com/AmazonECR/latest/userguide/lifecycle_policy_parameters.html
+func TestOwnerRepositoryExpiresImagesBeyondKeptReleases(t *testing.T) {
+	cfg := testConfig(stacks.BackendECS)
+	cfg.KeepReleases = 5
+	m := run(t, cfg)
+	lp := m.one(t, "aws:ecr/lifecyclePolicy:LifecyclePolicy", "repository-lifecycle")
+	assert.Equal(t, "api", str(t, lp.Inputs, "repository"))
+	var doc struct {
+		Rules []struct {
+			RulePriority int `json:"rulePriority"`
+			Selection    struct {
+				TagStatus   string `json:"tagStatus"`
+				CountType   string `json:"countType"`
+				CountNumber int    `json:"countNumber"`
+			} `json:"selection"`
+			Action struct {
+				Type string `json:"type"`
+			} `json:"action"`
+		} `json:"rules"`
+	}
+	require.NoError(t, json.Unmarshal([]byte(str(t, lp.Inputs, "policy")), &doc))
+	require.Len(t, doc.Rules, 1)
+	r := doc.Rules[0]
+	assert.Equal(t, 1, r.RulePriority)
+	assert.Equal(t, "any", r.Selection.TagStatus)
+	assert.Equal(t, "imageCountMoreThan", r.Selection.CountType)
+	assert.Equal(t, 15, r.Selection.CountNumber, "3 images per kept release")
+	assert.Equal(t, "expire", r.Action.Type)
+
+	cfg.Stack, cfg.ImageRepositoryOwner = "product", false
+	assert.Empty(t, run(t, cfg).ofType("aws:ecr/lifecyclePolicy:LifecyclePolicy"))
+}

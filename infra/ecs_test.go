@@ -254,3 +254,20 @@ func TestTargetGroupNamesChangeWithTheirReplacement(t *testing.T) {
 		assert.Regexp(t, `^api-staging-(blue|green)-[0-9a-f]{6}$`, after[i])
 	}
 }
+
+// Both colours declare the stack's CPU platform: without runtimePlatform
+// Fargate runs LINUX/X86_64, and an arm64 image never starts.
+// https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task_definition_parameters.html#runtime-platform
+func TestTaskDefinitionsDeclareTheStacksRuntimePlatform(t *testing.T) {
+	for arch, want := range map[string]string{"": "ARM64", stacks.ArchARM64: "ARM64", stacks.ArchX86_64: "X86_64"} {
+		cfg := testConfig(stacks.BackendECS)
+		cfg.CPUArchitecture = arch
+		m := run(t, cfg)
+		for _, color := range []string{"blue", "green"} {
+			td := m.one(t, typeTaskDef, color)
+			require.True(t, has(td.Inputs, "runtimePlatform"), "%s declares no runtimePlatform", color)
+			assert.Equal(t, "LINUX", str(t, td.Inputs, "runtimePlatform", "operatingSystemFamily"), color)
+			assert.Equal(t, want, str(t, td.Inputs, "runtimePlatform", "cpuArchitecture"), "%s with cpuArchitecture %q", color, arch)
+		}
+	}
+}

@@ -43,10 +43,13 @@ func FrontendBucketName(cfg stacks.Config, account string) string {
 	return limitedName(physicalName(cfg, "frontend"), account, maxBucketName)
 }
 
+// ReleasesRoot is the key prefix under which every frontend release lives.
+const ReleasesRoot = "releases"
+
 // ReleasePrefix is the key prefix of one frontend release, the one the
 // viewer-request function rewrites requests to.
 func ReleasePrefix(release string) string {
-	return "releases/" + release
+	return ReleasesRoot + "/" + release
 }
 
 // AssetsPrefix is the key prefix of the content-hashed files every release
@@ -89,7 +92,7 @@ func newFrontend(ctx *pulumi.Context, cfg stacks.Config) (*frontend, error) {
 		return nil, err
 	}
 	policy := pulumi.All(bucket.Arn, dist.Arn).ApplyT(func(args []any) (string, error) {
-		return frontendBucketPolicy(args[0].(string), args[1].(string))
+		return frontendBucketPolicy(args[0].(string), args[1].(string), cfg.FrontendReadAccounts)
 	}).(pulumi.StringOutput)
 	// S3 rejects concurrent changes to a bucket's access block and policy
 	// (OperationAborted), so the policy waits for the block.

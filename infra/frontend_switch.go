@@ -84,13 +84,34 @@ func (r *releaseSwitch) associations() cloudfront.DistributionDefaultCacheBehavi
 // through its origin access control. s3:ListBucket is what makes S3 answer
 // a missing key with 404 instead of 403, so an unknown path is a 404:
 // https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetObject.html
-func frontendBucketPolicy(bucketARN, distributionARN string) (string, error) {
+//
+// readers are the accounts of kirikae:frontendReadAccounts: a promote in
+// another account copies this bucket's releases with its own credentials,
+// which S3 allows only when the bucket policy grants that account too
+// (and the account's own IAM policy allows it).
+// https://docs.aws.amazon.com/AmazonS3/latest/userguide/example-walkthroughs-managing-access-example2.html
+// https://docs.aws.amazon.com/AmazonS3/latest/userguide/access-policy-language-overview.html
+// The grant lives in the same policy the program manages, so the next up
+// keeps it instead of reporting a hand-added one as drift.
+func frontendBucketPolicy(bucketARN, distributionARN string, readers []string) (string, error) {
 	cond := map[string]any{"StringEquals": map[string]any{"AWS:SourceArn": distributionARN}}
 	principal := map[string]any{"Service": "cloudfront.amazonaws.com"}
-	return marshalPolicy(
-		policyStatement{Sid: "AllowCloudFrontRead", Effect: "Allow", Principal: principal,
+	statements := []policyStatement{
+		{Sid: "AllowCloudFrontRead", Effect: "Allow", Principal: principal,
 			Action: "s3:GetObject", Resource: bucketARN + "/*", Condition: cond},
-		policyStatement{Sid: "AllowCloudFrontList", Effect: "Allow", Principal: principal,
+		{Sid: "AllowCloudFrontList", Effect: "Allow", Principal: principal,
 			Action: "s3:ListBucket", Resource: bucketARN, Condition: cond},
-	)
+	}
+	if len(readers) > 0 {
+		accounts := make([]string, len(readers))
+		for i, a := range readers {
+			accounts[i] = "arn:aws:iam::" + a + ":root"
+		}
+		statements = append(statements,
+			policyStatement{Sid: "AllowPromoteRead", Effect: "Allow", Principal: map[string]any{"AWS": accounts},
+				Action: "s3:GetObject", Resource: bucketARN + "/" + ReleasesRoot + "/*"},
+			policyStatement{Sid: "AllowPromoteList", Effect: "Allow", Principal: map[string]any{"AWS": accounts},
+				Action: "s3:ListBucket", Resource: bucketARN})
+	}
+	return marshalPolicy(statements...)
 }

@@ -103,6 +103,30 @@ func TestBucketPolicyAllowsOnlyTheDistribution(t *testing.T) {
 	}
 }
 
+// kirikae:frontendReadAccounts joins the program's own policy, beside
+// CloudFront's grant: the promote from another account can list the
+// bucket and read the releases, nothing else, and the next up keeps it.
+func TestBucketPolicyGrantsTheReadingAccounts(t *testing.T) {
+	cfg := testConfig(stacks.BackendECS)
+	cfg.FrontendReadAccounts = []string{"111122223333", "444455556666"}
+	m := run(t, cfg)
+	bucketARN := str(t, m.one(t, "aws:s3/bucketV2:BucketV2", "bucket").Outputs, "arn")
+	policy := m.one(t, "aws:s3/bucketPolicy:BucketPolicy", "bucket")
+	var doc policyDocument
+	require.NoError(t, json.Unmarshal([]byte(str(t, policy.Inputs, "policy")), &doc))
+	require.Len(t, doc.Statement, 4, "CloudFront's two statements and the readers' two")
+	assert.Equal(t, "AllowCloudFrontRead", doc.Statement[0].Sid)
+	readers := map[string]any{"AWS": []any{"arn:aws:iam::111122223333:root", "arn:aws:iam::444455556666:root"}}
+	for i, want := range [][2]string{{"s3:GetObject", bucketARN + "/releases/*"}, {"s3:ListBucket", bucketARN}} {
+		s := doc.Statement[2+i]
+		assert.Equal(t, "Allow", s.Effect)
+		assert.Equal(t, readers, s.Principal)
+		assert.Equal(t, want[0], s.Action)
+		assert.Equal(t, want[1], s.Resource)
+		assert.Nil(t, s.Condition)
+	}
+}
+
 func TestFrontendDisabledCreatesNoFrontend(t *testing.T) {
 	cfg := testConfig(stacks.BackendECS)
 	cfg.FrontendEnabled = false

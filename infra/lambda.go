@@ -87,11 +87,6 @@ func newLambdaAPI(ctx *pulumi.Context, cfg stacks.Config) (*lambdaAPI, error) {
 	return a, nil
 }
 
-// LambdaArchitecture is the instruction set the function declares; it
-// must be the one build.LambdaZip builds bootstrap for
-// (build.DefaultLambdaArch), which a test checks.
-const LambdaArchitecture = "arm64"
-
 // functionCode is where the function's code comes from: an S3 object or a
 // local archive (zip file or directory).
 type functionCode struct {
@@ -189,10 +184,11 @@ func (a *lambdaAPI) createFunction(ctx *pulumi.Context, cfg stacks.Config, code 
 		// Every code change publishes an immutable version the alias can
 		// move to and back from.
 		Publish: pulumi.Bool(true),
-		// The zip build.LambdaZip makes holds an arm64 bootstrap; Lambda's
-		// default, x86_64, cannot start it (exec format error).
+		// The stack's kirikae:cpuArchitecture, which the pipeline builds
+		// the zip's bootstrap for; Lambda's default, x86_64, cannot start
+		// an arm64 bootstrap (exec format error), nor arm64 an x86_64 one.
 		// https://docs.aws.amazon.com/lambda/latest/dg/foundation-arch.html
-		Architectures: pulumi.StringArray{pulumi.String(LambdaArchitecture)},
+		Architectures: pulumi.StringArray{pulumi.String(cfg.Platform().Lambda)},
 		Tags:          tags(cfg),
 	}
 	if code.Path != "" {

@@ -104,8 +104,8 @@ func TestFunctionIsPublishedAndSizedFromConfig(t *testing.T) {
 	assert.Equal(t, "bootstrap", str(t, fn.Inputs, "handler"))
 	assert.Equal(t, float64(256), at(t, fn.Inputs, "memorySize").NumberValue())
 	assert.Equal(t, float64(10), at(t, fn.Inputs, "timeout").NumberValue())
-	assert.Equal(t, []string{"arm64"}, strs(t, fn.Inputs, "architectures"), "the architecture build.LambdaZip builds for")
-	assert.Equal(t, artifacts.DefaultLambdaArch, LambdaArchitecture)
+	assert.Equal(t, []string{"arm64"}, strs(t, fn.Inputs, "architectures"), "the default kirikae:cpuArchitecture")
+	assert.Equal(t, artifacts.DefaultLambdaArch, stacks.Defaults("staging").Platform().GOARCH, "build.LambdaZip's default is the stack's")
 	role := m.one(t, "aws:iam/role:Role", "function")
 	assert.Equal(t, str(t, role.Outputs, "arn"), str(t, fn.Inputs, "role"))
 	assert.Contains(t, str(t, role.Inputs, "assumeRolePolicy"), `"Service":"lambda.amazonaws.com"`)
@@ -181,5 +181,16 @@ func TestLambdaCodeParsing(t *testing.T) {
 			require.NoError(t, err)
 			assert.Equal(t, tt.want, got)
 		})
+	}
+}
+
+// The function declares the stack's kirikae:cpuArchitecture, the one the
+// pipeline builds the zip's bootstrap for.
+func TestFunctionArchitectureIsTheStacks(t *testing.T) {
+	for arch, want := range map[string]string{"": "arm64", stacks.ArchARM64: "arm64", stacks.ArchX86_64: "x86_64"} {
+		cfg := testConfig(stacks.BackendLambda)
+		cfg.CPUArchitecture = arch
+		fn := run(t, cfg).one(t, typeFunction, "function")
+		assert.Equal(t, []string{want}, strs(t, fn.Inputs, "architectures"), "cpuArchitecture %q", arch)
 	}
 }

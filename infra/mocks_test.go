@@ -36,6 +36,7 @@ type mocks struct {
 	mu              sync.Mutex
 	resources       []recorded
 	calls           []string
+	callArgs        map[string]resource.PropertyMap
 	registerOutputs int
 }
 
@@ -69,6 +70,10 @@ func (m *mocks) Call(args pulumi.MockCallArgs) (resource.PropertyMap, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	m.calls = append(m.calls, args.Token)
+	if m.callArgs == nil {
+		m.callArgs = map[string]resource.PropertyMap{}
+	}
+	m.callArgs[args.Token] = args.Args
 	if args.Token == "aws:index/getAvailabilityZones:getAvailabilityZones" {
 		return resource.NewPropertyMapFromMap(map[string]any{
 			"id": "eu-west-1", "names": []any{"eu-west-1a", "eu-west-1c", "eu-west-1d"},

@@ -94,7 +94,16 @@ func (n *network) createVPC(ctx *pulumi.Context, cfg stacks.Config) error {
 	// Zones are looked up: names are mapped per account and some regions
 	// show no "b" to new accounts (ap-northeast-1: a, c, d)
 	// (https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/using-regions-availability-zones.html).
-	zones, err := aws.GetAvailabilityZones(ctx, &aws.GetAvailabilityZonesArgs{State: pulumi.StringRef("available")})
+	// Only the region's own zones: Local Zones and Wavelength Zones are
+	// opt-in ("opted-in" once enabled), carry no Fargate or ALB everywhere,
+	// and would otherwise be picked by their place in the list.
+	// https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DescribeAvailabilityZones.html
+	zones, err := aws.GetAvailabilityZones(ctx, &aws.GetAvailabilityZonesArgs{
+		State: pulumi.StringRef("available"),
+		Filters: []aws.GetAvailabilityZonesFilter{{
+			Name: "opt-in-status", Values: []string{"opt-in-not-required"},
+		}},
+	})
 	if err != nil {
 		return fmt.Errorf("look up availability zones of %s: %w", cfg.Region, err)
 	}

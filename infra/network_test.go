@@ -106,3 +106,19 @@ func TestLambdaBackendHasNoNetwork(t *testing.T) {
 	assert.Empty(t, m.ofType("aws:ec2/vpc:Vpc"))
 	assert.Empty(t, m.ofType("aws:ec2/securityGroup:SecurityGroup"))
 }
+
+// The zones come from the region itself, never from a Local Zone or
+// Wavelength Zone the account opted into.
+// https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DescribeAvailabilityZones.html
+func TestCreatedVPCUsesOnlyTheRegionsOwnZones(t *testing.T) {
+	m := run(t, testConfig(stacks.BackendECS))
+	args, ok := m.callArgs["aws:index/getAvailabilityZones:getAvailabilityZones"]
+	require.True(t, ok, "zones are looked up")
+	assert.Equal(t, "available", args["state"].StringValue())
+	filters := args["filters"].ArrayValue()
+	require.Len(t, filters, 1)
+	f := filters[0].ObjectValue()
+	assert.Equal(t, "opt-in-status", f["name"].StringValue())
+	require.Len(t, f["values"].ArrayValue(), 1)
+	assert.Equal(t, "opt-in-not-required", f["values"].ArrayValue()[0].StringValue())
+}

@@ -108,7 +108,7 @@ func TestResourceTypesCoverEveryRegisteredType(t *testing.T) {
 	for _, typ := range types {
 		assert.True(t, seen[typ], "ResourceTypes lists %s but no variant registers it", typ)
 	}
-	assert.Len(t, types, 40)
+	assert.Len(t, types, 41)
 }
 
 // taggable are the registered types that accept tags.

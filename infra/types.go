@@ -41,6 +41,7 @@ var providerTypes = []string{
 	"aws:ecs/taskDefinition:TaskDefinition",
 	"aws:iam/role:Role",
 	"aws:iam/rolePolicy:RolePolicy",
+	"aws:ecr/lifecyclePolicy:LifecyclePolicy",
 	"aws:ecr/repositoryPolicy:RepositoryPolicy",
 	"aws:lambda/alias:Alias",
 	"aws:lambda/function:Function",

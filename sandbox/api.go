@@ -97,9 +97,10 @@ func ListenHTTP(ctx context.Context, a *Account) (string, io.Closer, error) {
 	return frontdoor.ListenHTTP(ctx, a.Account)
 }
 
-// PushImage pushes program into the ECR repository under tag (sandbox/ecr).
-func (a *Account) PushImage(repository, tag string, program []byte) (PushedImage, error) {
-	return ecr.PushImage(a.Account, repository, tag, program)
+// PushImage pushes program into the ECR repository under tag, as an image
+// for platform (linux/arm64; "" names none) (sandbox/ecr).
+func (a *Account) PushImage(repository, tag, platform string, program []byte) (PushedImage, error) {
+	return ecr.PushImage(a.Account, repository, tag, platform, program)
 }
 
 // HasRepository reports whether the account holds the ECR repository name.

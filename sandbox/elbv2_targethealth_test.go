@@ -29,7 +29,7 @@ func TestDescribeTargetHealthReportsTheRealHealthChecks(t *testing.T) {
 	h := newHarness(t)
 	s := newECSStack(t, h, "")
 	for _, v := range []string{"v1", "v3-unhealthy"} {
-		_, err := ecr.PushImage(h.acct, "app", v, program(t, v))
+		_, err := ecr.PushImage(h.acct, "app", v, "", program(t, v))
 		require.NoError(t, err)
 	}
 	ep := serve(t, h.acct)

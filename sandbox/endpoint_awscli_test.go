@@ -154,7 +154,7 @@ func TestAWSCLIAgainstTheEndpoint(t *testing.T) {
 		imgs := awsJSON(t, ep, "ecr", "describe-images", "--repository-name", "kirikae-api")
 		assert.Empty(t, imgs["imageDetails"])
 
-		pushed, err := ecr.PushImage(h.acct, "kirikae-api", "v1", []byte("program v1"))
+		pushed, err := ecr.PushImage(h.acct, "kirikae-api", "v1", "", []byte("program v1"))
 		require.NoError(t, err)
 		imgs = awsJSON(t, ep, "ecr", "describe-images", "--repository-name", "kirikae-api")
 		require.Len(t, imgs["imageDetails"], 1)

@@ -141,7 +141,7 @@ func TestNonEmptyBucketAndRepositoryAreNotDeleted(t *testing.T) {
 	assert.Len(t, h.resources(bucketType), 1, "the bucket and its objects stay")
 
 	repo := repoWith(h, "api", "IMMUTABLE")
-	_, err = ecr.PushImage(h.acct, "api", "v1", []byte("one"))
+	_, err = ecr.PushImage(h.acct, "api", "v1", "", []byte("one"))
 	require.NoError(t, err)
 	err = h.tryDelete(repo)
 	require.Error(t, err)
@@ -245,7 +245,7 @@ func TestRepositoryEmptiedThroughECRCanBeDeleted(t *testing.T) {
 	h := newHarness(t)
 	repo := repoWith(h, "api", "IMMUTABLE")
 	for _, tag := range []string{"v1", "v2"} {
-		_, err := ecr.PushImage(h.acct, "api", tag, []byte("program "+tag))
+		_, err := ecr.PushImage(h.acct, "api", tag, "", []byte("program "+tag))
 		require.NoError(t, err)
 	}
 	c := h.cloud()
@@ -274,9 +274,9 @@ func TestRepositoryEmptiedThroughECRCanBeDeleted(t *testing.T) {
 func TestBatchDeleteImageByTagKeepsOtherTags(t *testing.T) {
 	h := newHarness(t)
 	repoWith(h, "api", "MUTABLE")
-	_, err := ecr.PushImage(h.acct, "api", "v1", []byte("same"))
+	_, err := ecr.PushImage(h.acct, "api", "v1", "", []byte("same"))
 	require.NoError(t, err)
-	_, err = ecr.PushImage(h.acct, "api", "latest", []byte("same"))
+	_, err = ecr.PushImage(h.acct, "api", "latest", "", []byte("same"))
 	require.NoError(t, err)
 	var out map[string]any
 	require.NoError(t, h.acct.Update(func(st *core.State) error {

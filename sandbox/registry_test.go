@@ -44,7 +44,7 @@ func TestPushImageStoresManifestAndProgram(t *testing.T) {
 	h := newHarness(t)
 	repoWith(h, "api", "IMMUTABLE")
 	program := []byte("#!program v1")
-	got, err := ecr.PushImage(h.acct, "api", "v1", program)
+	got, err := ecr.PushImage(h.acct, "api", "v1", "", program)
 	require.NoError(t, err)
 	assert.Equal(t, ecr.PushedImage{Repository: "api", Tag: "v1", Digest: got.Digest}, got)
 
@@ -94,10 +94,10 @@ func TestPushImageStoresManifestAndProgram(t *testing.T) {
 func TestPushImageTagImmutable(t *testing.T) {
 	h := newHarness(t)
 	repoWith(h, "api", "IMMUTABLE")
-	first, err := ecr.PushImage(h.acct, "api", "v1", []byte("one"))
+	first, err := ecr.PushImage(h.acct, "api", "v1", "", []byte("one"))
 	require.NoError(t, err)
 	for _, body := range []string{"one", "two"} { // same or other content: the tag is taken
-		_, err = ecr.PushImage(h.acct, "api", "v1", []byte(body))
+		_, err = ecr.PushImage(h.acct, "api", "v1", "", []byte(body))
 		require.Error(t, err)
 		assert.Equal(t, "ImageTagAlreadyExistsException", ecr.ErrorCode(err))
 	}
@@ -110,9 +110,9 @@ func TestPushImageTagImmutable(t *testing.T) {
 func TestPushImageTagMovesInMutableRepository(t *testing.T) {
 	h := newHarness(t)
 	repoWith(h, "api", "MUTABLE")
-	first, err := ecr.PushImage(h.acct, "api", "latest", []byte("one"))
+	first, err := ecr.PushImage(h.acct, "api", "latest", "", []byte("one"))
 	require.NoError(t, err)
-	second, err := ecr.PushImage(h.acct, "api", "latest", []byte("two"))
+	second, err := ecr.PushImage(h.acct, "api", "latest", "", []byte("two"))
 	require.NoError(t, err)
 	assert.NotEqual(t, first.Digest, second.Digest)
 	out, err := ecrCall(t, h.acct, ecr.DescribeImages, map[string]any{"repositoryName": "api"})
@@ -129,7 +129,7 @@ func TestPushImageTagMovesInMutableRepository(t *testing.T) {
 
 func TestPushImageNeedsTheRepository(t *testing.T) {
 	h := newHarness(t)
-	_, err := ecr.PushImage(h.acct, "api", "v1", []byte("one"))
+	_, err := ecr.PushImage(h.acct, "api", "v1", "", []byte("one"))
 	require.Error(t, err)
 	assert.Equal(t, "RepositoryNotFoundException", ecr.ErrorCode(err))
 	_, err = os.Stat(filepath.Join(h.acct.Dir(), ecr.ImagesDir))
@@ -147,14 +147,14 @@ func TestDescribeImagesMissingTagIsNotFound(t *testing.T) {
 func TestDeletedRepositoryComesBackEmpty(t *testing.T) {
 	h := newHarness(t)
 	repo := h.create(core.TokRepository, "api", pmap(map[string]any{"name": "api", "imageTagMutability": "IMMUTABLE", "forceDelete": true}))
-	_, err := ecr.PushImage(h.acct, "api", "v1", []byte("one"))
+	_, err := ecr.PushImage(h.acct, "api", "v1", "", []byte("one"))
 	require.NoError(t, err)
 	h.delete(repo) // forceDelete: images and all
 	repoWith(h, "api", "IMMUTABLE")
 	out, err := ecrCall(t, h.acct, ecr.DescribeImages, map[string]any{"repositoryName": "api"})
 	require.NoError(t, err)
 	assert.Empty(t, out["imageDetails"])
-	_, err = ecr.PushImage(h.acct, "api", "v1", []byte("two"))
+	_, err = ecr.PushImage(h.acct, "api", "v1", "", []byte("two"))
 	require.NoError(t, err, "a new repository does not hold the old tags")
 	entries, err := os.ReadDir(filepath.Join(h.acct.Dir(), ecr.ImagesDir))
 	require.NoError(t, err)

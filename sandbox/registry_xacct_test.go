@@ -96,7 +96,7 @@ func TestPolicyEvaluation(t *testing.T) {
 func twoAccounts(t *testing.T) (owner, puller *harness, digest string) {
 	owner, puller = newHarness(t), newHarness(t)
 	owner.create(core.TokRepository, "repo", pmap(map[string]any{"name": "app", "imageTagMutability": "IMMUTABLE"}))
-	pushed, err := ecr.PushImage(owner.acct, "app", "v1", program(t, "v1"))
+	pushed, err := ecr.PushImage(owner.acct, "app", "v1", "", program(t, "v1"))
 	require.NoError(t, err)
 	return owner, puller, pushed.Digest
 }

@@ -56,7 +56,7 @@ func TestWorkloadsDieWithTheirProcess(t *testing.T) {
 	}
 	h := newHarness(t)
 	s := newECSStack(t, h, "")
-	_, err := ecr.PushImage(h.acct, "app", "v1", program(t, "v1"))
+	_, err := ecr.PushImage(h.acct, "app", "v1", "", program(t, "v1"))
 	require.NoError(t, err)
 	td := s.taskDef(ecrHost(h.acct) + "app:v1")
 	in := s.serviceInputs(td)

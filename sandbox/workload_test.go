@@ -62,6 +62,8 @@ type ecsStack struct {
 	lb, svc  *live
 	tg       *live
 	revision int
+	// runtimePlatform, when set, is every new task definition's.
+	runtimePlatform map[string]any
 }
 
 func newECSStack(t *testing.T, h *harness, image string) *ecsStack {
@@ -81,7 +83,11 @@ func (s *ecsStack) taskDef(image string) string {
 	defs := fmt.Sprintf(`[{"name":"app","image":%q,"essential":true,"portMappings":[{"containerPort":8080}],`+
 		`"environment":[{"name":"GREETING","value":"hi"}],`+
 		`"logConfiguration":{"logDriver":"awslogs","options":{"awslogs-group":"/ecs/web","awslogs-stream-prefix":"blue"}}}]`, image)
-	td := s.h.create(taskDefType, fmt.Sprintf("td-%d", s.revision), pmap(map[string]any{"family": "web-blue", "containerDefinitions": defs}))
+	in := map[string]any{"family": "web-blue", "containerDefinitions": defs}
+	if s.runtimePlatform != nil {
+		in["runtimePlatform"] = s.runtimePlatform
+	}
+	td := s.h.create(taskDefType, fmt.Sprintf("td-%d", s.revision), pmap(in))
 	return core.Str(td.outs, "arn")
 }
 
@@ -149,12 +155,12 @@ func TestECSRunsTheImagesProgramAndTheCircuitBreakerRollsBack(t *testing.T) {
 	h := newHarness(t)
 	s := newECSStack(t, h, "")
 	for _, v := range []string{"v1", "v2-crash", "v3-unhealthy"} {
-		_, err := ecr.PushImage(h.acct, "app", v, program(t, v))
+		_, err := ecr.PushImage(h.acct, "app", v, "", program(t, v))
 		require.NoError(t, err)
 	}
 	// v4 is a build that says it is v9: the front door serves what the
 	// program answers, not the tag.
-	_, err := ecr.PushImage(h.acct, "app", "v4", program(t, "v9"))
+	_, err := ecr.PushImage(h.acct, "app", "v4", "", program(t, "v9"))
 	require.NoError(t, err)
 	front := frontdoor.Handler(h.acct)
 	host := core.Str(s.lb.outs, "dnsName")
@@ -211,7 +217,7 @@ func TestECSRunsTheImagesProgramAndTheCircuitBreakerRollsBack(t *testing.T) {
 func TestFirstDeploymentWithAMissingImageFails(t *testing.T) {
 	h := newHarness(t)
 	s := newECSStack(t, h, "")
-	_, err := ecr.PushImage(h.acct, "app", "v1", program(t, "v1"))
+	_, err := ecr.PushImage(h.acct, "app", "v1", "", program(t, "v1"))
 	require.NoError(t, err)
 	td := s.taskDef(ecrHost(h.acct) + "app:nope")
 	_, err = h.tryCreate(core.TokService, "svc", pmap(s.serviceInputs(td)))
@@ -222,7 +228,7 @@ func TestFirstDeploymentWithAMissingImageFails(t *testing.T) {
 func TestWorkloadsStopWithTheirLastUser(t *testing.T) {
 	h := newHarness(t)
 	s := newECSStack(t, h, "")
-	_, err := ecr.PushImage(h.acct, "app", "v1", program(t, "v1"))
+	_, err := ecr.PushImage(h.acct, "app", "v1", "", program(t, "v1"))
 	require.NoError(t, err)
 	ep := serve(t, h.acct) // one user of the workloads
 	s.deploy("app:v1")
@@ -246,7 +252,7 @@ func TestWorkloadsStopWithTheirLastUser(t *testing.T) {
 func TestAlarmFromServed5xx(t *testing.T) {
 	h := newHarness(t)
 	s := newECSStack(t, h, "")
-	_, err := ecr.PushImage(h.acct, "app", "v5-api500", program(t, "v5-api500"))
+	_, err := ecr.PushImage(h.acct, "app", "v5-api500", "", program(t, "v5-api500"))
 	require.NoError(t, err)
 	s.deploy("app:v5-api500")
 	h.create(core.TokAlarm, "alb-5xx", pmap(map[string]any{"name": "web-alb-5xx", "namespace": "AWS/ApplicationELB",

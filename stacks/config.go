@@ -59,9 +59,13 @@ type Config struct {
 	ImageRegistryID      string   // kirikae:imageRegistryId — "" = own account
 	ImagePullAccounts    []string // kirikae:imagePullAccounts — repository policy
 	CPU                  int      // kirikae:cpu — Fargate CPU units
-	Memory               int      // kirikae:memory — Fargate memory MiB
-	DesiredCount         int      // kirikae:desiredCount
-	ContainerPort        int      // kirikae:containerPort
+	// CPUArchitecture is the one CPU platform of the stack's API: what the
+	// task definitions and the function declare, and what the pipeline
+	// builds images and zips for.
+	CPUArchitecture string // kirikae:cpuArchitecture — "arm64" or "x86_64"
+	Memory          int    // kirikae:memory — Fargate memory MiB
+	DesiredCount    int    // kirikae:desiredCount
+	ContainerPort   int    // kirikae:containerPort
 	// CertificateARN turns on the ALB's HTTPS listener (HTTP then only
 	// redirects); APIDomain is the name the certificate covers.
 	CertificateARN  string // kirikae:certificateArn
@@ -106,6 +110,10 @@ type Config struct {
 	FrontendEnabled bool   // kirikae:frontendEnabled
 	FrontendRelease string // kirikae:frontendRelease — release value: /releases/<id>
 	FrontendBucket  string // kirikae:frontendBucket — "" = derived from serviceName+stack
+	// FrontendReadAccounts may read this stack's releases from another
+	// account: a cross-account promote copies them with its own
+	// credentials, which the bucket policy must allow.
+	FrontendReadAccounts []string // kirikae:frontendReadAccounts
 	// SandboxAccount names the simulated AWS account the stack deploys into
 	// with --sandbox; stacks naming the same account share it.
 	SandboxAccount string // kirikae:sandboxAccount

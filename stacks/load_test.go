@@ -53,7 +53,7 @@ func TestDefaultsApplied(t *testing.T) {
 	require.NoError(t, err)
 	want := Config{
 		Stack: "staging", File: testFile, Region: "us-east-1", Backend: BackendECS, ServiceName: "kirikae",
-		ImageRepository: "kirikae-api", ImageRepositoryOwner: true, ImageTag: "v1", CPU: 256, Memory: 512, DesiredCount: 1,
+		ImageRepository: "kirikae-api", ImageRepositoryOwner: true, ImageTag: "v1", CPU: 256, CPUArchitecture: ArchARM64, Memory: 512, DesiredCount: 1,
 		ContainerPort: 8080, HealthCheckPath: "/healthz", DrainSeconds: 10, ActiveColor: ColorBlue, LogRetention: 14,
 		LambdaArtifact: "app/lambda", LambdaMemory: 256, LambdaTimeout: 10, LambdaRuntime: "provided.al2023",
 		LambdaHandler: "bootstrap", FrontendRelease: "r1", SandboxAccount: "shared", FrontendDir: "web/dist", KeepReleases: 5,

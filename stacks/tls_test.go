@@ -12,8 +12,13 @@ const (
 )
 
 func TestCertificatesComeWithTheirDomain(t *testing.T) {
-	assert.Nil(t, problemsOf(t, stackYAML("kirikae:certificateArn: "+testCertEU, "kirikae:apiDomain: api.example.com",
+	assert.Nil(t, problemsOf(t, stackYAML("kirikae:certificateArn: "+testCert, "kirikae:apiDomain: api.example.com",
 		"kirikae:frontendCertificateArn: "+testCert, "kirikae:frontendDomain: www.example.com")))
+	// The load balancer's certificate is in the stack's region (us-east-1
+	// in stackYAML), or the listener cannot use it.
+	assert.Equal(t, []string{`Pulumi.test.yaml:5: kirikae:certificateArn: "` + testCertEU + `" must be an ACM certificate in aws:region us-east-1 (a load balancer uses certificates of its own region only); request or import it there`},
+		problemsOf(t, stackYAML("kirikae:certificateArn: "+testCertEU, "kirikae:apiDomain: api.example.com")))
+	assert.Nil(t, problemsOf(t, stackYAML("aws:region: eu-west-1", "kirikae:certificateArn: "+testCertEU, "kirikae:apiDomain: api.example.com")))
 	assert.Equal(t, []string{`Pulumi.test.yaml:5: kirikae:certificateArn: "` + testCert + `" needs kirikae:apiDomain (the DNS name the certificate covers)`},
 		problemsOf(t, stackYAML("kirikae:certificateArn: "+testCert)))
 	assert.Equal(t, []string{`Pulumi.test.yaml:5: kirikae:frontendDomain: "www.example.com" needs kirikae:frontendCertificateArn (a certificate for it)`},

@@ -219,5 +219,13 @@ func tlsProblems(c Config, o *origin) []Problem {
 		out = append(out, o.problem(KeyFrontendCertificateARN, c.FrontendCertificateARN,
 			"must be an ACM certificate in us-east-1 (CloudFront reads certificates only from there)"))
 	}
+	// A load balancer uses certificates from ACM in its own region only:
+	// https://docs.aws.amazon.com/elasticloadbalancing/latest/application/https-listener-certificates.html
+	// https://docs.aws.amazon.com/acm/latest/userguide/acm-regions.html
+	if c.CertificateARN != "" && c.Region != "" && !o.reported[KeyCertificateARN] && !o.reported[KeyRegion] &&
+		!strings.Contains(c.CertificateARN, ":acm:"+c.Region+":") {
+		out = append(out, o.problem(KeyCertificateARN, c.CertificateARN, fmt.Sprintf(
+			"must be an ACM certificate in aws:region %s (a load balancer uses certificates of its own region only); request or import it there", c.Region)))
+	}
 	return out
 }

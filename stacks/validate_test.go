@@ -72,6 +72,8 @@ func TestParseRejectsBadValues(t *testing.T) {
 			[]string{`Pulumi.test.yaml:2: aws:region: "us-east-9" is not an AWS region (e.g. us-east-1, eu-west-1; see docs/config.md)`}},
 		{"backend", []string{"kirikae:backend: k8s"},
 			[]string{`Pulumi.test.yaml:3: kirikae:backend: "k8s" is not allowed; use one of: ecs, lambda`}},
+		{"cpu architecture", []string{"kirikae:cpuArchitecture: amd64"},
+			[]string{`Pulumi.test.yaml:5: kirikae:cpuArchitecture: "amd64" is not allowed; use one of: arm64, x86_64`}},
 		{"strategy", []string{"kirikae:strategy: rolling"},
 			[]string{`Pulumi.test.yaml:5: kirikae:strategy: "rolling" is not allowed; use one of: bluegreen, canary`}},
 		{"active colour", []string{"kirikae:activeColor: red"},

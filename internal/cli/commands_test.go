@@ -57,6 +57,8 @@ func TestNoCredentialsFailsFastNamingSandbox(t *testing.T) {
 		t.Setenv(v, "")
 	}
 	t.Setenv("HOME", t.TempDir())
+	// Not on EC2 either (engine's tests cover the instance profile).
+	t.Setenv("AWS_EC2_METADATA_DISABLED", "true")
 	code, _, errOut := runMain("preview", "--stack", "staging", "--cwd", testproject.Copy(t))
 	assert.Equal(t, ExitBadInput, code)
 	assert.Contains(t, errOut, "no AWS credentials")

@@ -17,7 +17,7 @@ func newConfigCmd(f *factory) *cobra.Command {
 		Short: "Check stack config and list the keys kirikae reads",
 		Args:  cobra.NoArgs,
 	}
-	cmd.AddCommand(newConfigCheckCmd(f, nil), newConfigKeysCmd(f))
+	cmd.AddCommand(newConfigCheckCmd(f, nil), newConfigKeysCmd(f), newConfigGetCmd(f), newConfigPlatformCmd(f))
 	return cmd
 }
 

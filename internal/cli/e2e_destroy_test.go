@@ -20,7 +20,7 @@ func TestDestroySaysWhatBlocksItAndForceEmptyDeletes(t *testing.T) {
 	require.Equal(t, 0, r.code, r.stderr)
 	acct, err := deploy.OpenSandboxAccount(dir, "staging")
 	require.NoError(t, err)
-	_, err = acct.PushImage("kirikae-api", "v9", []byte("#!program v9"))
+	_, err = acct.PushImage("kirikae-api", "v9", "", []byte("#!program v9"))
 	require.NoError(t, err)
 	before, err := acct.Resources()
 	require.NoError(t, err)

@@ -15,139 +15,187 @@ import (
 	"github.com/kirikae/kirikae/internal/testproject"
 )
 
-// The pipeline's own scripts (scripts/ci, what the workflows call), in
-// order, against the sandbox: PR preview → staging deploy of this commit's
-// release with the reviewed plan → promote of exactly that release → the
-// nightly drift check after an out-of-band change. This is the pipeline's
-// proof here, since GitHub Actions cannot run on this machine.
-func TestPipelineScriptsAgainstTheSandbox(t *testing.T) {
+// pipelineProject is a copy of the project that is a git checkout with the
+// pipeline's scripts and the build tool they run (scripts/ci, build/), for
+// running scripts/ci against the sandbox as the workflows run them.
+type pipelineProject struct {
+	t    *testing.T
+	dir  string
+	out  string
+	root string
+}
+
+const pipelineTag = "c0ffee123456"
+
+// newPipelineProject copies the project; edit, when set, rewrites both
+// stack files. With fast, a failing verification gives up in seconds.
+func newPipelineProject(t *testing.T, fast bool, edit func(stackFile string) string) *pipelineProject {
+	t.Helper()
 	for _, tool := range []string{"bash", "jq"} {
 		if _, err := exec.LookPath(tool); err != nil {
 			testproject.MissingTool(t, "%s (the CI scripts use it)", tool)
 		}
 	}
-	dir := testproject.Copy(t)
-	fastVerify(t, dir)
-	root := testproject.Root(t)
-	require.NoError(t, os.MkdirAll(filepath.Join(dir, "scripts", "ci"), 0o755))
-	entries, err := os.ReadDir(filepath.Join(root, "scripts", "ci"))
-	require.NoError(t, err)
-	for _, e := range entries {
-		raw, err := os.ReadFile(filepath.Join(root, "scripts", "ci", e.Name()))
+	p := &pipelineProject{t: t, dir: testproject.Copy(t), root: testproject.Root(t)}
+	p.out = filepath.Join(p.dir, "out", "ci")
+	if fast {
+		fastVerify(t, p.dir)
+	}
+	for _, sub := range []string{filepath.Join("scripts", "ci"), "build", filepath.Join("build", "cmd", "artifact")} {
+		require.NoError(t, os.MkdirAll(filepath.Join(p.dir, sub), 0o755))
+		entries, err := os.ReadDir(filepath.Join(p.root, sub))
 		require.NoError(t, err)
-		require.NoError(t, os.WriteFile(filepath.Join(dir, "scripts", "ci", e.Name()), raw, 0o755))
-	}
-	const tag = "c0ffee123456"
-	out := filepath.Join(dir, "out", "ci")
-	// What the build job hands the deploy jobs besides the image.
-	release := filepath.Join(out, "release")
-	require.NoError(t, os.MkdirAll(release, 0o755))
-	require.NoError(t, os.WriteFile(filepath.Join(release, "RELEASE"), []byte(tag+"\n"), 0o644))
-	require.NoError(t, os.WriteFile(filepath.Join(release, "lambda.zip"), []byte("zip"), 0o644))
-	require.NoError(t, exec.Command("cp", "-R", filepath.Join(dir, "web", "dist"), filepath.Join(release, "web-dist")).Run())
-
-	script := func(env []string, name string, args ...string) (int, string) {
-		cmd := exec.Command("bash", append([]string{filepath.Join(dir, "scripts", "ci", name)}, args...)...)
-		cmd.Dir = dir
-		cmd.Env = append(os.Environ(), "NO_COLOR=1", "CI_OUT="+out, "RELEASE_TAG="+tag,
-			"KIRIKAE_BIN="+kirikaeBin(t), "KIRIKAE_CI_FLAGS=--sandbox", "GITHUB_OUTPUT=", "GITHUB_STEP_SUMMARY=")
-		cmd.Env = append(cmd.Env, env...)
-		var b bytes.Buffer
-		cmd.Stdout, cmd.Stderr = &b, &b
-		err := cmd.Run()
-		code := 0
-		if ee, ok := err.(*exec.ExitError); ok {
-			code = ee.ExitCode()
-		} else {
-			require.NoError(t, err, b.String())
+		for _, e := range entries {
+			if e.IsDir() || strings.HasSuffix(e.Name(), "_test.go") {
+				continue
+			}
+			raw, err := os.ReadFile(filepath.Join(p.root, sub, e.Name()))
+			require.NoError(t, err)
+			require.NoError(t, os.WriteFile(filepath.Join(p.dir, sub, e.Name()), raw, 0o755))
 		}
-		return code, b.String()
 	}
-
-	// The project is a git checkout: the release tag and the reviewed-plan
-	// check both name its tree.
-	git := func(args ...string) string {
-		cmd := exec.Command("git", args...)
-		cmd.Dir = dir
-		cmd.Env = append(os.Environ(), "GIT_AUTHOR_NAME=ci", "GIT_AUTHOR_EMAIL=ci@example.com",
-			"GIT_COMMITTER_NAME=ci", "GIT_COMMITTER_EMAIL=ci@example.com", "GIT_CONFIG_GLOBAL=/dev/null")
-		b, err := cmd.CombinedOutput()
-		require.NoError(t, err, string(b))
-		return strings.TrimSpace(string(b))
+	if edit != nil {
+		for _, stack := range []string{"staging", "product"} {
+			f := filepath.Join(p.dir, "Pulumi."+stack+".yaml")
+			raw, err := os.ReadFile(f)
+			require.NoError(t, err)
+			require.NoError(t, os.WriteFile(f, []byte(edit(string(raw))), 0o644))
+		}
 	}
-	require.NoError(t, os.WriteFile(filepath.Join(dir, ".gitignore"), []byte("out/\n.kirikae/\n"), 0o644))
-	git("init", "-q")
-	git("add", "-A")
-	git("commit", "-qm", "pull request head")
+	require.NoError(t, os.WriteFile(filepath.Join(p.dir, ".gitignore"), []byte("out/\n.kirikae/\ndist/\nreviewed/\n"), 0o644))
+	p.git("init", "-q")
+	p.git("add", "-A")
+	p.git("commit", "-qm", "pull request head")
+	return p
+}
 
-	// The project already runs on staging (its first deploy made the
-	// repository the build job pushes to).
-	require.Equal(t, 0, kirikae(t, dir, "up", "--stack", "staging", "--sandbox").code)
+// script runs scripts/ci/name as the workflow step would.
+func (p *pipelineProject) script(env []string, name string, args ...string) (int, string) {
+	t := p.t
+	t.Helper()
+	cmd := exec.Command("bash", append([]string{filepath.Join(p.dir, "scripts", "ci", name)}, args...)...)
+	cmd.Dir = p.dir
+	cmd.Env = append(os.Environ(), "NO_COLOR=1", "CI_OUT="+p.out, "RELEASE_TAG="+pipelineTag,
+		"KIRIKAE_BIN="+kirikaeBin(t), "KIRIKAE_CI_FLAGS=--sandbox", "GITHUB_OUTPUT=", "GITHUB_STEP_SUMMARY=")
+	cmd.Env = append(cmd.Env, env...)
+	var b bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &b, &b
+	err := cmd.Run()
+	code := 0
+	if ee, ok := err.(*exec.ExitError); ok {
+		code = ee.ExitCode()
+	} else {
+		require.NoError(t, err, b.String())
+	}
+	return code, b.String()
+}
 
-	// Pull request: both stacks previewed with the release the merge will
-	// deploy, plans and the tree saved for review.
-	code, log := script([]string{"WITH_RELEASE=1"}, "preview.sh", "staging", "product")
+// git runs git in the project: the release tag and the reviewed-plan check
+// both name its tree.
+func (p *pipelineProject) git(args ...string) string {
+	p.t.Helper()
+	cmd := exec.Command("git", args...)
+	cmd.Dir = p.dir
+	cmd.Env = append(os.Environ(), "GIT_AUTHOR_NAME=ci", "GIT_AUTHOR_EMAIL=ci@example.com",
+		"GIT_COMMITTER_NAME=ci", "GIT_COMMITTER_EMAIL=ci@example.com", "GIT_CONFIG_GLOBAL=/dev/null")
+	b, err := cmd.CombinedOutput()
+	require.NoError(p.t, err, string(b))
+	return strings.TrimSpace(string(b))
+}
+
+// reviewPR runs the pull request's preview job and hands its plans on as
+// the `reviewed` job does after the merge.
+func (p *pipelineProject) reviewPR() string {
+	t := p.t
+	t.Helper()
+	code, log := p.script([]string{"WITH_RELEASE=1"}, "preview.sh", "staging", "product")
 	require.Equal(t, 0, code, log)
-	assert.FileExists(t, filepath.Join(out, "plans", "staging.json"))
-	assert.FileExists(t, filepath.Join(out, "plans", "product.json"))
+	assert.FileExists(t, filepath.Join(p.out, "plans", "staging.json"))
+	assert.FileExists(t, filepath.Join(p.out, "plans", "product.json"))
 	assert.Contains(t, log, "kirikae preview: staging")
-	tree, err := os.ReadFile(filepath.Join(out, "plans", "TREE"))
+	tree, err := os.ReadFile(filepath.Join(p.out, "plans", "TREE"))
 	require.NoError(t, err)
-	assert.Equal(t, git("rev-parse", "HEAD^{tree}"), strings.TrimSpace(string(tree)))
-	// What the `reviewed` job hands the staging job after the merge.
-	reviewed := filepath.Join(dir, "reviewed", "plans")
+	assert.Equal(t, p.git("rev-parse", "HEAD^{tree}"), strings.TrimSpace(string(tree)))
+	reviewed := filepath.Join(p.dir, "reviewed", "plans")
 	require.NoError(t, os.MkdirAll(filepath.Dir(reviewed), 0o755))
-	require.NoError(t, exec.Command("cp", "-R", filepath.Join(out, "plans"), reviewed).Run())
+	require.NoError(t, exec.Command("cp", "-R", filepath.Join(p.out, "plans"), reviewed).Run())
+	return reviewed
+}
 
-	// The build job: the image is built once and pushed to staging's
-	// registry (`sandbox push-image` stands in for docker build-push).
-	pushed := kirikae(t, dir, "sandbox", "push-image", tag, "--stack", "staging", "--sandbox",
-		"--dir", filepath.Join(root, "app", "cmd", "server"), "--json")
-	require.Equal(t, 0, pushed.code, pushed.stderr)
-	assert.Contains(t, pushed.stdout, `"digest":"sha256:`)
-
-	// Merge (a merge commit with the same files): staging gets this
-	// release through the plan reviewed in the pull request.
-	git("commit", "-q", "--allow-empty", "-m", "merge pull request")
-	withReviewed := []string{"REVIEWED_PLANS=" + reviewed}
-	code, log = script(withReviewed, "deploy-staging.sh")
-	require.Equal(t, 0, code, log)
-	assert.Contains(t, log, "applying the plan reviewed in the pull request")
-	assert.NotContains(t, log, "previewing again")
+// releaseOf reads the release= step output of deploy-staging.sh.
+func releaseOf(log string) string {
 	var id string
 	for _, l := range strings.Split(log, "\n") {
 		if v, ok := strings.CutPrefix(l, "release="); ok {
 			id = v
 		}
 	}
+	return id
+}
+
+// The pipeline's own scripts (scripts/ci, what the workflows call), in
+// order, against an empty sandbox account: PR preview → the build job
+// (bootstrap, then the image pushed before any up) → staging deploy of this
+// commit's release with the reviewed plan → promote of exactly that
+// release → the nightly drift check after an out-of-band change. This is
+// the pipeline's proof here, since GitHub Actions cannot run on this
+// machine.
+func TestPipelineScriptsAgainstTheSandbox(t *testing.T) {
+	p := newPipelineProject(t, true, nil)
+	dir, root := p.dir, p.root
+
+	// Pull request: both stacks previewed with the release the merge will
+	// deploy, plans and the tree saved for review. Nothing is deployed yet.
+	reviewed := p.reviewPR()
+
+	// The build job on a new account: bootstrap creates the repository,
+	// then the image is built once and pushed to it (`sandbox push-image`
+	// stands in for docker build-push) before any up.
+	code, log := p.script(nil, "bootstrap.sh")
+	require.Equal(t, 0, code, log)
+	pushed := kirikae(t, dir, "sandbox", "push-image", pipelineTag, "--stack", "staging", "--sandbox",
+		"--dir", filepath.Join(root, "app", "cmd", "server"), "--json")
+	require.Equal(t, 0, pushed.code, pushed.stderr)
+	assert.Contains(t, pushed.stdout, `"digest":"sha256:`)
+
+	// Merge (a merge commit with the same files): staging gets this
+	// release through the plan reviewed in the pull request.
+	p.git("commit", "-q", "--allow-empty", "-m", "merge pull request")
+	withReviewed := []string{"REVIEWED_PLANS=" + reviewed}
+	code, log = p.script(withReviewed, "deploy-staging.sh")
+	require.Equal(t, 0, code, log)
+	assert.Contains(t, log, "applying the plan reviewed in the pull request")
+	assert.NotContains(t, log, "previewing again")
+	assert.NotContains(t, log, "is empty: building image", "the image the build job pushed")
+	id := releaseOf(log)
 	require.NotEmpty(t, id, log)
-	assert.Equal(t, tag, liveImage(t, dir, "staging"))
+	assert.Equal(t, pipelineTag, liveImage(t, dir, "staging"))
 
 	// The same reviewed plan again: staging moved since the review, so it
 	// is refused and nothing changes; a manual run with a fresh plan goes.
-	code, log = script(withReviewed, "deploy-staging.sh")
+	code, log = p.script(withReviewed, "deploy-staging.sh")
 	assert.Equal(t, 2, code, log)
 	assert.Contains(t, log, "stale")
-	code, log = script(append(withReviewed, "FRESH_PLAN=1"), "deploy-staging.sh")
+	code, log = p.script(append(withReviewed, "FRESH_PLAN=1"), "deploy-staging.sh")
 	assert.Equal(t, 0, code, log)
 	assert.Contains(t, log, "previewing again")
 	// A merge that brought other files never applies the reviewed plan.
 	require.NoError(t, os.WriteFile(filepath.Join(dir, "NOTES.txt"), []byte("another change\n"), 0o644))
-	git("add", "-A")
-	git("commit", "-qm", "merge with other changes")
-	code, log = script(withReviewed, "deploy-staging.sh")
+	p.git("add", "-A")
+	p.git("commit", "-qm", "merge with other changes")
+	code, log = p.script(withReviewed, "deploy-staging.sh")
 	assert.Equal(t, 0, code, log)
 	assert.Contains(t, log, "this commit's files differ from the reviewed pull request's")
 
 	// A promote bound to another release is refused; the verified one goes.
-	code, log = script([]string{"RELEASE=999"}, "promote.sh")
+	code, log = p.script([]string{"RELEASE=999"}, "promote.sh")
 	assert.Equal(t, 2, code, log)
-	code, log = script([]string{"RELEASE=" + id}, "promote.sh")
+	code, log = p.script([]string{"RELEASE=" + id}, "promote.sh")
 	require.Equal(t, 0, code, log)
-	assert.Equal(t, tag, liveImage(t, dir, "product"), "product runs what staging verified")
+	assert.Equal(t, pipelineTag, liveImage(t, dir, "product"), "product runs what staging verified")
 
 	// Nightly: no drift, then an out-of-band change on product is found.
-	code, log = script(nil, "drift.sh", "product")
+	code, log = p.script(nil, "drift.sh", "product")
 	assert.Equal(t, 0, code, log)
 	acct, err := deploy.OpenSandboxAccount(dir, "product")
 	require.NoError(t, err)
@@ -158,9 +206,52 @@ func TestPipelineScriptsAgainstTheSandbox(t *testing.T) {
 			require.NoError(t, acct.Drift(r.Type, r.ID, map[string]any{"tags": map[string]any{"edited": "by-hand"}}))
 		}
 	}
-	code, log = script(nil, "drift.sh", "product")
+	code, log = p.script(nil, "drift.sh", "product")
 	assert.Equal(t, 3, code, log)
 	assert.Contains(t, log, "aws:ecs/cluster:Cluster")
-	code, _ = script(nil, "drift.sh", "staging")
+	code, _ = p.script(nil, "drift.sh", "staging")
 	assert.Equal(t, 0, code, "staging did not drift")
+}
+
+// The same sequence with `backend: lambda`: the zip the build makes goes
+// where kirikae:lambdaArtifact says (dist/lambda.zip in the stack files),
+// built for kirikae:cpuArchitecture, and staging's verified release is
+// promoted to product. Bootstrap has nothing to create for a function.
+func TestPipelineScriptsLambdaBackend(t *testing.T) {
+	// The function's first invocation starts its runtime (under qemu for
+	// arm64 on this machine): verification keeps its real timeout.
+	p := newPipelineProject(t, false, func(stackFile string) string {
+		return strings.Replace(stackFile, "kirikae:backend: ecs", "kirikae:backend: lambda", 1)
+	})
+	reviewed := p.reviewPR()
+	zip, err := os.ReadFile(filepath.Join(p.dir, "dist", "lambda.zip"))
+	require.NoError(t, err, "the preview had the zip where the stack reads it")
+	built, err := os.ReadFile(filepath.Join(p.out, "release", "lambda.zip"))
+	require.NoError(t, err)
+	assert.Equal(t, built, zip)
+
+	code, log := p.script(nil, "bootstrap.sh")
+	require.Equal(t, 0, code, log)
+	assert.Contains(t, log, "nothing to create")
+
+	p.git("commit", "-q", "--allow-empty", "-m", "merge pull request")
+	require.NoError(t, os.RemoveAll(filepath.Join(p.dir, "dist")), "a fresh runner has no zip until install_release")
+	code, log = p.script([]string{"REVIEWED_PLANS=" + reviewed}, "deploy-staging.sh")
+	require.Equal(t, 0, code, log)
+	assert.Contains(t, log, "applying the plan reviewed in the pull request")
+	id := releaseOf(log)
+	require.NotEmpty(t, id, log)
+
+	code, log = p.script([]string{"RELEASE=" + id}, "promote.sh")
+	require.Equal(t, 0, code, log)
+	var rels struct {
+		Releases []struct {
+			Live     bool   `json:"live"`
+			Verified string `json:"verified"`
+		} `json:"releases"`
+	}
+	kirikaeJSON(t, p.dir, &rels, "releases", "--stack", "product", "--sandbox")
+	require.NotEmpty(t, rels.Releases)
+	assert.True(t, rels.Releases[0].Live)
+	assert.Equal(t, "passed", rels.Releases[0].Verified, "product runs the function staging verified")
 }

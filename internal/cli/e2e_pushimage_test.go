@@ -22,10 +22,10 @@ func TestSandboxPushImage(t *testing.T) {
 	cfg, err := stacks.Load(dir, "staging")
 	require.NoError(t, err)
 
-	t.Run("before the stack is deployed", func(t *testing.T) {
+	t.Run("before the repository exists", func(t *testing.T) {
 		r := kirikae(t, dir, "sandbox", "push-image", "v2", "--stack", "staging", "--dir", server)
 		assert.Equal(t, 1, r.code, r.stderr)
-		assert.Contains(t, r.stderr, "kirikae up --stack staging --sandbox")
+		assert.Contains(t, r.stderr, "kirikae bootstrap --stack staging --sandbox")
 		assert.Equal(t, 1, strings.Count(strings.TrimSpace(r.stderr), "\n")+1, "one line: %s", r.stderr)
 	})
 	t.Run("unknown stack", func(t *testing.T) {
@@ -33,7 +33,8 @@ func TestSandboxPushImage(t *testing.T) {
 		assert.Equal(t, 2, r.code, r.stderr)
 	})
 
-	r := kirikae(t, dir, "up", "--stack", "staging", "--sandbox")
+	// bootstrap creates the repository the push goes to, nothing more.
+	r := kirikae(t, dir, "bootstrap", "--stack", "staging", "--sandbox", "--yes")
 	require.Equal(t, 0, r.code, r.stderr)
 
 	t.Run("invalid tag", func(t *testing.T) {

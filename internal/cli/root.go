@@ -112,6 +112,7 @@ func newRoot(io *IO) (*cobra.Command, *factory) {
 		newUpCmd(f, nil),
 		newPreviewCmd(f, nil),
 		newRefreshCmd(f, nil),
+		newBootstrapCmd(f, nil),
 		newDriftCmd(f),
 		newDestroyCmd(f, nil),
 		newHistoryCmd(f, nil),

@@ -52,32 +52,35 @@ is on disk. Ctrl-C (SIGINT) or SIGTERM stops it.`,
 	}
 	serve.Flags().IntVar(&basePort, "port", 0, "first local port of the stack's endpoints (url, frontendUrl, testUrl at N, N+1, N+2); 0: free ports")
 	cmd.AddCommand(serve, newSandboxEnvCmd(f))
-	var srcDir string
+	var srcDir, platform string
 	push := &cobra.Command{
-		Use:   "push-image TAG --stack STACK [--dir DIR] [--json]",
+		Use:   "push-image TAG --stack STACK [--platform linux/arm64|linux/amd64] [--dir DIR] [--json]",
 		Short: "Build a Go program and push it as an image to the stack's sandbox ECR repository",
-		Long: `push-image builds the Go main package in DIR (default app/cmd/server) for this
-machine, with TAG baked in as its version, and stores it as image TAG in the
-ECR repository of the stack's simulated account (kirikae:imageRepository),
-as docker push would. It prints the image digest; with --json one object
-with the keys repository, tag and digest. The stack must be deployed in the
-sandbox first. When the repository's tags are immutable (kirikae's infra
+		Long: `push-image builds the Go main package in DIR (default app/cmd/server) for
+PLATFORM (default: the stack's kirikae:cpuArchitecture), with TAG baked in as
+its version, and stores it as image TAG for that platform in the ECR
+repository of the stack's simulated account (kirikae:imageRepository), as
+docker buildx build --platform … --push would. Tasks run it only when their
+runtimePlatform matches (arm64 through qemu-user on an x86 machine). It prints the image digest; with --json one object
+with the keys repository, tag and digest. The repository must exist first:
+` + "`kirikae bootstrap --stack STACK --sandbox`" + ` creates it. When the repository's tags are immutable (kirikae's infra
 makes them so), pushing a tag it already holds fails with
 ImageTagAlreadyExistsException, as in ECR.`,
 		Example: `  kirikae sandbox push-image v2 --stack staging`,
 		Args:    cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return f.runPushImage(cmd.Context(), args[0], srcDir)
+			return f.runPushImage(cmd.Context(), args[0], srcDir, platform)
 		},
 	}
 	push.Flags().StringVar(&srcDir, "dir", filepath.Join("app", "cmd", "server"), "Go main package to build (relative to the project)")
+	push.Flags().StringVar(&platform, "platform", "", "linux/arm64 or linux/amd64 (default: the stack's kirikae:cpuArchitecture)")
 	cmd.AddCommand(push)
 	return cmd
 }
 
 // runPushImage checks the repository first so an undeployed stack fails
 // before a build; the push itself is the sandbox's, which enforces ECR's rules.
-func (f *factory) runPushImage(ctx context.Context, tag, srcDir string) error {
+func (f *factory) runPushImage(ctx context.Context, tag, srcDir, platform string) error {
 	if err := f.requireStack(); err != nil {
 		return err
 	}
@@ -93,10 +96,15 @@ func (f *factory) runPushImage(ctx context.Context, tag, srcDir string) error {
 	inv.Sandbox = true
 	notDeployed := &exitError{code: ExitFailed,
 		msg:  fmt.Sprintf("push image: stack %s has no ECR repository %q in the sandbox yet", f.globals.Stack, cfg.ImageRepository),
-		hint: fmt.Sprintf("run `%s` first", inv.Command("up"))}
+		hint: fmt.Sprintf("create it with `%s` first", inv.Command("bootstrap"))}
 	accountDir := deploy.PathsFor(dir, true).AccountDir(cfg)
-	pushed, err := deploy.PushSandboxImage(ctx, dir, accountDir, cfg.ImageRepository, tag, srcDir)
+	if platform == "" {
+		platform = cfg.Platform().OCI
+	}
+	pushed, err := deploy.PushSandboxImage(ctx, dir, accountDir, cfg.ImageRepository, tag, srcDir, platform)
 	switch {
+	case errors.Is(err, deploy.ErrInvalidPlatform):
+		return usageError(fmt.Sprintf("push image: invalid --platform %q: want linux/arm64 or linux/amd64", platform))
 	case errors.Is(err, deploy.ErrNoSandboxRepository):
 		return notDeployed
 	case errors.Is(err, build.ErrInvalidVersion):

@@ -24,6 +24,14 @@ case "$cmd" in
   releases) cat "$FAKE_RELEASES" ;;
   promote) echo "promoted" ;;
   drift) echo "drift report"; exit "${FAKE_DRIFT_EXIT:-0}" ;;
+  config)
+    case "$*" in
+      *"get kirikae:frontendDir"*) echo "$FAKE_FRONTEND_DIR" ;;
+      *"get kirikae:lambdaArtifact"*) echo "$FAKE_LAMBDA_ARTIFACT" ;;
+      *"get kirikae:backend"*) echo "${FAKE_BACKEND:-ecs}" ;;
+      *"platform"*"--json"*) echo '{"lambda":"arm64","ecs":"ARM64","goarch":"arm64","oci":"linux/arm64"}' ;;
+      *"platform"*) echo "linux/arm64" ;;
+    esac ;;
 esac
 `
 
@@ -61,8 +69,9 @@ func newScriptRun(t *testing.T) *scriptRun {
 		"GITHUB_STEP_SUMMARY="+filepath.Join(dir, "summary.md"),
 		"GITHUB_OUTPUT="+filepath.Join(dir, "output"),
 		"RELEASE_TAG=abc123def456",
-		"FRONTEND_DIR="+filepath.Join(dir, "site"),
-		"LAMBDA_ZIP="+filepath.Join(dir, "lambda", "fn.zip"),
+		// Where the stack files say the artifacts go (config get).
+		"FAKE_FRONTEND_DIR="+filepath.Join(dir, "site"),
+		"FAKE_LAMBDA_ARTIFACT="+filepath.Join(dir, "lambda", "fn.zip"),
 	)
 	return r
 }
@@ -101,10 +110,35 @@ func (r *scriptRun) run(script string, extraEnv []string, args ...string) (int, 
 	return code, string(out)
 }
 
-// calls lists the kirikae command lines the script ran, CI_OUT shown as OUT.
+// calls lists the kirikae command lines the script ran, CI_OUT shown as OUT,
+// leaving out the config reads (configReads lists those).
 func (r *scriptRun) calls() []string {
-	text := strings.ReplaceAll(r.read("calls.log"), r.out, "OUT")
-	return strings.Split(strings.TrimSpace(text), "\n")
+	var out []string
+	for _, l := range r.allCalls() {
+		if !strings.HasPrefix(l, "config ") {
+			out = append(out, l)
+		}
+	}
+	return out
+}
+
+// configReads lists the `kirikae config` calls the script made.
+func (r *scriptRun) configReads() []string {
+	var out []string
+	for _, l := range r.allCalls() {
+		if strings.HasPrefix(l, "config ") {
+			out = append(out, l)
+		}
+	}
+	return out
+}
+
+func (r *scriptRun) allCalls() []string {
+	text := strings.TrimSpace(strings.ReplaceAll(r.read("calls.log"), r.out, "OUT"))
+	if text == "" {
+		return nil
+	}
+	return strings.Split(text, "\n")
 }
 
 func TestPreviewScript(t *testing.T) {
@@ -124,6 +158,11 @@ func TestPreviewScript(t *testing.T) {
 	code, out = r.run("preview.sh", []string{"WITH_RELEASE=1"}, "staging")
 	require.Equal(t, 0, code, out)
 	assert.Equal(t, []string{"preview --stack staging --markdown --image abc123def456 --frontend-release abc123def456 --save-plan OUT/plans/staging.json"}, r.calls())
+	// The previewed release's artifacts are built and where the stack
+	// reads them, as the deploy will have them.
+	assert.Equal(t, "abc123def456\n", r.read("out/release/RELEASE"))
+	assert.Equal(t, r.read("out/release/lambda.zip"), r.read("lambda/fn.zip"))
+	assert.FileExists(t, filepath.Join(r.dir, "site", "index.html"))
 }
 
 func TestDeployStagingScript(t *testing.T) {
@@ -142,7 +181,16 @@ func TestDeployStagingScript(t *testing.T) {
 		}, r.calls())
 		assert.Equal(t, "release=7\n", r.read("output"))
 		assert.Equal(t, "<p>abc123def456</p>", r.read("site/index.html"), "the frontend build is where the stack reads it")
-		assert.Equal(t, "zip", r.read("lambda/fn.zip"))
+		assert.Equal(t, "zip", r.read("lambda/fn.zip"), "the zip is where kirikae:lambdaArtifact names it")
+		assert.Equal(t, []string{"config get kirikae:frontendDir --stack staging", "config get kirikae:lambdaArtifact --stack staging"}, r.configReads())
+	})
+	t.Run("a lambda stack whose artifact is no zip is refused", func(t *testing.T) {
+		r := newScriptRun(t)
+		r.release("abc123def456")
+		code, out := r.run("deploy-staging.sh", []string{"FAKE_LAMBDA_ARTIFACT=app/lambda", "FAKE_BACKEND=lambda"})
+		assert.Equal(t, 2, code, out)
+		assert.Contains(t, out, "not a .zip")
+		assert.Empty(t, r.calls(), "nothing deployed")
 	})
 	t.Run("nothing to change: the live verified release of this commit", func(t *testing.T) {
 		r := newScriptRun(t)
@@ -172,7 +220,7 @@ func TestDeployStagingScript(t *testing.T) {
 		code, out := r.run("deploy-staging.sh", nil)
 		assert.Equal(t, 2, code, out)
 		assert.Contains(t, out, "are for '0ld0ld0ld0ld', this run deploys 'abc123def456'")
-		assert.Empty(t, r.read("calls.log"))
+		assert.Empty(t, r.calls())
 	})
 }
 
@@ -182,12 +230,13 @@ func TestPromoteScript(t *testing.T) {
 	code, out := r.run("promote.sh", []string{"RELEASE=7"})
 	require.Equal(t, 0, code, out)
 	assert.Equal(t, []string{"promote --from staging --to product --yes --release 7"}, r.calls())
+	assert.Contains(t, r.configReads(), "config get kirikae:lambdaArtifact --stack product", "both stacks' artifact paths are filled")
 
 	r = newScriptRun(t)
 	r.release("abc123def456")
 	code, out = r.run("promote.sh", []string{"RELEASE="})
 	assert.Equal(t, 2, code, out)
-	assert.Empty(t, r.read("calls.log"), "no promote without the staging release")
+	assert.Empty(t, r.calls(), "no promote without the staging release")
 }
 
 func TestDriftScript(t *testing.T) {

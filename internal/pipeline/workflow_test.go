@@ -74,6 +74,27 @@ func TestRepositoryWorkflows(t *testing.T) {
 	}
 	require.NotEmpty(t, promote.Run, "product job runs promote.sh")
 	assert.Contains(t, scalar(get(promote.Env, "RELEASE")), "needs.staging.outputs.release")
+
+	// The build job bootstraps the repository before it pushes (a new
+	// account has none), and builds the image for the stack's platform.
+	order := map[string]int{}
+	var push Step
+	for i, s := range jobs["build"].Steps {
+		for _, script := range []string{"platform.sh", "bootstrap.sh"} {
+			if strings.Contains(s.Run, script) {
+				order[script] = i + 1
+			}
+		}
+		if strings.HasPrefix(s.Uses, "docker/build-push-action@") {
+			push, order["push"] = s, i+1
+		}
+	}
+	require.NotZero(t, order["push"], "build job pushes the image")
+	require.NotZero(t, order["bootstrap.sh"], "build job runs bootstrap.sh")
+	assert.Less(t, order["bootstrap.sh"], order["push"], "bootstrap before the push")
+	assert.Equal(t, "${{ steps.platform.outputs.platform }}", push.With["platforms"], "the platform of kirikae:cpuArchitecture")
+	require.NotZero(t, order["platform.sh"])
+	assert.Less(t, order["platform.sh"], order["push"])
 }
 
 const sha = "3d3c42e5aac5ba805825da76410c181273ba90b1"

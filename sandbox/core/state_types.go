@@ -72,6 +72,9 @@ type Image struct {
 	Size     int64    `json:"size"`
 	Manifest string   `json:"manifest"`
 	Layer    string   `json:"layer"` // hex sha256 of the file under images/
+	// Platform is the one platform the image's index names (linux/arm64),
+	// "" for an image pushed without one.
+	Platform string `json:"platform,omitempty"`
 }
 
 // LambdaState tracks a function's published versions so aliases can point at

@@ -1,6 +1,7 @@
 package ecr
 
 import (
+	"encoding/json"
 	"fmt"
 
 	"github.com/kirikae/kirikae/sandbox/core"
@@ -131,7 +132,7 @@ func BatchGetImage(st *core.State, in []byte) (any, error) {
 		got := ImageID{ImageDigest: im.Digest, ImageTag: id.ImageTag}
 		images = append(images, map[string]any{
 			"registryId": st.AccountID, "repositoryName": req.RepositoryName,
-			"imageId": got, "imageManifest": im.Manifest, "imageManifestMediaType": manifestMediaType,
+			"imageId": got, "imageManifest": im.Manifest, "imageManifestMediaType": MediaTypeOf(im),
 		})
 	}
 	return map[string]any{"images": images, "failures": failures}, nil
@@ -150,4 +151,16 @@ func imagesRequestOf(st *core.State, in []byte) (imagesRequest, error) {
 		return req, err
 	}
 	return req, needRepository(st, req.RepositoryName)
+}
+
+// MediaTypeOf is the media type of an image's manifest: an index for an
+// image pushed with its platform, else a manifest.
+func MediaTypeOf(im *core.Image) string {
+	var doc struct {
+		MediaType string `json:"mediaType"`
+	}
+	if json.Unmarshal([]byte(im.Manifest), &doc) == nil && doc.MediaType != "" {
+		return doc.MediaType
+	}
+	return manifestMediaType
 }

@@ -24,6 +24,8 @@ const ImagesDir = "images"
 // https://github.com/opencontainers/image-spec/blob/main/manifest.md
 const (
 	manifestMediaType = "application/vnd.oci.image.manifest.v1+json"
+	indexMediaType    = "application/vnd.oci.image.index.v1+json"
+	configMediaType   = "application/vnd.oci.image.config.v1+json"
 	programMediaType  = "application/octet-stream"
 	emptyMediaType    = "application/vnd.oci.empty.v1+json"
 	emptyDigest       = "sha256:44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a" // of "{}"
@@ -55,16 +57,45 @@ func LayerPath(a *core.Account, sum string) string { return filepath.Join(a.Dir(
 // untagged if that was its last tag.
 // https://docs.aws.amazon.com/AmazonECR/latest/userguide/image-tag-mutability.html
 // https://docs.aws.amazon.com/AmazonECR/latest/userguide/image-push.html
-func PushImage(a *core.Account, repository, tag string, program []byte) (PushedImage, error) {
+//
+// With a platform (linux/arm64) the image is what `docker buildx build
+// --platform` pushes: an image index whose one entry names the platform,
+// over a manifest whose config says the architecture, so ECS (and
+// kirikae's preflight) can tell which platforms it runs on.
+// https://github.com/opencontainers/image-spec/blob/main/image-index.md
+// https://docs.aws.amazon.com/AmazonECR/latest/userguide/docker-push-multi-architecture-image.html
+func PushImage(a *core.Account, repository, tag, platform string, program []byte) (PushedImage, error) {
 	sum := sha256.Sum256(program)
 	layer := hex.EncodeToString(sum[:])
+	config := map[string]any{"mediaType": emptyMediaType, "digest": emptyDigest, "size": 2}
+	var goos, goarch string
+	if platform != "" {
+		var ok bool
+		if goos, goarch, ok = strings.Cut(platform, "/"); !ok || goos == "" || goarch == "" {
+			return PushedImage{}, core.BadRequest("InvalidParameterException", fmt.Sprintf("platform %q is not os/architecture", platform))
+		}
+		blob, _ := json.Marshal(map[string]any{"architecture": goarch, "os": goos,
+			"rootfs": map[string]any{"type": "layers", "diff_ids": []string{"sha256:" + layer}}})
+		bsum := sha256.Sum256(blob)
+		config = map[string]any{"mediaType": configMediaType, "digest": "sha256:" + hex.EncodeToString(bsum[:]), "size": len(blob)}
+	}
 	manifest, err := json.Marshal(map[string]any{
-		"schemaVersion": 2, "mediaType": manifestMediaType,
-		"config": map[string]any{"mediaType": emptyMediaType, "digest": emptyDigest, "size": 2},
+		"schemaVersion": 2, "mediaType": manifestMediaType, "config": config,
 		"layers": []any{map[string]any{"mediaType": programMediaType, "digest": "sha256:" + layer, "size": len(program)}},
 	})
 	if err != nil {
 		return PushedImage{}, fmt.Errorf("push image %s:%s: %w", repository, tag, err)
+	}
+	if platform != "" {
+		msum := sha256.Sum256(manifest)
+		manifest, err = json.Marshal(map[string]any{
+			"schemaVersion": 2, "mediaType": indexMediaType,
+			"manifests": []any{map[string]any{"mediaType": manifestMediaType, "digest": "sha256:" + hex.EncodeToString(msum[:]),
+				"size": len(manifest), "platform": map[string]any{"architecture": goarch, "os": goos}}},
+		})
+		if err != nil {
+			return PushedImage{}, fmt.Errorf("push image %s:%s: %w", repository, tag, err)
+		}
 	}
 	msum := sha256.Sum256(manifest)
 	digest := "sha256:" + hex.EncodeToString(msum[:])
@@ -98,7 +129,7 @@ func PushImage(a *core.Account, repository, tag string, program []byte) (PushedI
 			images[i].Tags = append(images[i].Tags, tag)
 		} else {
 			images = append(images, &core.Image{Digest: digest, Tags: []string{tag}, PushedAt: core.Now(),
-				Size: int64(len(program)), Manifest: string(manifest), Layer: layer})
+				Size: int64(len(program)), Manifest: string(manifest), Layer: layer, Platform: platform})
 		}
 		st.Images[repository] = images
 		collectLayers(a, st)

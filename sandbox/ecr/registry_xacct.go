@@ -130,3 +130,12 @@ func crossAccountWrite(op core.JSONOp) core.JSONOp {
 func CannotPull(image, why string) string {
 	return fmt.Sprintf("CannotPullContainerError: pull image manifest has been retried 5 time(s): failed to resolve ref %s: %s", image, why)
 }
+
+// NoPlatformMatch is the stopped reason of a task whose runtimePlatform
+// (platform, e.g. linux/amd64) matches no platform the image was pushed
+// for: the agent finds no manifest for it in the image.
+// https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task_cannot_pull_image.html
+// https://docs.aws.amazon.com/AmazonECS/latest/developerguide/stopped-task-error-codes.html
+func NoPlatformMatch(platform string) string {
+	return fmt.Sprintf("CannotPullContainerError: pull image manifest has been retried 7 time(s): image Manifest does not contain descriptor matching platform '%s'", platform)
+}

@@ -9,6 +9,7 @@ import (
 // Register adds the ecr resource types to the provider's registry.
 func Register() {
 	registerPolicy()
+	registerLifecycle()
 	core.Register(
 		&core.TypeSpec{Token: "aws:ecr/repository:Repository", Name: "name", NameMax: 256, LowerName: true,
 			Immutable: []string{"name"},
@@ -28,6 +29,7 @@ func Register() {
 			Remove: func(st *core.State, r *core.Record) {
 				delete(st.Images, r.ID)
 				dropRepositoryPolicy(st, r.ID) // ecr/policy.go
+				dropLifecyclePolicy(st, r.ID)  // ecr/lifecycle.go
 			}},
 	)
 }

@@ -157,7 +157,7 @@ func describeTaskDefinition(st *core.State, in []byte) (any, error) {
 			"taskDefinitionArn": arn, "family": td["family"], "revision": td["revision"],
 			"containerDefinitions": defs, "status": "ACTIVE", "registeredAt": core.Epoch(""),
 		}
-		for _, k := range []string{"cpu", "memory", "networkMode", "requiresCompatibilities", "executionRoleArn", "taskRoleArn"} {
+		for _, k := range []string{"cpu", "memory", "networkMode", "requiresCompatibilities", "executionRoleArn", "taskRoleArn", "runtimePlatform"} {
 			if v, ok := td[k]; ok {
 				out[k] = v
 			}

@@ -20,7 +20,7 @@ import (
 // other way round. Path-style addressing only: http://endpoint/bucket/key.
 // https://docs.aws.amazon.com/AmazonS3/latest/userguide/VirtualHosting.html#path-style-access
 func S3Handler(a *core.Account) http.Handler {
-	h := withObjectVersions(a, gofakes3.New(&s3Backend{acct: a}, gofakes3.WithoutVersioning()).Server())
+	h := withBucketPolicies(a, withObjectVersions(a, gofakes3.New(&s3Backend{acct: a}, gofakes3.WithoutVersioning()).Server()))
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		// gofakes3 keeps only x-amz-* and content headers as metadata; S3
 		// also stores Cache-Control, so it travels under a private name.

@@ -15,8 +15,7 @@ import (
 // a bucket of another account:
 // https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucketnamingrules.html
 // https://docs.aws.amazon.com/AmazonS3/latest/API/API_CopyObject.html
-// The sandbox's accounts share one account id, so no bucket policy is
-// consulted between them.
+// Reads across accounts are as the bucket policy allows (policy.go).
 func bucketOwner(a *core.Account, bucket string) (*core.Account, error) {
 	found := false
 	if err := a.View(func(st *core.State) error { found = st.NeedBucketNamed(bucket) == nil; return nil }); err != nil {

@@ -102,6 +102,9 @@ type TaskSpec struct {
 	// holds the layer when it is not the task's own ("").
 	Registry string
 	PullErr  string // CannotPullContainerError reason
+	// Platform is the image's (linux/arm64); the task runs it natively or
+	// under qemu. "" for an image pushed without one: run as this machine's.
+	Platform string
 	// Legacy: the image's repository holds no images at all, so nothing
 	// can run; the front door answers with the image tag instead.
 	Legacy    bool
@@ -225,8 +228,24 @@ func TaskSpecOf(st *core.State, ix core.Index, tdARN, container string) TaskSpec
 		ts.PullErr = ecr.CannotPull(d.Image, "not found")
 		return ts
 	}
-	ts.Layer = im.Layer
+	if want := TaskPlatform(td); im.Platform != "" && im.Platform != want {
+		ts.PullErr = ecr.NoPlatformMatch(want)
+		return ts
+	}
+	ts.Layer, ts.Platform = im.Layer, im.Platform
 	return ts
+}
+
+// TaskPlatform is the platform a task definition's tasks run on: its
+// runtimePlatform, and LINUX/X86_64 when it names none (Fargate's
+// default).
+// https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task_definition_parameters.html#runtime-platform
+func TaskPlatform(td map[string]any) string {
+	rp, _ := td["runtimePlatform"].(map[string]any)
+	if strings.EqualFold(core.StrOf(rp, "cpuArchitecture"), "ARM64") {
+		return "linux/arm64"
+	}
+	return "linux/amd64"
 }
 
 // parseImage splits an ECR image reference

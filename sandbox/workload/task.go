@@ -37,7 +37,10 @@ func (s *ServiceRun) startTask(ts TaskSpec, container string) (*ecsTask, error) 
 		return nil, err
 	}
 	id := core.StableDigits(fmt.Sprintf("%s%d%d", ts.TaskDef, port, time.Now().UnixNano()), 32)
-	cmd := exec.Command(program)
+	cmd, err := platformCommand(program, ts.Platform)
+	if err != nil {
+		return nil, fmt.Errorf("CannotStartContainerError: %v", err)
+	}
 	cmd.Dir = filepath.Dir(program)
 	// A Fargate task has its own network interface, so every task listens
 	// on the container port; locally tasks share one, so PORT is a free

@@ -20,7 +20,7 @@ source "$(dirname "$0")/lib.sh"
 stack="${STACK:-staging}"
 tag="$(release_tag)"
 build_kirikae
-install_release
+install_release "$stack"
 
 plan=""
 reviewed="${REVIEWED_PLANS:-}"

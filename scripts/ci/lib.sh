@@ -49,6 +49,7 @@ build_kirikae() {
     # the merge commit's build when their trees are equal.
     go build -trimpath -buildvcs=false -o "$KIRIKAE_BIN" ./cmd
   fi
+  export KIRIKAE_BIN # the scripts one script runs use the same binary
 }
 
 kirikae() {
@@ -80,25 +81,46 @@ output() {
   printf '%s=%s\n' "$1" "$2"
 }
 
-# Where the stack files read the workload from (kirikae:frontendDir and the
-# zip kirikae:lambdaArtifact should name; app/lambda/README.md).
-FRONTEND_DIR="${FRONTEND_DIR:-web/dist}"
-LAMBDA_ZIP="${LAMBDA_ZIP:-.kirikae/build/lambda.zip}"
+# stack_value prints the value kirikae reads for a key of a stack (the stack
+# file's, or the key's default): where the stack reads what the pipeline
+# builds comes from the stack file alone, never from a second path here.
+stack_value() {
+  kirikae config get "$2" --stack "$1"
+}
 
-# install_release puts the artifacts build-artifacts.sh made (downloaded into
-# CI_OUT/release by the deploy jobs) where the stack reads them, after
-# checking they belong to this commit: a job must never deploy another
-# commit's build under this commit's tag.
+# install_release STACK... puts the artifacts build-artifacts.sh made
+# (downloaded into CI_OUT/release by the deploy jobs) where each stack reads
+# them (kirikae:frontendDir, kirikae:lambdaArtifact), after checking they
+# belong to this commit: a job must never deploy another commit's build
+# under this commit's tag.
 install_release() {
-  local dir="$CI_OUT/release" want got
+  local dir="$CI_OUT/release" want got stack frontend artifact
   want="$(release_tag)"
   got="$(cat "$dir/RELEASE" 2>/dev/null || true)"
   if [ "$got" != "$want" ]; then
     echo "release artifacts in $dir are for '${got:-nothing}', this run deploys '$want': run build-artifacts.sh for this commit" >&2
     return 2
   fi
-  rm -rf "$FRONTEND_DIR"
-  mkdir -p "$(dirname "$FRONTEND_DIR")" "$(dirname "$LAMBDA_ZIP")"
-  cp -R "$dir/web-dist" "$FRONTEND_DIR"
-  cp "$dir/lambda.zip" "$LAMBDA_ZIP"
+  for stack in "$@"; do
+    frontend="$(stack_value "$stack" kirikae:frontendDir)"
+    rm -rf "$frontend"
+    mkdir -p "$(dirname "$frontend")"
+    cp -R "$dir/web-dist" "$frontend"
+    artifact="$(stack_value "$stack" kirikae:lambdaArtifact)"
+    case "$artifact" in
+      s3://*)
+        note "$stack reads its Lambda code from $artifact: upload $dir/lambda.zip there before this job (it does not)"
+        ;;
+      *.zip)
+        mkdir -p "$(dirname "$artifact")"
+        cp "$dir/lambda.zip" "$artifact"
+        ;;
+      *)
+        if [ "$(stack_value "$stack" kirikae:backend)" = lambda ]; then
+          echo "$stack's kirikae:lambdaArtifact is '$artifact', not a .zip: the pipeline builds a zip; set it to the path the zip goes (e.g. dist/lambda.zip)" >&2
+          return 2
+        fi
+        ;;
+    esac
+  done
 }

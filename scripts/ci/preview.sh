@@ -13,6 +13,9 @@
 # (--image/--frontend-release RELEASE_TAG), as the deploy does: the pull
 # request workflow sets it, so the reviewed plan is the release the merge will
 # deploy (its image is built after the merge, under the same tree-hash tag).
+# It then also builds this commit's Lambda zip and frontend and puts them
+# where each stack reads them, as the deploy does: both builds are
+# reproducible, so the plan reviewed here names the bytes the deploy ships.
 # shellcheck source=scripts/ci/lib.sh
 source "$(dirname "$0")/lib.sh"
 
@@ -26,6 +29,10 @@ if [ "${WITH_RELEASE:-0}" = 1 ]; then
 fi
 
 build_kirikae
+if [ "${WITH_RELEASE:-0}" = 1 ]; then
+  "$REPO_ROOT/scripts/ci/build-artifacts.sh"
+  install_release "${stacks[@]}"
+fi
 mkdir -p "$CI_OUT/plans"
 tree_id >"$CI_OUT/plans/TREE"
 : >"$CI_OUT/preview.md"

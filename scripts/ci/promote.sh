@@ -11,5 +11,5 @@ if [ -z "${RELEASE:-}" ]; then
   exit 2
 fi
 build_kirikae
-install_release
+install_release "${FROM:-staging}" "${TO:-product}"
 kirikae promote --from "${FROM:-staging}" --to "${TO:-product}" --yes --release "$RELEASE"
