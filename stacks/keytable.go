@@ -101,7 +101,7 @@ var keyTable = []Key{
 	{Name: KeyTestListenerPort, Type: TypeInt, Default: "0", Rule: "0 (off) or 1..65535, not 80 or 443",
 		Meaning: "ALB port of the test listener that reaches the idle colour, verified before traffic flips (CodeDeploy blue/green style)",
 		field:   func(c *Config) any { return &c.TestListenerPort }, check: testPort},
-	{Name: KeyTestListenerCIDRs, Type: TypeStringList, Rule: "IPv4 CIDR blocks; empty: anywhere",
+	{Name: KeyTestListenerCIDRs, Type: TypeStringList, Rule: "IPv4 CIDR blocks; empty: the VPC's own range (required with kirikae:vpcId); product may not open 0.0.0.0/0",
 		Meaning: "who may reach the test listener (your CI runners, VPN); the idle colour is not for the public",
 		field:   func(c *Config) any { return &c.TestListenerCIDRs }, check: eachItem(reCIDR, "IPv4 CIDR block (10.0.0.0/8)")},
 	{Name: KeyHealthCheckPath, Type: TypeString, Default: "/healthz", Rule: "starts with `/`",
