@@ -107,8 +107,13 @@ func (s *Session) Deploy(ctx context.Context, p *Plan, o DeployOptions) (*Deploy
 		end.Note = strings.Join(notes, "; ")
 		return err
 	})
+	if err != nil && ctx.Err() != nil && r.touched {
+		// Cancelled (Ctrl-C, SIGTERM) once the stack began to change:
+		// traffic may be on a release nobody verified (recover.go).
+		err = s.recoverCancelled(ctx, op, asCommand(err, op))
+	}
 	if err != nil {
-		return nil, err
+		return nil, asCommand(err, op)
 	}
 	r.res.Duration = time.Since(start)
 	return r.res, nil
@@ -123,6 +128,8 @@ type run struct {
 	applied Values // release values of the last update
 	last    *Result
 	res     *DeployResult
+	// touched: an engine update began, so what is served may have moved.
+	touched bool
 }
 
 func (r *run) frontendChanged() bool {
@@ -238,6 +245,7 @@ func checkNames(cfg stacks.Config, outs map[string]Output) []string {
 
 // up runs one engine update of the deploy.
 func (r *run) up(ctx context.Context, values Values, msg string, targets []string) error {
+	r.touched = true
 	res, err := r.s.Session.Up(ctx, values.Config(), UpOptions{Message: msg, Targets: targets})
 	if err != nil {
 		return err

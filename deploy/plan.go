@@ -75,6 +75,8 @@ type stackState struct {
 	deployed bool
 	releases []Release
 	outputs  map[string]Output
+	// pending are the URNs an interrupted update left in flight.
+	pending []string
 	// resources are the stack's resources in state: what a rollback's
 	// targeted update names without a preview.
 	resources []engine.StateResource
@@ -100,7 +102,7 @@ func (s *Session) loadState(ctx context.Context) (*stackState, error) {
 	}
 	outs := state.Outputs
 	s.alarmTopic = outputString(outs, infra.OutputAlarmTopicArn)
-	st := &stackState{base: base, releases: releases, outputs: outs, resources: state.Resources}
+	st := &stackState{base: base, releases: releases, outputs: outs, resources: state.Resources, pending: state.Pending}
 	if len(releases) > 0 {
 		st.latest = releases[0].ID
 	}
@@ -142,13 +144,18 @@ func (s *Session) liveValues(ctx context.Context, base stacks.Config, outs map[s
 }
 
 // planState takes the stack lock for planning and loads what a plan starts
-// from; the caller releases the lock when the plan is made.
-func (s *Session) planState(ctx context.Context) (*stackState, func(), error) {
+// from; the caller releases the lock when the plan is made. A command that
+// changes what is served (by: "up", "rollback", "promote"; "" for a preview)
+// first recovers from an interrupted operation (recover.go).
+func (s *Session) planState(ctx context.Context, by string) (*stackState, func(), error) {
 	unlock, err := s.Lock("plan")
 	if err != nil {
 		return nil, nil, err
 	}
 	st, err := s.loadState(ctx)
+	if err == nil && by != "" {
+		st, err = s.recoverFirst(ctx, st, by)
+	}
 	if err != nil {
 		unlock()
 		return nil, nil, err
@@ -159,7 +166,11 @@ func (s *Session) planState(ctx context.Context) (*stackState, func(), error) {
 // PlanDeploy plans a switch-style deploy of the requested release values
 // and previews it. Nothing is changed.
 func (s *Session) PlanDeploy(ctx context.Context, req DeployRequest) (*Plan, error) {
-	st, unlock, err := s.planState(ctx)
+	by := "up"
+	if req.Preview {
+		by = ""
+	}
+	st, unlock, err := s.planState(ctx, by)
 	if err != nil {
 		return nil, err
 	}
