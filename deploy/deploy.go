@@ -316,7 +316,13 @@ func (r *run) fail(ctx context.Context, cause error, back Values) error {
 		return errors.Join(cause, err)
 	}
 	rolledBack, rbErr := 0, error(nil)
-	if r.p.deployed {
+	goBack := r.p.deployed
+	if r.p.Reverify != nil {
+		// The live release itself failed again: back to the newest that
+		// passed, if any (reverify.go).
+		back, goBack = r.reverifyBack()
+	}
+	if goBack {
 		rolledBack, rbErr = r.rollback(ctx, back, reason)
 	}
 	if isCB {

@@ -37,6 +37,9 @@ type Plan struct {
 	From *Release `json:"from,omitempty"`
 	// First: the stack has never been deployed; nothing is live to switch.
 	First bool `json:"first,omitempty"`
+	// Reverify: the live release failed or skipped verification; this
+	// deploy verifies it again even when nothing changes (reverify.go).
+	Reverify *Reverify `json:"reverify,omitempty"`
 	// Basis says what a plan without a preview (Preview nil: a rollback
 	// that only switches) was computed from, for the user to read before
 	// confirming; the engine checks nothing until the update runs.
@@ -246,6 +249,9 @@ func (s *Session) planSteps(ctx context.Context, st *stackState, pk planKind, wa
 	}
 	if p.Switches == nil {
 		p.Switches = []string{}
+	}
+	if kind == KindDeploy && len(sp.switches) == 0 {
+		p.Reverify = unverifiedLive(st)
 	}
 	if live, ok := LiveRelease(st.releases); ok {
 		p.RollbackCommand = s.rollbackCommand(live.ID)

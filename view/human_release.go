@@ -26,6 +26,9 @@ func (h *Human) Plan(p *deploy.Plan) error {
 	if p.From != nil {
 		t.add("applies", p.From.Name())
 	}
+	if p.Reverify != nil {
+		t.add("verify", h.c(yellow, p.Reverify.Say()))
+	}
 	first := p.First && p.Preview != nil
 	switch {
 	case first:

@@ -94,7 +94,7 @@ func (f *factory) runUp(ctx context.Context, o *upOptions) error {
 		if err != nil {
 			return err
 		}
-		if !plan.Preview.HasChanges() {
+		if !plan.Preview.HasChanges() && plan.Reverify == nil {
 			return v.Result(plan.Preview)
 		}
 		if err := v.Plan(plan); err != nil {
