@@ -35,10 +35,13 @@ type DeployResult struct {
 	Touched int `json:"touched"`
 	// Changes adds up the resource steps of those updates per op
 	// (create, update, replace, delete).
-	Changes  map[string]int  `json:"changes"`
-	Checks   []verify.Result `json:"checks,omitempty"`
-	Pruned   []string        `json:"pruned,omitempty"`
-	Duration time.Duration   `json:"-"`
+	Changes map[string]int  `json:"changes"`
+	Checks  []verify.Result `json:"checks,omitempty"`
+	Pruned  []string        `json:"pruned,omitempty"`
+	// AlarmsBefore are alarms already in ALARM before the switch: named,
+	// not blamed on the release.
+	AlarmsBefore []string      `json:"alarmsBefore,omitempty"`
+	Duration     time.Duration `json:"-"`
 }
 
 // Deploy carries out a plan: stage, (canary,) switch, verify, and record
@@ -130,6 +133,8 @@ type run struct {
 	res     *DeployResult
 	// touched: an engine update began, so what is served may have moved.
 	touched bool
+	// baseline: alarms in ALARM before anything moved (alarms_baseline.go).
+	baseline map[string]bool
 }
 
 func (r *run) frontendChanged() bool {
@@ -152,6 +157,7 @@ func (r *run) execute(ctx context.Context) error {
 			return err
 		}
 	}
+	r.readBaseline(ctx)
 	for i, st := range p.steps {
 		values := st.values
 		if st.aliasToLatest || st.newVersionOnly {
@@ -218,7 +224,7 @@ func (r *run) execute(ctx context.Context) error {
 		for _, res := range results {
 			s.Phase("verify: %s ok (%s)", res.Check.Name, res.Version)
 		}
-		if err := s.watch(ctx, cfg); err != nil {
+		if err := r.watch(ctx); err != nil {
 			return r.fail(ctx, err, r.rollbackValues())
 		}
 	}
@@ -266,8 +272,10 @@ func (r *run) bake(ctx context.Context) error {
 	if _, err := r.s.verifyRelease(ctx, cfg, r.last.Outputs, r.applied, false); err != nil {
 		return err
 	}
-	r.s.Phase("bake: %s", cfg.BakeTime)
-	if err := r.s.sleep(ctx, cfg.BakeTime); err != nil {
+	r.s.Phase("bake: %s, alarms watched", cfg.BakeTime)
+	// The alarms are read while the canary takes its share, so one it
+	// trips stops it before the rest of the traffic follows.
+	if err := r.watchAlarms(ctx, cfg.BakeTime); err != nil {
 		return fmt.Errorf("bake canary: %w", err)
 	}
 	_, err := r.s.verifyRelease(ctx, cfg, r.last.Outputs, r.applied, false)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strconv"
 
 	"github.com/kirikae/kirikae/engine"
@@ -37,6 +38,8 @@ type Plan struct {
 	From *Release `json:"from,omitempty"`
 	// First: the stack has never been deployed; nothing is live to switch.
 	First bool `json:"first,omitempty"`
+	// Watch says how long the alarms are watched and when the deploy ends.
+	Watch string `json:"watch,omitempty"`
 	// Reverify: the live release failed or skipped verification; this
 	// deploy verifies it again even when nothing changes (reverify.go).
 	Reverify *Reverify `json:"reverify,omitempty"`
@@ -249,6 +252,9 @@ func (s *Session) planSteps(ctx context.Context, st *stackState, pk planKind, wa
 	}
 	if p.Switches == nil {
 		p.Switches = []string{}
+	}
+	if st.deployed {
+		p.Watch = watchSay(cfg, slices.ContainsFunc(sp.steps, func(s step) bool { return s.bake }))
 	}
 	if kind == KindDeploy && len(sp.switches) == 0 {
 		p.Reverify = unverifiedLive(st)

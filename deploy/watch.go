@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/kirikae/kirikae/infra"
-	"github.com/kirikae/kirikae/stacks"
 )
 
 // AlarmError is an alarm of the stack that entered ALARM while kirikae
@@ -30,13 +29,27 @@ func (e *AlarmError) Error() string {
 // kirikae:watchTime after a switch: CodeDeploy and SAM roll back on the
 // same signal while traffic shifts
 // (https://docs.aws.amazon.com/codedeploy/latest/userguide/deployments-rollback-and-redeploy.html).
-// In the sandbox the watch runs on the scaled clock (a time scale of 0, the
-// default, checks once without waiting).
-func (s *Session) watch(ctx context.Context, cfg stacks.Config) error {
-	length := cfg.WatchTime
+// Only an alarm that entered ALARM since the baseline (alarms_baseline.go)
+// is blamed on the release. In the sandbox the watch runs on the scaled
+// clock (a time scale of 0, the default, checks once without waiting).
+func (r *run) watch(ctx context.Context) error {
+	length := watchLength(r.p.cfg)
 	if length <= 0 {
 		return nil
 	}
+	r.s.Phase("watch: alarms for %s", length)
+	if err := r.watchAlarms(ctx, length); err != nil {
+		return err
+	}
+	r.s.Phase("watch: no alarm fired")
+	return nil
+}
+
+// watchAlarms reads the alarms until length (scaled in the sandbox) has
+// passed, and fails with the first one that entered ALARM since the
+// baseline.
+func (r *run) watchAlarms(ctx context.Context, length time.Duration) error {
+	s, cfg := r.s, r.p.cfg
 	if s.Sandbox() {
 		length = time.Duration(float64(length) * sandboxTimeScale())
 	}
@@ -44,7 +57,6 @@ func (s *Session) watch(ctx context.Context, cfg stacks.Config) error {
 	if err != nil {
 		return err
 	}
-	s.Phase("watch: alarms for %s", cfg.WatchTime)
 	interval := min(10*time.Second, max(length/6, time.Second))
 	deadline := time.Now().Add(length)
 	for {
@@ -52,13 +64,10 @@ func (s *Session) watch(ctx context.Context, cfg stacks.Config) error {
 		if err != nil {
 			return fmt.Errorf("watch alarms: %w", err)
 		}
-		for _, a := range alarms {
-			if a.State == "ALARM" {
-				return &AlarmError{Alarm: a.Name, Reason: a.Reason}
-			}
+		if err := r.judgeAlarms(alarms); err != nil {
+			return err
 		}
 		if !time.Now().Add(interval).Before(deadline) {
-			s.Phase("watch: no alarm fired")
 			return nil
 		}
 		if err := s.sleep(ctx, interval); err != nil {

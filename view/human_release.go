@@ -26,6 +26,9 @@ func (h *Human) Plan(p *deploy.Plan) error {
 	if p.From != nil {
 		t.add("applies", p.From.Name())
 	}
+	if p.Watch != "" {
+		t.add("watch", p.Watch)
+	}
 	if p.Reverify != nil {
 		t.add("verify", h.c(yellow, p.Reverify.Say()))
 	}
