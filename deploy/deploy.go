@@ -181,7 +181,7 @@ func (r *run) execute(ctx context.Context) error {
 			}
 		}
 		if err := r.up(ctx, values, msg, p.Targets); err != nil {
-			return err
+			return r.failedUpdate(ctx, st.kind, err)
 		}
 		if err := s.checkRollout(ctx, r.last.Outputs); err != nil {
 			return r.fail(ctx, err, p.Current)

@@ -232,3 +232,50 @@ func (s *Session) readInterruption(ctx context.Context, st *Status) {
 			in.What(), in.Back.ID, s.Invocation().Command("up"), in.Back.ID, in.Back.Name()))
 	}
 }
+
+// failedUpdate handles an engine update of a deploy that failed (not
+// cancelled): a switch or canary update may have moved the listener or
+// the alias before the resource that failed, so traffic may be on a
+// release nobody verified while the release values in state name the old
+// one. The last verified release goes back live the way an interruption's
+// does; the error says so.
+func (r *run) failedUpdate(ctx context.Context, kind string, cause error) error {
+	if ctx.Err() != nil || !r.p.deployed || (kind != stepSwitch && kind != stepCanary) {
+		return cause
+	}
+	op := r.opName()
+	st, err := r.s.loadState(ctx)
+	if err != nil {
+		return errors.Join(cause, err)
+	}
+	back, ok := LiveRelease(st.releases)
+	if !ok {
+		return cause
+	}
+	in := &Interruption{Op: op, Pending: st.pending, Back: back}
+	if err := r.s.recoverInterrupted(ctx, st, in, op); err != nil {
+		return errors.Join(cause, err)
+	}
+	return &UpdateFailedError{Stack: r.s.Stack(), Op: op, Back: back, Err: asCommand(cause, op)}
+}
+
+func (r *run) opName() string {
+	if r.kind == KindDeploy {
+		return "up"
+	}
+	return r.kind
+}
+
+// UpdateFailedError is a deploy's switch update that failed; the last
+// verified release was put back live.
+type UpdateFailedError struct {
+	Stack, Op string
+	Back      Release
+	Err       error
+}
+
+func (e *UpdateFailedError) Error() string {
+	return fmt.Sprintf("%s; release %d (%s) is back live and verified", e.Err, e.Back.ID, e.Back.Name())
+}
+
+func (e *UpdateFailedError) Unwrap() error { return e.Err }
