@@ -20,6 +20,9 @@ type DeployOptions struct {
 	Message    string
 	// Kind overrides the plan's kind in the recorded release.
 	Kind string
+	// AllowDowntime applies a plan that replaces the traffic path
+	// (downtime.go).
+	AllowDowntime bool
 }
 
 // DeployResult is a deploy, rollback or promote that went live.
@@ -51,6 +54,9 @@ type DeployResult struct {
 func (s *Session) Deploy(ctx context.Context, p *Plan, o DeployOptions) (*DeployResult, error) {
 	if p == nil || p.Stack != s.Stack() {
 		return nil, fmt.Errorf("deploy %s: the plan is for another stack", s.Stack())
+	}
+	if replaced := noWarmColor(p); len(replaced) > 0 && !o.AllowDowntime {
+		return nil, &DowntimeError{Stack: s.Stack(), Replaced: replaced}
 	}
 	unlock, err := s.Lock("deploy")
 	if err != nil {
