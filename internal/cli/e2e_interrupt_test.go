@@ -155,34 +155,64 @@ func TestInterruptedUpLeavesTheTruth(t *testing.T) {
 		{"records", "→ watch: no alarm fired"},
 	}
 	signals := []syscall.Signal{syscall.SIGINT, syscall.SIGKILL}
+	// interrupt runs args, interrupts them at trigger with sig, and checks
+	// the truth after (after a kill, once the next command ran).
+	interrupt := func(when, trigger string, sig syscall.Signal, moved bool, args ...string) {
+		t.Helper()
+		op := args[0]
+		code, sent, out := interruptAt(t, dir, sig, trigger, env, args...)
+		require.True(t, sent, "%s: the phase line %q never came:\n%s", when, trigger, out)
+		if sig == syscall.SIGINT {
+			assert.Contains(t, []int{0, 130}, code, "%s:\n%s", when, out)
+			if code == 130 {
+				assert.Contains(t, out, "cancelled by you", when)
+			}
+			if code == 130 && moved {
+				// The cancelled command put the last verified release back
+				// itself, and says so under its own name.
+				assert.Contains(t, out, op+" staging cancelled by you", when)
+				assert.Contains(t, out, "is back live and verified", "%s:\n%s", when, out)
+			}
+		} else {
+			assert.Equal(t, 128+int(syscall.SIGKILL), code, "%s:\n%s", when, out)
+			// The next command clears the dead process's locks, finds what
+			// the kill left, and puts the last verified release back first.
+			r := kirikae(t, dir, "up", "--stack", "staging", "--sandbox")
+			require.Equal(t, 0, r.code, "%s: the next up: %s\n%s", when, r.stderr, r.stdout)
+			if moved {
+				assert.Contains(t, r.stdout+r.stderr, "recover: the "+op+" started", "%s: the next up:\n%s\n%s", when, r.stdout, r.stderr)
+			}
+		}
+		st := assertTruth(t, dir, client, url, when)
+		t.Logf("%s: exit %d, live release %d (%s)", when, code, st.Live.ID, st.Live.ImageTag)
+	}
 	for i, ph := range phases {
 		sig := signals[i%2]
-		when := ph.name + " " + sig.String()
+		when := "up at " + ph.name + ", " + sig.String()
 		// Always a stage: the image neither colour runs.
 		image := "v2"
 		if served(t, client, testURL) == "v2" {
 			image = "v3"
 		}
-		code, sent, out := interruptAt(t, dir, sig, ph.trigger, env, "up", "--stack", "staging", "--sandbox", "--image", image)
-		require.True(t, sent, "%s: the phase line %q never came:\n%s", when, ph.trigger, out)
-		if sig == syscall.SIGINT {
-			assert.Contains(t, []int{0, 130}, code, "%s:\n%s", when, out)
-			if code == 130 {
-				assert.Contains(t, out, "up staging cancelled by you", when)
-			}
-		} else {
-			assert.Equal(t, 128+int(syscall.SIGKILL), code, "%s:\n%s", when, out)
-			// The next command finds what the kill left and puts the last
-			// verified release back before anything else.
-			r := kirikae(t, dir, "up", "--stack", "staging", "--sandbox")
-			require.Equal(t, 0, r.code, "%s: the next up: %s\n%s", when, r.stderr, r.stdout)
-		}
-		st := assertTruth(t, dir, client, url, when)
-		t.Logf("%s: exit %d, live release %d (%s)", when, code, st.Live.ID, st.Live.ImageTag)
+		moved := i > 0 && i < len(phases)-1 // the stack changed, and the signal lands before the end
+		interrupt(when, ph.trigger, sig, moved, "up", "--stack", "staging", "--sandbox", "--image", image)
 
 		r := kirikae(t, dir, "rollback", "--stack", "staging", "--sandbox", "--to", "1", "--yes")
-		require.Contains(t, []int{0}, r.code, "%s: rollback --to 1: %s\n%s", when, r.stderr, r.stdout)
-		st = assertTruth(t, dir, client, url, when+", then rollback --to 1")
+		require.Equal(t, 0, r.code, "%s: rollback --to 1: %s\n%s", when, r.stderr, r.stdout)
+		st := assertTruth(t, dir, client, url, when+", then rollback --to 1")
+		assert.Equal(t, "v1", st.Live.ImageTag, "%s: rollback --to 1 serves release 1", when)
+	}
+
+	// A rollback interrupted after its switch, both ways.
+	for i, ph := range phases[3:5] {
+		sig := signals[(i+1)%2]
+		when := "rollback at " + ph.name + ", " + sig.String()
+		r := kirikae(t, dir, "up", "--stack", "staging", "--sandbox", "--image", "v3")
+		require.Equal(t, 0, r.code, r.stderr)
+		interrupt(when, ph.trigger, sig, true, "rollback", "--stack", "staging", "--sandbox", "--to", "1", "--yes")
+		r = kirikae(t, dir, "rollback", "--stack", "staging", "--sandbox", "--to", "1", "--yes")
+		require.Equal(t, 0, r.code, "%s: rollback --to 1: %s\n%s", when, r.stderr, r.stdout)
+		st := assertTruth(t, dir, client, url, when+", then rollback --to 1")
 		assert.Equal(t, "v1", st.Live.ImageTag, "%s: rollback --to 1 serves release 1", when)
 	}
 

@@ -91,7 +91,7 @@ func (f *factory) runUp(ctx context.Context, o *upOptions) error {
 		}
 		// Planning runs a preview; its steps are shown once, in the plan.
 		previewing(v)
-		s.SetEventHandler(nil)
+		s.SetEventHandler(phasesOnly(v.Event)) // the plan shows its preview once; a recovery first shows its phases
 		plan, err := s.PlanDeploy(ctx, deploy.DeployRequest{Overrides: overrides})
 		if err != nil {
 			return err
