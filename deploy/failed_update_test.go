@@ -31,14 +31,15 @@ func TestAFailedSwitchUpdateSwitchesBack(t *testing.T) {
 	require.NoError(t, account(t, dir).InjectFault(sandbox.Fault{Op: "update", Type: "aws:lb/listener:Listener", Nth: 2, Message: "injected: listener update failed"}))
 
 	_, err := deployWith(s, map[string]string{stacks.KeyImageTag: "v2"})
+	require.Error(t, err)
+	status, v := served(t, dir, s, infra.OutputURL, "/healthz")
+	assert.Equal(t, http.StatusOK, status)
+	assert.Equal(t, "v1", v, "the verified release serves, not the half-switched one")
 	var uf *deploy.UpdateFailedError
 	require.ErrorAs(t, err, &uf, "got %v", err)
 	assert.Contains(t, err.Error(), "up staging failed")
 	assert.Contains(t, err.Error(), "release 1 (image v1")
 	assert.Contains(t, err.Error(), "is back live and verified")
-	status, v := served(t, dir, s, infra.OutputURL, "/healthz")
-	assert.Equal(t, http.StatusOK, status)
-	assert.Equal(t, "v1", v, "the verified release serves, not the half-switched one")
 	assert.Equal(t, "v1", outputOf(t, s, infra.OutputImageTag))
 	recs, err := s.Journal(ctx, time.Time{})
 	require.NoError(t, err)
