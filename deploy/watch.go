@@ -38,6 +38,9 @@ func (r *run) watch(ctx context.Context) error {
 		return nil
 	}
 	r.s.Phase("watch: alarms for %s", length)
+	if r.s.Sandbox() {
+		length = time.Duration(float64(length) * sandboxTimeScale())
+	}
 	if err := r.watchAlarms(ctx, length); err != nil {
 		return err
 	}
@@ -45,21 +48,18 @@ func (r *run) watch(ctx context.Context) error {
 	return nil
 }
 
-// watchAlarms reads the alarms until length (scaled in the sandbox) has
-// passed, and fails with the first one that entered ALARM since the
-// baseline.
+// watchAlarms reads the alarms every few seconds until length has been
+// waited (the waits are counted, so a test's instant sleep runs through
+// the same reads), and fails with the first one that entered ALARM since
+// the baseline.
 func (r *run) watchAlarms(ctx context.Context, length time.Duration) error {
 	s, cfg := r.s, r.p.cfg
-	if s.Sandbox() {
-		length = time.Duration(float64(length) * sandboxTimeScale())
-	}
 	c, err := s.cloudAPI(ctx)
 	if err != nil {
 		return err
 	}
 	interval := min(10*time.Second, max(length/6, time.Second))
-	deadline := time.Now().Add(length)
-	for {
+	for waited := time.Duration(0); ; waited += interval {
 		alarms, err := c.Alarms(ctx, infra.AlarmPrefix(cfg))
 		if err != nil {
 			return fmt.Errorf("watch alarms: %w", err)
@@ -67,7 +67,7 @@ func (r *run) watchAlarms(ctx context.Context, length time.Duration) error {
 		if err := r.judgeAlarms(alarms); err != nil {
 			return err
 		}
-		if !time.Now().Add(interval).Before(deadline) {
+		if waited+interval > length {
 			return nil
 		}
 		if err := s.sleep(ctx, interval); err != nil {
