@@ -4,6 +4,7 @@ import (
 	"context"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -109,4 +110,46 @@ func TestAnAlarmAlreadyFiringIsNamedNotBlamed(t *testing.T) {
 	assert.Contains(t, phases, "watch: no alarm fired")
 	_, v := served(t, dir, s, infra.OutputURL, "/healthz")
 	assert.Equal(t, "v2", v)
+}
+
+// A canary whose 5xx trip the alarm during its bake never gets the rest of
+// the traffic: the alarm is read while 10% bakes on green, and the deploy
+// goes back to blue at 100% without ever switching.
+func TestACanaryTrippingAnAlarmNeverReachesAllTraffic(t *testing.T) {
+	t.Parallel()
+	dir := testproject.Copy(t)
+	setStackValue(t, dir, "staging", stacks.KeyStrategy, "canary")
+	var phases []string
+	s := openDeploy(t, dir, "staging", &phases)
+	deployImage(t, s, "v1")
+	pushProgram(t, dir, "staging", "v2-api500", workloadPkg, "v2-api500")
+	client := frontDoor(t, dir, "staging")
+	url := outputOf(t, s, infra.OutputURL)
+	var during map[string]int
+	bakes := 0
+	deploy.SetSleep(s, func(context.Context, time.Duration) error {
+		bakes++
+		if bakes == 1 {
+			during = listenerWeights(t, dir)
+			// Users call the API: one in ten reaches the canary, whose
+			// /api answers 500 (kirikae:alarm5xxThreshold is 20).
+			for range 300 {
+				if resp, err := client.Get(url + "/api/hello"); err == nil {
+					resp.Body.Close()
+				}
+			}
+		}
+		return nil
+	})
+	phases = nil
+	_, err := deployWith(s, map[string]string{stacks.KeyImageTag: "v2-api500"})
+	var vf *deploy.VerifyFailedError
+	require.ErrorAs(t, err, &vf, "got %v", err)
+	assert.Contains(t, err.Error(), "alb-5xx entered ALARM")
+	assert.Equal(t, map[string]int{"blue": 90, "green": 10}, during, "the alarm was read while the canary baked")
+	for _, p := range phases {
+		assert.False(t, strings.HasPrefix(p, "switch:"), "never switched: %s", p)
+	}
+	assert.Equal(t, map[string]int{"blue": 100, "green": 0}, listenerWeights(t, dir), "back to blue at 100%")
+	assert.Equal(t, "v1", outputOf(t, s, infra.OutputImageTag))
 }
