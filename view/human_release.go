@@ -115,6 +115,9 @@ func (h *Human) Deployed(r *deploy.DeployResult) error {
 	if len(r.Pruned) > 0 {
 		fmt.Fprintf(&b, "  pruned frontend releases: %s\n", strings.Join(r.Pruned, ", "))
 	}
+	for _, a := range r.AlarmsBefore {
+		fmt.Fprintf(&b, "  %s alarm %s was already in ALARM before the deploy; not blamed on this release\n", h.c(yellow, "!"), a)
+	}
 	if r.Result != nil {
 		outputsTable(&b, r.Result.Outputs)
 	}
