@@ -272,22 +272,6 @@ func (r *run) up(ctx context.Context, values Values, msg string, targets []strin
 	return nil
 }
 
-// bake checks a canary, waits the bake time, and checks it again.
-func (r *run) bake(ctx context.Context) error {
-	cfg := r.p.cfg
-	if _, err := r.s.verifyRelease(ctx, cfg, r.last.Outputs, r.applied, false); err != nil {
-		return err
-	}
-	r.s.Phase("bake: %s, alarms watched", cfg.BakeTime)
-	// The alarms are read while the canary takes its share, so one it
-	// trips stops it before the rest of the traffic follows.
-	if err := r.watchAlarms(ctx, cfg.BakeTime); err != nil {
-		return fmt.Errorf("bake canary: %w", err)
-	}
-	_, err := r.s.verifyRelease(ctx, cfg, r.last.Outputs, r.applied, false)
-	return err
-}
-
 // rollbackValues are the values that put the previous release back live
 // the fastest way: a switch back to the colour or alias that still runs it.
 func (r *run) rollbackValues() Values {

@@ -76,6 +76,22 @@ func (r *run) watchAlarms(ctx context.Context, length time.Duration) error {
 	}
 }
 
+// bake checks a canary, waits the bake time, and checks it again.
+func (r *run) bake(ctx context.Context) error {
+	cfg := r.p.cfg
+	if _, err := r.s.verifyRelease(ctx, cfg, r.last.Outputs, r.applied, false); err != nil {
+		return err
+	}
+	r.s.Phase("bake: %s, alarms watched", cfg.BakeTime)
+	// The alarms are read while the canary takes its share, so one it
+	// trips stops it before the rest of the traffic follows.
+	if err := r.watchAlarms(ctx, cfg.BakeTime); err != nil {
+		return fmt.Errorf("bake canary: %w", err)
+	}
+	_, err := r.s.verifyRelease(ctx, cfg, r.last.Outputs, r.applied, false)
+	return err
+}
+
 // sandboxTimeScale is KIRIKAE_SANDBOX_TIME_SCALE: how much of AWS's real
 // durations the sandbox waits (1 = as AWS, 0.01 = a hundredth); 0, the
 // default, waits not at all, so tests and the first README command stay fast.
