@@ -20,6 +20,9 @@ type DeployOptions struct {
 	Message    string
 	// Kind overrides the plan's kind in the recorded release.
 	Kind string
+	// AllowDowntime applies a plan that replaces the traffic path
+	// (downtime.go).
+	AllowDowntime bool
 }
 
 // DeployResult is a deploy, rollback or promote that went live.
@@ -35,10 +38,13 @@ type DeployResult struct {
 	Touched int `json:"touched"`
 	// Changes adds up the resource steps of those updates per op
 	// (create, update, replace, delete).
-	Changes  map[string]int  `json:"changes"`
-	Checks   []verify.Result `json:"checks,omitempty"`
-	Pruned   []string        `json:"pruned,omitempty"`
-	Duration time.Duration   `json:"-"`
+	Changes map[string]int  `json:"changes"`
+	Checks  []verify.Result `json:"checks,omitempty"`
+	Pruned  []string        `json:"pruned,omitempty"`
+	// AlarmsBefore are alarms already in ALARM before the switch: named,
+	// not blamed on the release.
+	AlarmsBefore []string      `json:"alarmsBefore,omitempty"`
+	Duration     time.Duration `json:"-"`
 }
 
 // Deploy carries out a plan: stage, (canary,) switch, verify, and record
@@ -48,6 +54,9 @@ type DeployResult struct {
 func (s *Session) Deploy(ctx context.Context, p *Plan, o DeployOptions) (*DeployResult, error) {
 	if p == nil || p.Stack != s.Stack() {
 		return nil, fmt.Errorf("deploy %s: the plan is for another stack", s.Stack())
+	}
+	if replaced := noWarmColor(p); len(replaced) > 0 && !o.AllowDowntime {
+		return nil, &DowntimeError{Stack: s.Stack(), Replaced: replaced}
 	}
 	unlock, err := s.Lock("deploy")
 	if err != nil {
@@ -107,8 +116,13 @@ func (s *Session) Deploy(ctx context.Context, p *Plan, o DeployOptions) (*Deploy
 		end.Note = strings.Join(notes, "; ")
 		return err
 	})
+	if err != nil && ctx.Err() != nil && r.touched {
+		// Cancelled (Ctrl-C, SIGTERM) once the stack began to change:
+		// traffic may be on a release nobody verified (recover.go).
+		err = s.recoverCancelled(ctx, op, asCommand(err, op))
+	}
 	if err != nil {
-		return nil, err
+		return nil, asCommand(err, op)
 	}
 	r.res.Duration = time.Since(start)
 	return r.res, nil
@@ -130,6 +144,10 @@ type run struct {
 	notes  []string
 	// migrated: this release's migration ran and exited 0.
 	migrated bool
+	// touched: an engine update began, so what is served may have moved.
+	touched bool
+	// baseline: alarms in ALARM before anything moved (alarms_baseline.go).
+	baseline map[string]bool
 }
 
 func (r *run) note(s string) { r.notes = append(r.notes, s) }
@@ -154,6 +172,7 @@ func (r *run) execute(ctx context.Context) error {
 			return err
 		}
 	}
+	r.readBaseline(ctx)
 	for i, st := range p.steps {
 		values := st.values
 		if st.aliasToLatest || st.newVersionOnly {
@@ -177,7 +196,7 @@ func (r *run) execute(ctx context.Context) error {
 			}
 		}
 		if err := r.up(ctx, values, msg, p.Targets); err != nil {
-			return err
+			return r.failedUpdate(ctx, st.kind, err)
 		}
 		if err := s.checkRollout(ctx, r.last.Outputs); err != nil {
 			return r.fail(ctx, err, p.Current)
@@ -226,7 +245,7 @@ func (r *run) execute(ctx context.Context) error {
 		if err := r.smoke(ctx, "the live URL", outputString(outs, infra.OutputURL), !r.smoked); err != nil {
 			return r.fail(ctx, err, r.rollbackValues())
 		}
-		if err := s.watch(ctx, cfg); err != nil {
+		if err := r.watch(ctx); err != nil {
 			return r.fail(ctx, err, r.rollbackValues())
 		}
 	}
@@ -253,6 +272,7 @@ func checkNames(cfg stacks.Config, outs map[string]Output) []string {
 
 // up runs one engine update of the deploy.
 func (r *run) up(ctx context.Context, values Values, msg string, targets []string) error {
+	r.touched = true
 	res, err := r.s.Session.Up(ctx, values.Config(), UpOptions{Message: msg, Targets: targets})
 	if err != nil {
 		return err
@@ -265,20 +285,6 @@ func (r *run) up(ctx context.Context, values Values, msg string, targets []strin
 		r.res.Changes[rc.Op]++
 	}
 	return nil
-}
-
-// bake checks a canary, waits the bake time, and checks it again.
-func (r *run) bake(ctx context.Context) error {
-	cfg := r.p.cfg
-	if _, err := r.s.verifyRelease(ctx, cfg, r.last.Outputs, r.applied, false); err != nil {
-		return err
-	}
-	r.s.Phase("bake: %s", cfg.BakeTime)
-	if err := r.s.sleep(ctx, cfg.BakeTime); err != nil {
-		return fmt.Errorf("bake canary: %w", err)
-	}
-	_, err := r.s.verifyRelease(ctx, cfg, r.last.Outputs, r.applied, false)
-	return err
 }
 
 // rollbackValues are the values that put the previous release back live
@@ -329,7 +335,13 @@ func (r *run) fail(ctx context.Context, cause error, back Values) error {
 		return errors.Join(cause, err)
 	}
 	rolledBack, rbErr := 0, error(nil)
-	if r.p.deployed {
+	goBack := r.p.deployed
+	if r.p.Reverify != nil {
+		// The live release itself failed again: back to the newest that
+		// passed, if any (reverify.go).
+		back, goBack = r.reverifyBack()
+	}
+	if goBack {
 		rolledBack, rbErr = r.rollback(ctx, back, reason)
 	}
 	if isCB {

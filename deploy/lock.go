@@ -27,8 +27,17 @@ func (s *Session) Lock(op string) (func(), error) {
 		}
 	}
 	opID := journal.NewID()
-	unlock, err := s.Session.LockAs(backend.LockInfo{Op: op, OpID: opID, Who: who(), CIRun: journal.CIRunURL()})
+	info := backend.LockInfo{Op: op, OpID: opID, Who: who(), CIRun: journal.CIRunURL()}
+	unlock, err := s.Session.LockAs(info)
 	var ce *ConcurrentUpdateError
+	if errors.As(err, &ce) && ce.Stale {
+		// Its holder died on this machine (lock_stale.go).
+		if cleared, cerr := s.clearDeadHolder(op); cerr != nil {
+			return nil, cerr
+		} else if cleared {
+			unlock, err = s.Session.LockAs(info)
+		}
+	}
 	if errors.As(err, &ce) && op != "preview" && op != "drift" {
 		s.journalRefusal(op, err)
 	}

@@ -2,8 +2,11 @@ package deploy_test
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"os/exec"
+	"path/filepath"
+	"strconv"
 	"testing"
 	"time"
 
@@ -30,36 +33,41 @@ func deadPID(t *testing.T) int {
 	return cmd.Process.Pid
 }
 
-// A lock whose process died on this machine refuses the next operation,
-// naming the holder, since when and that it is gone; cancel clears it and
-// journals what it cleared.
-func TestAStaleDeployLockIsNamedAndClearedByCancel(t *testing.T) {
+// A lock whose process died on this machine (kill -9) holds nothing: the
+// next command clears it by itself, with Pulumi's update lock that
+// process's engine left, and journals whom it cleared; it never needs
+// `cancel`. `status` (LockState) names the dead holder until then.
+func TestADeadHoldersLockIsClearedByTheNextCommand(t *testing.T) {
 	t.Parallel()
-	s := openSandbox(t, testproject.Copy(t), "staging", nil)
+	dir := testproject.Copy(t)
+	s := openSandbox(t, dir, "staging", nil)
 	host, _ := os.Hostname()
 	since := time.Date(2026, 11, 25, 9, 0, 0, 0, time.UTC)
-	plantLock(t, s, backend.LockInfo{Who: "alice", Host: host, PID: deadPID(t), Op: "deploy", OpID: "0badc0ffee00", Since: since})
-
-	_, err := s.Up(context.Background(), deploy.UpOptions{})
-	var ce *deploy.ConcurrentUpdateError
-	require.ErrorAs(t, err, &ce)
-	assert.True(t, ce.Stale)
-	assert.Contains(t, err.Error(), "alice on "+host)
-	assert.Contains(t, err.Error(), "since 2026-11-25T09:00:00Z")
-	assert.Contains(t, ce.Hint(deploy.Invocation{Sandbox: true}), "kirikae cancel --stack staging --sandbox")
+	pid := deadPID(t)
+	plantLock(t, s, backend.LockInfo{Who: "alice", Host: host, PID: pid, Op: "deploy", OpID: "0badc0ffee00", Since: since})
+	locks := filepath.Join(deploy.PathsFor(dir, true).Backend, ".pulumi", "locks", "organization", "kirikae", "staging")
+	require.NoError(t, os.MkdirAll(locks, 0o755))
+	require.NoError(t, os.WriteFile(filepath.Join(locks, "0b6d1f7e-dead-4c0d-9c1e-2f1f4c1a0002.json"),
+		[]byte(`{"pid":`+strconv.Itoa(pid)+`,"username":"alice","hostname":"`+host+`","timestamp":"2026-11-25T09:00:00Z"}`), 0o644))
 
 	st, err := s.LockState(context.Background())
 	require.NoError(t, err)
 	assert.True(t, st.Gone)
-	require.NoError(t, s.Cancel(context.Background(), false))
+	assert.True(t, st.EngineLocked)
+
+	unlock, err := s.Lock("up")
+	require.NoError(t, err, "the dead holder's lock is cleared, not refused")
+	unlock()
 	st, err = s.LockState(context.Background())
 	require.NoError(t, err)
 	assert.Nil(t, st.Holder, "cleared")
+	assert.False(t, st.EngineLocked, "Pulumi's lock of the dead process went with it")
 	recs, err := s.Journal(context.Background(), time.Time{})
 	require.NoError(t, err)
 	require.NotEmpty(t, recs)
 	assert.Equal(t, "cancel", recs[0].Start.Op)
-	assert.Contains(t, recs[0].End.Note, "cleared the lock of alice")
+	assert.Contains(t, recs[0].End.Note, "cleared by up: the lock of alice on "+host)
+	assert.Contains(t, recs[0].End.Note, fmt.Sprintf("(pid %d) is gone", pid))
 }
 
 // cancel never cuts off a holder that is still running here, and asks for

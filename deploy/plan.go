@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strconv"
 
 	"github.com/kirikae/kirikae/engine"
@@ -37,6 +38,11 @@ type Plan struct {
 	From *Release `json:"from,omitempty"`
 	// First: the stack has never been deployed; nothing is live to switch.
 	First bool `json:"first,omitempty"`
+	// Watch says how long the alarms are watched and when the deploy ends.
+	Watch string `json:"watch,omitempty"`
+	// Reverify: the live release failed or skipped verification; this
+	// deploy verifies it again even when nothing changes (reverify.go).
+	Reverify *Reverify `json:"reverify,omitempty"`
 	// Basis says what a plan without a preview (Preview nil: a rollback
 	// that only switches) was computed from, for the user to read before
 	// confirming; the engine checks nothing until the update runs.
@@ -79,6 +85,8 @@ type stackState struct {
 	deployed bool
 	releases []Release
 	outputs  map[string]Output
+	// pending are the URNs an interrupted update left in flight.
+	pending []string
 	// resources are the stack's resources in state: what a rollback's
 	// targeted update names without a preview.
 	resources []engine.StateResource
@@ -104,7 +112,7 @@ func (s *Session) loadState(ctx context.Context) (*stackState, error) {
 	}
 	outs := state.Outputs
 	s.alarmTopic = outputString(outs, infra.OutputAlarmTopicArn)
-	st := &stackState{base: base, releases: releases, outputs: outs, resources: state.Resources}
+	st := &stackState{base: base, releases: releases, outputs: outs, resources: state.Resources, pending: state.Pending}
 	if len(releases) > 0 {
 		st.latest = releases[0].ID
 	}
@@ -146,13 +154,18 @@ func (s *Session) liveValues(ctx context.Context, base stacks.Config, outs map[s
 }
 
 // planState takes the stack lock for planning and loads what a plan starts
-// from; the caller releases the lock when the plan is made.
-func (s *Session) planState(ctx context.Context) (*stackState, func(), error) {
+// from; the caller releases the lock when the plan is made. A command that
+// changes what is served (by: "up", "rollback", "promote"; "" for a preview)
+// first recovers from an interrupted operation (recover.go).
+func (s *Session) planState(ctx context.Context, by string) (*stackState, func(), error) {
 	unlock, err := s.Lock("plan")
 	if err != nil {
 		return nil, nil, err
 	}
 	st, err := s.loadState(ctx)
+	if err == nil && by != "" {
+		st, err = s.recoverFirst(ctx, st, by)
+	}
 	if err != nil {
 		unlock()
 		return nil, nil, err
@@ -168,7 +181,11 @@ func (s *Session) PlanDeploy(ctx context.Context, req DeployRequest) (*Plan, err
 			return nil, err
 		}
 	}
-	st, unlock, err := s.planState(ctx)
+	by := "up"
+	if req.Preview {
+		by = ""
+	}
+	st, unlock, err := s.planState(ctx, by)
 	if err != nil {
 		return nil, err
 	}
@@ -244,6 +261,12 @@ func (s *Session) planSteps(ctx context.Context, st *stackState, pk planKind, wa
 	}
 	if p.Switches == nil {
 		p.Switches = []string{}
+	}
+	if st.deployed {
+		p.Watch = watchSay(cfg, slices.ContainsFunc(sp.steps, func(s step) bool { return s.bake }))
+	}
+	if kind == KindDeploy && len(sp.switches) == 0 {
+		p.Reverify = unverifiedLive(st)
 	}
 	if live, ok := LiveRelease(st.releases); ok {
 		p.RollbackCommand = s.rollbackCommand(live.ID)

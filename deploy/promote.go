@@ -59,7 +59,7 @@ func (s *Session) PlanPromote(ctx context.Context, from *Session, release int) (
 	if err := s.CheckFreeze(ctx, "promote"); err != nil {
 		return nil, err
 	}
-	st, unlock, err := s.planState(ctx)
+	st, unlock, err := s.planState(ctx, KindPromote)
 	if err != nil {
 		return nil, err
 	}

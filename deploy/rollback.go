@@ -38,7 +38,7 @@ func (s *Session) PlanRollback(ctx context.Context, req RollbackRequest) (*Plan,
 			return nil, err
 		}
 	}
-	st, unlock, err := s.planState(ctx)
+	st, unlock, err := s.planState(ctx, KindRollback)
 	if err != nil {
 		return nil, err
 	}

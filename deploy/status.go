@@ -30,6 +30,10 @@ type Status struct {
 	LastOperation *journal.Record `json:"lastOperation,omitempty"`
 	// Problems are what could not be read; the rest is still shown.
 	Problems []string `json:"problems,omitempty"`
+	// Interrupted is an operation that stopped without finishing: what is
+	// served may not be Live until the next up, rollback or promote puts
+	// Live back (recover.go).
+	Interrupted *Interruption `json:"interrupted,omitempty"`
 }
 
 // ColorStatus is one colour's service as ECS reports it.
@@ -67,6 +71,9 @@ func (s *Session) Status(ctx context.Context) (*Status, error) {
 	}
 	if !st.Deployed {
 		return st, nil
+	}
+	if st.LastOperation == nil || st.LastOperation.Result != journal.ResultRunning {
+		s.readInterruption(ctx, st)
 	}
 	st.FrontendRelease = outputString(outs, infra.OutputFrontendRelease)
 	c, err := s.cloudAPI(ctx)

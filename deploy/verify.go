@@ -42,9 +42,15 @@ func checks(cfg stacks.Config, outs map[string]Output, want Values, exact bool) 
 		out = append(out, c)
 	}
 	if url := outputString(outs, infra.OutputFrontendURL); cfg.FrontendEnabled && url != "" {
+		// The release the plan applied: the stack's frontendRelease output
+		// is what the update reported back, and a check that reads its
+		// expectation from there passes whatever the update did.
+		expect := want.FrontendRelease
+		if expect == "" {
+			expect = outputString(outs, infra.OutputFrontendRelease)
+		}
 		out = append(out, verify.Check{
-			Name: "frontend", URL: url, Path: "/" + ReleaseFile,
-			ExpectVersion: outputString(outs, infra.OutputFrontendRelease),
+			Name: "frontend", URL: url, Path: "/" + ReleaseFile, ExpectVersion: expect,
 		})
 	}
 	return out

@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/kirikae/kirikae/infra"
-	"github.com/kirikae/kirikae/stacks"
 )
 
 // AlarmError is an alarm of the stack that entered ALARM while kirikae
@@ -30,41 +29,67 @@ func (e *AlarmError) Error() string {
 // kirikae:watchTime after a switch: CodeDeploy and SAM roll back on the
 // same signal while traffic shifts
 // (https://docs.aws.amazon.com/codedeploy/latest/userguide/deployments-rollback-and-redeploy.html).
-// In the sandbox the watch runs on the scaled clock (a time scale of 0, the
-// default, checks once without waiting).
-func (s *Session) watch(ctx context.Context, cfg stacks.Config) error {
-	length := cfg.WatchTime
+// Only an alarm that entered ALARM since the baseline (alarms_baseline.go)
+// is blamed on the release. In the sandbox the watch runs on the scaled
+// clock (a time scale of 0, the default, checks once without waiting).
+func (r *run) watch(ctx context.Context) error {
+	length := watchLength(r.p.cfg)
 	if length <= 0 {
 		return nil
 	}
-	if s.Sandbox() {
+	r.s.Phase("watch: alarms for %s", length)
+	if r.s.Sandbox() {
 		length = time.Duration(float64(length) * sandboxTimeScale())
 	}
+	if err := r.watchAlarms(ctx, length); err != nil {
+		return err
+	}
+	r.s.Phase("watch: no alarm fired")
+	return nil
+}
+
+// watchAlarms reads the alarms every few seconds until length has been
+// waited (the waits are counted, so a test's instant sleep runs through
+// the same reads), and fails with the first one that entered ALARM since
+// the baseline.
+func (r *run) watchAlarms(ctx context.Context, length time.Duration) error {
+	s, cfg := r.s, r.p.cfg
 	c, err := s.cloudAPI(ctx)
 	if err != nil {
 		return err
 	}
-	s.Phase("watch: alarms for %s", cfg.WatchTime)
 	interval := min(10*time.Second, max(length/6, time.Second))
-	deadline := time.Now().Add(length)
-	for {
+	for waited := time.Duration(0); ; waited += interval {
 		alarms, err := c.Alarms(ctx, infra.AlarmPrefix(cfg))
 		if err != nil {
 			return fmt.Errorf("watch alarms: %w", err)
 		}
-		for _, a := range alarms {
-			if a.State == "ALARM" {
-				return &AlarmError{Alarm: a.Name, Reason: a.Reason}
-			}
+		if err := r.judgeAlarms(alarms); err != nil {
+			return err
 		}
-		if !time.Now().Add(interval).Before(deadline) {
-			s.Phase("watch: no alarm fired")
+		if waited+interval > length {
 			return nil
 		}
 		if err := s.sleep(ctx, interval); err != nil {
 			return fmt.Errorf("watch alarms: %w", err)
 		}
 	}
+}
+
+// bake checks a canary, waits the bake time, and checks it again.
+func (r *run) bake(ctx context.Context) error {
+	cfg := r.p.cfg
+	if _, err := r.s.verifyRelease(ctx, cfg, r.last.Outputs, r.applied, false); err != nil {
+		return err
+	}
+	r.s.Phase("bake: %s, alarms watched", cfg.BakeTime)
+	// The alarms are read while the canary takes its share, so one it
+	// trips stops it before the rest of the traffic follows.
+	if err := r.watchAlarms(ctx, cfg.BakeTime); err != nil {
+		return fmt.Errorf("bake canary: %w", err)
+	}
+	_, err := r.s.verifyRelease(ctx, cfg, r.last.Outputs, r.applied, false)
+	return err
 }
 
 // sandboxTimeScale is KIRIKAE_SANDBOX_TIME_SCALE: how much of AWS's real

@@ -4,6 +4,7 @@ import (
 	"context"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -15,20 +16,54 @@ import (
 )
 
 // After the switch kirikae watches the stack's alarms (DescribeAlarms
-// through the sandbox's endpoint); one in ALARM switches back by itself.
+// through the sandbox's endpoint); one that enters ALARM from what the new
+// release serves (its /api answers 500 once traffic is on it) switches back
+// by itself.
 func TestAnAlarmDuringTheWatchSwitchesBack(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	dir := testproject.Copy(t)
 	var phases []string
-	s := openDeploy(t, dir, "staging", &phases)
+	var hit func()
+	s, err := deploy.Open(ctx, deploy.Options{ProjectDir: dir, Stack: "staging", Sandbox: true, CLI: testproject.CLI(t),
+		OnEvent: func(e deploy.Event) {
+			if e.Kind != deploy.EventPhase {
+				return
+			}
+			phases = append(phases, e.Message)
+			if hit != nil && strings.HasPrefix(e.Message, "watch: alarms for") {
+				hit() // users call the API the switch just moved to v3
+			}
+		}})
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = s.Close() })
+	deploy.SetVerifyInterval(s, 0)
 	deployImage(t, s, "v1")
 	deployImage(t, s, "v2")
 	assert.Contains(t, phases, "watch: no alarm fired")
+	for _, a := range alarmStates(t, s) {
+		assert.NotEqual(t, "ALARM", a, "no alarm fires before v3")
+	}
 
-	// CloudWatch's SetAlarmState, as a test would use it on AWS.
-	require.NoError(t, account(t, dir).SetAlarmState("kirikae-staging-alb-5xx", "ALARM", "Threshold Crossed: 12 >= 10"))
-	_, err := deployWith(s, map[string]string{stacks.KeyImageTag: "v3"})
+	pushProgram(t, dir, "staging", "v3-api500", workloadPkg, "v3-api500")
+	client := frontDoor(t, dir, "staging")
+	url := outputOf(t, s, infra.OutputURL)
+	hit = func() {
+		// kirikae:alarm5xxThreshold is 20 per period in staging; a slow
+		// machine may need more than one batch inside one period.
+		for range 20 {
+			for range 25 {
+				if resp, err := client.Get(url + "/api/hello"); err == nil {
+					resp.Body.Close()
+				}
+			}
+			if alarmStates(t, s)["kirikae-staging-alb-5xx"] == "ALARM" {
+				return
+			}
+		}
+	}
+	_, err = deployWith(s, map[string]string{stacks.KeyImageTag: "v3-api500"})
+	hit = nil
 	var vf *deploy.VerifyFailedError
 	require.ErrorAs(t, err, &vf)
 	assert.Equal(t, "watch", vf.Check)
@@ -41,7 +76,7 @@ func TestAnAlarmDuringTheWatchSwitchesBack(t *testing.T) {
 	rels, err := s.Releases(ctx)
 	require.NoError(t, err)
 	assert.Equal(t, deploy.KindAutoRollback, rels[0].Kind)
-	assert.Equal(t, "v3", rels[1].ImageTag)
+	assert.Equal(t, "v3-api500", rels[1].ImageTag)
 	assert.Equal(t, deploy.VerifyFailed, rels[1].Verified)
 	assert.True(t, strings.HasPrefix(rels[1].Reason, "watch: alarm kirikae-staging-alb-5xx"), rels[1].Reason)
 
@@ -49,4 +84,84 @@ func TestAnAlarmDuringTheWatchSwitchesBack(t *testing.T) {
 	setStackValue(t, dir, "staging", stacks.KeyWatchTime, "0s")
 	s2 := openDeploy(t, dir, "staging", nil)
 	deployImage(t, s2, "v4")
+}
+
+// alarmStates reads the stack's alarms as the watch does.
+func alarmStates(t testing.TB, s *deploy.Session) map[string]string {
+	t.Helper()
+	st, err := s.Status(context.Background())
+	require.NoError(t, err)
+	out := map[string]string{}
+	for _, a := range st.Alarms {
+		out[a.Name] = a.State
+	}
+	return out
+}
+
+// An alarm already in ALARM before a deploy (an unrelated incident) is
+// named, and not blamed on the release: a good release goes live.
+func TestAnAlarmAlreadyFiringIsNamedNotBlamed(t *testing.T) {
+	t.Parallel()
+	dir := testproject.Copy(t)
+	var phases []string
+	s := openDeploy(t, dir, "staging", &phases)
+	deployImage(t, s, "v1")
+	require.NoError(t, account(t, dir).SetAlarmState("kirikae-staging-unhealthy-blue", "ALARM", "Threshold Crossed: an unrelated incident"))
+
+	phases = nil
+	res := deployImage(t, s, "v2")
+	assert.Equal(t, deploy.VerifyPassed, res.Release.Verified)
+	assert.Equal(t, []string{"kirikae-staging-unhealthy-blue"}, res.AlarmsBefore)
+	assert.Contains(t, strings.Join(phases, "\n"), "watch: alarm kirikae-staging-unhealthy-blue was already in ALARM before the switch; it is not blamed on this release")
+	assert.Contains(t, phases, "watch: no alarm fired")
+	_, v := served(t, dir, s, infra.OutputURL, "/healthz")
+	assert.Equal(t, "v2", v)
+}
+
+// A canary whose 5xx trip the alarm during its bake never gets the rest of
+// the traffic: the alarm is read while 10% bakes on green, and the deploy
+// goes back to blue at 100% without ever switching.
+func TestACanaryTrippingAnAlarmNeverReachesAllTraffic(t *testing.T) {
+	t.Parallel()
+	dir := testproject.Copy(t)
+	setStackValue(t, dir, "staging", stacks.KeyStrategy, "canary")
+	var phases []string
+	s := openDeploy(t, dir, "staging", &phases)
+	deployImage(t, s, "v1")
+	pushProgram(t, dir, "staging", "v2-api500", workloadPkg, "v2-api500")
+	client := frontDoor(t, dir, "staging")
+	url := outputOf(t, s, infra.OutputURL)
+	var during map[string]int
+	bakes := 0
+	deploy.SetSleep(s, func(context.Context, time.Duration) error {
+		bakes++
+		if bakes == 1 {
+			during = listenerWeights(t, dir)
+			// Users call the API: one in ten reaches the canary, whose
+			// /api answers 500 (kirikae:alarm5xxThreshold is 20 per
+			// period), until the alarm fires from what was served.
+			for range 40 {
+				for range 50 {
+					if resp, err := client.Get(url + "/api/hello"); err == nil {
+						resp.Body.Close()
+					}
+				}
+				if alarmStates(t, s)["kirikae-staging-alb-5xx"] == "ALARM" {
+					break
+				}
+			}
+		}
+		return nil
+	})
+	phases = nil
+	_, err := deployWith(s, map[string]string{stacks.KeyImageTag: "v2-api500"})
+	var vf *deploy.VerifyFailedError
+	require.ErrorAs(t, err, &vf, "got %v", err)
+	assert.Contains(t, err.Error(), "alb-5xx entered ALARM")
+	assert.Equal(t, map[string]int{"blue": 90, "green": 10}, during, "the alarm was read while the canary baked")
+	for _, p := range phases {
+		assert.False(t, strings.HasPrefix(p, "switch:"), "never switched: %s", p)
+	}
+	assert.Equal(t, map[string]int{"blue": 100, "green": 0}, listenerWeights(t, dir), "back to blue at 100%")
+	assert.Equal(t, "v1", outputOf(t, s, infra.OutputImageTag))
 }

@@ -155,6 +155,9 @@ type CancelledError struct {
 	Op    string
 	Stack string
 	Err   error // what the engine returned when interrupted
+	// After says what kirikae did once the engine stopped (the release it
+	// put back live); "" when nothing.
+	After string
 }
 
 func (e *CancelledError) Error() string {

@@ -20,6 +20,9 @@ type StateResource struct {
 type State struct {
 	Outputs   map[string]Output
 	Resources []StateResource
+	// Pending are the URNs of operations an interrupted update left in
+	// flight: the engine cannot tell whether the provider finished them.
+	Pending []string
 }
 
 // State reads the stack's outputs and resources from one read of its
@@ -50,6 +53,9 @@ func (s *Session) State(ctx context.Context) (*State, error) {
 			continue // a replaced resource awaiting deletion
 		}
 		st.Resources = append(st.Resources, StateResource{URN: string(r.URN), Type: string(r.Type)})
+	}
+	for _, op := range d.PendingOperations {
+		st.Pending = append(st.Pending, string(op.Resource.URN))
 	}
 	return st, nil
 }

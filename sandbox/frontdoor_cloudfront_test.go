@@ -5,6 +5,7 @@ import (
 	"net/http/httptest"
 	"testing"
 
+	"github.com/kirikae/kirikae/cloud"
 	"github.com/kirikae/kirikae/verify"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -22,7 +23,9 @@ func fetch(t *testing.T, h http.Handler, host, path string) *httptest.ResponseRe
 	return rec
 }
 
-// site uploads two releases to bucket "site" and points a distribution at r2.
+// site uploads two releases to bucket "site" as kirikae does (each object
+// with the content type kirikae picks for it, except the script, uploaded
+// with none) and points a distribution at r2.
 func site(t *testing.T, h *harness, extra map[string]any) string {
 	h.create(bucketType, "site", pmap(map[string]any{"bucket": "site"}))
 	c := h.cloud()
@@ -32,7 +35,11 @@ func site(t *testing.T, h *harness, extra map[string]any) string {
 		"releases/r2/kirikae-release.json": `{"version":"r2"}`,
 		"releases/r2/assets/app.js":        "console.log(2)",
 	} {
-		require.NoError(t, c.PutObject(t.Context(), "site", key, []byte(body), ""))
+		contentType := cloud.ContentType(key)
+		if key == "releases/r2/assets/app.js" {
+			contentType = ""
+		}
+		require.NoError(t, c.PutObject(t.Context(), "site", key, []byte(body), contentType))
 	}
 	return core.Str(distribution(h, extra).outs, "domainName")
 }
@@ -54,6 +61,8 @@ func TestCloudFrontServesObjectsUnderTheOriginPath(t *testing.T) {
 
 	rec = fetch(t, handler, host, "/assets/app.js")
 	assert.Equal(t, "console.log(2)", rec.Body.String())
+	assert.Equal(t, "binary/octet-stream", rec.Header().Get("Content-Type"),
+		"uploaded without a content type: S3's default, never one guessed from the key")
 
 	// S3 answers an anonymous read of a missing key 403 (no ListBucket).
 	assert.Equal(t, http.StatusForbidden, fetch(t, handler, host, "/missing.css").Code)

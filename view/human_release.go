@@ -26,6 +26,12 @@ func (h *Human) Plan(p *deploy.Plan) error {
 	if p.From != nil {
 		t.add("applies", p.From.Name())
 	}
+	if p.Watch != "" {
+		t.add("watch", p.Watch)
+	}
+	if p.Reverify != nil {
+		t.add("verify", h.c(yellow, p.Reverify.Say()))
+	}
 	first := p.First && p.Preview != nil
 	switch {
 	case first:
@@ -111,6 +117,9 @@ func (h *Human) Deployed(r *deploy.DeployResult) error {
 	}
 	if len(r.Pruned) > 0 {
 		fmt.Fprintf(&b, "  pruned frontend releases: %s\n", strings.Join(r.Pruned, ", "))
+	}
+	for _, a := range r.AlarmsBefore {
+		fmt.Fprintf(&b, "  %s alarm %s was already in ALARM before the deploy; not blamed on this release\n", h.c(yellow, "!"), a)
 	}
 	if r.Result != nil {
 		outputsTable(&b, r.Result.Outputs)

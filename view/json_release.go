@@ -132,12 +132,14 @@ type deployedJSON struct {
 	Checks     []checkJSON           `json:"checks"`
 	Pruned     []string              `json:"pruned"`
 	Outputs    map[string]outputJSON `json:"outputs"`
+	// AlarmsBefore: alarms in ALARM before the deploy, not blamed on it.
+	AlarmsBefore []string `json:"alarmsBefore,omitempty"`
 }
 
 func newDeployedJSON(r *deploy.DeployResult) *deployedJSON {
 	doc := &deployedJSON{Stack: r.Stack, Deploy: r.Kind, Release: newReleaseJSON(r.Release), Updates: r.Updates,
 		Touched: r.Touched, Changes: orEmptyCounts(r.Changes), DurationMs: r.Duration.Milliseconds(), Checks: []checkJSON{},
-		Pruned: append([]string{}, r.Pruned...), Outputs: map[string]outputJSON{}}
+		Pruned: append([]string{}, r.Pruned...), Outputs: map[string]outputJSON{}, AlarmsBefore: r.AlarmsBefore}
 	for _, c := range r.Checks {
 		doc.Checks = append(doc.Checks, checkJSON{Name: c.Check.Name, URL: c.Check.URL + c.Check.Path, OK: c.OK,
 			Status: c.Status, Version: c.Version, Attempts: c.Attempts, Error: c.Err})

@@ -143,6 +143,9 @@ func sayOnce(err error, msg string, shown []string) string {
 func cancelledLine(err error, inv deploy.Invocation) string {
 	var ce *deploy.CancelledError
 	if errors.As(err, &ce) {
+		if ce.After != "" {
+			return fmt.Sprintf("%s %s cancelled by you; the engine stopped cleanly and saved the state; %s", ce.Op, ce.Stack, ce.After)
+		}
 		return fmt.Sprintf("%s %s cancelled by you; the engine stopped cleanly and saved the state; next: %s", ce.Op, ce.Stack, ce.Hint(inv))
 	}
 	return "cancelled by you"

@@ -62,6 +62,18 @@ func previewing(v view.View) {
 	v.Event(deploy.Event{Kind: deploy.EventPhase, Time: time.Now().UTC(), Phase: "preview"})
 }
 
+// phasesOnly passes on kirikae's phase lines and drops the engine's step
+// events: while a plan is made, a recovery from an interrupted operation
+// (deploy/recover.go) says what it does, and the preview's steps are shown
+// once, in the plan.
+func phasesOnly(next func(deploy.Event)) func(deploy.Event) {
+	return func(e deploy.Event) {
+		if e.Kind == deploy.EventPhase {
+			next(e)
+		}
+	}
+}
+
 // quietAfterCancel passes events on, except the errors an interrupted
 // engine reports after Ctrl-C ("update failed"): Main closes a cancelled
 // command with one line, "cancelled by you", and they would read as a crash.

@@ -64,7 +64,7 @@ func (f *factory) runPromote(ctx context.Context, o *promoteOptions) error {
 	f.globals.Stack = o.To
 	return f.withStack(ctx, v, nil, func(to *deploy.Session) error {
 		previewing(v)
-		to.SetEventHandler(nil) // the plan shows its preview once
+		to.SetEventHandler(phasesOnly(v.Event)) // the plan shows its preview once; a recovery first shows its phases
 		plan, err := to.PlanPromote(ctx, from, o.Release)
 		if err != nil {
 			return err

@@ -91,7 +91,7 @@ func (f *factory) runRollback(ctx context.Context, o *rollbackOptions) error {
 	defer v.Close()
 	return f.withStack(ctx, v, nil, func(s *deploy.Session) error {
 		previewing(v)
-		s.SetEventHandler(nil) // a plan that previews shows its preview once
+		s.SetEventHandler(phasesOnly(v.Event)) // the plan shows its preview once; a recovery first shows its phases
 		plan, err := s.PlanRollback(ctx, deploy.RollbackRequest{To: o.To, Image: o.Image, AllowSchemaRollback: o.AllowSchemaRollback, Force: o.Force})
 		if err != nil {
 			return err

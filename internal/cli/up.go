@@ -16,6 +16,7 @@ type upOptions struct {
 	Message         string
 	SkipVerify      bool
 	Plan            string
+	AllowDowntime   bool
 }
 
 func newUpCmd(f *factory, runF func(context.Context, *upOptions) error) *cobra.Command {
@@ -57,6 +58,7 @@ terminal it proceeds, except on product, which needs --yes.`,
 	fl.BoolVar(&o.Diff, "diff", false, "show a property-level diff in the summary")
 	fl.StringVarP(&o.Message, "message", "m", "", "message recorded with the update")
 	fl.BoolVar(&o.SkipVerify, "skip-verify", false, "do not run the health/version checks after the switch (the release is recorded as unverified)")
+	fl.BoolVar(&o.AllowDowntime, "allow-downtime", false, "apply a plan that replaces a target group, listener or load balancer (no colour stays warm: requests fail until the new targets are healthy)")
 	fl.StringVar(&o.Plan, "plan", "", "apply exactly the plan `FILE` saved by preview --save-plan; refused (exit 2, nothing changed) when the stack, its file or kirikae changed since")
 	return cmd
 }
@@ -89,12 +91,12 @@ func (f *factory) runUp(ctx context.Context, o *upOptions) error {
 		}
 		// Planning runs a preview; its steps are shown once, in the plan.
 		previewing(v)
-		s.SetEventHandler(nil)
+		s.SetEventHandler(phasesOnly(v.Event)) // the plan shows its preview once; a recovery first shows its phases
 		plan, err := s.PlanDeploy(ctx, deploy.DeployRequest{Overrides: overrides})
 		if err != nil {
 			return err
 		}
-		if !plan.Preview.HasChanges() {
+		if !plan.Preview.HasChanges() && plan.Reverify == nil {
 			return v.Result(plan.Preview)
 		}
 		if err := v.Plan(plan); err != nil {
@@ -104,7 +106,7 @@ func (f *factory) runUp(ctx context.Context, o *upOptions) error {
 			return err
 		}
 		s.SetEventHandler(quietAfterCancel(ctx, v.Event))
-		res, err := s.Deploy(ctx, plan, deploy.DeployOptions{SkipVerify: o.SkipVerify, Message: o.Message})
+		res, err := s.Deploy(ctx, plan, deploy.DeployOptions{SkipVerify: o.SkipVerify, Message: o.Message, AllowDowntime: o.AllowDowntime})
 		if err != nil {
 			return err
 		}

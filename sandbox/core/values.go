@@ -5,8 +5,6 @@ import (
 	"fmt"
 	"strings"
 	"time"
-
-	"github.com/kirikae/kirikae/cloud"
 )
 
 func Modified(o Object) time.Time {
@@ -29,11 +27,20 @@ func Number(v any) int {
 	return 0
 }
 
-func ContentType(o Object, key string) string {
+// DefaultContentType is what S3 stores and serves for an object uploaded
+// without a Content-Type: S3 never guesses one from the key's extension
+// (the AWS CLI and some SDKs guess before they upload; S3 does not).
+// https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutObject.html
+// https://docs.aws.amazon.com/sdkfornet1/latest/apidocs/html/P_Amazon_S3_Model_CopyObjectRequest_ContentType.htm
+const DefaultContentType = "binary/octet-stream"
+
+// ContentType is the Content-Type S3 answers for object o: the one it was
+// uploaded with, else binary/octet-stream; never one kirikae would pick.
+func ContentType(o Object) string {
 	if o.ContentType != "" {
 		return o.ContentType
 	}
-	return cloud.ContentType(key)
+	return DefaultContentType
 }
 
 func ListOf(v any) []any {

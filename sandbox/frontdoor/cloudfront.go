@@ -133,7 +133,7 @@ func s3Origin(a *core.Account, st *core.State, ix core.Index, d, origin map[stri
 		}
 		return http.StatusForbidden, nil, nil
 	}
-	f := &cloudfront.ServedFile{Release: releaseOf(key), Status: http.StatusOK, ContentType: core.ContentType(o, key), Body: body}
+	f := &cloudfront.ServedFile{Release: releaseOf(key), Status: http.StatusOK, ContentType: core.ContentType(o), Body: body}
 	if o.CacheControl != "" {
 		f.Headers = map[string]string{"Cache-Control": o.CacheControl}
 	}

@@ -182,7 +182,7 @@ func (b *s3Backend) read(bucket, key string, rng *gofakes3.ObjectRangeRequest, h
 			body = nil
 		}
 		meta := map[string]string{
-			"Content-Type":  core.ContentType(o, key),
+			"Content-Type":  core.ContentType(o),
 			"Last-Modified": core.Modified(o).Format(http.TimeFormat),
 		}
 		if o.CacheControl != "" {
