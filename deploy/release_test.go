@@ -184,7 +184,7 @@ func TestSwitchDeployRollbackAndAutomaticRollback(t *testing.T) {
 	assert.Equal(t, deploy.VerifyPassed, a.Release.Verified)
 	assert.Equal(t, deploy.KindDeploy, a.Release.Kind)
 	assert.Equal(t, 2, a.Updates, "a first ECS deploy creates its repository, then applies everything")
-	assert.Contains(t, phases, "registry: kirikae-api is empty: building image v1 from app/cmd/server and pushing it (sandbox)")
+	assert.Contains(t, phases, "registry: kirikae-api is empty: building image v1 for linux/arm64 from app/cmd/server and pushing it (sandbox)")
 	assert.Regexp(t, `^sha256:[0-9a-f]{64}$`, a.Release.ImageDigest, "the release records the digest")
 	assert.Equal(t, a.Release.ImageDigest, a.Release.Values.Image.Digest)
 

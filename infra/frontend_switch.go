@@ -108,8 +108,10 @@ func frontendBucketPolicy(bucketARN, distributionARN string, readers []string) (
 			accounts[i] = "arn:aws:iam::" + a + ":root"
 		}
 		statements = append(statements,
+			// Promote copies a release's prefix and the shared hashed
+			// assets it lists (AssetsPrefix), nothing else of the bucket.
 			policyStatement{Sid: "AllowPromoteRead", Effect: "Allow", Principal: map[string]any{"AWS": accounts},
-				Action: "s3:GetObject", Resource: bucketARN + "/" + ReleasesRoot + "/*"},
+				Action: "s3:GetObject", Resource: []string{bucketARN + "/" + ReleasesRoot + "/*", bucketARN + "/" + AssetsPrefix + "*"}},
 			policyStatement{Sid: "AllowPromoteList", Effect: "Allow", Principal: map[string]any{"AWS": accounts},
 				Action: "s3:ListBucket", Resource: bucketARN})
 	}

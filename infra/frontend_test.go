@@ -105,7 +105,8 @@ func TestBucketPolicyAllowsOnlyTheDistribution(t *testing.T) {
 
 // kirikae:frontendReadAccounts joins the program's own policy, beside
 // CloudFront's grant: the promote from another account can list the
-// bucket and read the releases, nothing else, and the next up keeps it.
+// bucket and read the releases and the shared hashed assets they list,
+// nothing else, and the next up keeps it.
 func TestBucketPolicyGrantsTheReadingAccounts(t *testing.T) {
 	cfg := testConfig(stacks.BackendECS)
 	cfg.FrontendReadAccounts = []string{"111122223333", "444455556666"}
@@ -117,12 +118,18 @@ func TestBucketPolicyGrantsTheReadingAccounts(t *testing.T) {
 	require.Len(t, doc.Statement, 4, "CloudFront's two statements and the readers' two")
 	assert.Equal(t, "AllowCloudFrontRead", doc.Statement[0].Sid)
 	readers := map[string]any{"AWS": []any{"arn:aws:iam::111122223333:root", "arn:aws:iam::444455556666:root"}}
-	for i, want := range [][2]string{{"s3:GetObject", bucketARN + "/releases/*"}, {"s3:ListBucket", bucketARN}} {
+	for i, want := range []struct {
+		action   string
+		resource any
+	}{
+		{"s3:GetObject", []any{bucketARN + "/releases/*", bucketARN + "/assets/*"}},
+		{"s3:ListBucket", bucketARN},
+	} {
 		s := doc.Statement[2+i]
 		assert.Equal(t, "Allow", s.Effect)
 		assert.Equal(t, readers, s.Principal)
-		assert.Equal(t, want[0], s.Action)
-		assert.Equal(t, want[1], s.Resource)
+		assert.Equal(t, want.action, s.Action)
+		assert.Equal(t, want.resource, s.Resource)
 		assert.Nil(t, s.Condition)
 	}
 }

@@ -107,8 +107,13 @@ func (r *oneOffRunner) command(ts TaskSpec, t *ecs.OneOffTask) (*exec.Cmd, error
 		return nil, err
 	}
 	// The override's command is the image's CMD: the arguments of its
-	// ENTRYPOINT, the program.
-	cmd := exec.Command(program, t.Command...)
+	// ENTRYPOINT, the program, run for the image's platform as the
+	// service's tasks are (platform.go).
+	cmd, err := platformCommand(program, ts.Platform)
+	if err != nil {
+		return nil, err
+	}
+	cmd.Args = append(cmd.Args, t.Command...)
 	cmd.Dir = filepath.Dir(program)
 	cmd.Env = append(append(append([]string{}, ts.Env...), t.Env...), fmt.Sprintf("PORT=%d", port))
 	return cmd, nil
