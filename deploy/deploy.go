@@ -293,6 +293,7 @@ func (r *run) rollbackValues() Values {
 	want := r.p.Current
 	want.Lambda.Version = r.p.liveLambda
 	want.Lambda.Artifact = r.applied.Lambda.Artifact
+	want.Lambda.Revision = r.applied.Lambda.Revision
 	sp := planSwitch(switchInput{
 		backend: r.p.cfg.Backend, cur: r.applied, want: want, deployed: true, rollback: true,
 		liveLambda: outputString(r.last.Outputs, infra.OutputLambdaVersion),
