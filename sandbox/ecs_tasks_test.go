@@ -47,7 +47,7 @@ func TestRunTaskRunsTheImageWithTheCommandOverride(t *testing.T) {
 	s := newECSStack(t, h, "")
 	h.create("aws:ecs/cluster:Cluster", "main", pmap(map[string]any{"name": "main"}))
 	for _, v := range []string{"v1", "v2-migrate3"} {
-		_, err := ecr.PushImage(h.acct, "app", v, program(t, v))
+		_, err := ecr.PushImage(h.acct, "app", v, "", program(t, v))
 		require.NoError(t, err)
 	}
 	c := ecsClient(t, h.acct)
