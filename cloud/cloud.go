@@ -78,6 +78,13 @@ type Cloud interface {
 	Parameter(ctx context.Context, name string) (string, error)
 	// LogEvents reads one page of a CloudWatch Logs group's events.
 	LogEvents(ctx context.Context, q LogQuery) (LogPage, error)
+	// ObjectRevision names the content an S3 key holds now: its version
+	// id, else its quoted ETag (an s3:// Lambda artifact).
+	ObjectRevision(ctx context.Context, bucket, key string) (string, error)
+	// FunctionVersions lists a Lambda function's published versions.
+	FunctionVersions(ctx context.Context, function string) ([]string, error)
+	// DeleteFunctionVersion deletes one published version of a function.
+	DeleteFunctionVersion(ctx context.Context, function, version string) error
 	// Publish sends a message to an SNS topic (deploy notifications).
 	Publish(ctx context.Context, topicArn, subject, message string) (string, error)
 	// HTTPClient is the client verification uses: the default one for real

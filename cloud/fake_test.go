@@ -144,6 +144,18 @@ func (m *memCloud) EmptyRepository(context.Context, string) (int, error) {
 
 var _ Cloud = (*memCloud)(nil)
 
+func (m *memCloud) ObjectRevision(context.Context, string, string) (string, error) {
+	return "", errors.New("not faked")
+}
+
+func (m *memCloud) FunctionVersions(context.Context, string) ([]string, error) {
+	return nil, errors.New("not faked")
+}
+
+func (m *memCloud) DeleteFunctionVersion(context.Context, string, string) error {
+	return errors.New("not faked")
+}
+
 func (m *memCloud) ServiceStatus(context.Context, string, string) (ServiceStatus, error) {
 	return ServiceStatus{}, errors.New("not faked")
 }

@@ -41,6 +41,9 @@ type DeployResult struct {
 	Changes map[string]int  `json:"changes"`
 	Checks  []verify.Result `json:"checks,omitempty"`
 	Pruned  []string        `json:"pruned,omitempty"`
+	// PrunedLambdaVersions are the function versions no kept release
+	// names, deleted after the release (lambda_prune.go).
+	PrunedLambdaVersions []string `json:"prunedLambdaVersions,omitempty"`
 	// AlarmsBefore are alarms already in ALARM before the switch: named,
 	// not blamed on the release.
 	AlarmsBefore []string      `json:"alarmsBefore,omitempty"`
@@ -259,6 +262,12 @@ func (r *run) execute(ctx context.Context) error {
 		releases := append([]Release{rel}, p.releases...)
 		r.res.Pruned, _ = s.pruneFrontend(ctx, cfg, bucket, releases)
 	}
+	if verified != VerifyFailed {
+		// Best effort as well: a failed prune leaves old versions, which
+		// the next deploy prunes.
+		releases := append([]Release{rel}, p.releases...)
+		r.res.PrunedLambdaVersions, _ = s.pruneLambdaVersions(ctx, cfg, releases)
+	}
 	return nil
 }
 
@@ -293,6 +302,7 @@ func (r *run) rollbackValues() Values {
 	want := r.p.Current
 	want.Lambda.Version = r.p.liveLambda
 	want.Lambda.Artifact = r.applied.Lambda.Artifact
+	want.Lambda.Revision = r.applied.Lambda.Revision
 	sp := planSwitch(switchInput{
 		backend: r.p.cfg.Backend, cur: r.applied, want: want, deployed: true, rollback: true,
 		liveLambda: outputString(r.last.Outputs, infra.OutputLambdaVersion),

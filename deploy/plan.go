@@ -3,6 +3,7 @@ package deploy
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"slices"
 	"strconv"
@@ -242,6 +243,12 @@ func (s *Session) planSteps(ctx context.Context, st *stackState, pk planKind, wa
 		// Preflight: before anything is staged, the image exists and its
 		// digest is pinned into the release.
 		want, err = s.resolveImage(ctx, cfg, st.values, want, st.deployed)
+		if err == nil && kind == KindDeploy {
+			want, err = s.resolveArtifact(ctx, cfg, want)
+		}
+		if errors.As(err, new(*ImagePlatformError)) {
+			return nil, s.refuse(ctx, kind, st, want, err)
+		}
 		if registry = needsRegistry(cfg, err); err != nil && !registry {
 			return nil, err
 		}

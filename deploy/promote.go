@@ -70,6 +70,7 @@ func (s *Session) PlanPromote(ctx context.Context, from *Session, release int) (
 	want.Image = latest.Values.Image
 	want.FrontendRelease = latest.Values.FrontendRelease
 	want.Lambda.Artifact = latest.Values.Lambda.Artifact
+	want.Lambda.Revision = latest.Values.Lambda.Revision
 	p, err := s.plan(ctx, st, planKind{kind: KindPromote}, want, nil)
 	if err != nil {
 		return nil, err

@@ -116,7 +116,7 @@ func recoverValues(backend string, cur Values, back Release) Values {
 	if backend == stacks.BackendLambda && back.LambdaVersion != "" {
 		v.Lambda.Version = back.LambdaVersion
 		if cur.Lambda.Artifact != "" {
-			v.Lambda.Artifact = cur.Lambda.Artifact
+			v.Lambda.Artifact, v.Lambda.Revision = cur.Lambda.Artifact, cur.Lambda.Revision
 		}
 	}
 	return v

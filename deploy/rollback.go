@@ -63,6 +63,7 @@ func (s *Session) PlanRollback(ctx context.Context, req RollbackRequest) (*Plan,
 			want.Lambda.Version = target.LambdaVersion
 		} else {
 			want.Lambda.Artifact = target.Values.Lambda.Artifact
+			want.Lambda.Revision = target.Values.Lambda.Revision
 			want.Lambda.Version = ""
 		}
 	}

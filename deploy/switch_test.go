@@ -139,7 +139,7 @@ func TestValueFieldsCoverReleaseKeys(t *testing.T) {
 		stacks.KeyImageTag: "v7", stacks.KeyIdleImageTag: "v6", stacks.KeyActiveColor: "green",
 		stacks.KeyImageDigest: "sha256:" + strings.Repeat("a", 64), stacks.KeyIdleImageDigest: "sha256:" + strings.Repeat("b", 64),
 		stacks.KeyIdleWeight: "30", stacks.KeyLambdaArtifact: "s3://artifacts/api/k.zip", stacks.KeyLambdaAliasVersion: "4",
-		stacks.KeyLambdaCanaryWeight: "20", stacks.KeyFrontendRelease: "r9",
+		stacks.KeyLambdaCanaryWeight: "20", stacks.KeyFrontendRelease: "r9", stacks.KeyLambdaArtifactRevision: `"0a1b"`,
 	}
 	var release []string
 	for _, k := range stacks.Keys() {

@@ -48,6 +48,9 @@ type Lambda struct {
 	Version string
 	// Artifact is the deployment package (path in the project or s3://).
 	Artifact string
+	// Revision is the s3:// artifact's object version id or quoted ETag
+	// (lambda_artifact.go); "" for a local artifact.
+	Revision string
 	// CanaryWeight is the percent routed to the newest version while the
 	// alias stays on Version.
 	CanaryWeight int
@@ -99,6 +102,7 @@ var valueFields = []valueField{
 	textField(stacks.KeyActiveColor, func(v *Values) *string { return &v.ActiveColor }),
 	intField(stacks.KeyIdleWeight, func(v *Values) *int { return &v.IdleWeight }),
 	textField(stacks.KeyLambdaArtifact, func(v *Values) *string { return &v.Lambda.Artifact }),
+	textField(stacks.KeyLambdaArtifactRevision, func(v *Values) *string { return &v.Lambda.Revision }),
 	textField(stacks.KeyLambdaAliasVersion, func(v *Values) *string { return &v.Lambda.Version }),
 	intField(stacks.KeyLambdaCanaryWeight, func(v *Values) *int { return &v.Lambda.CanaryWeight }),
 	textField(stacks.KeyFrontendRelease, func(v *Values) *string { return &v.FrontendRelease }),
@@ -168,7 +172,7 @@ func baseValues(c stacks.Config) Values {
 		Image:       Image{Tag: c.ImageTag, Digest: c.ImageDigest},
 		ActiveColor: c.ActiveColor, IdleImage: Image{Tag: c.IdleImageTag, Digest: c.IdleImageDigest},
 		IdleWeight:      c.IdleWeight,
-		Lambda:          Lambda{Version: c.LambdaAliasVersion, Artifact: c.LambdaArtifact, CanaryWeight: c.LambdaCanaryWeight},
+		Lambda:          Lambda{Version: c.LambdaAliasVersion, Artifact: c.LambdaArtifact, Revision: c.LambdaArtifactRevision, CanaryWeight: c.LambdaCanaryWeight},
 		FrontendRelease: c.FrontendRelease, Schema: c.DBSchemaVersion,
 	}
 }

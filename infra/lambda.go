@@ -138,6 +138,22 @@ func localArchive(path string) (pulumi.Archive, error) {
 	return pulumi.NewAssetArchive(assets), nil
 }
 
+// setRevision makes a new object at the artifact's key a code change: a
+// version id (versioned bucket) is the object Lambda fetches; an ETag
+// (quoted, as S3 returns it) goes into sourceCodeHash, whose change alone
+// triggers a code update. Without either the function's inputs stay the
+// same and no version is published.
+// https://docs.aws.amazon.com/lambda/latest/api/API_UpdateFunctionCode.html
+func setRevision(args *lambda.FunctionArgs, revision string) {
+	switch {
+	case revision == "":
+	case strings.HasPrefix(revision, `"`):
+		args.SourceCodeHash = pulumi.String(revision)
+	default:
+		args.S3ObjectVersion = pulumi.String(revision)
+	}
+}
+
 func (a *lambdaAPI) createFunction(ctx *pulumi.Context, cfg stacks.Config, code functionCode) (*lambda.Function, error) {
 	parent := pulumi.Parent(a)
 	// The Lambda execution role trusts lambda.amazonaws.com without
@@ -200,6 +216,7 @@ func (a *lambdaAPI) createFunction(ctx *pulumi.Context, cfg stacks.Config, code 
 	} else {
 		args.S3Bucket = pulumi.String(code.S3Bucket)
 		args.S3Key = pulumi.String(code.S3Key)
+		setRevision(args, cfg.LambdaArtifactRevision)
 	}
 	fn, err := lambda.NewFunction(ctx, "function", args, parent,
 		pulumi.DependsOn([]pulumi.Resource{logGroup, attachment}))

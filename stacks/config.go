@@ -95,10 +95,13 @@ type Config struct {
 
 	// Lambda API.
 	LambdaArtifact string // kirikae:lambdaArtifact — local zip/dir path, or s3://bucket/key
-	LambdaMemory   int    // kirikae:lambdaMemory — MiB
-	LambdaTimeout  int    // kirikae:lambdaTimeout — seconds
-	LambdaRuntime  string // kirikae:lambdaRuntime
-	LambdaHandler  string // kirikae:lambdaHandler
+	// LambdaArtifactRevision is the content an s3:// artifact held when the
+	// deploy read it: its object version id, or its ETag in quotes.
+	LambdaArtifactRevision string // kirikae:lambdaArtifactRevision
+	LambdaMemory           int    // kirikae:lambdaMemory — MiB
+	LambdaTimeout          int    // kirikae:lambdaTimeout — seconds
+	LambdaRuntime          string // kirikae:lambdaRuntime
+	LambdaHandler          string // kirikae:lambdaHandler
 	// LambdaAliasVersion pins alias `live` to a published version (rollback,
 	// canary); "" means the version this update publishes.
 	LambdaAliasVersion string // kirikae:lambdaAliasVersion

@@ -111,6 +111,7 @@ const (
 	KeyIdleWeight              = "kirikae:idleWeight"
 	KeyLogRetentionDays        = "kirikae:logRetentionDays"
 	KeyLambdaArtifact          = "kirikae:lambdaArtifact"
+	KeyLambdaArtifactRevision  = "kirikae:lambdaArtifactRevision"
 	KeyLambdaMemory            = "kirikae:lambdaMemory"
 	KeyLambdaTimeout           = "kirikae:lambdaTimeout"
 	KeyLambdaRuntime           = "kirikae:lambdaRuntime"

@@ -80,7 +80,7 @@ func TestReleaseValues(t *testing.T) {
 	}
 	slices.Sort(got)
 	assert.Equal(t, []string{KeyActiveColor, KeyFrontendRelease, KeyIdleImageDigest, KeyIdleImageTag, KeyIdleWeight, KeyImageDigest,
-		KeyImageTag, KeyLambdaAliasVersion, KeyLambdaArtifact, KeyLambdaCanaryWeight}, got)
+		KeyImageTag, KeyLambdaAliasVersion, KeyLambdaArtifact, KeyLambdaArtifactRevision, KeyLambdaCanaryWeight}, got)
 }
 
 func TestKeysReturnsACopy(t *testing.T) {

@@ -122,6 +122,35 @@ func TestFirstDeployFromAnEmptyAccount(t *testing.T) {
 	assert.Equal(t, http.StatusOK, resp.StatusCode)
 	assert.Contains(t, string(body), `"v2"`, "the previous release still serves through the front door")
 
+	// The refused release is recorded as failed, naming the mismatch, and
+	// journaled as a failed up; the live release is still v2.
+	var rels struct {
+		Releases []struct {
+			ImageTag string `json:"imageTag"`
+			Live     bool   `json:"live"`
+			Verified string `json:"verified"`
+			Reason   string `json:"reason"`
+		} `json:"releases"`
+	}
+	kirikaeJSON(t, dir, &rels, "releases", "--stack", "staging", "--sandbox")
+	require.Len(t, rels.Releases, 2)
+	assert.Equal(t, "v3", rels.Releases[0].ImageTag)
+	assert.Equal(t, "failed", rels.Releases[0].Verified)
+	assert.False(t, rels.Releases[0].Live)
+	assert.Contains(t, rels.Releases[0].Reason, "built for linux/amd64, but the stack's tasks run on linux/arm64")
+	assert.Equal(t, "v2", rels.Releases[1].ImageTag)
+	assert.True(t, rels.Releases[1].Live)
+	var journal struct {
+		Operations []struct {
+			Start  struct{ Op string }
+			Result string `json:"result"`
+		} `json:"operations"`
+	}
+	kirikaeJSON(t, dir, &journal, "journal", "--stack", "staging", "--sandbox")
+	require.NotEmpty(t, journal.Operations)
+	assert.Equal(t, "up", journal.Operations[0].Start.Op)
+	assert.Equal(t, "failed", journal.Operations[0].Result)
+
 	r = kirikae(t, dir, "sandbox", "push-image", "v4", "--platform", "linux/s390x", "--stack", "staging", "--dir", server)
 	assert.Equal(t, 2, r.code, r.stderr)
 	assert.Contains(t, r.stderr, "linux/arm64 or linux/amd64")

@@ -9,8 +9,8 @@ import (
 )
 
 // ServeLambda answers Lambda's REST-JSON API (version 2015-03-31): GetAlias,
-// ListVersionsByFunction, and ListFunctions, GetFunction and ListAliases
-// (api_list.go).
+// ListVersionsByFunction, DeleteFunction with a Qualifier (api_delete.go),
+// and ListFunctions, GetFunction and ListAliases (api_list.go).
 // https://docs.aws.amazon.com/lambda/latest/api/API_GetAlias.html
 // https://docs.aws.amazon.com/lambda/latest/api/API_ListVersionsByFunction.html
 func ServeLambda(a *core.Account, w http.ResponseWriter, r *http.Request) {
@@ -33,6 +33,9 @@ func ServeLambda(a *core.Account, w http.ResponseWriter, r *http.Request) {
 		op = func(st *core.State) (any, error) { return getAlias(st, parts[2], parts[4]) }
 	case get && len(parts) == 4 && parts[3] == "versions":
 		op = func(st *core.State) (any, error) { return listVersions(st, parts[2]) }
+	case r.Method == http.MethodDelete && len(parts) == 3 && parts[0] == "2015-03-31" && parts[1] == "functions":
+		serveDeleteFunction(a, w, r, parts[2])
+		return
 	}
 	a.ServeRESTJSON(w, r, op)
 }

@@ -1,0 +1,46 @@
+package deploy
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/kirikae/kirikae/stacks"
+)
+
+// resolveArtifact pins an s3:// Lambda artifact to the object its key
+// holds now (version id or ETag, cloud.ObjectRevision) in the release
+// values: a new object uploaded at the same key then changes the
+// function's code inputs and publishes a new version, and the release
+// names the bytes it ran. A local artifact carries no revision: the
+// engine hashes the archive itself.
+func (s *Session) resolveArtifact(ctx context.Context, cfg stacks.Config, want Values) (Values, error) {
+	if cfg.Backend != stacks.BackendLambda {
+		return want, nil
+	}
+	bucket, key, ok := s3Artifact(want.Lambda.Artifact)
+	if !ok {
+		want.Lambda.Revision = ""
+		return want, nil
+	}
+	c, err := s.cloudAPI(ctx)
+	if err != nil {
+		return want, err
+	}
+	rev, err := c.ObjectRevision(ctx, bucket, key)
+	if err != nil {
+		return want, fmt.Errorf("preflight %s: read %s: %w", s.Stack(), stacks.KeyLambdaArtifact, err)
+	}
+	want.Lambda.Revision = rev
+	return want, nil
+}
+
+// s3Artifact splits s3://bucket/key.
+func s3Artifact(artifact string) (bucket, key string, ok bool) {
+	rest, ok := strings.CutPrefix(artifact, "s3://")
+	if !ok {
+		return "", "", false
+	}
+	bucket, key, _ = strings.Cut(rest, "/")
+	return bucket, key, bucket != "" && key != ""
+}
