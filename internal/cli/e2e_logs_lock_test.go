@@ -126,10 +126,15 @@ func TestCancelClearsAKilledDeploysLock(t *testing.T) {
 
 	plant(backend.LockInfo{Who: "alice", Host: host, PID: dead.Process.Pid, Op: "deploy", Since: time.Now().Add(-time.Hour)})
 	r = kirikae(t, dir, "preview", "--stack", "staging", "--sandbox")
-	require.Equal(t, 0, r.code, "the dead holder's lock is no refusal: %s", r.stderr)
+	require.Equal(t, 0, r.code, "a lock is no refusal for a preview: %s", r.stderr)
 	held, err := backend.ReadLock(context.Background(), store, engine.LockKey("kirikae", "staging"))
 	require.NoError(t, err)
-	assert.Nil(t, held, "cleared, and the preview's own lock released")
+	assert.NotNil(t, held, "a preview writes nothing, not even to clear a dead holder's lock")
+	r = kirikae(t, dir, "refresh", "--stack", "staging", "--sandbox", "--yes")
+	require.Equal(t, 0, r.code, "the dead holder's lock is no refusal: %s", r.stderr)
+	held, err = backend.ReadLock(context.Background(), store, engine.LockKey("kirikae", "staging"))
+	require.NoError(t, err)
+	assert.Nil(t, held, "cleared by the next command that locks, and its own lock released")
 
 	plant(backend.LockInfo{Who: "ci", Host: "runner-7", PID: 4242, Op: "deploy", Since: time.Now()})
 	r = kirikae(t, dir, "cancel", "--stack", "staging", "--sandbox", "--yes")
