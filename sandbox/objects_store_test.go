@@ -260,7 +260,7 @@ func TestTwoProcessesWriteObjectsOfOneAccount(t *testing.T) {
 
 // Promote copies staging's objects into product's bucket: a copy from a
 // bucket of another account of the sandbox (a sibling state directory)
-// reads that account's object store.
+// reads that account's object store, as its bucket policy allows.
 func TestCopyObjectFromAnotherAccount(t *testing.T) {
 	sharedRegistry(t)
 	root := t.TempDir()
@@ -268,6 +268,11 @@ func TestCopyObjectFromAnotherAccount(t *testing.T) {
 	product := newHarnessAt(t, filepath.Join(root, "product"))
 	staging.create(bucketType, "site", pmap(map[string]any{"bucket": "staging-site"}))
 	product.create(bucketType, "site", pmap(map[string]any{"bucket": "product-site"}))
+	// Another account reads the bucket only when its policy says so
+	// (kirikae:frontendReadAccounts writes this grant).
+	staging.create("aws:s3/bucketPolicy:BucketPolicy", "site", pmap(map[string]any{"bucket": "staging-site",
+		"policy": `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::` + product.acct.ID() +
+			`:root"},"Action":"s3:GetObject","Resource":"arn:aws:s3:::staging-site/releases/*"}]}`}))
 	require.NoError(t, staging.cloud().PutObjectMeta(t.Context(), "staging-site", "releases/r1/index.html", []byte("<h1>r1</h1>"),
 		cloud.ObjectMeta{ContentType: "text/html", CacheControl: "no-cache"}))
 

@@ -71,7 +71,8 @@ func TestStartRejectsEmptyStateDir(t *testing.T) {
 }
 
 func TestSupportedTypesCoverInfra(t *testing.T) {
-	assert.Len(t, core.SupportedTypes(), 41)
+	assert.Len(t, core.SupportedTypes(), 42)
+	assert.Contains(t, core.SupportedTypes(), "aws:ecr/lifecyclePolicy:LifecyclePolicy")
 	assert.Contains(t, core.SupportedTypes(), "aws:ecr/repositoryPolicy:RepositoryPolicy")
 	assert.Contains(t, core.SupportedTypes(), "aws:iam/rolePolicy:RolePolicy")
 	assert.Contains(t, core.SupportedTypes(), "aws:cloudfront/responseHeadersPolicy:ResponseHeadersPolicy")
