@@ -17,17 +17,7 @@ import (
 const TokLifecyclePolicy = "aws:ecr/lifecyclePolicy:LifecyclePolicy"
 
 func registerLifecycle() {
-	core.Register(&core.TypeSpec{Token: TokLifecyclePolicy, Required: []string{"repository", "policy"},
-		Immutable: []string{"repository"},
-		Check:     checkLifecyclePolicy,
-		Create: func(e *core.Env) (string, error) {
-			repo := e.Str("repository")
-			if _, err := Repository(e.St, repo); err != nil {
-				return "", err
-			}
-			e.Put("registryId", e.Account)
-			return repo, nil
-		}})
+	core.Register(repositoryPolicySpec(TokLifecyclePolicy, checkLifecyclePolicy))
 }
 
 // checkLifecyclePolicy refuses what PutLifecyclePolicy refuses

@@ -20,11 +20,17 @@ import (
 // https://docs.aws.amazon.com/AmazonECR/latest/APIReference/API_SetRepositoryPolicy.html
 
 func registerPolicy() {
-	core.Register(&core.TypeSpec{Token: core.TokRepositoryPolicy, Required: []string{"repository", "policy"},
-		// The provider's id is the repository name; another repository is
-		// another policy.
+	core.Register(repositoryPolicySpec(core.TokRepositoryPolicy, checkRepositoryPolicy))
+}
+
+// repositoryPolicySpec is a policy document set on one repository (its
+// permissions, its lifecycle): the provider's id is the repository name,
+// another repository is another policy, and the repository must exist, as
+// Set/PutXPolicy answer RepositoryNotFoundException otherwise.
+func repositoryPolicySpec(token string, check func(*core.Env) []string) *core.TypeSpec {
+	return &core.TypeSpec{Token: token, Required: []string{"repository", "policy"},
 		Immutable: []string{"repository"},
-		Check:     checkRepositoryPolicy,
+		Check:     check,
 		Create: func(e *core.Env) (string, error) {
 			repo := e.Str("repository")
 			if _, err := Repository(e.St, repo); err != nil {
@@ -32,7 +38,7 @@ func registerPolicy() {
 			}
 			e.Put("registryId", e.Account)
 			return repo, nil
-		}})
+		}}
 }
 
 // checkRepositoryPolicy refuses what SetRepositoryPolicy refuses: text
