@@ -112,6 +112,13 @@ func DescribeImages(st *core.State, in []byte) (any, error) {
 	return map[string]any{"imageDetails": details}, nil
 }
 
+// imageNotFoundFailure is the ImageFailure a batch call returns for an id that
+// matches no image.
+// https://docs.aws.amazon.com/AmazonECR/latest/APIReference/API_ImageFailure.html
+func imageNotFoundFailure(id ImageID) map[string]any {
+	return map[string]any{"imageId": id, "failureCode": "ImageNotFound", "failureReason": "Requested image not found"}
+}
+
 // BatchGetImage returns each found image's manifest and a failure for each
 // missing one; the call itself succeeds.
 // https://docs.aws.amazon.com/AmazonECR/latest/APIReference/API_BatchGetImage.html
@@ -125,8 +132,7 @@ func BatchGetImage(st *core.State, in []byte) (any, error) {
 	for _, id := range req.ImageIDs {
 		im := FindImage(st, req.RepositoryName, id)
 		if im == nil {
-			failures = append(failures, map[string]any{"imageId": id, "failureCode": "ImageNotFound",
-				"failureReason": "Requested image not found"})
+			failures = append(failures, imageNotFoundFailure(id))
 			continue
 		}
 		got := ImageID{ImageDigest: im.Digest, ImageTag: id.ImageTag}

@@ -21,8 +21,7 @@ func BatchDeleteImage(a *core.Account, st *core.State, in []byte) (any, error) {
 	for _, id := range req.ImageIDs {
 		im := FindImage(st, req.RepositoryName, id)
 		if im == nil {
-			failures = append(failures, map[string]any{"imageId": id, "failureCode": "ImageNotFound",
-				"failureReason": "Requested image not found"})
+			failures = append(failures, imageNotFoundFailure(id))
 			continue
 		}
 		if id.ImageDigest == "" {
