@@ -17,12 +17,6 @@ var releaseTable = []grant{
 		resources: func(s Scope) []string { return bucketARNs(infra.FrontendBucketPattern(s.Config)) },
 	},
 	{
-		sid: "Invalidate", need: NeedRelease, when: Scope.frontend,
-		why:       "invalidate the distribution's cache after a switch and wait for it",
-		actions:   []string{"cloudfront:CreateInvalidation", "cloudfront:GetInvalidation"},
-		resources: func(s Scope) []string { return []string{s.globalARN("cloudfront", "distribution/*")} },
-	},
-	{
 		sid: "LogsRead", need: NeedRelease,
 		why:     "kirikae logs: read the stack's log group",
 		actions: []string{"logs:FilterLogEvents"},
