@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ecs"
@@ -210,9 +211,14 @@ func (a *AWS) Invoke(ctx context.Context, function, qualifier string, payload []
 	return out.Payload, nil
 }
 
+// truncateBytes keeps at most n bytes of b, never cutting a UTF-8
+// character in two.
 func truncateBytes(b []byte, n int) string {
 	if len(b) <= n {
 		return string(b)
+	}
+	for n > 0 && !utf8.RuneStart(b[n]) {
+		n--
 	}
 	return string(b[:n]) + "…"
 }

@@ -1,6 +1,7 @@
 package deploy
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -139,7 +140,7 @@ func (s *Session) recoverInterrupted(ctx context.Context, st *stackState, in *In
 		end.Note = fmt.Sprintf("run by %s: %s", by, in.What())
 		if len(in.Pending) > 0 {
 			if _, err := s.Session.RefreshInterrupted(ctx); err != nil {
-				return asCommand(fmt.Errorf("refresh what the interrupted %s left: %w", orWord(in.Op, "update"), err), by)
+				return asCommand(fmt.Errorf("refresh what the interrupted %s left: %w", cmp.Or(in.Op, "update"), err), by)
 			}
 		}
 		res, err := s.Session.Up(ctx, values.Config(), UpOptions{
@@ -207,13 +208,6 @@ func asCommand(err error, op string) error {
 		ce.Op = op
 	}
 	return err
-}
-
-func orWord(s, word string) string {
-	if s == "" {
-		return word
-	}
-	return s
 }
 
 // readInterruption adds to st an interruption nobody recovered from yet,
