@@ -27,7 +27,7 @@ const (
 	// program declares.
 	NeedApply Need = "apply"
 	// NeedRelease: the data plane of a release: frontend objects,
-	// CloudFront invalidations, ECS/Lambda rollout checks, logs.
+	// the release switch, ECS/Lambda rollout checks, logs.
 	NeedRelease Need = "release"
 	// NeedPushImage: the build job pushes the image to the repository
 	// this stack owns.
