@@ -10,6 +10,8 @@ import (
 
 // putKey records a key write of a KeyValueStore (by ARN). Writes older
 // than the newest visible one are dropped: no edge can see them any more.
+// Writes reach the edges after a propagation delay, not at once
+// (https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/kvs-with-functions.html).
 func putKey(st *core.State, storeARN, key, value string, deleted bool) {
 	if st.KVS == nil {
 		st.KVS = map[string]map[string][]core.KVSWrite{}

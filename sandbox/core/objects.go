@@ -95,7 +95,9 @@ func (a *Account) PutObjectMeta(bucket, key string, body []byte, meta Object) er
 
 // CopyObject copies an object within the account in one locked step: the
 // copy refers to the same content-addressed blob, so no bytes move, as in
-// S3's server-side copy. ok is false when the source bucket is not in
+// S3's server-side copy
+// (https://docs.aws.amazon.com/AmazonS3/latest/API/API_CopyObject.html).
+// ok is false when the source bucket is not in
 // this account (the caller then copies across accounts).
 func (a *Account) CopyObject(srcBucket, srcKey, dstBucket, dstKey string, meta Object) (o Object, ok bool, err error) {
 	err = a.UpdateObjects(func(st *State) error {

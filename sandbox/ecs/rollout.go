@@ -47,7 +47,8 @@ func removeService(st *core.State, r *core.Record) {
 }
 
 // findService finds an ECS service as ECS's API does: the service by name
-// or ARN, the cluster by name or ARN ("" matches any cluster).
+// or ARN, the cluster by name or ARN ("" matches any cluster)
+// (https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_DescribeServices.html).
 func findService(st *core.State, cluster, service string) (*core.Record, error) {
 	var found []*core.Record
 	for _, r := range st.Resources {

@@ -9,7 +9,10 @@ import (
 )
 
 // versionNeutral lists Function inputs whose change does not publish a new
-// version: AWS only publishes when code or configuration changed.
+// version: AWS only publishes when code or configuration changed
+// (https://docs.aws.amazon.com/lambda/latest/api/API_PublishVersion.html:
+// "Lambda doesn't publish a version if the function's configuration and
+// code haven't changed since the last version").
 var versionNeutral = map[string]bool{
 	"tags": true, "tagsAll": true, "publish": true, "skipDestroy": true,
 	"replaceSecurityGroupsOnDestroy": true, "replacementSecurityGroupIds": true,
@@ -78,7 +81,8 @@ func updateFunction(e *core.Env) error {
 }
 
 // CheckAliasVersion fails like AWS when an alias points at a version that
-// was never published.
+// was never published (ResourceNotFoundException,
+// https://docs.aws.amazon.com/lambda/latest/api/API_UpdateAlias.html).
 func CheckAliasVersion(e *core.Env) error {
 	if e.Preview {
 		return nil // the function may not exist yet

@@ -6,7 +6,8 @@ import (
 	"github.com/kirikae/kirikae/sandbox/core"
 )
 
-// needBucket mirrors S3's NoSuchBucket for bucket sub-resources.
+// needBucket mirrors S3's NoSuchBucket for bucket sub-resources
+// (https://docs.aws.amazon.com/AmazonS3/latest/API/ErrorResponses.html#ErrorCodeList).
 func needBucket(e *core.Env) error {
 	b := e.Str("bucket")
 	if _, r := e.St.Find("aws:s3/bucketV2:BucketV2", b, ""); r == nil {
