@@ -1,13 +1,11 @@
 package cli_test
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"os"
 	"os/exec"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -74,7 +72,7 @@ func TestLogsCommand(t *testing.T) {
 	follow := exec.Command(kirikaeBin(t), "logs", "--stack", "staging", "--sandbox", "--follow")
 	follow.Dir = dir
 	follow.Env = append(os.Environ(), "NO_COLOR=1")
-	var followed lockedBuffer
+	var followed testproject.SyncBuffer
 	follow.Stdout, follow.Stderr = &followed, &followed
 	require.NoError(t, follow.Start())
 	t.Cleanup(func() { _ = follow.Process.Kill(); _ = follow.Wait() })
@@ -87,24 +85,6 @@ func TestLogsCommand(t *testing.T) {
 		out := followed.String()
 		return strings.Contains(out, "the live colour changed: "+active+" → "+idle) && strings.Contains(out, "serving version v2")
 	}, 30*time.Second, 200*time.Millisecond, "follow output: %s", &followed)
-}
-
-// lockedBuffer is a bytes.Buffer a running process and the test share.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
 }
 
 // A deploy lock left by a killed kirikae on this machine is cleared by the

@@ -3,7 +3,6 @@ package cli
 import (
 	"bytes"
 	"context"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -12,28 +11,12 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/kirikae/kirikae/deploy"
+	"github.com/kirikae/kirikae/internal/testproject"
 )
-
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
 
 // The first Ctrl-C cancels and says so; the second forces.
 func TestInterruptsCancelThenForce(t *testing.T) {
-	var out lockedBuffer
+	var out testproject.SyncBuffer
 	forced := make(chan struct{})
 	ctx, stop := NotifyInterrupts(context.Background(), &out, func() { close(forced) })
 	defer stop()
