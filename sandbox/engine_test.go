@@ -16,30 +16,24 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/kirikae/kirikae/engine"
 )
 
-// pulumiCLI finds the engine kirikae builds; the test only skips outside CI.
+// pulumiCLI finds the engine the way kirikae does (engine.EnsureCLI):
+// KIRIKAE_PULUMI first, as pr.yml sets it, then the cache. Missing in CI
+// fails; only a developer's machine skips.
 func pulumiCLI(t *testing.T) auto.PulumiCommand {
 	t.Helper()
-	home, err := os.UserHomeDir()
-	require.NoError(t, err)
-	dir := filepath.Join(home, ".cache", "kirikae", "pulumi", "v3.274.1")
-	root := dir // NewPulumiCommand runs <root>/bin/pulumi
-	if _, err := os.Stat(filepath.Join(dir, "bin", "pulumi")); err != nil {
-		bin := filepath.Join(dir, "pulumi")
-		if _, err := os.Stat(bin); err != nil {
-			if os.Getenv("CI") != "" {
-				t.Fatalf("pulumi CLI missing in %s: %v", dir, err)
-			}
-			t.Skipf("pulumi CLI not built yet (%s)", dir)
+	opts := engine.CLIOptions{Explicit: os.Getenv("KIRIKAE_PULUMI")}
+	cli, err := engine.EnsureCLI(t.Context(), opts)
+	if err != nil {
+		if os.Getenv("CI") != "" {
+			t.Fatalf("CI must have built or installed the Pulumi CLI first (KIRIKAE_PULUMI=%q): %v", opts.Explicit, err)
 		}
-		root = t.TempDir()
-		require.NoError(t, os.Mkdir(filepath.Join(root, "bin"), 0o755))
-		require.NoError(t, os.Symlink(bin, filepath.Join(root, "bin", "pulumi")))
+		t.Skipf("no Pulumi CLI (run `go run ./cmd engine` first): %v", err)
 	}
-	cmd, err := auto.NewPulumiCommand(&auto.PulumiCommandOptions{Root: root})
-	require.NoError(t, err)
-	return cmd
+	return cli.Command()
 }
 
 func TestRealEngineDeploysAgainstSandbox(t *testing.T) {
