@@ -62,6 +62,15 @@ type Options struct {
 	// FunctionARN is sent as Lambda-Runtime-Invoked-Function-Arn: the
 	// function, version or alias the caller invoked.
 	FunctionARN string
+	// Listen opens the Runtime API's listener; nil listens on a free
+	// 127.0.0.1 port. In Lambda only the function's own execution
+	// environment reaches the Runtime API; on a shared machine loopback is
+	// every local user's, so a host passes a listener that serves only its
+	// own user (the sandbox passes core.ListenOwner): an invocation event
+	// can carry secrets, and a response posted by anyone else would be
+	// taken as the function's.
+	// https://docs.aws.amazon.com/lambda/latest/dg/runtimes-api.html
+	Listen func() (net.Listener, error)
 }
 
 // Errors Invoke returns besides *FunctionError.
@@ -129,7 +138,11 @@ func Start(opts Options) (*Server, error) {
 	if opts.InitTimeout <= 0 {
 		opts.InitTimeout = defaultInitTimeout
 	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	listen := opts.Listen
+	if listen == nil {
+		listen = func() (net.Listener, error) { return net.Listen("tcp", "127.0.0.1:0") }
+	}
+	ln, err := listen()
 	if err != nil {
 		return nil, fmt.Errorf("start runtime api: %w", err)
 	}

@@ -165,7 +165,7 @@ func (w *workloads) Function(rt Routed) (*lambdaRun, error) {
 	stream := time.Now().UTC().Format("2006/01/02") + "/[" + rt.Version + "]" + core.StableDigits(key+time.Now().String(), 32)
 	logs := logssvc.LogWriter(w.acct, "/aws/lambda/"+rt.Function, stream)
 	fn := lambdart.NewFunction(lambdart.FunctionOptions{
-		Options:  lambdart.Options{Timeout: timeout, FunctionARN: rt.functionArn},
+		Options:  lambdart.Options{Timeout: timeout, FunctionARN: rt.functionArn, Listen: core.ListenOwner},
 		TaskRoot: root,
 		// Lambda sets the reserved variables of the version it runs, which
 		// lets a function report what it is (the example app does):
