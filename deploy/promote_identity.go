@@ -3,10 +3,13 @@ package deploy
 import (
 	"context"
 	"crypto/sha256"
+	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 
@@ -32,6 +35,12 @@ type VerifiedArtifacts struct {
 	// of the object", https://docs.aws.amazon.com/AmazonS3/latest/API/API_Object.html).
 	FrontendDigest  string `json:"frontendDigest,omitempty"`
 	FrontendObjects int    `json:"frontendObjects,omitempty"`
+	// VerifiedCodeSha256 is, for a Lambda stack deploying a local zip,
+	// the CodeSha256 of that zip when the release passed: the base64
+	// SHA-256 of the deployment package, as Lambda reports it
+	// (https://docs.aws.amazon.com/lambda/latest/api/API_FunctionConfiguration.html).
+	// An s3:// artifact is pinned by its revision in the release values.
+	VerifiedCodeSha256 string `json:"verifiedCodeSha256,omitempty"`
 }
 
 // verifiedArtifacts reads the identities of the release values v that just
@@ -45,6 +54,13 @@ func (s *Session) verifiedArtifacts(ctx context.Context, cfg stacks.Config, outs
 	if cfg.Backend == stacks.BackendECS && v.Image.Tag != "" {
 		if a.ImageDigest, err = c.ImageDigest(ctx, imageRef(cfg, Image{Tag: v.Image.Tag})); err != nil {
 			return nil, fmt.Errorf("read image digest of %s: %w", v.Image.Tag, err)
+		}
+	}
+	if art := v.Lambda.Artifact; cfg.Backend == stacks.BackendLambda && art != "" {
+		if _, _, ok := s3Artifact(art); !ok {
+			if a.VerifiedCodeSha256, err = s.codeSha256(art); err != nil {
+				return nil, err
+			}
 		}
 	}
 	if bucket := outputString(outs, infra.OutputFrontendBucket); cfg.FrontendEnabled && bucket != "" && v.FrontendRelease != "" {
@@ -148,6 +164,9 @@ func (s *Session) checkVerifiedArtifacts(ctx context.Context, from *Session, rel
 			return changed("image "+ref.String(), a.ImageDigest, now)
 		}
 	}
+	if err := s.checkLambdaArtifact(ctx, rel, changed); err != nil {
+		return err
+	}
 	if rel.Values.FrontendRelease != "" && a.FrontendDigest != "" {
 		outs, err := from.Outputs(ctx)
 		if err != nil {
@@ -159,6 +178,60 @@ func (s *Session) checkVerifiedArtifacts(ctx context.Context, from *Session, rel
 		}
 	}
 	return nil
+}
+
+// checkLambdaArtifact: the zip this stack would upload is the one the
+// source verified (a local artifact is uploaded again by each stack), and
+// an s3:// artifact's key still holds the revision the source ran.
+func (s *Session) checkLambdaArtifact(ctx context.Context, rel Release, changed func(what, verified, now string) error) error {
+	art := rel.Values.Lambda.Artifact
+	if art == "" {
+		return nil
+	}
+	if bucket, key, ok := s3Artifact(art); ok {
+		if rel.Values.Lambda.Revision == "" {
+			return nil
+		}
+		c, err := s.cloudAPI(ctx)
+		if err != nil {
+			return err
+		}
+		now, err := c.ObjectRevision(ctx, bucket, key)
+		if err != nil {
+			return fmt.Errorf("check Lambda artifact %s: %w", art, err)
+		}
+		if now != rel.Values.Lambda.Revision {
+			return changed("Lambda artifact "+art, rel.Values.Lambda.Revision, now)
+		}
+		return nil
+	}
+	want := rel.Artifacts.VerifiedCodeSha256
+	if want == "" {
+		return nil
+	}
+	now, err := s.codeSha256(art)
+	if err != nil {
+		return err
+	}
+	if now != want {
+		return changed("Lambda artifact "+art+" (CodeSha256)", want, now)
+	}
+	return nil
+}
+
+// codeSha256 is a local artifact's CodeSha256 as Lambda computes it: the
+// base64 SHA-256 of the zip.
+func (s *Session) codeSha256(artifact string) (string, error) {
+	p := artifact
+	if !filepath.IsAbs(p) {
+		p = filepath.Join(s.ProjectDir(), p)
+	}
+	raw, err := os.ReadFile(p)
+	if err != nil {
+		return "", fmt.Errorf("read Lambda artifact %s: %w", artifact, err)
+	}
+	sum := sha256.Sum256(raw)
+	return base64.StdEncoding.EncodeToString(sum[:]), nil
 }
 
 // checkFrontendDigest compares the frontend release in bucket with what

@@ -266,6 +266,20 @@ func TestPipelineScriptsLambdaBackend(t *testing.T) {
 	id := releaseOf(log)
 	require.NotEmpty(t, id, log)
 
+	// The release artifact the product job downloads is not the zip
+	// staging verified: the promote is refused and product is untouched.
+	zipPath := filepath.Join(p.out, "release", "lambda.zip")
+	require.NoError(t, os.WriteFile(zipPath, append(append([]byte{}, built...), 0), 0o644))
+	code, log = p.script([]string{"RELEASE=" + id}, "promote.sh")
+	assert.Equal(t, 2, code, log)
+	assert.Contains(t, log, "CodeSha256")
+	var none struct {
+		Releases []any `json:"releases"`
+	}
+	kirikaeJSON(t, p.dir, &none, "releases", "--stack", "product", "--sandbox")
+	assert.Empty(t, none.Releases, "nothing changed in product")
+	require.NoError(t, os.WriteFile(zipPath, built, 0o644))
+
 	code, log = p.script([]string{"RELEASE=" + id}, "promote.sh")
 	require.Equal(t, 0, code, log)
 	var rels struct {
