@@ -140,7 +140,7 @@ func (s *Session) checkVerifiedArtifacts(ctx context.Context, from *Session, rel
 	a := rel.Artifacts
 	if a == nil {
 		return &PromoteRefusedError{From: from.Stack(), To: s.Stack(),
-			Reason: fmt.Sprintf("release %d of %s recorded no artifact identities when it was verified (an older kirikae, or they could not be read), so what it verified cannot be checked", rel.ID, from.Stack())}
+			Reason: fmt.Sprintf("release %d of %s recorded no artifact identities when it was verified (an older kirikae, or they could not be read), so what it verified cannot be checked; deploy a new release to %s and promote that one", rel.ID, from.Stack(), from.Stack())}
 	}
 	if img := rel.Values.Image; rel.ImageTag != "" && img.Tag != "" {
 		c, err := s.cloudAPI(ctx)
