@@ -165,6 +165,13 @@ func (r *run) execute(ctx context.Context) error {
 	// The bucket exists unless this is the stack's first deploy; then the
 	// release is uploaded right after the update that creates it.
 	bucket := outputString(p.outputs, infra.OutputFrontendBucket)
+	if r.kind == KindPromote && p.From != nil && s.promoteSource != nil {
+		// Again before anything moves: an approval may have kept the
+		// plan waiting while someone rewrote what staging verified.
+		if err := s.checkVerifiedArtifacts(ctx, s.promoteSource, *p.From); err != nil {
+			return err
+		}
+	}
 	if r.frontendChanged() && bucket != "" {
 		if err := s.ensureFrontendRelease(ctx, cfg, bucket, release, r.kind != KindRollback); err != nil {
 			return err
@@ -422,6 +429,15 @@ func (r *run) recordRelease(ctx context.Context, kind, verified, reason string) 
 		rel.ImageTag, rel.ImageDigest = img.Tag, img.Digest
 	}
 	rel.Migrated = r.migrated && kind != KindAutoRollback
+	if verified == VerifyPassed {
+		// Read now, while what was verified is what AWS holds. A failure
+		// leaves the release unpromotable, never unrecorded.
+		a, err := s.verifiedArtifacts(ctx, r.p.cfg, r.last.Outputs, r.applied)
+		if err != nil {
+			s.Phase("record: artifact identities not read (%v): promote refuses this release", err)
+		}
+		rel.Artifacts = a
+	}
 	rel, err = log.append(ctx, rel)
 	if err != nil {
 		return Release{}, fmt.Errorf("record release of %s: %w", s.Stack(), err)

@@ -6,6 +6,7 @@ import (
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/kirikae/kirikae/cloud"
 	"github.com/kirikae/kirikae/notify"
 )
 
@@ -46,3 +47,7 @@ func FrontendReleases(ctx context.Context, s *Session) ([]string, error) {
 
 // SetNotifyTune shortens the notification timings for tests.
 func SetNotifyTune(s *Session, f func(*notify.Dispatcher)) { s.notifyTune = f }
+
+// CloudOf is the stack's data plane, for a test that changes what a
+// stack holds behind kirikae's back, as another writer would.
+func CloudOf(ctx context.Context, s *Session) (cloud.Cloud, error) { return s.cloudAPI(ctx) }

@@ -19,13 +19,17 @@ type frontendSource struct {
 	from    *Session
 	bucket  string
 	release string
+	// verified is the source release the promote applies: its record
+	// holds the frontend objects' digest at verification.
+	verified Release
 }
 
 // planFrontendCopy makes the promote's frontend release a copy of the
-// source stack's release id (not an upload of the local build). A source
-// without a frontend leaves the upload path as it is.
-func (s *Session) planFrontendCopy(ctx context.Context, from *Session, release string) error {
+// source stack's verified release (not an upload of the local build). A
+// source without a frontend leaves the upload path as it is.
+func (s *Session) planFrontendCopy(ctx context.Context, from *Session, rel Release) error {
 	s.frontendSource = nil
+	release := rel.Values.FrontendRelease
 	if release == "" {
 		return nil
 	}
@@ -34,7 +38,7 @@ func (s *Session) planFrontendCopy(ctx context.Context, from *Session, release s
 		return fmt.Errorf("read frontend bucket of %s: %w", from.Stack(), err)
 	}
 	if bucket := outputString(outs, infra.OutputFrontendBucket); bucket != "" {
-		s.frontendSource = &frontendSource{from: from, bucket: bucket, release: release}
+		s.frontendSource = &frontendSource{from: from, bucket: bucket, release: release, verified: rel}
 	}
 	return nil
 }
@@ -49,6 +53,16 @@ func (s *Session) planFrontendCopy(ctx context.Context, from *Session, release s
 // bucket (s3:ListBucket) and read releases/* and assets/* (s3:GetObject):
 // https://docs.aws.amazon.com/AmazonS3/latest/userguide/example-walkthroughs-managing-access-example2.html
 func (s *Session) copyFrontendRelease(ctx context.Context, c cloud.Cloud, src *frontendSource, bucket string) error {
+	// Checked again right before copying: the plan may have waited for
+	// an approval, and objects overwritten since must not reach product.
+	if a := src.verified.Artifacts; a != nil && a.FrontendDigest != "" {
+		changed := func(what, verified, now string) error {
+			return &PromoteSourceChangedError{From: src.from.Stack(), To: s.Stack(), Release: src.verified.ID, What: what, Verified: verified, Now: now}
+		}
+		if err := src.from.checkFrontendDigest(ctx, src.bucket, src.release, a, changed); err != nil {
+			return err
+		}
+	}
 	srcC, err := src.from.cloudAPI(ctx)
 	if err != nil {
 		return err

@@ -59,6 +59,11 @@ func (s *Session) PlanPromote(ctx context.Context, from *Session, release int) (
 	if err := s.CheckFreeze(ctx, "promote"); err != nil {
 		return nil, err
 	}
+	// What staging verified, still there: the tag names the digest it
+	// verified, its frontend objects are the ones it verified.
+	if err := s.checkVerifiedArtifacts(ctx, from, latest); err != nil {
+		return nil, err
+	}
 	st, unlock, err := s.planState(ctx, KindPromote)
 	if err != nil {
 		return nil, err
@@ -76,7 +81,8 @@ func (s *Session) PlanPromote(ctx context.Context, from *Session, release int) (
 		return nil, err
 	}
 	p.From = &latest
-	if err := s.planFrontendCopy(ctx, from, want.FrontendRelease); err != nil {
+	s.promoteSource = from
+	if err := s.planFrontendCopy(ctx, from, latest); err != nil {
 		return nil, err
 	}
 	return p, nil

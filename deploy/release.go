@@ -58,6 +58,11 @@ type Release struct {
 	Migrated bool   `json:"migrated,omitempty"`
 	Verified string `json:"verified"`
 	Reason   string `json:"reason,omitempty"`
+	// Artifacts are the identities of what passed verification (the
+	// image digest, the frontend objects' ETags), read right after it
+	// passed; a promote checks the source still holds them
+	// (promote_identity.go). Nil for a release that did not pass.
+	Artifacts *VerifiedArtifacts `json:"verifiedArtifacts,omitempty"`
 }
 
 // Name says what a release serves: "image v2, frontend r3", or

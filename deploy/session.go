@@ -81,6 +81,9 @@ type Session struct {
 	verifyInterval time.Duration
 	// frontendSource is the release a promote copies (frontend_promote.go).
 	frontendSource *frontendSource
+	// promoteSource is the stack a planned promote applies a release of:
+	// the apply checks it still holds what it verified (promote_identity.go).
+	promoteSource *Session
 }
 
 // Open loads and validates the stack's config, finds the engine, and opens

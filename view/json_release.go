@@ -52,6 +52,8 @@ type releaseJSON struct {
 	ConfigHash      string            `json:"configHash"`
 	Values          map[string]string `json:"values"`
 	RollbackCommand string            `json:"rollbackCommand,omitempty"`
+	// Artifacts: what passed verification, as promote re-checks it.
+	Artifacts *deploy.VerifiedArtifacts `json:"verifiedArtifacts,omitempty"`
 }
 
 func newReleaseJSON(r deploy.Release) releaseJSON {
@@ -59,7 +61,7 @@ func newReleaseJSON(r deploy.Release) releaseJSON {
 	return releaseJSON{ID: r.ID, Kind: r.Kind, Verified: r.Verified, Reason: r.Reason, When: utc(r.When),
 		Who: r.Who, Commit: r.Commit, ImageTag: r.ImageTag, LambdaVersion: r.LambdaVersion,
 		FrontendRelease: r.FrontendRelease, ActiveColor: r.ActiveColor, DBSchemaVersion: r.DBSchemaVersion,
-		Migrated: r.Migrated, ConfigHash: r.ConfigHash, Values: values}
+		Migrated: r.Migrated, ConfigHash: r.ConfigHash, Values: values, Artifacts: r.Artifacts}
 }
 
 type releasesDoc struct {

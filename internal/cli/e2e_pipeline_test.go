@@ -2,6 +2,7 @@ package cli_test
 
 import (
 	"bytes"
+	"encoding/json"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -153,10 +154,33 @@ func TestPipelineScriptsAgainstTheSandbox(t *testing.T) {
 	// stands in for docker build-push) before any up.
 	code, log := p.script(nil, "bootstrap.sh")
 	require.Equal(t, 0, code, log)
+	code, log = p.script(nil, "image-exists.sh")
+	require.Equal(t, 0, code, log)
+	assert.Contains(t, log, "found=false", "nothing under the tag yet: build")
 	pushed := kirikae(t, dir, "sandbox", "push-image", pipelineTag, "--stack", "staging", "--sandbox",
 		"--dir", filepath.Join(root, "app", "cmd", "server"), "--json")
 	require.Equal(t, 0, pushed.code, pushed.stderr)
-	assert.Contains(t, pushed.stdout, `"digest":"sha256:`)
+	var image struct{ Digest string }
+	require.NoError(t, json.Unmarshal([]byte(pushed.stdout), &image), pushed.stdout)
+	require.Regexp(t, `^sha256:`, image.Digest)
+	// The build records the digest it pushed; a digest ECR does not hold
+	// under the tag is refused. A re-run then skips the build.
+	code, log = p.script([]string{"DIGEST=sha256:" + strings.Repeat("0", 64)}, "record-image.sh")
+	assert.Equal(t, 2, code, log)
+	code, log = p.script([]string{"DIGEST=" + image.Digest}, "record-image.sh")
+	require.Equal(t, 0, code, log)
+	code, log = p.script(nil, "image-exists.sh")
+	require.Equal(t, 0, code, log)
+	assert.Contains(t, log, "found=true", "the pipeline's own image")
+	// Someone with push rights puts an image under a pending pull
+	// request's tree hash: the build neither skips nor deploys it.
+	foreign := kirikae(t, dir, "sandbox", "push-image", "feed00000000", "--stack", "staging", "--sandbox",
+		"--dir", filepath.Join(root, "app", "cmd", "server"))
+	require.Equal(t, 0, foreign.code, foreign.stderr)
+	code, log = p.script([]string{"RELEASE_TAG=feed00000000"}, "image-exists.sh")
+	assert.Equal(t, 2, code, log)
+	assert.Contains(t, log, "was not built by this pipeline")
+	assert.NotContains(t, log, "found=")
 
 	// Merge (a merge commit with the same files): staging gets this
 	// release through the plan reviewed in the pull request.
@@ -241,6 +265,20 @@ func TestPipelineScriptsLambdaBackend(t *testing.T) {
 	assert.Contains(t, log, "applying the plan reviewed in the pull request")
 	id := releaseOf(log)
 	require.NotEmpty(t, id, log)
+
+	// The release artifact the product job downloads is not the zip
+	// staging verified: the promote is refused and product is untouched.
+	zipPath := filepath.Join(p.out, "release", "lambda.zip")
+	require.NoError(t, os.WriteFile(zipPath, append(append([]byte{}, built...), 0), 0o644))
+	code, log = p.script([]string{"RELEASE=" + id}, "promote.sh")
+	assert.Equal(t, 2, code, log)
+	assert.Contains(t, log, "CodeSha256")
+	var none struct {
+		Releases []any `json:"releases"`
+	}
+	kirikaeJSON(t, p.dir, &none, "releases", "--stack", "product", "--sandbox")
+	assert.Empty(t, none.Releases, "nothing changed in product")
+	require.NoError(t, os.WriteFile(zipPath, built, 0o644))
 
 	code, log = p.script([]string{"RELEASE=" + id}, "promote.sh")
 	require.Equal(t, 0, code, log)

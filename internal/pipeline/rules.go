@@ -40,6 +40,7 @@ const (
 	RulePulumiVersion    = "pulumi-version"
 	RuleRoleWorkflow     = "role-workflow"
 	RuleDeployFromMain   = "deploy-from-main"
+	RuleBuildSkip        = "build-skip-recorded"
 )
 
 // Options are what the rules need beyond the workflows themselves.
@@ -125,6 +126,7 @@ func Check(ws []*Workflow, o Options) []Finding {
 		out = append(out, checkRoleEnvironment(w)...)
 		out = append(out, checkRoleWorkflow(w)...)
 		out = append(out, checkDeployFromMain(w)...)
+		out = append(out, checkBuildSkip(w)...)
 		out = append(out, checkRunScripts(w, o.Repo)...)
 		out = append(out, checkPulumiVersion(w, o.PulumiVersion)...)
 		if reach[w.File] {

@@ -23,6 +23,9 @@ case "$cmd" in
   up) cat "$FAKE_UP_OUTPUT" ;;
   releases) cat "$FAKE_RELEASES" ;;
   promote) echo "promoted" ;;
+  image)
+    if [ -n "${FAKE_IMAGE_REFUSE:-}" ]; then echo "kirikae: image x was not built by this pipeline" >&2; exit 2; fi
+    echo '{"found":true}' ;;
   drift) echo "drift report"; exit "${FAKE_DRIFT_EXIT:-0}" ;;
   config)
     case "$*" in
@@ -176,6 +179,7 @@ func TestDeployStagingScript(t *testing.T) {
 		code, out := r.run("deploy-staging.sh", nil)
 		require.Equal(t, 0, code, out)
 		assert.Equal(t, []string{
+			"image check abc123def456 --stack staging",
 			"preview --stack staging --markdown --image abc123def456 --frontend-release abc123def456 --save-plan OUT/plans/staging.json",
 			"up --stack staging --image abc123def456 --frontend-release abc123def456 --plan OUT/plans/staging.json --yes --json -m ci abc123def456",
 		}, r.calls())
@@ -201,7 +205,7 @@ func TestDeployStagingScript(t *testing.T) {
   {"id":4,"verified":"passed","imageTag":"abc123def456"}]}`)
 		code, out := r.run("deploy-staging.sh", nil)
 		require.Equal(t, 0, code, out)
-		assert.Equal(t, "releases --stack staging --json", r.calls()[2])
+		assert.Equal(t, "releases --stack staging --json", r.calls()[3])
 		assert.Equal(t, "release=5\n", r.read("output"))
 	})
 	t.Run("no verified release of this commit: nothing to promote", func(t *testing.T) {
@@ -213,6 +217,14 @@ func TestDeployStagingScript(t *testing.T) {
 		assert.Equal(t, 1, code, out)
 		assert.Contains(t, out, "not promoting")
 		assert.Empty(t, r.read("output"))
+	})
+	t.Run("an image the build did not record is refused before anything deploys", func(t *testing.T) {
+		r := newScriptRun(t)
+		r.release("abc123def456")
+		code, out := r.run("deploy-staging.sh", []string{"FAKE_IMAGE_REFUSE=1"})
+		assert.Equal(t, 2, code, out)
+		assert.Contains(t, out, "not built by this pipeline")
+		assert.Equal(t, []string{"image check abc123def456 --stack staging"}, r.calls(), "no preview, no up")
 	})
 	t.Run("artifacts of another commit are refused before anything runs", func(t *testing.T) {
 		r := newScriptRun(t)

@@ -48,6 +48,8 @@ type Job struct {
 
 // Step is one entry under steps:.
 type Step struct {
+	ID          string // id:, "" for none
+	If          string // if:, "" for none
 	Name        string
 	Uses        string
 	UsesComment string // the comment after uses:, e.g. "# v4.2.2"
@@ -148,6 +150,7 @@ func parseJob(id string, n *yaml.Node) (Job, error) {
 		}
 		st := Step{Line: s.Line, Env: get(s, "env"), With: map[string]string{}}
 		st.Name = scalar(get(s, "name"))
+		st.ID, st.If = scalar(get(s, "id")), scalar(get(s, "if"))
 		st.Run = scalar(get(s, "run"))
 		if u := get(s, "uses"); u != nil {
 			st.Uses, st.UsesComment = u.Value, u.LineComment

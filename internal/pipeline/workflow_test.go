@@ -138,6 +138,29 @@ jobs:
           PULUMI_CONFIG_PASSPHRASE: ${{ secrets.PULUMI_CONFIG_PASSPHRASE }}
 `
 
+// goodBuild skips the image build only on image-exists.sh's word and
+// records the digest of every push.
+const goodBuild = `on:
+  push:
+    branches: [main]
+permissions: {}
+jobs:
+  build:
+    runs-on: ubuntu-latest
+    permissions: {contents: read}
+    steps:
+      - id: exists
+        run: ./scripts/ci/image-exists.sh
+      - id: push
+        if: steps.exists.outputs.found != 'true'
+        uses: docker/build-push-action@` + sha + ` # v7.3.0
+        with: {push: true}
+      - if: steps.exists.outputs.found != 'true'
+        run: ./scripts/ci/record-image.sh
+        env:
+          DIGEST: ${{ steps.push.outputs.digest }}
+`
+
 func TestRules(t *testing.T) {
 	cases := []struct {
 		name  string
@@ -176,13 +199,18 @@ func TestRules(t *testing.T) {
 		{"multi-line run", map[string]string{"deploy.yml": strings.Replace(goodDeploy, "      - run: ./scripts/ci/preview.sh\n", "      - run: |\n          go test ./...\n          ./scripts/ci/preview.sh\n", 1)}, []string{RuleRunScripts}},
 		{"run calls a missing script", map[string]string{"pr.yml": strings.Replace(goodPR, "preview.sh", "previw.sh", 1)}, []string{RuleRunScripts}},
 		{"run calls a script that is not executable", map[string]string{"pr.yml": strings.Replace(goodPR, "preview.sh", "lib.sh", 1)}, []string{RuleRunScripts}},
+		{"good build", map[string]string{"deploy.yml": goodBuild}, nil},
+		{"build skipped when the tag exists", map[string]string{"deploy.yml": strings.Replace(goodBuild, "run: ./scripts/ci/image-exists.sh", "run: aws ecr describe-images --repository-name api --image-ids imageTag=t", 1)}, []string{RuleBuildSkip}},
+		{"pushed digest not recorded", map[string]string{"deploy.yml": strings.Replace(goodBuild, "steps.push.outputs.digest", "steps.exists.outputs.digest", 1)}, []string{RuleBuildSkip}},
 		{"another Pulumi CLI", map[string]string{"pr.yml": strings.Replace(goodPR, "pulumi-version: 3.274.1", "pulumi-version: ^3", 1)}, []string{RulePulumiVersion}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			repo := fstest.MapFS{
-				"scripts/ci/preview.sh": {Data: []byte("#!/bin/sh\n"), Mode: 0o755},
-				"scripts/ci/lib.sh":     {Data: []byte("# sourced\n"), Mode: 0o644},
+				"scripts/ci/preview.sh":      {Data: []byte("#!/bin/sh\n"), Mode: 0o755},
+				"scripts/ci/lib.sh":          {Data: []byte("# sourced\n"), Mode: 0o644},
+				"scripts/ci/image-exists.sh": {Data: []byte("#!/bin/sh\n"), Mode: 0o755},
+				"scripts/ci/record-image.sh": {Data: []byte("#!/bin/sh\n"), Mode: 0o755},
 			}
 			for name, text := range c.files {
 				repo[path.Join(WorkflowDir, name)] = &fstest.MapFile{Data: []byte(text), Mode: 0o644}

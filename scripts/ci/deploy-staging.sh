@@ -21,6 +21,9 @@ stack="${STACK:-staging}"
 tag="$(release_tag)"
 build_kirikae
 install_release "$stack"
+# The tag still holds the image the build job recorded (record-image.sh):
+# refused (exit 2) if someone deleted it and pushed another since.
+kirikae image check "$tag" --stack "$stack" >/dev/null
 
 plan=""
 reviewed="${REVIEWED_PLANS:-}"
