@@ -133,6 +133,7 @@ func newRoot(io *IO) (*cobra.Command, *factory) {
 		newSandboxCmd(f),
 		newOpenCmd(f),
 		newIAMCmd(f),
+		newInitCmd(f),
 	)
 	return root, f
 }
