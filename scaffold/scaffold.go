@@ -118,8 +118,12 @@ func New(o Options) (Result, error) {
 	if err := os.Chmod(tmp, 0o755); err != nil {
 		return Result{}, fmt.Errorf("set mode of %s: %w", tmp, err)
 	}
-	// rename(2) replaces an empty directory, so an empty Dir that exists
-	// (made by the user, or by a test's TempDir) is fine.
+	// An empty Dir that exists (made by the user first) gives way to the
+	// new one: os.Rename never replaces a directory. os.Remove removes
+	// only an empty one, so work that appeared meanwhile stops the move.
+	if err := os.Remove(p.dir); err != nil && !errors.Is(err, os.ErrNotExist) {
+		return Result{}, &NotEmptyError{Dir: p.dir}
+	}
 	if err := os.Rename(tmp, p.dir); err != nil {
 		return Result{}, fmt.Errorf("move the new project into %s: %w", p.dir, err)
 	}

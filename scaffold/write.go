@@ -88,7 +88,7 @@ func (p *project) rewrite(rel string, raw []byte) ([]byte, error) {
 		return setYAML(rel, raw, map[string]string{"name": p.name})
 	case rel == "Pulumi.staging.yaml" || rel == "Pulumi.product.yaml":
 		return setYAML(rel, raw, map[string]string{
-			"aws:region":               p.region,
+			"aws:region":              p.region,
 			stacks.KeyBackend:         p.backend,
 			stacks.KeyServiceName:     p.name,
 			stacks.KeyImageRepository: p.name + "-api",
