@@ -230,3 +230,14 @@ func TestNewRefusesADirectoryInsideTheTemplate(t *testing.T) {
 	require.ErrorAs(t, err, &input)
 	assert.NoDirExists(t, filepath.Join(tmpl, "shop"))
 }
+
+func TestRewriteImportsKeepsTheFileGofmtSorted(t *testing.T) {
+	src := "package x\n\nimport (\n\t\"example.com/tmpl/infra\"\n\t\"github.com/mmm/other\"\n)\n\nvar _ = infra.X\nvar _ = other.Y\n"
+	out, err := rewriteImports("x.go", []byte(src), oldModule, "zz.example/shop")
+	require.NoError(t, err)
+	assert.Contains(t, string(out), "import (\n\t\"github.com/mmm/other\"\n\t\"zz.example/shop/infra\"\n)\n")
+	// A path that merely starts like the module is not the module.
+	same, err := rewriteImports("y.go", []byte("package y\n\nimport \"example.com/tmplx/z\"\n"), oldModule, "zz.example/shop")
+	require.NoError(t, err)
+	assert.Equal(t, "package y\n\nimport \"example.com/tmplx/z\"\n", string(same))
+}
