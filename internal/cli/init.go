@@ -64,8 +64,10 @@ func newInitCmd(f *factory) *cobra.Command {
 	fl.StringVar(&o.module, "module", "", "Go module path of the new project (default: DIR's name)")
 	fl.StringVar(&o.name, "name", "", "project name: Pulumi project, resource name prefix (default: DIR's name, lowercased)")
 	// This local --backend shadows the global one (the state backend URL),
-	// which init does not use: it deploys nothing.
+	// which init does not use: it deploys nothing. KIRIKAE_BACKEND, the
+	// state URL a team exports, does not fill it.
 	fl.StringVar(&o.backend, "backend", "", "API backend of both stacks: ecs or lambda (default: this project's)")
+	_ = fl.SetAnnotation("backend", noEnv, []string{"true"})
 	fl.StringVar(&o.region, "region", "", "AWS region of both stacks (default: this project's)")
 	fl.StringVar(&o.serviceDir, "service-dir", "", "your own Go main package, copied in place of the example server (app/cmd/server)")
 	return cmd

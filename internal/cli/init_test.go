@@ -14,12 +14,14 @@ import (
 )
 
 func TestInitJSONSaysWhatItMadeAndWhatToRunNext(t *testing.T) {
+	// The team's state URL in the environment is not init's --backend.
+	t.Setenv("KIRIKAE_BACKEND", "s3://team-state")
 	dir := filepath.Join(t.TempDir(), "shop")
-	code, out, errOut := runMain("init", dir, "--cwd", testproject.Root(t), "--backend", "lambda", "--json")
+	code, out, errOut := runMain("init", dir, "--cwd", testproject.Root(t), "--json")
 	require.Equal(t, ExitOK, code, errOut)
 	var res initResult
 	require.NoError(t, json.Unmarshal([]byte(out), &res))
-	assert.Equal(t, initResult{Dir: dir, Module: "shop", Name: "shop", Backend: "lambda", Region: "us-east-1", Files: res.Files, Notes: []string{},
+	assert.Equal(t, initResult{Dir: dir, Module: "shop", Name: "shop", Backend: "ecs", Region: "us-east-1", Files: res.Files, Notes: []string{},
 		Next: []string{"cd " + dir + " && go run ./cmd up --stack staging --sandbox", "./scripts/test"}}, res)
 	assert.Greater(t, res.Files, 100)
 }
@@ -66,4 +68,18 @@ func TestInitHelpTeaches(t *testing.T) {
 	code, out, _ = runMain("--help")
 	require.Equal(t, ExitOK, code)
 	assert.Contains(t, out, "  init ")
+}
+
+// A project init renamed keeps its state under its own name (Pulumi's
+// .pulumi/<kind>/<project>/…): the pipeline roles' grants follow
+// Pulumi.yaml's name, not kirikae's config namespace.
+func TestIAMPolicyScopesStateByTheProjectsName(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "shop")
+	code, _, errOut := runMain("init", dir, "--cwd", testproject.Root(t))
+	require.Equal(t, ExitOK, code, errOut)
+	code, out, errOut := runMain("iam", "policy", "--stack", "staging", "--role", "deploy:staging", "--backend", "s3://team-state", "--cwd", dir)
+	require.Equal(t, ExitOK, code, errOut)
+	// (Contains on the whole policy would print it all on failure.)
+	assert.True(t, strings.Contains(out, "team-state/.pulumi/stacks/shop/staging.json*"), "the state grant names the project shop")
+	assert.False(t, strings.Contains(out, "/kirikae/staging"), "no grant names the template's project")
 }
