@@ -15,6 +15,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"syscall"
 
 	"golang.org/x/mod/module"
 
@@ -212,12 +213,9 @@ func checkEmpty(dir string) error {
 	switch {
 	case errors.Is(err, os.ErrNotExist):
 		return nil
+	case errors.Is(err, syscall.ENOTDIR):
+		return &InputError{Flag: "DIR", Value: dir, Reason: "is a file; choose a new directory"}
 	case err != nil:
-		var perr *os.PathError
-		if errors.As(err, &perr) && !errors.Is(err, os.ErrPermission) {
-			// A file, not a directory.
-			return &NotEmptyError{Dir: dir}
-		}
 		return fmt.Errorf("read %s: %w", dir, err)
 	case len(entries) > 0:
 		return &NotEmptyError{Dir: dir}

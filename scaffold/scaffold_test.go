@@ -241,3 +241,12 @@ func TestRewriteImportsKeepsTheFileGofmtSorted(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, "package y\n\nimport \"example.com/tmplx/z\"\n", string(same))
 }
+
+func TestNewRefusesAFileAsDir(t *testing.T) {
+	file := filepath.Join(t.TempDir(), "shop")
+	write(t, file, "mine\n")
+	_, err := New(Options{Template: template(t), Dir: file})
+	var input *InputError
+	require.ErrorAs(t, err, &input)
+	assert.Equal(t, "mine\n", read(t, file))
+}

@@ -48,7 +48,7 @@ func TestServiceDirMustBeAGoMainPackage(t *testing.T) {
 	write(t, filepath.Join(dockerOnly, "app.py"), "print('hi')\n")
 	for _, tc := range []struct {
 		name, dir, backend, want string
-		dockerfile                bool
+		dockerfile               bool
 	}{
 		{"not main", notMain, "", "--service-dir " + notMain + " is package lib, not a main package; point it at the directory of your service's package main", false},
 		{"dockerfile only", dockerOnly, "", "--service-dir " + dockerOnly + " has a Dockerfile but no Go files: it deploys to AWS through its Dockerfile; the sandbox runs Go programs. Run kirikae init without --service-dir and put your Dockerfile in app/ (docs/init.md)", true},
