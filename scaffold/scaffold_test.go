@@ -113,8 +113,11 @@ func TestNewDerivesNameAndModuleFromTheDirectory(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, "order-service", res.Name)
 	assert.Equal(t, "Order_Service", res.Module)
-	assert.Equal(t, "ecs", res.Backend, "the template's")
-	assert.Equal(t, "us-east-1", res.Region, "the template's")
+	// The template's (this project's own stack file, whatever init set).
+	tmplStaging, err := stacks.Load(tmpl, "staging")
+	require.NoError(t, err)
+	assert.Equal(t, tmplStaging.Backend, res.Backend)
+	assert.Equal(t, tmplStaging.Region, res.Region)
 	c, err := stacks.Load(dir, "staging")
 	require.NoError(t, err)
 	assert.Equal(t, "order-service", c.ServiceName)

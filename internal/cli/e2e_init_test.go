@@ -38,8 +38,8 @@ func goIn(t *testing.T, dir string, args ...string) (string, string) {
 // first command init prints, which deploys it to the sandbox. One deploy
 // only (CI's budget): the new project's full ./scripts/test is the same
 // suite as this repository's and would take as long again, so it runs
-// `go test ./stacks ./infra` (its config and its program on mocks, which
-// the new name, module and region touch) instead.
+// `go test ./stacks ./infra ./scaffold` (its config, its program on mocks
+// and init itself: what the new name, module and region touch) instead.
 func TestInitMakesAProjectThatBuildsAndDeploys(t *testing.T) {
 	testproject.CLI(t)
 	dir := filepath.Join(t.TempDir(), "shop")
@@ -56,7 +56,7 @@ func TestInitMakesAProjectThatBuildsAndDeploys(t *testing.T) {
 
 	goIn(t, dir, "build", "./...")
 	goIn(t, dir, "vet", "./...")
-	goIn(t, dir, "test", "-count=1", "./stacks", "./infra")
+	goIn(t, dir, "test", "-count=1", "./stacks", "./infra", "./scaffold")
 
 	// The printed first command, as printed (after the cd).
 	out, _ := goIn(t, dir, "run", "./cmd", "up", "--stack", "staging", "--sandbox")

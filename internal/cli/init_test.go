@@ -11,6 +11,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/kirikae/kirikae/internal/testproject"
+	"github.com/kirikae/kirikae/stacks"
 )
 
 func TestInitJSONSaysWhatItMadeAndWhatToRunNext(t *testing.T) {
@@ -21,7 +22,10 @@ func TestInitJSONSaysWhatItMadeAndWhatToRunNext(t *testing.T) {
 	require.Equal(t, ExitOK, code, errOut)
 	var res initResult
 	require.NoError(t, json.Unmarshal([]byte(out), &res))
-	assert.Equal(t, initResult{Dir: dir, Module: "shop", Name: "shop", Backend: "ecs", Region: "us-east-1", Files: res.Files, Notes: []string{},
+	// Backend and region are this checkout's (a project init made has its own).
+	staging, err := stacks.Load(testproject.Root(t), "staging")
+	require.NoError(t, err)
+	assert.Equal(t, initResult{Dir: dir, Module: "shop", Name: "shop", Backend: staging.Backend, Region: staging.Region, Files: res.Files, Notes: []string{},
 		Next: []string{"cd " + dir + " && go run ./cmd up --stack staging --sandbox", "./scripts/test"}}, res)
 	assert.Greater(t, res.Files, 100)
 }
