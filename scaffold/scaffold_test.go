@@ -253,3 +253,15 @@ func TestNewRefusesAFileAsDir(t *testing.T) {
 	require.ErrorAs(t, err, &input)
 	assert.Equal(t, "mine\n", read(t, file))
 }
+
+func TestBuiltFromIsTheCheckoutThisWasCompiledIn(t *testing.T) {
+	got := BuiltFrom()
+	if got == "" {
+		t.Skip("compiled with -trimpath: no source paths to find the checkout by")
+	}
+	want, err := filepath.Abs("..")
+	require.NoError(t, err)
+	assert.Equal(t, want, got)
+	assert.True(t, IsTemplate(got))
+	assert.False(t, IsTemplate(t.TempDir()))
+}
