@@ -214,3 +214,8 @@ func joinInts(ns []int) string {
 	}
 	return strings.Join(s, ", ")
 }
+
+// ValidServiceName reports whether s may be a kirikae:serviceName: it
+// prefixes every physical name, so kirikae init checks a project name
+// with it before writing anything.
+func ValidServiceName(s string) bool { return reServiceName.MatchString(s) }

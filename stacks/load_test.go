@@ -4,6 +4,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"regexp"
 	"testing"
 	"time"
 
@@ -18,8 +19,6 @@ func TestRepoStacksLoadWithoutProblems(t *testing.T) {
 			require.NoError(t, err)
 			assert.Equal(t, stack, c.Stack)
 			assert.Equal(t, filepath.Join("..", "Pulumi."+stack+".yaml"), c.File)
-			assert.Equal(t, "us-east-1", c.Region)
-			assert.Equal(t, BackendECS, c.Backend)
 			assert.Equal(t, StrategyBlueGreen, c.Strategy)
 			assert.True(t, c.FrontendEnabled)
 			assert.Equal(t, "v1", c.ImageTag)
@@ -31,6 +30,12 @@ func TestRepoStacksLoadWithoutProblems(t *testing.T) {
 	require.NoError(t, err)
 	product, err := Load("..", "product")
 	require.NoError(t, err)
+	// Region, backend and name are the project's (kirikae init sets them):
+	// both stacks agree on them, whatever they are.
+	assert.Equal(t, staging.Region, product.Region)
+	assert.Contains(t, []string{BackendECS, BackendLambda}, staging.Backend)
+	assert.Equal(t, staging.Backend, product.Backend)
+	assert.Equal(t, staging.ServiceName, product.ServiceName)
 	assert.Equal(t, 1, staging.DesiredCount)
 	assert.Equal(t, 2, product.DesiredCount)
 	assert.Equal(t, []string{"oncall@example.com", "dev-alerts@example.com"}, product.AlertEmails)
@@ -44,7 +49,11 @@ func TestRepoStacksHaveTheSameKeys(t *testing.T) {
 func TestRepoProjectFile(t *testing.T) {
 	data, err := os.ReadFile("../Pulumi.yaml")
 	require.NoError(t, err)
-	assert.Contains(t, string(data), "name: "+Namespace+"\n")
+	// The project's name is its own (kirikae init sets it), a valid
+	// service name as kirikae:serviceName, which init sets to the same.
+	name := regexp.MustCompile(`(?m)^name: (\S+)$`).FindStringSubmatch(string(data))
+	require.NotNil(t, name, "Pulumi.yaml has no name:")
+	assert.True(t, ValidServiceName(name[1]), "project name %q", name[1])
 	assert.Contains(t, string(data), "runtime: go\n")
 }
 

@@ -139,7 +139,11 @@ func (f *factory) accessScope(account string) (access.Scope, error) {
 	if err != nil {
 		return access.Scope{}, fmt.Errorf("list stacks: %w", err)
 	}
-	scope := access.Scope{Project: stacks.Namespace, Config: cfg, State: state, Account: account}
+	project, err := stacks.ProjectName(f.globals.Cwd)
+	if err != nil {
+		return access.Scope{}, err
+	}
+	scope := access.Scope{Project: project, Config: cfg, State: state, Account: account}
 	for _, name := range names {
 		if name == cfg.Stack {
 			continue

@@ -134,9 +134,15 @@ func newRoot(io *IO) (*cobra.Command, *factory) {
 		newOpenCmd(f),
 		newIAMCmd(f),
 		newImageCmd(f),
+		newInitCmd(f),
 	)
 	return root, f
 }
+
+// noEnv marks a flag KIRIKAE_<FLAG> does not fill: a command's own flag
+// that shadows a global one of another meaning (init's --backend, ecs or
+// lambda, is not the state backend URL in KIRIKAE_BACKEND).
+const noEnv = "kirikae/no-env"
 
 // bindEnv lets KIRIKAE_<FLAG> fill any flag the user did not pass. Flags win
 // over the environment, as users expect.
@@ -146,7 +152,7 @@ func bindEnv(v *viper.Viper, cmd *cobra.Command, g *Globals) error {
 	v.AutomaticEnv()
 	var err error
 	cmd.Flags().VisitAll(func(fl *pflag.Flag) {
-		if err != nil || fl.Changed || fl.Name == "help" {
+		if err != nil || fl.Changed || fl.Name == "help" || fl.Annotations[noEnv] != nil {
 			return
 		}
 		if e := v.BindPFlag(fl.Name, fl); e != nil {
