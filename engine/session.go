@@ -178,9 +178,14 @@ func (s *Session) openWorkspace(ctx context.Context) error {
 	if err := s.writeStackFile(workDir, nil); err != nil {
 		return err
 	}
+	// The program runs inline, served by the Automation API; Pulumi.yaml's
+	// main: names the program a plain `pulumi preview` in the repository
+	// runs, and relative to the work dir the CLI would look for it there.
+	proj := *s.project
+	proj.Main = ""
 	ws, err := auto.NewLocalWorkspace(ctx,
 		auto.WorkDir(workDir),
-		auto.Project(*s.project),
+		auto.Project(proj),
 		auto.Program(s.program),
 		auto.Pulumi(teeStderr(s.CLI.Command(), s.opts.CLI.EngineStderr)),
 		auto.SecretsProvider("passphrase"),
@@ -243,31 +248,43 @@ func (s *Session) program(ctx *pulumi.Context) error {
 	if s.programOverride != nil {
 		return s.programOverride(ctx)
 	}
-	cfg := s.Config
-	if cfg.LambdaArtifact != "" && !strings.HasPrefix(cfg.LambdaArtifact, "s3://") && !filepath.IsAbs(cfg.LambdaArtifact) {
-		cfg.LambdaArtifact = filepath.Join(s.opts.ProjectDir, cfg.LambdaArtifact)
-	}
-	if cfg.FrontendDir != "" && !filepath.IsAbs(cfg.FrontendDir) {
-		cfg.FrontendDir = filepath.Join(s.opts.ProjectDir, cfg.FrontendDir)
-	}
 	yours := s.yours
 	if yours == nil {
 		yours = infra.Yours
 	}
-	if err := infra.ProgramWith(cfg, yours)(ctx); err != nil {
-		return err
-	}
-	if s.opts.Exports == nil {
+	return Program(s.opts.ProjectDir, s.Config, yours, s.opts.Exports)(ctx)
+}
+
+// Program is the infrastructure program for a stack's resolved config:
+// infra's resources (paths in the config taken relative to projectDir) and
+// the outputs exports computes from the config (exports may be nil). The
+// engine runs it inline; the program Pulumi.yaml names runs it under a
+// plain `pulumi preview` (cmd/pulumi-program), so both register the same
+// resources for the same config.
+func Program(projectDir string, cfg stacks.Config, yours infra.YoursFunc, exports func(stacks.Config) (map[string]string, error)) pulumi.RunFunc {
+	return func(ctx *pulumi.Context) error {
+		applied := cfg
+		if applied.LambdaArtifact != "" && !strings.HasPrefix(applied.LambdaArtifact, "s3://") && !filepath.IsAbs(applied.LambdaArtifact) {
+			applied.LambdaArtifact = filepath.Join(projectDir, applied.LambdaArtifact)
+		}
+		if applied.FrontendDir != "" && !filepath.IsAbs(applied.FrontendDir) {
+			applied.FrontendDir = filepath.Join(projectDir, applied.FrontendDir)
+		}
+		if err := infra.ProgramWith(applied, yours)(ctx); err != nil {
+			return err
+		}
+		if exports == nil {
+			return nil
+		}
+		out, err := exports(cfg)
+		if err != nil {
+			return err
+		}
+		for k, v := range out {
+			ctx.Export(k, pulumi.String(v))
+		}
 		return nil
 	}
-	exports, err := s.opts.Exports(s.Config)
-	if err != nil {
-		return err
-	}
-	for k, v := range exports {
-		ctx.Export(k, pulumi.String(v))
-	}
-	return nil
 }
 
 // writeStackFile writes the workspace's Pulumi.<stack>.yaml: the repo's file
