@@ -173,8 +173,13 @@ func build(ctx context.Context, dir string) (string, error) {
 		return "", fmt.Errorf("build Go program: %w", err)
 	}
 	sum := sha256.Sum256([]byte(dir))
-	out := filepath.Join(cache, "kirikae", "pulumi-programs", hex.EncodeToString(sum[:8]))
+	programs := filepath.Join(cache, "kirikae", "pulumi-programs")
+	prune(programs)
+	out := filepath.Join(programs, hex.EncodeToString(sum[:8]))
 	if err := os.MkdirAll(out, 0o700); err != nil {
+		return "", fmt.Errorf("build Go program: %w", err)
+	}
+	if err := os.WriteFile(filepath.Join(out, "dir"), []byte(dir), 0o600); err != nil {
 		return "", fmt.Errorf("build Go program: %w", err)
 	}
 	lock, err := os.OpenFile(filepath.Join(out, ".lock"), os.O_CREATE|os.O_RDWR, 0o600)
@@ -193,6 +198,21 @@ func build(ctx context.Context, dir string) (string, error) {
 		return "", fmt.Errorf("build Go program in %s: %v: %s", dir, err, strings.TrimSpace(string(msg)))
 	}
 	return bin, nil
+}
+
+// prune removes the binaries of programs whose directory is gone (a
+// deleted clone, a test's temporary copy): each is as large as the program.
+func prune(programs string) {
+	entries, _ := os.ReadDir(programs)
+	for _, e := range entries {
+		dir, err := os.ReadFile(filepath.Join(programs, e.Name(), "dir"))
+		if err != nil {
+			continue // being created, or not ours
+		}
+		if _, err := os.Stat(string(dir)); os.IsNotExist(err) {
+			_ = os.RemoveAll(filepath.Join(programs, e.Name()))
+		}
+	}
 }
 
 // programEnv is the environment pulumi.Run reads (sdk/go/pulumi/run.go,
