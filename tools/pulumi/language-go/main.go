@@ -15,8 +15,9 @@
 //
 // It implements only what preview and up call: Handshake, GetPluginInfo,
 // GetRequiredPlugins/GetRequiredPackages (none: the sandbox attaches the aws
-// provider with PULUMI_DEBUG_PROVIDERS, and against AWS the engine loads
-// the providers the state names) and Run, which builds the program's Go
+// provider with PULUMI_DEBUG_PROVIDERS, and against AWS the engine acquires
+// the provider version a registration names when it is first loaded,
+// unless PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION is set) and Run, which builds the program's Go
 // main package (Pulumi.yaml's main:) and runs it with the environment the
 // Go SDK's pulumi.Run reads.
 //
