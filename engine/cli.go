@@ -103,6 +103,7 @@ func EnsureCLI(ctx context.Context, opts CLIOptions) (*CLI, error) {
 	bin := filepath.Join(root, "bin", "pulumi")
 	cli, err := openCached(bin)
 	if err == nil {
+		ensureLanguageHost(ctx, opts, bin)
 		return cli, nil
 	}
 	var tampered *ChecksumError
@@ -127,6 +128,7 @@ func EnsureCLI(ctx context.Context, opts CLIOptions) (*CLI, error) {
 		return nil, err
 	}
 	cli.Source = "built"
+	ensureLanguageHost(ctx, opts, bin)
 	return cli, nil
 }
 

@@ -178,9 +178,14 @@ func (s *Session) openWorkspace(ctx context.Context) error {
 	if err := s.writeStackFile(workDir, nil); err != nil {
 		return err
 	}
+	// The program runs inline, served by the Automation API; Pulumi.yaml's
+	// main: names the program a plain `pulumi preview` in the repository
+	// runs, and relative to the work dir the CLI would look for it there.
+	proj := *s.project
+	proj.Main = ""
 	ws, err := auto.NewLocalWorkspace(ctx,
 		auto.WorkDir(workDir),
-		auto.Project(*s.project),
+		auto.Project(proj),
 		auto.Program(s.program),
 		auto.Pulumi(teeStderr(s.CLI.Command(), s.opts.CLI.EngineStderr)),
 		auto.SecretsProvider("passphrase"),
@@ -235,39 +240,6 @@ func (s *Session) environment(ctx context.Context) (map[string]string, error) {
 	env["PULUMI_HOME"] = s.Paths.Home
 	env["PULUMI_DEBUG_PROVIDERS"] = addr
 	return env, nil
-}
-
-// program is the inline Pulumi program: the same infra.Program for every
-// stack, fed the config resolved for this run.
-func (s *Session) program(ctx *pulumi.Context) error {
-	if s.programOverride != nil {
-		return s.programOverride(ctx)
-	}
-	cfg := s.Config
-	if cfg.LambdaArtifact != "" && !strings.HasPrefix(cfg.LambdaArtifact, "s3://") && !filepath.IsAbs(cfg.LambdaArtifact) {
-		cfg.LambdaArtifact = filepath.Join(s.opts.ProjectDir, cfg.LambdaArtifact)
-	}
-	if cfg.FrontendDir != "" && !filepath.IsAbs(cfg.FrontendDir) {
-		cfg.FrontendDir = filepath.Join(s.opts.ProjectDir, cfg.FrontendDir)
-	}
-	yours := s.yours
-	if yours == nil {
-		yours = infra.Yours
-	}
-	if err := infra.ProgramWith(cfg, yours)(ctx); err != nil {
-		return err
-	}
-	if s.opts.Exports == nil {
-		return nil
-	}
-	exports, err := s.opts.Exports(s.Config)
-	if err != nil {
-		return err
-	}
-	for k, v := range exports {
-		ctx.Export(k, pulumi.String(v))
-	}
-	return nil
 }
 
 // writeStackFile writes the workspace's Pulumi.<stack>.yaml: the repo's file

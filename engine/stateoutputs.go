@@ -1,8 +1,14 @@
 package engine
 
 import (
+	"context"
+	"encoding/json"
 	"fmt"
+	"os/exec"
 	"path/filepath"
+	"strings"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/common/apitype"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/common/workspace"
 )
@@ -42,5 +48,54 @@ func SandboxEnv(projectDir string) (map[string]string, error) {
 	env["PULUMI_HOME"] = p.Home
 	env["PULUMI_SKIP_UPDATE_CHECK"] = "true"
 	env["PULUMI_DIY_BACKEND_NO_LEGACY_WARNING"] = "true"
+	// The repo's stack file carries no encryptionsalt (kirikae keeps the
+	// state's in its work dir): without this a plain `pulumi preview`
+	// would make up a new salt and write it into the repo's file; with it
+	// the CLI uses the secrets manager the state was written with.
+	// PULUMI_FALLBACK_TO_STATE_SECRETS_MANAGER is the CLI's own switch
+	// (sdk/go/common/env/env.go; https://github.com/pulumi/pulumi/issues/16412).
+	env["PULUMI_FALLBACK_TO_STATE_SECRETS_MANAGER"] = "true"
 	return env, nil
+}
+
+// BackendOutputs reads a stack's current outputs from the backend at
+// backendURL, as a Pulumi program running under the CLI sees it (the
+// program Pulumi.yaml names reads the live release values this way). A
+// file backend's state file is read directly; any other backend (s3://,
+// Pulumi Cloud, "" for the one `pulumi login` chose) through `pulumi stack
+// export` run by the `pulumi` on PATH, the CLI that runs the program. ok is
+// false when the stack has no state yet.
+func BackendOutputs(ctx context.Context, projectDir, stack, backendURL string) (outs map[string]Output, ok bool, err error) {
+	proj, err := workspace.LoadProject(filepath.Join(projectDir, "Pulumi.yaml"))
+	if err != nil {
+		return nil, false, &ProjectError{Dir: projectDir, Err: err}
+	}
+	var dep json.RawMessage
+	if dir, isFile := strings.CutPrefix(backendURL, "file://"); isFile {
+		dir, _, _ = strings.Cut(dir, "?")
+		w := &quietWorkspace{stateDir: dir, project: string(proj.Name)}
+		if dep, ok = w.readState(stack); !ok {
+			return nil, false, nil
+		}
+	} else {
+		cmd := exec.CommandContext(ctx, "pulumi", "stack", "export", "--stack", stack)
+		cmd.Dir = projectDir
+		out, err := cmd.Output()
+		if err != nil {
+			return nil, false, fmt.Errorf("export stack %s: %w: %s", stack, err, strings.TrimSpace(stderrOf(err)))
+		}
+		var u apitype.UntypedDeployment
+		if err := json.Unmarshal(out, &u); err != nil {
+			return nil, false, fmt.Errorf("export stack %s: %w", stack, err)
+		}
+		dep = u.Deployment
+	}
+	if len(dep) == 0 {
+		return nil, false, nil
+	}
+	raw, err := rootOutputs(dep)
+	if err != nil {
+		return nil, false, fmt.Errorf("read outputs of %s: %w", stack, err)
+	}
+	return outputs(raw), len(raw) > 0, nil
 }

@@ -21,14 +21,14 @@ func newSandboxEnvCmd(f *factory) *cobra.Command {
 		Use:   "env --stack STACK",
 		Short: "Print export lines that point pulumi and the AWS CLI at the running sandbox",
 		Long: `env prints POSIX export lines for the sandbox that ` + "`kirikae sandbox serve`" + ` runs:
-PATH with the pinned pulumi first, PULUMI_BACKEND_URL, PULUMI_HOME, the
-passphrase kirikae uses, PULUMI_DEBUG_PROVIDERS (the resource provider serve
+PATH with the pinned pulumi (and its Go language host) first,
+PULUMI_BACKEND_URL, PULUMI_HOME, the passphrase kirikae uses, PULUMI_DEBUG_PROVIDERS (the resource provider serve
 runs), AWS_ENDPOINT_URL, the region and the sandbox's keys. They hold while
 that serve runs; without one it exits 2 naming how to start it.`,
 		Example: `  kirikae sandbox serve --stack staging &
   eval "$(kirikae sandbox env --stack staging)"
   aws s3 ls
-  pulumi stack ls`,
+  pulumi preview --stack staging`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return f.runSandboxEnv(cmd.Context())
@@ -58,7 +58,11 @@ func (f *factory) runSandboxEnv(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	cli, err := deploy.EnsureCLI(ctx, deploy.CLIOptions{Explicit: os.Getenv("KIRIKAE_PULUMI")})
+	// With the tools module, the cached CLI gets its Go language host
+	// (pulumi-language-go) beside it, on the PATH exported below, so a
+	// plain `pulumi preview` runs the program Pulumi.yaml names.
+	cli, err := deploy.EnsureCLI(ctx, deploy.CLIOptions{Explicit: os.Getenv("KIRIKAE_PULUMI"), ToolsDir: toolsDir(f.globals.Cwd),
+		Progress: func(msg string) { fmt.Fprintln(f.io.ErrOut, msg) }})
 	if err != nil {
 		return err
 	}
