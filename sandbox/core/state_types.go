@@ -47,10 +47,13 @@ type KVSWrite struct {
 	Visible string `json:"visible"` // when the edges serve it
 }
 
-// AlarmState is an alarm's state as SetAlarmState left it.
+// AlarmState is an alarm's state as its last evaluation or SetAlarmState
+// left it; SetAt (a Stamp) is set by SetAlarmState only, whose state lasts
+// until the next evaluation (sandbox/cloudwatch).
 type AlarmState struct {
 	Value  string `json:"value"` // OK, ALARM, INSUFFICIENT_DATA
 	Reason string `json:"reason"`
+	SetAt  string `json:"setAt,omitempty"`
 }
 
 // Parameter is one stored parameter. A SecureString's value is kept as
@@ -107,7 +110,7 @@ type State struct {
 	// KVS are CloudFront KeyValueStore key writes by store ARN and key,
 	// kept until the edges have them (cloudfront/kvs.go).
 	KVS map[string]map[string][]KVSWrite `json:"kvs,omitempty"`
-	// AlarmStates are alarm states set through SetAlarmState, by name.
+	// AlarmStates are alarm states by name, as evaluated or set.
 	AlarmStates map[string]AlarmState `json:"alarmStates,omitempty"`
 	// BreakerArmed holds ECS service ids whose next task definition change
 	// the simulated deployment circuit breaker rolls back.

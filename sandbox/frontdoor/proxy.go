@@ -108,12 +108,12 @@ func invokeAPI(a *core.Account, w http.ResponseWriter, r *http.Request, rt workl
 	if err == nil {
 		out, err = fn.Invoke(r.Context(), rt.Version, event)
 	}
+	dims := map[string]string{"FunctionName": rt.Function, "ExecutedVersion": rt.Version}
+	if rt.Alias != "" {
+		dims["Resource"] = rt.Function + ":" + rt.Alias
+	}
+	cloudwatch.RecordInvocation(a, dims, err != nil)
 	if err != nil {
-		dims := map[string]string{"FunctionName": rt.Function, "ExecutedVersion": rt.Version}
-		if rt.Alias != "" {
-			dims["Resource"] = rt.Function + ":" + rt.Alias
-		}
-		cloudwatch.Record(a, "AWS/Lambda", "Errors", dims)
 		w.Header().Set("Content-Type", "application/json")
 		w.WriteHeader(http.StatusInternalServerError)
 		_, _ = io.WriteString(w, `{"message":"Internal Server Error"}`)
