@@ -6,6 +6,7 @@ import (
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/kirikae/kirikae/cloud"
 	"github.com/kirikae/kirikae/notify"
 )
 
@@ -46,3 +47,13 @@ func FrontendReleases(ctx context.Context, s *Session) ([]string, error) {
 
 // SetNotifyTune shortens the notification timings for tests.
 func SetNotifyTune(s *Session, f func(*notify.Dispatcher)) { s.notifyTune = f }
+
+// Alarms reads the alarms named with prefix as the watch does
+// (DescribeAlarms), without Status's other reads.
+func Alarms(ctx context.Context, s *Session, prefix string) ([]cloud.Alarm, error) {
+	c, err := s.cloudAPI(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return c.Alarms(ctx, prefix)
+}

@@ -171,15 +171,20 @@ func describeAlarms(st *core.State, f alarmFilter, eval func(metricAlarm, map[st
 }
 
 // evaluator returns the function describeAlarms evaluates each alarm with
-// at now: a state SetAlarmState set holds until the alarm's next
-// evaluation, then the metric data decides (evaluate.go). One read of the
-// datapoints serves every alarm of the call.
+// at now. An alarm is evaluated on its schedule (nextEvaluation), not when
+// someone looks: until its next evaluation it keeps the state the last one,
+// or SetAlarmState, gave it; then the metric data decides (evaluate.go).
+// One read of the datapoints serves every alarm of the call.
 func evaluator(a *core.Account, now time.Time) func(metricAlarm, map[string]any, core.AlarmState) core.AlarmState {
 	var points []datapoint
 	loaded := false
 	return func(al metricAlarm, o map[string]any, current core.AlarmState) core.AlarmState {
 		period := core.ScaledAtLeast(time.Duration(al.Period)*time.Second, time.Second)
-		if current.SetAt != "" && now.Before(nextEvaluation(time.Duration(al.Period)*time.Second, core.ParseStamp(current.SetAt))) {
+		last := core.ParseStamp(current.EvaluatedAt)
+		if set := core.ParseStamp(current.SetAt); set.After(last) {
+			last = set
+		}
+		if !last.IsZero() && now.Before(nextEvaluation(time.Duration(al.Period)*time.Second, last)) {
 			return current
 		}
 		if al.Period <= 0 || al.MetricName == "" {
@@ -191,9 +196,11 @@ func evaluator(a *core.Account, now time.Time) func(metricAlarm, map[string]any,
 			// any alarm kirikae creates.
 			points, loaded = datapoints(a, now.Add(-core.ScaledAtLeast(24*time.Hour, time.Minute))), true
 		}
-		return evaluate(alarmRule{Namespace: al.Namespace, Metric: al.MetricName, Dims: al.Dimensions, Statistic: al.Statistic,
+		next := evaluate(alarmRule{Namespace: al.Namespace, Metric: al.MetricName, Dims: al.Dimensions, Statistic: al.Statistic,
 			Period: period, EvaluationPeriods: al.EvaluationPeriods, DatapointsToAlarm: core.Number(o["datapointsToAlarm"]),
 			Threshold: al.Threshold, ComparisonOperator: al.ComparisonOperator, TreatMissingData: al.TreatMissingData}, points, now, current)
+		next.EvaluatedAt = core.Stamp(now)
+		return next
 	}
 }
 

@@ -11,9 +11,9 @@ import (
 )
 
 // account is a fresh account holding one alarm on the Sum of AWS/X M
-// (dimension A=a) over 60-second periods, threshold 5, missing data not
-// breaching: kirikae's alarms' shape.
-func account(t *testing.T) *core.Account {
+// (dimension A=a) over periods of the given seconds, threshold 5, missing
+// data not breaching: kirikae's alarms' shape.
+func account(t *testing.T, period float64) *core.Account {
 	t.Helper()
 	a, err := core.OpenAccount(t.TempDir())
 	require.NoError(t, err)
@@ -23,7 +23,7 @@ func account(t *testing.T) *core.Account {
 		}
 		st.Resources[core.RecordKey(core.TokAlarm, "errors")] = &core.Record{Resource: core.Resource{Type: core.TokAlarm, ID: "errors",
 			Outputs: map[string]any{"name": "errors", "namespace": "AWS/X", "metricName": "M", "statistic": "Sum",
-				"dimensions": map[string]any{"A": "a"}, "period": 60.0, "evaluationPeriods": 1.0, "threshold": 5.0,
+				"dimensions": map[string]any{"A": "a"}, "period": period, "evaluationPeriods": 1.0, "threshold": 5.0,
 				"comparisonOperator": "GreaterThanOrEqualToThreshold", "treatMissingData": "notBreaching"}}}
 		return nil
 	}))
@@ -48,7 +48,7 @@ func describe(t *testing.T, a *core.Account, now time.Time) metricAlarm {
 // brings it back to ALARM by itself.
 func TestSetAlarmStateLastsUntilTheNextEvaluation(t *testing.T) {
 	t.Setenv("KIRIKAE_SANDBOX_TIME_SCALE", "0.5") // evaluated every 30 s
-	a := account(t)
+	a := account(t, 60)
 	set := time.Now()
 	require.NoError(t, SetAlarmState(a, "errors", "ALARM", "testing the rollback"))
 
@@ -58,53 +58,24 @@ func TestSetAlarmStateLastsUntilTheNextEvaluation(t *testing.T) {
 
 	got = describe(t, a, set.Add(31*time.Second))
 	assert.Equal(t, "OK", got.StateValue, "the next evaluation returns it to what the data says: %s", got.StateReason)
-	assert.Equal(t, "OK", describe(t, a, set.Add(25*time.Second)).StateValue, "and it stays evaluated")
+}
 
+// An alarm changes state when it is evaluated, every minute for a period
+// of a minute or more, not when it is looked at: data breaching since the
+// last evaluation shows at the next one.
+func TestAlarmsChangeStateAtTheirEvaluations(t *testing.T) {
+	t.Setenv("KIRIKAE_SANDBOX_TIME_SCALE", "0.1") // 5-minute period: 30 s; evaluated every 6 s
+	a := account(t, 300)
+	now := time.Now()
+	assert.Equal(t, "OK", describe(t, a, now).StateValue, "no data, not breaching")
 	for range 6 {
 		Record(a, "AWS/X", "M", map[string]string{"A": "a", "B": "more"})
 	}
-	got = describe(t, a, time.Now())
+	assert.Equal(t, "OK", describe(t, a, now.Add(5*time.Second)).StateValue, "not evaluated again yet")
+	got := describe(t, a, now.Add(7*time.Second))
 	assert.Equal(t, "ALARM", got.StateValue, got.StateReason)
 	assert.Contains(t, got.StateReason, "Threshold Crossed: 1 out of the last 1 datapoints [6]")
-}
-
-// With the sandbox's default clock (a time scale of 0) the next
-// evaluation is a second away, as "often within seconds" on AWS.
-func TestSetAlarmStateAtTheDefaultTimeScale(t *testing.T) {
-	t.Setenv("KIRIKAE_SANDBOX_TIME_SCALE", "")
-	a := account(t)
-	set := time.Now()
-	require.NoError(t, SetAlarmState(a, "errors", "ALARM", "x"))
-	assert.Equal(t, "ALARM", describe(t, a, set.Add(500*time.Millisecond)).StateValue)
-	assert.Equal(t, "OK", describe(t, a, set.Add(1100*time.Millisecond)).StateValue)
-	require.Error(t, SetAlarmState(a, "nope", "ALARM", "x"))
-}
-
-// Lambda's Errors are binary per invocation: the Average over a period is
-// the error rate, the Sum the count. CloudFront's 5xxErrorRate is the
-// percentage of the viewer requests answered with a 5xx.
-func TestRecordedServiceMetrics(t *testing.T) {
-	a := account(t)
-	fn := map[string]string{"FunctionName": "f", "Resource": "f:live"}
-	RecordInvocation(a, fn, true)
-	for range 3 {
-		RecordInvocation(a, fn, false)
-	}
-	RecordCloudFront(a, "E1", 503)
-	RecordCloudFront(a, "E1", 200)
-	now := time.Now().Add(time.Millisecond)
-	data := datapoints(a, now.Add(-time.Minute))
-	r := alarmRule{Namespace: "AWS/Lambda", Metric: "Errors", Dims: []alarmDimension{{Name: "Resource", Value: "f:live"}},
-		Statistic: "Sum", Period: time.Minute, EvaluationPeriods: 1, Threshold: 1, ComparisonOperator: "GreaterThanOrEqualToThreshold"}
-	assert.Equal(t, "ALARM", evaluate(r, data, now, core.AlarmState{}).Value, "one error")
-	r.Statistic, r.Threshold = "Average", 0.5
-	assert.Equal(t, "OK", evaluate(r, data, now, core.AlarmState{}).Value, "a quarter of the invocations failed")
-	r.Metric, r.Statistic, r.Threshold = "Invocations", "Sum", 4
-	assert.Equal(t, "ALARM", evaluate(r, data, now, core.AlarmState{}).Value)
-
-	cf := alarmRule{Namespace: "AWS/CloudFront", Metric: "5xxErrorRate", Dims: []alarmDimension{{Name: "DistributionId", Value: "E1"}, {Name: "Region", Value: "Global"}},
-		Statistic: "Average", Period: time.Minute, EvaluationPeriods: 1, Threshold: 50, ComparisonOperator: "GreaterThanOrEqualToThreshold"}
-	assert.Equal(t, "ALARM", evaluate(cf, data, now, core.AlarmState{}).Value, "half the requests were 5xx")
-	cf.Threshold = 51
-	assert.Equal(t, "OK", evaluate(cf, data, now, core.AlarmState{}).Value)
+	assert.Equal(t, "ALARM", describe(t, a, now.Add(12*time.Second)).StateValue, "kept until the next evaluation")
+	got = describe(t, a, now.Add(40*time.Second))
+	assert.Equal(t, "OK", got.StateValue, "the breach is older than the period: %s", got.StateReason)
 }

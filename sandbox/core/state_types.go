@@ -47,13 +47,14 @@ type KVSWrite struct {
 	Visible string `json:"visible"` // when the edges serve it
 }
 
-// AlarmState is an alarm's state as its last evaluation or SetAlarmState
-// left it; SetAt (a Stamp) is set by SetAlarmState only, whose state lasts
-// until the next evaluation (sandbox/cloudwatch).
+// AlarmState is an alarm's state as its last evaluation (EvaluatedAt) or
+// SetAlarmState (SetAt) left it; either holds until the alarm's next
+// evaluation (sandbox/cloudwatch). Both are Stamps.
 type AlarmState struct {
-	Value  string `json:"value"` // OK, ALARM, INSUFFICIENT_DATA
-	Reason string `json:"reason"`
-	SetAt  string `json:"setAt,omitempty"`
+	Value       string `json:"value"` // OK, ALARM, INSUFFICIENT_DATA
+	Reason      string `json:"reason"`
+	SetAt       string `json:"setAt,omitempty"`
+	EvaluatedAt string `json:"evaluatedAt,omitempty"`
 }
 
 // Parameter is one stored parameter. A SecureString's value is kept as
