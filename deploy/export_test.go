@@ -7,6 +7,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/kirikae/kirikae/cloud"
+	"github.com/kirikae/kirikae/infra"
 	"github.com/kirikae/kirikae/notify"
 )
 
@@ -56,4 +57,13 @@ func Alarms(ctx context.Context, s *Session, prefix string) ([]cloud.Alarm, erro
 		return nil, err
 	}
 	return c.Alarms(ctx, prefix)
+}
+
+// LiveAlias reads alias live as Lambda reports it (GetAlias).
+func LiveAlias(ctx context.Context, s *Session) (cloud.AliasStatus, error) {
+	c, err := s.cloudAPI(ctx)
+	if err != nil {
+		return cloud.AliasStatus{}, err
+	}
+	return c.AliasVersion(ctx, infra.FunctionName(s.Config), infra.LiveAlias)
 }
