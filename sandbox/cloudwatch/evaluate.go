@@ -1,6 +1,7 @@
 package cloudwatch
 
 import (
+	"cmp"
 	"fmt"
 	"slices"
 	"strings"
@@ -78,6 +79,10 @@ func evaluate(r alarmRule, points []datapoint, now time.Time, current core.Alarm
 			breaching++
 		}
 	}
+	seen := "[" + strings.Join(shown, ", ") + "]"
+	if len(shown) < n {
+		seen += fmt.Sprintf(" (%d missing, treated as %s)", n-len(shown), cmp.Or(r.TreatMissingData, "missing"))
+	}
 	switch {
 	case present == 0 && r.TreatMissingData == "ignore":
 		if current.Value == "" {
@@ -89,12 +94,12 @@ func evaluate(r alarmRule, points []datapoint, now time.Time, current core.Alarm
 			"Insufficient Data: %d datapoints were unknown.", n)}
 	case breaching >= m:
 		return core.AlarmState{Value: "ALARM", Reason: fmt.Sprintf(
-			"Threshold Crossed: %d out of the last %d datapoints [%s] were %s the threshold (%g) (minimum %d datapoints for OK -> ALARM transition).",
-			breaching, n, strings.Join(shown, ", "), operatorWords(r.ComparisonOperator), r.Threshold, m)}
+			"Threshold Crossed: %d out of the last %d datapoints %s were %s the threshold (%g) (minimum %d datapoints for OK -> ALARM transition).",
+			breaching, n, seen, operatorWords(r.ComparisonOperator), r.Threshold, m)}
 	}
 	return core.AlarmState{Value: "OK", Reason: fmt.Sprintf(
-		"Threshold Crossed: %d out of the last %d datapoints [%s] were not %s the threshold (%g) (minimum %d datapoints for ALARM -> OK transition).",
-		n-breaching, n, strings.Join(shown, ", "), operatorWords(r.ComparisonOperator), r.Threshold, n-m+1)}
+		"Threshold Crossed: %d out of the last %d datapoints %s were not %s the threshold (%g) (minimum %d datapoints for ALARM -> OK transition).",
+		n-breaching, n, seen, operatorWords(r.ComparisonOperator), r.Threshold, n-m+1)}
 }
 
 // statistic aggregates a period's values as CloudWatch's statistics do.
