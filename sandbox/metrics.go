@@ -6,20 +6,18 @@ import (
 	"github.com/kirikae/kirikae/sandbox/elbv2"
 )
 
-// CloudWatch samples the load balancers' host counts from ELB, which
-// reports them from the workloads' real health checks: HealthyHostCount
-// and UnHealthyHostCount per target group, under LoadBalancer and
-// TargetGroup.
+// hostCountGauges are the load balancers' host counts CloudWatch samples
+// (services.go): ELB reports them from the workloads' real health checks,
+// HealthyHostCount and UnHealthyHostCount per target group, under
+// LoadBalancer and TargetGroup.
 // https://docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-cloudwatch-metrics.html
-func init() {
-	cloudwatch.Gauges = func(a *core.Account, st *core.State) []cloudwatch.Sample {
-		var out []cloudwatch.Sample
-		for _, c := range elbv2.HostCounts(a, st) {
-			dims := map[string]string{"LoadBalancer": c.LoadBalancer, "TargetGroup": c.TargetGroup}
-			out = append(out,
-				cloudwatch.Sample{Namespace: "AWS/ApplicationELB", Metric: "HealthyHostCount", Dims: dims, Value: float64(c.Healthy)},
-				cloudwatch.Sample{Namespace: "AWS/ApplicationELB", Metric: "UnHealthyHostCount", Dims: dims, Value: float64(c.Unhealthy)})
-		}
-		return out
+func hostCountGauges(a *core.Account, st *core.State) []cloudwatch.Sample {
+	var out []cloudwatch.Sample
+	for _, c := range elbv2.HostCounts(a, st) {
+		dims := map[string]string{"LoadBalancer": c.LoadBalancer, "TargetGroup": c.TargetGroup}
+		out = append(out,
+			cloudwatch.Sample{Namespace: "AWS/ApplicationELB", Metric: "HealthyHostCount", Dims: dims, Value: float64(c.Healthy)},
+			cloudwatch.Sample{Namespace: "AWS/ApplicationELB", Metric: "UnHealthyHostCount", Dims: dims, Value: float64(c.Unhealthy)})
 	}
+	return out
 }
