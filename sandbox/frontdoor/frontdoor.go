@@ -41,7 +41,9 @@ func MarkHealthy(a *core.Account, version string) error {
 // viewer-request function (frontdoor/cloudfront.go).
 func Handler(a *core.Account) http.Handler {
 	var requests atomic.Uint64
-	return withCloudFrontMetrics(a, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w, recorded := cloudFrontMetrics(a, w, r)
+		defer recorded()
 		host, port := r.Host, ""
 		if h, p, err := net.SplitHostPort(host); err == nil {
 			host, port = h, p
@@ -98,7 +100,7 @@ func Handler(a *core.Account) http.Handler {
 			w.WriteHeader(http.StatusServiceUnavailable)
 		}
 		_ = json.NewEncoder(w).Encode(ans)
-	}))
+	})
 }
 
 // versionHeader matches verify.VersionHeader; sandbox cannot import verify

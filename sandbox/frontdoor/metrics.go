@@ -9,22 +9,21 @@ import (
 	"github.com/kirikae/kirikae/sandbox/core"
 )
 
-// withCloudFrontMetrics records what a distribution answered each viewer
-// request (cloudwatch.RecordCloudFront: Requests and 5xxErrorRate), the
-// way CloudFront publishes its metrics from the requests it served.
+// cloudFrontMetrics notes what a distribution answers a viewer request;
+// recorded then records it (cloudwatch.RecordCloudFront: Requests and
+// 5xxErrorRate), the way CloudFront publishes its metrics from the
+// requests it served. A request to another host passes untouched.
 // https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/programming-cloudwatch-metrics.html
-func withCloudFrontMetrics(a *core.Account, next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		host := r.Host
-		if h, _, err := net.SplitHostPort(host); err == nil {
-			host = h
-		}
-		if !strings.HasSuffix(host, ".cloudfront.net") {
-			next.ServeHTTP(w, r)
-			return
-		}
-		sw := &statusWriter{ResponseWriter: w, status: http.StatusOK}
-		next.ServeHTTP(sw, r)
+func cloudFrontMetrics(a *core.Account, w http.ResponseWriter, r *http.Request) (_ http.ResponseWriter, recorded func()) {
+	host := r.Host
+	if h, _, err := net.SplitHostPort(host); err == nil {
+		host = h
+	}
+	if !strings.HasSuffix(host, ".cloudfront.net") {
+		return w, func() {}
+	}
+	sw := &statusWriter{ResponseWriter: w, status: http.StatusOK}
+	return sw, func() {
 		var id string
 		_ = a.View(func(st *core.State) error {
 			if ds := core.NewIndex(st).Find(core.TokDistribution, "domainName", host); len(ds) > 0 {
@@ -35,7 +34,7 @@ func withCloudFrontMetrics(a *core.Account, next http.Handler) http.Handler {
 		if id != "" {
 			cloudwatch.RecordCloudFront(a, id, sw.status)
 		}
-	})
+	}
 }
 
 // statusWriter notes the status a handler answered with.
