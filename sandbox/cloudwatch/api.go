@@ -196,9 +196,13 @@ func evaluator(a *core.Account, now time.Time) func(metricAlarm, map[string]any,
 			// any alarm kirikae creates.
 			points, loaded = datapoints(a, now.Add(-core.ScaledAtLeast(24*time.Hour, time.Minute))), true
 		}
+		seen := points
+		if !regionHas(al.AlarmArn, al.Namespace) {
+			seen = nil
+		}
 		next := evaluate(alarmRule{Namespace: al.Namespace, Metric: al.MetricName, Dims: al.Dimensions, Statistic: al.Statistic,
 			Period: period, EvaluationPeriods: al.EvaluationPeriods, DatapointsToAlarm: core.Number(o["datapointsToAlarm"]),
-			Threshold: al.Threshold, ComparisonOperator: al.ComparisonOperator, TreatMissingData: al.TreatMissingData}, points, now, current)
+			Threshold: al.Threshold, ComparisonOperator: al.ComparisonOperator, TreatMissingData: al.TreatMissingData}, seen, now, current)
 		next.EvaluatedAt = core.Stamp(now)
 		return next
 	}
@@ -263,4 +267,16 @@ func toCBOR(v any) cbor.Value {
 		return cbor.Float64(v)
 	}
 	return &cbor.Nil{}
+}
+
+// regionHas reports whether the region of an alarm (its ARN) holds the
+// namespace's metrics: CloudFront, a global service, publishes its
+// metrics in us-east-1 only, so an alarm elsewhere never sees them.
+// https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/programming-cloudwatch-metrics.html
+func regionHas(alarmArn, namespace string) bool {
+	if namespace != "AWS/CloudFront" {
+		return true
+	}
+	parts := strings.Split(alarmArn, ":")
+	return len(parts) < 4 || parts[3] == "us-east-1"
 }

@@ -91,3 +91,11 @@ func TestEvaluateTreatsMissingData(t *testing.T) {
 	r.TreatMissingData = "notBreaching"
 	assert.Equal(t, "OK", evaluate(r, half, t0, core.AlarmState{}).Value)
 }
+
+// CloudFront's metrics live in us-east-1 only: an alarm on them in
+// another region sees no data.
+func TestCloudFrontMetricsAreInUSEast1Only(t *testing.T) {
+	assert.True(t, regionHas("arn:aws:cloudwatch:us-east-1:123456789012:alarm:cf", "AWS/CloudFront"))
+	assert.False(t, regionHas("arn:aws:cloudwatch:eu-west-1:123456789012:alarm:cf", "AWS/CloudFront"))
+	assert.True(t, regionHas("arn:aws:cloudwatch:eu-west-1:123456789012:alarm:alb", "AWS/ApplicationELB"))
+}
