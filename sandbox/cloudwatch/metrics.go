@@ -2,9 +2,11 @@ package cloudwatch
 
 import (
 	"bufio"
+	"bytes"
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"strconv"
 	"sync"
 	"time"
 
@@ -121,12 +123,31 @@ func datapoints(a *core.Account, since time.Time) []datapoint {
 	var out []datapoint
 	sc := bufio.NewScanner(f)
 	for sc.Scan() {
+		line := sc.Bytes()
+		if t, ok := lineTime(line); ok && t < since.UnixMilli() {
+			continue // older than any alarm looks: not worth decoding
+		}
 		var d datapoint
-		if json.Unmarshal(sc.Bytes(), &d) == nil && d.Time >= since.UnixMilli() {
+		if json.Unmarshal(line, &d) == nil && d.Time >= since.UnixMilli() {
 			out = append(out, d)
 		}
 	}
 	return out
+}
+
+// lineTime reads a stored datapoint's time from the start of its line
+// ({"t":…, as datapoint marshals its first field).
+func lineTime(line []byte) (int64, bool) {
+	rest, ok := bytes.CutPrefix(line, []byte(`{"t":`))
+	if !ok {
+		return 0, false
+	}
+	end := bytes.IndexByte(rest, ',')
+	if end < 0 {
+		return 0, false
+	}
+	t, err := strconv.ParseInt(string(rest[:end]), 10, 64)
+	return t, err == nil
 }
 
 // sampled remembers when each account's gauges were last sampled.

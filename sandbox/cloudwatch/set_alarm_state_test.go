@@ -79,3 +79,19 @@ func TestAlarmsChangeStateAtTheirEvaluations(t *testing.T) {
 	got = describe(t, a, now.Add(40*time.Second))
 	assert.Equal(t, "OK", got.StateValue, "the breach is older than the period: %s", got.StateReason)
 }
+
+// Stored datapoints older than the window are skipped before decoding,
+// and newer ones are read back whole.
+func TestDatapointsReadsTheWindow(t *testing.T) {
+	a := account(t, 60)
+	record(a, datapoint{Time: time.Now().Add(-time.Hour).UnixMilli(), Namespace: "AWS/X", Metric: "old", Value: 1})
+	RecordValue(a, "AWS/X", "new", map[string]string{"A": "a"}, 2.5)
+	got := datapoints(a, time.Now().Add(-time.Minute))
+	require.Len(t, got, 1)
+	assert.Equal(t, "new", got[0].Metric)
+	assert.Equal(t, 2.5, got[0].Value)
+	assert.Equal(t, map[string]string{"A": "a"}, got[0].Dims)
+	tm, ok := lineTime([]byte(`{"t":1234,"ns":"x"}`))
+	assert.True(t, ok)
+	assert.Equal(t, int64(1234), tm)
+}
