@@ -11,6 +11,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	lambdatypes "github.com/aws/aws-sdk-go-v2/service/lambda/types"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 
 	"github.com/kirikae/kirikae/cloud"
@@ -139,6 +140,12 @@ func TestReservedConcurrencyThrottlesAndTripsTheAlarm(t *testing.T) {
 	got := alarmState(t, c, "api-lambda-Throttles")
 	assert.Equal(t, "ALARM", got.State, got.Reason)
 	assert.Equal(t, "OK", alarmState(t, c, "api-lambda-Errors").State, "a throttled request is no invocation")
+
+	// Lambda's own Invoke refuses it too: 429 TooManyRequestsException.
+	_, err = c.Invoke(t.Context(), "api", "live", []byte(`{}`))
+	var tooMany *lambdatypes.TooManyRequestsException
+	require.ErrorAs(t, err, &tooMany)
+	assert.Contains(t, err.Error(), "ReservedFunctionConcurrentInvocationLimitExceeded")
 }
 
 // HTTPCode_Target_5XX_Count counts what the targets answered: a release

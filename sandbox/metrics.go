@@ -21,3 +21,15 @@ func hostCountGauges(a *core.Account, st *core.State) []cloudwatch.Sample {
 	}
 	return out
 }
+
+// recordThrottle counts a request Lambda's Invoke throttled, under the
+// function and the version or alias it named (Resource), as Lambda
+// publishes Throttles.
+// https://docs.aws.amazon.com/lambda/latest/dg/monitoring-metrics-types.html
+func recordThrottle(a *core.Account, function, qualifier string) {
+	dims := map[string]string{"FunctionName": function}
+	if qualifier != "" {
+		dims["Resource"] = function + ":" + qualifier
+	}
+	cloudwatch.Record(a, "AWS/Lambda", "Throttles", dims)
+}

@@ -45,4 +45,5 @@ func init() {
 	ecs.RunningTasks = workload.ECSTasks
 	elbv2.TargetHealth = workload.TargetHealth
 	cloudwatch.Gauges = hostCountGauges
+	lambda.Throttled = recordThrottle
 }

@@ -13,7 +13,13 @@ import (
 // invocation (Lambda's Throttles metric, not Invocations nor Errors).
 // https://docs.aws.amazon.com/lambda/latest/dg/configuration-concurrency.html
 // https://docs.aws.amazon.com/lambda/latest/dg/monitoring-metrics-types.html
+// https://docs.aws.amazon.com/lambda/latest/api/API_Invoke.html (TooManyRequestsException, 429)
 var (
+	// Throttled counts one throttled request of function through the
+	// qualifier it named (Lambda's Throttles metric); the sandbox's top
+	// layer sets it, as Lambda itself keeps no metrics.
+	Throttled func(a *core.Account, function, qualifier string)
+
 	inflightMu sync.Mutex
 	inflight   = map[string]int{} // account dir + function → running invocations
 )
