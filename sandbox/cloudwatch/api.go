@@ -89,9 +89,10 @@ func ServeCloudWatch(a *core.Account, w http.ResponseWriter, r *http.Request, bo
 		core.WriteError(w, r, p, e)
 		return
 	}
-	// Each DescribeAlarms evaluates the alarms (their evaluation is due
-	// at least as often as anyone can look) and keeps the states, which
-	// TreatMissingData ignore and SetAlarmState build on.
+	// Alarms are evaluated when looked at: DescribeAlarms runs the
+	// evaluations that came due since the last one (evaluator) and keeps
+	// the states, which the next evaluations, TreatMissingData ignore and
+	// SetAlarmState build on.
 	sampleGauges(a)
 	var alarms []metricAlarm
 	if err := a.Update(func(st *core.State) error { alarms = describeAlarms(st, f, evaluator(a, time.Now())); return nil }); err != nil {
