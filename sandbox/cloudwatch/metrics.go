@@ -155,7 +155,9 @@ var sampled sync.Map // account dir → time.Time
 
 // sampleGauges records the gauges now, at most once per publishing
 // interval: ELB "measures and sends its metrics in 60-second intervals"
-// (on the sandbox's scaled clock, at least a second apart).
+// (on the sandbox's scaled clock, at least a second apart). It runs when
+// the alarms are evaluated, so a target unhealthy only between two
+// evaluations goes unseen, where ELB's Maximum over the minute would show it.
 // https://docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-cloudwatch-metrics.html
 func sampleGauges(a *core.Account) {
 	if Gauges == nil {
