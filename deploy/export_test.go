@@ -7,6 +7,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/kirikae/kirikae/cloud"
+	"github.com/kirikae/kirikae/infra"
 	"github.com/kirikae/kirikae/notify"
 )
 
@@ -51,3 +52,22 @@ func SetNotifyTune(s *Session, f func(*notify.Dispatcher)) { s.notifyTune = f }
 // CloudOf is the stack's data plane, for a test that changes what a
 // stack holds behind kirikae's back, as another writer would.
 func CloudOf(ctx context.Context, s *Session) (cloud.Cloud, error) { return s.cloudAPI(ctx) }
+
+// Alarms reads the alarms named with prefix as the watch does
+// (DescribeAlarms), without Status's other reads.
+func Alarms(ctx context.Context, s *Session, prefix string) ([]cloud.Alarm, error) {
+	c, err := s.cloudAPI(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return c.Alarms(ctx, prefix)
+}
+
+// LiveAlias reads alias live as Lambda reports it (GetAlias).
+func LiveAlias(ctx context.Context, s *Session) (cloud.AliasStatus, error) {
+	c, err := s.cloudAPI(ctx)
+	if err != nil {
+		return cloud.AliasStatus{}, err
+	}
+	return c.AliasVersion(ctx, infra.FunctionName(s.Config), infra.LiveAlias)
+}

@@ -86,33 +86,79 @@ func TestAnAlarmDuringTheWatchSwitchesBack(t *testing.T) {
 	deployImage(t, s2, "v4")
 }
 
-// alarmStates reads the stack's alarms as the watch does.
+// alarmStates reads the stack's alarms as the watch does (DescribeAlarms).
 func alarmStates(t testing.TB, s *deploy.Session) map[string]string {
 	t.Helper()
-	st, err := s.Status(context.Background())
+	alarms, err := deploy.Alarms(context.Background(), s, "kirikae-staging-")
 	require.NoError(t, err)
 	out := map[string]string{}
-	for _, a := range st.Alarms {
+	for _, a := range alarms {
 		out[a.Name] = a.State
 	}
 	return out
 }
 
 // An alarm already in ALARM before a deploy (an unrelated incident) is
-// named, and not blamed on the release: a good release goes live.
+// named, and not blamed on the release: a good release goes live. The
+// incident is real: the frontend's release answers 503 to the users
+// calling it, so CloudFront's 5xxErrorRate puts cloudfront-5xx in ALARM;
+// it is mended once the deploy has read its baseline (before the frontend
+// is verified), and the API's new release goes live.
 func TestAnAlarmAlreadyFiringIsNamedNotBlamed(t *testing.T) {
 	t.Parallel()
 	dir := testproject.Copy(t)
+	acct := account(t, dir)
 	var phases []string
-	s := openDeploy(t, dir, "staging", &phases)
+	var mended func()
+	s, err := deploy.Open(context.Background(), deploy.Options{ProjectDir: dir, Stack: "staging", Sandbox: true, CLI: testproject.CLI(t),
+		OnEvent: func(e deploy.Event) {
+			if e.Kind != deploy.EventPhase {
+				return
+			}
+			phases = append(phases, e.Message)
+			if mended != nil && strings.HasPrefix(e.Message, "watch: alarm ") {
+				mended()
+			}
+		}})
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = s.Close() })
+	deploy.SetVerifyInterval(s, 0)
 	deployImage(t, s, "v1")
-	require.NoError(t, account(t, dir).SetAlarmState("kirikae-staging-unhealthy-blue", "ALARM", "Threshold Crossed: an unrelated incident"))
+
+	client, site := frontDoor(t, dir, "staging"), outputOf(t, s, infra.OutputFrontendURL)+"/"
+	release := outputOf(t, s, infra.OutputFrontendRelease)
+	require.NoError(t, acct.MarkUnhealthy(release))
+	stop, done := make(chan struct{}), make(chan struct{})
+	go func() { // users keep loading the site
+		defer close(done)
+		for {
+			select {
+			case <-stop:
+				return
+			case <-time.After(5 * time.Millisecond):
+			}
+			if resp, err := client.Get(site); err == nil {
+				resp.Body.Close()
+			}
+		}
+	}()
+	require.Eventually(t, func() bool { return alarmStates(t, s)["kirikae-staging-cloudfront-5xx"] == "ALARM" },
+		10*time.Second, 20*time.Millisecond, "the frontend's 503s fire its alarm")
+	mended = func() {
+		close(stop)
+		<-done
+		require.NoError(t, acct.MarkHealthy(release))
+		mended = nil
+	}
 
 	phases = nil
 	res := deployImage(t, s, "v2")
+	if mended != nil {
+		mended()
+	}
 	assert.Equal(t, deploy.VerifyPassed, res.Release.Verified)
-	assert.Equal(t, []string{"kirikae-staging-unhealthy-blue"}, res.AlarmsBefore)
-	assert.Contains(t, strings.Join(phases, "\n"), "watch: alarm kirikae-staging-unhealthy-blue was already in ALARM before the switch; it is not blamed on this release")
+	assert.Equal(t, []string{"kirikae-staging-cloudfront-5xx"}, res.AlarmsBefore)
+	assert.Contains(t, strings.Join(phases, "\n"), "watch: alarm kirikae-staging-cloudfront-5xx was already in ALARM before the switch; it is not blamed on this release")
 	assert.Contains(t, phases, "watch: no alarm fired")
 	_, v := served(t, dir, s, infra.OutputURL, "/healthz")
 	assert.Equal(t, "v2", v)
@@ -125,6 +171,10 @@ func TestACanaryTrippingAnAlarmNeverReachesAllTraffic(t *testing.T) {
 	t.Parallel()
 	dir := testproject.Copy(t)
 	setStackValue(t, dir, "staging", stacks.KeyStrategy, "canary")
+	// 5 per period (a second on the sandbox's clock): a tenth of the
+	// requests reach the canary, and a loaded machine serves too few in
+	// a second for staging's 20.
+	setStackValue(t, dir, "staging", stacks.KeyAlarm5xxThreshold, `"5"`)
 	var phases []string
 	s := openDeploy(t, dir, "staging", &phases)
 	deployImage(t, s, "v1")
@@ -138,8 +188,8 @@ func TestACanaryTrippingAnAlarmNeverReachesAllTraffic(t *testing.T) {
 		if bakes == 1 {
 			during = listenerWeights(t, dir)
 			// Users call the API: one in ten reaches the canary, whose
-			// /api answers 500 (kirikae:alarm5xxThreshold is 20 per
-			// period), until the alarm fires from what was served.
+			// /api answers 500, until the alarm fires from what was
+			// served.
 			for range 40 {
 				for range 50 {
 					if resp, err := client.Get(url + "/api/hello"); err == nil {

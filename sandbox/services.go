@@ -39,8 +39,11 @@ func init() {
 }
 
 // The layers above the services tell them what only they know: the tasks
-// running and their health checks.
+// running and their health checks (and, to CloudWatch, the host counts ELB
+// reports from them).
 func init() {
 	ecs.RunningTasks = workload.ECSTasks
 	elbv2.TargetHealth = workload.TargetHealth
+	cloudwatch.Gauges = hostCountGauges
+	lambda.Throttled = recordThrottle
 }

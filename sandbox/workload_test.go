@@ -249,37 +249,4 @@ func TestWorkloadsStopWithTheirLastUser(t *testing.T) {
 	assert.Equal(t, "v1", versionOf(t, body))
 }
 
-func TestAlarmFromServed5xx(t *testing.T) {
-	h := newHarness(t)
-	s := newECSStack(t, h, "")
-	_, err := ecr.PushImage(h.acct, "app", "v5-api500", "", program(t, "v5-api500"))
-	require.NoError(t, err)
-	s.deploy("app:v5-api500")
-	h.create(core.TokAlarm, "alb-5xx", pmap(map[string]any{"name": "web-alb-5xx", "namespace": "AWS/ApplicationELB",
-		"metricName": "HTTPCode_Target_5XX_Count", "statistic": "Sum", "period": 60, "evaluationPeriods": 1,
-		"threshold": 5, "comparisonOperator": "GreaterThanOrEqualToThreshold", "treatMissingData": "notBreaching",
-		"dimensions": map[string]any{"LoadBalancer": core.Str(s.lb.outs, "arnSuffix")}}))
-	c := h.cloud()
-	alarms, err := c.Alarms(t.Context(), "web-")
-	require.NoError(t, err)
-	require.Len(t, alarms, 1)
-	assert.NotEqual(t, "ALARM", alarms[0].State, "nothing failed yet")
-
-	front := frontdoor.Handler(h.acct)
-	host := core.Str(s.lb.outs, "dnsName")
-	code, _ := served(t, front, host, "/healthz")
-	require.Equal(t, http.StatusOK, code, "the release passes its health check")
-	for range 4 {
-		code, _ = served(t, front, host, "/api/hello")
-		require.Equal(t, http.StatusInternalServerError, code)
-	}
-	alarms, err = c.Alarms(t.Context(), "web-")
-	require.NoError(t, err)
-	assert.NotEqual(t, "ALARM", alarms[0].State, "4 is below the threshold of 5")
-	served(t, front, host, "/api/hello")
-	alarms, err = c.Alarms(t.Context(), "web-")
-	require.NoError(t, err)
-	assert.Equal(t, "ALARM", alarms[0].State, alarms[0].Reason)
-}
-
 var _ = io.Discard

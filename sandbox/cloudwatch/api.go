@@ -3,12 +3,12 @@ package cloudwatch
 import (
 	"encoding/json"
 	"encoding/xml"
-	"fmt"
 	"math"
 	"net/http"
 	"sort"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/aws/smithy-go/encoding/cbor"
 
@@ -89,8 +89,13 @@ func ServeCloudWatch(a *core.Account, w http.ResponseWriter, r *http.Request, bo
 		core.WriteError(w, r, p, e)
 		return
 	}
+	// Alarms are evaluated when looked at: DescribeAlarms runs the
+	// evaluations that came due since the last one (evaluator) and keeps
+	// the states, which the next evaluations, TreatMissingData ignore and
+	// SetAlarmState build on.
+	sampleGauges(a)
 	var alarms []metricAlarm
-	if err := a.View(func(st *core.State) error { alarms = describeAlarms(st, f, alarmEvaluator(a)); return nil }); err != nil {
+	if err := a.Update(func(st *core.State) error { alarms = describeAlarms(st, f, evaluator(a, time.Now())); return nil }); err != nil {
 		core.WriteError(w, r, p, core.AsAPIError(err))
 		return
 	}
@@ -121,10 +126,14 @@ func ServeCloudWatch(a *core.Account, w http.ResponseWriter, r *http.Request, bo
 	}
 }
 
-// describeAlarms lists the account's metric alarms. The sandbox has no
-// metrics, so every alarm is INSUFFICIENT_DATA, as a new alarm is on AWS.
-func describeAlarms(st *core.State, f alarmFilter, eval func(metricAlarm, map[string]any) (string, string, bool)) []metricAlarm {
+// describeAlarms lists the account's metric alarms, each in the state its
+// evaluation (eval) gives, or the one SetAlarmState gave until the next
+// evaluation, and records those states.
+func describeAlarms(st *core.State, f alarmFilter, eval func(metricAlarm, map[string]any, core.AlarmState) core.AlarmState) []metricAlarm {
 	out := []metricAlarm{}
+	if st.AlarmStates == nil {
+		st.AlarmStates = map[string]core.AlarmState{}
+	}
 	for _, o := range core.NewIndex(st)[core.TokAlarm] {
 		name := core.StrOf(o, "name")
 		if len(f.AlarmNames) > 0 && !core.Contains(f.AlarmNames, name) || !strings.HasPrefix(name, f.AlarmNamePrefix) {
@@ -132,14 +141,10 @@ func describeAlarms(st *core.State, f alarmFilter, eval func(metricAlarm, map[st
 		}
 		al := metricAlarm{AlarmName: name, AlarmArn: core.StrOf(o, "arn"), AlarmDescription: core.StrOf(o, "alarmDescription"),
 			AlarmActions: stringList(o["alarmActions"]), OKActions: stringList(o["okActions"]),
-			StateValue: "INSUFFICIENT_DATA", StateReason: "Unchecked: Initial alarm creation",
 			MetricName: core.StrOf(o, "metricName"), Namespace: core.StrOf(o, "namespace"), Statistic: core.StrOf(o, "statistic"),
 			Period: core.Number(o["period"]), EvaluationPeriods: core.Number(o["evaluationPeriods"]),
 			ComparisonOperator: core.StrOf(o, "comparisonOperator"), TreatMissingData: core.StrOf(o, "treatMissingData"),
 			Dimensions: []alarmDimension{}}
-		if set, ok := st.AlarmStates[name]; ok {
-			al.StateValue, al.StateReason = set.Value, set.Reason
-		}
 		al.ActionsEnabled, _ = o["actionsEnabled"].(bool)
 		al.Threshold, _ = o["threshold"].(float64)
 		dims, _ := o["dimensions"].(map[string]any)
@@ -148,11 +153,15 @@ func describeAlarms(st *core.State, f alarmFilter, eval func(metricAlarm, map[st
 			al.Dimensions = append(al.Dimensions, alarmDimension{Name: k, Value: s})
 		}
 		sort.Slice(al.Dimensions, func(i, j int) bool { return al.Dimensions[i].Name < al.Dimensions[j].Name })
-		if eval != nil { // what the front door served (cloudwatch/alarms.go)
-			if v, reason, ok := eval(al, o); ok {
-				al.StateValue, al.StateReason = v, reason
-			}
+		state := st.AlarmStates[name]
+		if eval != nil {
+			state = eval(al, o, state)
 		}
+		if state.Value == "" {
+			state = core.AlarmState{Value: "INSUFFICIENT_DATA", Reason: "Unchecked: Initial alarm creation"}
+		}
+		st.AlarmStates[name] = state
+		al.StateValue, al.StateReason = state.Value, state.Reason
 		if f.StateValue != "" && f.StateValue != al.StateValue {
 			continue
 		}
@@ -160,6 +169,44 @@ func describeAlarms(st *core.State, f alarmFilter, eval func(metricAlarm, map[st
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].AlarmName < out[j].AlarmName })
 	return out
+}
+
+// evaluator returns the function describeAlarms evaluates each alarm with
+// at now. An alarm is evaluated on its schedule (nextEvaluation), not when
+// someone looks: until its next evaluation it keeps the state the last one,
+// or SetAlarmState, gave it; then the metric data decides (evaluate.go).
+// One read of the datapoints serves every alarm of the call.
+func evaluator(a *core.Account, now time.Time) func(metricAlarm, map[string]any, core.AlarmState) core.AlarmState {
+	var points []datapoint
+	loaded := false
+	return func(al metricAlarm, o map[string]any, current core.AlarmState) core.AlarmState {
+		period := core.ScaledAtLeast(time.Duration(al.Period)*time.Second, time.Second)
+		last := core.ParseStamp(current.EvaluatedAt)
+		if set := core.ParseStamp(current.SetAt); set.After(last) {
+			last = set
+		}
+		if !last.IsZero() && now.Before(nextEvaluation(time.Duration(al.Period)*time.Second, last)) {
+			return current
+		}
+		if al.Period <= 0 || al.MetricName == "" {
+			// A metric-math alarm: the sandbox has no evaluation for it.
+			return core.AlarmState{Value: current.Value, Reason: current.Reason}
+		}
+		if !loaded {
+			// A day of sandbox-clock periods (at least a minute) covers
+			// any alarm kirikae creates.
+			points, loaded = datapoints(a, now.Add(-core.ScaledAtLeast(24*time.Hour, time.Minute))), true
+		}
+		seen := points
+		if !regionHas(al.AlarmArn, al.Namespace) {
+			seen = nil
+		}
+		next := evaluate(alarmRule{Namespace: al.Namespace, Metric: al.MetricName, Dims: al.Dimensions, Statistic: al.Statistic,
+			Period: period, EvaluationPeriods: al.EvaluationPeriods, DatapointsToAlarm: core.Number(o["datapointsToAlarm"]),
+			Threshold: al.Threshold, ComparisonOperator: al.ComparisonOperator, TreatMissingData: al.TreatMissingData}, seen, now, current)
+		next.EvaluatedAt = core.Stamp(now)
+		return next
+	}
 }
 
 func stringList(v any) []string {
@@ -223,31 +270,14 @@ func toCBOR(v any) cbor.Value {
 	return &cbor.Nil{}
 }
 
-// SetAlarmState sets an alarm's state until the next evaluation, as
-// CloudWatch's SetAlarmState does "for testing purposes"
-// (https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_SetAlarmState.html).
-// The sandbox has no metrics, so nothing re-evaluates it: it holds until
-// set again. An unknown alarm is ResourceNotFound, as on AWS.
-func SetAlarmState(a *core.Account, name, value, reason string) error {
-	switch value {
-	case "OK", "ALARM", "INSUFFICIENT_DATA":
-	default:
-		return fmt.Errorf("set alarm state: invalid state %q (OK, ALARM or INSUFFICIENT_DATA)", value)
+// regionHas reports whether the region of an alarm (its ARN) holds the
+// namespace's metrics: CloudFront, a global service, publishes its
+// metrics in us-east-1 only, so an alarm elsewhere never sees them.
+// https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/programming-cloudwatch-metrics.html
+func regionHas(alarmArn, namespace string) bool {
+	if namespace != "AWS/CloudFront" {
+		return true
 	}
-	return a.Update(func(st *core.State) error {
-		found := false
-		for _, o := range core.NewIndex(st)[core.TokAlarm] {
-			if core.StrOf(o, "name") == name {
-				found = true
-			}
-		}
-		if !found {
-			return fmt.Errorf("set alarm state: ResourceNotFound: alarm %s does not exist", name)
-		}
-		if st.AlarmStates == nil {
-			st.AlarmStates = map[string]core.AlarmState{}
-		}
-		st.AlarmStates[name] = core.AlarmState{Value: value, Reason: reason}
-		return nil
-	})
+	parts := strings.Split(alarmArn, ":")
+	return len(parts) < 4 || parts[3] == "us-east-1"
 }

@@ -3,8 +3,10 @@ package cloudwatch
 import (
 	"encoding/json"
 	"encoding/xml"
+	"fmt"
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/aws/smithy-go/encoding/cbor"
 
@@ -73,4 +75,34 @@ func serveSetAlarmState(a *core.Account, w http.ResponseWriter, r *http.Request,
 			Metadata core.ResponseMetadata `xml:"ResponseMetadata"`
 		}{Xmlns: "http://monitoring.amazonaws.com/doc/2010-08-01/", Metadata: core.ResponseMetadata{RequestID: core.RequestID}})
 	}
+}
+
+// SetAlarmState sets an alarm's state until its next evaluation, as
+// CloudWatch's SetAlarmState does "for testing purposes": the alarm then
+// returns to the state its metric data gives, "often within seconds"
+// (evaluator, nextEvaluation).
+// https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_SetAlarmState.html
+// An unknown alarm is ResourceNotFound, as on AWS.
+func SetAlarmState(a *core.Account, name, value, reason string) error {
+	switch value {
+	case "OK", "ALARM", "INSUFFICIENT_DATA":
+	default:
+		return fmt.Errorf("set alarm state: invalid state %q (OK, ALARM or INSUFFICIENT_DATA)", value)
+	}
+	return a.Update(func(st *core.State) error {
+		found := false
+		for _, o := range core.NewIndex(st)[core.TokAlarm] {
+			if core.StrOf(o, "name") == name {
+				found = true
+			}
+		}
+		if !found {
+			return fmt.Errorf("set alarm state: ResourceNotFound: alarm %s does not exist", name)
+		}
+		if st.AlarmStates == nil {
+			st.AlarmStates = map[string]core.AlarmState{}
+		}
+		st.AlarmStates[name] = core.AlarmState{Value: value, Reason: reason, SetAt: core.Stamp(time.Now())}
+		return nil
+	})
 }

@@ -47,10 +47,14 @@ type KVSWrite struct {
 	Visible string `json:"visible"` // when the edges serve it
 }
 
-// AlarmState is an alarm's state as SetAlarmState left it.
+// AlarmState is an alarm's state as its last evaluation (EvaluatedAt) or
+// SetAlarmState (SetAt) left it; either holds until the alarm's next
+// evaluation (sandbox/cloudwatch). Both are Stamps.
 type AlarmState struct {
-	Value  string `json:"value"` // OK, ALARM, INSUFFICIENT_DATA
-	Reason string `json:"reason"`
+	Value       string `json:"value"` // OK, ALARM, INSUFFICIENT_DATA
+	Reason      string `json:"reason"`
+	SetAt       string `json:"setAt,omitempty"`
+	EvaluatedAt string `json:"evaluatedAt,omitempty"`
 }
 
 // Parameter is one stored parameter. A SecureString's value is kept as
@@ -107,7 +111,7 @@ type State struct {
 	// KVS are CloudFront KeyValueStore key writes by store ARN and key,
 	// kept until the edges have them (cloudfront/kvs.go).
 	KVS map[string]map[string][]KVSWrite `json:"kvs,omitempty"`
-	// AlarmStates are alarm states set through SetAlarmState, by name.
+	// AlarmStates are alarm states by name, as evaluated or set.
 	AlarmStates map[string]AlarmState `json:"alarmStates,omitempty"`
 	// BreakerArmed holds ECS service ids whose next task definition change
 	// the simulated deployment circuit breaker rolls back.

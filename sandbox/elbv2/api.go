@@ -65,21 +65,67 @@ func describeTargetHealth(a *core.Account, st *core.State, form url.Values) (any
 	var out struct {
 		TargetHealthDescriptions core.Members[targetHealthDescription]
 	}
+	for _, t := range targetsOf(a, ix, tgArn) {
+		out.TargetHealthDescriptions.Member = append(out.TargetHealthDescriptions.Member, targetHealthDescription{
+			Target: targetDescription{ID: t.ID, Port: t.Port}, HealthCheckPort: strconv.Itoa(t.Port), // traffic-port: the target's own
+			TargetHealth: targetHealth{State: t.State, Reason: t.Reason}})
+	}
+	return out, nil
+}
+
+// targetsOf are the targets of the ECS services registered with tgArn.
+func targetsOf(a *core.Account, ix core.Index, tgArn string) []Target {
+	var out []Target
 	for _, svc := range ix[core.TokService] {
 		registered := false
 		for _, lb := range core.MapsOf(svc, "loadBalancers") {
 			registered = registered || core.StrOf(lb, "targetGroupArn") == tgArn
 		}
-		if !registered || TargetHealth == nil {
-			continue
-		}
-		for _, t := range TargetHealth(a, core.StrOf(svc, "id")) {
-			out.TargetHealthDescriptions.Member = append(out.TargetHealthDescriptions.Member, targetHealthDescription{
-				Target: targetDescription{ID: t.ID, Port: t.Port}, HealthCheckPort: strconv.Itoa(t.Port), // traffic-port: the target's own
-				TargetHealth: targetHealth{State: t.State, Reason: t.Reason}})
+		if registered && TargetHealth != nil {
+			out = append(out, TargetHealth(a, core.StrOf(svc, "id"))...)
 		}
 	}
-	return out, nil
+	return out
+}
+
+// HostCount is one target group's HealthyHostCount and UnHealthyHostCount
+// behind one load balancer, under the CloudWatch dimensions LoadBalancer
+// and TargetGroup (their ARN suffixes). A target still in its initial
+// health checks, or draining, is neither.
+// https://docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-cloudwatch-metrics.html
+type HostCount struct {
+	LoadBalancer, TargetGroup string
+	Healthy, Unhealthy        int
+}
+
+// HostCounts counts the targets of every target group a load balancer's
+// listener forwards to, from their real health checks.
+func HostCounts(a *core.Account, st *core.State) []HostCount {
+	ix := core.NewIndex(st)
+	var out []HostCount
+	for _, tg := range ix[core.TokTargetGroup] {
+		arn := core.StrOf(tg, "arn")
+		lbs := loadBalancersOf(ix, arn)
+		if len(lbs) == 0 {
+			continue // no listener forwards to it: no LoadBalancer to report under
+		}
+		var c HostCount
+		for _, t := range targetsOf(a, ix, arn) {
+			switch t.State {
+			case "healthy":
+				c.Healthy++
+			case "unhealthy":
+				c.Unhealthy++
+			}
+		}
+		for _, lb := range lbs {
+			for _, l := range ix.Find(core.TokLoadBalancer, "arn", lb) {
+				out = append(out, HostCount{LoadBalancer: core.StrOf(l, "arnSuffix"), TargetGroup: core.StrOf(tg, "arnSuffix"),
+					Healthy: c.Healthy, Unhealthy: c.Unhealthy})
+			}
+		}
+	}
+	return out
 }
 
 func targetGroupNotFound() error {

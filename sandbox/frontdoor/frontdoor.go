@@ -42,6 +42,8 @@ func MarkHealthy(a *core.Account, version string) error {
 func Handler(a *core.Account) http.Handler {
 	var requests atomic.Uint64
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w, recorded := cloudFrontMetrics(a, w, r)
+		defer recorded()
 		host, port := r.Host, ""
 		if h, p, err := net.SplitHostPort(host); err == nil {
 			host, port = h, p

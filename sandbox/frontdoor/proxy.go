@@ -18,6 +18,7 @@ import (
 
 	"github.com/kirikae/kirikae/sandbox/cloudwatch"
 	"github.com/kirikae/kirikae/sandbox/core"
+	"github.com/kirikae/kirikae/sandbox/lambda"
 	"github.com/kirikae/kirikae/sandbox/workload"
 )
 
@@ -103,17 +104,26 @@ func invokeAPI(a *core.Account, w http.ResponseWriter, r *http.Request, rt workl
 		http.Error(w, err.Error(), http.StatusBadRequest)
 		return
 	}
-	fn, err := workload.Workloads(a).Function(rt)
-	var out []byte
-	if err == nil {
-		out, err = fn.Invoke(r.Context(), rt.Version, event)
+	dims := map[string]string{"FunctionName": rt.Function, "ExecutedVersion": rt.Version}
+	if rt.Alias != "" {
+		dims["Resource"] = rt.Function + ":" + rt.Alias
 	}
-	if err != nil {
-		dims := map[string]string{"FunctionName": rt.Function, "ExecutedVersion": rt.Version}
-		if rt.Alias != "" {
-			dims["Resource"] = rt.Function + ":" + rt.Alias
+	release, admitted := lambda.Admit(a, rt.Function)
+	defer release()
+	var out []byte
+	if admitted {
+		fn, ferr := workload.Workloads(a).Function(rt)
+		if err = ferr; err == nil {
+			out, err = fn.Invoke(r.Context(), rt.Version, event)
 		}
-		cloudwatch.Record(a, "AWS/Lambda", "Errors", dims)
+		cloudwatch.RecordInvocation(a, dims, err != nil)
+	} else {
+		// A throttled request runs no version; API Gateway answers 500.
+		// https://repost.aws/knowledge-center/api-gateway-internal-server-error
+		delete(dims, "ExecutedVersion")
+		cloudwatch.Record(a, "AWS/Lambda", "Throttles", dims)
+	}
+	if err != nil || !admitted {
 		w.Header().Set("Content-Type", "application/json")
 		w.WriteHeader(http.StatusInternalServerError)
 		_, _ = io.WriteString(w, `{"message":"Internal Server Error"}`)

@@ -59,8 +59,22 @@ func ServeInvoke(a *core.Account, w http.ResponseWriter, r *http.Request, invoke
 		w.WriteHeader(http.StatusNoContent)
 		return true
 	case "Event":
+		// Lambda queues an asynchronous event; reserved concurrency
+		// limits how many run at once, it does not refuse the caller.
 		go func() { _, _ = invoke(context.WithoutCancel(r.Context()), fn, version, event) }()
 		w.WriteHeader(http.StatusAccepted)
+		return true
+	}
+	release, admitted := Admit(a, fn)
+	defer release()
+	if !admitted {
+		// A synchronous invocation over the reserved concurrency is
+		// refused (429) and counted as Throttles.
+		if Throttled != nil {
+			Throttled(a, fn, qualifier)
+		}
+		core.WriteError(w, r, core.ProtoRESTJSON, &core.APIError{Status: http.StatusTooManyRequests, Code: "TooManyRequestsException",
+			Message: "Rate Exceeded. Reason: ReservedFunctionConcurrentInvocationLimitExceeded"})
 		return true
 	}
 	out, err := invoke(r.Context(), fn, version, event)
