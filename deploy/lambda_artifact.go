@@ -13,7 +13,8 @@ import (
 // values: a new object uploaded at the same key then changes the
 // function's code inputs and publishes a new version, and the release
 // names the bytes it ran. A local artifact carries no revision: the
-// engine hashes the archive itself.
+// engine hashes the archive itself, and kirikae records its CodeSha256 to
+// verify the published version by (lambda_code.go).
 func (s *Session) resolveArtifact(ctx context.Context, cfg stacks.Config, want Values) (Values, error) {
 	if cfg.Backend != stacks.BackendLambda {
 		return want, nil
@@ -21,6 +22,11 @@ func (s *Session) resolveArtifact(ctx context.Context, cfg stacks.Config, want V
 	bucket, key, ok := s3Artifact(want.Lambda.Artifact)
 	if !ok {
 		want.Lambda.Revision = ""
+		sha, err := artifactCodeSha256(s.ProjectDir(), want.Lambda.Artifact)
+		if err != nil {
+			return want, fmt.Errorf("preflight %s: %w", s.Stack(), err)
+		}
+		want.Lambda.CodeSha256 = sha
 		return want, nil
 	}
 	c, err := s.cloudAPI(ctx)

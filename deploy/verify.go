@@ -1,6 +1,7 @@
 package deploy
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -75,8 +76,30 @@ func expectedVersion(cfg stacks.Config, outs map[string]Output, want Values) str
 
 // verifyRelease probes the release. A *verify.FailedError means the release
 // is bad; any other error means kirikae could not tell.
+// An exact check of a Lambda release also compares the code the version
+// runs with the artifact planned (checkCode).
 func (s *Session) verifyRelease(ctx context.Context, cfg stacks.Config, outs map[string]Output, want Values, exact bool) ([]verify.Result, error) {
-	return s.runChecks(ctx, cfg, checks(cfg, outs, want, exact))
+	results, err := s.runChecks(ctx, cfg, checks(cfg, outs, want, exact))
+	if !exact {
+		return results, err
+	}
+	var failed *verify.FailedError
+	if err != nil && !errors.As(err, &failed) {
+		return results, err
+	}
+	code, cerr := s.checkCode(ctx, cfg, outs, want)
+	if cerr != nil || code == nil {
+		return results, cmp.Or(err, cerr)
+	}
+	if failed != nil {
+		failed.Results = append(failed.Results, *code)
+		return failed.Results, failed
+	}
+	results = append(results, *code)
+	if !code.OK {
+		return results, &verify.FailedError{Results: results}
+	}
+	return results, nil
 }
 
 // runChecks probes checks with the stack's attempts, interval and timeout.
