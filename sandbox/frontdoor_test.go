@@ -84,7 +84,7 @@ func TestFrontDoorFollowsALBWeightsToTaskVersion(t *testing.T) {
 // Where no image can be pulled no task runs, and nothing answers in its
 // place: the load balancer's own 503, as with no healthy target, and the
 // service's tasks stop with CannotPullContainerError.
-// https://docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-troubleshooting.html#http-503-issues
+// https://docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-troubleshooting.html#load-balancer-http-error-codes
 // https://docs.aws.amazon.com/AmazonECS/latest/developerguide/stopped-task-error-codes.html
 func TestFrontDoorWithoutAnImageIs503(t *testing.T) {
 	h := newHarness(t)

@@ -15,7 +15,7 @@ import (
 // image cannot be pulled runs no task, and the load balancer answers 503
 // as it does for a target group with no registered target.
 // https://docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-listeners.html#forward-actions
-// https://docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-troubleshooting.html#http-503-issues
+// https://docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-troubleshooting.html#load-balancer-http-error-codes
 func routeALB(st *core.State, ix core.Index, lb map[string]any, port string, n uint64) (workload.Routed, error) {
 	arn, _ := lb["arn"].(string)
 	listener, err := pickListener(ix.Find("aws:lb/listener:Listener", "loadBalancerArn", arn), port)
