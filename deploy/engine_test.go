@@ -235,12 +235,11 @@ func TestDriftPreviewsWithoutWriting(t *testing.T) {
 func TestDestroyLeavesNothing(t *testing.T) {
 	dir := testproject.Copy(t)
 	up(t, openSandbox(t, dir, "staging", nil))
-	require.NotEmpty(t, resourcesOf(t, dir))
+	require.Greater(t, len(resourcesOf(t, dir)), 30)
 	// The repository holds the image the tasks ran: ECR refuses to delete
 	// it until it is emptied (account_test.go), which ForceEmpty does.
-	res, _, err := openSandbox(t, dir, "staging", nil).DestroyWith(context.Background(), deploy.DestroyOptions{ForceEmpty: true})
+	_, _, err := openSandbox(t, dir, "staging", nil).DestroyWith(context.Background(), deploy.DestroyOptions{ForceEmpty: true})
 	require.NoError(t, err)
-	assert.Greater(t, res.Changes[deploy.OpDelete], 30)
 	assert.Empty(t, resourcesOf(t, dir))
 }
 
