@@ -43,13 +43,11 @@ func checks(cfg stacks.Config, outs map[string]Output, want Values, exact bool) 
 		out = append(out, c)
 	}
 	if url := outputString(outs, infra.OutputFrontendURL); cfg.FrontendEnabled && url != "" {
-		// The release the plan applied: the stack's frontendRelease output
-		// is what the update reported back, and a check that reads its
-		// expectation from there passes whatever the update did.
-		expect := want.FrontendRelease
-		if expect == "" {
-			expect = outputString(outs, infra.OutputFrontendRelease)
-		}
+		// The release the plan applied (the stack's config when the values
+		// name none): the stack's frontendRelease output is what the update
+		// reported back, and a check that reads its expectation from there
+		// passes whatever the update did.
+		expect := cmp.Or(want.FrontendRelease, cfg.FrontendRelease)
 		out = append(out, verify.Check{
 			Name: "frontend", URL: url, Path: "/" + ReleaseFile, ExpectVersion: expect,
 		})
@@ -58,15 +56,15 @@ func checks(cfg stacks.Config, outs map[string]Output, want Values, exact bool) 
 }
 
 // expectedVersion is the version the API must serve after applying want:
-// the image tag the active colour was given, or the Lambda version alias
+// the image tag the active colour was given (the stack's config when the
+// values name none, never the stack's outputs), or the Lambda version alias
 // `live` was moved to. A code deploy asks for the version its stage step
-// published; "" (a first deploy) means the version this update published.
+// published; "" (a first deploy) means the version this update published,
+// which only the update can tell: its code is checked by CodeSha256
+// (lambda_code.go).
 func expectedVersion(cfg stacks.Config, outs map[string]Output, want Values) string {
 	if cfg.Backend != stacks.BackendLambda {
-		if v := want.Image.Tag; v != "" {
-			return v
-		}
-		return outputString(outs, infra.OutputImageTag)
+		return cmp.Or(want.Image.Tag, cfg.ImageTag)
 	}
 	if v := want.Lambda.Version; v != "" {
 		return v
