@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/base64"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -26,11 +27,17 @@ import (
 // the version number it reports is the expected one.
 // https://docs.aws.amazon.com/lambda/latest/api/API_FunctionConfiguration.html
 
+// codeSha256 is Lambda's CodeSha256 of a deployment package.
+func codeSha256(zip []byte) string {
+	sum := sha256.Sum256(zip)
+	return base64.StdEncoding.EncodeToString(sum[:])
+}
+
 // artifactCodeSha256 is the CodeSha256 Lambda will report for a local
 // artifact: the zip file's bytes as they are, or a directory zipped as the
 // engine zips it (projectfs.Files through Pulumi's archive, as
-// infra.localArchive hands it over). "" for an s3:// artifact, whose bytes
-// kirikae does not read.
+// infra.localArchive hands it over). "" when there is no such file: the
+// engine reports the missing artifact, as before.
 func artifactCodeSha256(projectDir, artifact string) (string, error) {
 	if artifact == "" || strings.HasPrefix(artifact, "s3://") {
 		return "", nil
@@ -40,6 +47,9 @@ func artifactCodeSha256(projectDir, artifact string) (string, error) {
 		path = filepath.Join(projectDir, path)
 	}
 	st, err := os.Stat(path)
+	if errors.Is(err, os.ErrNotExist) {
+		return "", nil
+	}
 	if err != nil {
 		return "", fmt.Errorf("hash lambda artifact: %w", err)
 	}
@@ -52,8 +62,7 @@ func artifactCodeSha256(projectDir, artifact string) (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("hash lambda artifact %s: %w", artifact, err)
 	}
-	sum := sha256.Sum256(data)
-	return base64.StdEncoding.EncodeToString(sum[:]), nil
+	return codeSha256(data), nil
 }
 
 func zipDirectory(dir string) ([]byte, error) {

@@ -45,7 +45,7 @@ type Release struct {
 	ImageDigest   string `json:"imageDigest,omitempty"`
 	LambdaVersion string `json:"lambdaVersion,omitempty"`
 	// LambdaCodeSha256 is the CodeSha256 of the artifact the release
-	// published (Values.Lambda.CodeSha256); "" for an s3:// artifact.
+	// published (Values.Lambda.CodeSha256); "" when it was not known.
 	LambdaCodeSha256 string    `json:"lambdaCodeSha256,omitempty"`
 	FrontendRelease  string    `json:"frontendRelease,omitempty"`
 	ActiveColor      string    `json:"activeColor,omitempty"`

@@ -49,3 +49,25 @@ func TestLambdaCodeSha256IsThePackagesHash(t *testing.T) {
 	_, err := c.FunctionCodeSha256(t.Context(), "api", "9")
 	assert.ErrorContains(t, err, "ResourceNotFoundException")
 }
+
+// Code in S3 is the object Lambda fetches: its CodeSha256 is that
+// object's SHA-256, base64-encoded.
+func TestLambdaCodeSha256OfS3CodeIsTheObjectsHash(t *testing.T) {
+	h := newHarness(t)
+	zip := filepath.Join(t.TempDir(), "fn.zip")
+	buildLambda(t, "r1", zip)
+	data, err := os.ReadFile(zip)
+	require.NoError(t, err)
+	h.create(bucketType, "artifacts", pmap(map[string]any{"bucket": "artifacts"}))
+	require.NoError(t, h.cloud().PutObject(t.Context(), "artifacts", "api/fn.zip", data, ""))
+	in := appFunction(t, zip)
+	delete(in, "code")
+	for k, v := range pmap(map[string]any{"s3Bucket": "artifacts", "s3Key": "api/fn.zip"}) {
+		in[k] = v
+	}
+	h.create(core.FunctionType, "fn", in)
+	got, err := h.cloud().FunctionCodeSha256(t.Context(), "api", "1")
+	require.NoError(t, err)
+	sum := sha256.Sum256(data)
+	assert.Equal(t, base64.StdEncoding.EncodeToString(sum[:]), got)
+}
