@@ -40,27 +40,28 @@ type Release struct {
 	Stack string `json:"stack"`
 	// ID names the release for good: it counts up per stack, is never
 	// reused, and is what `rollback --to` takes.
-	ID            int    `json:"id"`
-	ImageTag      string `json:"imageTag,omitempty"`
-	ImageDigest   string `json:"imageDigest,omitempty"`
-	LambdaVersion string `json:"lambdaVersion,omitempty"`
-	// LambdaCodeSha256 is the CodeSha256 of the artifact the release
-	// published (Values.Lambda.CodeSha256); "" when it was not known.
-	LambdaCodeSha256 string    `json:"lambdaCodeSha256,omitempty"`
-	FrontendRelease  string    `json:"frontendRelease,omitempty"`
-	ActiveColor      string    `json:"activeColor,omitempty"`
-	Values           Values    `json:"values"`     // release values applied
-	ConfigHash       string    `json:"configHash"` // sha256 of the release values
-	Commit           string    `json:"commit,omitempty"`
-	Who              string    `json:"who,omitempty"`
-	When             time.Time `json:"when"`
-	Kind             string    `json:"kind"`
-	DBSchemaVersion  string    `json:"dbSchemaVersion,omitempty"`
+	ID              int       `json:"id"`
+	ImageTag        string    `json:"imageTag,omitempty"`
+	ImageDigest     string    `json:"imageDigest,omitempty"`
+	LambdaVersion   string    `json:"lambdaVersion,omitempty"`
+	FrontendRelease string    `json:"frontendRelease,omitempty"`
+	ActiveColor     string    `json:"activeColor,omitempty"`
+	Values          Values    `json:"values"`     // release values applied
+	ConfigHash      string    `json:"configHash"` // sha256 of the release values
+	Commit          string    `json:"commit,omitempty"`
+	Who             string    `json:"who,omitempty"`
+	When            time.Time `json:"when"`
+	Kind            string    `json:"kind"`
+	DBSchemaVersion string    `json:"dbSchemaVersion,omitempty"`
 	// Migrated: the release ran kirikae:migrateCommand (exit 0) before it
 	// took traffic; its database is at DBSchemaVersion.
 	Migrated bool   `json:"migrated,omitempty"`
 	Verified string `json:"verified"`
 	Reason   string `json:"reason,omitempty"`
+
+	// LambdaCodeSha256 is the CodeSha256 of the artifact the release
+	// published (Values.Lambda.CodeSha256); "" when it was not known.
+	LambdaCodeSha256 string `json:"lambdaCodeSha256,omitempty"`
 }
 
 // Name says what a release serves: "image v2, frontend r3", or
