@@ -83,6 +83,9 @@ type Cloud interface {
 	ObjectRevision(ctx context.Context, bucket, key string) (string, error)
 	// FunctionVersions lists a Lambda function's published versions.
 	FunctionVersions(ctx context.Context, function string) ([]string, error)
+	// FunctionCodeSha256 is the CodeSha256 Lambda reports for one version
+	// of a function: the base64 SHA-256 of the package it runs.
+	FunctionCodeSha256(ctx context.Context, function, version string) (string, error)
 	// DeleteFunctionVersion deletes one published version of a function.
 	DeleteFunctionVersion(ctx context.Context, function, version string) error
 	// Publish sends a message to an SNS topic (deploy notifications).

@@ -152,6 +152,10 @@ func (m *memCloud) FunctionVersions(context.Context, string) ([]string, error) {
 	return nil, errors.New("not faked")
 }
 
+func (m *memCloud) FunctionCodeSha256(context.Context, string, string) (string, error) {
+	return "", errors.New("not faked")
+}
+
 func (m *memCloud) DeleteFunctionVersion(context.Context, string, string) error {
 	return errors.New("not faked")
 }

@@ -45,6 +45,22 @@ func (a *AWS) FunctionVersions(ctx context.Context, function string) ([]string, 
 	return out, nil
 }
 
+// FunctionCodeSha256 reads the CodeSha256 of one published version with
+// GetFunction and a Qualifier: the base64 SHA-256 of the deployment
+// package that version was published with, which no later upload changes.
+// https://docs.aws.amazon.com/lambda/latest/api/API_GetFunction.html
+// https://docs.aws.amazon.com/lambda/latest/api/API_FunctionConfiguration.html
+func (a *AWS) FunctionCodeSha256(ctx context.Context, function, version string) (string, error) {
+	out, err := a.fn.GetFunction(ctx, &lambda.GetFunctionInput{FunctionName: aws.String(function), Qualifier: aws.String(version)})
+	if err != nil {
+		return "", fmt.Errorf("get version %s of %s: %w", version, function, err)
+	}
+	if out.Configuration == nil {
+		return "", fmt.Errorf("get version %s of %s: no configuration in the answer", version, function)
+	}
+	return aws.ToString(out.Configuration.CodeSha256), nil
+}
+
 // DeleteFunctionVersion deletes one published version of a function.
 // https://docs.aws.amazon.com/lambda/latest/api/API_DeleteFunction.html
 func (a *AWS) DeleteFunctionVersion(ctx context.Context, function, version string) error {

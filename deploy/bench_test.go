@@ -295,8 +295,7 @@ func BenchmarkEngineFloor(b *testing.B) {
 	deploy.SetProgram(empty, func(*pulumi.Context) error { return nil })
 	dir := testproject.Copy(b)
 	s := openDeploy(b, dir, "staging", nil)
-	_, err := s.Up(ctx, deploy.UpOptions{})
-	require.NoError(b, err)
+	up(b, s)
 	var floor, preview, noop time.Duration
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {

@@ -11,8 +11,10 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/kirikae/kirikae/deploy"
+	"github.com/kirikae/kirikae/infra"
 	"github.com/kirikae/kirikae/internal/testproject"
 	"github.com/kirikae/kirikae/sandbox"
+	"github.com/kirikae/kirikae/stacks"
 )
 
 // These tests drive the real Pulumi CLI against the sandbox provider.
@@ -43,9 +45,47 @@ func resourcesOf(t testing.TB, dir string) []sandbox.Resource {
 
 func up(t testing.TB, s *deploy.Session) *deploy.Result {
 	t.Helper()
+	withImage(t, s)
 	res, err := s.Up(context.Background(), deploy.UpOptions{})
 	require.NoError(t, err)
 	return res
+}
+
+// withImage puts the image the stack's tasks will pull into its sandbox
+// repository before a raw engine update, as kirikae's deploy does
+// (registryFirst): an image missing from ECR never starts a task
+// (CannotPullContainerError) and waitForSteadyState fails the update, in
+// the sandbox as on AWS. A repository the stack has not created yet is
+// created first by an update targeted at it.
+func withImage(t testing.TB, s *deploy.Session) {
+	t.Helper()
+	cfg := s.Config
+	if cfg.Backend != stacks.BackendECS || !cfg.ImageRepositoryOwner {
+		return
+	}
+	ctx := context.Background()
+	acct, err := deploy.OpenSandboxAccount(s.ProjectDir(), s.Stack())
+	require.NoError(t, err)
+	has, err := acct.HasRepository(cfg.ImageRepository)
+	require.NoError(t, err)
+	if !has {
+		pre, err := s.Preview(ctx, deploy.PreviewOptions{})
+		require.NoError(t, err)
+		targets := []string{"urn:pulumi:" + s.Stack() + "::" + s.ProjectName() + "::pulumi:pulumi:Stack::" + s.ProjectName() + "-" + s.Stack()}
+		for _, rc := range pre.Resources {
+			if rc.Type == "aws:ecr/repository:Repository" || rc.Type == infra.TypeECSService {
+				targets = append(targets, rc.URN)
+			}
+		}
+		_, err = s.Up(ctx, deploy.UpOptions{Targets: targets})
+		require.NoError(t, err)
+	}
+	_, err = deploy.PushSandboxImage(ctx, testproject.Root(t), deploy.PathsFor(s.ProjectDir(), true).AccountDir(cfg),
+		cfg.ImageRepository, cfg.ImageTag, deploy.SandboxImageSource, cfg.Platform().OCI)
+	if sandbox.ErrorCode(err) == "ImageTagAlreadyExistsException" {
+		return
+	}
+	require.NoError(t, err)
 }
 
 // changedTypes returns type → op of a result's changed resources.
@@ -69,8 +109,9 @@ func TestUpFromEmptyThenNoChanges(t *testing.T) {
 			custom++
 		}
 	}
-	// Every AWS resource the engine created exists in the simulated account.
-	assert.Len(t, resourcesOf(t, dir), custom)
+	// Every AWS resource the engine created exists in the simulated
+	// account, beside the image repository withImage created first.
+	assert.Len(t, resourcesOf(t, dir), custom+1)
 	assert.Equal(t, "v1", first.Outputs["imageTag"].Value)
 
 	second := up(t, openSandbox(t, dir, "staging", nil))
@@ -118,8 +159,10 @@ func TestHistoryGrowsByOnePerUpdate(t *testing.T) {
 		up(t, s)
 		h, err := s.History(context.Background(), 0)
 		require.NoError(t, err)
-		require.Len(t, h, i+1)
-		assert.Equal(t, i+1, h[0].Version, "newest first")
+		// The first up is two updates: the repository alone (withImage),
+		// then everything.
+		require.Len(t, h, i+2)
+		assert.Equal(t, i+2, h[0].Version, "newest first")
 		assert.Equal(t, tag, h[0].Config["kirikae:imageTag"], "history keeps the applied release value")
 		for j := 1; j < len(h); j++ {
 			assert.Less(t, h[j].Version, h[j-1].Version)
@@ -192,10 +235,11 @@ func TestDriftPreviewsWithoutWriting(t *testing.T) {
 func TestDestroyLeavesNothing(t *testing.T) {
 	dir := testproject.Copy(t)
 	up(t, openSandbox(t, dir, "staging", nil))
-	require.NotEmpty(t, resourcesOf(t, dir))
-	res, err := openSandbox(t, dir, "staging", nil).Destroy(context.Background())
+	require.Greater(t, len(resourcesOf(t, dir)), 30)
+	// The repository holds the image the tasks ran: ECR refuses to delete
+	// it until it is emptied (account_test.go), which ForceEmpty does.
+	_, _, err := openSandbox(t, dir, "staging", nil).DestroyWith(context.Background(), deploy.DestroyOptions{ForceEmpty: true})
 	require.NoError(t, err)
-	assert.Greater(t, res.Changes[deploy.OpDelete], 30)
 	assert.Empty(t, resourcesOf(t, dir))
 }
 

@@ -13,7 +13,9 @@ import (
 // values: a new object uploaded at the same key then changes the
 // function's code inputs and publishes a new version, and the release
 // names the bytes it ran. A local artifact carries no revision: the
-// engine hashes the archive itself.
+// engine hashes the archive itself. Either way kirikae records the
+// artifact's CodeSha256 to verify the published version by
+// (lambda_code.go).
 func (s *Session) resolveArtifact(ctx context.Context, cfg stacks.Config, want Values) (Values, error) {
 	if cfg.Backend != stacks.BackendLambda {
 		return want, nil
@@ -21,6 +23,15 @@ func (s *Session) resolveArtifact(ctx context.Context, cfg stacks.Config, want V
 	bucket, key, ok := s3Artifact(want.Lambda.Artifact)
 	if !ok {
 		want.Lambda.Revision = ""
+		projectDir := ""
+		if s.Session != nil {
+			projectDir = s.ProjectDir()
+		}
+		sha, err := artifactCodeSha256(projectDir, want.Lambda.Artifact)
+		if err != nil {
+			return want, fmt.Errorf("preflight %s: %w", s.Stack(), err)
+		}
+		want.Lambda.CodeSha256 = sha
 		return want, nil
 	}
 	c, err := s.cloudAPI(ctx)
@@ -31,7 +42,12 @@ func (s *Session) resolveArtifact(ctx context.Context, cfg stacks.Config, want V
 	if err != nil {
 		return want, fmt.Errorf("preflight %s: read %s: %w", s.Stack(), stacks.KeyLambdaArtifact, err)
 	}
-	want.Lambda.Revision = rev
+	// The object's bytes are what Lambda will fetch and hash.
+	zip, err := c.GetObject(ctx, bucket, key)
+	if err != nil {
+		return want, fmt.Errorf("preflight %s: read %s: %w", s.Stack(), stacks.KeyLambdaArtifact, err)
+	}
+	want.Lambda.Revision, want.Lambda.CodeSha256 = rev, codeSha256(zip)
 	return want, nil
 }
 

@@ -21,6 +21,11 @@ func (r revisions) ObjectRevision(_ context.Context, bucket, key string) (string
 	return r.now[bucket+"/"+key], nil
 }
 
+// GetObject answers the object's bytes: here its revision's.
+func (r revisions) GetObject(_ context.Context, bucket, key string) ([]byte, error) {
+	return []byte("zip of " + r.now[bucket+"/"+key]), nil
+}
+
 // A new object at the same s3:// key is a new revision in the release
 // values, so the function's code inputs change; a local artifact has none.
 func TestResolveArtifactPinsTheObjectAtTheKey(t *testing.T) {
@@ -32,6 +37,7 @@ func TestResolveArtifactPinsTheObjectAtTheKey(t *testing.T) {
 	first, err := s.resolveArtifact(t.Context(), cfg, want)
 	require.NoError(t, err)
 	assert.Equal(t, `"etag-1"`, first.Lambda.Revision)
+	assert.Equal(t, codeSha256([]byte(`zip of "etag-1"`)), first.Lambda.CodeSha256, "the bytes Lambda will fetch")
 
 	objects.now["artifacts/api/fn.zip"] = "v2-version-id" // uploaded again, same key
 	second, err := s.resolveArtifact(t.Context(), cfg, first)

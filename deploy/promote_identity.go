@@ -3,13 +3,11 @@ package deploy
 import (
 	"context"
 	"crypto/sha256"
-	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 
@@ -219,19 +217,15 @@ func (s *Session) checkLambdaArtifact(ctx context.Context, rel Release, changed 
 	return nil
 }
 
-// codeSha256 is a local artifact's CodeSha256 as Lambda computes it: the
-// base64 SHA-256 of the zip.
+// codeSha256 is a local artifact's CodeSha256 as Lambda computes it
+// (artifactCodeSha256); unlike a plan, a promote needs the file, so a
+// missing one is an error.
 func (s *Session) codeSha256(artifact string) (string, error) {
-	p := artifact
-	if !filepath.IsAbs(p) {
-		p = filepath.Join(s.ProjectDir(), p)
+	sum, err := artifactCodeSha256(s.ProjectDir(), artifact)
+	if err == nil && sum == "" {
+		err = fmt.Errorf("read Lambda artifact %s: %w", artifact, os.ErrNotExist)
 	}
-	raw, err := os.ReadFile(p)
-	if err != nil {
-		return "", fmt.Errorf("read Lambda artifact %s: %w", artifact, err)
-	}
-	sum := sha256.Sum256(raw)
-	return base64.StdEncoding.EncodeToString(sum[:]), nil
+	return sum, err
 }
 
 // checkFrontendDigest compares the frontend release in bucket with what

@@ -63,6 +63,10 @@ type Release struct {
 	// passed; a promote checks the source still holds them
 	// (promote_identity.go). Nil for a release that did not pass.
 	Artifacts *VerifiedArtifacts `json:"verifiedArtifacts,omitempty"`
+
+	// LambdaCodeSha256 is the CodeSha256 of the artifact the release
+	// published (Values.Lambda.CodeSha256); "" when it was not known.
+	LambdaCodeSha256 string `json:"lambdaCodeSha256,omitempty"`
 }
 
 // Name says what a release serves: "image v2, frontend r3", or
@@ -217,6 +221,7 @@ func (s *Session) newRelease(ctx context.Context, values Values, lambda, kind, v
 	}
 	if s.Config.Backend == stacks.BackendLambda {
 		r.ImageTag, r.ImageDigest = "", ""
+		r.LambdaCodeSha256 = values.Lambda.CodeSha256
 	}
 	return r
 }

@@ -59,6 +59,8 @@ func (s *Session) PlanRollback(ctx context.Context, req RollbackRequest) (*Plan,
 		// Moving the alias back is the rollback; re-deploying the old
 		// artifact would publish yet another version. Without a recorded
 		// version the old artifact is all there is.
+		// The version must still run the code the release recorded.
+		want.Lambda.CodeSha256 = target.LambdaCodeSha256
 		if target.LambdaVersion != "" {
 			want.Lambda.Version = target.LambdaVersion
 		} else {

@@ -142,6 +142,7 @@ func (p *switchPlan) planLambda(in switchInput, base Values) Values {
 	wantAlias, wantArt := in.want.Lambda.Version, in.want.Lambda.Artifact
 	base.Lambda.CanaryWeight = 0
 	if in.rollback && wantAlias != "" && wantArt == in.cur.Lambda.Artifact {
+		base.Lambda.CodeSha256 = in.want.Lambda.CodeSha256 // what the release ran, if it was recorded
 		if wantAlias != live {
 			base.Lambda.Version = wantAlias
 			p.switches = append(p.switches, fmt.Sprintf("alias %s %s → %s", "live", orNone(live), wantAlias))
@@ -151,6 +152,7 @@ func (p *switchPlan) planLambda(in switchInput, base Values) Values {
 	}
 	stage := base
 	stage.Lambda.Artifact = wantArt
+	stage.Lambda.CodeSha256 = in.want.Lambda.CodeSha256
 	stage.Lambda.Version = live
 	p.steps = append(p.steps, step{kind: stepStage, values: stage,
 		say: fmt.Sprintf("publish %s behind alias live (stays on %s)", wantArt, orNone(live))})

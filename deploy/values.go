@@ -54,6 +54,10 @@ type Lambda struct {
 	// CanaryWeight is the percent routed to the newest version while the
 	// alias stays on Version.
 	CanaryWeight int
+	// CodeSha256 is the artifact's CodeSha256 as kirikae hashed it when it
+	// planned (lambda_code.go): what the published version must run. Not a
+	// stack config key; the release records it.
+	CodeSha256 string
 }
 
 // valueField maps one release config key to and from Values. This table

@@ -1,6 +1,7 @@
 package deploy
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -42,13 +43,11 @@ func checks(cfg stacks.Config, outs map[string]Output, want Values, exact bool) 
 		out = append(out, c)
 	}
 	if url := outputString(outs, infra.OutputFrontendURL); cfg.FrontendEnabled && url != "" {
-		// The release the plan applied: the stack's frontendRelease output
-		// is what the update reported back, and a check that reads its
-		// expectation from there passes whatever the update did.
-		expect := want.FrontendRelease
-		if expect == "" {
-			expect = outputString(outs, infra.OutputFrontendRelease)
-		}
+		// The release the plan applied (the stack's config when the values
+		// name none): the stack's frontendRelease output is what the update
+		// reported back, and a check that reads its expectation from there
+		// passes whatever the update did.
+		expect := cmp.Or(want.FrontendRelease, cfg.FrontendRelease)
 		out = append(out, verify.Check{
 			Name: "frontend", URL: url, Path: "/" + ReleaseFile, ExpectVersion: expect,
 		})
@@ -57,15 +56,15 @@ func checks(cfg stacks.Config, outs map[string]Output, want Values, exact bool) 
 }
 
 // expectedVersion is the version the API must serve after applying want:
-// the image tag the active colour was given, or the Lambda version alias
+// the image tag the active colour was given (the stack's config when the
+// values name none, never the stack's outputs), or the Lambda version alias
 // `live` was moved to. A code deploy asks for the version its stage step
-// published; "" (a first deploy) means the version this update published.
+// published; "" (a first deploy) means the version this update published,
+// which only the update can tell: its code is checked by CodeSha256
+// (lambda_code.go).
 func expectedVersion(cfg stacks.Config, outs map[string]Output, want Values) string {
 	if cfg.Backend != stacks.BackendLambda {
-		if v := want.Image.Tag; v != "" {
-			return v
-		}
-		return outputString(outs, infra.OutputImageTag)
+		return cmp.Or(want.Image.Tag, cfg.ImageTag)
 	}
 	if v := want.Lambda.Version; v != "" {
 		return v
@@ -75,8 +74,30 @@ func expectedVersion(cfg stacks.Config, outs map[string]Output, want Values) str
 
 // verifyRelease probes the release. A *verify.FailedError means the release
 // is bad; any other error means kirikae could not tell.
+// An exact check of a Lambda release also compares the code the version
+// runs with the artifact planned (checkCode).
 func (s *Session) verifyRelease(ctx context.Context, cfg stacks.Config, outs map[string]Output, want Values, exact bool) ([]verify.Result, error) {
-	return s.runChecks(ctx, cfg, checks(cfg, outs, want, exact))
+	results, err := s.runChecks(ctx, cfg, checks(cfg, outs, want, exact))
+	if !exact {
+		return results, err
+	}
+	var failed *verify.FailedError
+	if err != nil && !errors.As(err, &failed) {
+		return results, err
+	}
+	code, cerr := s.checkCode(ctx, cfg, outs, want)
+	if cerr != nil || code == nil {
+		return results, cmp.Or(err, cerr)
+	}
+	if failed != nil {
+		failed.Results = append(failed.Results, *code)
+		return failed.Results, failed
+	}
+	results = append(results, *code)
+	if !code.OK {
+		return results, &verify.FailedError{Results: results}
+	}
+	return results, nil
 }
 
 // runChecks probes checks with the stack's attempts, interval and timeout.

@@ -24,3 +24,19 @@ func TestFrontendCheckExpectsTheAppliedRelease(t *testing.T) {
 	assert.Equal(t, "frontend", cs[0].Name)
 	assert.Equal(t, "r2", cs[0].ExpectVersion)
 }
+
+// Values that name no frontend release or image (zero values) fall back to
+// the stack's config the plan applied, never to the outputs.
+func TestChecksWithoutValuesExpectTheStacksConfig(t *testing.T) {
+	cfg := stacks.Config{FrontendEnabled: true, Backend: stacks.BackendECS, FrontendRelease: "r2", ImageTag: "v2"}
+	outs := map[string]Output{
+		infra.OutputURL:             {Value: "https://alb.example"},
+		infra.OutputImageTag:        {Value: "v1"},
+		infra.OutputFrontendURL:     {Value: "https://d111.cloudfront.net"},
+		infra.OutputFrontendRelease: {Value: "r1"},
+	}
+	cs := checks(cfg, outs, Values{}, true)
+	require.Len(t, cs, 2)
+	assert.Equal(t, "v2", cs[0].ExpectVersion)
+	assert.Equal(t, "r2", cs[1].ExpectVersion)
+}

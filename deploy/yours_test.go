@@ -114,7 +114,10 @@ func TestYourResourcesDeployUpdateReplaceAndDelete(t *testing.T) {
 	base := teamResources{visibility: 30, table: "orders"}
 
 	var diags []deploy.Event
-	first := up(t, openYours(t, dir, base, &diags))
+	s := openYours(t, dir, base, &diags)
+	withImage(t, s) // its preview reports the generic types too
+	diags = nil
+	first := up(t, s)
 	types := changedTypes(first)
 	for _, typ := range []string{tokQueue, tokTable, tokSecret, tokPolicy} {
 		assert.Equal(t, deploy.OpCreate, types[typ], typ)

@@ -137,6 +137,17 @@ func TestAWSCLIAgainstTheEndpoint(t *testing.T) {
 		got := awsJSON(t, ep, "lambda", "get-function", "--function-name", "api")
 		assert.Equal(t, fn.Outputs["arn"], got["Configuration"].(map[string]any)["FunctionArn"])
 		assert.Equal(t, fn.Outputs["codeSha256"], got["Configuration"].(map[string]any)["CodeSha256"])
+		// A version keeps the CodeSha256 of the package it was published
+		// with, and an alias qualifies the version it points at.
+		for _, q := range []string{"1", "2", "live"} {
+			v := awsJSON(t, ep, "lambda", "get-function", "--function-name", "api", "--qualifier", q)["Configuration"].(map[string]any)
+			assert.NotEmpty(t, v["CodeSha256"], q)
+			if q == "1" {
+				assert.NotEqual(t, fn.Outputs["codeSha256"], v["CodeSha256"], "version 1 runs v1's code")
+			} else {
+				assert.Equal(t, fn.Outputs["codeSha256"], v["CodeSha256"], "version 2 is the latest code (%s)", q)
+			}
+		}
 		aliases := awsJSON(t, ep, "lambda", "list-aliases", "--function-name", "api")["Aliases"].([]any)
 		require.Len(t, aliases, 1)
 		assert.Equal(t, "live", aliases[0].(map[string]any)["Name"])

@@ -87,14 +87,32 @@ func TestCloudFrontCustomErrorResponseServesTheAppShell(t *testing.T) {
 	assert.Equal(t, "<p>r2</p>", rec.Body.String())
 }
 
-func TestCloudFrontWithoutUploadsAnswersTheVersion(t *testing.T) {
+// A release prefix nothing was uploaded to is a missing key in S3: the
+// anonymous read is 403 (no s3:ListBucket), passed on by CloudFront, and
+// nothing names a release the bucket does not hold.
+// https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetObject.html
+// https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/http-403-permission-denied.html
+func TestCloudFrontWithoutUploadsAnswersS3sError(t *testing.T) {
 	h := newHarness(t)
 	host := site(t, h, map[string]any{"origins": []any{map[string]any{"originId": "s3",
 		"domainName": "site.s3.us-east-1.amazonaws.com", "originPath": "/releases/r3"}}})
 	rec := fetch(t, frontdoor.Handler(h.acct), host, "/kirikae-release.json")
-	assert.Equal(t, http.StatusOK, rec.Code)
-	assert.JSONEq(t, `{"version":"r3"}`, rec.Body.String())
-	assert.Equal(t, "r3", rec.Header().Get("X-Kirikae-Version"))
+	assert.Equal(t, http.StatusForbidden, rec.Code)
+	assert.Contains(t, rec.Body.String(), "AccessDenied")
+	assert.NotContains(t, rec.Body.String(), "r3")
+	assert.Empty(t, rec.Header().Get("X-Kirikae-Version"))
+}
+
+// An origin the sandbox does not simulate (not S3) cannot be reached:
+// CloudFront's 502, never an answer made up in its place.
+// https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/http-502-bad-gateway.html
+func TestCloudFrontCustomOriginIs502(t *testing.T) {
+	h := newHarness(t)
+	host := core.Str(distribution(h, map[string]any{"origins": []any{map[string]any{"originId": "web",
+		"domainName": "origin.example.com", "originPath": "/releases/r4"}}}).outs, "domainName")
+	rec := fetch(t, frontdoor.Handler(h.acct), host, "/")
+	assert.Equal(t, http.StatusBadGateway, rec.Code)
+	assert.NotContains(t, rec.Body.String(), "r4")
 }
 
 func TestVerifyPassesAgainstTheSimulatedCloudFront(t *testing.T) {

@@ -2,11 +2,14 @@ package sandbox
 
 import (
 	"net/http"
+	"path/filepath"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 
 	"github.com/kirikae/kirikae/sandbox/core"
+	"github.com/kirikae/kirikae/sandbox/ecr"
 	"github.com/kirikae/kirikae/sandbox/frontdoor"
 )
 
@@ -19,36 +22,31 @@ func TestFrontDoorReportsTheImageTheTaskDefinitionRuns(t *testing.T) {
 	tg := h.create("aws:lb/targetGroup:TargetGroup", "blue", pmap(map[string]any{"name": "web-blue"}))
 	// An environment variable claiming another version is only the
 	// workload's configuration; ECS runs the image.
+	h.create("aws:ecr/repository:Repository", "repo", pmap(map[string]any{"name": "app"}))
+	_, err := ecr.PushImage(h.acct, "app", "v7", "", program(t, "v7"))
+	require.NoError(t, err)
 	td := h.create(taskDefType, "td", pmap(map[string]any{"family": "web",
 		"containerDefinitions": `[{"name":"sidecar","image":"envoy:1.30"},` +
-			`{"name":"app","image":"repo/app:v7","environment":[{"name":"KIRIKAE_VERSION","value":"v8"}]}]`}))
-	h.create("aws:ecs/service:Service", "svc", pmap(map[string]any{"name": "web", "taskDefinition": core.Str(td.outs, "arn"),
+			`{"name":"app","image":"` + ecrHost(h.acct) + `app:v7","environment":[{"name":"KIRIKAE_VERSION","value":"v8"}]}]`}))
+	h.create("aws:ecs/service:Service", "svc", pmap(map[string]any{"name": "web", "taskDefinition": core.Str(td.outs, "arn"), "desiredCount": 1,
 		"loadBalancers": []any{map[string]any{"targetGroupArn": core.Str(tg.outs, "arn"), "containerName": "app", "containerPort": 80}}}))
 	h.create("aws:lb/listener:Listener", "http", pmap(map[string]any{"loadBalancerArn": core.Str(lb.outs, "arn"),
 		"defaultActions": []any{map[string]any{"type": "forward", "targetGroupArn": core.Str(tg.outs, "arn")}}}))
 
-	code, ans := get(t, frontdoor.Handler(h.acct), core.Str(lb.outs, "dnsName"))
+	code, version := get(t, frontdoor.Handler(h.acct), core.Str(lb.outs, "dnsName"))
 	assert.Equal(t, http.StatusOK, code)
-	assert.Equal(t, "v7", ans.Version, "the image of the container behind the target group")
+	assert.Equal(t, "v7", version, "the image of the container behind the target group runs")
 }
 
-func TestImageTagOfReferences(t *testing.T) {
-	for in, want := range map[string]string{
-		"123456789012.dkr.ecr.us-east-1.amazonaws.com/app:v1.2": "v1.2",
-		"localhost:5000/app":        "latest",
-		"localhost:5000/app:v3":     "v3",
-		"app@sha256:0123abcd":       "sha256:0123abcd",
-		"public.ecr.aws/x/y:latest": "latest",
-	} {
-		assert.Equal(t, want, frontdoor.ImageTag(in), in)
-	}
-}
-
-// lambdaAPI builds function api with versions 1 and 2 behind alias live
-// and an HTTP API invoking the alias.
+// lambdaAPI builds function api with versions 1 and 2 (the example app
+// built as r1 and r2) behind alias live and an HTTP API invoking the alias.
 func lambdaAPI(t *testing.T, h *harness, alias map[string]any) string {
-	fn := h.create("aws:lambda/function:Function", "fn", function(t, "v1", map[string]any{"name": "api"}))
-	h.update(fn, function(t, "v2", map[string]any{"name": "api"}), false)
+	dir := t.TempDir()
+	r1, r2 := filepath.Join(dir, "r1.zip"), filepath.Join(dir, "r2.zip")
+	buildLambda(t, "r1", r1)
+	buildLambda(t, "r2", r2)
+	fn := h.create("aws:lambda/function:Function", "fn", appFunction(t, r1))
+	h.update(fn, appFunction(t, r2), false)
 	in := map[string]any{"name": "live", "functionName": "api"}
 	for k, v := range alias {
 		in[k] = v
@@ -66,8 +64,8 @@ func TestFrontDoorReportsTheOldVersionWhileTheAliasStaysThere(t *testing.T) {
 	host := lambdaAPI(t, h, map[string]any{"functionVersion": "1"})
 	fns := h.resources(core.FunctionType)
 	assert.Equal(t, "2", fns[0].Outputs["version"], "version 2 was published")
-	_, ans := get(t, frontdoor.Handler(h.acct), host)
-	assert.Equal(t, "1", ans.Version, "the alias, not the newest version, serves")
+	_, version := get(t, frontdoor.Handler(h.acct), host)
+	assert.Equal(t, "r1", version, "the alias (version 1, r1), not the newest version, serves")
 }
 
 func TestFrontDoorFollowsAliasRoutingWeights(t *testing.T) {
@@ -77,10 +75,10 @@ func TestFrontDoorFollowsAliasRoutingWeights(t *testing.T) {
 	handler := frontdoor.Handler(h.acct)
 	seen := map[string]int{}
 	for range 20 {
-		_, ans := get(t, handler, host)
-		seen[ans.Version]++
+		_, version := get(t, handler, host)
+		seen[version]++
 	}
-	assert.Equal(t, map[string]int{"1": 18, "2": 2}, seen)
+	assert.Equal(t, map[string]int{"r1": 18, "r2": 2}, seen, "version 1 runs r1, version 2 r2")
 }
 
 func TestPickWeighted(t *testing.T) {

@@ -118,7 +118,7 @@ func TestTaskPullsFromAnotherAccountOnlyWithItsPolicy(t *testing.T) {
 	assert.Contains(t, denied.PullErr, "CannotPullContainerError")
 	assert.Contains(t, denied.PullErr, "403 Forbidden")
 	assert.Contains(t, denied.PullErr, "ecr:BatchGetImage")
-	assert.False(t, denied.Legacy)
+	assert.Empty(t, denied.Layer, "nothing to run")
 
 	pol := owner.create(core.TokRepositoryPolicy, "pull", pmap(map[string]any{"repository": "app",
 		"policy": pullPolicyFor("arn:aws:iam::999988887777:root")}))

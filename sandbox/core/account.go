@@ -57,7 +57,7 @@ func OpenAccount(stateDir string) (*Account, error) {
 	a := &Account{Root: stateDir, shared: SharedDir()}
 	legacy := false
 	if err := a.View(func(st *State) error {
-		a.id, legacy = st.AccountID, st.LegacyObjects != nil
+		a.id, legacy = st.AccountID, st.InStateObjects != nil
 		return nil
 	}); err != nil {
 		return nil, err

@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"strings"
 
 	"github.com/johannesboyne/gofakes3"
 )
@@ -191,17 +190,6 @@ func (a *Account) ReadObject(st *State, bucket, key string) (Object, []byte, boo
 		return Object{}, nil, false, fmt.Errorf("read object s3://%s/%s: %w", bucket, key, err)
 	}
 	return o, body, true, nil
-}
-
-// HasObjectsUnder reports whether any object key starts with prefix. An
-// unreadable index counts as none; reading an object reports the error.
-func (st *State) HasObjectsUnder(bucket, prefix string) bool {
-	ix, err := st.Objs.Index(bucket)
-	if err != nil {
-		return false
-	}
-	keys := ix.From(prefix)
-	return len(keys) > 0 && strings.HasPrefix(keys[0], prefix)
 }
 
 // objectCount is how many objects bucket holds.

@@ -11,7 +11,7 @@ func (a *Account) UpdateObjects(fn func(*State) error) error { return a.withStat
 // the save never happens the next open migrates again, and since objects
 // already in a bucket's log are newer than account.json's, those win.
 func (st *State) migrateObjects() error {
-	for bucket, objs := range st.LegacyObjects {
+	for bucket, objs := range st.InStateObjects {
 		ix, err := st.Objs.Index(bucket)
 		if err != nil {
 			return err
@@ -27,6 +27,6 @@ func (st *State) migrateObjects() error {
 			return err
 		}
 	}
-	st.LegacyObjects = nil
+	st.InStateObjects = nil
 	return nil
 }

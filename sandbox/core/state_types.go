@@ -103,11 +103,11 @@ type State struct {
 	TaskRevisions map[string]int          `json:"taskRevisions"`
 	Lambda        map[string]*LambdaState `json:"lambda"`
 	Unhealthy     map[string]bool         `json:"unhealthy"`
-	// LegacyObjects is where accounts created before the object store
+	// InStateObjects is where accounts created before the object store
 	// (core/objects_store.go) kept S3 object metadata, by bucket and key.
 	// OpenAccount moves it to the store once; nothing else reads it.
-	LegacyObjects map[string]map[string]Object `json:"objects,omitempty"`
-	Invalidations map[string][]Invalidation    `json:"invalidations,omitempty"` // by distribution id
+	InStateObjects map[string]map[string]Object `json:"objects,omitempty"`
+	Invalidations  map[string][]Invalidation    `json:"invalidations,omitempty"` // by distribution id
 	// KVS are CloudFront KeyValueStore key writes by store ARN and key,
 	// kept until the edges have them (cloudfront/kvs.go).
 	KVS map[string]map[string][]KVSWrite `json:"kvs,omitempty"`

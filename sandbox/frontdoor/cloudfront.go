@@ -12,11 +12,11 @@ import (
 )
 
 // cloudFrontFile serves reqPath from the S3 origin of the distribution with
-// this host name, or returns nil when host is not a distribution or its
-// bucket holds no objects under the origin path (then the version answer
-// applies, for sites never uploaded). The request goes the way CloudFront
-// takes it: viewer-request function, edge cache, origin (with its access
-// control), custom error responses.
+// this host name, or returns nil when host is not a distribution. The
+// request goes the way CloudFront takes it: viewer-request function, edge
+// cache, origin (with its access control), custom error responses. An
+// origin path with no objects under it answers what S3 answers for a
+// missing key (403 or 404), through CloudFront.
 // https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/HowCloudFrontWorks.html
 func cloudFrontFile(a *core.Account, st *core.State, ix core.Index, host, reqPath string) (*cloudfront.ServedFile, error) {
 	ds := ix.Find(core.TokDistribution, "domainName", host)
@@ -28,15 +28,16 @@ func cloudFrontFile(a *core.Account, st *core.State, ix core.Index, host, reqPat
 	domain, _ := origin["domainName"].(string)
 	bucket, isS3 := bucketOfDomain(domain)
 	if !isS3 {
-		return nil, nil
+		// The sandbox simulates S3 origins only: any other origin cannot
+		// be reached, which CloudFront answers with 502.
+		// https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/http-502-bad-gateway.html
+		return &cloudfront.ServedFile{Status: http.StatusBadGateway, ContentType: "text/plain; charset=utf-8",
+			Body: []byte("502 ERROR: CloudFront wasn't able to connect to the origin " + domain + "\n")}, nil
 	}
 	originPath, _ := origin["originPath"].(string)
 	prefix := strings.Trim(originPath, "/")
 	if prefix != "" {
 		prefix += "/"
-	}
-	if !st.HasObjectsUnder(bucket, prefix) {
-		return nil, nil
 	}
 	now := time.Now()
 	uri := reqPath

@@ -2,7 +2,6 @@ package frontdoor
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -34,10 +33,10 @@ func MarkHealthy(a *core.Account, version string) error {
 // ALB listeners forward to the healthy tasks of the ECS services registered
 // with the target group their weights pick, and API Gateway invokes the
 // code of the Lambda version its alias routes to: real programs answer
-// (frontdoor/proxy.go). An image repository that holds no image at all (a
-// stack deployed before anything was pushed) has nothing to run: those
-// answer {"version": tag} as the service would. CloudFront serves objects
-// from its S3 origin as CloudFront would, running the distribution's
+// (frontdoor/proxy.go). Where no program runs nothing answers for it: the
+// ALB answers 503 as with no healthy target, API Gateway 500 as when the
+// function fails. CloudFront serves objects from its S3 origin as
+// CloudFront would, S3's errors included, running the distribution's
 // viewer-request function (frontdoor/cloudfront.go).
 func Handler(a *core.Account) http.Handler {
 	var requests atomic.Uint64
@@ -61,51 +60,31 @@ func Handler(a *core.Account) http.Handler {
 				return err
 			}
 			rt, err = route(st, ix, host, port, requests.Add(1)-1)
-			if rt.Kind == workload.KindCloudFront {
-				unhealthy = st.Unhealthy[rt.Ans.Version]
-			}
 			return err
 		})
 		switch {
 		case errors.Is(err, errNoHost):
 			http.Error(w, err.Error(), http.StatusNotFound)
-			return
 		case err != nil:
 			http.Error(w, err.Error(), http.StatusBadGateway)
-			return
-		case file != nil && !unhealthy:
+		case file != nil && unhealthy:
+			// MarkUnhealthy: the origin fails for this release.
+			// https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/http-503-service-unavailable.html
+			http.Error(w, "503 ERROR: the origin of release "+file.Release+" is marked unhealthy", http.StatusServiceUnavailable)
+		case file != nil:
 			for k, v := range file.Headers {
 				w.Header().Set(k, v)
 			}
 			w.Header().Set("Content-Type", file.ContentType)
 			w.WriteHeader(file.Status)
 			_, _ = w.Write(file.Body)
-			return
-		case rt.Kind == workload.KindALB && !rt.Legacy:
+		case rt.Kind == workload.KindALB:
 			proxyALB(a, w, r, rt)
-			return
-		case rt.Kind == workload.KindAPI && !rt.Legacy:
+		case rt.Kind == workload.KindAPI:
 			invokeAPI(a, w, r, rt)
-			return
 		}
-		ans := rt.Ans
-		if file != nil {
-			ans = workload.Answer{Version: file.Release}
-		}
-		w.Header().Set("Content-Type", "application/json")
-		if ans.Version != "" {
-			w.Header().Set(versionHeader, ans.Version)
-		}
-		if unhealthy {
-			w.WriteHeader(http.StatusServiceUnavailable)
-		}
-		_ = json.NewEncoder(w).Encode(ans)
 	})
 }
-
-// versionHeader matches verify.VersionHeader; sandbox cannot import verify
-// without making verification depend on the simulator.
-const versionHeader = "X-Kirikae-Version"
 
 // ListenHTTP serves Handler on 127.0.0.1 until the closer is called or ctx
 // ends. Clients reach a simulated endpoint by sending its host name in the
@@ -147,15 +126,6 @@ func route(st *core.State, ix core.Index, host, port string, n uint64) (workload
 		if ep, _ := api["apiEndpoint"].(string); strings.TrimPrefix(strings.TrimPrefix(ep, "https://"), "wss://") == host {
 			return routeAPI(st, ix, api, n)
 		}
-	}
-	if ds := ix.Find("aws:cloudfront/distribution:Distribution", "domainName", host); len(ds) > 0 {
-		origins, _ := ds[0]["origins"].([]any)
-		if len(origins) == 0 {
-			return workload.Routed{}, fmt.Errorf("distribution %s has no origin", ds[0]["id"])
-		}
-		o, _ := origins[0].(map[string]any)
-		p, _ := o["originPath"].(string)
-		return workload.Routed{Kind: workload.KindCloudFront, Legacy: true, Ans: workload.Answer{Version: core.LastSegment(strings.TrimSuffix(p, "/"), "/")}}, nil
 	}
 	return workload.Routed{}, fmt.Errorf("%w for host %q", errNoHost, host)
 }

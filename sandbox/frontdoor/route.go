@@ -1,24 +1,21 @@
 package frontdoor
 
 import (
-	"encoding/json"
 	"fmt"
 	"math"
-	"strings"
 
 	"github.com/kirikae/kirikae/sandbox/core"
-	"github.com/kirikae/kirikae/sandbox/ecs"
 	"github.com/kirikae/kirikae/sandbox/lambda"
 	"github.com/kirikae/kirikae/sandbox/workload"
 )
 
 // routeALB follows what AWS routes: the listener on the request's port →
 // weighted target groups → the ECS services registered with the chosen
-// group, whose healthy tasks answer (frontdoor/proxy.go). When their image
-// repository holds no image at all there is nothing to run, and the answer
-// is the image tag of the task definition the PRIMARY deployment runs.
+// group, whose healthy tasks answer (frontdoor/proxy.go). A service whose
+// image cannot be pulled runs no task, and the load balancer answers 503
+// as it does for a target group with no registered target.
 // https://docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-listeners.html#forward-actions
-// https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_Deployment.html
+// https://docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-troubleshooting.html#load-balancer-http-error-codes
 func routeALB(st *core.State, ix core.Index, lb map[string]any, port string, n uint64) (workload.Routed, error) {
 	arn, _ := lb["arn"].(string)
 	listener, err := pickListener(ix.Find("aws:lb/listener:Listener", "loadBalancerArn", arn), port)
@@ -29,7 +26,7 @@ func routeALB(st *core.State, ix core.Index, lb map[string]any, port string, n u
 	if err != nil {
 		return workload.Routed{}, err
 	}
-	rt := workload.Routed{Kind: workload.KindALB, LbArn: arn, TargetGroup: tg, Legacy: true, LbSuffix: core.StrOf(lb, "arnSuffix")}
+	rt := workload.Routed{Kind: workload.KindALB, LbArn: arn, TargetGroup: tg, LbSuffix: core.StrOf(lb, "arnSuffix")}
 	for _, g := range ix.Find("aws:lb/targetGroup:TargetGroup", "arn", tg) {
 		rt.TgSuffix = core.StrOf(g, "arnSuffix")
 	}
@@ -42,20 +39,7 @@ func routeALB(st *core.State, ix core.Index, lb map[string]any, port string, n u
 			}
 			id, _ := svc["id"].(string)
 			rt.Services = append(rt.Services, id)
-			if spec, ok := workload.ServiceSpecOf(st, ix, id); ok && !spec.Task.Legacy {
-				rt.Legacy = false
-			}
-			if rt.Ans.Version == "" {
-				image, err := containerImage(ix, svc, l["containerName"])
-				if err != nil {
-					return workload.Routed{}, err
-				}
-				rt.Ans = workload.Answer{Version: ImageTag(image), Color: colorOf(tg)}
-			}
 		}
-	}
-	if len(rt.Services) == 0 {
-		return workload.Routed{}, fmt.Errorf("no ECS service is registered with target group %s", tg)
 	}
 	return rt, nil
 }
@@ -164,66 +148,11 @@ func PickWeighted(weights []uint64, n uint64) int {
 	return 0
 }
 
-func colorOf(arn string) string {
-	for _, c := range []string{"blue", "green"} {
-		if strings.Contains(arn, c) {
-			return c
-		}
-	}
-	return ""
-}
-
-// containerImage reads the image of the service's container from the task
-// definition the service runs, which ECS accepts as an ARN, family:revision
-// or family.
-func containerImage(ix core.Index, svc map[string]any, container any) (string, error) {
-	ref, _ := svc["taskDefinition"].(string)
-	arn := ecs.TaskDefinitionARN(ix, ref)
-	var td map[string]any
-	for _, cand := range ix[core.TokTaskDef] {
-		if cand["arn"] == arn {
-			td = cand
-		}
-	}
-	if td == nil {
-		return "", fmt.Errorf("task definition %q of service %s does not exist", ref, svc["id"])
-	}
-	var defs []struct {
-		Name  string `json:"name"`
-		Image string `json:"image"`
-	}
-	raw, _ := td["containerDefinitions"].(string)
-	if err := json.Unmarshal([]byte(raw), &defs); err != nil {
-		return "", fmt.Errorf("parse containerDefinitions of %s: %w", td["arn"], err)
-	}
-	for _, d := range defs {
-		if container == nil || container == "" || d.Name == container {
-			return d.Image, nil
-		}
-	}
-	return "", fmt.Errorf("task definition %s has no container %v", td["arn"], container)
-}
-
-// ImageTag is the tag of an image reference (registry/repo:tag); a digest
-// reference (repo@sha256:...) answers with the digest, and no tag means
-// "latest", as Docker resolves it.
-// https://docs.docker.com/reference/cli/docker/image/tag/
-func ImageTag(image string) string {
-	if _, digest, ok := strings.Cut(image, "@"); ok {
-		return digest
-	}
-	name := image[strings.LastIndex(image, "/")+1:]
-	if _, tag, ok := strings.Cut(name, ":"); ok {
-		return tag
-	}
-	return "latest"
-}
-
 // routeAPI follows the API's integration to the Lambda version it invokes:
 // through an alias, the version the alias points at right now, or with
 // weighted routing one of its versions. The version's deployment package
-// runs (frontdoor/proxy.go); a version whose code the sandbox never saw
-// answers with its number.
+// runs (frontdoor/proxy.go); a version whose code cannot run here fails as
+// an invocation does, and API Gateway answers 500.
 func routeAPI(st *core.State, ix core.Index, api map[string]any, n uint64) (workload.Routed, error) {
 	id, _ := api["id"].(string)
 	ints := ix.Find("aws:apigatewayv2/integration:Integration", "apiId", id)
@@ -231,7 +160,7 @@ func routeAPI(st *core.State, ix core.Index, api map[string]any, n uint64) (work
 		return workload.Routed{}, fmt.Errorf("API %s has no integration", api["id"])
 	}
 	uri, _ := ints[0]["integrationUri"].(string)
-	rt := workload.Routed{Kind: workload.KindAPI, Legacy: true}
+	rt := workload.Routed{Kind: workload.KindAPI}
 	for _, al := range ix[core.TokAlias] {
 		if uri == al["arn"] || uri == al["invokeArn"] {
 			rt.Version, rt.Alias = aliasVersion(al, n), core.StrOf(al, "name")
@@ -251,7 +180,6 @@ func routeAPI(st *core.State, ix core.Index, api map[string]any, n uint64) (work
 	if rt.Function == "" {
 		return workload.Routed{}, fmt.Errorf("integration %s targets %q, which is not a simulated function or alias", ints[0]["id"], uri)
 	}
-	rt.Ans = workload.Answer{Version: rt.Version}
 	workload.LambdaTarget(st, ix, &rt)
 	return rt, nil
 }

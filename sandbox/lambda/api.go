@@ -26,7 +26,7 @@ func ServeLambda(a *core.Account, w http.ResponseWriter, r *http.Request) {
 	case get && len(parts) == 2:
 		op = listFunctions
 	case get && len(parts) == 3:
-		op = func(st *core.State) (any, error) { return getFunction(st, parts[2]) }
+		op = func(st *core.State) (any, error) { return getFunction(st, parts[2], r.URL.Query().Get("Qualifier")) }
 	case get && len(parts) == 4 && parts[3] == "aliases":
 		op = func(st *core.State) (any, error) { return listAliases(st, parts[2]) }
 	case get && len(parts) == 5 && parts[3] == "aliases":

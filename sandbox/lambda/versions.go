@@ -30,7 +30,7 @@ func createFunction(e *core.Env) (string, error) {
 	e.Put("arn", arn)
 	e.Put("invokeArn", invokeArn(e, arn))
 	e.Put("lastModified", core.Now())
-	e.Put("codeSha256", e.Entropy(44))
+	e.Put("codeSha256", codeSha256Of(e.St, e.In))
 	version := "$LATEST"
 	if core.Boolean(e.Out, "publish") {
 		e.St.Lambda[n] = &core.LambdaState{Latest: 1, Published: []string{"1"}, Code: map[string]string{"1": e.Str("codeSha256")}}
@@ -57,8 +57,10 @@ func updateFunction(e *core.Env) error {
 		}
 	}
 	if changed {
+		// A configuration change publishes a version with the same code,
+		// and so the same CodeSha256.
 		e.Put("lastModified", core.Now())
-		e.Put("codeSha256", e.Entropy(44))
+		e.Put("codeSha256", codeSha256Of(e.St, e.In))
 	}
 	if !core.Boolean(e.Out, "publish") || (!changed && core.Str(e.Old, "version") != "$LATEST") {
 		return nil

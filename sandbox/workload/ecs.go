@@ -154,7 +154,7 @@ func (s *ServiceRun) reconcile(spec serviceSpec, steady string, client *http.Cli
 	// The PRIMARY deployment's image is resolved again on every pass, as
 	// the agent pulls it again for every task it starts: an image pushed
 	// after the deployment began is found.
-	if p := s.Deps[0]; p.spec.Legacy != spec.Task.Legacy || p.spec.Layer != spec.Task.Layer {
+	if p := s.Deps[0]; p.spec.PullErr != spec.Task.PullErr || p.spec.Layer != spec.Task.Layer {
 		p.spec = spec.Task
 		s.active = time.Now()
 	}
@@ -162,7 +162,7 @@ func (s *ServiceRun) reconcile(spec serviceSpec, steady string, client *http.Cli
 	s.Mu.Unlock()
 
 	for i, d := range deps {
-		if d.spec.Legacy || (i > 0 && d.rollout == rolloutFailed) {
+		if i > 0 && d.rollout == rolloutFailed {
 			continue
 		}
 		s.runTasks(d, spec)
@@ -180,7 +180,7 @@ func (s *ServiceRun) reconcile(spec serviceSpec, steady string, client *http.Cli
 	p := s.Deps[0]
 	switch {
 	case p.rollout != rolloutInProgress:
-	case p.spec.Legacy || healthyTasks(p) >= spec.Desired:
+	case healthyTasks(p) >= spec.Desired:
 		p.rollout = rolloutCompleted
 		for _, d := range s.Deps[1:] {
 			stopTasks(d)
@@ -304,14 +304,23 @@ func (s *ServiceRun) Targets() (healthy, registered []int) {
 }
 
 // Warming reports whether the service is starting tasks that may still
-// become healthy.
+// become healthy: not when its deployment failed, nor when none of its
+// deployments' images can be pulled (those tasks never start), nor when it
+// is to run no task.
 func (s *ServiceRun) Warming() bool {
 	s.Mu.Lock()
 	defer s.Mu.Unlock()
 	if len(s.Deps) > 0 && s.Deps[0].rollout == rolloutFailed {
 		return false
 	}
-	return time.Since(s.active) < coldStart
+	pullable := len(s.Deps) == 0 // not reconciled yet
+	if !pullable && s.spec.Desired == 0 {
+		return false // no task to start
+	}
+	for _, d := range s.Deps {
+		pullable = pullable || d.spec.PullErr == "" || len(d.Tasks) > 0
+	}
+	return pullable && time.Since(s.active) < coldStart
 }
 
 // Status is the PRIMARY deployment's rollout for td, or "" while the

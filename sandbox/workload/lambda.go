@@ -1,8 +1,6 @@
 package workload
 
 import (
-	"archive/zip"
-	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -14,11 +12,11 @@ import (
 	"time"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
-	"github.com/pulumi/pulumi/sdk/v3/go/common/resource/archive"
 
 	"github.com/kirikae/kirikae/internal/lambdart"
 
 	"github.com/kirikae/kirikae/sandbox/core"
+	lambdasvc "github.com/kirikae/kirikae/sandbox/lambda"
 	logssvc "github.com/kirikae/kirikae/sandbox/logs"
 )
 
@@ -43,15 +41,11 @@ func storeFunctionCode(a *core.Account, out resource.PropertyMap) error {
 	if !ok || !code.IsArchive() || version == "" || version == "$LATEST" {
 		return nil // S3 code or nothing published: no package to keep
 	}
-	data, err := packageBytes(code.ArchiveValue())
+	// A package without a runnable bootstrap is kept too: invoking it
+	// fails as it does in Lambda (Runtime.InvalidEntrypoint).
+	data, err := lambdasvc.PackageBytes(code.ArchiveValue())
 	if err != nil {
 		return fmt.Errorf("store function code: %w", err)
-	}
-	if !hasBootstrap(data) {
-		// A placeholder package (no bootstrap at all) has nothing to run:
-		// the version answers with its number. A bootstrap that is there
-		// but cannot run fails as in Lambda.
-		return nil
 	}
 	sum := sha256.Sum256(data)
 	hexSum := hex.EncodeToString(sum[:])
@@ -79,47 +73,31 @@ func storeFunctionCode(a *core.Account, out resource.PropertyMap) error {
 	})
 }
 
-func hasBootstrap(zipData []byte) bool {
-	zr, err := zip.NewReader(bytes.NewReader(zipData), int64(len(zipData)))
-	if err != nil {
-		return false
-	}
-	for _, f := range zr.File {
-		if f.Name == "bootstrap" {
-			return true
-		}
-	}
-	return false
-}
-
-// packageBytes is the zip Lambda would receive: a zip file as it is (its
-// entries keep their modes), anything else zipped by Pulumi.
-func packageBytes(a *archive.Archive) ([]byte, error) {
-	if a.IsPath() && strings.HasSuffix(strings.ToLower(a.Path), ".zip") {
-		return os.ReadFile(a.Path)
-	}
-	return a.Bytes(archive.ZIPArchive)
-}
-
-// LambdaTarget fills in what invoking rt's version needs; without a stored
-// package for it the route stays legacy.
+// LambdaTarget fills in what invoking rt's version needs, or why it cannot
+// run here (rt.cannotRun): then an invocation fails, as in Lambda, and
+// nothing answers in the function's place.
 func LambdaTarget(st *core.State, ix core.Index, rt *Routed) {
 	ls := st.Lambda[rt.Function]
 	if ls == nil || ls.Package[rt.Version] == "" {
+		// Code from S3, or published before the sandbox kept packages.
+		rt.cannotRun = fmt.Sprintf("Runtime.InvalidEntrypoint: the sandbox holds no deployment package for version %s of %s", rt.Version, rt.Function)
 		return
 	}
+	rt.cannotRun = fmt.Sprintf("ResourceNotFoundException: function not found: %s", rt.Function)
 	for _, fn := range ix[core.FunctionType] {
 		if core.StrOf(fn, "name") != rt.Function {
 			continue
 		}
 		// Only OS-only runtimes run here: their package's bootstrap is the
 		// runtime. A managed runtime (nodejs, python) would need its
-		// language runtime, which the sandbox does not have.
+		// language runtime, which the sandbox does not have: its
+		// invocations fail rather than answer for it.
 		// https://docs.aws.amazon.com/lambda/latest/dg/runtimes-provided.html
-		if !strings.HasPrefix(core.StrOf(fn, "runtime"), "provided") {
+		if r := core.StrOf(fn, "runtime"); !strings.HasPrefix(r, "provided") {
+			rt.cannotRun = fmt.Sprintf("Runtime.Unknown: the sandbox runs only OS-only runtimes (provided.*), not %s", r)
 			return
 		}
-		rt.codeLayer, rt.Legacy = ls.Package[rt.Version], false
+		rt.codeLayer, rt.cannotRun = ls.Package[rt.Version], ""
 		rt.functionArn = core.StrOf(fn, "arn") + ":" + rt.Version
 		if archs, _ := fn["architectures"].([]any); len(archs) > 0 {
 			rt.arch, _ = archs[0].(string)
@@ -146,6 +124,9 @@ func (w *workloads) Function(rt Routed) (*lambdaRun, error) {
 	}
 	if r := w.fns[key]; r != nil {
 		return r, nil
+	}
+	if rt.cannotRun != "" {
+		return nil, fmt.Errorf("invoke %s: %s", key, rt.cannotRun)
 	}
 	root, err := runDir(w.acct, "lambda", rt.codeLayer)
 	if err != nil {
@@ -206,15 +187,12 @@ func (r *lambdaRun) Invoke(ctx context.Context, version string, event []byte) ([
 // environment, as API Gateway's integration does.
 func Invoker(a *core.Account) func(ctx context.Context, function, version string, event []byte) ([]byte, error) {
 	return func(ctx context.Context, function, version string, event []byte) ([]byte, error) {
-		rt := Routed{Kind: KindAPI, Function: function, Version: version, Legacy: true}
+		rt := Routed{Kind: KindAPI, Function: function, Version: version}
 		if err := a.View(func(st *core.State) error {
 			LambdaTarget(st, core.NewIndex(st), &rt)
 			return nil
 		}); err != nil {
 			return nil, err
-		}
-		if rt.Legacy {
-			return nil, fmt.Errorf("version %s of %s has no package the sandbox can run", version, function)
 		}
 		fn, err := Workloads(a).Function(rt)
 		if err != nil {

@@ -50,10 +50,6 @@ func (r *oneOffRunner) Start(st *core.State, t *ecs.OneOffTask) {
 		t.Stopped(nil, ts.PullErr, ecs.StopTaskFailedToStart)
 		return
 	}
-	if ts.Legacy {
-		t.Stopped(nil, "CannotPullContainerError: the image's repository holds no image to run", ecs.StopTaskFailedToStart)
-		return
-	}
 	cmd, err := r.command(ts, t)
 	if err != nil {
 		t.Stopped(nil, "CannotStartContainerError: "+err.Error(), ecs.StopTaskFailedToStart)

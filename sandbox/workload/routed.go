@@ -2,11 +2,12 @@ package workload
 
 import "time"
 
-// Routed is where a front door request goes.
+// Routed is where a front door request goes. There is no answer of its
+// own: a real program answers, or the front door answers as AWS does when
+// nothing can (503 from an ALB with no healthy target, 500 from API
+// Gateway when the function fails).
 type Routed struct {
-	Kind   int
-	Ans    Answer // what a legacy (nothing to run) endpoint answers
-	Legacy bool
+	Kind int
 
 	// ALB
 	LbArn, TargetGroup string
@@ -17,6 +18,9 @@ type Routed struct {
 	Function, Version, Alias, codeLayer, arch, functionArn string
 	env                                                    []string
 	timeout                                                float64
+	// cannotRun says why the version's code cannot run here ("" when it
+	// can): invoking it fails as Lambda fails an invocation.
+	cannotRun string
 }
 
 // coldStart bounds how long a request waits for a healthy target of a
@@ -28,12 +32,4 @@ const coldStart = 15 * time.Second
 const (
 	KindALB = iota + 1
 	KindAPI
-	KindCloudFront
 )
-
-// Answer is what a simulated endpoint without a runnable workload serves:
-// which release is live.
-type Answer struct {
-	Version string `json:"version"`
-	Color   string `json:"color,omitempty"`
-}

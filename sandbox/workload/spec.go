@@ -104,10 +104,7 @@ type TaskSpec struct {
 	PullErr  string // CannotPullContainerError reason
 	// Platform is the image's (linux/arm64); the task runs it natively or
 	// under qemu. "" for an image pushed without one: run as this machine's.
-	Platform string
-	// Legacy: the image's repository holds no images at all, so nothing
-	// can run; the front door answers with the image tag instead.
-	Legacy    bool
+	Platform  string
 	Env       []string
 	Port      int
 	LogGroup  string
@@ -200,9 +197,13 @@ func TaskSpecOf(st *core.State, ix core.Index, tdARN, container string) TaskSpec
 		ts.LogGroup = d.LogConfiguration.Options["awslogs-group"]
 		ts.LogPrefix = d.LogConfiguration.Options["awslogs-stream-prefix"]
 	}
+	// A task whose image cannot be pulled stops with
+	// CannotPullContainerError; no task runs and nothing answers for it.
+	// https://docs.aws.amazon.com/AmazonECS/latest/developerguide/stopped-task-error-codes.html
 	repo, id, ok := parseImage(d.Image)
 	if !ok {
-		ts.Legacy = true // not ECR: nothing the sandbox can pull
+		// The sandbox simulates ECR only: another registry has no image.
+		ts.PullErr = ecr.CannotPull(d.Image, "not found (the sandbox pulls images from ECR only)")
 		return ts
 	}
 	// The host names the registry: another account's is read as far as
@@ -217,10 +218,6 @@ func TaskSpecOf(st *core.State, ix core.Index, tdARN, container string) TaskSpec
 	}
 	if _, err := ecr.Repository(st, repo); err != nil {
 		ts.PullErr = ecr.CannotPull(d.Image, "repository does not exist")
-		return ts
-	}
-	if len(st.Images[repo]) == 0 {
-		ts.Legacy = true
 		return ts
 	}
 	im := ecr.FindImage(st, repo, id)
