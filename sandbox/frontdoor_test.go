@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -47,7 +48,13 @@ func blueGreen(t *testing.T, h *harness, blueWeight, greenWeight int) *live {
 // blueGreenOf is blueGreen without pushing: the images are whatever the
 // repository holds.
 func blueGreenOf(t *testing.T, h *harness, blueWeight, greenWeight int) *live {
-	lb := h.create("aws:lb/loadBalancer:LoadBalancer", "alb", pmap(map[string]any{"name": "web"}))
+	lb, _ := blueGreenListener(t, h, blueWeight, greenWeight)
+	return lb
+}
+
+// blueGreenListener is blueGreenOf returning the listener too.
+func blueGreenListener(t *testing.T, h *harness, blueWeight, greenWeight int) (lb, listener *live) {
+	lb = h.create("aws:lb/loadBalancer:LoadBalancer", "alb", pmap(map[string]any{"name": "web"}))
 	tgs := map[string]string{}
 	for _, c := range []struct{ color, version string }{{"blue", "v1"}, {"green", "v2"}} {
 		tg := h.create("aws:lb/targetGroup:TargetGroup", c.color, pmap(map[string]any{"name": "web-" + c.color,
@@ -59,12 +66,18 @@ func blueGreenOf(t *testing.T, h *harness, blueWeight, greenWeight int) *live {
 			"taskDefinition": core.Str(td.outs, "arn"), "desiredCount": 1,
 			"loadBalancers": []any{map[string]any{"targetGroupArn": tgs[c.color], "containerName": "app", "containerPort": 80}}}))
 	}
-	h.create("aws:lb/listener:Listener", "http", pmap(map[string]any{"loadBalancerArn": core.Str(lb.outs, "arn"), "port": 80,
+	listener = h.create("aws:lb/listener:Listener", "http", forwardTo(lb, tgs, blueWeight, greenWeight))
+	return lb, listener
+}
+
+// forwardTo is a port-80 listener's inputs forwarding to the blue and
+// green target groups with the given weights.
+func forwardTo(lb *live, tgs map[string]string, blueWeight, greenWeight int) resource.PropertyMap {
+	return pmap(map[string]any{"loadBalancerArn": core.Str(lb.outs, "arn"), "port": 80,
 		"defaultActions": []any{map[string]any{"type": "forward", "forward": map[string]any{"targetGroups": []any{
 			map[string]any{"arn": tgs["blue"], "weight": blueWeight},
 			map[string]any{"arn": tgs["green"], "weight": greenWeight},
-		}}}}}))
-	return lb
+		}}}}})
 }
 
 func TestFrontDoorFollowsALBWeightsToTaskVersion(t *testing.T) {

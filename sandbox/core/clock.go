@@ -16,6 +16,10 @@ var (
 	// An invalidation stays InProgress until every edge dropped the paths.
 	// https://docs.aws.amazon.com/cli/latest/reference/cloudfront/wait/invalidation-completed.html
 	InvalidationTime = latencies[InvalidationCompleted].d
+	// A listener's new rules do not take effect at once: "requests could
+	// be routed using the previous rule configuration for a short time".
+	// https://docs.aws.amazon.com/elasticloadbalancing/latest/application/edit-rule.html
+	ListenerPropagationTime = latencies[ListenerModify].d
 )
 
 // Scaled is d on the sandbox's clock.

@@ -40,7 +40,8 @@ const (
 	// not take effect immediately, so requests could be routed using the
 	// previous rule configuration for a short time":
 	// https://docs.aws.amazon.com/elasticloadbalancing/latest/application/edit-rule.html
-	// Modeled as 5 s.
+	// Modeled as 5 s during which requests may follow the previous rules
+	// (elbv2.RoutingActions); the caller does not wait.
 	ListenerModify LatencyKind = "listener-modify"
 	// LambdaPublish: UpdateFunctionCode runs with LastUpdateStatus
 	// InProgress until the new code is ready, and the provider waits for it
@@ -81,7 +82,7 @@ type latency struct {
 
 var latencies = map[LatencyKind]latency{
 	ECSSteadyState:        {330 * time.Second, true},
-	ListenerModify:        {5 * time.Second, true},
+	ListenerModify:        {5 * time.Second, false},
 	LambdaPublish:         {10 * time.Second, true},
 	LambdaAlias:           {1 * time.Second, true},
 	KVSPropagation:        {10 * time.Second, false},

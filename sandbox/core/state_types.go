@@ -38,6 +38,13 @@ func (inv Invalidation) Covers(path string) bool {
 	return false
 }
 
+// ListenerChange is a listener's previous default actions, which requests
+// may still follow until the change is Visible everywhere.
+type ListenerChange struct {
+	Previous []any  `json:"previous"`
+	Visible  string `json:"visible"`
+}
+
 // KVSWrite is one put or delete of a KeyValueStore key, kept until every
 // edge has it so the front door can serve what an edge would still see.
 type KVSWrite struct {
@@ -125,6 +132,10 @@ type State struct {
 	// Images are ECR images by repository name; their programs live under
 	// StateDir/images.
 	Images map[string][]*Image `json:"images,omitempty"`
+	// ListenerChanges are the last default-action change of each listener
+	// (by ARN) while it propagates: until Visible, requests may still be
+	// routed by Previous (elbv2.RoutingActions).
+	ListenerChanges map[string]ListenerChange `json:"listenerChanges,omitempty"`
 	// Parameters are SSM Parameter Store parameters by name.
 	Parameters map[string]*Parameter `json:"parameters,omitempty"`
 

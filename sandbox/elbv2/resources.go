@@ -31,7 +31,8 @@ func Register() {
 				arn := strings.Replace(e.Str("loadBalancerArn"), ":loadbalancer/", ":listener/", 1) + "/" + e.Entropy(16)
 				e.Put("arn", arn)
 				return arn, nil
-			}},
+			},
+			Update: recordListenerChange, Remove: forgetListener},
 	)
 }
 

@@ -3,8 +3,10 @@ package frontdoor
 import (
 	"fmt"
 	"math"
+	"time"
 
 	"github.com/kirikae/kirikae/sandbox/core"
+	"github.com/kirikae/kirikae/sandbox/elbv2"
 	"github.com/kirikae/kirikae/sandbox/lambda"
 	"github.com/kirikae/kirikae/sandbox/workload"
 )
@@ -22,9 +24,9 @@ func routeALB(st *core.State, ix core.Index, lb map[string]any, port string, n u
 	if err != nil {
 		return workload.Routed{}, fmt.Errorf("load balancer %s: %w", arn, err)
 	}
-	tg, err := pickTargetGroup(listener, n)
+	tg, err := pickTargetGroup(elbv2.RoutingActions(st, listener, n, time.Now()), n)
 	if err != nil {
-		return workload.Routed{}, err
+		return workload.Routed{}, fmt.Errorf("listener %s %w", listener["arn"], err)
 	}
 	rt := workload.Routed{Kind: workload.KindALB, LbArn: arn, TargetGroup: tg, LbSuffix: core.StrOf(lb, "arnSuffix")}
 	for _, g := range ix.Find("aws:lb/targetGroup:TargetGroup", "arn", tg) {
@@ -95,8 +97,7 @@ func forwards(listener map[string]any) bool {
 // pickTargetGroup spreads requests over the forward weights with a request
 // counter, so a 90/10 split serves exactly one in ten requests from the
 // lighter group, reproducibly.
-func pickTargetGroup(listener map[string]any, n uint64) (string, error) {
-	actions, _ := listener["defaultActions"].([]any)
+func pickTargetGroup(actions []any, n uint64) (string, error) {
 	for _, a := range actions {
 		a, _ := a.(map[string]any)
 		if arn, _ := a["targetGroupArn"].(string); arn != "" {
@@ -120,7 +121,7 @@ func pickTargetGroup(listener map[string]any, n uint64) (string, error) {
 		}
 		return arns[PickWeighted(weights, n)], nil
 	}
-	return "", fmt.Errorf("listener %s does not forward to a target group", listener["arn"])
+	return "", fmt.Errorf("does not forward to a target group")
 }
 
 // PickWeighted returns the index the nth request goes to, spreading
