@@ -13,6 +13,7 @@ import (
 	"github.com/kirikae/kirikae/sandbox/logs"
 	"github.com/kirikae/kirikae/sandbox/s3"
 	"github.com/kirikae/kirikae/sandbox/sns"
+	"github.com/kirikae/kirikae/sandbox/sts"
 	"github.com/kirikae/kirikae/sandbox/workload"
 )
 
@@ -43,4 +44,5 @@ func init() {
 func init() {
 	ecs.RunningTasks = workload.ECSTasks
 	elbv2.TargetHealth = workload.TargetHealth
+	sts.AssumeRole = iam.AssumeRole
 }
