@@ -97,6 +97,12 @@ func (d *Directory) Authorize(accessKey string, r Request) error {
 // token (X-Amz-Security-Token): temporary credentials of a role created
 // in the account are decided against the policies that role holds now.
 func (d *Directory) AuthorizeSession(accessKey, token string, r Request) error {
+	return d.AuthorizeIn(nil, accessKey, token, r)
+}
+
+// AuthorizeIn is AuthorizeSession for a caller already holding the
+// account's state (st; nil reads it): the provider, inside its update.
+func (d *Directory) AuthorizeIn(st *core.State, accessKey, token string, r Request) error {
 	if d == nil {
 		return nil
 	}
@@ -105,7 +111,7 @@ func (d *Directory) AuthorizeSession(accessKey, token string, r Request) error {
 	d.mu.RUnlock()
 	if !ok && d.acct != nil && core.IsSessionKey(accessKey) {
 		var err error
-		if s, err = d.session(accessKey, token); err != nil {
+		if s, err = d.session(st, accessKey, token); err != nil {
 			return err
 		}
 		ok = true
@@ -157,13 +163,13 @@ func (e *AccessDeniedError) Error() string {
 
 // session reads the session a token carries and its role's policies as
 // they are in the account now.
-func (d *Directory) session(accessKey, token string) (session, error) {
+func (d *Directory) session(st *core.State, accessKey, token string) (session, error) {
 	rs, err := core.SessionOf(d.acct.ID(), accessKey, token)
 	if err != nil {
 		return session{}, &core.APIError{Status: 403, Code: "InvalidClientTokenId", Message: err.Error()}
 	}
 	var docs []Document
-	err = d.acct.View(func(st *core.State) error {
+	read := func(st *core.State) error {
 		r := st.Roles[rs.Role]
 		if r == nil {
 			return &core.APIError{Status: 403, Code: "InvalidClientTokenId",
@@ -171,7 +177,12 @@ func (d *Directory) session(accessKey, token string) (session, error) {
 		}
 		docs, err = rolePolicies(r)
 		return err
-	})
+	}
+	if st != nil {
+		err = read(st)
+	} else {
+		err = d.acct.View(read)
+	}
 	if err != nil {
 		return session{}, err
 	}

@@ -8,6 +8,7 @@ import (
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
 
+	"github.com/kirikae/kirikae/sandbox/core"
 	"github.com/kirikae/kirikae/sandbox/iam"
 )
 
@@ -37,13 +38,14 @@ const (
 	opRead   op = "read"
 )
 
-// authorize decides one resource operation of the provider's caller: nil
+// authorize decides one resource operation (st: the account's state, when
+// the caller holds it) of the provider's caller: nil
 // when it is the administrator or every action the operation needs is
 // allowed on the resource. The context carries the tags the request sets
 // (aws:RequestTag) and those the resource has (aws:ResourceTag), which
 // AWS compares for the actions that support them:
 // https://docs.aws.amazon.com/IAM/latest/UserGuide/access_tags.html
-func (p *Provider) authorize(o op, typ, region, id string, props, requestTags, resourceTags resource.PropertyMap) error {
+func (p *Provider) authorize(st *core.State, o op, typ, region, id string, props, requestTags, resourceTags resource.PropertyMap) error {
 	p.mu.Lock()
 	creds, dir := p.creds, p.dir
 	p.mu.Unlock()
@@ -73,7 +75,7 @@ func (p *Provider) authorize(o op, typ, region, id string, props, requestTags, r
 	}
 	names := map[op][]string{opCreate: t.create, opUpdate: t.update, opDelete: t.delete, opRead: t.read}[o]
 	for _, action := range names {
-		err := dir.AuthorizeSession(creds.AccessKeyID, creds.SessionToken, iam.Request{Action: action, Resource: res, Context: ctx})
+		err := dir.AuthorizeIn(st, creds.AccessKeyID, creds.SessionToken, iam.Request{Action: action, Resource: res, Context: ctx})
 		if err != nil {
 			// As the provider reports an AWS error: the operation, then
 			// the service's answer.

@@ -105,7 +105,7 @@ func (p *Provider) Create(ctx context.Context, req *pulumirpc.CreateRequest) (*p
 		if id, err = t.Create(e); err != nil {
 			return err
 		}
-		if err := p.authorize(opCreate, typ, e.Region, id, out, inputs, nil); err != nil {
+		if err := p.authorize(st, opCreate, typ, e.Region, id, out, inputs, nil); err != nil {
 			return err
 		}
 		existing, err := core.Duplicate(st, t, out, e.Region)
@@ -170,7 +170,7 @@ func (p *Provider) Read(ctx context.Context, req *pulumirpc.ReadRequest) (*pulum
 	}
 	if old, err := core.FromWire(found.Outputs); err != nil {
 		return nil, err
-	} else if err := p.authorize(opRead, typ, p.region(ctx), found.ID, old, nil, old); err != nil {
+	} else if err := p.authorize(nil, opRead, typ, p.region(ctx), found.ID, old, nil, old); err != nil {
 		return nil, err
 	}
 	resp := &pulumirpc.ReadResponse{Id: found.ID}
@@ -247,7 +247,7 @@ func (p *Provider) Update(ctx context.Context, req *pulumirpc.UpdateRequest) (*p
 			return err
 		}
 		merge(base)
-		if err := p.authorize(opUpdate, typ, e.Region, req.GetId(), e.Out, news, base); err != nil {
+		if err := p.authorize(st, opUpdate, typ, e.Region, req.GetId(), e.Out, news, base); err != nil {
 			return err
 		}
 		st.Seq++
@@ -292,7 +292,7 @@ func (p *Provider) Delete(ctx context.Context, req *pulumirpc.DeleteRequest) (*e
 		if err != nil {
 			return err
 		}
-		if err := p.authorize(opDelete, typ, p.region(ctx), r.ID, old, nil, old); err != nil {
+		if err := p.authorize(st, opDelete, typ, p.region(ctx), r.ID, old, nil, old); err != nil {
 			return err
 		}
 		if t.RefuseDelete != nil {
