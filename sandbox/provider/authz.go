@@ -107,4 +107,3 @@ func tagsOf(pm resource.PropertyMap) map[string]string {
 	}
 	return out
 }
-
