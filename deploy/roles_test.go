@@ -78,9 +78,15 @@ func TestSandboxRolesAreEnforced(t *testing.T) {
 		denied := deploy.AsAccessDenied(err)
 		require.NotNil(t, denied, "want AccessDenied, got %v", err)
 		assert.Equal(t, "kirikae-deploy-staging", denied.Role)
-		assert.NotEmpty(t, denied.Action)
-		t.Log(err)
+		assert.Equal(t, "ec2:CreateVpc", denied.Action, "the first resource product's program creates")
+		assert.NotContains(t, denied.Error(), "\n", "one line")
 		assert.Equal(t, before, fileHashes(t, paths.Account), "a refused up changed the account")
+	})
+
+	t.Run("the staging deploy role deploys staging", func(t *testing.T) {
+		t.Setenv(deploy.SandboxRoleEnv, "deploy:staging")
+		_, err := deployWith(openSandbox(t, dir, "staging", nil), map[string]string{"kirikae:imageTag": "v2"})
+		require.NoError(t, err, "the policy kirikae iam policy prints for deploy:staging deploys a release of staging")
 	})
 
 	t.Run("a statement removed fails the call it granted", func(t *testing.T) {

@@ -94,7 +94,9 @@ var actions = map[string]typeActions{
 	"aws:ecs/cluster:Cluster": {create: []string{"ecs:CreateCluster", "ecs:TagResource"}, update: []string{"ecs:UpdateCluster"},
 		delete: []string{"ecs:DeleteCluster"}, read: []string{"ecs:DescribeClusters"}},
 	"aws:ecs/service:Service": {create: []string{"ecs:CreateService", "ecs:TagResource"}, update: []string{"ecs:UpdateService"},
-		delete: []string{"ecs:UpdateService", "ecs:DeleteService"}, read: []string{"ecs:DescribeServices"}},
+		delete: []string{"ecs:UpdateService", "ecs:DeleteService"}, read: []string{"ecs:DescribeServices"},
+		// A service's id is its ARN (pulumi-aws has no arn output for it).
+		arn: func(c arnCtx) string { return c.id }},
 	// RegisterTaskDefinition names no resource type: "*".
 	"aws:ecs/taskDefinition:TaskDefinition": {create: []string{"ecs:RegisterTaskDefinition"}, update: []string{"ecs:RegisterTaskDefinition"},
 		delete: []string{"ecs:DeregisterTaskDefinition"}, read: []string{"ecs:DescribeTaskDefinition"},
