@@ -23,7 +23,6 @@ import (
 // that statement granted.
 func TestSandboxRolesAreEnforced(t *testing.T) {
 	dir := testproject.Copy(t)
-	up(t, openSandbox(t, dir, "staging", nil)) // as the account's administrator
 	acct := account(t, dir)
 	paths := deploy.PathsFor(dir, true)
 	for _, name := range []string{access.RolePreview, access.RoleDrift, "deploy:staging"} {
@@ -33,6 +32,10 @@ func TestSandboxRolesAreEnforced(t *testing.T) {
 		require.NoError(t, err)
 		require.NoError(t, acct.CreateRole(deploy.SandboxRoleName(r), policies))
 	}
+	// The first deploy creates every resource of staging's program, each
+	// create authorised against the staging deploy role's policy.
+	t.Setenv(deploy.SandboxRoleEnv, "deploy:staging")
+	up(t, openSandbox(t, dir, "staging", nil))
 	preview := func(t *testing.T) error {
 		s, err := deploy.Open(context.Background(), deploy.Options{
 			ProjectDir: dir, Stack: "staging", Sandbox: true, CLI: testproject.CLI(t), ReadOnly: true})

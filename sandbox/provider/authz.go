@@ -66,6 +66,11 @@ func (p *Provider) authorize(st *core.State, o op, typ, region, id string, props
 	if res == "" {
 		res = "*"
 	}
+	if resourceTags == nil && st != nil && res != "*" {
+		// A call on another resource (an inline policy's role, a
+		// bucket's configuration): aws:ResourceTag is that resource's.
+		resourceTags = tagsAt(st, res)
+	}
 	ctx := iam.Context{}
 	for k, v := range tagsOf(requestTags) {
 		ctx.Set("aws:RequestTag/"+k, v)
@@ -82,6 +87,18 @@ func (p *Provider) authorize(st *core.State, o op, typ, region, id string, props
 			svc, _, _ := strings.Cut(action, ":")
 			return status.Error(codes.PermissionDenied, fmt.Sprintf("%s %s: operation error %s, https response error StatusCode: 403, api error AccessDenied: %s",
 				o, typ, svc, err.Error()))
+		}
+	}
+	return nil
+}
+
+// tagsAt are the tags of the account's resource whose ARN is arn.
+func tagsAt(st *core.State, arn string) resource.PropertyMap {
+	for _, r := range st.Resources {
+		if r.Outputs["arn"] == arn {
+			if pm, err := core.FromWire(r.Outputs); err == nil {
+				return pm
+			}
 		}
 	}
 	return nil
