@@ -85,6 +85,15 @@ var table = []grant{
 		resources: func(s Scope) []string { return []string{s.repositoryARN()} },
 	},
 	{
+		sid: "ImagePlatform", need: NeedRelease, when: Scope.ecs,
+		why: "read the release image's platforms as a pull does, before a deploy or promote stages it",
+		// cloud.ImagePlatforms reads the manifest and the config blob:
+		// https://docs.aws.amazon.com/AmazonECR/latest/APIReference/API_BatchGetImage.html
+		// https://docs.aws.amazon.com/AmazonECR/latest/APIReference/API_GetDownloadUrlForLayer.html
+		actions:   []string{"ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"},
+		resources: func(s Scope) []string { return []string{s.repositoryARN()} },
+	},
+	{
 		sid: "LiveRead", need: NeedReadLive,
 		why: "read every resource's configuration back (drift, refresh, status); no object, parameter or log data",
 		actions: []string{

@@ -108,7 +108,7 @@ func (p *pipelineProject) git(args ...string) string {
 func (p *pipelineProject) reviewPR() string {
 	t := p.t
 	t.Helper()
-	code, log := p.script([]string{"WITH_RELEASE=1"}, "preview.sh", "staging", "product")
+	code, log := p.script([]string{"WITH_RELEASE=1", asRole("preview")}, "preview.sh", "staging", "product")
 	require.Equal(t, 0, code, log)
 	assert.FileExists(t, filepath.Join(p.out, "plans", "staging.json"))
 	assert.FileExists(t, filepath.Join(p.out, "plans", "product.json"))
@@ -121,6 +121,12 @@ func (p *pipelineProject) reviewPR() string {
 	require.NoError(t, exec.Command("cp", "-R", filepath.Join(p.out, "plans"), reviewed).Run())
 	return reviewed
 }
+
+// asRole runs a job's kirikae commands as the pipeline role the job's
+// workflow assumes (pr.yml: preview; deploy.yml: the stack's deploy role;
+// drift.yml: drift), each authorised by the sandbox against the policy
+// `kirikae iam policy` prints for it.
+func asRole(role string) string { return deploy.SandboxRoleEnv + "=" + role }
 
 // releaseOf reads the release= step output of deploy-staging.sh.
 func releaseOf(log string) string {
@@ -151,7 +157,7 @@ func TestPipelineScriptsAgainstTheSandbox(t *testing.T) {
 	// The build job on a new account: bootstrap creates the repository,
 	// then the image is built once and pushed to it (`sandbox push-image`
 	// stands in for docker build-push) before any up.
-	code, log := p.script(nil, "bootstrap.sh")
+	code, log := p.script([]string{asRole("deploy:staging")}, "bootstrap.sh")
 	require.Equal(t, 0, code, log)
 	pushed := kirikae(t, dir, "sandbox", "push-image", pipelineTag, "--stack", "staging", "--sandbox",
 		"--dir", filepath.Join(root, "app", "cmd", "server"), "--json")
@@ -161,7 +167,7 @@ func TestPipelineScriptsAgainstTheSandbox(t *testing.T) {
 	// Merge (a merge commit with the same files): staging gets this
 	// release through the plan reviewed in the pull request.
 	p.git("commit", "-q", "--allow-empty", "-m", "merge pull request")
-	withReviewed := []string{"REVIEWED_PLANS=" + reviewed}
+	withReviewed := []string{"REVIEWED_PLANS=" + reviewed, asRole("deploy:staging")}
 	code, log = p.script(withReviewed, "deploy-staging.sh")
 	require.Equal(t, 0, code, log)
 	assert.Contains(t, log, "applying the plan reviewed in the pull request")
@@ -188,14 +194,16 @@ func TestPipelineScriptsAgainstTheSandbox(t *testing.T) {
 	assert.Contains(t, log, "this commit's files differ from the reviewed pull request's")
 
 	// A promote bound to another release is refused; the verified one goes.
-	code, log = p.script([]string{"RELEASE=999"}, "promote.sh")
+	asProduct := asRole("deploy:product")
+	code, log = p.script([]string{"RELEASE=999", asProduct}, "promote.sh")
 	assert.Equal(t, 2, code, log)
-	code, log = p.script([]string{"RELEASE=" + id}, "promote.sh")
+	code, log = p.script([]string{"RELEASE=" + id, asProduct}, "promote.sh")
 	require.Equal(t, 0, code, log)
 	assert.Equal(t, pipelineTag, liveImage(t, dir, "product"), "product runs what staging verified")
 
 	// Nightly: no drift, then an out-of-band change on product is found.
-	code, log = p.script(nil, "drift.sh", "product")
+	asDrift := []string{asRole("drift")}
+	code, log = p.script(asDrift, "drift.sh", "product")
 	assert.Equal(t, 0, code, log)
 	acct, err := deploy.OpenSandboxAccount(dir, "product")
 	require.NoError(t, err)
@@ -206,10 +214,10 @@ func TestPipelineScriptsAgainstTheSandbox(t *testing.T) {
 			require.NoError(t, acct.Drift(r.Type, r.ID, map[string]any{"tags": map[string]any{"edited": "by-hand"}}))
 		}
 	}
-	code, log = p.script(nil, "drift.sh", "product")
+	code, log = p.script(asDrift, "drift.sh", "product")
 	assert.Equal(t, 3, code, log)
 	assert.Contains(t, log, "aws:ecs/cluster:Cluster")
-	code, _ = p.script(nil, "drift.sh", "staging")
+	code, _ = p.script(asDrift, "drift.sh", "staging")
 	assert.Equal(t, 0, code, "staging did not drift")
 }
 
