@@ -238,19 +238,19 @@ func TestPipelineScriptsLambdaBackend(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, built, zip)
 
-	code, log := p.script(nil, "bootstrap.sh")
+	code, log := p.script([]string{asRole("deploy:staging")}, "bootstrap.sh")
 	require.Equal(t, 0, code, log)
 	assert.Contains(t, log, "nothing to create")
 
 	p.git("commit", "-q", "--allow-empty", "-m", "merge pull request")
 	require.NoError(t, os.RemoveAll(filepath.Join(p.dir, "dist")), "a fresh runner has no zip until install_release")
-	code, log = p.script([]string{"REVIEWED_PLANS=" + reviewed}, "deploy-staging.sh")
+	code, log = p.script([]string{"REVIEWED_PLANS=" + reviewed, asRole("deploy:staging")}, "deploy-staging.sh")
 	require.Equal(t, 0, code, log)
 	assert.Contains(t, log, "applying the plan reviewed in the pull request")
 	id := releaseOf(log)
 	require.NotEmpty(t, id, log)
 
-	code, log = p.script([]string{"RELEASE=" + id}, "promote.sh")
+	code, log = p.script([]string{"RELEASE=" + id, asRole("deploy:product")}, "promote.sh")
 	require.Equal(t, 0, code, log)
 	var rels struct {
 		Releases []struct {
@@ -262,4 +262,11 @@ func TestPipelineScriptsLambdaBackend(t *testing.T) {
 	require.NotEmpty(t, rels.Releases)
 	assert.True(t, rels.Releases[0].Live)
 	assert.Equal(t, "passed", rels.Releases[0].Verified, "product runs the function staging verified")
+	acct, err := deploy.OpenSandboxAccount(p.dir, "staging")
+	require.NoError(t, err)
+	for _, role := range []string{"kirikae-preview", "kirikae-deploy-staging", "kirikae-deploy-product"} {
+		has, err := acct.HasRole(role)
+		require.NoError(t, err)
+		assert.True(t, has, "the jobs ran as %s", role)
+	}
 }

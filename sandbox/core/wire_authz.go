@@ -105,6 +105,17 @@ func resourceOf(svc string, r *http.Request, in map[string]string, region, accou
 		if n := in["repositoryName"]; n != "" {
 			return arn("repository/" + n)
 		}
+	case "ecs":
+		// RunTask addresses its task definition, StopTask its task.
+		if td := in["taskDefinition"]; td != "" {
+			if strings.HasPrefix(td, "arn:") {
+				return td
+			}
+			return arn("task-definition/" + td)
+		}
+		if task := in["task"]; strings.HasPrefix(task, "arn:") {
+			return task
+		}
 	case "logs":
 		if n := in["logGroupName"]; n != "" {
 			return arn("log-group:" + n)
@@ -118,10 +129,15 @@ func resourceOf(svc string, r *http.Request, in map[string]string, region, accou
 		}
 	case "lambda":
 		if fn := lambdaFunctionOf(r); fn != "" {
-			if strings.HasPrefix(fn, "arn:") {
-				return fn
+			if !strings.HasPrefix(fn, "arn:") {
+				fn = arn("function:" + fn)
 			}
-			return arn("function:" + fn)
+			// A qualified call (Invoke's Qualifier) addresses the version
+			// or alias: arn:aws:lambda:…:function:NAME:QUALIFIER.
+			if q := r.URL.Query().Get("Qualifier"); q != "" {
+				fn += ":" + q
+			}
+			return fn
 		}
 	case "cloudfront":
 		parts := pathParts(r)
