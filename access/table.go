@@ -85,17 +85,26 @@ var table = []grant{
 		resources: func(s Scope) []string { return []string{s.repositoryARN()} },
 	},
 	{
+		sid: "ImagePlatform", need: NeedRelease, when: Scope.ecs,
+		why: "read the release image's platforms as a pull does, before a deploy or promote stages it",
+		// cloud.ImagePlatforms reads the manifest and the config blob:
+		// https://docs.aws.amazon.com/AmazonECR/latest/APIReference/API_BatchGetImage.html
+		// https://docs.aws.amazon.com/AmazonECR/latest/APIReference/API_GetDownloadUrlForLayer.html
+		actions:   []string{"ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"},
+		resources: func(s Scope) []string { return []string{s.repositoryARN()} },
+	},
+	{
 		sid: "LiveRead", need: NeedReadLive,
 		why: "read every resource's configuration back (drift, refresh, status); no object, parameter or log data",
 		actions: []string{
 			"ec2:Describe*", "elasticloadbalancing:Describe*", "ecs:Describe*", "ecs:List*",
-			"ecr:DescribeRepositories", "ecr:GetRepositoryPolicy", "ecr:ListTagsForResource",
+			"ecr:DescribeRepositories", "ecr:GetRepositoryPolicy", "ecr:GetLifecyclePolicy", "ecr:ListTagsForResource",
 			"logs:DescribeLogGroups", "logs:ListTagsForResource", "logs:ListTagsLogGroup",
 			"iam:GetRole", "iam:GetRolePolicy", "iam:ListRolePolicies", "iam:ListAttachedRolePolicies",
 			"lambda:GetFunction", "lambda:GetFunctionConfiguration", "lambda:GetFunctionCodeSigningConfig",
 			"lambda:GetAlias", "lambda:GetPolicy", "lambda:ListVersionsByFunction", "lambda:ListTags",
 			"apigateway:GET",
-			"cloudfront:Get*", "cloudfront:List*", "cloudfront-keyvaluestore:DescribeKeyValueStore",
+			"cloudfront:Get*", "cloudfront:List*", "cloudfront:DescribeKeyValueStore", "cloudfront-keyvaluestore:DescribeKeyValueStore",
 			"cloudfront-keyvaluestore:GetKey",
 			"s3:GetBucket*", "s3:GetAccelerateConfiguration", "s3:GetEncryptionConfiguration",
 			"s3:GetLifecycleConfiguration", "s3:GetReplicationConfiguration",

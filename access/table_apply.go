@@ -85,6 +85,7 @@ var applyTable = []grant{
 		actions: []string{
 			"ecr:CreateRepository", "ecr:DeleteRepository", "ecr:PutImageTagMutability",
 			"ecr:PutImageScanningConfiguration", "ecr:SetRepositoryPolicy", "ecr:DeleteRepositoryPolicy",
+			"ecr:PutLifecyclePolicy", "ecr:DeleteLifecyclePolicy",
 			"ecr:TagResource", "ecr:UntagResource", "ecr:ListImages", "ecr:BatchDeleteImage",
 		},
 		resources: func(s Scope) []string { return []string{s.repositoryARN()} },

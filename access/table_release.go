@@ -26,6 +26,29 @@ var releaseTable = []grant{
 		},
 	},
 	{
+		sid: "Migrations", need: NeedRelease,
+		when: func(s Scope) bool { return s.ecs() && s.Config.MigrateCommand != "" },
+		why:  "run kirikae:migrateCommand as a one-off task of the new task definition, and stop it past its timeout",
+		// RunTask is granted on the task definition, StopTask on the task:
+		// https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonelasticcontainerservice.html
+		actions: []string{"ecs:RunTask", "ecs:StopTask"},
+		resources: func(s Scope) []string {
+			b := s.base()
+			return []string{s.arn("ecs", "task-definition/"+b+"-*"), s.arn("ecs", "task/"+b+"/*")}
+		},
+	},
+	{
+		sid: "InvokeCandidate", need: NeedRelease,
+		when: func(s Scope) bool {
+			return s.lambda() && (s.Config.MigrateCommand != "" || len(s.Config.SmokeChecks) > 0 || s.Config.SmokeCommand != "")
+		},
+		why:     "invoke the published version for kirikae:migrateCommand and the smoke checks before alias live moves to it",
+		actions: []string{"lambda:InvokeFunction"},
+		resources: func(s Scope) []string {
+			return []string{s.arn("lambda", "function:"+infra.FunctionName(s.Config)+":*")}
+		},
+	},
+	{
 		sid: "RegistryLogin", need: NeedPushImage,
 		when:      func(s Scope) bool { return s.ecs() && s.Config.ImageRepositoryOwner },
 		why:       "log in to ECR to push the release image (an action with no resource)",

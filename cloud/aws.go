@@ -62,6 +62,7 @@ type Endpoint struct {
 	URL                          string // e.g. http://127.0.0.1:41234; every service answers there
 	Region                       string
 	AccessKeyID, SecretAccessKey string // static credentials the endpoint accepts
+	SessionToken                 string // with temporary credentials (a role session)
 	// HTTPClient is the client verification uses, e.g. one that reaches the
 	// endpoint's simulated load balancers; nil means a plain client.
 	HTTPClient *http.Client
@@ -72,7 +73,7 @@ type Endpoint struct {
 func NewAt(e Endpoint) Cloud {
 	cfg := aws.Config{
 		Region:      e.Region,
-		Credentials: credentials.NewStaticCredentialsProvider(e.AccessKeyID, e.SecretAccessKey, ""),
+		Credentials: credentials.NewStaticCredentialsProvider(e.AccessKeyID, e.SecretAccessKey, e.SessionToken),
 	}
 	a := newAWS(cfg, e.URL)
 	if e.HTTPClient != nil {

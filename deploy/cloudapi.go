@@ -27,7 +27,12 @@ func (s *Session) cloudAPI(ctx context.Context) (cloud.Cloud, error) {
 	if region == "" {
 		region = "us-east-1"
 	}
-	ep, door, err := sandboxEndpoint(s.Paths.AccountDir(s.Config), region)
+	accountDir := s.Paths.AccountDir(s.Config)
+	creds, err := sandboxCredentials(s.ProjectDir(), accountDir)
+	if err != nil {
+		return nil, err
+	}
+	ep, door, err := sandboxEndpoint(accountDir, region, creds)
 	if err != nil {
 		return nil, err
 	}

@@ -16,9 +16,27 @@ import (
 // HTTP client. Everything else runs the same in sandbox and real mode.
 
 // startSandboxProvider starts the sandbox's resource provider over the
-// account kept in accountDir, for the engine to attach to.
+// account kept in accountDir, for the engine to attach to, acting as the
+// administrator.
 func startSandboxProvider(ctx context.Context, accountDir string) (string, func() error, error) {
-	srv, err := sandbox.Start(ctx, sandbox.Options{StateDir: accountDir})
+	return startSandboxProviderAs(ctx, accountDir, sandboxCreds{})
+}
+
+// sandboxProviderFor starts the provider with the credentials of the
+// project's sandbox commands (KIRIKAE_SANDBOX_ROLE).
+func sandboxProviderFor(projectDir string) func(context.Context, string) (string, func() error, error) {
+	return func(ctx context.Context, accountDir string) (string, func() error, error) {
+		creds, err := sandboxCredentials(projectDir, accountDir)
+		if err != nil {
+			return "", nil, err
+		}
+		return startSandboxProviderAs(ctx, accountDir, creds)
+	}
+}
+
+func startSandboxProviderAs(ctx context.Context, accountDir string, creds sandboxCreds) (string, func() error, error) {
+	srv, err := sandbox.Start(ctx, sandbox.Options{StateDir: accountDir,
+		Credentials: sandbox.ProviderCredentials{AccessKeyID: creds.key, SessionToken: creds.token}})
 	if err != nil {
 		return "", nil, err
 	}
@@ -28,8 +46,9 @@ func startSandboxProvider(ctx context.Context, accountDir string) (string, func(
 // sandboxEndpoint serves the sandbox account kept in accountDir as AWS at
 // another address: the same aws-sdk-go-v2 client, pointed at the account's
 // local endpoint with its static credentials. The endpoint outlives the
-// caller's context: closing the returned Closer stops it.
-func sandboxEndpoint(accountDir, region string) (cloud.Endpoint, io.Closer, error) {
+// caller's context: closing the returned Closer stops it. The client signs
+// with creds (the administrator's key, or a role session's).
+func sandboxEndpoint(accountDir, region string, creds sandboxCreds) (cloud.Endpoint, io.Closer, error) {
 	acct, err := sandbox.OpenAccount(accountDir)
 	if err != nil {
 		return cloud.Endpoint{}, nil, fmt.Errorf("open sandbox account: %w", err)
@@ -40,7 +59,7 @@ func sandboxEndpoint(accountDir, region string) (cloud.Endpoint, io.Closer, erro
 	}
 	return cloud.Endpoint{
 		URL: ep.URL, Region: region,
-		AccessKeyID: sandbox.AccessKeyID, SecretAccessKey: sandbox.SecretAccessKey,
+		AccessKeyID: creds.key, SecretAccessKey: creds.secret, SessionToken: creds.token,
 		HTTPClient: sandbox.FrontDoorClient(ep.FrontDoor),
 	}, ep, nil
 }

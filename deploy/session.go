@@ -53,7 +53,7 @@ func (o Options) engineOptions() engine.Options {
 		Exports: releaseExports, Records: o.Records, ReadOnly: o.ReadOnly,
 	}
 	if o.Sandbox {
-		eo.StartProvider = startSandboxProvider
+		eo.StartProvider = sandboxProviderFor(o.ProjectDir)
 	}
 	return eo
 }

@@ -129,11 +129,12 @@ func (t *frontDoorTransport) RoundTrip(req *http.Request) (*http.Response, error
 // protocols. Every request must carry a SigV4 signature made with the
 // sandbox's credentials; the credential scope's service picks the API, as
 // the host name would on AWS.
-func APIHandler(a *core.Account) http.Handler { return APIHandlerWith(a, nil) }
+func APIHandler(a *core.Account) http.Handler { return APIHandlerWith(a, iam.NewDirectory(a)) }
 
 // APIHandlerWith is APIHandler also accepting the credentials of the IAM
 // role sessions dir holds, and authorising their requests against the
-// roles' policies (endpoint_iam.go); a nil dir has no roles.
+// roles' policies (endpoint_iam.go); a nil dir has no roles. APIHandler's
+// directory holds the account's roles and the sessions its STS issued.
 func APIHandlerWith(a *core.Account, dir *iam.Directory) http.Handler {
 	s3 := s3svc.S3Handler(a)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -146,7 +147,7 @@ func APIHandlerWith(a *core.Account, dir *iam.Directory) http.Handler {
 		auth, aerr := core.VerifySigV4Keys(r, body, dir.Secret)
 		svc := auth.Service
 		if aerr == nil {
-			aerr = authorize(dir, auth.AccessKey(), svc, r, body)
+			aerr = authorize(dir, a, auth.AccessKey(), svc, auth.Region(), r, body)
 		}
 		if aerr != nil {
 			core.WriteError(w, r, core.ProtocolOf(svc, r), aerr)

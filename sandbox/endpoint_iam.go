@@ -16,33 +16,38 @@ import (
 // (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic.html).
 // Requests signed with the sandbox's own key are the account
 // administrator's, as they always were. S3 is authorised operation by
-// operation; a role's request to a service without an authoriser yet is
-// refused rather than let through.
+// operation (below); every other service through core.RequestAction, the
+// one mapping of a request to its action and resource.
 
 // authorize decides one verified request; nil lets it through.
-func authorize(dir *iam.Directory, accessKey, svc string, r *http.Request, body []byte) *core.APIError {
-	if _, role := dir.Secret(accessKey); !role {
+func authorize(dir *iam.Directory, a *core.Account, key, svc, region string, r *http.Request, body []byte) *core.APIError {
+	if !dir.IsRole(key) {
 		return nil
 	}
+	token := r.Header.Get("X-Amz-Security-Token")
 	var reqs []iam.Request
-	switch svc {
-	case "s3":
+	switch {
+	case svc == "s3":
 		reqs = s3Requests(r, body)
-	case "sts":
+	case svc == "sts" && core.QueryAction(r) == "GetCallerIdentity":
 		// GetCallerIdentity needs no permission:
 		// https://docs.aws.amazon.com/STS/latest/APIReference/API_GetCallerIdentity.html
 		return nil
 	default:
-		return &core.APIError{Status: http.StatusForbidden, Code: "AccessDeniedException",
-			Message: "the kirikae sandbox does not yet authorise " + svc + " requests of an IAM role; only s3 and sts are"}
+		action, resource := core.RequestAction(svc, r, body, region, a.ID())
+		reqs = []iam.Request{{Action: action, Resource: resource}}
 	}
 	for _, q := range reqs {
-		if err := dir.Authorize(accessKey, q); err != nil {
-			code := "AccessDeniedException"
+		err := dir.AuthorizeSession(key, token, q)
+		if apiErr, ok := err.(*core.APIError); ok {
+			return apiErr // an invalid or expired session token
+		}
+		if err != nil {
 			if svc == "s3" {
-				code = "AccessDenied" // https://docs.aws.amazon.com/AmazonS3/latest/API/ErrorResponses.html
+				// https://docs.aws.amazon.com/AmazonS3/latest/API/ErrorResponses.html
+				return &core.APIError{Status: http.StatusForbidden, Code: "AccessDenied", Message: err.Error()}
 			}
-			return &core.APIError{Status: http.StatusForbidden, Code: code, Message: err.Error()}
+			return core.AccessDenied(svc, r, err.Error())
 		}
 	}
 	return nil

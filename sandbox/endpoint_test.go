@@ -73,7 +73,7 @@ func TestEndpointUnknownOperationsAreErrors(t *testing.T) {
 		{"apigateway", http.MethodGet, "/v2/domainnames", "", "UnknownOperationException"},
 		{"dynamodb", http.MethodPost, "/", "DynamoDB_20120810.PutItem", "UnknownOperationException"},
 		{"sqs", http.MethodPost, "/", "AmazonSQS.SendMessage", "UnknownOperationException"},
-		{"sts", http.MethodPost, "/?Action=AssumeRole", "", "InvalidAction"},
+		{"sts", http.MethodPost, "/?Action=GetSessionToken", "", "InvalidAction"},
 		{"ec2", http.MethodPost, "/?Action=DescribeInstances", "", "InvalidAction"},
 		{"elasticloadbalancing", http.MethodPost, "/?Action=DescribeAccountLimits", "", "InvalidAction"},
 		{"iam", http.MethodPost, "/?Action=ListUsers", "", "InvalidAction"},

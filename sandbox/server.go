@@ -19,6 +19,10 @@ import (
 type Options struct {
 	StateDir string // where the simulated account lives; shared by processes
 	Account  string // AWS account id in ARNs; default the account's own
+	// Credentials are what the provider acts as, as pulumi-aws takes them
+	// from its environment: empty is the sandbox's own key (administrator);
+	// a role session's are authorised per resource operation.
+	Credentials provider.Credentials
 }
 
 // Server is a running sandbox provider.
@@ -46,7 +50,9 @@ func Start(ctx context.Context, opts Options) (*Server, error) {
 	}
 	s := &Server{account: acct, listener: lis, grpc: grpc.NewServer(), done: make(chan struct{}),
 		release: workload.HoldWorkloads(acct)}
-	pulumirpc.RegisterResourceProviderServer(s.grpc, provider.NewProvider(acct, opts.Account))
+	prov := provider.NewProvider(acct, opts.Account)
+	prov.SetCredentials(opts.Credentials)
+	pulumirpc.RegisterResourceProviderServer(s.grpc, prov)
 	go func() {
 		s.serveErr = s.grpc.Serve(lis)
 		close(s.done)

@@ -13,6 +13,7 @@ import (
 	"github.com/kirikae/kirikae/sandbox/logs"
 	"github.com/kirikae/kirikae/sandbox/s3"
 	"github.com/kirikae/kirikae/sandbox/sns"
+	"github.com/kirikae/kirikae/sandbox/sts"
 	"github.com/kirikae/kirikae/sandbox/workload"
 )
 
@@ -46,4 +47,5 @@ func init() {
 	elbv2.TargetHealth = workload.TargetHealth
 	cloudwatch.Gauges = hostCountGauges
 	lambda.Throttled = recordThrottle
+	sts.AssumeRole = iam.AssumeRole
 }

@@ -109,7 +109,7 @@ func (p *pipelineProject) git(args ...string) string {
 func (p *pipelineProject) reviewPR() string {
 	t := p.t
 	t.Helper()
-	code, log := p.script([]string{"WITH_RELEASE=1"}, "preview.sh", "staging", "product")
+	code, log := p.script([]string{"WITH_RELEASE=1", asRole("preview")}, "preview.sh", "staging", "product")
 	require.Equal(t, 0, code, log)
 	assert.FileExists(t, filepath.Join(p.out, "plans", "staging.json"))
 	assert.FileExists(t, filepath.Join(p.out, "plans", "product.json"))
@@ -122,6 +122,12 @@ func (p *pipelineProject) reviewPR() string {
 	require.NoError(t, exec.Command("cp", "-R", filepath.Join(p.out, "plans"), reviewed).Run())
 	return reviewed
 }
+
+// asRole runs a job's kirikae commands as the pipeline role the job's
+// workflow assumes (pr.yml: preview; deploy.yml: the stack's deploy role;
+// drift.yml: drift), each authorised by the sandbox against the policy
+// `kirikae iam policy` prints for it.
+func asRole(role string) string { return deploy.SandboxRoleEnv + "=" + role }
 
 // releaseOf reads the release= step output of deploy-staging.sh.
 func releaseOf(log string) string {
@@ -152,7 +158,7 @@ func TestPipelineScriptsAgainstTheSandbox(t *testing.T) {
 	// The build job on a new account: bootstrap creates the repository,
 	// then the image is built once and pushed to it (`sandbox push-image`
 	// stands in for docker build-push) before any up.
-	code, log := p.script(nil, "bootstrap.sh")
+	code, log := p.script([]string{asRole("deploy:staging")}, "bootstrap.sh")
 	require.Equal(t, 0, code, log)
 	code, log = p.script(nil, "image-exists.sh")
 	require.Equal(t, 0, code, log)
@@ -185,7 +191,7 @@ func TestPipelineScriptsAgainstTheSandbox(t *testing.T) {
 	// Merge (a merge commit with the same files): staging gets this
 	// release through the plan reviewed in the pull request.
 	p.git("commit", "-q", "--allow-empty", "-m", "merge pull request")
-	withReviewed := []string{"REVIEWED_PLANS=" + reviewed}
+	withReviewed := []string{"REVIEWED_PLANS=" + reviewed, asRole("deploy:staging")}
 	code, log = p.script(withReviewed, "deploy-staging.sh")
 	require.Equal(t, 0, code, log)
 	assert.Contains(t, log, "applying the plan reviewed in the pull request")
@@ -212,14 +218,16 @@ func TestPipelineScriptsAgainstTheSandbox(t *testing.T) {
 	assert.Contains(t, log, "this commit's files differ from the reviewed pull request's")
 
 	// A promote bound to another release is refused; the verified one goes.
-	code, log = p.script([]string{"RELEASE=999"}, "promote.sh")
+	asProduct := asRole("deploy:product")
+	code, log = p.script([]string{"RELEASE=999", asProduct}, "promote.sh")
 	assert.Equal(t, 2, code, log)
-	code, log = p.script([]string{"RELEASE=" + id}, "promote.sh")
+	code, log = p.script([]string{"RELEASE=" + id, asProduct}, "promote.sh")
 	require.Equal(t, 0, code, log)
 	assert.Equal(t, pipelineTag, liveImage(t, dir, "product"), "product runs what staging verified")
 
 	// Nightly: no drift, then an out-of-band change on product is found.
-	code, log = p.script(nil, "drift.sh", "product")
+	asDrift := []string{asRole("drift")}
+	code, log = p.script(asDrift, "drift.sh", "product")
 	assert.Equal(t, 0, code, log)
 	acct, err := deploy.OpenSandboxAccount(dir, "product")
 	require.NoError(t, err)
@@ -230,10 +238,10 @@ func TestPipelineScriptsAgainstTheSandbox(t *testing.T) {
 			require.NoError(t, acct.Drift(r.Type, r.ID, map[string]any{"tags": map[string]any{"edited": "by-hand"}}))
 		}
 	}
-	code, log = p.script(nil, "drift.sh", "product")
+	code, log = p.script(asDrift, "drift.sh", "product")
 	assert.Equal(t, 3, code, log)
 	assert.Contains(t, log, "aws:ecs/cluster:Cluster")
-	code, _ = p.script(nil, "drift.sh", "staging")
+	code, _ = p.script(asDrift, "drift.sh", "staging")
 	assert.Equal(t, 0, code, "staging did not drift")
 }
 
@@ -254,13 +262,13 @@ func TestPipelineScriptsLambdaBackend(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, built, zip)
 
-	code, log := p.script(nil, "bootstrap.sh")
+	code, log := p.script([]string{asRole("deploy:staging")}, "bootstrap.sh")
 	require.Equal(t, 0, code, log)
 	assert.Contains(t, log, "nothing to create")
 
 	p.git("commit", "-q", "--allow-empty", "-m", "merge pull request")
 	require.NoError(t, os.RemoveAll(filepath.Join(p.dir, "dist")), "a fresh runner has no zip until install_release")
-	code, log = p.script([]string{"REVIEWED_PLANS=" + reviewed}, "deploy-staging.sh")
+	code, log = p.script([]string{"REVIEWED_PLANS=" + reviewed, asRole("deploy:staging")}, "deploy-staging.sh")
 	require.Equal(t, 0, code, log)
 	assert.Contains(t, log, "applying the plan reviewed in the pull request")
 	id := releaseOf(log)
@@ -270,7 +278,7 @@ func TestPipelineScriptsLambdaBackend(t *testing.T) {
 	// staging verified: the promote is refused and product is untouched.
 	zipPath := filepath.Join(p.out, "release", "lambda.zip")
 	require.NoError(t, os.WriteFile(zipPath, append(append([]byte{}, built...), 0), 0o644))
-	code, log = p.script([]string{"RELEASE=" + id}, "promote.sh")
+	code, log = p.script([]string{"RELEASE=" + id, asRole("deploy:product")}, "promote.sh")
 	assert.Equal(t, 2, code, log)
 	assert.Contains(t, log, "CodeSha256")
 	var none struct {
@@ -280,7 +288,7 @@ func TestPipelineScriptsLambdaBackend(t *testing.T) {
 	assert.Empty(t, none.Releases, "nothing changed in product")
 	require.NoError(t, os.WriteFile(zipPath, built, 0o644))
 
-	code, log = p.script([]string{"RELEASE=" + id}, "promote.sh")
+	code, log = p.script([]string{"RELEASE=" + id, asRole("deploy:product")}, "promote.sh")
 	require.Equal(t, 0, code, log)
 	var rels struct {
 		Releases []struct {
@@ -292,4 +300,11 @@ func TestPipelineScriptsLambdaBackend(t *testing.T) {
 	require.NotEmpty(t, rels.Releases)
 	assert.True(t, rels.Releases[0].Live)
 	assert.Equal(t, "passed", rels.Releases[0].Verified, "product runs the function staging verified")
+	acct, err := deploy.OpenSandboxAccount(p.dir, "staging")
+	require.NoError(t, err)
+	for _, role := range []string{"kirikae-preview", "kirikae-deploy-staging", "kirikae-deploy-product"} {
+		has, err := acct.HasRole(role)
+		require.NoError(t, err)
+		assert.True(t, has, "the jobs ran as %s", role)
+	}
 }

@@ -138,6 +138,8 @@ type State struct {
 	ListenerChanges map[string]ListenerChange `json:"listenerChanges,omitempty"`
 	// Parameters are SSM Parameter Store parameters by name.
 	Parameters map[string]*Parameter `json:"parameters,omitempty"`
+	// Roles are IAM roles created through IAM's API, by name (iam_state.go).
+	Roles map[string]*IAMRole `json:"roles,omitempty"`
 
 	// Objs is the account's S3 objects, kept out of this file so an object
 	// write does not rewrite it.

@@ -147,3 +147,9 @@ const (
 	AccessKeyID     = "AKIAKIRIKAESANDBOX00"
 	SecretAccessKey = "kirikae/sandbox/not-a-secret/0123456789ab"
 )
+
+// AccessKeyOf is the access key a request's Authorization header names.
+func AccessKeyOf(r *http.Request) string {
+	a, _ := parseAuthorization(r.Header.Get("Authorization"))
+	return a.accessKey
+}

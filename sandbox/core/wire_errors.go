@@ -29,7 +29,7 @@ func ProtocolOf(service string, r *http.Request) Protocol {
 		return ProtoS3
 	case "cloudfront":
 		return ProtoRESTXML
-	case "ecs", "ecr", "logs", "dynamodb":
+	case "ecs", "ecr", "logs", "dynamodb", "ssm":
 		return ProtoJSON
 	case "lambda", "apigateway":
 		return ProtoRESTJSON

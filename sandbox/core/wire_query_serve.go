@@ -5,6 +5,7 @@ import (
 	"encoding/xml"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -17,8 +18,10 @@ type QueryOp func(st *State, form url.Values) (any, error)
 // and answers <ActionResponse xmlns><ActionResult>…</ActionResult>
 // <ResponseMetadata>, or the protocol's error shape.
 // https://smithy.io/2.0/aws/protocols/aws-query-protocol.html
-func (a *Account) ServeQuery(w http.ResponseWriter, r *http.Request, xmlns string, ops map[string]QueryOp) {
-	a.serveQuery(w, r, ProtoQuery, xmlns, ops)
+// The actions named in writes change the account: they run under its
+// exclusive lock and their state is saved.
+func (a *Account) ServeQuery(w http.ResponseWriter, r *http.Request, xmlns string, ops map[string]QueryOp, writes ...string) {
+	a.serveQuery(w, r, ProtoQuery, xmlns, ops, writes...)
 }
 
 // ServeEC2Query is ServeQuery for EC2's own variant: the result's children
@@ -29,7 +32,7 @@ func (a *Account) ServeEC2Query(w http.ResponseWriter, r *http.Request, xmlns st
 	a.serveQuery(w, r, ProtoEC2, xmlns, ops)
 }
 
-func (a *Account) serveQuery(w http.ResponseWriter, r *http.Request, p Protocol, xmlns string, ops map[string]QueryOp) {
+func (a *Account) serveQuery(w http.ResponseWriter, r *http.Request, p Protocol, xmlns string, ops map[string]QueryOp, writes ...string) {
 	action := QueryAction(r)
 	op := ops[action]
 	if op == nil {
@@ -37,7 +40,11 @@ func (a *Account) serveQuery(w http.ResponseWriter, r *http.Request, p Protocol,
 		return
 	}
 	var out any
-	err := a.View(func(st *State) error {
+	run := a.View
+	if slices.Contains(writes, action) {
+		run = a.Update
+	}
+	err := run(func(st *State) error {
 		var err error
 		out, err = op(st, r.Form)
 		return err

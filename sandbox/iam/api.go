@@ -1,8 +1,10 @@
 package iam
 
 import (
+	"maps"
 	"net/http"
 	"net/url"
+	"slices"
 
 	"github.com/kirikae/kirikae/sandbox/core"
 )
@@ -12,13 +14,59 @@ const (
 	tokRole = "aws:iam/role:Role"
 )
 
-// Serve answers the IAM read calls for the account's roles, over the
-// awsQuery protocol.
+// Serve answers the IAM calls for the account's roles over the awsQuery
+// protocol: the reads, and CreateRole, PutRolePolicy, GetRolePolicy and
+// DeleteRolePolicy for roles created through the API (account_roles.go),
+// which role sessions are authorised against.
 func Serve(a *core.Account, w http.ResponseWriter, r *http.Request) {
 	a.ServeQuery(w, r, xmlns, map[string]core.QueryOp{
-		"ListRoles": listRoles,
-		"GetRole":   getRole,
-	})
+		"ListRoles":        listRoles,
+		"GetRole":          getRole,
+		"CreateRole":       func(st *core.State, f url.Values) (any, error) { return createRole(st, a.ID(), f) },
+		"PutRolePolicy":    putRolePolicy,
+		"GetRolePolicy":    getRolePolicy,
+		"DeleteRolePolicy": deleteRolePolicy,
+	}, "CreateRole", "PutRolePolicy", "DeleteRolePolicy")
+}
+
+// apiRoleOf is the Role shape of a role created through the API.
+func apiRoleOf(r *core.IAMRole) role {
+	return role{Path: "/", RoleName: r.Name, RoleID: r.RoleID, Arn: r.Arn, CreateDate: r.CreateDate,
+		AssumeRolePolicyDocument: url.QueryEscape(r.AssumeRolePolicy), MaxSessionDuration: 3600}
+}
+
+// createRole: https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreateRole.html
+func createRole(st *core.State, account string, form url.Values) (any, error) {
+	r, err := CreateRole(st, account, form.Get("RoleName"), form.Get("AssumeRolePolicyDocument"))
+	if err != nil {
+		return nil, err
+	}
+	return struct{ Role role }{apiRoleOf(r)}, nil
+}
+
+// putRolePolicy: https://docs.aws.amazon.com/IAM/latest/APIReference/API_PutRolePolicy.html
+func putRolePolicy(st *core.State, form url.Values) (any, error) {
+	return struct{}{}, PutRolePolicy(st, form.Get("RoleName"), form.Get("PolicyName"), form.Get("PolicyDocument"))
+}
+
+// getRolePolicy: https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetRolePolicy.html
+// (the document comes back URL-encoded, as IAM answers it).
+func getRolePolicy(st *core.State, form url.Values) (any, error) {
+	name, policy := form.Get("RoleName"), form.Get("PolicyName")
+	r := st.Roles[name]
+	if r == nil {
+		return nil, noSuchRole(name)
+	}
+	doc, ok := r.Policies[policy]
+	if !ok {
+		return nil, core.NotFound("NoSuchEntity", "The role policy with name "+policy+" cannot be found.")
+	}
+	return struct{ RoleName, PolicyName, PolicyDocument string }{name, policy, url.QueryEscape(doc)}, nil
+}
+
+// deleteRolePolicy: https://docs.aws.amazon.com/IAM/latest/APIReference/API_DeleteRolePolicy.html
+func deleteRolePolicy(st *core.State, form url.Values) (any, error) {
+	return struct{}{}, DeleteRolePolicy(st, form.Get("RoleName"), form.Get("PolicyName"))
 }
 
 // role is IAM's Role shape.
@@ -61,12 +109,18 @@ func listRoles(st *core.State, form url.Values) (any, error) {
 	for _, r := range core.NewIndex(st)[tokRole] {
 		out.Roles.Member = append(out.Roles.Member, roleOf(r))
 	}
+	for _, name := range slices.Sorted(maps.Keys(st.Roles)) {
+		out.Roles.Member = append(out.Roles.Member, apiRoleOf(st.Roles[name]))
+	}
 	return out, nil
 }
 
 // getRole: https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetRole.html
 func getRole(st *core.State, form url.Values) (any, error) {
 	name := form.Get("RoleName")
+	if r := st.Roles[name]; r != nil {
+		return struct{ Role role }{apiRoleOf(r)}, nil
+	}
 	for _, r := range core.NewIndex(st)[tokRole] {
 		if core.StrOf(r, "id") == name {
 			return struct{ Role role }{roleOf(r)}, nil

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"regexp"
 	"sync"
+
+	"github.com/kirikae/kirikae/sandbox/core"
 )
 
 // roleName is IAM's rule for role names:
@@ -32,7 +34,13 @@ func (r *Role) SessionARN(session string) string {
 type Directory struct {
 	mu    sync.RWMutex
 	byKey map[string]session
+	// acct holds the roles created through IAM's API; its STS signs the
+	// sessions of those roles (core.MintSession).
+	acct *core.Account
 }
+
+// NewDirectory is the directory of the account's roles and sessions.
+func NewDirectory(a *core.Account) *Directory { return &Directory{acct: a} }
 
 type session struct {
 	role   *Role
@@ -46,9 +54,19 @@ func (d *Directory) Secret(accessKey string) (string, bool) {
 		return "", false
 	}
 	d.mu.RLock()
-	defer d.mu.RUnlock()
 	s, ok := d.byKey[accessKey]
+	d.mu.RUnlock()
+	if !ok && d.acct != nil && core.IsSessionKey(accessKey) {
+		return core.SessionSecret(d.acct.ID(), accessKey), true
+	}
 	return s.secret, ok
+}
+
+// IsRole reports whether accessKey is a role session's (a bound key or
+// temporary credentials), not the account administrator's.
+func (d *Directory) IsRole(accessKey string) bool {
+	_, ok := d.Secret(accessKey)
+	return ok
 }
 
 // Bind gives role a session whose requests are signed with accessKey and
@@ -72,12 +90,32 @@ func (d *Directory) Bind(accessKey, secret, sessionName string, role *Role) erro
 // the principal's global keys (aws:PrincipalAccount, aws:PrincipalArn),
 // which policies also use as variables.
 func (d *Directory) Authorize(accessKey string, r Request) error {
+	return d.AuthorizeSession(accessKey, "", r)
+}
+
+// AuthorizeSession is Authorize for a request that also carries a session
+// token (X-Amz-Security-Token): temporary credentials of a role created
+// in the account are decided against the policies that role holds now.
+func (d *Directory) AuthorizeSession(accessKey, token string, r Request) error {
+	return d.AuthorizeIn(nil, accessKey, token, r)
+}
+
+// AuthorizeIn is AuthorizeSession for a caller already holding the
+// account's state (st; nil reads it): the provider, inside its update.
+func (d *Directory) AuthorizeIn(st *core.State, accessKey, token string, r Request) error {
 	if d == nil {
 		return nil
 	}
 	d.mu.RLock()
 	s, ok := d.byKey[accessKey]
 	d.mu.RUnlock()
+	if !ok && d.acct != nil && core.IsSessionKey(accessKey) {
+		var err error
+		if s, err = d.session(st, accessKey, token); err != nil {
+			return err
+		}
+		ok = true
+	}
 	if !ok {
 		return nil
 	}
@@ -121,4 +159,32 @@ func (e *AccessDeniedError) Error() string {
 	}
 	return "User: " + e.Principal + " is not authorized to perform: " + e.Action + on +
 		" because no identity-based policy allows the " + e.Action + " action"
+}
+
+// session reads the session a token carries and its role's policies as
+// they are in the account now.
+func (d *Directory) session(st *core.State, accessKey, token string) (session, error) {
+	rs, err := core.SessionOf(d.acct.ID(), accessKey, token)
+	if err != nil {
+		return session{}, &core.APIError{Status: 403, Code: "InvalidClientTokenId", Message: err.Error()}
+	}
+	var docs []Document
+	read := func(st *core.State) error {
+		r := st.Roles[rs.Role]
+		if r == nil {
+			return &core.APIError{Status: 403, Code: "InvalidClientTokenId",
+				Message: "the security token included in the request is invalid: role " + rs.Role + " no longer exists"}
+		}
+		docs, err = rolePolicies(r)
+		return err
+	}
+	if st != nil {
+		err = read(st)
+	} else {
+		err = d.acct.View(read)
+	}
+	if err != nil {
+		return session{}, err
+	}
+	return session{role: &Role{Name: rs.Role, Account: d.acct.ID(), Policies: docs}, name: rs.Name}, nil
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/kirikae/kirikae/sandbox/core"
 	"github.com/kirikae/kirikae/sandbox/ec2"
 	"github.com/kirikae/kirikae/sandbox/generic"
+	"github.com/kirikae/kirikae/sandbox/iam"
 )
 
 // Provider implements the aws resource provider against the simulated
@@ -27,6 +28,10 @@ type Provider struct {
 	regions map[string]string // by engine connection: each provider instance dials its own
 	engine  string
 	generic generic.Once // engine runs and types already told "simulated generically"
+	// creds and dir: who the provider acts as, and the account's roles
+	// that decide a session's operations (authz.go).
+	creds Credentials
+	dir   *iam.Directory
 }
 
 func NewProvider(acct *core.Account, accountID string) *Provider {

@@ -105,6 +105,9 @@ func (p *Provider) Create(ctx context.Context, req *pulumirpc.CreateRequest) (*p
 		if id, err = t.Create(e); err != nil {
 			return err
 		}
+		if err := p.authorize(st, opCreate, typ, e.Region, id, out, inputs, nil); err != nil {
+			return err
+		}
 		existing, err := core.Duplicate(st, t, out, e.Region)
 		if err != nil {
 			return err
@@ -148,7 +151,7 @@ func (p *Provider) Create(ctx context.Context, req *pulumirpc.CreateRequest) (*p
 	return &pulumirpc.CreateResponse{Id: id, Properties: props}, err
 }
 
-func (p *Provider) Read(_ context.Context, req *pulumirpc.ReadRequest) (*pulumirpc.ReadResponse, error) {
+func (p *Provider) Read(ctx context.Context, req *pulumirpc.ReadRequest) (*pulumirpc.ReadResponse, error) {
 	typ := typeOf(req.GetType(), req.GetUrn())
 	if _, err := lookup(typ); err != nil {
 		return nil, err
@@ -164,6 +167,11 @@ func (p *Provider) Read(_ context.Context, req *pulumirpc.ReadRequest) (*pulumir
 	}
 	if found == nil {
 		return &pulumirpc.ReadResponse{}, nil // deleted out of band
+	}
+	if old, err := core.FromWire(found.Outputs); err != nil {
+		return nil, err
+	} else if err := p.authorize(nil, opRead, typ, p.region(ctx), found.ID, old, nil, old); err != nil {
+		return nil, err
 	}
 	resp := &pulumirpc.ReadResponse{Id: found.ID}
 	for _, m := range []struct {
@@ -239,6 +247,9 @@ func (p *Provider) Update(ctx context.Context, req *pulumirpc.UpdateRequest) (*p
 			return err
 		}
 		merge(base)
+		if err := p.authorize(st, opUpdate, typ, e.Region, req.GetId(), e.Out, news, base); err != nil {
+			return err
+		}
 		st.Seq++
 		e.St, e.Seq = st, st.Seq
 		if t.Update != nil {
@@ -276,6 +287,13 @@ func (p *Provider) Delete(ctx context.Context, req *pulumirpc.DeleteRequest) (*e
 		k, r := st.Find(typ, req.GetId(), arn)
 		if r == nil {
 			return nil // already gone: deleting is idempotent, as in the AWS provider
+		}
+		old, err := core.FromWire(r.Outputs)
+		if err != nil {
+			return err
+		}
+		if err := p.authorize(st, opDelete, typ, p.region(ctx), r.ID, old, nil, old); err != nil {
+			return err
 		}
 		if t.RefuseDelete != nil {
 			if err := t.RefuseDelete(st, r); err != nil {
