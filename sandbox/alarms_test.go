@@ -1,10 +1,7 @@
 package sandbox
 
 import (
-	"archive/zip"
 	"net/http"
-	"os"
-	"path/filepath"
 	"testing"
 	"time"
 
@@ -107,18 +104,7 @@ func TestCloudFront5xxRateTripsItsAlarm(t *testing.T) {
 // lambda-throttles alarm fires) and no invocation, so no Errors.
 func TestReservedConcurrencyThrottlesAndTripsTheAlarm(t *testing.T) {
 	h := newHarness(t)
-	zipPath := filepath.Join(t.TempDir(), "fn.zip")
-	f, err := os.Create(zipPath)
-	require.NoError(t, err)
-	zw := zip.NewWriter(f)
-	hdr := &zip.FileHeader{Name: "bootstrap", Method: zip.Deflate}
-	hdr.SetMode(0o755)
-	w, err := zw.CreateHeader(hdr)
-	require.NoError(t, err)
-	_, err = w.Write([]byte("#!/bin/sh\nexit 3\n"))
-	require.NoError(t, err)
-	require.NoError(t, zw.Close())
-	require.NoError(t, f.Close())
+	zipPath := shellBootstrap(t, "#!/bin/sh\nexit 3\n")
 
 	fn := appFunction(t, zipPath)
 	fn["reservedConcurrentExecutions"] = resource.NewNumberProperty(0)
@@ -142,7 +128,7 @@ func TestReservedConcurrencyThrottlesAndTripsTheAlarm(t *testing.T) {
 	assert.Equal(t, "OK", alarmState(t, c, "api-lambda-Errors").State, "a throttled request is no invocation")
 
 	// Lambda's own Invoke refuses it too: 429 TooManyRequestsException.
-	_, err = c.Invoke(t.Context(), "api", "live", []byte(`{}`))
+	_, err := c.Invoke(t.Context(), "api", "live", []byte(`{}`))
 	var tooMany *lambdatypes.TooManyRequestsException
 	require.ErrorAs(t, err, &tooMany)
 	assert.Contains(t, err.Error(), "ReservedFunctionConcurrentInvocationLimitExceeded")

@@ -98,18 +98,7 @@ func TestLambdaCodeDeploysAreServedByTheNewCode(t *testing.T) {
 // per alias: the alarm kirikae creates on alias live goes to ALARM.
 func TestLambdaErrorsTripTheAliasAlarm(t *testing.T) {
 	h := newHarness(t)
-	zipPath := filepath.Join(t.TempDir(), "broken.zip")
-	f, err := os.Create(zipPath)
-	require.NoError(t, err)
-	zw := zip.NewWriter(f)
-	hdr := &zip.FileHeader{Name: "bootstrap", Method: zip.Deflate}
-	hdr.SetMode(0o755)
-	w, err := zw.CreateHeader(hdr)
-	require.NoError(t, err)
-	_, err = w.Write([]byte("#!/bin/sh\necho crashing\nexit 3\n"))
-	require.NoError(t, err)
-	require.NoError(t, zw.Close())
-	require.NoError(t, f.Close())
+	zipPath := shellBootstrap(t, "#!/bin/sh\necho crashing\nexit 3\n")
 
 	h.create(core.FunctionType, "fn", appFunction(t, zipPath))
 	alias := h.create(aliasType, "live", pmap(map[string]any{"name": "live", "functionName": "api", "functionVersion": "1"}))
@@ -159,4 +148,23 @@ func TestLambdaWithoutEmulatorSaysWhatIsMissing(t *testing.T) {
 	}
 	assert.Contains(t, text, "Error: ")
 	assert.Contains(t, text, "apt-get install qemu-user", "the log names what is missing: %s", text)
+}
+
+// shellBootstrap writes a function package whose bootstrap is script (an
+// executable shell script) and returns its path.
+func shellBootstrap(t *testing.T, script string) string {
+	t.Helper()
+	zipPath := filepath.Join(t.TempDir(), "fn.zip")
+	f, err := os.Create(zipPath)
+	require.NoError(t, err)
+	zw := zip.NewWriter(f)
+	hdr := &zip.FileHeader{Name: "bootstrap", Method: zip.Deflate}
+	hdr.SetMode(0o755)
+	w, err := zw.CreateHeader(hdr)
+	require.NoError(t, err)
+	_, err = w.Write([]byte(script))
+	require.NoError(t, err)
+	require.NoError(t, zw.Close())
+	require.NoError(t, f.Close())
+	return zipPath
 }
