@@ -67,7 +67,8 @@ func TestStagingAndProductDeployIntoOneSandboxAccount(t *testing.T) {
 	assert.Positive(t, counts["staging"])
 	assert.Equal(t, counts["staging"], counts["product"]+1, "each stack's resources are all there; the repository is staging's")
 	for i, stack := range []string{"staging", "product"} {
-		assert.Equal(t, "kirikae-"+stack+"-frontend-"+acct.ID(), results[i].Outputs["frontendBucket"].Value)
+		name := testproject.Stack(t, dir, stack).ServiceName
+		assert.Equal(t, name+"-"+stack+"-frontend-"+acct.ID(), results[i].Outputs["frontendBucket"].Value)
 	}
 }
 
@@ -140,7 +141,7 @@ func TestDestroyNamesTheFullBucketAndForceEmptyDeletesIt(t *testing.T) {
 	require.Len(t, blocked.Blockers, 1)
 	b := blocked.Blockers[0]
 	assert.Equal(t, "bucket", b.Kind)
-	assert.True(t, strings.HasPrefix(b.Name, "kirikae-staging-frontend-"), b.Name)
+	assert.True(t, strings.HasPrefix(b.Name, testproject.Stack(t, dir, "staging").ServiceName+"-staging-frontend-"), b.Name)
 	assert.Equal(t, 2, b.Count)
 	assert.False(t, blocked.Partial)
 	assert.Contains(t, err.Error(), "nothing was deleted")
@@ -160,20 +161,21 @@ func TestDestroyNamesTheFullBucketAndForceEmptyDeletesIt(t *testing.T) {
 func TestDestroyNamesTheRepositoryWithImagesAndForceEmptyFinishes(t *testing.T) {
 	dir := testproject.Copy(t)
 	up(t, openSandbox(t, dir, "staging", nil))
-	_, err := account(t, dir).PushImage("kirikae-api", "v9", "", []byte("#!program v9"))
+	repo := testproject.Stack(t, dir, "staging").ImageRepository
+	_, err := account(t, dir).PushImage(repo, "v9", "", []byte("#!program v9"))
 	require.NoError(t, err)
 
 	_, _, err = openSandbox(t, dir, "staging", nil).DestroyWith(context.Background(), deploy.DestroyOptions{})
 	var blocked *deploy.DestroyBlockedError
 	require.ErrorAs(t, err, &blocked)
-	assert.Equal(t, []deploy.Blocker{{Kind: "repository", Name: "kirikae-api", Count: 1}}, blocked.Blockers)
+	assert.Equal(t, []deploy.Blocker{{Kind: "repository", Name: repo, Count: 1}}, blocked.Blockers)
 	assert.True(t, blocked.Partial)
-	assert.Contains(t, err.Error(), "repository kirikae-api holds 1 images")
+	assert.Contains(t, err.Error(), "repository "+repo+" holds 1 images")
 	left := resourcesOf(t, dir)
 	require.NotEmpty(t, left)
 
 	_, emptied, err := openSandbox(t, dir, "staging", nil).DestroyWith(context.Background(), deploy.DestroyOptions{ForceEmpty: true})
 	require.NoError(t, err)
-	assert.Equal(t, []deploy.Blocker{{Kind: "repository", Name: "kirikae-api", Count: 1}}, emptied)
+	assert.Equal(t, []deploy.Blocker{{Kind: "repository", Name: repo, Count: 1}}, emptied)
 	assert.Empty(t, resourcesOf(t, dir))
 }
