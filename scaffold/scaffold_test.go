@@ -40,6 +40,7 @@ func template(t *testing.T) string {
 		"web/node_modules/x/x.js":   "x",
 		"docs/init.md":              "# init\n",
 		"app/cmd/lambda/handler.go": "package main\n\nfunc main() {}\n",
+		"docs/roles.md":             rolesDoc,
 	}
 	for name, text := range files {
 		write(t, filepath.Join(dir, name), text)
@@ -52,6 +53,15 @@ func template(t *testing.T) string {
 	}
 	return dir
 }
+
+// rolesDoc is the shape of docs/roles.md: prose naming kirikae's commands
+// and config, and policies generated for the template's stacks.
+const rolesDoc = "kirikae iam policy --stack staging --role deploy:staging; kirikae:serviceName\n" +
+	`"arn:aws:ecr:us-east-1:${aws:PrincipalAccount}:repository/kirikae-api"` + "\n" +
+	`"arn:aws:ecs:us-east-1:${aws:PrincipalAccount}:service/kirikae-staging/*"` + "\n" +
+	`"arn:aws:sns:us-east-1:${aws:PrincipalAccount}:kirikae-product-alarms"` + "\n" +
+	`"arn:aws:s3:::team-state/.kirikae/locks/kirikae/staging.json"` + "\n" +
+	`"arn:aws:s3:::team-state/.pulumi/stacks/kirikae/product.json*"` + "\n"
 
 func write(t *testing.T, path, text string) {
 	t.Helper()
@@ -104,6 +114,22 @@ func TestNewSetsModuleNameBackendAndRegion(t *testing.T) {
 	st, err := os.Stat(filepath.Join(dir, "scripts/test"))
 	require.NoError(t, err)
 	assert.Equal(t, os.FileMode(0o755), st.Mode().Perm(), "scripts stay executable")
+}
+
+// docs/roles.md holds policies a test of the new project regenerates for
+// its own stacks and compares: init gives them the project's names and
+// region, and leaves kirikae's command and config names alone.
+func TestNewRenamesTheGeneratedRolesDoc(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "shop")
+	_, err := New(Options{Template: template(t), Dir: dir, Name: "shop", Region: "eu-west-1"})
+	require.NoError(t, err)
+	want := "kirikae iam policy --stack staging --role deploy:staging; kirikae:serviceName\n" +
+		`"arn:aws:ecr:eu-west-1:${aws:PrincipalAccount}:repository/shop-api"` + "\n" +
+		`"arn:aws:ecs:eu-west-1:${aws:PrincipalAccount}:service/shop-staging/*"` + "\n" +
+		`"arn:aws:sns:eu-west-1:${aws:PrincipalAccount}:shop-product-alarms"` + "\n" +
+		`"arn:aws:s3:::team-state/.kirikae/locks/shop/staging.json"` + "\n" +
+		`"arn:aws:s3:::team-state/.pulumi/stacks/shop/product.json*"` + "\n"
+	assert.Equal(t, want, read(t, filepath.Join(dir, "docs/roles.md")))
 }
 
 func TestNewDerivesNameAndModuleFromTheDirectory(t *testing.T) {
