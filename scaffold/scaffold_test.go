@@ -40,7 +40,6 @@ func template(t *testing.T) string {
 		"web/node_modules/x/x.js":   "x",
 		"docs/init.md":              "# init\n",
 		"app/cmd/lambda/handler.go": "package main\n\nfunc main() {}\n",
-		"docs/roles.md":             rolesDoc,
 	}
 	for name, text := range files {
 		write(t, filepath.Join(dir, name), text)
@@ -55,13 +54,16 @@ func template(t *testing.T) string {
 }
 
 // rolesDoc is the shape of docs/roles.md: prose naming kirikae's commands
-// and config, and policies generated for the template's stacks.
-const rolesDoc = "kirikae iam policy --stack staging --role deploy:staging; kirikae:serviceName\n" +
-	`"arn:aws:ecr:us-east-1:${aws:PrincipalAccount}:repository/kirikae-api"` + "\n" +
-	`"arn:aws:ecs:us-east-1:${aws:PrincipalAccount}:service/kirikae-staging/*"` + "\n" +
-	`"arn:aws:sns:us-east-1:${aws:PrincipalAccount}:kirikae-product-alarms"` + "\n" +
-	`"arn:aws:s3:::team-state/.kirikae/locks/kirikae/staging.json"` + "\n" +
-	`"arn:aws:s3:::team-state/.pulumi/stacks/kirikae/product.json*"` + "\n"
+// and config, and policies generated for a project's stacks: names from
+// its stack files (service, repository, region) and Pulumi.yaml (project).
+func rolesDoc(project, service, repository, region string) string {
+	return "kirikae iam policy --stack staging --role deploy:staging; kirikae:serviceName\n" +
+		`"arn:aws:ecr:` + region + `:${aws:PrincipalAccount}:repository/` + repository + `"` + "\n" +
+		`"arn:aws:ecs:` + region + `:${aws:PrincipalAccount}:service/` + service + `-staging/*"` + "\n" +
+		`"arn:aws:sns:` + region + `:${aws:PrincipalAccount}:` + service + `-product-alarms"` + "\n" +
+		`"arn:aws:s3:::team-state/.kirikae/locks/` + project + `/staging.json"` + "\n" +
+		`"arn:aws:s3:::team-state/.pulumi/stacks/` + project + `/product.json*"` + "\n"
+}
 
 func write(t *testing.T, path, text string) {
 	t.Helper()
@@ -120,16 +122,18 @@ func TestNewSetsModuleNameBackendAndRegion(t *testing.T) {
 // its own stacks and compares: init gives them the project's names and
 // region, and leaves kirikae's command and config names alone.
 func TestNewRenamesTheGeneratedRolesDoc(t *testing.T) {
-	dir := filepath.Join(t.TempDir(), "shop")
-	_, err := New(Options{Template: template(t), Dir: dir, Name: "shop", Region: "eu-west-1"})
+	tmpl := template(t)
+	old, err := stacks.Load(tmpl, "staging") // this repository's names: kirikae's, or a renamed project's
 	require.NoError(t, err)
-	want := "kirikae iam policy --stack staging --role deploy:staging; kirikae:serviceName\n" +
-		`"arn:aws:ecr:eu-west-1:${aws:PrincipalAccount}:repository/shop-api"` + "\n" +
-		`"arn:aws:ecs:eu-west-1:${aws:PrincipalAccount}:service/shop-staging/*"` + "\n" +
-		`"arn:aws:sns:eu-west-1:${aws:PrincipalAccount}:shop-product-alarms"` + "\n" +
-		`"arn:aws:s3:::team-state/.kirikae/locks/shop/staging.json"` + "\n" +
-		`"arn:aws:s3:::team-state/.pulumi/stacks/shop/product.json*"` + "\n"
-	assert.Equal(t, want, read(t, filepath.Join(dir, "docs/roles.md")))
+	write(t, filepath.Join(tmpl, "docs/roles.md"), rolesDoc("kirikae", old.ServiceName, old.ImageRepository, old.Region))
+	name, region := "orders", "ap-south-1"
+	if old.ServiceName == name || old.Region == region {
+		name, region = "billing", "eu-central-1"
+	}
+	dir := filepath.Join(t.TempDir(), name)
+	_, err = New(Options{Template: tmpl, Dir: dir, Name: name, Region: region})
+	require.NoError(t, err)
+	assert.Equal(t, rolesDoc(name, name, name+"-api", region), read(t, filepath.Join(dir, "docs/roles.md")))
 }
 
 func TestNewDerivesNameAndModuleFromTheDirectory(t *testing.T) {
