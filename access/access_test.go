@@ -14,7 +14,7 @@ func loadScope(t *testing.T, stack string) Scope {
 	t.Helper()
 	cfg, err := stacks.Load("..", stack)
 	require.NoError(t, err)
-	s := Scope{Project: stacks.Namespace, Config: cfg, State: StateLocation{Bucket: "team-state", Prefix: "p/"}}
+	s := Scope{Project: projectName(t), Config: cfg, State: StateLocation{Bucket: "team-state", Prefix: "p/"}}
 	for _, other := range []string{"staging", "product"} {
 		if other != stack {
 			src, err := stacks.Load("..", other)
@@ -23,6 +23,24 @@ func loadScope(t *testing.T, stack string) Scope {
 		}
 	}
 	return s
+}
+
+// projectName is the repository's Pulumi project name: the state keys'
+// folder, which kirikae init renames with the project.
+func projectName(t *testing.T) string {
+	t.Helper()
+	name, err := stacks.ProjectName("..")
+	require.NoError(t, err)
+	return name
+}
+
+// names are a stack's resource prefix and region, from its stack
+// file, so the expected ARNs follow a project init renamed.
+func names(t *testing.T, stack string) (prefix, region string) {
+	t.Helper()
+	cfg, err := stacks.Load("..", stack)
+	require.NoError(t, err)
+	return cfg.ServiceName + "-" + stack, cfg.Region
 }
 
 func policyFor(t *testing.T, role, stack string) Policy {
@@ -72,10 +90,11 @@ func TestPreviewRoleOnlyReadsAndNeverDecrypts(t *testing.T) {
 
 func TestDriftRoleWritesNothingButItsMessage(t *testing.T) {
 	p := policyFor(t, RoleDrift, "product")
+	product, region := names(t, "product")
 	for _, st := range p.Statement {
 		for _, a := range st.Action {
 			if a == "sns:Publish" {
-				assert.Equal(t, []string{"arn:aws:sns:us-east-1:${aws:PrincipalAccount}:kirikae-product-alarms"}, st.Resource)
+				assert.Equal(t, []string{"arn:aws:sns:" + region + ":${aws:PrincipalAccount}:" + product + "-alarms"}, st.Resource)
 				continue
 			}
 			assert.True(t, readOnly(a), "drift may not %s", a)
@@ -85,9 +104,10 @@ func TestDriftRoleWritesNothingButItsMessage(t *testing.T) {
 
 func TestDeployRoleWritesOnlyItsOwnStack(t *testing.T) {
 	p := policyFor(t, "deploy:staging", "staging")
+	product, _ := names(t, "product")
 	for _, st := range p.Statement {
 		for _, r := range st.Resource {
-			assert.NotContains(t, r, "kirikae-product", "%s reaches product", st.Sid)
+			assert.NotContains(t, r, product, "%s reaches product", st.Sid)
 			assert.NotContains(t, r, "/product", "%s reaches product's state", st.Sid)
 		}
 	}
@@ -97,8 +117,8 @@ func TestDeployRoleWritesOnlyItsOwnStack(t *testing.T) {
 			write = st
 		}
 	}
-	assert.Contains(t, write.Resource, "arn:aws:s3:::team-state/p/.pulumi/stacks/kirikae/staging.json*")
-	assert.Contains(t, write.Resource, "arn:aws:s3:::team-state/p/.kirikae/locks/kirikae/staging.json")
+	assert.Contains(t, write.Resource, "arn:aws:s3:::team-state/p/.pulumi/stacks/"+projectName(t)+"/staging.json*")
+	assert.Contains(t, write.Resource, "arn:aws:s3:::team-state/p/.kirikae/locks/"+projectName(t)+"/staging.json")
 	// product does not own the image repository, so it neither creates nor pushes it.
 	prod := policyFor(t, "deploy:product", "product")
 	assert.NotContains(t, prod.Sids(), "ImageRepository")

@@ -29,9 +29,17 @@ func evaluate(t *testing.T, p Policy, action, resource string, kv ...string) iam
 }
 
 func TestPrintedPoliciesUnderAWSEvaluation(t *testing.T) {
+	// The project's names and region, from its files, as kirikae init
+	// renames them.
+	proj := projectName(t)
+	staging, region := names(t, "staging")
+	product, _ := names(t, "product")
 	state := func(key string) string { return "arn:aws:s3:::team-state/p/" + key }
-	alb := func(stack string) string {
-		return "arn:aws:elasticloadbalancing:us-east-1:" + testAccount + ":loadbalancer/app/kirikae-" + stack + "/50dc6c495c0c9188"
+	alb := func(prefix string) string {
+		return "arn:aws:elasticloadbalancing:" + region + ":" + testAccount + ":loadbalancer/app/" + prefix + "/50dc6c495c0c9188"
+	}
+	arn := func(service, account, resource string) string {
+		return "arn:aws:" + service + ":" + region + ":" + account + ":" + resource
 	}
 	preview := policyFor(t, RolePreview, "staging")
 	deploy := policyFor(t, "deploy:staging", "staging")
@@ -45,25 +53,25 @@ func TestPrintedPoliciesUnderAWSEvaluation(t *testing.T) {
 		kv       []string
 		want     iam.Decision
 	}{
-		{"preview reads the state", preview, "s3:GetObject", state(".pulumi/stacks/kirikae/staging.json"), nil, iam.Allowed},
-		{"preview takes no lock", preview, "s3:PutObject", state(".kirikae/locks/kirikae/staging.json"), nil, iam.ImplicitDeny},
-		{"preview writes no journal", preview, "s3:PutObject", state(".kirikae/journal/kirikae/staging/x.json"), nil, iam.ImplicitDeny},
-		{"preview reads no parameter", preview, "ssm:GetParameter", "arn:aws:ssm:us-east-1:" + testAccount + ":parameter/kirikae/slack", nil, iam.ImplicitDeny},
-		{"deploy writes its checkpoint", deploy, "s3:PutObject", state(".pulumi/stacks/kirikae/staging.json"), nil, iam.Allowed},
-		{"deploy writes its releases", deploy, "s3:PutObject", state(".kirikae/releases/kirikae/staging/00000001.json"), nil, iam.Allowed},
-		{"deploy never writes product's checkpoint", deploy, "s3:PutObject", state(".pulumi/stacks/kirikae/product.json"), nil, iam.ImplicitDeny},
-		{"deploy never writes product's releases", deploy, "s3:PutObject", state(".kirikae/releases/kirikae/product/00000001.json"), nil, iam.ImplicitDeny},
-		{"deploy changes its ALB", deploy, "elasticloadbalancing:ModifyListener", alb("staging"), nil, iam.Allowed},
-		{"deploy never deletes product's ALB", deploy, "elasticloadbalancing:DeleteLoadBalancer", alb("product"), nil, iam.ImplicitDeny},
-		{"deploy deletes its own VPC", deploy, "ec2:DeleteVpc", "arn:aws:ec2:us-east-1:" + testAccount + ":vpc/vpc-1", []string{tag, "staging"}, iam.Allowed},
-		{"deploy never deletes product's VPC", deploy, "ec2:DeleteVpc", "arn:aws:ec2:us-east-1:" + testAccount + ":vpc/vpc-2", []string{tag, "product"}, iam.ImplicitDeny},
+		{"preview reads the state", preview, "s3:GetObject", state(".pulumi/stacks/" + proj + "/staging.json"), nil, iam.Allowed},
+		{"preview takes no lock", preview, "s3:PutObject", state(".kirikae/locks/" + proj + "/staging.json"), nil, iam.ImplicitDeny},
+		{"preview writes no journal", preview, "s3:PutObject", state(".kirikae/journal/" + proj + "/staging/x.json"), nil, iam.ImplicitDeny},
+		{"preview reads no parameter", preview, "ssm:GetParameter", arn("ssm", testAccount, "parameter/kirikae/slack"), nil, iam.ImplicitDeny},
+		{"deploy writes its checkpoint", deploy, "s3:PutObject", state(".pulumi/stacks/" + proj + "/staging.json"), nil, iam.Allowed},
+		{"deploy writes its releases", deploy, "s3:PutObject", state(".kirikae/releases/" + proj + "/staging/00000001.json"), nil, iam.Allowed},
+		{"deploy never writes product's checkpoint", deploy, "s3:PutObject", state(".pulumi/stacks/" + proj + "/product.json"), nil, iam.ImplicitDeny},
+		{"deploy never writes product's releases", deploy, "s3:PutObject", state(".kirikae/releases/" + proj + "/product/00000001.json"), nil, iam.ImplicitDeny},
+		{"deploy changes its ALB", deploy, "elasticloadbalancing:ModifyListener", alb(staging), nil, iam.Allowed},
+		{"deploy never deletes product's ALB", deploy, "elasticloadbalancing:DeleteLoadBalancer", alb(product), nil, iam.ImplicitDeny},
+		{"deploy deletes its own VPC", deploy, "ec2:DeleteVpc", arn("ec2", testAccount, "vpc/vpc-1"), []string{tag, "staging"}, iam.Allowed},
+		{"deploy never deletes product's VPC", deploy, "ec2:DeleteVpc", arn("ec2", testAccount, "vpc/vpc-2"), []string{tag, "product"}, iam.ImplicitDeny},
 		{"deploy changes the role it tagged", deploy, "iam:PutRolePolicy", "arn:aws:iam::" + testAccount + ":role/execution-1a2b", []string{tag, "staging"}, iam.Allowed},
 		{"deploy never changes an untagged role", deploy, "iam:PutRolePolicy", "arn:aws:iam::" + testAccount + ":role/Admin", nil, iam.ImplicitDeny},
-		{"deploy works only in its own account", deploy, "ecs:UpdateService", "arn:aws:ecs:us-east-1:999999999999:service/kirikae-staging/kirikae-staging-blue", nil, iam.ImplicitDeny},
-		{"deploy updates its services", deploy, "ecs:UpdateService", "arn:aws:ecs:us-east-1:" + testAccount + ":service/kirikae-staging/kirikae-staging-blue", nil, iam.Allowed},
-		{"drift publishes to its topic", drift, "sns:Publish", "arn:aws:sns:us-east-1:" + testAccount + ":kirikae-product-alarms", nil, iam.Allowed},
-		{"drift publishes nowhere else", drift, "sns:Publish", "arn:aws:sns:us-east-1:" + testAccount + ":kirikae-staging-alarms", nil, iam.ImplicitDeny},
-		{"drift changes no service", drift, "ecs:UpdateService", "arn:aws:ecs:us-east-1:" + testAccount + ":service/kirikae-product/kirikae-product-blue", nil, iam.ImplicitDeny},
+		{"deploy works only in its own account", deploy, "ecs:UpdateService", arn("ecs", "999999999999", "service/"+staging+"/"+staging+"-blue"), nil, iam.ImplicitDeny},
+		{"deploy updates its services", deploy, "ecs:UpdateService", arn("ecs", testAccount, "service/"+staging+"/"+staging+"-blue"), nil, iam.Allowed},
+		{"drift publishes to its topic", drift, "sns:Publish", arn("sns", testAccount, product+"-alarms"), nil, iam.Allowed},
+		{"drift publishes nowhere else", drift, "sns:Publish", arn("sns", testAccount, staging+"-alarms"), nil, iam.ImplicitDeny},
+		{"drift changes no service", drift, "ecs:UpdateService", arn("ecs", testAccount, "service/"+product+"/"+product+"-blue"), nil, iam.ImplicitDeny},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			assert.Equal(t, c.want, evaluate(t, c.p, c.action, c.resource, c.kv...))

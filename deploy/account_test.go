@@ -70,7 +70,8 @@ func TestStagingAndProductDeployIntoOneSandboxAccount(t *testing.T) {
 	assert.Positive(t, counts["staging"])
 	assert.Equal(t, counts["staging"], counts["product"]+1, "each stack's resources are all there; the repository is staging's")
 	for i, stack := range []string{"staging", "product"} {
-		assert.Equal(t, "kirikae-"+stack+"-frontend-"+acct.ID(), results[i].Outputs["frontendBucket"].Value)
+		name := testproject.Stack(t, dir, stack).ServiceName
+		assert.Equal(t, name+"-"+stack+"-frontend-"+acct.ID(), results[i].Outputs["frontendBucket"].Value)
 	}
 }
 
@@ -143,7 +144,7 @@ func TestDestroyNamesTheFullBucketAndForceEmptyDeletesIt(t *testing.T) {
 	require.Len(t, blocked.Blockers, 1)
 	b := blocked.Blockers[0]
 	assert.Equal(t, "bucket", b.Kind)
-	assert.True(t, strings.HasPrefix(b.Name, "kirikae-staging-frontend-"), b.Name)
+	assert.True(t, strings.HasPrefix(b.Name, testproject.Stack(t, dir, "staging").ServiceName+"-staging-frontend-"), b.Name)
 	assert.Equal(t, 2, b.Count)
 	assert.False(t, blocked.Partial)
 	assert.Contains(t, err.Error(), "nothing was deleted")
@@ -154,7 +155,7 @@ func TestDestroyNamesTheFullBucketAndForceEmptyDeletesIt(t *testing.T) {
 	require.NoError(t, err)
 	// The repository holds the image the tasks ran, which the engine meets
 	// later (RepositoryNotEmptyException) and ForceEmpty deletes too.
-	assert.ElementsMatch(t, []deploy.Blocker{b, {Kind: "repository", Name: "kirikae-api", Count: 1}}, emptied)
+	assert.ElementsMatch(t, []deploy.Blocker{b, {Kind: "repository", Name: testproject.Stack(t, dir, "staging").ImageRepository, Count: 1}}, emptied)
 	assert.Positive(t, res.Changes[deploy.OpDelete])
 	assert.Empty(t, resourcesOf(t, dir))
 }
@@ -165,21 +166,22 @@ func TestDestroyNamesTheFullBucketAndForceEmptyDeletesIt(t *testing.T) {
 func TestDestroyNamesTheRepositoryWithImagesAndForceEmptyFinishes(t *testing.T) {
 	dir := testproject.Copy(t)
 	up(t, openSandbox(t, dir, "staging", nil))
-	_, err := account(t, dir).PushImage("kirikae-api", "v9", "", []byte("#!program v9"))
+	repo := testproject.Stack(t, dir, "staging").ImageRepository
+	_, err := account(t, dir).PushImage(repo, "v9", "", []byte("#!program v9"))
 	require.NoError(t, err)
 
 	_, _, err = openSandbox(t, dir, "staging", nil).DestroyWith(context.Background(), deploy.DestroyOptions{})
 	var blocked *deploy.DestroyBlockedError
 	require.ErrorAs(t, err, &blocked)
 	// v9 and the image the stack's tasks run (up pushed it first).
-	assert.Equal(t, []deploy.Blocker{{Kind: "repository", Name: "kirikae-api", Count: 2}}, blocked.Blockers)
+	assert.Equal(t, []deploy.Blocker{{Kind: "repository", Name: repo, Count: 2}}, blocked.Blockers)
 	assert.True(t, blocked.Partial)
-	assert.Contains(t, err.Error(), "repository kirikae-api holds 2 images")
+	assert.Contains(t, err.Error(), "repository "+repo+" holds 2 images")
 	left := resourcesOf(t, dir)
 	require.NotEmpty(t, left)
 
 	_, emptied, err := openSandbox(t, dir, "staging", nil).DestroyWith(context.Background(), deploy.DestroyOptions{ForceEmpty: true})
 	require.NoError(t, err)
-	assert.Equal(t, []deploy.Blocker{{Kind: "repository", Name: "kirikae-api", Count: 2}}, emptied)
+	assert.Equal(t, []deploy.Blocker{{Kind: "repository", Name: repo, Count: 2}}, emptied)
 	assert.Empty(t, resourcesOf(t, dir))
 }

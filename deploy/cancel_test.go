@@ -23,7 +23,7 @@ func TestCancelClearsAStaleLock(t *testing.T) {
 	require.NoError(t, err)
 	assert.True(t, known, "a file backend's locks are visible")
 	assert.False(t, locked, "nothing holds the stack after an up")
-	locks := filepath.Join(deploy.PathsFor(dir, true).Backend, ".pulumi", "locks", "organization", "kirikae", "staging")
+	locks := filepath.Join(deploy.PathsFor(dir, true).Backend, ".pulumi", "locks", "organization", testproject.Project(t, dir), "staging")
 	require.NoError(t, os.MkdirAll(locks, 0o755))
 	stale := `{"pid":4242,"username":"ci","hostname":"runner-7","timestamp":"2026-11-25T09:00:00Z"}`
 	require.NoError(t, os.WriteFile(filepath.Join(locks, "0b6d1f7e-dead-4c0d-9c1e-2f1f4c1a0001.json"), []byte(stale), 0o644))

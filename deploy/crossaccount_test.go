@@ -86,11 +86,12 @@ func TestPromoteAcrossAccountsRunsStagingsImage(t *testing.T) {
 	rs, err := productAcct.Resources()
 	require.NoError(t, err)
 	tds := 0
+	cfg := testproject.Stack(t, dir, "product")
 	for _, r := range rs {
 		assert.NotEqual(t, "aws:ecr/repository:Repository", r.Type, "product's registry holds nothing")
 		if r.Type == "aws:ecs/taskDefinition:TaskDefinition" && strings.Contains(r.Inputs["containerDefinitions"].(string), "@"+res.Release.ImageDigest) {
 			tds++
-			assert.Contains(t, r.Inputs["containerDefinitions"], stagingAcct.ID()+".dkr.ecr.us-east-1.amazonaws.com/kirikae-api@")
+			assert.Contains(t, r.Inputs["containerDefinitions"], stagingAcct.ID()+".dkr.ecr."+cfg.Region+".amazonaws.com/"+cfg.ImageRepository+"@")
 		}
 	}
 	assert.Positive(t, tds, "product pulls from staging's registry by digest")

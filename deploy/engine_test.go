@@ -217,7 +217,7 @@ func TestDriftPreviewsWithoutWriting(t *testing.T) {
 		}
 	}
 	require.NoError(t, account(t, dir).Drift(cluster.Type, cluster.ID, map[string]any{"tags": map[string]any{"edited": "by-hand"}}))
-	state := filepath.Join(deploy.PathsFor(dir, true).Backend, ".pulumi", "stacks", "kirikae", "staging.json")
+	state := filepath.Join(deploy.PathsFor(dir, true).Backend, ".pulumi", "stacks", testproject.Project(t, dir), "staging.json")
 	before, err := os.ReadFile(state)
 	require.NoError(t, err)
 	res, err := s.Drift(context.Background())

@@ -38,7 +38,7 @@ func TestLambdaVersionsArePrunedBeyondKeepReleases(t *testing.T) {
 	t.Cleanup(func() { _ = ep.Close() })
 	listed := func() []string {
 		var out []string
-		got := awsCLI(t, ep.URL, "lambda", "list-versions-by-function", "--function-name", infra.FunctionName(s.Config))
+		got := awsCLI(t, ep.URL, s.Config.Region, "lambda", "list-versions-by-function", "--function-name", infra.FunctionName(s.Config))
 		vs, _ := got["Versions"].([]any)
 		for _, v := range vs {
 			if n := v.(map[string]any)["Version"].(string); n != "$LATEST" {

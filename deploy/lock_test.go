@@ -45,7 +45,7 @@ func TestADeadHoldersLockIsClearedByTheNextCommand(t *testing.T) {
 	since := time.Date(2026, 11, 25, 9, 0, 0, 0, time.UTC)
 	pid := deadPID(t)
 	plantLock(t, s, backend.LockInfo{Who: "alice", Host: host, PID: pid, Op: "deploy", OpID: "0badc0ffee00", Since: since})
-	locks := filepath.Join(deploy.PathsFor(dir, true).Backend, ".pulumi", "locks", "organization", "kirikae", "staging")
+	locks := filepath.Join(deploy.PathsFor(dir, true).Backend, ".pulumi", "locks", "organization", testproject.Project(t, dir), "staging")
 	require.NoError(t, os.MkdirAll(locks, 0o755))
 	require.NoError(t, os.WriteFile(filepath.Join(locks, "0b6d1f7e-dead-4c0d-9c1e-2f1f4c1a0002.json"),
 		[]byte(`{"pid":`+strconv.Itoa(pid)+`,"username":"alice","hostname":"`+host+`","timestamp":"2026-11-25T09:00:00Z"}`), 0o644))

@@ -35,7 +35,7 @@ func TestLogsOfTheActiveColour(t *testing.T) {
 	src, err := s.LogSource(ctx, "")
 	require.NoError(t, err)
 	require.NotEmpty(t, src.Color)
-	assert.Equal(t, "/ecs/kirikae-staging", src.Group)
+	assert.Equal(t, "/ecs/"+testproject.Stack(t, dir, "staging").ServiceName+"-staging", src.Group)
 	idle := "green"
 	if src.Color == "green" {
 		idle = "blue"

@@ -9,6 +9,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/kirikae/kirikae/stacks"
 )
 
 // A plain `pulumi up` is refused naming the kirikae command for the
@@ -47,16 +49,18 @@ func TestPlainProgramAppliesTheLiveReleaseValues(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, "r1", cfg.FrontendRelease, "never deployed: the repo file's values")
 
+	project, err := stacks.ProjectName(dir)
+	require.NoError(t, err)
 	live := baseValues(cfg)
 	live.FrontendRelease, live.Image = "r9", Image{Tag: "v7"}
 	values, err := json.Marshal(live)
 	require.NoError(t, err)
 	checkpoint, err := json.Marshal(map[string]any{"version": 3, "checkpoint": map[string]any{"stack": "staging",
 		"latest": map[string]any{"resources": []any{map[string]any{
-			"urn":  "urn:pulumi:staging::kirikae::pulumi:pulumi:Stack::kirikae-staging",
+			"urn":  "urn:pulumi:staging::" + project + "::pulumi:pulumi:Stack::" + project + "-staging",
 			"type": "pulumi:pulumi:Stack", "outputs": map[string]any{OutputReleaseValues: string(values)}}}}}})
 	require.NoError(t, err)
-	p := filepath.Join(state, ".pulumi", "stacks", "kirikae", "staging.json")
+	p := filepath.Join(state, ".pulumi", "stacks", project, "staging.json")
 	require.NoError(t, os.MkdirAll(filepath.Dir(p), 0o700))
 	require.NoError(t, os.WriteFile(p, checkpoint, 0o600))
 	cfg, err = plainConfig(context.Background(), env, "staging")

@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -65,7 +66,8 @@ func TestPreflightRefusesAnImageNotInECR(t *testing.T) {
 	require.ErrorAs(t, err, &missing)
 	assert.ErrorIs(t, err, cloud.ErrImageNotFound)
 	assert.Less(t, took, 15*time.Second, "one DescribeImages call, no engine update")
-	assert.Contains(t, err.Error(), "image kirikae-api:v9 is not in ECR repository kirikae-api")
+	cfg := testproject.Stack(t, dir, "staging")
+	assert.Contains(t, err.Error(), "image "+cfg.ImageRepository+":v9 is not in ECR repository "+cfg.ImageRepository)
 	var bad deploy.BadInput
 	assert.False(t, errors.As(err, &bad), "a missing image is an operation failure (exit 1), not bad input")
 	assert.Contains(t, missing.Hint(deploy.Invocation{Stack: "staging", Sandbox: true}), "kirikae sandbox push-image v9 --stack staging")
@@ -74,7 +76,7 @@ func TestPreflightRefusesAnImageNotInECR(t *testing.T) {
 	// On AWS: built from the repository root (app/Dockerfile copies go.mod
 	// and app/), for the stack's platform, tagged with the registry URL ECR
 	// reports, and pushed under that same name.
-	require.Regexp(t, `^\d{12}\.dkr\.ecr\.us-east-1\.amazonaws\.com/kirikae-api$`, missing.RepositoryURI)
+	require.Regexp(t, `^\d{12}\.dkr\.ecr\.`+regexp.QuoteMeta(cfg.Region)+`\.amazonaws\.com/`+regexp.QuoteMeta(cfg.ImageRepository)+`$`, missing.RepositoryURI)
 	hint := onAWS.Hint(deploy.Invocation{Stack: "staging"})
 	assert.Contains(t, hint, "`docker build --platform linux/arm64 -f app/Dockerfile -t "+missing.RepositoryURI+":v9 .`")
 	assert.Contains(t, hint, "`docker push "+missing.RepositoryURI+":v9`")
@@ -95,7 +97,7 @@ func TestPreflightRefusesAnImageNotInECR(t *testing.T) {
 		if r.Type == "aws:ecs/taskDefinition:TaskDefinition" && r.Outputs["arn"] == active {
 			found = true
 			defs, _ := r.Inputs["containerDefinitions"].(string)
-			assert.True(t, strings.Contains(defs, "/kirikae-api@"+res.Release.ImageDigest+`"`), "the active colour pulls the release's digest: %s", defs)
+			assert.True(t, strings.Contains(defs, "/"+cfg.ImageRepository+"@"+res.Release.ImageDigest+`"`), "the active colour pulls the release's digest: %s", defs)
 		}
 	}
 	assert.True(t, found, "the active task definition %s is in the account", active)

@@ -94,7 +94,7 @@ func TestPreviewAndDriftWriteNothing(t *testing.T) {
 	_, err = s.Up(context.Background(), deploy.UpOptions{})
 	var refused *backend.ReadOnlyError
 	if assert.ErrorAs(t, err, &refused) {
-		assert.Equal(t, "locks/kirikae/staging.json", refused.Key)
+		assert.Equal(t, "locks/"+testproject.Project(t, dir)+"/staging.json", refused.Key)
 	}
 }
 

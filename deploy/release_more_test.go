@@ -89,7 +89,7 @@ func TestPromoteAppliesStagingsVerifiedRelease(t *testing.T) {
 			assert.Contains(t, r.URN, "urn:pulumi:staging::", "staging owns the repository")
 		case "aws:ecs/taskDefinition:TaskDefinition":
 			if strings.Contains(r.URN, "urn:pulumi:product::") {
-				assert.Contains(t, r.Inputs["containerDefinitions"], "/kirikae-api@"+res.Release.ImageDigest)
+				assert.Contains(t, r.Inputs["containerDefinitions"], "/"+testproject.Stack(t, dir, "product").ImageRepository+"@"+res.Release.ImageDigest)
 			}
 		}
 	}

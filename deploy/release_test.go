@@ -150,7 +150,7 @@ func historyLen(t testing.TB, s *deploy.Session) int {
 
 func stateFile(t testing.TB, dir, stack string) string {
 	t.Helper()
-	p := filepath.Join(deploy.PathsFor(dir, true).Backend, ".pulumi", "stacks", "kirikae", stack+".json")
+	p := filepath.Join(deploy.PathsFor(dir, true).Backend, ".pulumi", "stacks", testproject.Project(t, dir), stack+".json")
 	require.FileExists(t, p)
 	return p
 }
@@ -184,7 +184,7 @@ func TestSwitchDeployRollbackAndAutomaticRollback(t *testing.T) {
 	assert.Equal(t, deploy.VerifyPassed, a.Release.Verified)
 	assert.Equal(t, deploy.KindDeploy, a.Release.Kind)
 	assert.Equal(t, 2, a.Updates, "a first ECS deploy creates its repository, then applies everything")
-	assert.Contains(t, phases, "registry: kirikae-api is empty: building image v1 for linux/arm64 from app/cmd/server and pushing it (sandbox)")
+	assert.Contains(t, phases, "registry: "+testproject.Stack(t, dir, "staging").ImageRepository+" is empty: building image v1 for linux/arm64 from app/cmd/server and pushing it (sandbox)")
 	assert.Regexp(t, `^sha256:[0-9a-f]{64}$`, a.Release.ImageDigest, "the release records the digest")
 	assert.Equal(t, a.Release.ImageDigest, a.Release.Values.Image.Digest)
 

@@ -36,10 +36,11 @@ func TestStatusReadsTheLiveStackThroughTheAWSAPIs(t *testing.T) {
 	assert.True(t, st.Colors[0].Active, "active colour first")
 	assert.Equal(t, stacks.ColorGreen, st.Colors[0].Color)
 	assert.Equal(t, st.Colors[0].Desired, st.Colors[0].Running)
-	assert.Contains(t, st.Colors[0].TaskDefinition, "kirikae-staging-green")
+	base := testproject.Stack(t, dir, "staging").ServiceName + "-staging"
+	assert.Contains(t, st.Colors[0].TaskDefinition, base+"-green")
 	assert.NotEmpty(t, st.Alarms, "the stack's alarms, read through DescribeAlarms")
 	for _, a := range st.Alarms {
-		assert.Contains(t, a.Name, "kirikae-staging-")
+		assert.Contains(t, a.Name, base+"-")
 	}
 	require.NotNil(t, st.Freeze)
 	assert.Equal(t, "audit", st.Freeze.Reason)

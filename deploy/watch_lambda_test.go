@@ -31,6 +31,7 @@ func TestALambdaCanaryTrippingAnAlarmNeverReachesAllTraffic(t *testing.T) {
 	// 2 errors per period (a second on the sandbox's clock): a tenth of
 	// the requests reach the canary, each under qemu on this machine.
 	setStackValue(t, dir, "staging", stacks.KeyAlarmLambdaErrors, `"2"`)
+	errorsAlarm := testproject.Stack(t, dir, "staging").ServiceName + "-staging-lambda-errors"
 	var phases []string
 	s := openDeploy(t, dir, "staging", &phases)
 	testLambdaZip(t, dir, "r1")
@@ -54,7 +55,7 @@ func TestALambdaCanaryTrippingAnAlarmNeverReachesAllTraffic(t *testing.T) {
 						resp.Body.Close()
 					}
 				}
-				if alarmStates(t, s)["kirikae-staging-lambda-errors"] == "ALARM" {
+				if alarmStates(t, s)[errorsAlarm] == "ALARM" {
 					break
 				}
 			}

@@ -23,6 +23,7 @@ func TestAnAlarmDuringTheWatchSwitchesBack(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	dir := testproject.Copy(t)
+	alarm := testproject.Stack(t, dir, "staging").ServiceName + "-staging-" // the stack's alarm names' prefix
 	var phases []string
 	var hit func()
 	s, err := deploy.Open(ctx, deploy.Options{ProjectDir: dir, Stack: "staging", Sandbox: true, CLI: testproject.CLI(t),
@@ -57,7 +58,7 @@ func TestAnAlarmDuringTheWatchSwitchesBack(t *testing.T) {
 					resp.Body.Close()
 				}
 			}
-			if alarmStates(t, s)["kirikae-staging-alb-5xx"] == "ALARM" {
+			if alarmStates(t, s)[alarm+"alb-5xx"] == "ALARM" {
 				return
 			}
 		}
@@ -67,7 +68,7 @@ func TestAnAlarmDuringTheWatchSwitchesBack(t *testing.T) {
 	var vf *deploy.VerifyFailedError
 	require.ErrorAs(t, err, &vf)
 	assert.Equal(t, "watch", vf.Check)
-	assert.Contains(t, err.Error(), "kirikae-staging-alb-5xx entered ALARM")
+	assert.Contains(t, err.Error(), alarm+"alb-5xx entered ALARM")
 	assert.Positive(t, vf.RolledBackTo, "switched back by itself")
 	assert.Equal(t, "v2", outputOf(t, s, infra.OutputImageTag))
 	_, v := served(t, dir, s, infra.OutputURL, "/healthz")
@@ -78,7 +79,7 @@ func TestAnAlarmDuringTheWatchSwitchesBack(t *testing.T) {
 	assert.Equal(t, deploy.KindAutoRollback, rels[0].Kind)
 	assert.Equal(t, "v3-api500", rels[1].ImageTag)
 	assert.Equal(t, deploy.VerifyFailed, rels[1].Verified)
-	assert.True(t, strings.HasPrefix(rels[1].Reason, "watch: alarm kirikae-staging-alb-5xx"), rels[1].Reason)
+	assert.True(t, strings.HasPrefix(rels[1].Reason, "watch: alarm "+alarm+"alb-5xx"), rels[1].Reason)
 
 	// kirikae:watchTime 0 turns the watch off.
 	setStackValue(t, dir, "staging", stacks.KeyWatchTime, "0s")
@@ -89,7 +90,7 @@ func TestAnAlarmDuringTheWatchSwitchesBack(t *testing.T) {
 // alarmStates reads the stack's alarms as the watch does (DescribeAlarms).
 func alarmStates(t testing.TB, s *deploy.Session) map[string]string {
 	t.Helper()
-	alarms, err := deploy.Alarms(context.Background(), s, "kirikae-staging-")
+	alarms, err := deploy.Alarms(context.Background(), s, s.Config.ServiceName+"-"+s.Stack()+"-")
 	require.NoError(t, err)
 	out := map[string]string{}
 	for _, a := range alarms {
@@ -107,6 +108,12 @@ func alarmStates(t testing.TB, s *deploy.Session) map[string]string {
 func TestAnAlarmAlreadyFiringIsNamedNotBlamed(t *testing.T) {
 	t.Parallel()
 	dir := testproject.Copy(t)
+	// CloudFront publishes its metrics only in us-east-1, and the alarm
+	// lives in the stack's region (infra/monitoring.go): only there can it
+	// fire, so the test pins the region a renamed project may have changed.
+	// https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/programming-cloudwatch-metrics.html
+	setStackValue(t, dir, "staging", "aws:region", "us-east-1")
+	alarm := testproject.Stack(t, dir, "staging").ServiceName + "-staging-"
 	acct := account(t, dir)
 	var phases []string
 	var mended func()
@@ -142,7 +149,7 @@ func TestAnAlarmAlreadyFiringIsNamedNotBlamed(t *testing.T) {
 			}
 		}
 	}()
-	require.Eventually(t, func() bool { return alarmStates(t, s)["kirikae-staging-cloudfront-5xx"] == "ALARM" },
+	require.Eventually(t, func() bool { return alarmStates(t, s)[alarm+"cloudfront-5xx"] == "ALARM" },
 		10*time.Second, 20*time.Millisecond, "the frontend's 503s fire its alarm")
 	mended = func() {
 		close(stop)
@@ -157,8 +164,8 @@ func TestAnAlarmAlreadyFiringIsNamedNotBlamed(t *testing.T) {
 		mended()
 	}
 	assert.Equal(t, deploy.VerifyPassed, res.Release.Verified)
-	assert.Equal(t, []string{"kirikae-staging-cloudfront-5xx"}, res.AlarmsBefore)
-	assert.Contains(t, strings.Join(phases, "\n"), "watch: alarm kirikae-staging-cloudfront-5xx was already in ALARM before the switch; it is not blamed on this release")
+	assert.Equal(t, []string{alarm + "cloudfront-5xx"}, res.AlarmsBefore)
+	assert.Contains(t, strings.Join(phases, "\n"), "watch: alarm "+alarm+"cloudfront-5xx was already in ALARM before the switch; it is not blamed on this release")
 	assert.Contains(t, phases, "watch: no alarm fired")
 	_, v := served(t, dir, s, infra.OutputURL, "/healthz")
 	assert.Equal(t, "v2", v)
@@ -175,6 +182,7 @@ func TestACanaryTrippingAnAlarmNeverReachesAllTraffic(t *testing.T) {
 	// requests reach the canary, and a loaded machine serves too few in
 	// a second for staging's 20.
 	setStackValue(t, dir, "staging", stacks.KeyAlarm5xxThreshold, `"5"`)
+	alarm := testproject.Stack(t, dir, "staging").ServiceName + "-staging-"
 	var phases []string
 	s := openDeploy(t, dir, "staging", &phases)
 	deployImage(t, s, "v1")
@@ -196,7 +204,7 @@ func TestACanaryTrippingAnAlarmNeverReachesAllTraffic(t *testing.T) {
 						resp.Body.Close()
 					}
 				}
-				if alarmStates(t, s)["kirikae-staging-alb-5xx"] == "ALARM" {
+				if alarmStates(t, s)[alarm+"alb-5xx"] == "ALARM" {
 					break
 				}
 			}

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"os"
 	"os/exec"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
@@ -139,12 +140,14 @@ func TestYourResourcesDeployUpdateReplaceAndDelete(t *testing.T) {
 	require.Len(t, tables, 1)
 	require.Len(t, policies, 1)
 	queueArn, tableArn := queues[0].Outputs["arn"].(string), tables[0].Outputs["arn"].(string)
-	assert.Regexp(t, `^https://sqs\.us-east-1\.amazonaws\.com/\d{12}/jobs-[0-9a-f]{7}$`, queues[0].ID)
+	cfg := testproject.Stack(t, dir, "staging")
+	region, prefix := regexp.QuoteMeta(cfg.Region), cfg.ServiceName+"-staging"
+	assert.Regexp(t, `^https://sqs\.`+region+`\.amazonaws\.com/\d{12}/jobs-[0-9a-f]{7}$`, queues[0].ID)
 	assert.Equal(t, queues[0].ID, queues[0].Outputs["url"])
-	assert.Regexp(t, `^arn:aws:sqs:us-east-1:\d{12}:jobs-[0-9a-f]{7}$`, queueArn)
-	assert.Equal(t, "kirikae-staging-orders", tables[0].ID)
-	assert.Regexp(t, `^arn:aws:dynamodb:us-east-1:\d{12}:table/kirikae-staging-orders$`, tableArn)
-	assert.Regexp(t, `^arn:aws:iam::\d{12}:policy/kirikae-staging-data$`, policies[0].ID)
+	assert.Regexp(t, `^arn:aws:sqs:`+region+`:\d{12}:jobs-[0-9a-f]{7}$`, queueArn)
+	assert.Equal(t, prefix+"-orders", tables[0].ID)
+	assert.Regexp(t, `^arn:aws:dynamodb:`+region+`:\d{12}:table/`+regexp.QuoteMeta(prefix)+`-orders$`, tableArn)
+	assert.Regexp(t, `^arn:aws:iam::\d{12}:policy/`+regexp.QuoteMeta(prefix)+`-data$`, policies[0].ID)
 	policy := policies[0].Inputs["policy"].(string)
 	assert.Contains(t, policy, queueArn)
 	assert.Contains(t, policy, tableArn)
@@ -153,8 +156,8 @@ func TestYourResourcesDeployUpdateReplaceAndDelete(t *testing.T) {
 	ep, err := sandbox.Serve(t.Context(), account(t, dir))
 	require.NoError(t, err)
 	t.Cleanup(func() { _ = ep.Close() })
-	assert.Equal(t, []any{queues[0].ID}, awsCLI(t, ep.URL, "sqs", "list-queues")["QueueUrls"])
-	assert.Equal(t, []any{tables[0].ID}, awsCLI(t, ep.URL, "dynamodb", "list-tables")["TableNames"])
+	assert.Equal(t, []any{queues[0].ID}, awsCLI(t, ep.URL, cfg.Region, "sqs", "list-queues")["QueueUrls"])
+	assert.Equal(t, []any{tables[0].ID}, awsCLI(t, ep.URL, cfg.Region, "dynamodb", "list-tables")["TableNames"])
 
 	pre, err := openYours(t, dir, base, nil).Preview(context.Background(), deploy.PreviewOptions{})
 	require.NoError(t, err)
@@ -173,7 +176,7 @@ func TestYourResourcesDeployUpdateReplaceAndDelete(t *testing.T) {
 	assert.Equal(t, deploy.OpReplace, changedTypes(replaced)[tokTable])
 	tables = ofType(t, dir, tokTable)
 	require.Len(t, tables, 1, "the old table is deleted")
-	assert.Equal(t, "kirikae-staging-orders-v2", tables[0].ID)
+	assert.Equal(t, prefix+"-orders-v2", tables[0].ID)
 	assert.Contains(t, ofType(t, dir, tokPolicy)[0].Inputs["policy"], tables[0].Outputs["arn"],
 		"the policy follows the new table's ARN")
 
@@ -185,16 +188,16 @@ func TestYourResourcesDeployUpdateReplaceAndDelete(t *testing.T) {
 }
 
 // awsCLI runs the AWS CLI against the sandbox endpoint with the sandbox's
-// keys and no user configuration, and decodes its JSON answer. The CLI is
-// the outside judge: it must be there under CI.
-func awsCLI(t *testing.T, endpoint string, args ...string) map[string]any {
+// keys, in the stack's region and no user configuration, and decodes its
+// JSON answer. The CLI is the outside judge: it must be there under CI.
+func awsCLI(t *testing.T, endpoint, region string, args ...string) map[string]any {
 	t.Helper()
 	bin, err := exec.LookPath("aws")
 	if err != nil {
 		testproject.MissingTool(t, "the AWS CLI (aws): %v", err)
 		return nil
 	}
-	cmd := exec.CommandContext(t.Context(), bin, append([]string{"--endpoint-url", endpoint, "--output", "json", "--region", "us-east-1"}, args...)...)
+	cmd := exec.CommandContext(t.Context(), bin, append([]string{"--endpoint-url", endpoint, "--output", "json", "--region", region}, args...)...)
 	for _, kv := range os.Environ() {
 		if !strings.HasPrefix(kv, "AWS_") {
 			cmd.Env = append(cmd.Env, kv)

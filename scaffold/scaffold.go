@@ -144,6 +144,14 @@ type project struct {
 	files     []string // template files, slash-separated, relative
 	service   *service
 	notes     []string
+	old       templateNames // the template's names, for its generated docs
+}
+
+// templateNames are the names the template's own files carry: its Pulumi
+// project, resource prefix (kirikae:serviceName), image repository and
+// region, as its staging stack file and Pulumi.yaml give them.
+type templateNames struct {
+	project, service, repository, region string
 }
 
 func plan(o Options) (*project, error) {
@@ -188,6 +196,11 @@ func plan(o Options) (*project, error) {
 	if err != nil {
 		return nil, &NoTemplateError{Dir: p.template, Reason: err.Error()}
 	}
+	project, err := stacks.ProjectName(p.template)
+	if err != nil {
+		return nil, &NoTemplateError{Dir: p.template, Reason: err.Error()}
+	}
+	p.old = templateNames{project: project, service: staging.ServiceName, repository: staging.ImageRepository, region: staging.Region}
 	p.backend = cmp.Or(o.Backend, staging.Backend)
 	p.region = cmp.Or(o.Region, staging.Region)
 	if o.ServiceDir != "" {

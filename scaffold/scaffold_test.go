@@ -53,6 +53,18 @@ func template(t *testing.T) string {
 	return dir
 }
 
+// rolesDoc is the shape of docs/roles.md: prose naming kirikae's commands
+// and config, and policies generated for a project's stacks: names from
+// its stack files (service, repository, region) and Pulumi.yaml (project).
+func rolesDoc(project, service, repository, region string) string {
+	return "kirikae iam policy --stack staging --role deploy:staging; kirikae:serviceName\n" +
+		`"arn:aws:ecr:` + region + `:${aws:PrincipalAccount}:repository/` + repository + `"` + "\n" +
+		`"arn:aws:ecs:` + region + `:${aws:PrincipalAccount}:service/` + service + `-staging/*"` + "\n" +
+		`"arn:aws:sns:` + region + `:${aws:PrincipalAccount}:` + service + `-product-alarms"` + "\n" +
+		`"arn:aws:s3:::team-state/.kirikae/locks/` + project + `/staging.json"` + "\n" +
+		`"arn:aws:s3:::team-state/.pulumi/stacks/` + project + `/product.json*"` + "\n"
+}
+
 func write(t *testing.T, path, text string) {
 	t.Helper()
 	require.NoError(t, os.MkdirAll(filepath.Dir(path), 0o755))
@@ -104,6 +116,24 @@ func TestNewSetsModuleNameBackendAndRegion(t *testing.T) {
 	st, err := os.Stat(filepath.Join(dir, "scripts/test"))
 	require.NoError(t, err)
 	assert.Equal(t, os.FileMode(0o755), st.Mode().Perm(), "scripts stay executable")
+}
+
+// docs/roles.md holds policies a test of the new project regenerates for
+// its own stacks and compares: init gives them the project's names and
+// region, and leaves kirikae's command and config names alone.
+func TestNewRenamesTheGeneratedRolesDoc(t *testing.T) {
+	tmpl := template(t)
+	old, err := stacks.Load(tmpl, "staging") // this repository's names: kirikae's, or a renamed project's
+	require.NoError(t, err)
+	write(t, filepath.Join(tmpl, "docs/roles.md"), rolesDoc("kirikae", old.ServiceName, old.ImageRepository, old.Region))
+	name, region := "orders", "ap-south-1"
+	if old.ServiceName == name || old.Region == region {
+		name, region = "billing", "eu-central-1"
+	}
+	dir := filepath.Join(t.TempDir(), name)
+	_, err = New(Options{Template: tmpl, Dir: dir, Name: name, Region: region})
+	require.NoError(t, err)
+	assert.Equal(t, rolesDoc(name, name, name+"-api", region), read(t, filepath.Join(dir, "docs/roles.md")))
 }
 
 func TestNewDerivesNameAndModuleFromTheDirectory(t *testing.T) {

@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/kirikae/kirikae/stacks"
@@ -84,6 +85,8 @@ func (p *project) rewrite(rel string, raw []byte) ([]byte, error) {
 		return rewriteModuleLine(raw, p.oldModule, p.module), nil
 	case strings.HasSuffix(rel, ".go"):
 		return rewriteImports(rel, raw, p.oldModule, p.module)
+	case slices.Contains(generatedDocs, rel):
+		return p.renameInDoc(raw), nil
 	case rel == "Pulumi.yaml":
 		return setYAML(rel, raw, map[string]string{"name": p.name})
 	case rel == "Pulumi.staging.yaml" || rel == "Pulumi.product.yaml":
@@ -95,6 +98,32 @@ func (p *project) rewrite(rel string, raw []byte) ([]byte, error) {
 		})
 	}
 	return raw, nil
+}
+
+// generatedDocs are docs pages whose blocks a test regenerates from the
+// project (docs/roles.md: `kirikae iam policy` for its stacks) and compares
+// byte for byte: they must show the new project's names, not the
+// template's, or the new project's own tests fail on its first run.
+var generatedDocs = []string{"docs/roles.md"}
+
+// renameInDoc replaces the template's names in a generated page by the
+// project's: resource prefixes (<service>-<stack>), the image repository,
+// state keys (/<project>/<stack>) and the region in ARNs. Each is matched
+// whole, so kirikae's own command and config names stay.
+func (p *project) renameInDoc(raw []byte) []byte {
+	stackAlt := "(" + strings.Join(stackNames, "|") + ")"
+	for _, r := range []struct{ old, pattern, repl string }{
+		{p.old.repository, `\b` + regexp.QuoteMeta(p.old.repository) + `\b`, p.name + "-api"},
+		{p.old.service, `\b` + regexp.QuoteMeta(p.old.service) + `-` + stackAlt + `\b`, p.name + "-$1"},
+		{p.old.project, `/` + regexp.QuoteMeta(p.old.project) + `/` + stackAlt + `\b`, "/" + p.name + "/$1"},
+		{p.old.region, `:` + regexp.QuoteMeta(p.old.region) + `:`, ":" + p.region + ":"},
+	} {
+		if r.old == "" {
+			continue // the template's file left it unset: nothing to find
+		}
+		raw = regexp.MustCompile(r.pattern).ReplaceAll(raw, []byte(r.repl))
+	}
+	return raw
 }
 
 var moduleLine = regexp.MustCompile(`(?m)^module[ \t]+"?([^"\s]+)"?`)

@@ -129,7 +129,7 @@ func TestAWSCLIAgainstSandboxServe(t *testing.T) {
 	out := func(k string) string { s, _ := outs.Outputs[k]["value"].(string); return s }
 
 	b, serve := startServe(t, dir)
-	assert.Equal(t, "us-east-1", b.Region)
+	assert.Equal(t, testproject.Stack(t, dir, "staging").Region, b.Region, "the stack's region")
 
 	t.Run("one serve per project", func(t *testing.T) {
 		r := kirikae(t, dir, "sandbox", "serve", "--stack", "staging")

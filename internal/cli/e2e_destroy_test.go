@@ -1,6 +1,7 @@
 package cli_test
 
 import (
+	"regexp"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -20,14 +21,16 @@ func TestDestroySaysWhatBlocksItAndForceEmptyDeletes(t *testing.T) {
 	require.Equal(t, 0, r.code, r.stderr)
 	acct, err := deploy.OpenSandboxAccount(dir, "staging")
 	require.NoError(t, err)
-	_, err = acct.PushImage("kirikae-api", "v9", "", []byte("#!program v9"))
+	cfg := testproject.Stack(t, dir, "staging")
+	bucket := regexp.QuoteMeta(cfg.ServiceName + "-staging-frontend-")
+	_, err = acct.PushImage(cfg.ImageRepository, "v9", "", []byte("#!program v9"))
 	require.NoError(t, err)
 	before, err := acct.Resources()
 	require.NoError(t, err)
 
 	r = kirikae(t, dir, "destroy", "--stack", "staging", "--sandbox", "--yes")
 	assert.Equal(t, 2, r.code, r.stderr)
-	assert.Regexp(t, `bucket kirikae-staging-frontend-`+acct.ID()+` holds \d+ object versions`, r.stderr)
+	assert.Regexp(t, `bucket `+bucket+acct.ID()+` holds \d+ object versions`, r.stderr)
 	assert.Contains(t, r.stderr, "nothing was deleted")
 	assert.Contains(t, r.stderr, "kirikae destroy --stack staging --yes --force-empty --sandbox")
 	after, err := acct.Resources()
@@ -36,8 +39,8 @@ func TestDestroySaysWhatBlocksItAndForceEmptyDeletes(t *testing.T) {
 
 	r = kirikae(t, dir, "destroy", "--stack", "staging", "--sandbox", "--yes", "--force-empty")
 	require.Equal(t, 0, r.code, r.stderr)
-	assert.Regexp(t, `emptied bucket kirikae-staging-frontend-\d+: \d+ object versions deleted`, r.stderr)
-	assert.Contains(t, r.stderr, "emptied repository kirikae-api: 2 images deleted", "the initial image the first up pushed, and v9")
+	assert.Regexp(t, `emptied bucket `+bucket+`\d+: \d+ object versions deleted`, r.stderr)
+	assert.Contains(t, r.stderr, "emptied repository "+cfg.ImageRepository+": 2 images deleted", "the initial image the first up pushed, and v9")
 	after, err = acct.Resources()
 	require.NoError(t, err)
 	assert.Empty(t, after)

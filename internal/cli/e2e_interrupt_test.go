@@ -103,10 +103,10 @@ func assertTruth(t *testing.T, dir string, client *http.Client, url, when string
 	assert.Nil(t, st.Interrupted, "%s: nothing left to recover from: %v", when, st.Problems)
 	assert.Equal(t, st.Live.ImageTag, served(t, client, url), "%s: the front door serves what status calls live", when)
 	assert.Equal(t, "passed", st.Live.Verified, "%s: the live release was verified", when)
-	backendDir := deploy.PathsFor(dir, true).Backend
-	_, err := os.Stat(filepath.Join(backendDir, ".kirikae", "locks", "kirikae", "staging.json"))
+	backendDir, project := deploy.PathsFor(dir, true).Backend, testproject.Project(t, dir)
+	_, err := os.Stat(filepath.Join(backendDir, ".kirikae", "locks", project, "staging.json"))
 	assert.True(t, os.IsNotExist(err), "%s: kirikae's lock is left", when)
-	pulumiLocks, _ := filepath.Glob(filepath.Join(backendDir, ".pulumi", "locks", "organization", "kirikae", "staging", "*.json"))
+	pulumiLocks, _ := filepath.Glob(filepath.Join(backendDir, ".pulumi", "locks", "organization", project, "staging", "*.json"))
 	assert.Empty(t, pulumiLocks, "%s: Pulumi's update lock is left", when)
 	return st
 }

@@ -37,10 +37,11 @@ func TestLogsCommand(t *testing.T) {
 	acct, err := deploy.OpenSandboxAccount(dir, "staging")
 	require.NoError(t, err)
 	now := time.Now()
-	require.NoError(t, acct.PutLogEvents("/ecs/kirikae-staging", active+"/api/t1",
+	group := "/ecs/" + testproject.Stack(t, dir, "staging").ServiceName + "-staging"
+	require.NoError(t, acct.PutLogEvents(group, active+"/api/t1",
 		sandbox.LogEvent{Timestamp: now.Add(-3 * time.Hour).UnixMilli(), Message: "too old"},
 		sandbox.LogEvent{Timestamp: now.Add(-time.Minute).UnixMilli(), Message: "GET /healthz 200"}))
-	require.NoError(t, acct.PutLogEvents("/ecs/kirikae-staging", idle+"/api/t2",
+	require.NoError(t, acct.PutLogEvents(group, idle+"/api/t2",
 		sandbox.LogEvent{Timestamp: now.Add(-time.Minute).UnixMilli(), Message: "idle colour says hi"}))
 
 	r = kirikae(t, dir, "logs", "--stack", "staging", "--sandbox")
@@ -48,7 +49,7 @@ func TestLogsCommand(t *testing.T) {
 	assert.Contains(t, r.stdout, active+"/api/t1 GET /healthz 200")
 	assert.NotContains(t, r.stdout, "too old", "--since 10m by default")
 	assert.NotContains(t, r.stdout, "idle colour")
-	assert.Contains(t, r.stderr, "logs of staging: /ecs/kirikae-staging ("+active+" colour")
+	assert.Contains(t, r.stderr, "logs of staging: "+group+" ("+active+" colour")
 
 	r = kirikae(t, dir, "logs", "--stack", "staging", "--sandbox", "--color", idle, "--json")
 	require.Equal(t, 0, r.code, r.stderr)
@@ -96,23 +97,24 @@ func TestCancelClearsAKilledDeploysLock(t *testing.T) {
 	require.Equal(t, 0, r.code, r.stderr)
 	store, err := backend.Open(context.Background(), "file://"+deploy.PathsFor(dir, true).Backend)
 	require.NoError(t, err)
+	key := engine.LockKey(testproject.Project(t, dir), "staging")
 	host, _ := os.Hostname()
 	dead := exec.Command("true")
 	require.NoError(t, dead.Run())
 	plant := func(info backend.LockInfo) {
-		_, err := backend.AcquireLock(context.Background(), store, engine.LockKey("kirikae", "staging"), info)
+		_, err := backend.AcquireLock(context.Background(), store, key, info)
 		require.NoError(t, err)
 	}
 
 	plant(backend.LockInfo{Who: "alice", Host: host, PID: dead.Process.Pid, Op: "deploy", Since: time.Now().Add(-time.Hour)})
 	r = kirikae(t, dir, "preview", "--stack", "staging", "--sandbox")
 	require.Equal(t, 0, r.code, "a lock is no refusal for a preview: %s", r.stderr)
-	held, err := backend.ReadLock(context.Background(), store, engine.LockKey("kirikae", "staging"))
+	held, err := backend.ReadLock(context.Background(), store, key)
 	require.NoError(t, err)
 	assert.NotNil(t, held, "a preview writes nothing, not even to clear a dead holder's lock")
 	r = kirikae(t, dir, "refresh", "--stack", "staging", "--sandbox", "--yes")
 	require.Equal(t, 0, r.code, "the dead holder's lock is no refusal: %s", r.stderr)
-	held, err = backend.ReadLock(context.Background(), store, engine.LockKey("kirikae", "staging"))
+	held, err = backend.ReadLock(context.Background(), store, key)
 	require.NoError(t, err)
 	assert.Nil(t, held, "cleared by the next command that locks, and its own lock released")
 

@@ -187,7 +187,7 @@ func TestConcurrentUpIsRefused(t *testing.T) {
 	require.NoError(t, first.Start())
 
 	// kirikae's deploy lock is an object in the backend, beside the state.
-	lock := filepath.Join(deploy.PathsFor(dir, true).Backend, ".kirikae", "locks", "kirikae", "staging.json")
+	lock := filepath.Join(deploy.PathsFor(dir, true).Backend, ".kirikae", "locks", testproject.Project(t, dir), "staging.json")
 	require.Eventually(t, func() bool {
 		b, err := os.ReadFile(lock)
 		return err == nil && len(b) > 0

@@ -246,7 +246,7 @@ func TestTerminalWalkThrough(t *testing.T) {
 	require.Equal(t, 0, term.exit(3*time.Minute), term.output())
 	// The first up pushed the initial image: the repository is emptied
 	// (--force-empty) and the destroy finishes.
-	assert.Contains(t, term.output(), "emptied repository kirikae-api: 1 images deleted")
+	assert.Contains(t, term.output(), "emptied repository "+testproject.Stack(t, dir, "staging").ImageRepository+": 1 images deleted")
 	assert.Contains(t, term.output(), "Destroyed staging")
 }
 

@@ -13,6 +13,7 @@ import (
 	"testing"
 
 	"github.com/kirikae/kirikae/deploy"
+	"github.com/kirikae/kirikae/stacks"
 )
 
 // Root returns the repository root (where Pulumi.yaml is).
@@ -111,4 +112,28 @@ func Long(t testing.TB, why string) {
 	if testing.Short() && !InCI() {
 		t.Skip("-short: " + why)
 	}
+}
+
+// Stack loads dir's stack file. Tests take the names they expect (resource
+// names through infra's name helpers, the image repository, the region)
+// from it rather than spelling kirikae's own, so the same tests pass in a
+// project that kirikae init renamed.
+func Stack(t testing.TB, dir, stack string) stacks.Config {
+	t.Helper()
+	cfg, err := stacks.Load(dir, stack)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return cfg
+}
+
+// Project returns dir's Pulumi project name (Pulumi.yaml's name): the
+// folder of its stacks' state and locks in the backend.
+func Project(t testing.TB, dir string) string {
+	t.Helper()
+	name, err := stacks.ProjectName(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return name
 }
