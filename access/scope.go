@@ -84,7 +84,12 @@ func (s Scope) stack() string { return s.Config.Stack }
 
 // arn builds arn:aws:<service>:<region>:<account>:<resource>.
 func (s Scope) arn(service, resource string) string {
-	return "arn:aws:" + service + ":" + s.region() + ":" + s.account() + ":" + resource
+	return s.arnIn(s.region(), service, resource)
+}
+
+// arnIn is arn in another region than the stack's.
+func (s Scope) arnIn(region, service, resource string) string {
+	return "arn:aws:" + service + ":" + region + ":" + s.account() + ":" + resource
 }
 
 // globalARN is an ARN of a global service (IAM, CloudFront): no region.

@@ -184,12 +184,17 @@ var applyTable = []grant{
 			"sns:CreateTopic", "sns:DeleteTopic", "sns:SetTopicAttributes", "sns:TagResource", "sns:UntagResource",
 			"sns:Subscribe", "sns:Unsubscribe", "sns:SetSubscriptionAttributes",
 		},
+		// In every region holding the stack's alarms: the CloudFront alarm
+		// and its topic live in us-east-1 (infra.AlarmRegions).
 		resources: func(s Scope) []string {
 			t := infra.TopicName(s.Config)
-			return []string{
-				s.arn("cloudwatch", "alarm:"+infra.AlarmPrefix(s.Config)+"*"),
-				s.arn("sns", t), s.arn("sns", t+":*"),
+			var out []string
+			for _, region := range infra.AlarmRegions(s.Config) {
+				out = append(out,
+					s.arnIn(region, "cloudwatch", "alarm:"+infra.AlarmPrefix(s.Config)+"*"),
+					s.arnIn(region, "sns", t), s.arnIn(region, "sns", t+":*"))
 			}
+			return out
 		},
 	},
 }

@@ -5,7 +5,6 @@ import (
 	"slices"
 
 	"github.com/kirikae/kirikae/cloud"
-	"github.com/kirikae/kirikae/infra"
 )
 
 // An alarm already in ALARM before a deploy moves anything (the frontend's
@@ -27,11 +26,7 @@ func (r *run) readBaseline(ctx context.Context) {
 	if cfg.WatchTime <= 0 && !r.hasBake() || !r.p.deployed {
 		return
 	}
-	c, err := r.s.cloudAPI(ctx)
-	if err != nil {
-		return
-	}
-	alarms, err := c.Alarms(ctx, infra.AlarmPrefix(cfg))
+	alarms, err := r.s.stackAlarms(ctx, cfg)
 	if err != nil {
 		return
 	}

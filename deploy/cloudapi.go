@@ -6,6 +6,8 @@ import (
 	"time"
 
 	"github.com/kirikae/kirikae/cloud"
+	"github.com/kirikae/kirikae/infra"
+	"github.com/kirikae/kirikae/stacks"
 )
 
 // cloudAPI returns the data-plane client, creating it on first use: only
@@ -37,8 +39,55 @@ func (s *Session) cloudAPI(ctx context.Context) (cloud.Cloud, error) {
 		return nil, err
 	}
 	s.frontDoor = door
+	s.endpoint = ep
 	s.cloud = cloud.NewAt(ep)
 	return s.cloud, nil
+}
+
+// cloudIn is the data plane in region: the stack's own (cloudAPI), or
+// another region's with the same credentials (the sandbox's endpoint
+// serves every region, told apart by the request's signing region).
+func (s *Session) cloudIn(ctx context.Context, region string) (cloud.Cloud, error) {
+	c, err := s.cloudAPI(ctx)
+	if err != nil || region == "" || region == s.Config.Region {
+		return c, err
+	}
+	if c, ok := s.others[region]; ok {
+		return c, nil
+	}
+	if s.others == nil {
+		s.others = map[string]cloud.Cloud{}
+	}
+	if !s.Sandbox() {
+		if c, err = cloud.NewAWS(ctx, region); err != nil {
+			return nil, fmt.Errorf("connect to AWS in %s: %w", region, err)
+		}
+	} else {
+		ep := s.endpoint
+		ep.Region = region
+		c = cloud.NewAt(ep)
+	}
+	s.others[region] = c
+	return c, nil
+}
+
+// stackAlarms reads the stack's alarms (named with infra.AlarmPrefix) in
+// every region that holds one (infra.AlarmRegions: the CloudFront alarm
+// lives in us-east-1).
+func (s *Session) stackAlarms(ctx context.Context, cfg stacks.Config) ([]cloud.Alarm, error) {
+	var all []cloud.Alarm
+	for _, region := range infra.AlarmRegions(cfg) {
+		c, err := s.cloudIn(ctx, region)
+		if err != nil {
+			return nil, err
+		}
+		alarms, err := c.Alarms(ctx, infra.AlarmPrefix(cfg))
+		if err != nil {
+			return nil, err
+		}
+		all = append(all, alarms...)
+	}
+	return all, nil
 }
 
 // sleepCtx waits d or until ctx ends.

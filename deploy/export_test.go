@@ -54,13 +54,22 @@ func SetNotifyTune(s *Session, f func(*notify.Dispatcher)) { s.notifyTune = f }
 func CloudOf(ctx context.Context, s *Session) (cloud.Cloud, error) { return s.cloudAPI(ctx) }
 
 // Alarms reads the alarms named with prefix as the watch does
-// (DescribeAlarms), without Status's other reads.
+// (DescribeAlarms in every region holding the stack's alarms), without
+// Status's other reads.
 func Alarms(ctx context.Context, s *Session, prefix string) ([]cloud.Alarm, error) {
-	c, err := s.cloudAPI(ctx)
-	if err != nil {
-		return nil, err
+	var all []cloud.Alarm
+	for _, region := range infra.AlarmRegions(s.Config) {
+		c, err := s.cloudIn(ctx, region)
+		if err != nil {
+			return nil, err
+		}
+		alarms, err := c.Alarms(ctx, prefix)
+		if err != nil {
+			return nil, err
+		}
+		all = append(all, alarms...)
 	}
-	return c.Alarms(ctx, prefix)
+	return all, nil
 }
 
 // LiveAlias reads alias live as Lambda reports it (GetAlias).

@@ -75,6 +75,10 @@ type Session struct {
 	// sandbox's simulated endpoints to it.
 	cloud     cloud.Cloud
 	frontDoor io.Closer
+	// endpoint is the sandbox endpoint cloud talks to; others holds the
+	// data plane in regions other than the stack's (cloudIn).
+	endpoint cloud.Endpoint
+	others   map[string]cloud.Cloud
 	// sleep waits out a canary's bake time; verifyInterval spaces probe
 	// attempts. Tests replace both so nothing waits on a wall clock.
 	sleep          func(ctx context.Context, d time.Duration) error

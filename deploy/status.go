@@ -103,7 +103,7 @@ func (s *Session) Status(ctx context.Context) (*Status, error) {
 			st.Alias = &a
 		}
 	}
-	if alarms, err := c.Alarms(ctx, infra.AlarmPrefix(s.Config)); err != nil {
+	if alarms, err := s.stackAlarms(ctx, s.Config); err != nil {
 		problem(fmt.Errorf("read alarms: %w", err))
 	} else if alarms != nil {
 		st.Alarms = alarms

@@ -6,8 +6,6 @@ import (
 	"os"
 	"strconv"
 	"time"
-
-	"github.com/kirikae/kirikae/infra"
 )
 
 // AlarmError is an alarm of the stack that entered ALARM while kirikae
@@ -54,13 +52,9 @@ func (r *run) watch(ctx context.Context) error {
 // the baseline.
 func (r *run) watchAlarms(ctx context.Context, length time.Duration) error {
 	s, cfg := r.s, r.p.cfg
-	c, err := s.cloudAPI(ctx)
-	if err != nil {
-		return err
-	}
 	interval := min(10*time.Second, max(length/6, time.Second))
 	for waited := time.Duration(0); ; waited += interval {
-		alarms, err := c.Alarms(ctx, infra.AlarmPrefix(cfg))
+		alarms, err := s.stackAlarms(ctx, cfg)
 		if err != nil {
 			return fmt.Errorf("watch alarms: %w", err)
 		}

@@ -108,11 +108,12 @@ func alarmStates(t testing.TB, s *deploy.Session) map[string]string {
 func TestAnAlarmAlreadyFiringIsNamedNotBlamed(t *testing.T) {
 	t.Parallel()
 	dir := testproject.Copy(t)
-	// CloudFront publishes its metrics only in us-east-1, and the alarm
-	// lives in the stack's region (infra/monitoring.go): only there can it
-	// fire, so the test pins the region a renamed project may have changed.
+	// CloudFront publishes its metrics only in us-east-1, which the
+	// sandbox follows: a CloudFront alarm in the stack's region could never
+	// fire. The stack lives in eu-west-1 here, so the alarm must be in
+	// us-east-1 (infra.AlarmRegions) and the watch must read it there.
 	// https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/programming-cloudwatch-metrics.html
-	setStackValue(t, dir, "staging", "aws:region", "us-east-1")
+	setStackValue(t, dir, "staging", "aws:region", "eu-west-1")
 	alarm := testproject.Stack(t, dir, "staging").ServiceName + "-staging-"
 	acct := account(t, dir)
 	var phases []string

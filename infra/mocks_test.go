@@ -28,6 +28,9 @@ type recorded struct {
 	Inputs  resource.PropertyMap
 	Outputs resource.PropertyMap
 	ID      string
+	// Provider is the explicit provider reference ("urn::id"), "" for the
+	// default provider.
+	Provider string
 }
 
 // mocks implements pulumi.MockResourceMonitor, answering with plausible
@@ -52,13 +55,14 @@ func (m *mocks) NewResource(args pulumi.MockResourceArgs) (string, resource.Prop
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	m.resources = append(m.resources, recorded{
-		Type:    args.TypeToken,
-		Name:    args.Name,
-		Custom:  args.Custom,
-		Parent:  resource.URN(args.RegisterRPC.GetParent()),
-		Inputs:  args.Inputs,
-		Outputs: out,
-		ID:      id,
+		Type:     args.TypeToken,
+		Name:     args.Name,
+		Custom:   args.Custom,
+		Parent:   resource.URN(args.RegisterRPC.GetParent()),
+		Inputs:   args.Inputs,
+		Outputs:  out,
+		ID:       id,
+		Provider: args.Provider,
 	})
 	return id, out, nil
 }

@@ -35,6 +35,26 @@ type alarmSpec struct {
 	statistic  string
 	threshold  float64
 	dimensions pulumi.StringMap
+	// metricsRegion is where the metric is published when that is not the
+	// stack's region: an alarm sees only its own region's metrics, and
+	// CloudFront publishes only in us-east-1.
+	metricsRegion string
+}
+
+// CloudFrontMetricsRegion is where CloudFront publishes its metrics
+// ("CloudFront is a global service, and metrics are available only when
+// you choose the US East (N. Virginia) Region"):
+// https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/programming-cloudwatch-metrics.html
+const CloudFrontMetricsRegion = "us-east-1"
+
+// AlarmRegions are the regions holding the stack's alarms: its own, and
+// CloudFront's metrics region when the frontend is on and the stack lives
+// elsewhere. The watch reads every one of them.
+func AlarmRegions(cfg stacks.Config) []string {
+	if cfg.FrontendEnabled && cfg.Region != "" && cfg.Region != CloudFrontMetricsRegion {
+		return []string{cfg.Region, CloudFrontMetricsRegion}
+	}
+	return []string{cfg.Region}
 }
 
 func newMonitoring(ctx *pulumi.Context, cfg stacks.Config, targets alarmTargets) (*monitoring, error) {
@@ -67,7 +87,24 @@ func newMonitoring(ctx *pulumi.Context, cfg stacks.Config, targets alarmTargets)
 	// (https://docs.aws.amazon.com/sns/latest/dg/http-subscription-confirmation-json.html).
 	// kirikae posts deploy events to the webhook itself and publishes them
 	// to this topic (deploy/sns.go).
+	// An alarm notifies a topic of its own region only, so a region other
+	// than the stack's gets a topic of the same name with the same
+	// subscribers.
+	// https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/Notify_Users_Alarm_Changes.html
+	away := map[string]regionTopic{}
 	for _, spec := range alarmSpecs(cfg, targets) {
+		target, opts := topic.Arn, []pulumi.ResourceOption{parent}
+		if r := spec.metricsRegion; r != "" && r != cfg.Region {
+			rt, ok := away[r]
+			if !ok {
+				var err error
+				if rt, err = newRegionTopic(ctx, cfg, r, parent); err != nil {
+					return nil, err
+				}
+				away[r] = rt
+			}
+			target, opts = rt.arn, []pulumi.ResourceOption{parent, pulumi.Provider(rt.provider)}
+		}
 		if _, err := cloudwatch.NewMetricAlarm(ctx, spec.logical, &cloudwatch.MetricAlarmArgs{
 			Name:               pulumi.String(physicalName(cfg, spec.logical)),
 			Namespace:          pulumi.String(spec.namespace),
@@ -80,10 +117,10 @@ func newMonitoring(ctx *pulumi.Context, cfg stacks.Config, targets alarmTargets)
 			Threshold:          pulumi.Float64(spec.threshold),
 			// No data means no traffic, which is not an outage.
 			TreatMissingData: pulumi.String("notBreaching"),
-			AlarmActions:     pulumi.Array{topic.Arn},
-			OkActions:        pulumi.Array{topic.Arn},
+			AlarmActions:     pulumi.Array{target},
+			OkActions:        pulumi.Array{target},
 			Tags:             tags(cfg),
-		}, parent); err != nil {
+		}, opts...); err != nil {
 			return nil, fmt.Errorf("create alarm %s: %w", spec.logical, err)
 		}
 	}
@@ -138,11 +175,10 @@ func alarmSpecs(cfg stacks.Config, t alarmTargets) []alarmSpec {
 			})
 	}
 	if t.frontend != nil {
-		// CloudFront publishes metrics only in us-east-1 (Region=Global).
-		// This alarm lives in the stack's region, so it only sees data when
-		// aws:region is us-east-1; elsewhere it stays OK/insufficient until
-		// a us-east-1 provider is added for it (and a topic there).
+		// CloudFront publishes metrics only in us-east-1 (Region=Global),
+		// so the alarm lives there whatever the stack's region.
 		specs = append(specs, alarmSpec{
+			metricsRegion: CloudFrontMetricsRegion,
 			logical: "cloudfront-5xx", namespace: "AWS/CloudFront", metric: "5xxErrorRate",
 			statistic: "Average", threshold: cfg.AlarmCloudFront5xxRate,
 			dimensions: pulumi.StringMap{

@@ -25,10 +25,16 @@ func TestEveryAlarmNotifiesTheTopic(t *testing.T) {
 	for name, cfg := range variants(t) {
 		t.Run(name, func(t *testing.T) {
 			m := run(t, cfg)
-			topic := str(t, m.one(t, "aws:sns/topic:Topic", "alarms").Outputs, "arn")
 			got := alarms(m)
 			require.NotEmpty(t, got)
 			for n, a := range got {
+				// The CloudFront alarm lives in us-east-1 and notifies the
+				// topic there (TestCloudFrontAlarmLivesWhereCloudFrontPublishes).
+				name := "alarms"
+				if n == "cloudfront-5xx" && cfg.Region != "us-east-1" {
+					name = "alarms-us-east-1"
+				}
+				topic := str(t, m.one(t, "aws:sns/topic:Topic", name).Outputs, "arn")
 				assert.Equal(t, []string{topic}, strs(t, a.Inputs, "alarmActions"), n)
 				assert.Equal(t, []string{topic}, strs(t, a.Inputs, "okActions"), n)
 				assert.Equal(t, "GreaterThanOrEqualToThreshold", str(t, a.Inputs, "comparisonOperator"), n)
@@ -102,16 +108,21 @@ func TestEmailsAreSubscribedAndTheWebhookIsNot(t *testing.T) {
 	cfg := testConfig(stacks.BackendLambda)
 	withWebhook(t, &cfg, "https://user:pa55w0rd@hooks.example.com/TOKEN")
 	m := run(t, cfg)
-	topic := str(t, m.one(t, "aws:sns/topic:Topic", "alarms").Outputs, "arn")
-	got := map[string]string{}
-	for _, s := range m.ofType("aws:sns/topicSubscription:TopicSubscription") {
-		assert.Equal(t, topic, str(t, s.Inputs, "topic"))
-		got[str(t, s.Inputs, "endpoint")] = str(t, s.Inputs, "protocol")
+	// Each alarm topic (the stack's, and us-east-1's for the CloudFront
+	// alarm) has the same subscribers.
+	for _, name := range []string{"alarms", "alarms-us-east-1"} {
+		topic := str(t, m.one(t, "aws:sns/topic:Topic", name).Outputs, "arn")
+		got := map[string]string{}
+		for _, s := range m.ofType("aws:sns/topicSubscription:TopicSubscription") {
+			if str(t, s.Inputs, "topic") == topic {
+				got[str(t, s.Inputs, "endpoint")] = str(t, s.Inputs, "protocol")
+			}
+		}
+		assert.Equal(t, map[string]string{
+			"ops@example.com":    "email",
+			"oncall@example.com": "email",
+		}, got, name)
 	}
-	assert.Equal(t, map[string]string{
-		"ops@example.com":    "email",
-		"oncall@example.com": "email",
-	}, got)
 	for _, r := range m.resources {
 		assert.NotContains(t, fmt.Sprint(r.Inputs), "pa55w0rd", "%s %s", r.Type, r.Name)
 	}
@@ -122,7 +133,36 @@ func TestNoRecipientsMeansNoSubscriptions(t *testing.T) {
 	cfg.AlertEmails = nil
 	m := run(t, cfg)
 	assert.Empty(t, m.ofType("aws:sns/topicSubscription:TopicSubscription"))
+	assert.Len(t, m.ofType("aws:sns/topic:Topic"), 2, "the stack's topic and us-east-1's (the CloudFront alarm's)")
+}
+
+// CloudFront publishes its metrics only in us-east-1, and an alarm sees
+// only its own region's metrics and notifies only its own region's topics:
+// the CloudFront alarm of a stack elsewhere (eu-west-1 here) is created in
+// us-east-1 by a provider of that region, and notifies a topic there.
+// https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/programming-cloudwatch-metrics.html
+func TestCloudFrontAlarmLivesWhereCloudFrontPublishes(t *testing.T) {
+	cfg := testConfig(stacks.BackendECS)
+	require.Equal(t, "eu-west-1", cfg.Region)
+	m := run(t, cfg)
+	prov := m.one(t, "pulumi:providers:aws", "aws-us-east-1")
+	assert.Equal(t, "us-east-1", str(t, prov.Inputs, "region"))
+	as := alarms(m)
+	cf := m.one(t, "aws:cloudwatch/metricAlarm:MetricAlarm", "cloudfront-5xx")
+	assert.Contains(t, cf.Provider, "aws-us-east-1", "created in us-east-1")
+	east := str(t, m.one(t, "aws:sns/topic:Topic", "alarms-us-east-1").Outputs, "arn")
+	assert.Equal(t, []string{east}, strs(t, as["cloudfront-5xx"].Inputs, "alarmActions"))
+	home := str(t, m.one(t, "aws:sns/topic:Topic", "alarms").Outputs, "arn")
+	assert.Empty(t, m.one(t, "aws:cloudwatch/metricAlarm:MetricAlarm", "alb-5xx").Provider, "the others stay in the stack's region")
+	assert.Equal(t, []string{home}, strs(t, as["alb-5xx"].Inputs, "alarmActions"))
+	assert.Equal(t, []string{"eu-west-1", "us-east-1"}, AlarmRegions(cfg))
+
+	// A stack in us-east-1 needs neither.
+	cfg.Region = "us-east-1"
+	m = run(t, cfg)
+	assert.Empty(t, m.ofType("pulumi:providers:aws"))
 	assert.Len(t, m.ofType("aws:sns/topic:Topic"), 1)
+	assert.Equal(t, []string{"us-east-1"}, AlarmRegions(cfg))
 }
 
 func keysOf[V any](m map[string]V) []string {

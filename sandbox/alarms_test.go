@@ -170,3 +170,33 @@ func TestAlarmFromServed5xx(t *testing.T) {
 	got = alarmState(t, c, "web-alb-5xx")
 	assert.Equal(t, "ALARM", got.State, got.Reason)
 }
+
+// Alarms are regional: DescribeAlarms lists the alarms of the region the
+// request is signed for, so a stack reading its own region does not see
+// the CloudFront alarm it keeps in us-east-1, nor does us-east-1 see the
+// stack's.
+// https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/cloudwatch_concepts.html#CloudWatchRegions
+func TestDescribeAlarmsListsTheSignedRegionsAlarms(t *testing.T) {
+	h := newHarness(t)
+	alarm := func(name string) resource.PropertyMap {
+		return pmap(map[string]any{"name": name, "namespace": "AWS/CloudFront", "metricName": "5xxErrorRate",
+			"statistic": "Average", "period": 60, "evaluationPeriods": 1, "threshold": 1,
+			"comparisonOperator": "GreaterThanOrEqualToThreshold"})
+	}
+	h.create(core.TokAlarm, "cf", alarm("web-cloudfront-5xx"))
+	h.inRegion("eu-west-1").create(core.TokAlarm, "alb", alarm("web-alb-5xx"))
+
+	ep := serve(t, h.acct)
+	names := func(region string) []string {
+		c := cloud.NewAt(cloud.Endpoint{URL: ep.URL, Region: region, AccessKeyID: core.AccessKeyID, SecretAccessKey: core.SecretAccessKey})
+		alarms, err := c.Alarms(t.Context(), "web-")
+		require.NoError(t, err)
+		var out []string
+		for _, a := range alarms {
+			out = append(out, a.Name)
+		}
+		return out
+	}
+	assert.Equal(t, []string{"web-cloudfront-5xx"}, names("us-east-1"))
+	assert.Equal(t, []string{"web-alb-5xx"}, names("eu-west-1"))
+}

@@ -161,7 +161,7 @@ func APIHandlerWith(a *core.Account, dir *iam.Directory) http.Handler {
 		case "sts":
 			sts.ServeSTS(a, w, r)
 		case "monitoring":
-			cloudwatch.ServeCloudWatch(a, w, r, body)
+			cloudwatch.ServeCloudWatch(a, w, r, body, auth.Region())
 		case "ecs":
 			ops := ecs.Ops(a)
 			maps.Copy(ops, ecs.TaskOps(a, workload.TaskRunner(a)))

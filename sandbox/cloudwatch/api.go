@@ -5,6 +5,7 @@ import (
 	"encoding/xml"
 	"math"
 	"net/http"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -57,7 +58,10 @@ type alarmFilter struct {
 // awsQuery (older SDKs), awsJson1_0 and smithy rpcv2Cbor (current AWS CLI
 // and aws-sdk-go-v2).
 // https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_DescribeAlarms.html
-func ServeCloudWatch(a *core.Account, w http.ResponseWriter, r *http.Request, body []byte) {
+// Alarms are regional: DescribeAlarms lists those of the region the
+// request was signed for ("" lists every region's).
+// https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/cloudwatch_concepts.html#CloudWatchRegions
+func ServeCloudWatch(a *core.Account, w http.ResponseWriter, r *http.Request, body []byte, region string) {
 	p := core.ProtocolOf("monitoring", r)
 	var op string
 	var f alarmFilter
@@ -98,6 +102,9 @@ func ServeCloudWatch(a *core.Account, w http.ResponseWriter, r *http.Request, bo
 	if err := a.Update(func(st *core.State) error { alarms = describeAlarms(st, f, evaluator(a, time.Now())); return nil }); err != nil {
 		core.WriteError(w, r, p, core.AsAPIError(err))
 		return
+	}
+	if region != "" {
+		alarms = slices.DeleteFunc(alarms, func(m metricAlarm) bool { return !strings.HasPrefix(m.AlarmArn, "arn:aws:cloudwatch:"+region+":") })
 	}
 	out := map[string]any{"MetricAlarms": alarms, "CompositeAlarms": []any{}}
 	switch p {
