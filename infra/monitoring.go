@@ -179,7 +179,7 @@ func alarmSpecs(cfg stacks.Config, t alarmTargets) []alarmSpec {
 		// so the alarm lives there whatever the stack's region.
 		specs = append(specs, alarmSpec{
 			metricsRegion: CloudFrontMetricsRegion,
-			logical: "cloudfront-5xx", namespace: "AWS/CloudFront", metric: "5xxErrorRate",
+			logical:       "cloudfront-5xx", namespace: "AWS/CloudFront", metric: "5xxErrorRate",
 			statistic: "Average", threshold: cfg.AlarmCloudFront5xxRate,
 			dimensions: pulumi.StringMap{
 				"DistributionId": t.frontend.DistributionID,
