@@ -46,6 +46,7 @@ func (p pinnedCommand) Run(ctx context.Context, workdir string, stdin io.Reader,
 	cmd.Stdout = io.MultiWriter(append(additionalOutput, &stdout)...)
 	cmd.Stderr = io.MultiWriter(append(additionalErrorOutput, &stderr)...)
 	cmd.Stdin = stdin
+	cmd.SysProcAttr = engineProcAttrs()
 	cmd.Cancel = func() error {
 		if err := cmd.Process.Signal(os.Interrupt); err != nil {
 			_ = cmd.Process.Kill()

@@ -159,7 +159,7 @@ func TestCtrlCCancelsUpCleanly(t *testing.T) {
 
 	require.NoError(t, acct.ClearFaults())
 	r := kirikae(t, dir, "up", "--stack", "staging", "--sandbox")
-	require.Equal(t, 0, r.code, r.stderr)
+	require.Equal(t, 0, r.code, "%s\n%s", r.stdout, r.stderr)
 	assert.Contains(t, r.stdout, "verification passed")
 }
 
