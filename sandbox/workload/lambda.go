@@ -30,7 +30,7 @@ const packagesDir = "lambda"
 // lambdaRun is one warm execution environment of a function version.
 type lambdaRun struct {
 	fn   *lambdart.Function
-	logs io.Writer // the environment's log stream
+	logs io.WriteCloser // the environment's log stream
 }
 
 // storeFunctionCode copies the deployment package of the version the

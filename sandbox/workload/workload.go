@@ -98,7 +98,9 @@ func StopWorkloads(a *core.Account) error {
 	}
 	for _, f := range fns {
 		wg.Add(1)
-		go func() { defer wg.Done(); _ = f.fn.Close() }()
+		// The function's log stream is closed once its process is gone, and
+		// waits until its last lines are stored.
+		go func() { defer wg.Done(); _ = f.fn.Close(); _ = f.logs.Close() }()
 	}
 	wg.Wait()
 	return nil
