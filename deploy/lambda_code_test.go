@@ -11,11 +11,8 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/kirikae/kirikae/build"
 	"github.com/kirikae/kirikae/deploy"
 	"github.com/kirikae/kirikae/infra"
-	"github.com/kirikae/kirikae/internal/testproject"
-	"github.com/kirikae/kirikae/stacks"
 )
 
 // A Lambda release is verified by the code its version runs, not only by
@@ -28,15 +25,9 @@ import (
 // https://docs.aws.amazon.com/lambda/latest/api/API_FunctionConfiguration.html
 func TestLambdaVersionWithStaleCodeFailsVerification(t *testing.T) {
 	t.Parallel()
-	dir := testproject.Copy(t)
-	setStackValue(t, dir, "staging", stacks.KeyBackend, stacks.BackendLambda)
+	dir, lambdaBuild := lambdaProject(t)
 	zip := filepath.Join(dir, "build", "lambda.zip")
-	require.NoError(t, os.MkdirAll(filepath.Dir(zip), 0o755))
-	setStackValue(t, dir, "staging", stacks.KeyLambdaArtifact, "build/lambda.zip")
-	src := filepath.Join(testproject.Root(t), "app", "cmd", "lambda")
-	require.NoError(t, build.LambdaZip(t.Context(), src, "arm64", "r1", zip))
-	r1, err := os.ReadFile(zip)
-	require.NoError(t, err)
+	r1 := lambdaBuild("r1")
 	s := openDeploy(t, dir, "staging", nil)
 
 	res, err := deployWith(s, nil)
@@ -44,7 +35,7 @@ func TestLambdaVersionWithStaleCodeFailsVerification(t *testing.T) {
 	sum := sha256.Sum256(r1)
 	assert.Equal(t, base64.StdEncoding.EncodeToString(sum[:]), res.Release.LambdaCodeSha256, "the release records the code it published")
 
-	require.NoError(t, build.LambdaZip(t.Context(), src, "arm64", "r2", zip))
+	lambdaBuild("r2")
 	p, err := s.PlanDeploy(context.Background(), deploy.DeployRequest{})
 	require.NoError(t, err)
 	require.NoError(t, os.WriteFile(zip, r1, 0o644), "the stale build lands at the artifact's path")

@@ -1,17 +1,13 @@
 package deploy_test
 
 import (
-	"os"
-	"path/filepath"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/kirikae/kirikae/build"
 	"github.com/kirikae/kirikae/deploy"
 	"github.com/kirikae/kirikae/infra"
-	"github.com/kirikae/kirikae/internal/testproject"
 	"github.com/kirikae/kirikae/stacks"
 )
 
@@ -20,17 +16,10 @@ import (
 // alias live moves to it; a failing check leaves the alias where it was.
 func TestLambdaVersionIsMigratedAndCheckedBeforeTheAliasMoves(t *testing.T) {
 	t.Parallel()
-	dir := testproject.Copy(t)
-	setStackValue(t, dir, "staging", stacks.KeyBackend, stacks.BackendLambda)
-	setStackValue(t, dir, "staging", stacks.KeyLambdaArtifact, "build/lambda.zip")
+	dir, lambdaBuild := lambdaProject(t)
 	setStackValue(t, dir, "staging", stacks.KeyVerifyAttempts, `"2"`)
 	putStackValue(t, dir, "staging", stacks.KeySmokeChecks, `["GET /api/hello 200 hello"]`)
 	putStackValue(t, dir, "staging", stacks.KeyMigrateCommand, "migrate")
-	zip := filepath.Join(dir, "build", "lambda.zip")
-	require.NoError(t, os.MkdirAll(filepath.Dir(zip), 0o755))
-	lambdaBuild := func(version string) {
-		require.NoError(t, build.LambdaZip(t.Context(), filepath.Join(testproject.Root(t), "app", "cmd", "lambda"), "arm64", version, zip))
-	}
 	var phases []string
 	s := openDeploy(t, dir, "staging", &phases)
 	lambdaBuild("r1")

@@ -89,14 +89,10 @@ func TestBrokenImagesTripTheCircuitBreaker(t *testing.T) {
 // (AWS_LAMBDA_FUNCTION_VERSION, set by the runtime for the version it runs).
 func TestLambdaCodeDeploysRunTheNewCode(t *testing.T) {
 	t.Parallel()
-	dir := testproject.Copy(t)
-	setStackValue(t, dir, "staging", stacks.KeyBackend, stacks.BackendLambda)
-	zip := filepath.Join(dir, "build", "lambda.zip")
-	require.NoError(t, os.MkdirAll(filepath.Dir(zip), 0o755))
-	setStackValue(t, dir, "staging", stacks.KeyLambdaArtifact, "build/lambda.zip")
+	dir, lambdaBuild := lambdaProject(t)
 	s := openDeploy(t, dir, "staging", nil)
 	for i, want := range []string{"r1", "r2", "r3", "r4"} {
-		require.NoError(t, build.LambdaZip(t.Context(), filepath.Join(testproject.Root(t), "app", "cmd", "lambda"), "arm64", want, zip))
+		lambdaBuild(want)
 		res, err := deployWith(s, nil)
 		require.NoError(t, err, "deploy %d", i+1)
 		assert.Equal(t, strconv.Itoa(i+1), res.Release.LambdaVersion)
@@ -160,12 +156,8 @@ func TestLambdaWithoutEmulatorFailsNamingIt(t *testing.T) {
 	if runtime.GOARCH == "arm64" {
 		t.Skip("arm64 runs the bootstrap natively; no emulator is needed")
 	}
-	dir := testproject.Copy(t)
-	setStackValue(t, dir, "staging", stacks.KeyBackend, stacks.BackendLambda)
-	zip := filepath.Join(dir, "build", "lambda.zip")
-	require.NoError(t, os.MkdirAll(filepath.Dir(zip), 0o755))
-	setStackValue(t, dir, "staging", stacks.KeyLambdaArtifact, "build/lambda.zip")
-	require.NoError(t, build.LambdaZip(t.Context(), filepath.Join(testproject.Root(t), "app", "cmd", "lambda"), "arm64", "r1", zip))
+	dir, lambdaBuild := lambdaProject(t)
+	lambdaBuild("r1")
 	s := openDeploy(t, dir, "staging", nil)
 	// The sandbox runs in this process: without qemu on PATH it finds none.
 	t.Setenv("PATH", t.TempDir())
@@ -174,4 +166,25 @@ func TestLambdaWithoutEmulatorFailsNamingIt(t *testing.T) {
 	require.ErrorAs(t, err, &vf)
 	assert.Contains(t, err.Error(), "the function's log says: ")
 	assert.Contains(t, err.Error(), "apt-get install qemu-user")
+}
+
+// lambdaProject copies the test project as a Lambda stack deploying
+// build/lambda.zip, and returns its directory and a function that builds
+// app/cmd/lambda (arm64) reporting version into that zip, returning the
+// zip's bytes.
+func lambdaProject(t *testing.T) (string, func(version string) []byte) {
+	t.Helper()
+	dir := testproject.Copy(t)
+	setStackValue(t, dir, "staging", stacks.KeyBackend, stacks.BackendLambda)
+	setStackValue(t, dir, "staging", stacks.KeyLambdaArtifact, "build/lambda.zip")
+	zip := filepath.Join(dir, "build", "lambda.zip")
+	require.NoError(t, os.MkdirAll(filepath.Dir(zip), 0o755))
+	src := filepath.Join(testproject.Root(t), "app", "cmd", "lambda")
+	return dir, func(version string) []byte {
+		t.Helper()
+		require.NoError(t, build.LambdaZip(t.Context(), src, "arm64", version, zip))
+		raw, err := os.ReadFile(zip)
+		require.NoError(t, err)
+		return raw
+	}
 }
