@@ -75,13 +75,19 @@ func (s *Session) cloudIn(ctx context.Context, region string) (cloud.Cloud, erro
 // every region that holds one (infra.AlarmRegions: the CloudFront alarm
 // lives in us-east-1).
 func (s *Session) stackAlarms(ctx context.Context, cfg stacks.Config) ([]cloud.Alarm, error) {
+	return s.alarmsNamed(ctx, cfg, infra.AlarmPrefix(cfg))
+}
+
+// alarmsNamed reads the alarms named with prefix in every region holding
+// the stack's alarms.
+func (s *Session) alarmsNamed(ctx context.Context, cfg stacks.Config, prefix string) ([]cloud.Alarm, error) {
 	var all []cloud.Alarm
 	for _, region := range infra.AlarmRegions(cfg) {
 		c, err := s.cloudIn(ctx, region)
 		if err != nil {
 			return nil, err
 		}
-		alarms, err := c.Alarms(ctx, infra.AlarmPrefix(cfg))
+		alarms, err := c.Alarms(ctx, prefix)
 		if err != nil {
 			return nil, err
 		}

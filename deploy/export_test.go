@@ -57,19 +57,7 @@ func CloudOf(ctx context.Context, s *Session) (cloud.Cloud, error) { return s.cl
 // (DescribeAlarms in every region holding the stack's alarms), without
 // Status's other reads.
 func Alarms(ctx context.Context, s *Session, prefix string) ([]cloud.Alarm, error) {
-	var all []cloud.Alarm
-	for _, region := range infra.AlarmRegions(s.Config) {
-		c, err := s.cloudIn(ctx, region)
-		if err != nil {
-			return nil, err
-		}
-		alarms, err := c.Alarms(ctx, prefix)
-		if err != nil {
-			return nil, err
-		}
-		all = append(all, alarms...)
-	}
-	return all, nil
+	return s.alarmsNamed(ctx, s.Config, prefix)
 }
 
 // LiveAlias reads alias live as Lambda reports it (GetAlias).
