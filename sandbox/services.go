@@ -48,4 +48,5 @@ func init() {
 	cloudwatch.Gauges = hostCountGauges
 	lambda.Throttled = recordThrottle
 	sts.AssumeRole = iam.AssumeRole
+	sts.TrustAllows = iam.TrustAllows
 }

@@ -140,6 +140,14 @@ type State struct {
 	Parameters map[string]*Parameter `json:"parameters,omitempty"`
 	// Roles are IAM roles created through IAM's API, by name (iam_state.go).
 	Roles map[string]*IAMRole `json:"roles,omitempty"`
+	// OIDCProviders are IAM OpenID Connect providers by ARN
+	// (oidc_state.go).
+	OIDCProviders map[string]*OIDCProvider `json:"oidcProviders,omitempty"`
+	// OIDCKeys are, by issuer URL, the JSON Web Key Set the issuer
+	// publishes (its jwks_uri), which STS fetches to verify a token. The
+	// sandbox reaches no issuer on the internet, so the keys are
+	// registered here instead (sandbox only: Account.PublishOIDCKeys).
+	OIDCKeys map[string]string `json:"oidcKeys,omitempty"`
 
 	// Objs is the account's S3 objects, kept out of this file so an object
 	// write does not rewrite it.

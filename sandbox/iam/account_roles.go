@@ -1,7 +1,6 @@
 package iam
 
 import (
-	"encoding/json"
 	"fmt"
 	"time"
 
@@ -19,9 +18,9 @@ func CreateRole(st *core.State, account, name, trust string) (*core.IAMRole, err
 	if !roleName.MatchString(name) {
 		return nil, core.BadRequest("ValidationError", fmt.Sprintf("1 validation error detected: Value '%s' at 'roleName' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\w+=,.@-]+", name))
 	}
-	// A trust policy names principals, not resources: only its JSON is checked.
-	if !json.Valid([]byte(trust)) {
-		return nil, core.BadRequest("MalformedPolicyDocument", "The assume role policy document is not valid JSON.")
+	// A trust policy names principals, not resources (trust.go).
+	if _, err := ParseTrust([]byte(trust)); err != nil {
+		return nil, core.BadRequest("MalformedPolicyDocument", "The assume role policy document is not valid: "+err.Error())
 	}
 	if st.Roles[name] != nil {
 		return nil, &core.APIError{Status: 409, Code: "EntityAlreadyExists", Message: "Role with name " + name + " already exists."}

@@ -17,7 +17,8 @@ const (
 // Serve answers the IAM calls for the account's roles over the awsQuery
 // protocol: the reads, and CreateRole, PutRolePolicy, GetRolePolicy and
 // DeleteRolePolicy for roles created through the API (account_roles.go),
-// which role sessions are authorised against.
+// which role sessions are authorised against, and the account's OpenID
+// Connect providers (oidc.go), which web identities assume roles through.
 func Serve(a *core.Account, w http.ResponseWriter, r *http.Request) {
 	a.ServeQuery(w, r, xmlns, map[string]core.QueryOp{
 		"ListRoles":        listRoles,
@@ -26,7 +27,12 @@ func Serve(a *core.Account, w http.ResponseWriter, r *http.Request) {
 		"PutRolePolicy":    putRolePolicy,
 		"GetRolePolicy":    getRolePolicy,
 		"DeleteRolePolicy": deleteRolePolicy,
-	}, "CreateRole", "PutRolePolicy", "DeleteRolePolicy")
+		"CreateOpenIDConnectProvider": func(st *core.State, f url.Values) (any, error) {
+			return createOIDCProvider(st, a.ID(), f)
+		},
+		"GetOpenIDConnectProvider":   getOIDCProvider,
+		"ListOpenIDConnectProviders": listOIDCProviders,
+	}, "CreateRole", "PutRolePolicy", "DeleteRolePolicy", "CreateOpenIDConnectProvider")
 }
 
 // apiRoleOf is the Role shape of a role created through the API.

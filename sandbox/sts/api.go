@@ -19,7 +19,9 @@ const xmlns = "https://sts.amazonaws.com/doc/2011-06-15/"
 var AssumeRole func(st *core.State, account, role, session string, d time.Duration) (core.SessionCredentials, error)
 
 // ServeSTS answers GetCallerIdentity (the sandbox's administrator user, or
-// the assumed role of a session's credentials) and AssumeRole.
+// the assumed role of a session's credentials), AssumeRole and
+// AssumeRoleWithWebIdentity (webidentity.go), the one call the endpoint
+// serves unsigned.
 // https://docs.aws.amazon.com/STS/latest/APIReference/API_GetCallerIdentity.html
 func ServeSTS(a *core.Account, w http.ResponseWriter, r *http.Request) {
 	arn, userID := "arn:aws:iam::"+a.ID()+":user/kirikae-sandbox", "AIDAKIRIKAESANDBOX00"
@@ -34,6 +36,9 @@ func ServeSTS(a *core.Account, w http.ResponseWriter, r *http.Request) {
 			return struct{ Arn, UserId, Account string }{arn, userID, a.ID()}, nil
 		},
 		"AssumeRole": func(st *core.State, f url.Values) (any, error) { return assumeRole(st, a.ID(), f) },
+		"AssumeRoleWithWebIdentity": func(st *core.State, f url.Values) (any, error) {
+			return assumeRoleWithWebIdentity(st, a.ID(), f)
+		},
 	})
 }
 
