@@ -37,17 +37,7 @@ func (a *Account) HasRole(name string) (bool, error) {
 // CreateRole creates the role with its inline policies (name → document),
 // as `aws iam create-role` and `aws iam put-role-policy` do.
 func (a *Account) CreateRole(name string, policies map[string]string) error {
-	return a.Update(func(st *core.State) error {
-		if _, err := iam.CreateRole(st, a.ID(), name, accountTrust(a.ID())); err != nil {
-			return err
-		}
-		for pn, doc := range policies {
-			if err := iam.PutRolePolicy(st, name, pn, doc); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
+	return a.CreateRoleTrusting(name, accountTrust(a.ID()), policies)
 }
 
 // PutRolePolicy adds or replaces one inline policy of a role, as
