@@ -275,3 +275,46 @@ func TestSTSWebIdentityTokenIsVerified(t *testing.T) {
 	assert.Equal(t, "InvalidIdentityToken", errorCode(err))
 	assert.ErrorContains(t, err, "No OpenIDConnect provider found in your account for "+githubIssuerURL)
 }
+
+// Only AssumeRoleWithWebIdentity is served unsigned, as on AWS: any other
+// call without a signature is refused, AssumeRole included.
+// https://docs.aws.amazon.com/STS/latest/APIReference/API_AssumeRoleWithWebIdentity.html
+func TestSTSServesOnlyWebIdentityUnsigned(t *testing.T) {
+	acct, ep, _ := webIdentityAccount(t, "my-org/my-service", access.OIDCAudience)
+	client := sts.New(sts.Options{Region: "us-east-1", BaseEndpoint: aws.String(ep.URL), Credentials: aws.AnonymousCredentials{}})
+	_, err := client.GetCallerIdentity(t.Context(), &sts.GetCallerIdentityInput{})
+	assert.Equal(t, "MissingAuthenticationToken", errorCode(err), "%v", err)
+	_, err = client.AssumeRole(t.Context(), &sts.AssumeRoleInput{RoleArn: aws.String("arn:aws:iam::" + acct.ID() + ":role/kirikae-preview"),
+		RoleSessionName: aws.String("x")})
+	assert.Equal(t, "MissingAuthenticationToken", errorCode(err), "%v", err)
+}
+
+// The AWS CLI, a client nobody here wrote, assumes the role with a
+// GitHub token (`aws sts assume-role-with-web-identity`, unsigned as
+// botocore sends it) and is refused for a feature branch's.
+func TestSTSWebIdentityThroughTheAWSCLI(t *testing.T) {
+	needAWSCLI(t)
+	const repo = "my-org/my-service"
+	acct, ep, gh := webIdentityAccount(t, repo, access.OIDCAudience)
+	run := func(j job) (string, string, bool) {
+		return awsCLI(t, ep, "", "", "sts", "assume-role-with-web-identity",
+			"--role-arn", "arn:aws:iam::"+acct.ID()+":role/kirikae-deploy-staging", "--role-session-name", "GitHubActions",
+			"--web-identity-token", gh.token(t, j, nil))
+	}
+	main := job{repo: repo, context: "environment:staging", workflow: access.DeployWorkflow, ref: access.MainRef, event: "push", environment: "staging"}
+	out, errOut, ok := run(main)
+	require.True(t, ok, errOut)
+	var v struct {
+		AssumedRoleUser             struct{ Arn string }
+		SubjectFromWebIdentityToken string
+	}
+	require.NoError(t, json.Unmarshal([]byte(out), &v), out)
+	assert.Equal(t, "arn:aws:sts::"+acct.ID()+":assumed-role/kirikae-deploy-staging/GitHubActions", v.AssumedRoleUser.Arn)
+	assert.Equal(t, main.sub(), v.SubjectFromWebIdentityToken)
+
+	feature := main
+	feature.ref = "refs/heads/feature"
+	_, errOut, ok = run(feature)
+	assert.False(t, ok)
+	assert.Contains(t, errOut, "(AccessDenied) when calling the AssumeRoleWithWebIdentity operation: Not authorized to perform sts:AssumeRoleWithWebIdentity")
+}
