@@ -115,7 +115,7 @@ func webIdentityAccount(t *testing.T, repo string, clientIDs ...string) (*Accoun
 	status, body := queryCall(t, ep.URL, "iam", form)
 	require.Equal(t, 200, status, body)
 	require.Contains(t, body, "<OpenIDConnectProviderArn>arn:aws:iam::"+acct.ID()+":oidc-provider/"+access.OIDCProvider+"</OpenIDConnectProviderArn>")
-	for _, name := range []string{"deploy:staging", "deploy:product", access.RolePreview} {
+	for _, name := range []string{"deploy:staging", "deploy:product", access.RolePreview, access.RoleDrift} {
 		role, err := access.ParseRole(name)
 		require.NoError(t, err)
 		trust, err := access.Trust(role, repo, acct.ID())
@@ -159,7 +159,7 @@ func errorCode(err error) string {
 // environment staging gets deploy:staging; the same environment from a
 // feature branch or another workflow, a pull request, another repository or
 // another audience does not; the preview role takes this repository's pull
-// requests only. Claim shapes: GitHub's example subject claims and
+// requests only, the drift role main's drift workflow only. Claim shapes: GitHub's example subject claims and
 // customised template
 // (https://docs.github.com/en/actions/reference/security/oidc#example-subject-claims),
 // trust evaluation: https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_providers_oidc.html.
@@ -201,6 +201,11 @@ func TestSTSWebIdentityTrustOfThePipelineRoles(t *testing.T) {
 			job{repo: "someone/fork", context: "ref:refs/heads/main", workflow: access.PRWorkflow, ref: "refs/heads/main", event: "push"}, "AccessDenied"},
 		{"a pull request of another repository", access.RolePreview, pr("someone/fork"), "AccessDenied"},
 		{"the deploy job for the preview role", access.RolePreview, deploy("staging", "main"), "AccessDenied"},
+		{"main's scheduled drift check", access.RoleDrift,
+			job{repo: repo, context: "ref:" + access.MainRef, workflow: access.DriftWorkflow, ref: access.MainRef, event: "schedule"}, ""},
+		{"the drift workflow from a branch", access.RoleDrift,
+			job{repo: repo, context: "ref:refs/heads/feature", workflow: access.DriftWorkflow, ref: "refs/heads/feature", event: "workflow_dispatch"}, "AccessDenied"},
+		{"a pull request for the drift role", access.RoleDrift, pr(repo), "AccessDenied"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			out, err := assumeWithWebIdentity(t.Context(), ep, acct.ID(), c.role, gh.token(t, c.job, nil))
