@@ -3,7 +3,6 @@ package sandbox
 import (
 	"encoding/json"
 	"errors"
-	"strings"
 
 	"github.com/kirikae/kirikae/sandbox/core"
 	"github.com/kirikae/kirikae/sandbox/iam"
@@ -28,7 +27,7 @@ func (a *Account) PublishOIDCKeys(issuer string, jwks []byte) error {
 		if st.OIDCKeys == nil {
 			st.OIDCKeys = map[string]string{}
 		}
-		st.OIDCKeys[strings.TrimSuffix(issuer, "/")] = string(jwks)
+		st.OIDCKeys[issuer] = string(jwks)
 		return nil
 	})
 }

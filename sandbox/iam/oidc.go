@@ -18,14 +18,14 @@ import (
 // CreateOIDCProvider registers an issuer as CreateOpenIDConnectProvider
 // does: an https URL (255 characters at most), up to 100 client ids of 255
 // characters, thumbprints of 40 hex digits, one provider per URL
-// (EntityAlreadyExists). The ARN is the URL without its scheme.
+// (EntityAlreadyExists). The ARN is the URL without its scheme, kept as
+// given, a trailing slash included (the issuer's iss must then carry it).
 // https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreateOpenIDConnectProvider.html
 func CreateOIDCProvider(st *core.State, account, rawURL string, clientIDs, thumbprints []string) (*core.OIDCProvider, error) {
 	host, ok := strings.CutPrefix(rawURL, "https://")
 	if u, err := url.Parse(rawURL); !ok || err != nil || u.Host == "" || len(rawURL) > 255 || u.RawQuery != "" || u.Fragment != "" {
 		return nil, core.BadRequest("ValidationError", "The URL of the identity provider must begin with https:// and name a host, without query or fragment, in at most 255 characters: "+rawURL)
 	}
-	host = strings.TrimSuffix(host, "/")
 	if len(clientIDs) > 100 {
 		return nil, core.BadRequest("LimitExceeded", "Cannot exceed quota for ClientIdsPerOpenIdConnectProvider: 100")
 	}

@@ -68,6 +68,11 @@ func assumeRoleWithWebIdentity(st *core.State, account string, f url.Values) (an
 	if !ok || role == nil {
 		return nil, notAuthorized()
 	}
+	// A role created through the API has IAM's default maximum session
+	// duration, one hour (GetRole answers MaxSessionDuration 3600).
+	if d > time.Hour {
+		return nil, core.BadRequest("ValidationError", "The requested DurationSeconds exceeds the MaxSessionDuration set for this role.")
+	}
 	allowed, err := TrustAllows(role.AssumeRolePolicy, "Federated", provider.Arn, "sts:AssumeRoleWithWebIdentity", conditionKeys(provider, claims))
 	if err != nil || !allowed {
 		return nil, notAuthorized()
@@ -150,12 +155,11 @@ func verifyWebIdentity(st *core.State, token string, now time.Time) (jwt.Claims,
 	return claims, provider, nil
 }
 
-// providerFor is the account's provider whose URL is the issuer (a
-// trailing slash aside).
+// providerFor is the account's provider whose URL is the issuer, as
+// written.
 func providerFor(st *core.State, issuer string) *core.OIDCProvider {
-	iss := strings.TrimSuffix(issuer, "/")
 	for _, p := range st.OIDCProviders {
-		if p.URL == iss {
+		if p.URL == issuer {
 			return p
 		}
 	}
