@@ -76,10 +76,10 @@ func TestThePreviewRolesUpIsRefusedAndChangesNothing(t *testing.T) {
 	}
 }
 
-// stackState is what a refused command must leave as it was: Pulumi's
+// savedState is what a refused command must leave as it was: Pulumi's
 // checkpoint of the stack, kirikae's release records and journal, and the
 // deploy lock.
-type stackState struct {
+type savedState struct {
 	checkpoint string
 	releases   []deploy.Release
 	journal    []string
@@ -88,11 +88,11 @@ type stackState struct {
 
 // stateOf reads the staging stack's state as the session's role (the
 // deploy role, which may read it all).
-func stateOf(t *testing.T, dir string) stackState {
+func stateOf(t *testing.T, dir string) savedState {
 	t.Helper()
 	ctx := context.Background()
 	s := openSandbox(t, dir, "staging", nil)
-	var st stackState
+	var st savedState
 	cp, err := os.ReadFile(filepath.Join(deploy.PathsFor(dir, true).Backend, ".pulumi", "stacks", s.ProjectName(), "staging.json"))
 	require.NoError(t, err)
 	st.checkpoint = string(cp)
