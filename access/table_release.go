@@ -49,6 +49,20 @@ var releaseTable = []grant{
 		},
 	},
 	{
+		sid: "LambdaArtifact", need: NeedRelease,
+		when: func(s Scope) bool { return s.lambda() && s.Config.LambdaArtifactBucket != "" },
+		why: "read an s3:// Lambda artifact, in kirikae:lambdaArtifactBucket only: kirikae hashes it when it plans (HeadObject, GetObject), " +
+			"and Lambda fetches it with the caller's credentials on CreateFunction and UpdateFunctionCode (GetObjectVersion: a versioned bucket's S3ObjectVersion)",
+		// The key is the release's, so the policy names the bucket's
+		// objects; stacks refuses an s3:// artifact outside it.
+		// https://docs.aws.amazon.com/lambda/latest/dg/permissions-user-function.html
+		// https://docs.aws.amazon.com/AmazonS3/latest/API/API_HeadObject.html
+		actions: []string{"s3:GetObject", "s3:GetObjectVersion"},
+		resources: func(s Scope) []string {
+			return []string{"arn:aws:s3:::" + s.Config.LambdaArtifactBucket + "/*"}
+		},
+	},
+	{
 		sid: "RegistryLogin", need: NeedPushImage,
 		when:      func(s Scope) bool { return s.ecs() && s.Config.ImageRepositoryOwner },
 		why:       "log in to ECR to push the release image (an action with no resource)",

@@ -38,12 +38,15 @@ func (s *Session) resolveArtifact(ctx context.Context, cfg stacks.Config, want V
 	if err != nil {
 		return want, err
 	}
-	rev, err := c.ObjectRevision(ctx, bucket, key)
+	// The object's bytes are what Lambda will fetch and hash. Read first:
+	// a refused GET says which action on which object in S3's error body,
+	// a refused HEAD is a bare 403 (a HEAD response has no body).
+	// https://docs.aws.amazon.com/AmazonS3/latest/API/API_HeadObject.html
+	zip, err := c.GetObject(ctx, bucket, key)
 	if err != nil {
 		return want, fmt.Errorf("preflight %s: read %s: %w", s.Stack(), stacks.KeyLambdaArtifact, err)
 	}
-	// The object's bytes are what Lambda will fetch and hash.
-	zip, err := c.GetObject(ctx, bucket, key)
+	rev, err := c.ObjectRevision(ctx, bucket, key)
 	if err != nil {
 		return want, fmt.Errorf("preflight %s: read %s: %w", s.Stack(), stacks.KeyLambdaArtifact, err)
 	}

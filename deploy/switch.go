@@ -152,6 +152,9 @@ func (p *switchPlan) planLambda(in switchInput, base Values) Values {
 	}
 	stage := base
 	stage.Lambda.Artifact = wantArt
+	// An s3:// artifact's revision, read when the deploy planned, is what
+	// changes the function's code inputs (lambda_artifact.go).
+	stage.Lambda.Revision = in.want.Lambda.Revision
 	stage.Lambda.CodeSha256 = in.want.Lambda.CodeSha256
 	stage.Lambda.Version = live
 	p.steps = append(p.steps, step{kind: stepStage, values: stage,

@@ -122,6 +122,14 @@ func TestPlanSwitchLambda(t *testing.T) {
 		assert.Equal(t, "4", p.steps[0].values.Config()[stacks.KeyLambdaAliasVersion], "live stays on 4 while the code is published")
 		assert.True(t, p.steps[1].aliasToLatest)
 	})
+	t.Run("an s3:// artifact's revision is published", func(t *testing.T) {
+		s3cur := Values{Lambda: Lambda{Artifact: "s3://team-artifacts/api/fn.zip", Revision: `"etag-1"`}}
+		want := s3cur
+		want.Lambda.Revision = `"etag-2"` // a new object at the same key
+		p := planSwitch(switchInput{backend: stacks.BackendLambda, deployed: true, liveLambda: "4", cur: s3cur, want: want})
+		assert.Equal(t, `"etag-2"`, p.steps[0].values.Config()[stacks.KeyLambdaArtifactRevision], "the code inputs change")
+		assert.Equal(t, `"etag-2"`, p.final.Lambda.Revision, "the release names the object it ran")
+	})
 	t.Run("rollback moves the alias only", func(t *testing.T) {
 		p := planSwitch(switchInput{backend: stacks.BackendLambda, deployed: true, liveLambda: "4", rollback: true,
 			cur: with(cur, stacks.KeyLambdaAliasVersion, "4"), want: with(cur, stacks.KeyLambdaAliasVersion, "3")})

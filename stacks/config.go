@@ -98,10 +98,14 @@ type Config struct {
 	// LambdaArtifactRevision is the content an s3:// artifact held when the
 	// deploy read it: its object version id, or its ETag in quotes.
 	LambdaArtifactRevision string // kirikae:lambdaArtifactRevision
-	LambdaMemory           int    // kirikae:lambdaMemory — MiB
-	LambdaTimeout          int    // kirikae:lambdaTimeout — seconds
-	LambdaRuntime          string // kirikae:lambdaRuntime
-	LambdaHandler          string // kirikae:lambdaHandler
+	// LambdaArtifactBucket is the one bucket s3:// artifacts are read
+	// from: the deploy role may read its objects, and an s3:// artifact
+	// anywhere else is refused.
+	LambdaArtifactBucket string // kirikae:lambdaArtifactBucket
+	LambdaMemory         int    // kirikae:lambdaMemory — MiB
+	LambdaTimeout        int    // kirikae:lambdaTimeout — seconds
+	LambdaRuntime        string // kirikae:lambdaRuntime
+	LambdaHandler        string // kirikae:lambdaHandler
 	// LambdaAliasVersion pins alias `live` to a published version (rollback,
 	// canary); "" means the version this update publishes.
 	LambdaAliasVersion string // kirikae:lambdaAliasVersion

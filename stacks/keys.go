@@ -112,6 +112,7 @@ const (
 	KeyLogRetentionDays        = "kirikae:logRetentionDays"
 	KeyLambdaArtifact          = "kirikae:lambdaArtifact"
 	KeyLambdaArtifactRevision  = "kirikae:lambdaArtifactRevision"
+	KeyLambdaArtifactBucket    = "kirikae:lambdaArtifactBucket"
 	KeyLambdaMemory            = "kirikae:lambdaMemory"
 	KeyLambdaTimeout           = "kirikae:lambdaTimeout"
 	KeyLambdaRuntime           = "kirikae:lambdaRuntime"

@@ -147,6 +147,9 @@ func crossCheck(c Config, o *origin) []Problem {
 		}
 	}
 	out = append(out, testListenerProblems(c, o, quiet)...)
+	if !quiet(KeyLambdaArtifact, KeyLambdaArtifactBucket) {
+		out = append(out, artifactBucketProblems(c, o)...)
+	}
 	if !quiet(KeyLambdaCanaryWeight, KeyLambdaAliasVersion) && c.LambdaCanaryWeight > 0 && c.LambdaAliasVersion == "" {
 		out = append(out, o.problem(KeyLambdaCanaryWeight, o.text(KeyLambdaCanaryWeight, c.LambdaCanaryWeight),
 			fmt.Sprintf("needs %s (the version alias live stays on during the canary)", KeyLambdaAliasVersion)))
@@ -228,4 +231,25 @@ func tlsProblems(c Config, o *origin) []Problem {
 			"must be an ACM certificate in aws:region %s (a load balancer uses certificates of its own region only); request or import it there", c.Region)))
 	}
 	return out
+}
+
+// artifactBucketProblems keeps a Lambda stack's s3:// artifact in the
+// bucket the stack file names: the deploy role may read that bucket's
+// objects and no other, so a release (a flag, a reviewed plan's override)
+// cannot make the deploy fetch code from a bucket nobody chose.
+func artifactBucketProblems(c Config, o *origin) []Problem {
+	bucket, ok := strings.CutPrefix(c.LambdaArtifact, "s3://")
+	if c.Backend != BackendLambda || !ok {
+		return nil
+	}
+	bucket, _, _ = strings.Cut(bucket, "/")
+	switch {
+	case c.LambdaArtifactBucket == "":
+		return []Problem{o.problem(KeyLambdaArtifact, c.LambdaArtifact,
+			fmt.Sprintf("is in S3 but %s is empty; set %s: %s in the stack file (the deploy role may read its objects)", KeyLambdaArtifactBucket, KeyLambdaArtifactBucket, bucket))}
+	case bucket != c.LambdaArtifactBucket:
+		return []Problem{o.problem(KeyLambdaArtifact, c.LambdaArtifact,
+			fmt.Sprintf("is in bucket %s, not %s (%s): upload it there, or name %s as %s in the stack file", bucket, c.LambdaArtifactBucket, KeyLambdaArtifactBucket, bucket, KeyLambdaArtifactBucket))}
+	}
+	return nil
 }

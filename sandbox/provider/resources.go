@@ -108,6 +108,9 @@ func (p *Provider) Create(ctx context.Context, req *pulumirpc.CreateRequest) (*p
 		if err := p.authorize(st, opCreate, typ, e.Region, id, out, inputs, nil); err != nil {
 			return err
 		}
+		if err := p.authorizeFetches(st, opCreate, typ, out, nil); err != nil {
+			return err
+		}
 		existing, err := core.Duplicate(st, t, out, e.Region)
 		if err != nil {
 			return err
@@ -248,6 +251,9 @@ func (p *Provider) Update(ctx context.Context, req *pulumirpc.UpdateRequest) (*p
 		}
 		merge(base)
 		if err := p.authorize(st, opUpdate, typ, e.Region, req.GetId(), e.Out, news, base); err != nil {
+			return err
+		}
+		if err := p.authorizeFetches(st, opUpdate, typ, e.Out, base); err != nil {
 			return err
 		}
 		st.Seq++
