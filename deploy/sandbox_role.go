@@ -18,11 +18,6 @@ import (
 // the role's policies in the account. Unset: the account's administrator.
 const SandboxRoleEnv = "KIRIKAE_SANDBOX_ROLE"
 
-// sandboxStateBucket stands for the state bucket in the policies of a
-// sandbox role: the sandbox keeps Pulumi's state in a local file backend,
-// so the state statements grant a bucket no sandbox call names.
-const sandboxStateBucket = "kirikae-sandbox-state"
-
 // sandboxCreds are the credentials of a command in the sandbox account.
 type sandboxCreds struct {
 	key, secret, token string
@@ -121,7 +116,7 @@ func SandboxRolePolicies(projectDir string, r access.Role) (map[string]string, e
 			}
 		}
 		p, err := access.Generate(r, access.Scope{Project: stacks.Namespace, Config: cfg, Sources: sources,
-			State: access.StateLocation{Bucket: sandboxStateBucket}})
+			State: access.StateLocation{Bucket: SandboxStateBucket}})
 		if err != nil {
 			return nil, err
 		}

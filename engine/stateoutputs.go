@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/kirikae/kirikae/backend"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/apitype"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/common/workspace"
@@ -22,8 +23,12 @@ func LocalOutputs(projectDir, stack string, sandbox bool) (outs map[string]Outpu
 	if err != nil {
 		return nil, false, &ProjectError{Dir: projectDir, Err: err}
 	}
-	w := &quietWorkspace{stateDir: PathsFor(projectDir, sandbox).Backend, project: string(proj.Name)}
-	dep, found := w.readState(stack)
+	files, err := backend.OpenFiles(context.Background(), "file://"+PathsFor(projectDir, sandbox).Backend)
+	if err != nil {
+		return nil, false, err
+	}
+	w := &quietWorkspace{files: files, project: string(proj.Name)}
+	dep, found := w.readState(context.Background(), stack)
 	if !found {
 		return nil, false, nil
 	}
@@ -73,8 +78,12 @@ func BackendOutputs(ctx context.Context, projectDir, stack, backendURL string) (
 	var dep json.RawMessage
 	if dir, isFile := strings.CutPrefix(backendURL, "file://"); isFile {
 		dir, _, _ = strings.Cut(dir, "?")
-		w := &quietWorkspace{stateDir: dir, project: string(proj.Name)}
-		if dep, ok = w.readState(stack); !ok {
+		files, err := backend.OpenFiles(ctx, "file://"+dir)
+		if err != nil {
+			return nil, false, err
+		}
+		w := &quietWorkspace{files: files, project: string(proj.Name)}
+		if dep, ok = w.readState(ctx, stack); !ok {
 			return nil, false, nil
 		}
 	} else {
