@@ -102,6 +102,10 @@ func SandboxRolePolicies(projectDir string, r access.Role) (map[string]string, e
 		}
 		all = append(all, cfg)
 	}
+	project, err := stacks.ProjectName(projectDir)
+	if err != nil {
+		return nil, err
+	}
 	out := map[string]string{}
 	for _, cfg := range all {
 		if r.Stack != "" && r.Stack != cfg.Stack {
@@ -115,7 +119,7 @@ func SandboxRolePolicies(projectDir string, r access.Role) (map[string]string, e
 				sources = append(sources, src)
 			}
 		}
-		p, err := access.Generate(r, access.Scope{Project: stacks.Namespace, Config: cfg, Sources: sources,
+		p, err := access.Generate(r, access.Scope{Project: project, Config: cfg, Sources: sources,
 			State: access.StateLocation{Bucket: SandboxStateBucket}})
 		if err != nil {
 			return nil, err

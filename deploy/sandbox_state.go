@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/url"
 	"os"
+	"strings"
 
 	"github.com/kirikae/kirikae/backend"
 	"github.com/kirikae/kirikae/cloud"
@@ -45,8 +46,7 @@ func serveSandboxState(ctx context.Context, stateDir, accountDir, region string,
 	if err != nil {
 		return nil, fmt.Errorf("open sandbox account: %w", err)
 	}
-	ep, err := sandbox.ServeWith(context.WithoutCancel(ctx), acct, sandbox.ServeOptions{
-		Buckets: []sandbox.DirBucket{{Name: SandboxStateBucket, Dir: stateDir}}})
+	ep, err := sandbox.ServeWith(context.WithoutCancel(ctx), acct, stateServeOptions(stateDir))
 	if err != nil {
 		return nil, err
 	}
@@ -78,4 +78,20 @@ func sandboxCLIEnv(region string, creds sandboxCreds) map[string]string {
 		"AWS_ACCESS_KEY_ID": creds.key, "AWS_SECRET_ACCESS_KEY": creds.secret, "AWS_SESSION_TOKEN": creds.token,
 		"AWS_PROFILE": "", "AWS_DEFAULT_PROFILE": "", "AWS_REGION": region,
 	}
+}
+
+// SandboxServeOptions is what a sandbox endpoint of the project serves
+// beside its account: the project's state bucket.
+func SandboxServeOptions(projectDir string) sandbox.ServeOptions {
+	return stateServeOptions(PathsFor(projectDir, true).Backend)
+}
+
+func stateServeOptions(stateDir string) sandbox.ServeOptions {
+	return sandbox.ServeOptions{Buckets: []sandbox.DirBucket{{Name: SandboxStateBucket, Dir: stateDir}}}
+}
+
+// isSandboxBackend reports whether a Pulumi backend URL is the sandbox's
+// state bucket (at any endpoint) or its directory.
+func isSandboxBackend(projectDir, backendURL string) bool {
+	return strings.HasPrefix(backendURL, "s3://"+SandboxStateBucket+"?") || backendURL == PathsFor(projectDir, true).BackendURL("")
 }

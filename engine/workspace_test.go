@@ -3,9 +3,13 @@ package engine
 import (
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/kirikae/kirikae/backend"
+	"github.com/kirikae/kirikae/backend/backendtest"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/apitype"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -130,4 +134,40 @@ func dirFiles(t *testing.T, dir string) backend.Store {
 	files, err := backend.OpenFiles(t.Context(), "file://"+dir)
 	require.NoError(t, err)
 	return files
+}
+
+// An s3:// backend's state is read the same way, with one GET under the
+// backend's prefix, and the newest update's result from its history.
+func TestReadStateFromAnS3Backend(t *testing.T) {
+	_, client := backendtest.S3(t)
+	files := backend.NewS3Files(client, backendtest.Bucket, backendtest.Prefix)
+	put := func(key, body string) {
+		_, err := client.PutObject(t.Context(), &s3.PutObjectInput{Bucket: aws.String(backendtest.Bucket),
+			Key: aws.String(backendtest.Prefix + "/" + key), Body: strings.NewReader(body)})
+		require.NoError(t, err)
+	}
+	w := &quietWorkspace{files: files, project: "kirikae"}
+	_, ok := w.readState(t.Context(), "staging")
+	assert.False(t, ok, "no state yet")
+	exists, known := stackExists(t.Context(), files, "kirikae", "staging")
+	assert.True(t, known)
+	assert.False(t, exists)
+
+	put(".pulumi/stacks/kirikae/staging.json", `{"version":3,"checkpoint":{"stack":"staging","latest":{"resources":[
+	  {"urn":"urn:pulumi:staging::kirikae::pulumi:pulumi:Stack::kirikae-staging","type":"pulumi:pulumi:Stack","outputs":{"imageTag":"v9"}}]}}}`)
+	dep, ok := w.readState(t.Context(), "staging")
+	require.True(t, ok)
+	out, err := rootOutputs(dep)
+	require.NoError(t, err)
+	assert.Equal(t, "v9", out["imageTag"].Value)
+	exists, _ = stackExists(t.Context(), files, "kirikae", "staging")
+	assert.True(t, exists)
+
+	put(".pulumi/history/kirikae/staging/staging-1700000000000000000.history.json", `{"result":"failed"}`)
+	put(".pulumi/history/kirikae/staging/staging-1700000000000000000.checkpoint.json", `{}`)
+	put(".pulumi/history/kirikae/staging/staging-1800000000000000000.history.json", `{"result":"succeeded"}`)
+	put(".pulumi/history/kirikae/staging/staging-1800000000000000000.checkpoint.json", `{}`)
+	res, ok := w.lastResult(t.Context(), "staging")
+	require.True(t, ok)
+	assert.Equal(t, "succeeded", res)
 }
