@@ -55,7 +55,9 @@ func (e *RoleError) BadInput() bool { return true }
 func (r Role) Needs() []Need {
 	switch r.Name {
 	case RolePreview:
-		return []Need{NeedReadState, NeedResolveImage}
+		// A preview plans from state alone: the image is resolved by
+		// the deploy's preflight, not the preview's (deploy/plan.go).
+		return []Need{NeedReadState}
 	case RoleDrift:
 		return []Need{NeedReadState, NeedReadLive, NeedNotify}
 	}

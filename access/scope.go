@@ -106,16 +106,22 @@ func (s Scope) stateObjects(keys ...string) []string {
 }
 
 // stackStateKeys are the keys one stack writes: Pulumi's DIY layout
-// (.pulumi/stacks|history|backups|locks/<project>/<stack>…,
+// (.pulumi/stacks|history|backups/<project>/<stack>…, its update locks
+// under the fixed organization "organization",
 // https://www.pulumi.com/docs/iac/concepts/state-and-backends/#diy-backend)
 // and kirikae's records beside it (package backend: .kirikae/<kind>/<project>/<stack>…).
+// .pulumi/meta.yaml is the layout version the first Pulumi command writes
+// into an empty bucket (ensurePulumiMeta in Pulumi's pkg/backend/diy/meta.go:
+// https://github.com/pulumi/pulumi/blob/v3.274.1/pkg/backend/diy/meta.go),
+// so a team's first deploy into a new state bucket can start.
 func (s Scope) stackStateKeys() []string {
 	p, st := s.Project, s.stack()
 	return []string{
+		".pulumi/meta.yaml",
 		".pulumi/stacks/" + p + "/" + st + ".json*",
 		".pulumi/history/" + p + "/" + st + "/*",
 		".pulumi/backups/" + p + "/" + st + "/*",
-		".pulumi/locks/" + p + "/" + st + "/*",
+		".pulumi/locks/organization/" + p + "/" + st + "/*",
 		".kirikae/locks/" + p + "/" + st + ".json",
 		".kirikae/releases/" + p + "/" + st + "/*",
 		".kirikae/journal/" + p + "/" + st + "/*",

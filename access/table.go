@@ -12,7 +12,7 @@ const (
 	// command: preview, outputs, status, releases, drift, …).
 	NeedReadState Need = "read-state"
 	// NeedResolveImage: resolve the release's image tag to its digest
-	// (preflight of preview, up and promote).
+	// (preflight of up and promote).
 	NeedResolveImage Need = "resolve-image"
 	// NeedReadLive: the provider's Read of every resource (drift, refresh)
 	// and the status reads of the data plane.

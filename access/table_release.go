@@ -75,8 +75,11 @@ var releaseTable = []grant{
 		why:  "push the release image to the repository this stack owns",
 		actions: []string{
 			"ecr:BatchCheckLayerAvailability", "ecr:InitiateLayerUpload", "ecr:UploadLayerPart",
-			"ecr:CompleteLayerUpload", "ecr:PutImage", "ecr:BatchGetImage",
+			"ecr:CompleteLayerUpload", "ecr:PutImage",
 		},
+		// A push also reads the tag's manifest (ecr:BatchGetImage:
+		// https://docs.aws.amazon.com/AmazonECR/latest/userguide/image-push-iam.html);
+		// every deploy role holds it on this repository in ImagePlatform.
 		resources: func(s Scope) []string { return []string{s.repositoryARN()} },
 	},
 	{

@@ -14,6 +14,7 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"path/filepath"
 	"strings"
 )
 
@@ -56,6 +57,21 @@ func (e *UnsupportedError) Hint() string {
 // Open returns the store for a Pulumi backend URL. Records live under
 // ".kirikae/" at the backend's root, apart from Pulumi's own ".pulumi/".
 func Open(ctx context.Context, backendURL string) (Store, error) {
+	return open(ctx, backendURL, recordsDir)
+}
+
+// OpenFiles returns the backend's whole key space, Pulumi's ".pulumi/"
+// beside kirikae's records, for reading the files Pulumi writes (a
+// stack's checkpoint, its history) without running the CLI. Keys are
+// relative to the backend's root: ".pulumi/stacks/<project>/<stack>.json".
+func OpenFiles(ctx context.Context, backendURL string) (Store, error) {
+	return open(ctx, backendURL, "")
+}
+
+// recordsDir is where kirikae's records live in a backend.
+const recordsDir = ".kirikae"
+
+func open(ctx context.Context, backendURL, sub string) (Store, error) {
 	u, err := url.Parse(backendURL)
 	if err != nil {
 		return nil, &UnsupportedError{URL: backendURL}
@@ -69,9 +85,9 @@ func Open(ctx context.Context, backendURL string) (Store, error) {
 		if dir == "" {
 			return nil, &UnsupportedError{URL: backendURL}
 		}
-		return newFileStore(dir), nil
+		return &fileStore{root: filepath.Join(dir, sub)}, nil
 	case "s3":
-		return newS3Store(ctx, u)
+		return newS3Store(ctx, u, sub)
 	}
 	return nil, &UnsupportedError{URL: backendURL}
 }

@@ -18,10 +18,12 @@ import (
 type fileStore struct{ root string }
 
 func newFileStore(dir string) *fileStore {
-	return &fileStore{root: filepath.Join(dir, ".kirikae")}
+	return &fileStore{root: filepath.Join(dir, recordsDir)}
 }
 
-func (f *fileStore) Location() string { return "file://" + filepath.Dir(f.root) }
+func (f *fileStore) Location() string {
+	return "file://" + strings.TrimSuffix(f.root, string(filepath.Separator)+recordsDir)
+}
 
 func (f *fileStore) path(key string) (string, error) {
 	clean := filepath.Clean(filepath.FromSlash(key))

@@ -32,7 +32,7 @@ type s3Store struct {
 // newS3Store parses a Pulumi DIY S3 backend URL:
 // s3://bucket[/prefix][?region=R&endpoint=URL&s3ForcePathStyle=true&profile=P]
 // (https://www.pulumi.com/docs/iac/concepts/state-and-backends/#aws-s3).
-func newS3Store(ctx context.Context, u *url.URL) (*s3Store, error) {
+func newS3Store(ctx context.Context, u *url.URL, sub string) (*s3Store, error) {
 	if u.Host == "" {
 		return nil, &UnsupportedError{URL: u.String()}
 	}
@@ -59,24 +59,35 @@ func newS3Store(ctx context.Context, u *url.URL) (*s3Store, error) {
 		}
 		o.UsePathStyle = pathStyle
 	})
-	prefix := strings.Trim(u.Path, "/")
-	if prefix != "" {
-		prefix += "/"
-	}
-	return &s3Store{client: client, bucket: u.Host, prefix: prefix + ".kirikae/"}, nil
+	return newS3On(client, u.Host, u.Path, sub), nil
 }
 
-// NewS3 returns a store over an existing client (tests, the sandbox).
-func NewS3(client *s3.Client, bucket, prefix string) Store {
+// newS3On is a store under prefix/sub/ of bucket.
+func newS3On(client *s3.Client, bucket, prefix, sub string) *s3Store {
 	prefix = strings.Trim(prefix, "/")
 	if prefix != "" {
 		prefix += "/"
 	}
-	return &s3Store{client: client, bucket: bucket, prefix: prefix + ".kirikae/"}
+	if sub != "" {
+		prefix += sub + "/"
+	}
+	return &s3Store{client: client, bucket: bucket, prefix: prefix}
+}
+
+// NewS3 returns the records store of the backend s3://bucket/prefix over
+// an existing client (tests, the sandbox).
+func NewS3(client *s3.Client, bucket, prefix string) Store {
+	return newS3On(client, bucket, prefix, recordsDir)
+}
+
+// NewS3Files is OpenFiles of the backend s3://bucket/prefix over an
+// existing client.
+func NewS3Files(client *s3.Client, bucket, prefix string) Store {
+	return newS3On(client, bucket, prefix, "")
 }
 
 func (s *s3Store) Location() string {
-	return "s3://" + path.Join(s.bucket, strings.TrimSuffix(s.prefix, ".kirikae/"))
+	return "s3://" + path.Join(s.bucket, strings.TrimSuffix(strings.TrimSuffix(s.prefix, recordsDir+"/"), "/"))
 }
 
 func (s *s3Store) Create(ctx context.Context, key string, data []byte) error {

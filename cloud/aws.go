@@ -238,3 +238,16 @@ func (a *AWS) RunningTaskDefinition(ctx context.Context, cluster, service string
 }
 
 func (a *AWS) HTTPClient() *http.Client { return a.http }
+
+// S3ClientAt is an S3 client against e, path-style, as NewAt's: for
+// stores that keep their objects at another address (the sandbox's state
+// bucket).
+func S3ClientAt(e Endpoint) *s3.Client {
+	cfg := aws.Config{
+		Region:      e.Region,
+		Credentials: credentials.NewStaticCredentialsProvider(e.AccessKeyID, e.SecretAccessKey, e.SessionToken),
+	}
+	return s3.NewFromConfig(cfg, func(o *s3.Options) {
+		o.BaseEndpoint, o.UsePathStyle = aws.String(e.URL), true
+	})
+}

@@ -136,7 +136,7 @@ func (s *Session) LockState(ctx context.Context) (LockState, error) {
 			st.Gone = s.opEnded(ctx, held.Holder.OpID)
 		}
 	}
-	st.EngineLocked, st.EngineKnown, err = s.Session.Locked()
+	st.EngineLocked, st.EngineKnown, err = s.Session.Locked(ctx)
 	return st, err
 }
 

@@ -37,7 +37,7 @@ func (s *Session) clearDeadHolder(op string) (bool, error) {
 		op, h, h.Since.UTC().Format(time.RFC3339), h.PID)
 	err = s.journaled(ctx, "cancel", journal.Entry{}, func(end *journal.Entry) error {
 		end.Note = note
-		if locked, known, err := s.Session.Locked(); err == nil && known && locked {
+		if locked, known, err := s.Session.Locked(ctx); err == nil && known && locked {
 			return s.Session.Cancel(ctx)
 		}
 		return nil

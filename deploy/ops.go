@@ -129,6 +129,14 @@ func (s *Session) Drift(ctx context.Context) (*Result, error) {
 		return nil, err
 	}
 	if res.HasChanges() {
+		// The alarm topic is named by the outputs, which nothing in a
+		// drift check read yet: without them the message would reach
+		// only Slack or a webhook, never the topic's subscribers.
+		if s.alarmTopic == "" {
+			if _, err := s.Outputs(ctx); err != nil {
+				s.Phase("warning: drift is not published to the alarm topic: %s", engine.FirstLine(err.Error()))
+			}
+		}
 		s.announce(ctx, notify.Event{Kind: notify.DriftFound, Changes: res.Changes,
 			Reason: fmt.Sprintf("%d resources differ from state", len(res.Resources))})
 	}

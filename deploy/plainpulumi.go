@@ -56,10 +56,10 @@ func RefusePlainUp(env PlainProgramEnv, stack string, dryRun bool) error {
 // nothing, and any other one --backend.
 func plainInvocation(env PlainProgramEnv, stack string) Invocation {
 	inv := Invocation{Stack: stack}
-	switch env.BackendURL {
-	case PathsFor(env.ProjectDir, true).BackendURL(""):
+	switch {
+	case isSandboxBackend(env.ProjectDir, env.BackendURL):
 		inv.Sandbox = true
-	case "", PathsFor(env.ProjectDir, false).BackendURL(""):
+	case env.BackendURL == "", env.BackendURL == PathsFor(env.ProjectDir, false).BackendURL(""):
 	default:
 		inv.Backend = env.BackendURL
 	}

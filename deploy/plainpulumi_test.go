@@ -18,10 +18,11 @@ import (
 func TestPlainUpIsRefusedNamingKirikaeUp(t *testing.T) {
 	dir := t.TempDir()
 	for backend, want := range map[string]string{
-		PathsFor(dir, true).BackendURL(""):  "`kirikae up --stack staging --sandbox`",
-		PathsFor(dir, false).BackendURL(""): "`kirikae up --stack staging`",
-		"":                                  "`kirikae up --stack staging`",
-		"s3://team-state":                   "`kirikae up --stack staging --backend s3://team-state`",
+		PathsFor(dir, true).BackendURL(""):                      "`kirikae up --stack staging --sandbox`",
+		SandboxBackendURL("http://127.0.0.1:4566", "us-east-1"): "`kirikae up --stack staging --sandbox`",
+		PathsFor(dir, false).BackendURL(""):                     "`kirikae up --stack staging`",
+		"":                                                      "`kirikae up --stack staging`",
+		"s3://team-state":                                       "`kirikae up --stack staging --backend s3://team-state`",
 	} {
 		env := PlainProgramEnv{ProjectDir: dir, BackendURL: backend}
 		assert.NoError(t, RefusePlainUp(env, "staging", true), "a preview runs")

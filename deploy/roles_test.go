@@ -11,6 +11,7 @@ import (
 	"github.com/kirikae/kirikae/access"
 	"github.com/kirikae/kirikae/deploy"
 	"github.com/kirikae/kirikae/internal/testproject"
+	"github.com/kirikae/kirikae/sandbox"
 )
 
 // Under KIRIKAE_SANDBOX_ROLE every AWS call a command makes in the sandbox
@@ -25,6 +26,7 @@ func TestSandboxRolesAreEnforced(t *testing.T) {
 	dir := testproject.Copy(t)
 	acct := account(t, dir)
 	paths := deploy.PathsFor(dir, true)
+	trail := watchAccess(t)
 	for _, name := range []string{access.RolePreview, access.RoleDrift, "deploy:staging"} {
 		r, err := access.ParseRole(name)
 		require.NoError(t, err)
@@ -44,7 +46,7 @@ func TestSandboxRolesAreEnforced(t *testing.T) {
 		// A new image tag: the preflight resolves it in ECR, as the PR
 		// job's preview of a new build does.
 		_, err = s.PlanDeploy(context.Background(), deploy.DeployRequest{Preview: true,
-			Overrides: map[string]string{"kirikae:imageTag": "v1"}})
+			Overrides: map[string]string{"kirikae:imageTag": "v2"}})
 		return err
 	}
 
@@ -73,23 +75,70 @@ func TestSandboxRolesAreEnforced(t *testing.T) {
 
 	t.Run("the staging deploy role is refused on product", func(t *testing.T) {
 		t.Setenv(deploy.SandboxRoleEnv, "deploy:staging")
-		before := fileHashes(t, paths.Account)
+		before := fileHashes(t, paths.Backend, paths.Account)
+		// The first thing a command on product writes is product's
+		// state (creating the stack, or its deploy lock): the state
+		// bucket refuses it before any resource is touched.
 		s, err := deploy.Open(context.Background(), deploy.Options{ProjectDir: dir, Stack: "product", Sandbox: true, CLI: testproject.CLI(t)})
-		require.NoError(t, err)
-		defer s.Close()
-		_, err = s.Up(context.Background(), deploy.UpOptions{})
+		if err == nil {
+			defer s.Close()
+			_, err = s.Up(context.Background(), deploy.UpOptions{})
+		}
 		denied := deploy.AsAccessDenied(err)
 		require.NotNil(t, denied, "want AccessDenied, got %v", err)
 		assert.Equal(t, "kirikae-deploy-staging", denied.Role)
-		assert.Equal(t, "ec2:CreateVpc", denied.Action, "the first resource product's program creates")
+		assert.Equal(t, "s3:PutObject", denied.Action)
+		assert.Contains(t, denied.Resource, "arn:aws:s3:::"+deploy.SandboxStateBucket+"/.pulumi/locks/organization/"+testproject.Project(t, dir)+"/product/")
 		assert.NotContains(t, denied.Error(), "\n", "one line")
-		assert.Equal(t, before, fileHashes(t, paths.Account), "a refused up changed the account")
+		assert.Equal(t, before, fileHashes(t, paths.Backend, paths.Account), "a refused up changed the state or the account")
 	})
 
 	t.Run("the staging deploy role deploys staging", func(t *testing.T) {
 		t.Setenv(deploy.SandboxRoleEnv, "deploy:staging")
-		_, err := deployWith(openSandbox(t, dir, "staging", nil), map[string]string{"kirikae:imageTag": "v2"})
+		s := openSandbox(t, dir, "staging", nil)
+		_, err := deployWith(s, map[string]string{"kirikae:imageTag": "v2"})
 		require.NoError(t, err, "the policy kirikae iam policy prints for deploy:staging deploys a release of staging")
+		// `kirikae logs` in the deploy job reads the live colour's logs.
+		src, err := s.LogSource(context.Background(), "")
+		require.NoError(t, err)
+		require.NoError(t, s.Logs(context.Background(), src, deploy.LogsOptions{}, func(deploy.LogEvent) error { return nil }))
+	})
+
+	t.Run("drift found is announced by the drift role", func(t *testing.T) {
+		var cluster sandbox.Resource
+		for _, r := range resourcesOf(t, dir) {
+			if r.Type == "aws:ecs/cluster:Cluster" {
+				cluster = r
+			}
+		}
+		require.NoError(t, acct.Drift(cluster.Type, cluster.ID, map[string]any{"tags": map[string]any{"edited": "by-hand"}}))
+		t.Setenv(deploy.SandboxRoleEnv, access.RoleDrift)
+		s, err := deploy.Open(context.Background(), deploy.Options{
+			ProjectDir: dir, Stack: "staging", Sandbox: true, CLI: testproject.CLI(t), ReadOnly: true})
+		require.NoError(t, err)
+		defer s.Close()
+		res, err := s.Drift(context.Background())
+		require.NoError(t, err)
+		assert.True(t, res.HasChanges())
+		outs, err := s.Outputs(context.Background())
+		require.NoError(t, err)
+		msgs, err := acct.SNSMessages(outs["alarmTopicArn"].Value.(string))
+		require.NoError(t, err)
+		require.NotEmpty(t, msgs)
+		assert.Contains(t, msgs[len(msgs)-1].Message, "differ from state", "the drift reached the alarm topic")
+	})
+
+	// Every statement of each role granted a request above that no other
+	// statement grants: without it, that request (and its command) is
+	// refused. The requests are the sandbox's record of what the roles
+	// asked (sandbox.WatchAccess), decided again without the statement.
+	t.Run("no statement is dead weight", func(t *testing.T) {
+		for _, name := range []string{access.RolePreview, access.RoleDrift, "deploy:staging"} {
+			assertNoDeadWeight(t, dir, name, trail(), map[string]string{
+				"RegistryLogin": "the sandbox has no Docker Registry API: images are pushed into the account directly (kirikae sandbox push-image)",
+				"ImagePush":     "the sandbox has no Docker Registry API: images are pushed into the account directly (kirikae sandbox push-image)",
+			})
+		}
 	})
 
 	t.Run("a statement removed fails the call it granted", func(t *testing.T) {

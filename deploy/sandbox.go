@@ -83,5 +83,6 @@ func StartSandboxProvider(ctx context.Context, projectDir string, cfg stacks.Con
 }
 
 // SandboxEnv is the Pulumi environment of the project's sandbox stacks
-// (backend, PULUMI_HOME, passphrase), without the provider attachment.
+// (PULUMI_HOME, passphrase), without what a running sandbox serves (the
+// provider, the state bucket: SandboxBackendURL).
 func SandboxEnv(projectDir string) (map[string]string, error) { return engine.SandboxEnv(projectDir) }

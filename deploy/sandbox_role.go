@@ -18,11 +18,6 @@ import (
 // the role's policies in the account. Unset: the account's administrator.
 const SandboxRoleEnv = "KIRIKAE_SANDBOX_ROLE"
 
-// sandboxStateBucket stands for the state bucket in the policies of a
-// sandbox role: the sandbox keeps Pulumi's state in a local file backend,
-// so the state statements grant a bucket no sandbox call names.
-const sandboxStateBucket = "kirikae-sandbox-state"
-
 // sandboxCreds are the credentials of a command in the sandbox account.
 type sandboxCreds struct {
 	key, secret, token string
@@ -107,6 +102,10 @@ func SandboxRolePolicies(projectDir string, r access.Role) (map[string]string, e
 		}
 		all = append(all, cfg)
 	}
+	project, err := stacks.ProjectName(projectDir)
+	if err != nil {
+		return nil, err
+	}
 	out := map[string]string{}
 	for _, cfg := range all {
 		if r.Stack != "" && r.Stack != cfg.Stack {
@@ -120,8 +119,8 @@ func SandboxRolePolicies(projectDir string, r access.Role) (map[string]string, e
 				sources = append(sources, src)
 			}
 		}
-		p, err := access.Generate(r, access.Scope{Project: stacks.Namespace, Config: cfg, Sources: sources,
-			State: access.StateLocation{Bucket: sandboxStateBucket}})
+		p, err := access.Generate(r, access.Scope{Project: project, Config: cfg, Sources: sources,
+			State: access.StateLocation{Bucket: SandboxStateBucket}})
 		if err != nil {
 			return nil, err
 		}

@@ -54,6 +54,7 @@ func (o Options) engineOptions() engine.Options {
 	}
 	if o.Sandbox {
 		eo.StartProvider = sandboxProviderFor(o.ProjectDir)
+		eo.StartState = sandboxStateFor(o.ProjectDir)
 	}
 	return eo
 }

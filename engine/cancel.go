@@ -3,8 +3,6 @@ package engine
 import (
 	"context"
 	"fmt"
-	"os"
-	"path/filepath"
 	"strings"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/auto"
@@ -26,25 +24,20 @@ func (s *Session) Cancel(ctx context.Context) error {
 }
 
 // Locked reports whether the stack holds an update lock in its backend.
-// known is false for backends whose locks kirikae cannot see (only a file
-// backend keeps them as files); Cancel then asks the engine.
-func (s *Session) Locked() (locked, known bool, err error) {
-	url := s.Paths.BackendURL(s.opts.Backend)
-	if !strings.HasPrefix(url, "file://") {
+// known is false for backends whose locks kirikae cannot see (only a DIY
+// backend keeps them as objects); Cancel then asks the engine.
+func (s *Session) Locked(ctx context.Context) (locked, known bool, err error) {
+	if s.files == nil {
 		return false, false, nil
 	}
-	// The file backend keeps one lock file per running update under
-	// .pulumi/locks/<org>/<project>/<stack>/ (organization is its fixed org).
-	dir := filepath.Join(strings.TrimPrefix(url, "file://"), ".pulumi", "locks", "organization", s.project.Name.String(), s.opts.Stack)
-	entries, err := os.ReadDir(dir)
-	if os.IsNotExist(err) {
-		return false, true, nil
-	}
+	// The DIY backend keeps one lock object per running update under
+	// .pulumi/locks/organization/<project>/<stack>/ (stateKey).
+	keys, err := listFiles(ctx, s.files, stateKey("locks", s.project.Name.String(), s.opts.Stack, "/"))
 	if err != nil {
 		return false, false, fmt.Errorf("read update locks of %s: %w", s.opts.Stack, err)
 	}
-	for _, e := range entries {
-		if strings.HasSuffix(e.Name(), ".json") {
+	for _, k := range keys {
+		if strings.HasSuffix(k, ".json") {
 			return true, true, nil
 		}
 	}

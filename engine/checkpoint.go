@@ -5,15 +5,19 @@ import (
 	"compress/gzip"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"os"
+	"path"
 	"path/filepath"
 	"sort"
 	"strings"
 	"time"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/common/apitype"
+
+	"github.com/kirikae/kirikae/backend"
 )
 
 // RestoreResult is a state checkpoint put back in place.
@@ -25,15 +29,15 @@ type RestoreResult struct {
 	Resources  int    `json:"resources"`
 }
 
-// RestoreCheckpoint replaces the stack's state with the checkpoint the file
-// backend kept after update `version`. It is for damaged state, not for
-// releases: AWS is not touched, so run a preview (or refresh) next. The
-// state it replaces is copied under .kirikae/backups first.
+// RestoreCheckpoint replaces the stack's state with the checkpoint the DIY
+// backend kept after update `version` (a file backend's directory, or an
+// S3 bucket: the same keys). It is for damaged state, not for releases:
+// AWS is not touched, so run a preview (or refresh) next. The state it
+// replaces is copied under .kirikae/backups first.
 func (s *Session) RestoreCheckpoint(ctx context.Context, version int) (*RestoreResult, error) {
-	backend, ok := strings.CutPrefix(s.Paths.BackendURL(s.opts.Backend), "file://")
-	if !ok {
+	if s.files == nil {
 		return nil, &CheckpointError{Stack: s.opts.Stack, Version: version,
-			Reason: "only a file backend keeps per-update checkpoints kirikae can read; use the backend's own history (e.g. S3 object versions)"}
+			Reason: "only a DIY backend (file:// or s3://) keeps per-update checkpoints kirikae can read; use the backend's own history"}
 	}
 	unlock, err := s.Lock("restore")
 	if err != nil {
@@ -41,24 +45,28 @@ func (s *Session) RestoreCheckpoint(ctx context.Context, version int) (*RestoreR
 	}
 	defer unlock()
 	proj := string(s.project.Name)
-	files, err := checkpointFiles(filepath.Join(backend, ".pulumi", "history", proj, s.opts.Stack))
+	keys, err := checkpointKeys(ctx, s.files, proj, s.opts.Stack)
 	if err != nil {
 		return nil, err
 	}
-	if version < 1 || version > len(files) {
+	if version < 1 || version > len(keys) {
 		e := &CheckpointError{Stack: s.opts.Stack, Version: version, Reason: "no such update"}
-		for i := range files {
+		for i := range keys {
 			e.Available = append(e.Available, i+1)
 		}
 		return nil, e
 	}
-	res := &RestoreResult{Stack: s.opts.Stack, Version: version, Checkpoint: files[version-1]}
-	dep, n, err := readCheckpoint(res.Checkpoint)
+	res := &RestoreResult{Stack: s.opts.Stack, Version: version, Checkpoint: s.files.Location() + "/" + keys[version-1]}
+	raw, ok := readFile(ctx, s.files, keys[version-1])
+	if !ok {
+		return nil, &CheckpointError{Stack: s.opts.Stack, Version: version, Reason: "cannot read " + keys[version-1]}
+	}
+	dep, n, err := parseCheckpoint(raw, keys[version-1])
 	if err != nil {
 		return nil, &CheckpointError{Stack: s.opts.Stack, Version: version, Reason: err.Error()}
 	}
 	res.Resources = n
-	if res.Backup, err = s.backupState(filepath.Join(backend, ".pulumi", "stacks", proj, s.opts.Stack+".json")); err != nil {
+	if res.Backup, err = s.backupState(ctx, stateKey("stacks", proj, s.opts.Stack, ".json")); err != nil {
 		return nil, err
 	}
 	if err := s.stack.Import(ctx, dep); err != nil {
@@ -67,27 +75,26 @@ func (s *Session) RestoreCheckpoint(ctx context.Context, version int) (*RestoreR
 	return res, nil
 }
 
-// checkpointFiles lists the checkpoint kept with each history entry, oldest
+// checkpointKeys lists the checkpoint kept with each history entry, oldest
 // first, so index i is update version i+1 (kirikae numbers updates by age).
-// The file backend names both after the same <stack>-<unix nanos> prefix.
-func checkpointFiles(dir string) ([]string, error) {
-	entries, err := os.ReadDir(dir)
-	if err != nil && !os.IsNotExist(err) {
-		return nil, fmt.Errorf("read history dir: %w", err)
+// The DIY backend names both after the same <stack>-<unix nanos> prefix.
+func checkpointKeys(ctx context.Context, files backend.Store, project, stack string) ([]string, error) {
+	keys, err := listFiles(ctx, files, stateKey("history", project, stack, "/"))
+	if err != nil {
+		return nil, fmt.Errorf("read history of %s: %w", stack, err)
 	}
 	var out []string
-	for _, e := range entries {
-		name := e.Name()
+	for _, k := range keys {
 		for _, ext := range []string{".history.json", ".history.json.gz"} {
-			if prefix, ok := strings.CutSuffix(name, ext); ok {
-				out = append(out, filepath.Join(dir, prefix+strings.Replace(ext, "history", "checkpoint", 1)))
+			if prefix, ok := strings.CutSuffix(k, ext); ok {
+				out = append(out, prefix+strings.Replace(ext, "history", "checkpoint", 1))
 			}
 		}
 	}
 	// Names share a prefix and end in fixed-width nanoseconds; numeric
 	// order is what matters when widths ever differ.
 	sort.SliceStable(out, func(i, j int) bool {
-		a, b := filepath.Base(out[i]), filepath.Base(out[j])
+		a, b := path.Base(out[i]), path.Base(out[j])
 		if len(a) != len(b) {
 			return len(a) < len(b)
 		}
@@ -96,13 +103,9 @@ func checkpointFiles(dir string) ([]string, error) {
 	return out, nil
 }
 
-// readCheckpoint reads a versioned checkpoint as the deployment Import
-// takes, and counts its resources.
-func readCheckpoint(path string) (apitype.UntypedDeployment, int, error) {
-	raw, err := readMaybeGzip(path)
-	if err != nil {
-		return apitype.UntypedDeployment{}, 0, err
-	}
+// parseCheckpoint reads a versioned checkpoint (the file named key) as the
+// deployment Import takes, and counts its resources.
+func parseCheckpoint(raw []byte, key string) (apitype.UntypedDeployment, int, error) {
 	var chk struct {
 		Version    int `json:"version"`
 		Checkpoint struct {
@@ -110,10 +113,10 @@ func readCheckpoint(path string) (apitype.UntypedDeployment, int, error) {
 		} `json:"checkpoint"`
 	}
 	if err := json.Unmarshal(raw, &chk); err != nil {
-		return apitype.UntypedDeployment{}, 0, fmt.Errorf("parse %s: %w", filepath.Base(path), err)
+		return apitype.UntypedDeployment{}, 0, fmt.Errorf("parse %s: %w", path.Base(key), err)
 	}
 	if len(chk.Checkpoint.Latest) == 0 || string(chk.Checkpoint.Latest) == "null" {
-		return apitype.UntypedDeployment{}, 0, fmt.Errorf("%s holds no deployment", filepath.Base(path))
+		return apitype.UntypedDeployment{}, 0, fmt.Errorf("%s holds no deployment", path.Base(key))
 	}
 	var dep struct {
 		Resources []json.RawMessage `json:"resources"`
@@ -122,29 +125,20 @@ func readCheckpoint(path string) (apitype.UntypedDeployment, int, error) {
 	return apitype.UntypedDeployment{Version: chk.Version, Deployment: chk.Checkpoint.Latest}, len(dep.Resources), nil
 }
 
-// readMaybeGzip reads a backend file, gunzipping a .gz one.
-func readMaybeGzip(path string) ([]byte, error) {
-	raw, err := os.ReadFile(path)
+// gunzip decompresses a .gz backend file.
+func gunzip(raw []byte) ([]byte, error) {
+	zr, err := gzip.NewReader(bytes.NewReader(raw))
 	if err != nil {
-		return nil, fmt.Errorf("read %s: %w", filepath.Base(path), err)
+		return nil, fmt.Errorf("decompress: %w", err)
 	}
-	if strings.HasSuffix(path, ".gz") {
-		zr, err := gzip.NewReader(bytes.NewReader(raw))
-		if err != nil {
-			return nil, fmt.Errorf("decompress %s: %w", filepath.Base(path), err)
-		}
-		if raw, err = io.ReadAll(zr); err != nil {
-			return nil, fmt.Errorf("decompress %s: %w", filepath.Base(path), err)
-		}
-	}
-	return raw, nil
+	return io.ReadAll(zr)
 }
 
 // backupState copies the current state file aside; a damaged file is
 // copied as it is, since it may still be someone's only evidence.
-func (s *Session) backupState(path string) (string, error) {
-	raw, err := os.ReadFile(path)
-	if os.IsNotExist(err) {
+func (s *Session) backupState(ctx context.Context, key string) (string, error) {
+	raw, err := s.files.Get(ctx, key)
+	if errors.Is(err, backend.ErrNotFound) {
 		return "", nil
 	}
 	if err != nil {

@@ -60,7 +60,7 @@ func ListStacks(ctx context.Context, opts Options) ([]StackInfo, error) {
 			// plans and summaries count only what the program declares.
 			// One state read (or export) has both the resources and the
 			// outputs.
-			dep, ok := s.ws.readState(name)
+			dep, ok := s.ws.readState(ctx, name)
 			if !ok {
 				dep, _ = s.ws.export(ctx, name)
 			}
@@ -74,7 +74,7 @@ func ListStacks(ctx context.Context, opts Options) ([]StackInfo, error) {
 					}
 				}
 			}
-			if r, ok := s.ws.lastResult(name); ok {
+			if r, ok := s.ws.lastResult(ctx, name); ok {
 				info.Result = r
 			} else if st, err := auto.SelectStack(ctx, name, s.ws); err == nil {
 				if h, err := st.History(ctx, 1, 1); err == nil && len(h) == 1 {

@@ -2,11 +2,12 @@ package engine
 
 import (
 	"context"
-	"github.com/pulumi/pulumi/sdk/v3/go/common/resource/plugin"
 	"path/filepath"
 	"sort"
 	"strconv"
 	"time"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/common/resource/plugin"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/auto"
 	"github.com/pulumi/pulumi/sdk/v3/go/auto/events"

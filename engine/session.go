@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
 	"strings"
@@ -40,6 +41,10 @@ type Options struct {
 	// value) and how to stop it. Called once, in sandbox mode only; the
 	// engine knows nothing else of the sandbox.
 	StartProvider func(ctx context.Context, accountDir string) (addr string, stop func() error, err error)
+	// StartState serves the sandbox's state backend for the account kept
+	// in accountDir (a stack in region), for the session's life. Called
+	// once, in sandbox mode only; nil keeps the project's file backend.
+	StartState func(ctx context.Context, accountDir, region string) (*StateBackend, error)
 	// Exports adds stack outputs computed from the config each update
 	// applies (may be nil).
 	Exports func(stacks.Config) (map[string]string, error)
@@ -63,8 +68,13 @@ type Session struct {
 	project *workspace.Project
 	ws      *quietWorkspace
 	stack   auto.Stack
-	// stateDir is a file backend's directory ("" for other backends).
-	stateDir string
+	// backendURL is the Pulumi backend the session uses; files its key
+	// space when kirikae can read it (nil: ask the CLI); stateEnv what the
+	// CLI needs to reach it; closeState stops a served backend.
+	backendURL string
+	files      backend.Store
+	stateEnv   map[string]string
+	closeState func() error
 	// stopProvider stops the sandbox provider (nil: none running).
 	stopProvider func() error
 	// store holds kirikae's records (releases) beside the state.
@@ -137,13 +147,17 @@ func newSession(ctx context.Context, opts Options) (*Session, error) {
 		return nil, &CredentialsError{}
 	}
 	paths := PathsFor(dir, opts.Sandbox)
-	// The records store is opened before anything else touches the
-	// backend: an unsupported or malformed backend URL is bad input, and
-	// nothing may be created under it.
-	store, err := backend.Open(ctx, paths.BackendURL(opts.Backend))
+	sb, err := openBackend(ctx, opts, paths, cfg)
 	if err != nil {
 		return nil, err
 	}
+	closeState := sb.Close
+	defer func() {
+		if closeState != nil {
+			_ = closeState()
+		}
+	}()
+	store := sb.Records
 	if opts.Records != nil {
 		store = opts.Records
 	}
@@ -159,9 +173,12 @@ func newSession(ctx context.Context, opts Options) (*Session, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Session{
+	s := &Session{
 		opts: opts, project: proj, Paths: paths, Config: cfg, CLI: cli, store: store,
-	}, nil
+		backendURL: sb.URL, files: sb.Files, stateEnv: sb.Env, closeState: sb.Close,
+	}
+	closeState = nil // the session's now
+	return s, nil
 }
 
 // openWorkspace prepares the stack's work dir and the Automation API
@@ -170,9 +187,6 @@ func (s *Session) openWorkspace(ctx context.Context) error {
 	env, err := s.environment(ctx)
 	if err != nil {
 		return err
-	}
-	if dir, ok := strings.CutPrefix(env["PULUMI_BACKEND_URL"], "file://"); ok {
-		s.stateDir = dir
 	}
 	workDir := filepath.Join(s.Paths.Work, s.opts.Stack)
 	if err := s.writeStackFile(workDir, nil); err != nil {
@@ -194,10 +208,7 @@ func (s *Session) openWorkspace(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("open workspace: %w", err)
 	}
-	s.ws = &quietWorkspace{Workspace: ws, project: string(s.project.Name)}
-	if dir, ok := strings.CutPrefix(env["PULUMI_BACKEND_URL"], "file://"); ok {
-		s.ws.stateDir = dir
-	}
+	s.ws = &quietWorkspace{Workspace: ws, project: string(s.project.Name), files: s.files}
 	return nil
 }
 
@@ -208,7 +219,8 @@ func (s *Session) environment(ctx context.Context) (map[string]string, error) {
 	if err != nil {
 		return nil, err
 	}
-	env["PULUMI_BACKEND_URL"] = s.Paths.BackendURL(s.opts.Backend)
+	env["PULUMI_BACKEND_URL"] = s.backendURL
+	maps.Copy(env, s.stateEnv)
 	env["PULUMI_SKIP_UPDATE_CHECK"] = "true"
 	env["PULUMI_DIY_BACKEND_NO_LEGACY_WARNING"] = "true"
 	if strings.HasPrefix(env["PULUMI_BACKEND_URL"], "file://") {
@@ -264,7 +276,7 @@ func (s *Session) writeStackFile(workDir string, values map[string]string) error
 		return err
 	}
 	if _, ok := doc[keySalt]; !ok {
-		if salt := saltFor(s.stateDir, string(s.project.Name), s.opts.Stack, filepath.Join(workDir, name)); salt != "" {
+		if salt := saltFor(context.Background(), s.files, string(s.project.Name), s.opts.Stack, filepath.Join(workDir, name)); salt != "" {
 			doc[keySalt] = salt
 		}
 	}
@@ -291,12 +303,16 @@ func (s *Session) writeStackFile(workDir string, values map[string]string) error
 // operation has returned: each waits for the engine process to exit, so the
 // provider is never stopped under a running engine.
 func (s *Session) Close() error {
+	var errs []error
 	if s.stopProvider != nil {
-		err := s.stopProvider()
+		errs = append(errs, s.stopProvider())
 		s.stopProvider = nil
-		return err
 	}
-	return nil
+	if s.closeState != nil {
+		errs = append(errs, s.closeState())
+		s.closeState = nil
+	}
+	return errors.Join(errs...)
 }
 
 // Sandbox reports whether this session runs against simulated AWS.

@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -10,6 +11,7 @@ import (
 
 	"gopkg.in/yaml.v3"
 
+	"github.com/kirikae/kirikae/backend"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/apitype"
 )
 
@@ -68,8 +70,8 @@ func checkSecretsLines(stack, name string, doc map[string]any) error {
 // salt copied into the work dir by an earlier run (from a stack file since
 // restored with git checkout) must not outlive that file. Without state
 // (before the first update), the work copy's own salt is kept.
-func saltFor(stateDir, project, stack, workCopy string) string {
-	if salt := stateSalt(stateDir, project, stack); salt != "" {
+func saltFor(ctx context.Context, files backend.Store, project, stack, workCopy string) string {
+	if salt := stateSalt(ctx, files, project, stack); salt != "" {
 		return salt
 	}
 	prev, err := os.ReadFile(workCopy)
@@ -84,13 +86,10 @@ func saltFor(stateDir, project, stack, workCopy string) string {
 	return salt
 }
 
-// stateSalt is the passphrase provider's salt recorded in a file backend's
+// stateSalt is the passphrase provider's salt recorded in the backend's
 // state ("" when there is none to read).
-func stateSalt(stateDir, project, stack string) string {
-	if stateDir == "" {
-		return ""
-	}
-	dep, ok := (&quietWorkspace{stateDir: stateDir, project: project}).readState(stack)
+func stateSalt(ctx context.Context, files backend.Store, project, stack string) string {
+	dep, ok := (&quietWorkspace{files: files, project: project}).readState(ctx, stack)
 	if !ok {
 		return ""
 	}

@@ -90,9 +90,9 @@ func TestSaltComesFromTheStateBeforeTheWorkCopy(t *testing.T) {
 	work := filepath.Join(t.TempDir(), "Pulumi.staging.yaml")
 	require.NoError(t, os.WriteFile(work, []byte("encryptionsalt: v1:stale:salt\n"), 0o600))
 
-	assert.Equal(t, "v1:stale:salt", saltFor(state, "kirikae", "staging", work), "no state yet: the work copy's")
+	assert.Equal(t, "v1:stale:salt", saltFor(t.Context(), dirFiles(t, state), "kirikae", "staging", work), "no state yet: the work copy's")
 
 	checkpoint := `{"version":3,"checkpoint":{"stack":"organization/kirikae/staging","latest":{"manifest":{"time":"2026-01-01T00:00:00Z","magic":"","version":""},"secrets_providers":{"type":"passphrase","state":{"salt":"v1:good:salt"}}}}}`
 	require.NoError(t, os.WriteFile(filepath.Join(stacksDir, "staging.json"), []byte(checkpoint), 0o600))
-	assert.Equal(t, "v1:good:salt", saltFor(state, "kirikae", "staging", work))
+	assert.Equal(t, "v1:good:salt", saltFor(t.Context(), dirFiles(t, state), "kirikae", "staging", work))
 }

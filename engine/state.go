@@ -30,7 +30,7 @@ type State struct {
 // `stack export`, as StackOutputs does. A rollback plans its targeted
 // update from it without an engine preview.
 func (s *Session) State(ctx context.Context) (*State, error) {
-	dep, ok := s.ws.readState(s.opts.Stack)
+	dep, ok := s.ws.readState(ctx, s.opts.Stack)
 	if !ok {
 		var err error
 		if dep, err = s.ws.export(ctx, s.opts.Stack); err != nil {

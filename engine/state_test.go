@@ -20,7 +20,7 @@ func TestStateReadsOutputsAndResources(t *testing.T) {
 	  {"urn":"urn:pulumi:staging::kirikae::pulumi:pulumi:Stack::kirikae-staging","type":"pulumi:pulumi:Stack","outputs":{"imageTag":"v7"}},
 	  {"urn":"urn:l","type":"aws:lb/listener:Listener"},
 	  {"urn":"urn:old","type":"aws:lb/listener:Listener","delete":true}]}}}`), 0o600))
-	s := &Session{opts: Options{Stack: "staging"}, ws: &quietWorkspace{stateDir: dir, project: "kirikae"}}
+	s := &Session{opts: Options{Stack: "staging"}, ws: &quietWorkspace{files: dirFiles(t, dir), project: "kirikae"}}
 	st, err := s.State(context.Background())
 	require.NoError(t, err)
 	assert.Equal(t, "v7", st.Outputs["imageTag"].Value)

@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/kirikae/kirikae/backend"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/apitype"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/common/workspace"
@@ -22,8 +23,12 @@ func LocalOutputs(projectDir, stack string, sandbox bool) (outs map[string]Outpu
 	if err != nil {
 		return nil, false, &ProjectError{Dir: projectDir, Err: err}
 	}
-	w := &quietWorkspace{stateDir: PathsFor(projectDir, sandbox).Backend, project: string(proj.Name)}
-	dep, found := w.readState(stack)
+	files, err := backend.OpenFiles(context.Background(), "file://"+PathsFor(projectDir, sandbox).Backend)
+	if err != nil {
+		return nil, false, err
+	}
+	w := &quietWorkspace{files: files, project: string(proj.Name)}
+	dep, found := w.readState(context.Background(), stack)
 	if !found {
 		return nil, false, nil
 	}
@@ -35,8 +40,9 @@ func LocalOutputs(projectDir, stack string, sandbox bool) (outs map[string]Outpu
 }
 
 // SandboxEnv is the Pulumi environment kirikae gives the engine in the
-// sandbox, less the provider attachment (which belongs to a running
-// provider): backend, private PULUMI_HOME, passphrase. `sandbox env`
+// sandbox, less what belongs to a running sandbox (the provider
+// attachment, the state bucket's endpoint): private PULUMI_HOME,
+// passphrase. `sandbox env`
 // prints it so a plain pulumi command opens the same stacks.
 func SandboxEnv(projectDir string) (map[string]string, error) {
 	p := PathsFor(projectDir, true)
@@ -44,7 +50,6 @@ func SandboxEnv(projectDir string) (map[string]string, error) {
 	if err != nil {
 		return nil, err
 	}
-	env["PULUMI_BACKEND_URL"] = p.BackendURL("")
 	env["PULUMI_HOME"] = p.Home
 	env["PULUMI_SKIP_UPDATE_CHECK"] = "true"
 	env["PULUMI_DIY_BACKEND_NO_LEGACY_WARNING"] = "true"
@@ -61,9 +66,10 @@ func SandboxEnv(projectDir string) (map[string]string, error) {
 // BackendOutputs reads a stack's current outputs from the backend at
 // backendURL, as a Pulumi program running under the CLI sees it (the
 // program Pulumi.yaml names reads the live release values this way). A
-// file backend's state file is read directly; any other backend (s3://,
-// Pulumi Cloud, "" for the one `pulumi login` chose) through `pulumi stack
-// export` run by the `pulumi` on PATH, the CLI that runs the program. ok is
+// DIY backend's state file (file:// or s3://) is read directly; any other
+// backend (Pulumi Cloud, "" for the one `pulumi login` chose), or an s3
+// file that cannot be read, through `pulumi stack export` run by the
+// `pulumi` on PATH, the CLI that runs the program. ok is
 // false when the stack has no state yet.
 func BackendOutputs(ctx context.Context, projectDir, stack, backendURL string) (outs map[string]Output, ok bool, err error) {
 	proj, err := workspace.LoadProject(filepath.Join(projectDir, "Pulumi.yaml"))
@@ -71,13 +77,22 @@ func BackendOutputs(ctx context.Context, projectDir, stack, backendURL string) (
 		return nil, false, &ProjectError{Dir: projectDir, Err: err}
 	}
 	var dep json.RawMessage
-	if dir, isFile := strings.CutPrefix(backendURL, "file://"); isFile {
-		dir, _, _ = strings.Cut(dir, "?")
-		w := &quietWorkspace{stateDir: dir, project: string(proj.Name)}
-		if dep, ok = w.readState(stack); !ok {
+	isFile := strings.HasPrefix(backendURL, "file://")
+	if isFile || strings.HasPrefix(backendURL, "s3://") {
+		// A DIY backend's state file, read as kirikae's sessions read it
+		// (one file, or one S3 GET with the CLI's credentials); an s3
+		// read that fails is left to the CLI, which reports it.
+		files, err := backend.OpenFiles(ctx, backendURL)
+		if err != nil {
+			return nil, false, err
+		}
+		w := &quietWorkspace{files: files, project: string(proj.Name)}
+		dep, ok = w.readState(ctx, stack)
+		if !ok && isFile {
 			return nil, false, nil
 		}
-	} else {
+	}
+	if dep == nil {
 		cmd := exec.CommandContext(ctx, "pulumi", "stack", "export", "--stack", stack)
 		cmd.Dir = projectDir
 		out, err := cmd.Output()

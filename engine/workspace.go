@@ -7,8 +7,10 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 
+	"github.com/kirikae/kirikae/backend"
 	"github.com/pulumi/pulumi/sdk/v3/go/auto"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/apitype"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource/sig"
@@ -36,9 +38,11 @@ type quietWorkspace struct {
 	// process (nil outputs, an empty history page); Session.Up fills in
 	// the outputs from the events.
 	afterUpdate bool
-	// stateDir is a file backend's directory ("" for other backends) and
-	// project the Pulumi project: where readState finds a stack's state.
-	stateDir, project string
+	// files is the backend's key space (nil for backends kirikae cannot
+	// read, e.g. Pulumi Cloud) and project the Pulumi project: where
+	// readState finds a stack's state.
+	files   backend.Store
+	project string
 }
 
 // skippingSummary answers the SDK's post-operation reads without a
@@ -65,7 +69,7 @@ func (w *quietWorkspace) StackOutputs(ctx context.Context, stack string) (auto.O
 	if w.afterUpdate {
 		return nil, nil
 	}
-	if dep, ok := w.readState(stack); ok {
+	if dep, ok := w.readState(ctx, stack); ok {
 		return rootOutputs(dep)
 	}
 	dep, err := w.export(ctx, stack)
@@ -97,26 +101,21 @@ func (w *quietWorkspace) export(ctx context.Context, stack string) (json.RawMess
 	return dep.Deployment, nil
 }
 
-// readState reads the stack's current deployment from a file backend's
-// state file, the one `stack export` prints. It is safe without Pulumi's
-// lock: the file backend replaces the file whole (write, then rename), so a
-// reader sees one checkpoint or the next, as an export would. Anything
-// unexpected (another backend, no file, another schema version, a file
-// that does not parse) returns false and the caller asks the CLI, which
-// also reports damaged state properly. An s3:// backend keeps the same
-// file (same layout, replaced whole by one PUT), so the same read would be
-// correct there with one GET; kirikae's records store is rooted apart from
-// .pulumi/, so s3 stacks still take the export.
-func (w *quietWorkspace) readState(stack string) (json.RawMessage, bool) {
-	if w.stateDir == "" {
-		return nil, false
-	}
-	base := filepath.Join(w.stateDir, ".pulumi", "stacks", w.project, stack)
-	for _, p := range []string{base + ".json", base + ".json.gz"} {
-		if _, err := os.Stat(p); err != nil {
+// readState reads the stack's current deployment from the backend's state
+// file, the one `stack export` prints, with one read (a file, or one S3
+// GET). It is safe without Pulumi's lock: the DIY backend replaces the file
+// whole (a rename, or one PUT), so a reader sees one checkpoint or the
+// next, as an export would. Anything unexpected (a backend kirikae cannot
+// read, no file, another schema version, a file that does not parse)
+// returns false and the caller asks the CLI, which also reports damaged
+// state properly.
+func (w *quietWorkspace) readState(ctx context.Context, stack string) (json.RawMessage, bool) {
+	for _, key := range []string{stateKey("stacks", w.project, stack, ".json"), stateKey("stacks", w.project, stack, ".json.gz")} {
+		raw, ok := readFile(ctx, w.files, key)
+		if !ok {
 			continue
 		}
-		dep, _, err := readCheckpoint(p)
+		dep, _, err := parseCheckpoint(raw, key)
 		if err != nil || dep.Version != apitype.DeploymentSchemaVersionCurrent {
 			return nil, false
 		}
@@ -173,26 +172,37 @@ func outputValue(v any) auto.OutputValue {
 	return auto.OutputValue{Value: v}
 }
 
-// ensureStack makes sure the stack exists in the backend. A file backend
-// is looked at directly (no process); any other backend gets one
-// `stack init` per work dir and backend, remembered in a marker file, and
-// a stack that exists already is fine.
+// ensureStack makes sure the stack exists in the backend. A backend whose
+// files kirikae reads is looked at directly (one listing, no process);
+// any other gets one `stack init` per work dir and backend, remembered in
+// a marker file, and a stack that exists already is fine.
 func (s *Session) ensureStack(ctx context.Context) error {
-	backendURL := s.Paths.BackendURL(s.opts.Backend)
-	if dir, ok := strings.CutPrefix(backendURL, "file://"); ok {
-		if fileStackExists(dir, string(s.project.Name), s.opts.Stack) {
+	if exists, known := stackExists(ctx, s.files, string(s.project.Name), s.opts.Stack); known {
+		if exists {
 			return nil
 		}
 		return s.initStack(ctx)
 	}
 	marker := filepath.Join(s.Paths.Work, s.opts.Stack, ".stack-exists")
-	if raw, err := os.ReadFile(marker); err == nil && string(raw) == backendURL {
+	if raw, err := os.ReadFile(marker); err == nil && string(raw) == s.backendURL {
 		return nil
 	}
 	if err := s.initStack(ctx); err != nil {
 		return err
 	}
-	return os.WriteFile(marker, []byte(backendURL), 0o600)
+	return os.WriteFile(marker, []byte(s.backendURL), 0o600)
+}
+
+// stackExists looks for the stack's checkpoint, gzipped or not, where the
+// DIY backend keeps it (stateKey). known is false when the backend's
+// files cannot be listed.
+func stackExists(ctx context.Context, files backend.Store, project, stack string) (exists, known bool) {
+	plain := stateKey("stacks", project, stack, ".json")
+	keys, err := listFiles(ctx, files, plain)
+	if err != nil {
+		return false, false
+	}
+	return slices.Contains(keys, plain) || slices.Contains(keys, plain+".gz"), true
 }
 
 func (s *Session) initStack(ctx context.Context) error {
@@ -203,37 +213,21 @@ func (s *Session) initStack(ctx context.Context) error {
 	return err
 }
 
-// fileStackExists looks for the stack's checkpoint where the DIY backend
-// keeps it per project (meta.yaml version 1, what this CLI creates),
-// gzipped or not. Not found (another layout) only costs a `stack init`.
-func fileStackExists(dir, project, stack string) bool {
-	base := filepath.Join(dir, ".pulumi", "stacks")
-	for _, p := range []string{
-		filepath.Join(base, project, stack+".json"),
-		filepath.Join(base, project, stack+".json.gz"),
-	} {
-		if _, err := os.Stat(p); err == nil {
-			return true
-		}
-	}
-	return false
-}
-
-// lastResult reads the result of the stack's newest update from a file
+// lastResult reads the result of the stack's newest update from the
 // backend's history (the file `stack history --page-size 1` reads): the
-// newest <stack>-<nanos>.history.json. false: not a file backend, or
-// nothing readable there, so the caller asks the CLI.
-func (w *quietWorkspace) lastResult(stack string) (string, bool) {
-	if w.stateDir == "" {
+// newest <stack>-<nanos>.history.json. false: a backend kirikae cannot
+// read, or nothing readable there, so the caller asks the CLI.
+func (w *quietWorkspace) lastResult(ctx context.Context, stack string) (string, bool) {
+	if w.files == nil {
 		return "", false
 	}
-	files, err := checkpointFiles(filepath.Join(w.stateDir, ".pulumi", "history", w.project, stack))
-	if err != nil || len(files) == 0 {
+	keys, err := checkpointKeys(ctx, w.files, w.project, stack)
+	if err != nil || len(keys) == 0 {
 		return "", false
 	}
-	newest := strings.Replace(files[len(files)-1], ".checkpoint.json", ".history.json", 1)
-	raw, err := readMaybeGzip(newest)
-	if err != nil {
+	newest := strings.Replace(keys[len(keys)-1], ".checkpoint.json", ".history.json", 1)
+	raw, ok := readFile(ctx, w.files, newest)
+	if !ok {
 		return "", false
 	}
 	var u struct {

@@ -3,8 +3,13 @@ package engine
 import (
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/kirikae/kirikae/backend"
+	"github.com/kirikae/kirikae/backend/backendtest"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/apitype"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -49,13 +54,20 @@ func TestCollectorKeepsTheRootStacksOutputs(t *testing.T) {
 // existing stack runs no process.
 func TestFileStackExists(t *testing.T) {
 	dir := t.TempDir()
-	assert.False(t, fileStackExists(dir, "kirikae", "staging"))
+	exists := func(project, stack string) bool {
+		ok, known := stackExists(t.Context(), dirFiles(t, dir), project, stack)
+		require.True(t, known)
+		return ok
+	}
+	assert.False(t, exists("kirikae", "staging"))
 	p := filepath.Join(dir, ".pulumi", "stacks", "kirikae", "staging.json.gz")
 	require.NoError(t, os.MkdirAll(filepath.Dir(p), 0o700))
 	require.NoError(t, os.WriteFile(p, nil, 0o600))
-	assert.True(t, fileStackExists(dir, "kirikae", "staging"))
-	assert.False(t, fileStackExists(dir, "kirikae", "product"))
-	assert.False(t, fileStackExists(dir, "other", "staging"))
+	assert.True(t, exists("kirikae", "staging"))
+	assert.False(t, exists("kirikae", "product"))
+	assert.False(t, exists("other", "staging"))
+	_, known := stackExists(t.Context(), nil, "kirikae", "staging")
+	assert.False(t, known, "a backend kirikae cannot read")
 }
 
 func resOutputs(typ string, outs map[string]any) apitype.EngineEvent {
@@ -69,8 +81,8 @@ func resOutputs(typ string, outs map[string]any) apitype.EngineEvent {
 // the schema this CLI writes; anything else falls back to the CLI.
 func TestReadStateFromAFileBackend(t *testing.T) {
 	dir := t.TempDir()
-	w := &quietWorkspace{stateDir: dir, project: "kirikae"}
-	_, ok := w.readState("staging")
+	w := &quietWorkspace{files: dirFiles(t, dir), project: "kirikae"}
+	_, ok := w.readState(t.Context(), "staging")
 	assert.False(t, ok, "no state file")
 
 	p := filepath.Join(dir, ".pulumi", "stacks", "kirikae", "staging.json")
@@ -78,20 +90,20 @@ func TestReadStateFromAFileBackend(t *testing.T) {
 	write := func(body string) { require.NoError(t, os.WriteFile(p, []byte(body), 0o600)) }
 	write(`{"version":3,"checkpoint":{"stack":"staging","latest":{"resources":[
 	  {"urn":"urn:pulumi:staging::kirikae::pulumi:pulumi:Stack::kirikae-staging","type":"pulumi:pulumi:Stack","outputs":{"imageTag":"v7"}}]}}}`)
-	dep, ok := w.readState("staging")
+	dep, ok := w.readState(t.Context(), "staging")
 	require.True(t, ok)
 	out, err := rootOutputs(dep)
 	require.NoError(t, err)
 	assert.Equal(t, "v7", out["imageTag"].Value)
 
 	write(`{"version":4,"checkpoint":{"latest":{"resources":[]}}}`)
-	_, ok = w.readState("staging")
+	_, ok = w.readState(t.Context(), "staging")
 	assert.False(t, ok, "another schema version")
 	write(`{"version":3,`)
-	_, ok = w.readState("staging")
+	_, ok = w.readState(t.Context(), "staging")
 	assert.False(t, ok, "a damaged file is the CLI's to report")
 
-	_, ok = (&quietWorkspace{project: "kirikae"}).readState("staging")
+	_, ok = (&quietWorkspace{project: "kirikae"}).readState(t.Context(), "staging")
 	assert.False(t, ok, "not a file backend")
 }
 
@@ -99,8 +111,8 @@ func TestReadStateFromAFileBackend(t *testing.T) {
 // by its nanosecond stamp.
 func TestLastResultReadsTheNewestHistoryFile(t *testing.T) {
 	dir := t.TempDir()
-	w := &quietWorkspace{stateDir: dir, project: "kirikae"}
-	_, ok := w.lastResult("staging")
+	w := &quietWorkspace{files: dirFiles(t, dir), project: "kirikae"}
+	_, ok := w.lastResult(t.Context(), "staging")
 	assert.False(t, ok)
 	h := filepath.Join(dir, ".pulumi", "history", "kirikae", "staging")
 	require.NoError(t, os.MkdirAll(h, 0o700))
@@ -111,7 +123,51 @@ func TestLastResultReadsTheNewestHistoryFile(t *testing.T) {
 	} {
 		require.NoError(t, os.WriteFile(filepath.Join(h, name+".history.json"), []byte(`{"kind":"update","result":"`+result+`"}`), 0o600))
 	}
-	r, ok := w.lastResult("staging")
+	r, ok := w.lastResult(t.Context(), "staging")
 	require.True(t, ok)
 	assert.Equal(t, "failed", r)
+}
+
+// dirFiles is the key space of the file backend in dir.
+func dirFiles(t *testing.T, dir string) backend.Store {
+	t.Helper()
+	files, err := backend.OpenFiles(t.Context(), "file://"+dir)
+	require.NoError(t, err)
+	return files
+}
+
+// An s3:// backend's state is read the same way, with one GET under the
+// backend's prefix, and the newest update's result from its history.
+func TestReadStateFromAnS3Backend(t *testing.T) {
+	_, client := backendtest.S3(t)
+	files := backend.NewS3Files(client, backendtest.Bucket, backendtest.Prefix)
+	put := func(key, body string) {
+		_, err := client.PutObject(t.Context(), &s3.PutObjectInput{Bucket: aws.String(backendtest.Bucket),
+			Key: aws.String(backendtest.Prefix + "/" + key), Body: strings.NewReader(body)})
+		require.NoError(t, err)
+	}
+	w := &quietWorkspace{files: files, project: "kirikae"}
+	_, ok := w.readState(t.Context(), "staging")
+	assert.False(t, ok, "no state yet")
+	exists, known := stackExists(t.Context(), files, "kirikae", "staging")
+	assert.True(t, known)
+	assert.False(t, exists)
+
+	put(".pulumi/stacks/kirikae/staging.json", `{"version":3,"checkpoint":{"stack":"staging","latest":{"resources":[
+	  {"urn":"urn:pulumi:staging::kirikae::pulumi:pulumi:Stack::kirikae-staging","type":"pulumi:pulumi:Stack","outputs":{"imageTag":"v9"}}]}}}`)
+	dep, ok := w.readState(t.Context(), "staging")
+	require.True(t, ok)
+	out, err := rootOutputs(dep)
+	require.NoError(t, err)
+	assert.Equal(t, "v9", out["imageTag"].Value)
+	exists, _ = stackExists(t.Context(), files, "kirikae", "staging")
+	assert.True(t, exists)
+
+	put(".pulumi/history/kirikae/staging/staging-1700000000000000000.history.json", `{"result":"failed"}`)
+	put(".pulumi/history/kirikae/staging/staging-1700000000000000000.checkpoint.json", `{}`)
+	put(".pulumi/history/kirikae/staging/staging-1800000000000000000.history.json", `{"result":"succeeded"}`)
+	put(".pulumi/history/kirikae/staging/staging-1800000000000000000.checkpoint.json", `{}`)
+	res, ok := w.lastResult(t.Context(), "staging")
+	require.True(t, ok)
+	assert.Equal(t, "succeeded", res)
 }

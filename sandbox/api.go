@@ -13,6 +13,7 @@ import (
 	"github.com/kirikae/kirikae/sandbox/localurl"
 	"github.com/kirikae/kirikae/sandbox/logs"
 	"github.com/kirikae/kirikae/sandbox/provider"
+	s3svc "github.com/kirikae/kirikae/sandbox/s3"
 	"github.com/kirikae/kirikae/sandbox/sns"
 	"github.com/kirikae/kirikae/sandbox/ssm"
 	"github.com/kirikae/kirikae/sandbox/workload"
@@ -164,7 +165,23 @@ func (a *Account) SimulateCircuitBreaker(service string) error {
 // Serve starts the AWS endpoint and the front door on loopback ports over
 // the account in the background, until Close or ctx ends.
 func Serve(ctx context.Context, a *Account) (*Endpoint, error) {
-	return serveAccount(ctx, a.Account)
+	return serveAccount(ctx, a.Account, ServeOptions{})
+}
+
+// ServeOptions add to what an endpoint serves beside the account's own
+// resources.
+type ServeOptions struct {
+	// Buckets are S3 buckets kept in directories: a team's state bucket,
+	// which exists before any stack (sandbox/s3's DirBucket).
+	Buckets []DirBucket
+}
+
+// DirBucket is an S3 bucket whose objects are the files under Dir.
+type DirBucket = s3svc.DirBucket
+
+// ServeWith is Serve also serving opts' buckets.
+func ServeWith(ctx context.Context, a *Account, opts ServeOptions) (*Endpoint, error) {
+	return serveAccount(ctx, a.Account, opts)
 }
 
 // LocalRoute is one public endpoint of a stack served at a local address

@@ -51,9 +51,9 @@ type Endpoint struct {
 // account in the background, until Close or ctx ends. Both read the account
 // from disk on every request, so deploys running in other processes are
 // seen at once.
-func serveAccount(ctx context.Context, a *core.Account) (*Endpoint, error) {
+func serveAccount(ctx context.Context, a *core.Account, opts ServeOptions) (*Endpoint, error) {
 	ep := &Endpoint{release: workload.HoldWorkloads(a)}
-	apiAddr, err := ep.listen(APIHandler(a))
+	apiAddr, err := ep.listen(APIHandlerWith(a, iam.NewDirectory(a), opts.Buckets...))
 	if err != nil {
 		return nil, fmt.Errorf("listen for sandbox AWS endpoint: %w", err)
 	}
@@ -135,8 +135,10 @@ func APIHandler(a *core.Account) http.Handler { return APIHandlerWith(a, iam.New
 // role sessions dir holds, and authorising their requests against the
 // roles' policies (endpoint_iam.go); a nil dir has no roles. APIHandler's
 // directory holds the account's roles and the sessions its STS issued.
-func APIHandlerWith(a *core.Account, dir *iam.Directory) http.Handler {
-	s3 := s3svc.S3Handler(a)
+// buckets are served from their directories (ServeOptions.Buckets),
+// authorised as any other bucket.
+func APIHandlerWith(a *core.Account, dir *iam.Directory, buckets ...s3svc.DirBucket) http.Handler {
+	s3 := s3svc.S3Handler(a, buckets...)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		body, err := io.ReadAll(r.Body)
 		if err != nil {

@@ -14,7 +14,7 @@ import (
 // serve runs the account's AWS endpoint and front door for one test.
 func serve(t *testing.T, a *core.Account) *Endpoint {
 	t.Helper()
-	ep, err := serveAccount(t.Context(), a)
+	ep, err := serveAccount(t.Context(), a, ServeOptions{})
 	require.NoError(t, err)
 	t.Cleanup(func() { _ = ep.Close() })
 	return ep

@@ -47,7 +47,7 @@ func BenchmarkFrontendUpload(b *testing.B) {
 	if _, err := p.Create(context.Background(), &pulumirpc.CreateRequest{Urn: urn(bucketType, "site"), Type: bucketType, Properties: chk.Inputs}); err != nil {
 		b.Fatal(err)
 	}
-	ep, err := serveAccount(context.Background(), acct)
+	ep, err := serveAccount(context.Background(), acct, ServeOptions{})
 	if err != nil {
 		b.Fatal(err)
 	}

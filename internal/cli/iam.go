@@ -7,6 +7,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/kirikae/kirikae/access"
+	"github.com/kirikae/kirikae/deploy"
 	"github.com/kirikae/kirikae/stacks"
 )
 
@@ -125,15 +126,20 @@ func (f *factory) runIAMTrust(o *iamOpts) error {
 }
 
 // accessScope loads the stack and the project's other stacks (promote
-// sources) and reads the state bucket from --backend.
+// sources) and reads the state bucket from --backend (with --sandbox
+// alone, the sandbox's state bucket).
 func (f *factory) accessScope(account string) (access.Scope, error) {
 	cfg, err := stacks.Load(f.globals.Cwd, f.globals.Stack)
 	if err != nil {
 		return access.Scope{}, err
 	}
-	state, err := access.StateFromBackend(f.globals.Backend)
-	if err != nil {
-		return access.Scope{}, err
+	// The sandbox's state is its own bucket (deploy.SandboxStateBucket):
+	// the policy printed is the one KIRIKAE_SANDBOX_ROLE enforces.
+	state := access.StateLocation{Bucket: deploy.SandboxStateBucket}
+	if !f.globals.Sandbox || f.globals.Backend != "" {
+		if state, err = access.StateFromBackend(f.globals.Backend); err != nil {
+			return access.Scope{}, err
+		}
 	}
 	names, err := stacks.Stacks(f.globals.Cwd)
 	if err != nil {

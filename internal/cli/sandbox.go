@@ -158,7 +158,8 @@ func (f *factory) runSandboxServe(ctx context.Context, basePort int) error {
 	}
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	ep, err := sandbox.Serve(ctx, acct)
+	// The state bucket too, for a plain pulumi command (`sandbox env`).
+	ep, err := sandbox.ServeWith(ctx, acct, deploy.SandboxServeOptions(dir))
 	if err != nil {
 		return err
 	}

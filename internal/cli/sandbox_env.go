@@ -67,6 +67,8 @@ func (f *factory) runSandboxEnv(ctx context.Context) error {
 		return err
 	}
 	env["PULUMI_DEBUG_PROVIDERS"] = served.Provider
+	// The state bucket serve serves, as kirikae's own commands reach it.
+	env["PULUMI_BACKEND_URL"] = deploy.SandboxBackendURL(served.AWSEndpoint, served.Region)
 	env["AWS_ENDPOINT_URL"] = served.AWSEndpoint
 	env["AWS_REGION"], env["AWS_DEFAULT_REGION"] = served.Region, served.Region
 	env["AWS_ACCESS_KEY_ID"], env["AWS_SECRET_ACCESS_KEY"] = sandbox.AccessKeyID, sandbox.SecretAccessKey

@@ -126,7 +126,9 @@ func (d *Directory) AuthorizeIn(st *core.State, accessKey, token string, r Reque
 	ctx.Set("aws:PrincipalAccount", s.role.Account)
 	ctx.Set("aws:PrincipalArn", s.role.ARN())
 	r.Context = ctx
-	switch Evaluate(s.role.Policies, r) {
+	dec := Evaluate(s.role.Policies, r)
+	record(Access{Account: s.role.Account, Role: s.role.Name, Request: r, Decision: dec})
+	switch dec {
 	case Allowed:
 		return nil
 	case ExplicitDeny:

@@ -19,8 +19,10 @@ import (
 // objects uploaded through the S3 API are the ones CloudFront serves and the
 // other way round. Path-style addressing only: http://endpoint/bucket/key.
 // https://docs.aws.amazon.com/AmazonS3/latest/userguide/VirtualHosting.html#path-style-access
-func S3Handler(a *core.Account) http.Handler {
-	h := withBucketPolicies(a, withObjectVersions(a, gofakes3.New(&s3Backend{acct: a}, gofakes3.WithoutVersioning()).Server()))
+//
+// buckets are served from their directories instead (dirbucket.go).
+func S3Handler(a *core.Account, buckets ...DirBucket) http.Handler {
+	h := withDirBuckets(buckets, withBucketPolicies(a, withObjectVersions(a, gofakes3.New(&s3Backend{acct: a}, gofakes3.WithoutVersioning()).Server())))
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		// gofakes3 keeps only x-amz-* and content headers as metadata; S3
 		// also stores Cache-Control, so it travels under a private name.
