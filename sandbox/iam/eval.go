@@ -26,17 +26,27 @@ type Request struct {
 // denied.
 // https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic.html
 func Evaluate(docs []Document, r Request) Decision {
-	allowed := false
+	var all []Statement
 	for _, d := range docs {
-		for _, st := range d.Statement {
-			if !st.applies(r) {
-				continue
-			}
-			if st.Effect == "Deny" {
-				return ExplicitDeny
-			}
-			allowed = true
+		all = append(all, d.Statement...)
+	}
+	return decide(all, func(st Statement) (bool, string) { return st.applies(r), st.Effect })
+}
+
+// decide combines the statements that apply as AWS does: an applying Deny
+// wins, else an applying Allow grants, else the request is implicitly
+// denied. applies reports whether one statement applies, and its effect.
+func decide[S any](statements []S, applies func(S) (bool, string)) Decision {
+	allowed := false
+	for _, st := range statements {
+		ok, effect := applies(st)
+		if !ok {
+			continue
 		}
+		if effect == "Deny" {
+			return ExplicitDeny
+		}
+		allowed = true
 	}
 	if allowed {
 		return Allowed

@@ -131,20 +131,7 @@ type TrustRequest struct {
 // https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic.html
 // https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_providers_oidc.html
 func EvaluateTrust(d TrustDocument, r TrustRequest) Decision {
-	allowed := false
-	for _, st := range d.Statement {
-		if !st.applies(r) {
-			continue
-		}
-		if st.Effect == "Deny" {
-			return ExplicitDeny
-		}
-		allowed = true
-	}
-	if allowed {
-		return Allowed
-	}
-	return ImplicitDeny
+	return decide(d.Statement, func(st TrustStatement) (bool, string) { return st.applies(r), st.Effect })
 }
 
 func (st TrustStatement) applies(r TrustRequest) bool {

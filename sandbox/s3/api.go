@@ -99,8 +99,6 @@ func (b *s3Backend) ListBucket(name string, prefix *gofakes3.Prefix, page gofake
 		if err != nil {
 			return err
 		}
-		var match gofakes3.PrefixMatch
-		var n int64
 		// Keys are sorted, so the listing starts at the prefix and ends
 		// at the first key past it: a page costs its own keys, not the
 		// bucket's.
@@ -113,29 +111,46 @@ func (b *s3Backend) ListBucket(name string, prefix *gofakes3.Prefix, page gofake
 			end := sort.Search(len(keys), func(i int) bool { return !strings.HasPrefix(keys[i], prefix.Prefix) })
 			keys = keys[:end]
 		}
-		for i, key := range keys {
-			if page.HasMarker && key <= page.Marker {
-				continue
-			}
-			if !prefix.Match(key, &match) {
-				continue
-			}
-			if match.CommonPrefix {
-				out.AddPrefix(match.MatchedPart)
-			} else {
-				o := ix.Objs[key]
-				out.Add(&gofakes3.Content{Key: key, LastModified: gofakes3.NewContentTime(core.Modified(o)),
-					ETag: gofakes3.FormatETag(b.etag(o)), Size: int64(o.Size), StorageClass: "STANDARD"})
-			}
-			n++
-			if page.MaxKeys > 0 && n >= page.MaxKeys && i < len(keys)-1 {
-				out.NextMarker, out.IsTruncated = key, true
-				break
-			}
-		}
+		out = listPage(keys, prefix, page, func(key string) *gofakes3.Content {
+			o := ix.Objs[key]
+			return &gofakes3.Content{Key: key, LastModified: gofakes3.NewContentTime(core.Modified(o)),
+				ETag: gofakes3.FormatETag(b.etag(o)), Size: int64(o.Size), StorageClass: "STANDARD"}
+		})
 		return nil
 	})
 	return out, s3Err(err)
+}
+
+// listPage is one page of a ListObjects over sorted keys: keys under
+// prefix, those sharing the part up to the delimiter rolled into one
+// CommonPrefix, at most page.MaxKeys entries after page.Marker.
+// content describes an object (nil: gone since the keys were read).
+// https://docs.aws.amazon.com/AmazonS3/latest/API/API_ListObjectsV2.html
+func listPage(keys []string, prefix *gofakes3.Prefix, page gofakes3.ListBucketPage, content func(key string) *gofakes3.Content) *gofakes3.ObjectList {
+	out := gofakes3.NewObjectList()
+	var match gofakes3.PrefixMatch
+	var n int64
+	for i, key := range keys {
+		if page.HasMarker && key <= page.Marker {
+			continue
+		}
+		if !prefix.Match(key, &match) {
+			continue
+		}
+		if match.CommonPrefix {
+			out.AddPrefix(match.MatchedPart)
+		} else if c := content(key); c != nil {
+			out.Add(c)
+		} else {
+			continue
+		}
+		n++
+		if page.MaxKeys > 0 && n >= page.MaxKeys && i < len(keys)-1 {
+			out.NextMarker, out.IsTruncated = key, true
+			break
+		}
+	}
+	return out
 }
 
 var errBucketsByProgram = gofakes3.ErrorMessage(gofakes3.ErrNotImplemented,

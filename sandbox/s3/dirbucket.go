@@ -155,37 +155,19 @@ func (d *dirBackend) ListBucket(name string, prefix *gofakes3.Prefix, page gofak
 	if err != nil {
 		return nil, err
 	}
-	out := gofakes3.NewObjectList()
-	var match gofakes3.PrefixMatch
-	var n int64
-	for i, key := range keys {
-		if page.HasMarker && key <= page.Marker {
-			continue
+	return listPage(keys, prefix, page, func(key string) *gofakes3.Content {
+		p := filepath.Join(d.dir, filepath.FromSlash(key))
+		st, err := os.Stat(p)
+		if err != nil {
+			return nil // deleted since the walk
 		}
-		if !prefix.Match(key, &match) {
-			continue
+		sum, err := fileMD5(p)
+		if err != nil {
+			return nil
 		}
-		if match.CommonPrefix {
-			out.AddPrefix(match.MatchedPart)
-		} else {
-			st, err := os.Stat(filepath.Join(d.dir, filepath.FromSlash(key)))
-			if err != nil {
-				continue // deleted since the walk
-			}
-			sum, err := fileMD5(filepath.Join(d.dir, filepath.FromSlash(key)))
-			if err != nil {
-				continue
-			}
-			out.Add(&gofakes3.Content{Key: key, LastModified: gofakes3.NewContentTime(st.ModTime()),
-				ETag: gofakes3.FormatETag(sum), Size: st.Size()})
-		}
-		n++
-		if page.MaxKeys > 0 && n >= page.MaxKeys && i < len(keys)-1 {
-			out.NextMarker, out.IsTruncated = key, true
-			break
-		}
-	}
-	return out, nil
+		return &gofakes3.Content{Key: key, LastModified: gofakes3.NewContentTime(st.ModTime()),
+			ETag: gofakes3.FormatETag(sum), Size: st.Size()}
+	}), nil
 }
 
 func fileMD5(p string) ([]byte, error) {
