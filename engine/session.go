@@ -68,6 +68,10 @@ type Session struct {
 	project *workspace.Project
 	ws      *quietWorkspace
 	stack   auto.Stack
+	// NeverDeployed: the backend holds no state of the stack, and this
+	// read-only session previews against an empty one of its own
+	// (previewNothingYet).
+	NeverDeployed bool
 	// backendURL is the Pulumi backend the session uses; files its key
 	// space when kirikae can read it (nil: ask the CLI); stateEnv what the
 	// CLI needs to reach it; closeState stops a served backend.
@@ -101,6 +105,9 @@ func Open(ctx context.Context, opts Options) (_ *Session, err error) {
 			s.Close()
 		}
 	}()
+	if err := s.previewNothingYet(ctx); err != nil {
+		return nil, err
+	}
 	if err := s.openWorkspace(ctx); err != nil {
 		return nil, err
 	}

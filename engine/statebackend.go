@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
 	"sort"
 	"strings"
 
@@ -90,4 +91,39 @@ func listFiles(ctx context.Context, files backend.Store, prefix string) ([]strin
 	keys, err := files.List(ctx, prefix)
 	sort.Strings(keys)
 	return keys, err
+}
+
+// previewNothingYet points a read-only session of a stack the backend does
+// not hold yet at a scratch file backend of its own. A preview role may
+// not create the stack (that writes its checkpoint, and in an empty bucket
+// Pulumi's .pulumi/meta.yaml first), yet a team's first pull request
+// previews before anything was deployed; an empty state previews the same
+// in any backend, so the plan is the first deploy's and nothing is written
+// to the team's.
+func (s *Session) previewNothingYet(ctx context.Context) error {
+	if !s.opts.ReadOnly || s.files == nil {
+		return nil
+	}
+	if exists, known := stackExists(ctx, s.files, string(s.project.Name), s.opts.Stack); !known || exists {
+		return nil
+	}
+	dir, err := os.MkdirTemp("", "kirikae-first-preview-*")
+	if err != nil {
+		return fmt.Errorf("create scratch state: %w", err)
+	}
+	files, err := backend.OpenFiles(ctx, "file://"+dir)
+	if err != nil {
+		_ = os.RemoveAll(dir)
+		return err
+	}
+	closeState := s.closeState
+	s.backendURL, s.files, s.NeverDeployed = "file://"+dir, files, true
+	s.closeState = func() error {
+		err := os.RemoveAll(dir)
+		if closeState != nil {
+			err = errors.Join(closeState(), err)
+		}
+		return err
+	}
+	return nil
 }

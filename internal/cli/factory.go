@@ -119,6 +119,9 @@ func (f *factory) open(ctx context.Context, v view.View, overrides map[string]st
 	if f.globals.Sandbox {
 		v.Notice("sandbox: simulated AWS under .kirikae/sandbox, real Pulumi engine; nothing is created in AWS")
 	}
+	if s.NeverDeployed {
+		v.Notice(fmt.Sprintf("%s has no state in the backend yet: this shows its first deploy, against an empty state of its own (nothing is written to the backend)", f.globals.Stack))
+	}
 	return s, nil
 }
 
