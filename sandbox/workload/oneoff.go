@@ -2,7 +2,6 @@ package workload
 
 import (
 	"bufio"
-	"fmt"
 	"io"
 	"os/exec"
 	"path/filepath"
@@ -50,14 +49,16 @@ func (r *oneOffRunner) Start(st *core.State, t *ecs.OneOffTask) {
 		t.Stopped(nil, ts.PullErr, ecs.StopTaskFailedToStart)
 		return
 	}
-	cmd, err := r.command(ts, t)
+	cmd, release, err := r.command(ts, t)
 	if err != nil {
 		t.Stopped(nil, "CannotStartContainerError: "+err.Error(), ecs.StopTaskFailedToStart)
 		return
 	}
 	pr, pw := io.Pipe()
 	cmd.Stdout, cmd.Stderr = pw, pw
-	if err := startProcess(cmd); err != nil {
+	err = startProcess(cmd)
+	release() // the task has its own copy of its listener
+	if err != nil {
 		pw.Close()
 		t.Stopped(nil, "CannotStartContainerError: "+err.Error(), ecs.StopTaskFailedToStart)
 		return
@@ -93,26 +94,30 @@ func (r *oneOffRunner) Start(st *core.State, t *ecs.OneOffTask) {
 	}()
 }
 
-func (r *oneOffRunner) command(ts TaskSpec, t *ecs.OneOffTask) (*exec.Cmd, error) {
+// command is the task's process, not started, and what to call once it
+// is (this process's copy of the task's listener).
+func (r *oneOffRunner) command(ts TaskSpec, t *ecs.OneOffTask) (*exec.Cmd, func(), error) {
 	program, err := installProgram(r.w.acct, ts.Layer, ts.Registry)
 	if err != nil {
-		return nil, err
-	}
-	port, err := freePort()
-	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	// The override's command is the image's CMD: the arguments of its
 	// ENTRYPOINT, the program, run for the image's platform as the
 	// service's tasks are (platform.go).
 	cmd, err := platformCommand(program, ts.Platform)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	cmd.Args = append(cmd.Args, t.Command...)
 	cmd.Dir = filepath.Dir(program)
-	cmd.Env = append(append(append([]string{}, ts.Env...), t.Env...), fmt.Sprintf("PORT=%d", port))
-	return cmd, nil
+	cmd.Env = append(append([]string{}, ts.Env...), t.Env...)
+	// A one-off task gets a port as a service's task does (listen.go).
+	ports, err := listenForTask()
+	if err != nil {
+		return nil, nil, err
+	}
+	ports.pass(cmd)
+	return cmd, ports.close, nil
 }
 
 // Stop sends SIGTERM, then SIGKILL after the stop timeout (scaled).

@@ -2,7 +2,6 @@ package workload
 
 import (
 	"fmt"
-	"net"
 	"net/http"
 	"os/exec"
 	"path/filepath"
@@ -14,8 +13,11 @@ import (
 
 // ecsTask is one task: a real process of the image's program.
 type ecsTask struct {
-	id      string
-	port    int
+	id   string
+	port int // the target's port: the inherited listener's, or PORT once the program is found there
+	// ports, until the task's port is settled: the program took the
+	// inherited listener (a passing health check on it) or bound PORT.
+	ports   *taskPorts
 	Cmd     *exec.Cmd
 	exited  chan struct{}
 	started time.Time
@@ -32,20 +34,23 @@ func (s *ServiceRun) startTask(ts TaskSpec, container string) (*ecsTask, error) 
 	if err != nil {
 		return nil, err
 	}
-	port, err := freePort()
-	if err != nil {
-		return nil, err
-	}
-	id := core.StableDigits(fmt.Sprintf("%s%d%d", ts.TaskDef, port, time.Now().UnixNano()), 32)
 	cmd, err := platformCommand(program, ts.Platform)
 	if err != nil {
 		return nil, fmt.Errorf("CannotStartContainerError: %v", err)
 	}
-	cmd.Dir = filepath.Dir(program)
 	// A Fargate task has its own network interface, so every task listens
-	// on the container port; locally tasks share one, so PORT is a free
-	// port the front door and health checks use, like a host port mapping.
-	cmd.Env = append(append([]string{}, ts.Env...), fmt.Sprintf("PORT=%d", port))
+	// on the container port; locally tasks share one, so each task gets a
+	// listener on a free loopback port (listen.go) the front door and
+	// health checks use, like a host port mapping.
+	ports, err := listenForTask()
+	if err != nil {
+		return nil, err
+	}
+	defer ports.close()
+	id := core.StableDigits(fmt.Sprintf("%s%d%d", ts.TaskDef, ports.inherited, time.Now().UnixNano()), 32)
+	cmd.Dir = filepath.Dir(program)
+	cmd.Env = append([]string{}, ts.Env...)
+	ports.pass(cmd)
 	var logs interface {
 		Write([]byte) (int, error)
 		Close() error
@@ -62,7 +67,7 @@ func (s *ServiceRun) startTask(ts TaskSpec, container string) (*ecsTask, error) 
 		}
 		return nil, fmt.Errorf("CannotStartContainerError: %v", err)
 	}
-	t := &ecsTask{id: id, port: port, Cmd: cmd, exited: make(chan struct{}), started: time.Now()}
+	t := &ecsTask{id: id, port: ports.inherited, ports: ports, Cmd: cmd, exited: make(chan struct{}), started: time.Now()}
 	go func() {
 		_ = cmd.Wait()
 		if logs != nil {
@@ -84,10 +89,12 @@ func (s *ServiceRun) check(t *ecsTask, spec serviceSpec, client *http.Client) {
 		return
 	default:
 	}
+	s.settlePort(t)
 	ok := spec.Health.probe(client, t.port)
 	s.Mu.Lock()
 	defer s.Mu.Unlock()
 	if ok {
+		t.ports = nil // it answers where it is: settled
 		t.ok, t.bad = t.ok+1, 0
 		if t.ok >= spec.Health.Healthy {
 			t.healthy = true
@@ -101,6 +108,18 @@ func (s *ServiceRun) check(t *ecsTask, spec serviceSpec, client *http.Client) {
 			go s.stopFailed(t, fmt.Sprintf("Task failed ELB health checks in (target-group %s)", spec.TargetGroup))
 		}
 	}
+}
+
+// settlePort makes PORT the task's target once the program is found
+// listening there: it ignored the listener it inherited and bound PORT
+// itself (listen.go).
+func (s *ServiceRun) settlePort(t *ecsTask) {
+	if t.ports == nil || !t.ports.listensOnOwnPort() {
+		return
+	}
+	s.Mu.Lock()
+	t.port, t.ports = t.ports.own, nil
+	s.Mu.Unlock()
 }
 
 func (s *ServiceRun) stopFailed(t *ecsTask, reason string) {
@@ -129,13 +148,4 @@ func stopTasks(d *ecsDeployment) {
 		}
 	}
 	d.Tasks = nil
-}
-
-func freePort() (int, error) {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return 0, fmt.Errorf("find a port for a task: %w", err)
-	}
-	defer l.Close()
-	return l.Addr().(*net.TCPAddr).Port, nil
 }

@@ -1,5 +1,6 @@
 // Command server is the example API as the ECS container runs it: an HTTP
-// server on $PORT (default 8080) that drains in-flight requests on SIGTERM.
+// server on $PORT (default 8080), or on the listener it inherited by socket
+// activation, that drains in-flight requests on SIGTERM.
 package main
 
 import (
@@ -11,6 +12,7 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"strconv"
 	"syscall"
 	"time"
 
@@ -34,19 +36,42 @@ func main() {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, os.Interrupt)
 	defer stop()
-	port := os.Getenv("PORT")
-	if port == "" {
-		port = "8080"
-	}
-	ln, err := net.Listen("tcp", ":"+port)
+	ln, err := listener()
 	if err != nil {
-		log.Fatalf("listen on port %s: %v", port, err)
+		log.Fatal(err)
 	}
 	log.Printf("serving version %s on %s", Version, ln.Addr())
 	if err := serve(ctx, ln, api.New(Version)); err != nil {
 		log.Fatal(err)
 	}
 	log.Printf("stopped")
+}
+
+// listener is the socket to serve on: the one this process inherited by
+// systemd's socket-activation protocol (fd 3, LISTEN_FDS=1, LISTEN_PID this
+// process), as the kirikae sandbox passes a task its loopback port, else a
+// new one on every interface at $PORT, as on ECS, where the interfaces are
+// the task's own.
+// https://www.freedesktop.org/software/systemd/man/latest/sd_listen_fds.html
+func listener() (net.Listener, error) {
+	if os.Getenv("LISTEN_FDS") == "1" && os.Getenv("LISTEN_PID") == strconv.Itoa(os.Getpid()) {
+		f := os.NewFile(3, "LISTEN_FD_3")
+		defer f.Close() // the listener has its own copy
+		ln, err := net.FileListener(f)
+		if err != nil {
+			return nil, fmt.Errorf("use the inherited listener: %w", err)
+		}
+		return ln, nil
+	}
+	port := os.Getenv("PORT")
+	if port == "" {
+		port = "8080"
+	}
+	ln, err := net.Listen("tcp", ":"+port)
+	if err != nil {
+		return nil, fmt.Errorf("listen on port %s: %w", port, err)
+	}
+	return ln, nil
 }
 
 // serve answers on ln until ctx is done, then stops accepting and waits up to

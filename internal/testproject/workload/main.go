@@ -7,6 +7,12 @@
 //	*unhealthy*  answers 500 on /healthz
 //	*api500*     passes /healthz, answers 500 on /api/…
 //	*migrate3*   its `migrate` command fails with exit code 3
+//	*slowstart*  serves only after a second
+//	*ownport*    ignores an inherited listener and binds $PORT itself,
+//	             as a program that does not speak socket activation
+//
+// Otherwise it serves as app/cmd/server does: on the listener it inherited
+// by socket activation (LISTEN_FDS=1, fd 3), else on $PORT.
 //
 // Run as `workload migrate` (an ECS command override, kirikae:migrateCommand)
 // it is a database migration that prints what it did and exits.
@@ -15,9 +21,12 @@ package main
 import (
 	"encoding/json"
 	"log"
+	"net"
 	"net/http"
 	"os"
+	"strconv"
 	"strings"
+	"time"
 )
 
 var Version = "dev"
@@ -61,5 +70,21 @@ func main() {
 		w.Header().Set("X-Kirikae-Version", Version)
 		mux.ServeHTTP(w, r)
 	})
-	log.Fatal(http.ListenAndServe(":"+os.Getenv("PORT"), h))
+	if strings.Contains(Version, "slowstart") {
+		time.Sleep(time.Second)
+	}
+	ln, err := listener()
+	if err != nil {
+		log.Fatal(err)
+	}
+	log.Fatal(http.Serve(ln, h))
+}
+
+func listener() (net.Listener, error) {
+	if !strings.Contains(Version, "ownport") && os.Getenv("LISTEN_FDS") == "1" && os.Getenv("LISTEN_PID") == strconv.Itoa(os.Getpid()) {
+		f := os.NewFile(3, "LISTEN_FD_3")
+		defer f.Close()
+		return net.FileListener(f)
+	}
+	return net.Listen("tcp", ":"+os.Getenv("PORT"))
 }
