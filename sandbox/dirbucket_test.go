@@ -71,6 +71,15 @@ func TestADirectoryBucketAnswersAsS3(t *testing.T) {
 	require.Len(t, list.CommonPrefixes, 1)
 	assert.Equal(t, ".pulumi/stacks/", aws.ToString(list.CommonPrefixes[0].Prefix))
 
+	// A prefix that ends inside a key's name lists from that key's
+	// directory (only that directory is walked); one under no directory
+	// lists nothing.
+	for prefix, want := range map[string]int{".pulumi/stacks/p/stag": 1, ".pulumi/stacks/p/": 1, "nope/x": 0, ".kirikae/": 1, "": 2} {
+		list, err := reader.ListObjectsV2(ctx, &s3.ListObjectsV2Input{Bucket: aws.String("team-state"), Prefix: aws.String(prefix)})
+		require.NoError(t, err)
+		assert.Len(t, list.Contents, want, "prefix %q", prefix)
+	}
+
 	// A role's write is authorised: the reader may not.
 	_, err = reader.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String("team-state"), Key: aws.String(".kirikae/locks/p/product.json"), Body: strings.NewReader("x")})
 	assert.ErrorContains(t, err, "is not authorized to perform: s3:PutObject on resource: arn:aws:s3:::team-state/.kirikae/locks/p/product.json")

@@ -13,6 +13,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/johannesboyne/gofakes3"
 
@@ -120,10 +121,20 @@ func (d *dirBackend) DeleteBucket(name string) error {
 
 func (d *dirBackend) ForceDeleteBucket(name string) error { return d.DeleteBucket(name) }
 
-// keys lists every object's key, sorted (S3 lists in UTF-8 binary order).
-func (d *dirBackend) keys() ([]string, error) {
+// keys lists the keys that start with prefix, sorted (S3 lists in UTF-8
+// binary order). Only the directory the prefix names is walked: the
+// state bucket's history grows with every update, and Pulumi and kirikae
+// list one stack's keys at a time.
+func (d *dirBackend) keys(prefix string) ([]string, error) {
+	root := d.dir
+	if i := strings.LastIndex(prefix, "/"); i >= 0 {
+		if _, err := d.path(prefix[:i]); err != nil {
+			return nil, nil
+		}
+		root = filepath.Join(d.dir, filepath.FromSlash(prefix[:i]))
+	}
 	var keys []string
-	err := filepath.WalkDir(d.dir, func(p string, e fs.DirEntry, err error) error {
+	err := filepath.WalkDir(root, func(p string, e fs.DirEntry, err error) error {
 		if err != nil {
 			if errors.Is(err, fs.ErrNotExist) {
 				return nil
@@ -137,7 +148,9 @@ func (d *dirBackend) keys() ([]string, error) {
 		if err != nil {
 			return err
 		}
-		keys = append(keys, filepath.ToSlash(rel))
+		if key := filepath.ToSlash(rel); strings.HasPrefix(key, prefix) {
+			keys = append(keys, key)
+		}
 		return nil
 	})
 	sort.Strings(keys)
@@ -151,7 +164,7 @@ func (d *dirBackend) ListBucket(name string, prefix *gofakes3.Prefix, page gofak
 	if prefix == nil {
 		prefix = &gofakes3.Prefix{}
 	}
-	keys, err := d.keys()
+	keys, err := d.keys(prefix.Prefix)
 	if err != nil {
 		return nil, err
 	}
@@ -170,14 +183,48 @@ func (d *dirBackend) ListBucket(name string, prefix *gofakes3.Prefix, page gofak
 	}), nil
 }
 
+// fileMD5 is the ETag of the object in file p. A listing names every
+// object's ETag, so the sums are kept by file, size and modification
+// time: an object is only ever replaced whole (a rename), which changes
+// the file's modification time.
 func fileMD5(p string) ([]byte, error) {
+	st, err := os.Stat(p)
+	if err != nil {
+		return nil, err
+	}
+	key := md5Key{path: p, size: st.Size(), mod: st.ModTime().UnixNano()}
+	md5Mu.Lock()
+	sum, ok := md5Cache[key]
+	md5Mu.Unlock()
+	if ok {
+		return sum, nil
+	}
 	raw, err := os.ReadFile(p)
 	if err != nil {
 		return nil, err
 	}
-	sum := md5.Sum(raw)
-	return sum[:], nil
+	full := md5.Sum(raw)
+	sum = full[:]
+	if int64(len(raw)) == key.size {
+		md5Mu.Lock()
+		if len(md5Cache) > 100000 {
+			clear(md5Cache)
+		}
+		md5Cache[key] = sum
+		md5Mu.Unlock()
+	}
+	return sum, nil
 }
+
+type md5Key struct {
+	path      string
+	size, mod int64
+}
+
+var (
+	md5Mu    sync.Mutex
+	md5Cache = map[md5Key][]byte{}
+)
 
 func (d *dirBackend) read(bucket, key string) ([]byte, error) {
 	if err := d.need(bucket); err != nil {
