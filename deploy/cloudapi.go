@@ -2,6 +2,7 @@ package deploy
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -11,8 +12,8 @@ import (
 )
 
 // cloudAPI returns the data-plane client, creating it on first use: only
-// deploys need it, and in sandbox mode it costs a local AWS endpoint and
-// front door.
+// deploys need it. In sandbox mode it talks to the endpoint the session
+// already serves its state at.
 func (s *Session) cloudAPI(ctx context.Context) (cloud.Cloud, error) {
 	if s.cloud != nil {
 		return s.cloud, nil
@@ -25,22 +26,10 @@ func (s *Session) cloudAPI(ctx context.Context) (cloud.Cloud, error) {
 		s.cloud = c
 		return c, nil
 	}
-	region := s.Config.Region
-	if region == "" {
-		region = "us-east-1"
+	if s.endpoint.URL == "" {
+		return nil, errors.New("connect to the sandbox: the session serves no sandbox endpoint")
 	}
-	accountDir := s.Paths.AccountDir(s.Config)
-	creds, err := sandboxCredentials(s.ProjectDir(), accountDir)
-	if err != nil {
-		return nil, err
-	}
-	ep, door, err := sandboxEndpoint(accountDir, region, creds)
-	if err != nil {
-		return nil, err
-	}
-	s.frontDoor = door
-	s.endpoint = ep
-	s.cloud = cloud.NewAt(ep)
+	s.cloud = cloud.NewAt(s.endpoint)
 	return s.cloud, nil
 }
 

@@ -2,10 +2,7 @@ package deploy
 
 import (
 	"context"
-	"fmt"
-	"io"
 
-	"github.com/kirikae/kirikae/cloud"
 	"github.com/kirikae/kirikae/engine"
 	"github.com/kirikae/kirikae/sandbox"
 	"github.com/kirikae/kirikae/stacks"
@@ -41,27 +38,6 @@ func startSandboxProviderAs(ctx context.Context, accountDir string, creds sandbo
 		return "", nil, err
 	}
 	return srv.DebugProviders(), srv.Close, nil
-}
-
-// sandboxEndpoint serves the sandbox account kept in accountDir as AWS at
-// another address: the same aws-sdk-go-v2 client, pointed at the account's
-// local endpoint with its static credentials. The endpoint outlives the
-// caller's context: closing the returned Closer stops it. The client signs
-// with creds (the administrator's key, or a role session's).
-func sandboxEndpoint(accountDir, region string, creds sandboxCreds) (cloud.Endpoint, io.Closer, error) {
-	acct, err := sandbox.OpenAccount(accountDir)
-	if err != nil {
-		return cloud.Endpoint{}, nil, fmt.Errorf("open sandbox account: %w", err)
-	}
-	ep, err := sandbox.Serve(context.Background(), acct)
-	if err != nil {
-		return cloud.Endpoint{}, nil, err
-	}
-	return cloud.Endpoint{
-		URL: ep.URL, Region: region,
-		AccessKeyID: creds.key, SecretAccessKey: creds.secret, SessionToken: creds.token,
-		HTTPClient: sandbox.FrontDoorClient(ep.FrontDoor),
-	}, ep, nil
 }
 
 // OpenSandboxAccount opens the simulated account the project's stack deploys

@@ -24,41 +24,57 @@ import (
 const SandboxStateBucket = "kirikae-sandbox-state"
 
 // sandboxStateFor serves the project's sandbox state for a session: the
-// engine's StartState.
-func sandboxStateFor(projectDir string) func(context.Context, string, string) (*engine.StateBackend, error) {
+// engine's StartState. The endpoint that serves it is the session's one
+// sandbox endpoint: served (when not nil) receives it for the data plane
+// (cloudAPI), and the engine's session closes it.
+func sandboxStateFor(projectDir string, served *cloud.Endpoint) func(context.Context, string, string) (*engine.StateBackend, error) {
 	return func(ctx context.Context, accountDir, region string) (*engine.StateBackend, error) {
 		creds, err := sandboxCredentials(projectDir, accountDir)
 		if err != nil {
 			return nil, err
 		}
-		return serveSandboxState(ctx, PathsFor(projectDir, true).Backend, accountDir, region, creds)
+		if region == "" {
+			region = "us-east-1"
+		}
+		sb, at, err := serveSandboxState(ctx, PathsFor(projectDir, true).Backend, accountDir, region, creds)
+		if err == nil && served != nil {
+			*served = at
+		}
+		return sb, err
 	}
 }
 
-// serveSandboxState serves the state directory as SandboxStateBucket
-// through an endpoint of the account kept in accountDir, and opens the
-// stores the session uses there with creds.
-func serveSandboxState(ctx context.Context, stateDir, accountDir, region string, creds sandboxCreds) (*engine.StateBackend, error) {
+// serveSandboxState serves the account kept in accountDir as AWS at a
+// local endpoint, with the state directory as SandboxStateBucket, and
+// opens the stores the session uses there with creds. The returned
+// cloud.Endpoint is that endpoint for the aws-sdk-go-v2 data plane: the
+// same clients as against AWS, signing with creds (the administrator's
+// key, or a role session's), reaching the simulated load balancers,
+// API Gateway and CloudFront through the front door. The endpoint
+// outlives ctx: the StateBackend's Close stops it.
+func serveSandboxState(ctx context.Context, stateDir, accountDir, region string, creds sandboxCreds) (*engine.StateBackend, cloud.Endpoint, error) {
 	if err := os.MkdirAll(stateDir, 0o700); err != nil {
-		return nil, fmt.Errorf("create state dir: %w", err)
+		return nil, cloud.Endpoint{}, fmt.Errorf("create state dir: %w", err)
 	}
 	acct, err := sandbox.OpenAccount(accountDir)
 	if err != nil {
-		return nil, fmt.Errorf("open sandbox account: %w", err)
+		return nil, cloud.Endpoint{}, fmt.Errorf("open sandbox account: %w", err)
 	}
 	ep, err := sandbox.ServeWith(context.WithoutCancel(ctx), acct, stateServeOptions(stateDir))
 	if err != nil {
-		return nil, err
+		return nil, cloud.Endpoint{}, err
 	}
-	client := cloud.S3ClientAt(cloud.Endpoint{URL: ep.URL, Region: region,
-		AccessKeyID: creds.key, SecretAccessKey: creds.secret, SessionToken: creds.token})
+	at := cloud.Endpoint{URL: ep.URL, Region: region,
+		AccessKeyID: creds.key, SecretAccessKey: creds.secret, SessionToken: creds.token,
+		HTTPClient: sandbox.FrontDoorClient(ep.FrontDoor)}
+	client := cloud.S3ClientAt(at)
 	return &engine.StateBackend{
 		URL:     SandboxBackendURL(ep.URL, region),
 		Env:     sandboxCLIEnv(region, creds),
 		Records: backend.NewS3(client, SandboxStateBucket, ""),
 		Files:   backend.NewS3Files(client, SandboxStateBucket, ""),
 		Close:   ep.Close,
-	}, nil
+	}, at, nil
 }
 
 // SandboxBackendURL is the Pulumi DIY backend URL of the sandbox's state

@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"io"
 	"time"
 
 	"github.com/kirikae/kirikae/backend"
@@ -46,7 +45,9 @@ type Options struct {
 // engineOptions are the options the engine adapter needs: everything but
 // the data plane, plus the sandbox's provider and the release-values
 // output every update exports.
-func (o Options) engineOptions() engine.Options {
+// In sandbox mode served (when not nil) receives the session's sandbox
+// endpoint, which serves the state and the data plane alike.
+func (o Options) engineOptions(served *cloud.Endpoint) engine.Options {
 	eo := engine.Options{
 		ProjectDir: o.ProjectDir, Stack: o.Stack, Sandbox: o.Sandbox, Backend: o.Backend,
 		Overrides: o.Overrides, CLI: o.CLI, OnEvent: o.OnEvent, Invocation: o.Invocation,
@@ -54,7 +55,7 @@ func (o Options) engineOptions() engine.Options {
 	}
 	if o.Sandbox {
 		eo.StartProvider = sandboxProviderFor(o.ProjectDir)
-		eo.StartState = sandboxStateFor(o.ProjectDir)
+		eo.StartState = sandboxStateFor(o.ProjectDir, served)
 	}
 	return eo
 }
@@ -72,12 +73,11 @@ type Session struct {
 	// lockOpID is the journal operation id the held deploy lock names,
 	// until the first journaled operation takes it (lock.go).
 	lockOpID string
-	// cloud is created on first use (see cloudAPI); frontDoor serves the
-	// sandbox's simulated endpoints to it.
-	cloud     cloud.Cloud
-	frontDoor io.Closer
-	// endpoint is the sandbox endpoint cloud talks to; others holds the
-	// data plane in regions other than the stack's (cloudIn).
+	// cloud is created on first use (see cloudAPI). endpoint is the
+	// session's sandbox endpoint (the one serving its state) cloud talks
+	// to; others holds the data plane in regions other than the stack's
+	// (cloudIn).
+	cloud    cloud.Cloud
 	endpoint cloud.Endpoint
 	others   map[string]cloud.Cloud
 	// sleep waits out a canary's bake time; verifyInterval spaces probe
@@ -94,16 +94,17 @@ type Session struct {
 // Open loads and validates the stack's config, finds the engine, and opens
 // (creating if needed) the stack in the backend. Nothing is changed in AWS.
 func Open(ctx context.Context, opts Options) (*Session, error) {
-	es, err := engine.Open(ctx, opts.engineOptions())
+	var served cloud.Endpoint
+	es, err := engine.Open(ctx, opts.engineOptions(&served))
 	if err != nil {
 		return nil, err
 	}
-	return &Session{Session: es, cloud: opts.Cloud, sleep: sleepCtx, verifyInterval: -1}, nil
+	return &Session{Session: es, cloud: opts.Cloud, endpoint: served, sleep: sleepCtx, verifyInterval: -1}, nil
 }
 
 // ListStacks lists the project's stacks with their last update.
 func ListStacks(ctx context.Context, opts Options) ([]StackInfo, error) {
-	return engine.ListStacks(ctx, opts.engineOptions())
+	return engine.ListStacks(ctx, opts.engineOptions(nil))
 }
 
 // releaseExports are the outputs every update exports beside the
@@ -122,12 +123,6 @@ func releaseExports(cfg stacks.Config) (map[string]string, error) {
 // (Values: a JSON object keyed by config key).
 const OutputReleaseValues = "releaseValues"
 
-// Close stops the sandbox's front door and provider, if any. Call it only
+// Close stops the sandbox's endpoint and provider, if any. Call it only
 // after every operation has returned (see engine.Session.Close).
-func (s *Session) Close() error {
-	if s.frontDoor != nil {
-		_ = s.frontDoor.Close()
-		s.frontDoor = nil
-	}
-	return s.Session.Close()
-}
+func (s *Session) Close() error { return s.Session.Close() }
