@@ -68,6 +68,22 @@ func OpenFiles(ctx context.Context, backendURL string) (Store, error) {
 	return open(ctx, backendURL, "")
 }
 
+// OpenWithFiles is Open and OpenFiles of one backend URL, over one
+// client (one AWS configuration load for an s3:// backend).
+func OpenWithFiles(ctx context.Context, backendURL string) (records, files Store, err error) {
+	records, err = Open(ctx, backendURL)
+	if err != nil {
+		return nil, nil, err
+	}
+	switch st := records.(type) {
+	case *fileStore:
+		return st, &fileStore{root: filepath.Dir(st.root)}, nil
+	case *s3Store:
+		return st, &s3Store{client: st.client, bucket: st.bucket, prefix: strings.TrimSuffix(st.prefix, recordsDir+"/")}, nil
+	}
+	return nil, nil, fmt.Errorf("open backend files: unexpected store %T", records)
+}
+
 // recordsDir is where kirikae's records live in a backend.
 const recordsDir = ".kirikae"
 

@@ -119,3 +119,27 @@ func TestOpenParsesBackendURLs(t *testing.T) {
 	_, err = backend.Open(ctx, "zz://user:pa55w0rd@host/x")
 	assert.NotContains(t, err.Error(), "pa55w0rd", "a backend URL's password is never printed")
 }
+
+// OpenWithFiles gives the records store and the backend's whole key space
+// of one URL: a record written through the first is read through the
+// second under .kirikae/, for file:// and s3:// alike.
+func TestOpenWithFilesSharesOneBackend(t *testing.T) {
+	_, client := backendtest.S3(t)
+	t.Setenv("AWS_ACCESS_KEY_ID", "AKIDEXAMPLE")
+	t.Setenv("AWS_SECRET_ACCESS_KEY", "secret")
+	urls := []string{
+		"file://" + t.TempDir(),
+		"s3://" + backendtest.Bucket + "/" + backendtest.Prefix + "?region=us-east-1&endpoint=" + aws.ToString(client.Options().BaseEndpoint),
+	}
+	for _, u := range urls {
+		records, files, err := backend.OpenWithFiles(context.Background(), u)
+		require.NoError(t, err, u)
+		require.NoError(t, records.Create(context.Background(), "releases/p/s/1.json", []byte("one")))
+		got, err := files.Get(context.Background(), ".kirikae/releases/p/s/1.json")
+		require.NoError(t, err, u)
+		assert.Equal(t, "one", string(got))
+		keys, err := files.List(context.Background(), ".kirikae/")
+		require.NoError(t, err)
+		assert.Equal(t, []string{".kirikae/releases/p/s/1.json"}, keys, u)
+	}
+}

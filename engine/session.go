@@ -105,13 +105,19 @@ func Open(ctx context.Context, opts Options) (_ *Session, err error) {
 			s.Close()
 		}
 	}()
-	if err := s.previewNothingYet(ctx); err != nil {
-		return nil, err
+	// One listing tells whether the backend holds the stack: a read-only
+	// session of a stack it does not hold previews against a state of its
+	// own, and ensureStack creates it or not.
+	exists, known := stackExists(ctx, s.files, string(s.project.Name), s.opts.Stack)
+	if known && !exists {
+		if err := s.previewNothingYet(ctx); err != nil {
+			return nil, err
+		}
 	}
 	if err := s.openWorkspace(ctx); err != nil {
 		return nil, err
 	}
-	err = s.ensureStack(ctx)
+	err = s.ensureStack(ctx, exists, known)
 	if err != nil {
 		if se := stateError(s.opts.Stack, err); se != nil {
 			return nil, se

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"sort"
 	"strings"
 
 	"github.com/kirikae/kirikae/backend"
@@ -42,11 +41,7 @@ func openBackend(ctx context.Context, opts Options, paths Paths, cfg stacks.Conf
 		return sb, nil
 	}
 	url := paths.BackendURL(opts.Backend)
-	records, err := backend.Open(ctx, url)
-	if err != nil {
-		return nil, err
-	}
-	files, err := backend.OpenFiles(ctx, url)
+	records, files, err := backend.OpenWithFiles(ctx, url)
 	if err != nil {
 		return nil, err
 	}
@@ -83,28 +78,23 @@ func readFile(ctx context.Context, files backend.Store, key string) ([]byte, boo
 	return raw, true
 }
 
-// listFiles lists the backend's keys under prefix, sorted.
+// listFiles lists the backend's keys under prefix, sorted (Store.List).
 func listFiles(ctx context.Context, files backend.Store, prefix string) ([]string, error) {
 	if files == nil {
 		return nil, errors.New("no backend files")
 	}
-	keys, err := files.List(ctx, prefix)
-	sort.Strings(keys)
-	return keys, err
+	return files.List(ctx, prefix)
 }
 
 // previewNothingYet points a read-only session of a stack the backend does
-// not hold yet at a scratch file backend of its own. A preview role may
+// not hold (Open has looked) at a scratch file backend of its own. A preview role may
 // not create the stack (that writes its checkpoint, and in an empty bucket
 // Pulumi's .pulumi/meta.yaml first), yet a team's first pull request
 // previews before anything was deployed; an empty state previews the same
 // in any backend, so the plan is the first deploy's and nothing is written
 // to the team's.
 func (s *Session) previewNothingYet(ctx context.Context) error {
-	if !s.opts.ReadOnly || s.files == nil {
-		return nil
-	}
-	if exists, known := stackExists(ctx, s.files, string(s.project.Name), s.opts.Stack); !known || exists {
+	if !s.opts.ReadOnly {
 		return nil
 	}
 	dir, err := os.MkdirTemp("", "kirikae-first-preview-*")

@@ -172,12 +172,13 @@ func outputValue(v any) auto.OutputValue {
 	return auto.OutputValue{Value: v}
 }
 
-// ensureStack makes sure the stack exists in the backend. A backend whose
-// files kirikae reads is looked at directly (one listing, no process);
-// any other gets one `stack init` per work dir and backend, remembered in
-// a marker file, and a stack that exists already is fine.
-func (s *Session) ensureStack(ctx context.Context) error {
-	if exists, known := stackExists(ctx, s.files, string(s.project.Name), s.opts.Stack); known {
+// ensureStack makes sure the stack exists in the backend. Where the
+// backend's files told (stackExists: known), exists says whether it does
+// and no process runs for a stack that does; any other backend gets one
+// `stack init` per work dir and backend, remembered in a marker file, and
+// a stack that exists already is fine.
+func (s *Session) ensureStack(ctx context.Context, exists, known bool) error {
+	if known {
 		if exists {
 			return nil
 		}
