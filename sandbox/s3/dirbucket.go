@@ -169,39 +169,34 @@ func (d *dirBackend) ListBucket(name string, prefix *gofakes3.Prefix, page gofak
 		return nil, err
 	}
 	return listPage(keys, prefix, page, func(key string) *gofakes3.Content {
-		p := filepath.Join(d.dir, filepath.FromSlash(key))
-		st, err := os.Stat(p)
+		sum, st, err := fileMD5(filepath.Join(d.dir, filepath.FromSlash(key)))
 		if err != nil {
 			return nil // deleted since the walk
-		}
-		sum, err := fileMD5(p)
-		if err != nil {
-			return nil
 		}
 		return &gofakes3.Content{Key: key, LastModified: gofakes3.NewContentTime(st.ModTime()),
 			ETag: gofakes3.FormatETag(sum), Size: st.Size()}
 	}), nil
 }
 
-// fileMD5 is the ETag of the object in file p. A listing names every
-// object's ETag, so the sums are kept by file, size and modification
-// time: an object is only ever replaced whole (a rename), which changes
-// the file's modification time.
-func fileMD5(p string) ([]byte, error) {
+// fileMD5 is the ETag of the object in file p, and the file's details. A
+// listing names every object's ETag, so the sums are kept by file, size
+// and modification time: an object is only ever replaced whole, by a new
+// file written after it and renamed over it.
+func fileMD5(p string) ([]byte, os.FileInfo, error) {
 	st, err := os.Stat(p)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	key := md5Key{path: p, size: st.Size(), mod: st.ModTime().UnixNano()}
 	md5Mu.Lock()
 	sum, ok := md5Cache[key]
 	md5Mu.Unlock()
 	if ok {
-		return sum, nil
+		return sum, st, nil
 	}
 	raw, err := os.ReadFile(p)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	full := md5.Sum(raw)
 	sum = full[:]
@@ -213,7 +208,7 @@ func fileMD5(p string) ([]byte, error) {
 		md5Cache[key] = sum
 		md5Mu.Unlock()
 	}
-	return sum, nil
+	return sum, st, nil
 }
 
 type md5Key struct {
@@ -324,7 +319,7 @@ func (d *dirBackend) PutObject(bucket, key string, _ map[string]string, input io
 	}
 	if cond != nil && cond.IfMatch != nil {
 		info := &gofakes3.ConditionalObjectInfo{}
-		if sum, err := fileMD5(p); err == nil {
+		if sum, _, err := fileMD5(p); err == nil {
 			info.Exists, info.Hash = true, sum
 		}
 		if err := gofakes3.CheckPutConditions(cond, info); err != nil {
@@ -348,7 +343,7 @@ func (d *dirBackend) deleteIfMatch(key, etag string) *core.APIError {
 		}
 		return &core.APIError{Status: http.StatusInternalServerError, Code: "InternalError", Message: err.Error()}
 	}
-	sum, err := fileMD5(taken)
+	sum, _, err := fileMD5(taken)
 	if err != nil || hex.EncodeToString(sum) != etag {
 		_ = os.Link(taken, p) // a new object written meanwhile stays
 		_ = os.Remove(taken)
