@@ -12,10 +12,10 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
-	"strconv"
 	"syscall"
 	"time"
 
+	"github.com/kirikae/kirikae/app/activation"
 	"github.com/kirikae/kirikae/app/api"
 )
 
@@ -54,14 +54,8 @@ func main() {
 // the task's own.
 // https://www.freedesktop.org/software/systemd/man/latest/sd_listen_fds.html
 func listener() (net.Listener, error) {
-	if os.Getenv("LISTEN_FDS") == "1" && os.Getenv("LISTEN_PID") == strconv.Itoa(os.Getpid()) {
-		f := os.NewFile(3, "LISTEN_FD_3")
-		defer f.Close() // the listener has its own copy
-		ln, err := net.FileListener(f)
-		if err != nil {
-			return nil, fmt.Errorf("use the inherited listener: %w", err)
-		}
-		return ln, nil
+	if ln, ok, err := activation.Listener(); ok {
+		return ln, err
 	}
 	port := os.Getenv("PORT")
 	if port == "" {

@@ -24,9 +24,10 @@ import (
 	"net"
 	"net/http"
 	"os"
-	"strconv"
 	"strings"
 	"time"
+
+	"github.com/kirikae/kirikae/app/activation"
 )
 
 var Version = "dev"
@@ -81,10 +82,10 @@ func main() {
 }
 
 func listener() (net.Listener, error) {
-	if !strings.Contains(Version, "ownport") && os.Getenv("LISTEN_FDS") == "1" && os.Getenv("LISTEN_PID") == strconv.Itoa(os.Getpid()) {
-		f := os.NewFile(3, "LISTEN_FD_3")
-		defer f.Close()
-		return net.FileListener(f)
+	if !strings.Contains(Version, "ownport") {
+		if ln, ok, err := activation.Listener(); ok {
+			return ln, err
+		}
 	}
 	return net.Listen("tcp", ":"+os.Getenv("PORT"))
 }
