@@ -68,14 +68,14 @@ func assertNoDeadWeight(t *testing.T, dir, roleName string, events []sandbox.Acc
 			}
 			rest = append(rest, doc)
 		}
+		allowed, err := sandbox.AllowedBy(rest)
+		require.NoError(t, err)
 		var needed *sandbox.AccessEvent
 		for i, ev := range events {
 			if ev.Role != iamName || !ev.Allowed {
 				continue
 			}
-			ok, err := sandbox.AllowedBy(rest, ev)
-			require.NoError(t, err)
-			if !ok {
+			if !allowed(ev) {
 				needed = &events[i]
 				break
 			}

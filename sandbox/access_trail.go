@@ -25,16 +25,17 @@ func WatchAccess(f func(AccessEvent)) (stop func()) {
 	})
 }
 
-// AllowedBy reports whether policies (JSON documents) allow the request
-// ev recorded, in its request context, as the sandbox decides it.
-func AllowedBy(policies []string, ev AccessEvent) (bool, error) {
+// AllowedBy parses policies (JSON documents) once and returns whether they
+// allow a recorded request, in its request context, as the sandbox
+// decides it.
+func AllowedBy(policies []string) (func(AccessEvent) bool, error) {
 	docs := make([]iam.Document, 0, len(policies))
 	for _, p := range policies {
 		d, err := iam.Parse([]byte(p))
 		if err != nil {
-			return false, fmt.Errorf("parse policy: %w", err)
+			return nil, fmt.Errorf("parse policy: %w", err)
 		}
 		docs = append(docs, d)
 	}
-	return iam.Evaluate(docs, ev.request) == iam.Allowed, nil
+	return func(ev AccessEvent) bool { return iam.Evaluate(docs, ev.request) == iam.Allowed }, nil
 }
